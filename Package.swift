@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+// Mixdown — script-to-audio production engine. GPL-3.0-or-later (links libespeak-ng).
+import PackageDescription
+
+func system(_ name: String, pkgConfig: String? = nil, apt: String) -> Target {
+    .systemLibrary(name: name, pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
+
+let package = Package(
+    name: "Mixdown",
+    products: [
+        .executable(name: "mixdown", targets: ["mixdown"]),
+        .library(name: "MixdownIO", targets: ["MixdownIO"]),
+        .library(name: "MixdownDSP", targets: ["MixdownDSP"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        system("CSndFile", pkgConfig: "sndfile", apt: "libsndfile1-dev"),
+        system("CLame", apt: "libmp3lame-dev"),
+        system("CSampleRate", pkgConfig: "samplerate", apt: "libsamplerate0-dev"),
+        system("CEspeakNG", apt: "libespeak-ng-dev"),
+        system("CFFTW", pkgConfig: "fftw3f", apt: "libfftw3-dev"),
+
+        .target(name: "MixdownCore"),
+        .target(name: "MixdownIO", dependencies: ["MixdownCore", "CSndFile", "CLame", "CSampleRate"]),
+        .target(name: "MixdownDSP", dependencies: ["MixdownCore", "CFFTW"]),
+        .executableTarget(name: "mixdown", dependencies: [
+            "MixdownCore", "MixdownIO", "MixdownDSP", "CEspeakNG", "CSndFile", "CLame", "CSampleRate",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Tests only: libebur128 is the independent reference meter, never linked into the product.
+        .systemLibrary(name: "CEbur128", path: "Tests/CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
+        .target(name: "MixdownTestSupport", dependencies: ["MixdownCore", "MixdownIO"], path: "Tests/MixdownTestSupport"),
+        .testTarget(name: "MixdownDSPTests", dependencies: ["MixdownDSP", "MixdownTestSupport", "CEbur128"]),
+        .testTarget(name: "MixdownIOTests", dependencies: ["MixdownIO", "MixdownDSP", "MixdownTestSupport"]),
+        .testTarget(name: "MixdownCLITests", dependencies: ["mixdown", "MixdownIO", "MixdownTestSupport"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,167 @@
+import Dispatch
+import MixdownCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Everything `mixdown analyze` reports about a file (DESIGN.md §5). Values that do not exist
+/// (the loudness of silence, the correlation of one channel) are nil and encode as `null`.
+public struct AudioAnalysis: Sendable, Equatable, Encodable {
+    public struct Bands: Sendable, Equatable, Encodable {
+        public var sub, bass, lowMid, mid, presence, air: Double?
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(sub, forKey: .sub); try c.encode(bass, forKey: .bass)
+            try c.encode(lowMid, forKey: .lowMid); try c.encode(mid, forKey: .mid)
+            try c.encode(presence, forKey: .presence); try c.encode(air, forKey: .air)
+        }
+        enum CodingKeys: String, CodingKey { case sub, bass, lowMid, mid, presence, air }
+    }
+
+    public var integratedLufs: Double?
+    public var momentaryMaxLufs: Double?
+    public var shortTermMaxLufs: Double?
+    public var loudnessRangeLu: Double?
+    public var truePeakDbtp: Double?
+    public var samplePeakDbfs: Double?
+    public var crestFactorDb: Double?
+    public var durationSamples: Int
+    public var sampleRate: Int
+    public var channels: Int
+    public var bands: Bands
+    public var stereoCorrelation: Double?
+    public var sideToMidDb: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case integratedLufs, momentaryMaxLufs, shortTermMaxLufs, loudnessRangeLu, truePeakDbtp, samplePeakDbfs
+        case crestFactorDb, durationSamples, sampleRate, channels, bands, stereoCorrelation, sideToMidDb
+    }
+
+    // Explicit nulls: synthesised Encodable would drop nil keys, and readers rely on every key.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(integratedLufs, forKey: .integratedLufs)
+        try c.encode(momentaryMaxLufs, forKey: .momentaryMaxLufs)
+        try c.encode(shortTermMaxLufs, forKey: .shortTermMaxLufs)
+        try c.encode(loudnessRangeLu, forKey: .loudnessRangeLu)
+        try c.encode(truePeakDbtp, forKey: .truePeakDbtp)
+        try c.encode(samplePeakDbfs, forKey: .samplePeakDbfs)
+        try c.encode(crestFactorDb, forKey: .crestFactorDb)
+        try c.encode(durationSamples, forKey: .durationSamples)
+        try c.encode(sampleRate, forKey: .sampleRate)
+        try c.encode(channels, forKey: .channels)
+        try c.encode(bands, forKey: .bands)
+        try c.encode(stereoCorrelation, forKey: .stereoCorrelation)
+        try c.encode(sideToMidDb, forKey: .sideToMidDb)
+    }
+
+    /// Analyses a buffer at its own rate. `roles` decide the BS.1770 channel weights
+    /// (surrounds +1.5 dB, LFE excluded); by default the usual layout for the channel count.
+    public static func analyze(_ buffer: AudioBuffer, roles: [ChannelRole]? = nil) -> AudioAnalysis {
+        let roles = roles ?? ChannelRole.defaultLayout(channels: buffer.channelCount)
+        let loudness = Slot<LoudnessProfile>()
+        let peaks = (0..<buffer.channelCount).map { _ in Slot<Float>() }
+        let stats = Slot<SignalStatistics>()
+        let bandSlot = Slot<[Double?]>()
+        let truePeak = TruePeakMeter(sampleRate: buffer.sampleRate)
+        // Independent measurements run side by side; the loudness filters are the longest job.
+        var jobs: [() -> Void] = [
+            { loudness.value = LoudnessProfile(buffer, weights: roles.map(\.loudnessWeight)) },
+            {
+                let s = SignalStatistics(buffer)
+                stats.value = s
+                bandSlot.value = BandEnergy.meanSquares(of: s.mid, sampleRate: buffer.sampleRate)
+            },
+        ]
+        for c in 0..<buffer.channelCount {
+            jobs.append { peaks[c].value = buffer.channels[c].withUnsafeBufferPointer { truePeak.peak($0) } }
+        }
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { jobs[$0]() }
+
+        let profile = loudness.value!, s = stats.value!, b = bandSlot.value!
+        let tp = peaks.map { $0.value! }.max() ?? 0
+        return AudioAnalysis(
+            integratedLufs: profile.integrated,
+            momentaryMaxLufs: profile.momentaryMax,
+            shortTermMaxLufs: profile.shortTermMax,
+            loudnessRangeLu: profile.loudnessRange,
+            truePeakDbtp: decibels(amplitude: Double(tp)),
+            samplePeakDbfs: decibels(amplitude: s.peak),
+            crestFactorDb: s.rms > 0 && s.peak > 0 ? 20 * log10(s.peak / s.rms) : nil,
+            durationSamples: buffer.frameCount,
+            sampleRate: buffer.sampleRate,
+            channels: buffer.channelCount,
+            bands: Bands(sub: decibels(power: b[0]), bass: decibels(power: b[1]), lowMid: decibels(power: b[2]),
+                         mid: decibels(power: b[3]), presence: decibels(power: b[4]), air: decibels(power: b[5])),
+            stereoCorrelation: s.correlation,
+            sideToMidDb: s.sideToMid.flatMap { decibels(power: $0) })
+    }
+}
+
+func decibels(amplitude: Double) -> Double? { amplitude > 0 ? 20 * log10(amplitude) : nil }
+func decibels(power: Double?) -> Double? { power.flatMap { $0 > 0 ? 10 * log10($0) : nil } }
+
+/// A result written by exactly one concurrent job and read after they have all finished.
+final class Slot<T>: @unchecked Sendable { var value: T? }
+
+/// Sample-domain statistics in one pass: peak, RMS over all channels, and for stereo the
+/// L/R correlation and side-to-mid power ratio. Float sums over short runs, Double across them.
+struct SignalStatistics {
+    var peak = 0.0
+    var rms = 0.0
+    var correlation: Double?
+    var sideToMid: Double?
+    /// The mid signal (mean of the channels), which the band analysis reads.
+    var mid: [Float]
+
+    init(_ buffer: AudioBuffer) {
+        let n = buffer.frameCount, channels = buffer.channelCount
+        var peak: Float = 0, sumSquares = 0.0
+        for ch in buffer.channels {
+            ch.withUnsafeBufferPointer { x in
+                VectorOps.runs(count: n) { start, length in
+                    sumSquares += VectorOps.sumOfSquares(x.baseAddress! + start, count: length)
+                    peak = max(peak, VectorOps.peak(x.baseAddress! + start, count: length))
+                }
+            }
+        }
+        self.peak = Double(peak)
+        rms = (sumSquares / Double(n * channels)).squareRoot()
+        guard channels == 2 else {
+            mid = channels == 1 ? buffer.channels[0] : Self.mean(buffer)
+            return
+        }
+        // With M = (L+R)/2 and S = (L−R)/2: ΣM² = (ΣL² + ΣR² + 2ΣLR)/4, ΣS² = (ΣL² + ΣR² − 2ΣLR)/4.
+        var lr = 0.0, ll = 0.0, rr = 0.0
+        var mid = [Float](repeating: 0, count: n)
+        buffer.channels[0].withUnsafeBufferPointer { l in
+            buffer.channels[1].withUnsafeBufferPointer { r in
+                mid.withUnsafeMutableBufferPointer { m in
+                    for i in 0..<n { m[i] = 0.5 * (l[i] + r[i]) }
+                }
+                VectorOps.runs(count: n) { start, length in
+                    let a = l.baseAddress! + start, b = r.baseAddress! + start
+                    lr += VectorOps.dot(a, b, count: length)
+                    ll += VectorOps.sumOfSquares(a, count: length)
+                    rr += VectorOps.sumOfSquares(b, count: length)
+                }
+            }
+        }
+        self.mid = mid
+        let mm = (ll + rr + 2 * lr) / 4, ss = max(0, (ll + rr - 2 * lr) / 4)
+        correlation = ll > 0 && rr > 0 ? lr / (ll * rr).squareRoot() : nil
+        sideToMid = mm > 0 && ss > 0 ? ss / mm : nil
+    }
+
+    static func mean(_ buffer: AudioBuffer) -> [Float] {
+        var out = [Float](repeating: 0, count: buffer.frameCount)
+        let scale = 1 / Float(buffer.channelCount)
+        out.withUnsafeMutableBufferPointer { o in
+            for ch in buffer.channels {
+                ch.withUnsafeBufferPointer { x in for i in 0..<x.count { o[i] += x[i] * scale } }
+            }
+        }
+        return out
+    }
+}

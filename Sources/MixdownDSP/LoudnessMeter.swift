@@ -1,0 +1,160 @@
+import MixdownCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// ITU-R BS.1770-4 / EBU R128 loudness of a whole programme, computed offline.
+///
+/// The K-weighted, channel-weighted energy is accumulated once into short sub-blocks
+/// (`subBlocksPerSecond`, 2.5 ms). Every measure is a window over those sums:
+/// - gating blocks (integrated loudness): 400 ms windows every 100 ms, as BS.1770 prescribes;
+/// - loudness range (EBU Tech 3342): 3 s windows every 100 ms;
+/// - maximum momentary / short-term: 400 ms / 3 s windows at every sub-block, so a burst that
+///   does not start on a 100 ms boundary is still measured whole (EBU Tech 3341 cases 10, 13).
+public struct LoudnessProfile: Sendable {
+    public static let subBlocksPerSecond = 400
+    static let momentarySubBlocks = 160      // 400 ms
+    static let shortTermSubBlocks = 1_200    // 3 s
+    static let gatingHopSubBlocks = 40       // 100 ms
+
+    public let sampleRate: Int
+    /// Σ_c G_c · Σ_n y_c[n]² over each sub-block (y: K-weighted signal).
+    let energy: [Double]
+    /// Samples in each sub-block (rate/400 rounded on a running grid, so any rate works).
+    let lengths: [Int]
+
+    public init(_ buffer: AudioBuffer, weights: [Double]) {
+        precondition(weights.count == buffer.channelCount)
+        sampleRate = buffer.sampleRate
+        let frames = buffer.frameCount
+        var bounds = [0]
+        var k = 1
+        while true {
+            let b = SampleTime.rescale(k, from: Self.subBlocksPerSecond, to: sampleRate)
+            if b > frames { break }
+            bounds.append(b)
+            k += 1
+        }
+        // A trailing partial sub-block can never complete a window; it is dropped.
+        lengths = zip(bounds.dropFirst(), bounds).map { $0 - $1 }
+        var energy = [Double](repeating: 0, count: lengths.count)
+        let (shelf, highPass) = KWeighting.stages(sampleRate: sampleRate)
+        let active = (0..<buffer.channelCount).filter { weights[$0] != 0 }
+        // Two channels at a time in SIMD2 lanes hides the filters' recursion latency.
+        var index = 0
+        while index < active.count {
+            let a = active[index], b = index + 1 < active.count ? active[index + 1] : nil
+            Self.accumulate(buffer.channels[a], b.map { buffer.channels[$0] } ?? buffer.channels[a],
+                            weights: SIMD2(weights[a], b.map { weights[$0] } ?? 0),
+                            bounds: bounds, shelf: shelf, highPass: highPass, into: &energy)
+            index += 2
+        }
+        self.energy = energy
+    }
+
+    private static func accumulate(_ a: [Float], _ b: [Float], weights: SIMD2<Double>, bounds: [Int],
+                                   shelf: Biquad, highPass: Biquad, into energy: inout [Double]) {
+        let s = (b0: SIMD2(repeating: shelf.b0), b1: SIMD2(repeating: shelf.b1), b2: SIMD2(repeating: shelf.b2),
+                 a1: SIMD2(repeating: shelf.a1), a2: SIMD2(repeating: shelf.a2))
+        let h = (b0: SIMD2(repeating: highPass.b0), b1: SIMD2(repeating: highPass.b1), b2: SIMD2(repeating: highPass.b2),
+                 a1: SIMD2(repeating: highPass.a1), a2: SIMD2(repeating: highPass.a2))
+        var (s1, s2, h1, h2) = (SIMD2<Double>(), SIMD2<Double>(), SIMD2<Double>(), SIMD2<Double>())
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                energy.withUnsafeMutableBufferPointer { out in
+                    for block in 0..<out.count {
+                        var sum = SIMD2<Double>()
+                        for i in bounds[block]..<bounds[block + 1] {
+                            let x = SIMD2(Double(pa[i]), Double(pb[i]))
+                            // Transposed direct form II, shelf then high-pass.
+                            let y = s.b0 * x + s1
+                            s1 = s.b1 * x - s.a1 * y + s2
+                            s2 = s.b2 * x - s.a2 * y
+                            let z = h.b0 * y + h1
+                            h1 = h.b1 * y - h.a1 * z + h2
+                            h2 = h.b2 * y - h.a2 * z
+                            sum += z * z
+                        }
+                        out[block] += (sum * weights).sum()
+                    }
+                }
+            }
+        }
+    }
+
+    public var subBlockCount: Int { energy.count }
+
+    /// Loudness of mean power `p`: −0.691 + 10·log10(p), or nil for silence.
+    @inline(__always)
+    static func lufs(_ power: Double) -> Double? {
+        power > 0 ? -0.691 + 10 * log10(power) : nil
+    }
+
+    /// Mean power of every window of `width` sub-blocks, stepping by `hop`; entry j covers
+    /// sub-blocks [j·hop, j·hop + width). A running sum, recomputed exactly now and then so
+    /// that a quiet window after a loud passage is not lost to cancellation.
+    func windowPowers(width: Int, hop: Int) -> [Double] {
+        let n = energy.count
+        guard n >= width else { return [] }
+        let windows = (n - width) / hop + 1
+        return energy.withUnsafeBufferPointer { e in
+            lengths.withUnsafeBufferPointer { l in
+                var powers = [Double](repeating: 0, count: windows)
+                var sumE = 0.0, sumN = 0
+                var start = 0
+                for j in 0..<windows {
+                    let newStart = j * hop
+                    if j % 256 == 0 || hop >= width {
+                        sumE = 0; sumN = 0
+                        for i in newStart..<(newStart + width) { sumE += e[i]; sumN += l[i] }
+                    } else {
+                        for i in start..<newStart { sumE -= e[i]; sumN -= l[i] }
+                        for i in (start + width)..<(newStart + width) { sumE += e[i]; sumN += l[i] }
+                    }
+                    start = newStart
+                    powers[j] = max(0, sumE) / Double(sumN)
+                }
+                return powers
+            }
+        }
+    }
+
+    /// Momentary loudness (400 ms) of every window, one per sub-block step: entry j ends at
+    /// sub-block j + 160, i.e. at (j + 160) × 2.5 ms.
+    public func momentarySeries() -> [Double?] { windowPowers(width: Self.momentarySubBlocks, hop: 1).map(Self.lufs) }
+
+    /// Short-term loudness (3 s) of every window, one per sub-block step: entry j ends at
+    /// (j + 1200) × 2.5 ms.
+    public func shortTermSeries() -> [Double?] { windowPowers(width: Self.shortTermSubBlocks, hop: 1).map(Self.lufs) }
+
+    public var momentaryMax: Double? { windowPowers(width: Self.momentarySubBlocks, hop: 1).max().flatMap(Self.lufs) }
+    public var shortTermMax: Double? { windowPowers(width: Self.shortTermSubBlocks, hop: 1).max().flatMap(Self.lufs) }
+
+    static let absoluteGate = -70.0
+
+    /// Gated integrated loudness (BS.1770-4 §2.8): 400 ms blocks overlapping by 75 %, an absolute
+    /// gate at −70 LUFS, then a relative gate 10 LU below the loudness of what passed.
+    public var integrated: Double? {
+        let blocks = windowPowers(width: Self.momentarySubBlocks, hop: Self.gatingHopSubBlocks)
+        let absoluteGated = blocks.filter { (Self.lufs($0) ?? -.infinity) > Self.absoluteGate }
+        guard !absoluteGated.isEmpty else { return nil }
+        let relativeGate = Self.lufs(absoluteGated.reduce(0, +) / Double(absoluteGated.count))! - 10
+        let gated = absoluteGated.filter { Self.lufs($0)! > relativeGate }
+        guard !gated.isEmpty else { return nil }
+        return Self.lufs(gated.reduce(0, +) / Double(gated.count))
+    }
+
+    /// Loudness range (EBU Tech 3342): 3 s windows every 100 ms, gated at −70 LUFS and 20 LU below
+    /// their mean power; the spread between the 10th and 95th percentiles.
+    public var loudnessRange: Double? {
+        let windows = windowPowers(width: Self.shortTermSubBlocks, hop: Self.gatingHopSubBlocks)
+        let absoluteGated = windows.filter { (Self.lufs($0) ?? -.infinity) > Self.absoluteGate }
+        guard !absoluteGated.isEmpty else { return nil }
+        let relativeGate = Self.lufs(absoluteGated.reduce(0, +) / Double(absoluteGated.count))! - 20
+        let levels = absoluteGated.compactMap(Self.lufs).filter { $0 > relativeGate }.sorted()
+        guard !levels.isEmpty else { return nil }
+        let low = levels[Int((Double(levels.count - 1) * 0.10).rounded())]
+        let high = levels[Int((Double(levels.count - 1) * 0.95).rounded())]
+        return high - low
+    }
+}

@@ -1,0 +1,143 @@
+import CSndFile
+import Foundation
+import MixdownCore
+
+/// A decoded file at its own rate and channel count, with what the container said about it.
+public struct DecodedFile: Sendable {
+    public var audio: AudioBuffer
+    public var container: AudioContainer
+    /// BS.1770 channel roles, from the file's channel map where it has one.
+    public var roles: [ChannelRole]
+}
+
+/// Reads any file libsndfile understands (WAV, AIFF, FLAC, Ogg Vorbis, Ogg Opus, MP3) into
+/// planar float. Every way a file can be bad becomes one `MixdownError` line naming the file.
+public enum AudioFileReader {
+    public static func read(_ path: String) throws -> DecodedFile {
+        try checkReadable(path)
+
+        var info = SF_INFO()
+        guard let file = sf_open(path, Int32(SFM_READ), &info) else {
+            let reason = String(cString: sf_strerror(nil)).trimmingCharacters(in: .whitespacesAndNewlines)
+            throw MixdownError.badInput("\(path): not a readable audio file (\(reason.trimmingCharacters(in: CharacterSet(charactersIn: "."))))")
+        }
+        defer { sf_close(file) }
+
+        guard let container = AudioContainer(sfFormat: info.format) else {
+            throw MixdownError.badInput("\(path): unsupported audio container (format 0x\(String(info.format, radix: 16)))")
+        }
+        let ext = (path as NSString).pathExtension
+        if let expected = AudioContainer.expected(forExtension: ext), !expected.contains(container) {
+            throw MixdownError.badInput("\(path): the extension says .\(ext) but the content is \(container.rawValue); rename the file or re-export it")
+        }
+        let channels = Int(info.channels)
+        guard channels > 0, info.samplerate > 0 else {
+            throw MixdownError.badInput("\(path): header declares \(info.channels) channels at \(info.samplerate) Hz")
+        }
+        if let shortfall = declaredLengthShortfall(file) {
+            throw MixdownError.badInput("\(path): truncated: the header declares \(shortfall.declared) bytes of audio, the file holds \(shortfall.present)")
+        }
+
+        let expected = info.frames > 0 && info.frames < Int64(Int32.max) ? Int(info.frames) : 0
+        let planar = try readFrames(file, channels: channels, expectedFrames: expected, path: path)
+        let frames = planar[0].count
+        if info.frames > 0, info.frames != Int64.max, Int64(frames) < info.frames {
+            throw MixdownError.badInput("\(path): truncated: the header declares \(info.frames) frames, only \(frames) decode")
+        }
+        guard frames > 0 else {
+            throw MixdownError.badInput("\(path): contains no audio (0 frames)")
+        }
+        let audio = AudioBuffer(sampleRate: Int(info.samplerate), channels: planar)
+        return DecodedFile(audio: audio, container: container, roles: channelRoles(file, channels: channels))
+    }
+
+    private static func checkReadable(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw MixdownError.badInput("\(path): no such file")
+        }
+        if isDirectory.boolValue { throw MixdownError.badInput("\(path): is a directory, not an audio file") }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw MixdownError.badInput("\(path): permission denied")
+        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        if size == 0 { throw MixdownError.badInput("\(path): empty file (0 bytes)") }
+    }
+
+    private static func readFrames(_ file: OpaquePointer, channels: Int, expectedFrames: Int, path: String) throws -> [[Float]] {
+        let chunk = 32_768
+        var scratch = [Float](repeating: 0, count: chunk * channels)
+        var planar = Array(repeating: [Float](), count: channels)
+        for c in 0..<channels { planar[c].reserveCapacity(expectedFrames) }
+        var lane = [Float](repeating: 0, count: chunk)
+        var finite = true
+        while true {
+            let got = scratch.withUnsafeMutableBufferPointer { sf_readf_float(file, $0.baseAddress, Int64(chunk)) }
+            if got <= 0 { break }
+            let n = Int(got)
+            scratch.withUnsafeBufferPointer { src in
+                for c in 0..<channels {
+                    lane.withUnsafeMutableBufferPointer { dst in
+                        for i in 0..<n { dst[i] = src[i * channels + c] }
+                        // NaN and ±inf poison every later sum: x·0 is 0 only for finite x.
+                        var probe: Float = 0
+                        for i in 0..<n { probe += dst[i] * 0 }
+                        finite = finite && probe == 0
+                    }
+                    planar[c].append(contentsOf: lane[0..<n])
+                }
+            }
+        }
+        let nonFinite = !finite
+        let err = sf_error(file)
+        if err != 0 {
+            throw MixdownError.badInput("\(path): corrupt audio data (\(String(cString: sf_error_number(err))))")
+        }
+        if nonFinite { throw MixdownError.badInput("\(path): corrupt audio data (contains NaN or infinite samples)") }
+        return planar
+    }
+
+    /// libsndfile silently shortens a WAV/AIFF whose data chunk runs past the end of the file;
+    /// its log keeps the evidence: `data : 384000 (should be 99956)`. Streaming writers put
+    /// 0 or 0xFFFFFFFF there on purpose, which is not truncation.
+    private static func declaredLengthShortfall(_ file: OpaquePointer) -> (declared: Int, present: Int)? {
+        var log = [CChar](repeating: 0, count: 16_384)
+        sf_command(file, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count))
+        let text = String(cString: log)
+        for line in text.split(separator: "\n") {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix("data ") || trimmed.hasPrefix("SSND ") else { continue }
+            let numbers = trimmed.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+            guard trimmed.contains("should be"), numbers.count >= 2 else { continue }
+            let declared = numbers[0], present = numbers[1]
+            if declared == 0 || declared == 0xFFFF_FFFF || declared <= present { continue }
+            return (declared, present)
+        }
+        return nil
+    }
+
+    private static func channelRoles(_ file: OpaquePointer, channels: Int) -> [ChannelRole] {
+        var map = [Int32](repeating: 0, count: channels)
+        let ok = sf_command(file, Int32(SFC_GET_CHANNEL_MAP_INFO), &map, Int32(channels * MemoryLayout<Int32>.size))
+        if ok == SF_TRUE {
+            let roles = map.map(ChannelRole.init(sfChannel:))
+            if !roles.contains(.other) || roles.contains(where: { $0 != .other }) { return roles }
+        }
+        return ChannelRole.defaultLayout(channels: channels)
+    }
+}
+
+extension ChannelRole {
+    init(sfChannel: Int32) {
+        switch sfChannel {
+        case Int32(SF_CHANNEL_MAP_MONO): self = .mono
+        case Int32(SF_CHANNEL_MAP_LEFT), Int32(SF_CHANNEL_MAP_FRONT_LEFT): self = .left
+        case Int32(SF_CHANNEL_MAP_RIGHT), Int32(SF_CHANNEL_MAP_FRONT_RIGHT): self = .right
+        case Int32(SF_CHANNEL_MAP_CENTER), Int32(SF_CHANNEL_MAP_FRONT_CENTER): self = .centre
+        case Int32(SF_CHANNEL_MAP_LFE): self = .lfe
+        case Int32(SF_CHANNEL_MAP_REAR_LEFT), Int32(SF_CHANNEL_MAP_SIDE_LEFT): self = .leftSurround
+        case Int32(SF_CHANNEL_MAP_REAR_RIGHT), Int32(SF_CHANNEL_MAP_SIDE_RIGHT): self = .rightSurround
+        default: self = .other
+        }
+    }
+}

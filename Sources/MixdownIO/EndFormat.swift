@@ -1,0 +1,73 @@
+/// The delivery formats of DESIGN.md §7. Names and numbers are a contract with outside programs.
+public enum EndFormat: String, CaseIterable, Sendable, Codable {
+    case wav, wav_24, flac, ogg, opus
+    case mp3, mp3_very_low, mp3_low, mp3_medium, mp3_high, mp3_very_high, mp3_alexa
+
+    public enum Codec: Sendable, Equatable {
+        case pcm16, pcm24, flac16, vorbis(quality: Double), opus(bitsPerSecond: Int)
+        case mp3VBR(quality: Int), mp3CBR(kbps: Int)
+    }
+
+    public var codec: Codec {
+        switch self {
+        case .wav: return .pcm16
+        case .wav_24: return .pcm24
+        case .flac: return .flac16
+        case .ogg: return .vorbis(quality: 0.6)
+        case .opus: return .opus(bitsPerSecond: 128_000)
+        case .mp3: return .mp3CBR(kbps: 320)
+        case .mp3_very_low: return .mp3VBR(quality: 9)
+        case .mp3_low: return .mp3VBR(quality: 6)
+        case .mp3_medium: return .mp3VBR(quality: 4)
+        case .mp3_high: return .mp3VBR(quality: 2)
+        case .mp3_very_high: return .mp3VBR(quality: 0)
+        case .mp3_alexa: return .mp3CBR(kbps: 48)
+        }
+    }
+
+    public var sampleRate: Int {
+        switch self {
+        case .wav, .wav_24, .flac, .ogg, .opus: return 48_000
+        case .mp3_alexa: return 24_000
+        case .mp3, .mp3_very_low, .mp3_low, .mp3_medium, .mp3_high, .mp3_very_high: return 44_100
+        }
+    }
+
+    public var channels: Int {
+        switch self {
+        case .mp3_very_low, .mp3_alexa: return 1
+        default: return 2
+        }
+    }
+
+    public var fileExtension: String {
+        switch self {
+        case .wav, .wav_24: return "wav"
+        case .flac: return "flac"
+        case .ogg: return "ogg"
+        case .opus: return "opus"
+        default: return "mp3"
+        }
+    }
+
+    public var isLossy: Bool {
+        switch codec {
+        case .pcm16, .pcm24, .flac16: return false
+        default: return true
+        }
+    }
+
+    /// The format a bare output name asks for: `.mp3` is mp3_medium (DESIGN.md §5).
+    public static func forExtension(_ ext: String) -> EndFormat? {
+        switch ext.lowercased() {
+        case "wav", "wave": return .wav
+        case "flac": return .flac
+        case "ogg", "oga": return .ogg
+        case "opus": return .opus
+        case "mp3": return .mp3_medium
+        default: return nil
+        }
+    }
+
+    public static let names = allCases.map(\.rawValue).joined(separator: ", ")
+}

@@ -1,0 +1,78 @@
+import CLame
+import Foundation
+import MixdownCore
+
+/// MP3 through LAME directly. The first frame is LAME's Xing/Info frame, rewritten after the
+/// flush with the real encoder delay and padding, so a gapless decoder (ffmpeg, mpg123) returns
+/// exactly the frames that went in. No ID3 tag precedes it.
+enum LAMEWriter {
+    static func write(_ buffer: AudioBuffer, codec: EndFormat.Codec, to path: String) throws {
+        guard let lame = lame_init() else { throw MixdownError.failure("LAME: cannot initialise the encoder") }
+        defer { lame_close(lame) }
+        let rate = Int32(buffer.sampleRate)
+        lame_set_in_samplerate(lame, rate)
+        lame_set_out_samplerate(lame, rate)
+        lame_set_num_channels(lame, Int32(buffer.channelCount))
+        lame_set_mode(lame, buffer.channelCount == 1 ? MONO : JOINT_STEREO)
+        lame_set_quality(lame, 3)
+        lame_set_write_id3tag_automatic(lame, 0)
+        lame_set_bWriteVbrTag(lame, 1)
+        switch codec {
+        case .mp3VBR(let quality):
+            lame_set_VBR(lame, vbr_mtrh)
+            lame_set_VBR_q(lame, Int32(quality))
+        case .mp3CBR(let kbps):
+            lame_set_VBR(lame, vbr_off)
+            lame_set_brate(lame, Int32(kbps))
+        default:
+            preconditionFailure("LAMEWriter writes MP3 only")
+        }
+        guard lame_init_params(lame) >= 0 else {
+            throw MixdownError.failure("LAME: rejected \(buffer.channelCount) channel(s) at \(rate) Hz for \(codec)")
+        }
+
+        guard let out = fopen(path, "w+b") else {
+            throw MixdownError.failure("\(path): cannot write: \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(out) }
+
+        let chunk = 1152 * 32
+        var mp3 = [UInt8](repeating: 0, count: chunk * 5 / 4 + 7200)
+        let left = buffer.channels[0]
+        let right = buffer.channelCount > 1 ? buffer.channels[1] : buffer.channels[0]
+        try left.withUnsafeBufferPointer { l in
+            try right.withUnsafeBufferPointer { r in
+                var start = 0
+                while start < buffer.frameCount {
+                    let frames = min(chunk, buffer.frameCount - start)
+                    let bytes = mp3.withUnsafeMutableBufferPointer { m in
+                        lame_encode_buffer_ieee_float(lame, l.baseAddress! + start, r.baseAddress! + start,
+                                                      Int32(frames), m.baseAddress, Int32(m.count))
+                    }
+                    guard bytes >= 0 else { throw MixdownError.failure("LAME: encoding failed (\(bytes))") }
+                    try put(mp3, count: Int(bytes), to: out, path: path)
+                    start += frames
+                }
+            }
+        }
+        let tail = mp3.withUnsafeMutableBufferPointer { lame_encode_flush(lame, $0.baseAddress, Int32($0.count)) }
+        guard tail >= 0 else { throw MixdownError.failure("LAME: flush failed (\(tail))") }
+        try put(mp3, count: Int(tail), to: out, path: path)
+
+        // Overwrite the placeholder first frame with the finished LAME tag.
+        var tag = [UInt8](repeating: 0, count: 2880)
+        let tagBytes = tag.withUnsafeMutableBufferPointer { lame_get_lametag_frame(lame, $0.baseAddress, $0.count) }
+        guard tagBytes > 0, tagBytes <= tag.count else { throw MixdownError.failure("LAME: no LAME/Xing tag produced") }
+        fseek(out, 0, SEEK_SET)
+        try put(tag, count: tagBytes, to: out, path: path)
+        guard fflush(out) == 0 else { throw MixdownError.failure("\(path): write failed: \(String(cString: strerror(errno)))") }
+    }
+
+    private static func put(_ bytes: [UInt8], count: Int, to file: UnsafeMutablePointer<FILE>, path: String) throws {
+        guard count > 0 else { return }
+        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, count, file) }
+        guard written == count else {
+            throw MixdownError.failure("\(path): write failed: \(String(cString: strerror(errno)))")
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import CSndFile
+import MixdownCore
+
+/// WAV, FLAC, Ogg Vorbis and Ogg Opus through libsndfile. The buffer is already at the
+/// format's rate and channel count.
+enum SndFileWriter {
+    static func write(_ buffer: AudioBuffer, codec: EndFormat.Codec, to path: String) throws {
+        var info = SF_INFO()
+        info.samplerate = Int32(buffer.sampleRate)
+        info.channels = Int32(buffer.channelCount)
+        var compressionLevel: Double?
+        switch codec {
+        case .pcm16: info.format = Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16)
+        case .pcm24: info.format = Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_24)
+        case .flac16: info.format = Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_16)
+        case .vorbis(let quality):
+            info.format = Int32(SF_FORMAT_OGG | SF_FORMAT_VORBIS)
+            // libsndfile's level is 1 − Vorbis quality (0…1): q6 is level 0.4.
+            compressionLevel = 1 - quality
+        case .opus(let bitsPerSecond):
+            info.format = Int32(SF_FORMAT_OGG | SF_FORMAT_OPUS)
+            // libsndfile maps level ℓ to ((1 − ℓ)·250 kbps + 6 kbps) per channel.
+            let perChannel = Double(bitsPerSecond) / Double(buffer.channelCount)
+            compressionLevel = 1 - (perChannel - 6_000) / 250_000
+        case .mp3VBR, .mp3CBR:
+            preconditionFailure("MP3 is written by LAMEWriter")
+        }
+        guard let file = sf_open(path, Int32(SFM_WRITE), &info) else {
+            throw MixdownError.failure("\(path): cannot write: \(String(cString: sf_strerror(nil)))")
+        }
+        var closed = false
+        defer { if !closed { sf_close(file) } }
+        if var level = compressionLevel {
+            guard sf_command(file, Int32(SFC_SET_COMPRESSION_LEVEL), &level, Int32(MemoryLayout<Double>.size)) == SF_TRUE else {
+                throw MixdownError.failure("\(path): libsndfile refused compression level \(level)")
+            }
+        }
+        if codec == .pcm24 {
+            var on = Int32(SF_TRUE)
+            sf_command(file, Int32(SFC_SET_CLIPPING), &on, Int32(MemoryLayout<Int32>.size))
+        }
+
+        let channels = buffer.channelCount
+        let chunk = 16_384
+        var interleaved = [Float](repeating: 0, count: chunk * channels)
+        var shorts = [Int16](repeating: 0, count: chunk * channels)
+        var dither = TPDFDither()
+        var start = 0
+        while start < buffer.frameCount {
+            let frames = min(chunk, buffer.frameCount - start)
+            let written: Int64 = interleaved.withUnsafeMutableBufferPointer { inter in
+                buffer.interleave(from: start, frames: frames, into: inter)
+                let slice = UnsafeBufferPointer(rebasing: inter[0..<(frames * channels)])
+                if codec == .pcm16 || codec == .flac16 {
+                    return shorts.withUnsafeMutableBufferPointer { out in
+                        dither.quantize(slice, into: out)
+                        return sf_writef_short(file, out.baseAddress, Int64(frames))
+                    }
+                }
+                return sf_writef_float(file, inter.baseAddress, Int64(frames))
+            }
+            guard written == Int64(frames) else {
+                throw MixdownError.failure("\(path): write failed: \(String(cString: sf_strerror(file)))")
+            }
+            start += frames
+        }
+        closed = true
+        let status = sf_close(file)
+        guard status == 0 else {
+            throw MixdownError.failure("\(path): closing failed: \(String(cString: sf_error_number(status)))")
+        }
+    }
+}

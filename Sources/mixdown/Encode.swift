@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import MixdownCore
+import MixdownIO
+
+extension EndFormat: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+}
+
+struct Encode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Encode an existing master into delivery formats (the delivery step of a render).")
+
+    @Argument(help: "The finished mix (any readable audio file).")
+    var input: String
+
+    @Option(name: .customLong("end-format"), help: "Delivery format; repeat for several. Default: from OUT's extension.")
+    var endFormats: [EndFormat] = []
+
+    @Option(name: .shortAndLong, help: "Output file; with several formats a folder or a stem of a name.")
+    var output: String
+
+    @Flag(help: "Print what was written as JSON.")
+    var json = false
+
+    func run() throws {
+        var formats = endFormats
+        if formats.isEmpty {
+            let ext = URL(fileURLWithPath: output).pathExtension
+            guard let format = EndFormat.forExtension(ext) else {
+                throw MixdownError.usage("cannot tell the format from '\(output)': give --end-format (one of \(EndFormat.names))")
+            }
+            formats = [format]
+        }
+        var unique = [EndFormat]()
+        for f in formats where !unique.contains(f) { unique.append(f) }
+
+        let mix = try AudioDecoder.decodeForMix(input)
+        let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+        let paths: [EndFormat: String] = unique.count == 1 && !output.hasSuffix("/") && !isFolder(output)
+            ? [unique[0]: output]
+            : AudioEncoder.outputPaths(for: unique, output: output, inputStem: stem)
+
+        let transaction = OutputTransaction()
+        var outputs = [EncodedOutput]()
+        for format in unique {
+            outputs.append(try AudioEncoder.encode(mix, as: format, to: paths[format]!, in: transaction))
+        }
+        try transaction.commit()
+
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(outputs), as: UTF8.self))
+        } else {
+            for o in outputs {
+                print("\(o.path)  \(o.endFormat.rawValue)  \(o.sampleRate) Hz  \(o.channels) ch  \(o.samples) samples  \(o.bytes) bytes")
+            }
+        }
+    }
+
+    private func isFolder(_ path: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import MixdownCore
+
+/// `mixdown`: exit 0 on success, 1 on bad input (one line on stderr), 2 on usage errors
+/// (DESIGN.md §5). ArgumentParser's own usage exit code (64) is mapped to 2.
+@main
+struct Mixdown: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mixdown",
+        abstract: "Script-to-audio production engine: analyse, encode and (soon) render and master.",
+        version: MixdownVersion.string,
+        subcommands: [Analyze.self, Encode.self, Version.self])
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as MixdownError {
+            FileHandle.standardError.write(Data("mixdown: \(error.message)\n".utf8))
+            Foundation.exit(error.kind == .usage ? 2 : 1)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            if code.rawValue == 1 { Foundation.exit(1) }   // a subcommand already reported its failures
+            FileHandle.standardError.write(Data("\(fullMessage(for: error))\n".utf8))
+            Foundation.exit(2)
+        }
+    }
+}
+
+enum MixdownVersion {
+    static let string = "0.1.0"
+}
+
+/// Errors already printed (one line per bad file); only the exit status is left to give.
+struct AlreadyReported: Error {}
+extension ExitCode { static let badInput = ExitCode(1) }
