@@ -28,11 +28,21 @@ public enum KWeighting {
                            a1: 2 * (k * k - 1) / a0,
                            a2: (1 - k / shelfQ + k * k) / a0)
 
+        // The standard's high-pass numerator is an unnormalised [1, −2, 1], which gives it a
+        // passband gain of a0(48 kHz) ≈ 1.005 (+0.043 dB). Keep that gain at every rate, so the
+        // filter is the same filter everywhere and 48 kHz is exactly the table.
+        let passbandGain = highPassA0(rate: 48_000)
         k = tan(Double.pi * highPassFrequency / rate)
-        a0 = 1 + k / highPassQ + k * k
-        let highPass = Biquad(b0: 1, b1: -2, b2: 1,
+        a0 = highPassA0(rate: rate)
+        let g = passbandGain / a0
+        let highPass = Biquad(b0: g, b1: -2 * g, b2: g,
                               a1: 2 * (k * k - 1) / a0,
                               a2: (1 - k / highPassQ + k * k) / a0)
         return (shelf, highPass)
+    }
+
+    private static func highPassA0(rate: Double) -> Double {
+        let k = tan(Double.pi * highPassFrequency / rate)
+        return 1 + k / highPassQ + k * k
     }
 }

@@ -16,6 +16,12 @@ public enum AudioFileReader {
     public static func read(_ path: String) throws -> DecodedFile {
         try checkReadable(path)
 
+        // mpg123 (libsndfile's MP3 decoder) prints its own warnings to stderr; the reader's
+        // verdict is the one line the user should see.
+        return try QuietStandardError.around(isMPEG: looksLikeMPEG(path)) { try decode(path) }
+    }
+
+    private static func decode(_ path: String) throws -> DecodedFile {
         var info = SF_INFO()
         guard let file = sf_open(path, Int32(SFM_READ), &info) else {
             let reason = String(cString: sf_strerror(nil)).trimmingCharacters(in: .whitespacesAndNewlines)
@@ -49,6 +55,15 @@ public enum AudioFileReader {
         }
         let audio = AudioBuffer(sampleRate: Int(info.samplerate), channels: planar)
         return DecodedFile(audio: audio, container: container, roles: channelRoles(file, channels: channels))
+    }
+
+    /// ID3 tag or an MPEG audio frame sync at the start of the file.
+    private static func looksLikeMPEG(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 3)) ?? Data())
+        guard head.count >= 2 else { return false }
+        return head.starts(with: Array("ID3".utf8)) || (head[0] == 0xFF && head[1] & 0xE0 == 0xE0)
     }
 
     private static func checkReadable(_ path: String) throws {
@@ -139,5 +154,27 @@ extension ChannelRole {
         case Int32(SF_CHANNEL_MAP_REAR_RIGHT), Int32(SF_CHANNEL_MAP_SIDE_RIGHT): self = .rightSurround
         default: self = .other
         }
+    }
+}
+
+/// Sends file descriptor 2 to /dev/null while a noisy C library works. One owner, one lock:
+/// concurrent decodes wait for each other rather than restoring each other's descriptor.
+enum QuietStandardError {
+    private static let lock = NSLock()
+
+    static func around<T>(isMPEG: Bool, _ body: () throws -> T) rethrows -> T {
+        guard isMPEG else { return try body() }
+        lock.lock()
+        defer { lock.unlock() }
+        fflush(stderr)
+        let saved = dup(2)
+        let null = open("/dev/null", O_WRONLY)
+        if saved >= 0 && null >= 0 { dup2(null, 2) }
+        defer {
+            fflush(stderr)
+            if saved >= 0 { dup2(saved, 2); close(saved) }
+            if null >= 0 { close(null) }
+        }
+        return try body()
     }
 }

@@ -4,7 +4,7 @@ public enum EndFormat: String, CaseIterable, Sendable, Codable {
     case mp3, mp3_very_low, mp3_low, mp3_medium, mp3_high, mp3_very_high, mp3_alexa
 
     public enum Codec: Sendable, Equatable {
-        case pcm16, pcm24, flac16, vorbis(quality: Double), opus(bitsPerSecond: Int)
+        case pcm16, pcm24, pcmFloat, flac16, vorbis(quality: Double), opus(bitsPerSecond: Int)
         case mp3VBR(quality: Int), mp3CBR(kbps: Int)
     }
 
@@ -52,7 +52,7 @@ public enum EndFormat: String, CaseIterable, Sendable, Codable {
 
     public var isLossy: Bool {
         switch codec {
-        case .pcm16, .pcm24, .flac16: return false
+        case .pcm16, .pcm24, .pcmFloat, .flac16: return false
         default: return true
         }
     }

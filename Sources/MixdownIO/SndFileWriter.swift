@@ -4,6 +4,7 @@ import MixdownCore
 /// WAV, FLAC, Ogg Vorbis and Ogg Opus through libsndfile. The buffer is already at the
 /// format's rate and channel count.
 enum SndFileWriter {
+    /// Writes at the buffer's own rate and channel count; no conversion happens here.
     static func write(_ buffer: AudioBuffer, codec: EndFormat.Codec, to path: String) throws {
         var info = SF_INFO()
         info.samplerate = Int32(buffer.sampleRate)
@@ -12,6 +13,7 @@ enum SndFileWriter {
         switch codec {
         case .pcm16: info.format = Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16)
         case .pcm24: info.format = Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_24)
+        case .pcmFloat: info.format = Int32(SF_FORMAT_WAV | SF_FORMAT_FLOAT)
         case .flac16: info.format = Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_16)
         case .vorbis(let quality):
             info.format = Int32(SF_FORMAT_OGG | SF_FORMAT_VORBIS)
