@@ -24,8 +24,7 @@ public enum AudioFileReader {
     private static func decode(_ path: String) throws -> DecodedFile {
         var info = SF_INFO()
         guard let file = sf_open(path, Int32(SFM_READ), &info) else {
-            let reason = String(cString: sf_strerror(nil)).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw MixdownError.badInput("\(path): not a readable audio file (\(reason.trimmingCharacters(in: CharacterSet(charactersIn: "."))))")
+            throw MixdownError.badInput("\(path): not a readable audio file (\(libraryMessage(sf_strerror(nil))))")
         }
         defer { sf_close(file) }
 
@@ -45,11 +44,14 @@ public enum AudioFileReader {
         }
 
         let expected = info.frames > 0 && info.frames < Int64(Int32.max) ? Int(info.frames) : 0
-        let planar = try readFrames(file, channels: channels, expectedFrames: expected, path: path)
+        let (planar, decoderError) = readFrames(file, channels: channels, expectedFrames: expected)
         let frames = planar[0].count
+        // A shortfall against the declared length is truncation, whatever the decoder said.
         if info.frames > 0, info.frames != Int64.max, Int64(frames) < info.frames {
-            throw MixdownError.badInput("\(path): truncated: the header declares \(info.frames) frames, only \(frames) decode")
+            let why = decoderError.map { " (\($0))" } ?? ""
+            throw MixdownError.badInput("\(path): truncated: the header declares \(info.frames) frames, only \(frames) decode\(why)")
         }
+        if let decoderError { throw MixdownError.badInput("\(path): corrupt audio data (\(decoderError))") }
         guard frames > 0 else {
             throw MixdownError.badInput("\(path): contains no audio (0 frames)")
         }
@@ -79,37 +81,42 @@ public enum AudioFileReader {
         if size == 0 { throw MixdownError.badInput("\(path): empty file (0 bytes)") }
     }
 
-    private static func readFrames(_ file: OpaquePointer, channels: Int, expectedFrames: Int, path: String) throws -> [[Float]] {
+    /// Every frame the decoder yields, and its complaint if it stopped early. Frames are
+    /// deinterleaved straight into planar storage sized from the header (grown geometrically
+    /// when a decoder yields more than it declared).
+    private static func readFrames(_ file: OpaquePointer, channels: Int, expectedFrames: Int) -> ([[Float]], String?) {
         let chunk = 32_768
         var scratch = [Float](repeating: 0, count: chunk * channels)
-        var planar = Array(repeating: [Float](), count: channels)
-        for c in 0..<channels { planar[c].reserveCapacity(expectedFrames) }
-        var lane = [Float](repeating: 0, count: chunk)
+        var planar = (0..<channels).map { _ in [Float](repeating: 0, count: expectedFrames) }
+        var filled = 0
         var finite = true
         while true {
             let got = scratch.withUnsafeMutableBufferPointer { sf_readf_float(file, $0.baseAddress, Int64(chunk)) }
             if got <= 0 { break }
             let n = Int(got)
+            if filled + n > planar[0].count {
+                let grown = max(filled + n, 2 * planar[0].count)
+                for c in 0..<channels { planar[c].append(contentsOf: repeatElement(0, count: grown - planar[c].count)) }
+            }
             scratch.withUnsafeBufferPointer { src in
                 for c in 0..<channels {
-                    lane.withUnsafeMutableBufferPointer { dst in
-                        for i in 0..<n { dst[i] = src[i * channels + c] }
-                        // NaN and ±inf poison every later sum: x·0 is 0 only for finite x.
-                        var probe: Float = 0
-                        for i in 0..<n { probe += dst[i] * 0 }
-                        finite = finite && probe == 0
+                    planar[c].withUnsafeMutableBufferPointer { dst in
+                        let out = dst.baseAddress! + filled
+                        for i in 0..<n { out[i] = src[i * channels + c] }
                     }
-                    planar[c].append(contentsOf: lane[0..<n])
                 }
+                // NaN and ±inf poison every later sum: x·0 is 0 only for finite x.
+                var probe: Float = 0
+                for i in 0..<(n * channels) { probe += src[i] * 0 }
+                finite = finite && probe == 0
             }
+            filled += n
         }
-        let nonFinite = !finite
+        for c in 0..<channels where planar[c].count > filled { planar[c].removeLast(planar[c].count - filled) }
         let err = sf_error(file)
-        if err != 0 {
-            throw MixdownError.badInput("\(path): corrupt audio data (\(String(cString: sf_error_number(err))))")
-        }
-        if nonFinite { throw MixdownError.badInput("\(path): corrupt audio data (contains NaN or infinite samples)") }
-        return planar
+        if err != 0 { return (planar, libraryMessage(sf_error_number(err))) }
+        if !finite { return (planar, "contains NaN or infinite samples") }
+        return (planar, nil)
     }
 
     /// libsndfile silently shortens a WAV/AIFF whose data chunk runs past the end of the file;
@@ -140,6 +147,13 @@ public enum AudioFileReader {
         }
         return ChannelRole.defaultLayout(channels: channels)
     }
+}
+
+/// A C library's message as one line: whitespace runs collapsed, no trailing full stop.
+func libraryMessage(_ text: UnsafePointer<CChar>?) -> String {
+    guard let text else { return "unknown error" }
+    let words = String(cString: text).split(whereSeparator: { $0.isWhitespace || $0.isNewline })
+    return words.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: "."))
 }
 
 extension ChannelRole {

@@ -21,9 +21,19 @@ enum LAMEWriter {
         case .mp3VBR(let quality):
             lame_set_VBR(lame, vbr_mtrh)
             lame_set_VBR_q(lame, Int32(quality))
-        case .mp3CBR(let kbps):
+        case .mp3CBR(let kbps) where frameBytes(kbps: kbps, rate: buffer.sampleRate) >= 208:
             lame_set_VBR(lame, vbr_off)
             lame_set_brate(lame, Int32(kbps))
+        case .mp3CBR(let kbps):
+            // LAME writes its Info tag in a frame of the stream's own bitrate and drops the tag
+            // when that frame is too small (48 kbps at 24 kHz: 144 bytes), which would cost the
+            // gapless delay/padding. ABR pinned to min = max = kbps encodes every audio frame at
+            // exactly kbps and puts the tag in one larger header frame, as ffmpeg's muxer does.
+            lame_set_VBR(lame, vbr_abr)
+            lame_set_VBR_mean_bitrate_kbps(lame, Int32(kbps))
+            lame_set_VBR_min_bitrate_kbps(lame, Int32(kbps))
+            lame_set_VBR_max_bitrate_kbps(lame, Int32(kbps))
+            lame_set_VBR_hard_min(lame, 1)
         default:
             preconditionFailure("LAMEWriter writes MP3 only")
         }
@@ -66,6 +76,11 @@ enum LAMEWriter {
         fseek(out, 0, SEEK_SET)
         try put(tag, count: tagBytes, to: out, path: path)
         guard fflush(out) == 0 else { throw MixdownError.failure("\(path): write failed: \(String(cString: strerror(errno)))") }
+    }
+
+    /// Bytes in one Layer III frame: 1152 samples (MPEG-1) or 576 (MPEG-2/2.5) per frame.
+    static func frameBytes(kbps: Int, rate: Int) -> Int {
+        (rate >= 32_000 ? 144 : 72) * kbps * 1_000 / rate
     }
 
     private static func put(_ bytes: [UInt8], count: Int, to file: UnsafeMutablePointer<FILE>, path: String) throws {

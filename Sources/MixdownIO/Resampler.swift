@@ -24,7 +24,7 @@ public enum Resampler {
     private static func convert(_ input: [Float], ratio: Double, frames target: Int) throws -> [Float] {
         var error: Int32 = 0
         guard let state = src_new(Int32(SRC_SINC_BEST_QUALITY), 1, &error) else {
-            throw MixdownError.failure("libsamplerate: \(String(cString: src_strerror(error)))")
+            throw MixdownError.failure("libsamplerate: \(libraryMessage(src_strerror(error)))")
         }
         defer { src_delete(state) }
         // A little headroom: the converter may produce a few frames more than the nominal ratio.
@@ -42,7 +42,7 @@ public enum Resampler {
                     data.src_ratio = ratio
                     data.end_of_input = 1
                     let status = src_process(state, &data)
-                    if status != 0 { throw MixdownError.failure("libsamplerate: \(String(cString: src_strerror(status)))") }
+                    if status != 0 { throw MixdownError.failure("libsamplerate: \(libraryMessage(src_strerror(status)))") }
                     consumed += Int(data.input_frames_used)
                     produced += Int(data.output_frames_gen)
                     if data.output_frames_gen == 0 || produced >= out.count { break }

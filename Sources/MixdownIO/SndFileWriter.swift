@@ -28,7 +28,7 @@ enum SndFileWriter {
             preconditionFailure("MP3 is written by LAMEWriter")
         }
         guard let file = sf_open(path, Int32(SFM_WRITE), &info) else {
-            throw MixdownError.failure("\(path): cannot write: \(String(cString: sf_strerror(nil)))")
+            throw MixdownError.failure("\(path): cannot write: \(libraryMessage(sf_strerror(nil)))")
         }
         var closed = false
         defer { if !closed { sf_close(file) } }
@@ -62,14 +62,14 @@ enum SndFileWriter {
                 return sf_writef_float(file, inter.baseAddress, Int64(frames))
             }
             guard written == Int64(frames) else {
-                throw MixdownError.failure("\(path): write failed: \(String(cString: sf_strerror(file)))")
+                throw MixdownError.failure("\(path): write failed: \(libraryMessage(sf_strerror(file)))")
             }
             start += frames
         }
         closed = true
         let status = sf_close(file)
         guard status == 0 else {
-            throw MixdownError.failure("\(path): closing failed: \(String(cString: sf_error_number(status)))")
+            throw MixdownError.failure("\(path): closing failed: \(libraryMessage(sf_error_number(status)))")
         }
     }
 }

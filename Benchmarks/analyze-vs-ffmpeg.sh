@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# `mixdown analyze` against `ffmpeg -af ebur128=peak=true` on the same 10-minute stereo 48 kHz
+# file, run alternately in one session (release build). Prints each run, the medians, the
+# speed ratio and both tools' readings so agreement is visible next to speed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-5}
+bin=.build/release/mixdown
+work=.build/bench
+mkdir -p "$work"
+input="$work/programme-10min.wav"
+
+if [ ! -f "$input" ]; then
+  # Music-like: a chord progression with a pulsing bass, broadband noise for density, a slow
+  # level arc (so LRA is not zero), stereo detuning. 16-bit, as delivered programmes are.
+  ffmpeg -v error -nostdin -y \
+    -f lavfi -i "aevalsrc=\
+(0.16*sin(2*PI*220*t)+0.1*sin(2*PI*277.18*t+1)+0.08*sin(2*PI*329.63*t)+0.22*sin(2*PI*55*t)*exp(-mod(t\,0.5)*7))*(0.65+0.35*sin(2*PI*t/45))|\
+(0.16*sin(2*PI*220.4*t)+0.1*sin(2*PI*277.18*t)+0.08*sin(2*PI*330.1*t+2)+0.22*sin(2*PI*55*t)*exp(-mod(t\,0.5)*7))*(0.65+0.35*sin(2*PI*t/45))\
+:s=48000:d=600" \
+    -f lavfi -i "anoisesrc=c=pink:r=48000:a=0.05:d=600" \
+    -filter_complex "[1:a]aformat=channel_layouts=stereo[n];[0:a][n]amix=inputs=2:normalize=0" \
+    -c:a pcm_s16le "$input"
+fi
+
+now() { date +%s.%N; }
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+echo "input: $input ($(du -h "$input" | cut -f1), $(nproc) cores)"
+ours=() theirs=()
+for i in $(seq "$runs"); do
+  t0=$(now); "$bin" analyze --json "$input" > "$work/mixdown.json"; t1=$(now)
+  ffmpeg -nostats -hide_banner -nostdin -i "$input" -af ebur128=peak=true -f null - 2> "$work/ffmpeg.txt"; t2=$(now)
+  a=$(awk -v x="$t0" -v y="$t1" 'BEGIN { print y - x }'); b=$(awk -v x="$t1" -v y="$t2" 'BEGIN { print y - x }')
+  ours+=("$a"); theirs+=("$b")
+  printf 'run %d: mixdown %.3f s   ffmpeg %.3f s\n' "$i" "$a" "$b"
+done
+m=$(printf '%s\n' "${ours[@]}" | median)
+f=$(printf '%s\n' "${theirs[@]}" | median)
+printf 'median: mixdown %.3f s   ffmpeg %.3f s   mixdown is %.1fx faster\n' "$m" "$f" "$(awk -v f="$f" -v m="$m" 'BEGIN { print f / m }')"
+
+echo "readings (mixdown):"
+grep -E '"(integratedLufs|loudnessRangeLu|truePeakDbtp)"' "$work/mixdown.json" | sed 's/^ */  /'
+echo "readings (ffmpeg ebur128):"
+grep -E '^ +(I|LRA|Peak):' "$work/ffmpeg.txt" | sed 's/^ */  /'

@@ -1,0 +1,191 @@
+import Foundation
+import MixdownCore
+import MixdownIO
+import MixdownTestSupport
+import Testing
+
+/// The `mixdown` binary end to end: exit codes, one clear line per bad file, no partial output.
+@Suite struct CLITests {
+    let folder = TemporaryFolder()
+
+    func mixdown(_ arguments: String...) throws -> Tools.Result { try Tools.run(Tools.mixdown, arguments) }
+
+    func writeTone(_ name: String, seconds: Double = 2) throws -> String {
+        let path = folder.file(name)
+        try AudioFileWriter.writeFloatWAV(Signals.sine(frequency: 1_000, dBFS: -23, seconds: seconds), to: path)
+        return path
+    }
+
+    @Test func analyzeJSONOfOneFileIsAnObject() throws {
+        let path = try writeTone("tone.wav", seconds: 5)
+        let result = try mixdown("analyze", "--json", path)
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(abs((object["integratedLufs"] as? Double ?? 0) - -23) < 0.05)
+        #expect(object["durationSamples"] as? Int == 240_000)
+        #expect(object["sampleRate"] as? Int == 48_000)
+        #expect(object["channels"] as? Int == 2)
+        #expect((object["bands"] as? [String: Any])?.count == 6)
+    }
+
+    @Test func analyzeJSONOfSeveralFilesIsAnArray() throws {
+        let a = try writeTone("a.wav"), b = try writeTone("b.wav", seconds: 4)
+        let result = try mixdown("analyze", "--json", a, b)
+        #expect(result.status == 0)
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(array.map { $0["durationSamples"] as? Int } == [96_000, 192_000])
+    }
+
+    @Test func silenceGivesNullsNotInfinity() throws {
+        let path = folder.file("silence.wav")
+        try AudioFileWriter.writeFloatWAV(Signals.silence(seconds: 3), to: path)
+        let result = try mixdown("analyze", "--json", path)
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("\"integratedLufs\" : null"))
+        #expect(!result.stdout.lowercased().contains("inf"))
+    }
+
+    @Test func humanReadableAnalysis() throws {
+        let result = try mixdown("analyze", try writeTone("tone.wav", seconds: 4))
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("integrated       -23.0 LUFS"))
+    }
+
+    @Test func encodeFollowsTheExtension() throws {
+        let input = try writeTone("in.wav", seconds: 3)
+        let out = folder.file("out.mp3")
+        let result = try mixdown("encode", input, "-o", out)
+        #expect(result.status == 0, "\(result.stderr)")
+        let decoded = try Tools.ffmpegDecode(out)
+        #expect(decoded.sampleRate == 44_100 && decoded.frames == 132_300)   // mp3_medium
+    }
+
+    @Test func encodeSeveralFormatsIntoAFolder() throws {
+        let input = try writeTone("spot.wav", seconds: 3)
+        let outDir = folder.file("delivery")
+        try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: true)
+        let result = try mixdown("encode", input, "--end-format", "mp3_medium", "--end-format", "wav",
+                                 "--end-format", "mp3_alexa", "--end-format", "flac", "-o", outDir + "/", "--json")
+        #expect(result.status == 0, "\(result.stderr)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: outDir).sorted()
+        #expect(names == ["spot.flac", "spot.mp3", "spot.mp3_alexa.mp3", "spot.wav"])
+        let outputs = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(outputs.count == 4)
+        #expect(try Tools.ffmpegDecode(outDir + "/spot.mp3_alexa.mp3").frames == 72_000)
+    }
+
+    @Test func unknownFormatIsAUsageError() throws {
+        let input = try writeTone("in.wav")
+        let result = try mixdown("encode", input, "--end-format", "mp4", "-o", folder.file("x.mp4"))
+        #expect(result.status == 2)
+        #expect(folder.contents == ["in.wav"])
+        let noFormat = try mixdown("encode", input, "-o", folder.file("x.xyz"))
+        #expect(noFormat.status == 2)
+        #expect(noFormat.stderrLines.count == 1)
+    }
+
+    // MARK: Bad input: one clear line naming the file, exit 1, no output, no crash.
+
+    enum BadFile: String, CaseIterable, CustomTestStringConvertible, Sendable {
+        case missing, empty, directory, randomBytes, textAsWAV, truncatedWAV, truncatedMP3, truncatedFLAC
+        case wavNamedMP3, mp3NamedWAV, headerOnlyWAV, nanFloatWAV
+        var testDescription: String { rawValue }
+    }
+
+    /// Makes the bad file and returns its path and a phrase its error line must contain.
+    func make(_ kind: BadFile) throws -> (path: String, says: String) {
+        let fm = FileManager.default
+        switch kind {
+        case .missing: return (folder.file("nothere.wav"), "no such file")
+        case .empty:
+            fm.createFile(atPath: folder.file("empty.wav"), contents: Data())
+            return (folder.file("empty.wav"), "empty file")
+        case .directory:
+            try fm.createDirectory(atPath: folder.file("dir.wav"), withIntermediateDirectories: true)
+            return (folder.file("dir.wav"), "is a directory")
+        case .randomBytes:
+            var rng = SplitMix(seed: 9)
+            fm.createFile(atPath: folder.file("noise.flac"), contents: Data((0..<50_000).map { _ in UInt8(rng.nextBits() & 0xFF) }))
+            return (folder.file("noise.flac"), "not a readable audio file")
+        case .textAsWAV:
+            fm.createFile(atPath: folder.file("notes.wav"), contents: Data("meeting notes\n".utf8))
+            return (folder.file("notes.wav"), "not a readable audio file")
+        case .truncatedWAV:
+            let full = try Data(contentsOf: URL(fileURLWithPath: try writeTone("full.wav")))
+            fm.createFile(atPath: folder.file("cut.wav"), contents: full.prefix(full.count / 3))
+            return (folder.file("cut.wav"), "truncated")
+        case .truncatedMP3, .truncatedFLAC:
+            let format: EndFormat = kind == .truncatedMP3 ? .mp3_medium : .flac
+            let full = folder.file("full.\(format.fileExtension)")
+            _ = try AudioEncoder.encode(Signals.musicLike(seconds: 4), as: format, to: full)
+            let data = try Data(contentsOf: URL(fileURLWithPath: full))
+            let cut = folder.file("cut.\(format.fileExtension)")
+            fm.createFile(atPath: cut, contents: data.prefix(data.count / 2))
+            return (cut, "truncated")
+        case .wavNamedMP3:
+            let wav = try writeTone("really.wav")
+            try fm.moveItem(atPath: wav, toPath: folder.file("really.mp3"))
+            return (folder.file("really.mp3"), "content is WAV")
+        case .mp3NamedWAV:
+            let mp3 = folder.file("song.mp3")
+            _ = try AudioEncoder.encode(Signals.musicLike(seconds: 2), as: .mp3_medium, to: mp3)
+            try fm.moveItem(atPath: mp3, toPath: folder.file("song.wav"))
+            return (folder.file("song.wav"), "content is MP3")
+        case .headerOnlyWAV:
+            // A 16-bit PCM WAV's 44-byte header with a data chunk of length 0.
+            let pcm = folder.file("h.wav")
+            _ = try AudioEncoder.encode(Signals.sine(frequency: 100, dBFS: -6, seconds: 0.1), as: .wav, to: pcm)
+            let full = try Data(contentsOf: URL(fileURLWithPath: pcm))
+            var header = full.prefix(44)
+            header.replaceSubrange(40..<44, with: [0, 0, 0, 0])
+            header.replaceSubrange(4..<8, with: [36, 0, 0, 0])
+            fm.createFile(atPath: folder.file("hollow.wav"), contents: header)
+            return (folder.file("hollow.wav"), "no audio")
+        case .nanFloatWAV:
+            var buffer = Signals.sine(frequency: 100, dBFS: -6, seconds: 1)
+            buffer.channels[1][1_000] = .nan
+            try AudioFileWriter.writeFloatWAV(buffer, to: folder.file("nan.wav"))
+            return (folder.file("nan.wav"), "NaN")
+        }
+    }
+
+    @Test("analyze rejects bad files", arguments: BadFile.allCases)
+    func analyzeRejects(_ kind: BadFile) throws {
+        let (path, says) = try make(kind)
+        let result = try mixdown("analyze", "--json", path)
+        #expect(result.status == 1, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderrLines.count == 1, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains(path))
+        #expect(result.stderr.contains(says), "stderr: \(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(!result.stderr.contains("Fatal error"))
+    }
+
+    @Test("encode rejects bad files and writes nothing", arguments: BadFile.allCases)
+    func encodeRejects(_ kind: BadFile) throws {
+        let (path, _) = try make(kind)
+        let before = folder.contents
+        let result = try mixdown("encode", path, "--end-format", "wav", "--end-format", "mp3", "-o", folder.file("delivered"))
+        #expect(result.status == 1, "exit \(result.status): \(result.stderr)")
+        #expect(result.stderrLines.count == 1, "stderr: \(result.stderr)")
+        #expect(folder.contents == before, "no output or temporary file may remain")
+    }
+
+    /// One bad file among good ones: the good ones are still analysed, the exit status is 1.
+    @Test func mixedGoodAndBadFiles() throws {
+        let good = try writeTone("good.wav")
+        let result = try mixdown("analyze", good, folder.file("missing.wav"))
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("good.wav"))
+        #expect(result.stderrLines.count == 1)
+    }
+
+    @Test func writingIntoAMissingFolderFailsCleanly() throws {
+        let input = try writeTone("in.wav")
+        let result = try mixdown("encode", input, "-o", folder.file("no/such/folder/out.wav"))
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("does not exist"))
+        #expect(result.stderrLines.count == 1)
+    }
+}

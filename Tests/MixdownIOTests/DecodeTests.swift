@@ -1,0 +1,81 @@
+import Foundation
+import MixdownCore
+import MixdownTestSupport
+import Testing
+@testable import MixdownIO
+
+/// Reading every input format into the working format (48 kHz stereo float), with files made
+/// by ffmpeg so the decoder is not only reading what our own encoder wrote.
+@Suite struct DecodeTests {
+    static let formats: [(ext: String, args: [String])] = [
+        ("wav", ["-c:a", "pcm_s16le"]), ("wav", ["-c:a", "pcm_s24le"]), ("wav", ["-c:a", "pcm_f32le"]),
+        ("aiff", ["-c:a", "pcm_s16be"]), ("flac", []), ("ogg", ["-c:a", "libvorbis"]),
+        ("opus", ["-c:a", "libopus"]), ("mp3", ["-c:a", "libmp3lame", "-q:a", "4"]),
+    ]
+
+    @Test("ffmpeg-made files decode to 48 kHz stereo", arguments: 0..<8)
+    func decodesEveryFormat(index: Int) throws {
+        let (ext, args) = Self.formats[index]
+        let folder = TemporaryFolder()
+        let source = folder.file("source.wav")
+        // 2 s at 44.1 kHz mono: exercises resampling and channel duplication at once.
+        try AudioFileWriter.writeFloatWAV(Signals.sine(frequency: 440, dBFS: -12, seconds: 2, rate: 44_100, channels: 1), to: source)
+        let input = folder.file("input.\(ext)")
+        let made = try Tools.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-i", source] + args + [input])
+        try #require(made.status == 0, "ffmpeg: \(made.stderr)")
+
+        let mix = try AudioDecoder.decodeForMix(input)
+        #expect(mix.sampleRate == 48_000 && mix.channelCount == 2)
+        #expect(mix.channels[0] == mix.channels[1], "mono is duplicated")
+        // Opus carries 48 kHz itself; the others convert 88,200 samples at 44.1 kHz to 96,000.
+        // Lossy codecs may pad a little; gapless ones (LAME tag, Ogg granules) do not.
+        #expect(abs(mix.frameCount - 96_000) <= (ext == "ogg" || ext == "opus" || ext == "mp3" ? 0 : 0), "\(mix.frameCount) frames")
+        let rms = (mix.channels[0][4_800..<91_200].reduce(0) { $0 + Double($1 * $1) } / 86_400).squareRoot()
+        #expect(abs(20 * log10(rms) - (-12 - 3.0103)) < 0.3)
+    }
+
+    /// More than two channels fold down with ITU-R BS.775 coefficients: C and the surrounds at
+    /// −3 dB into their side, LFE dropped.
+    @Test func surroundDownmix() throws {
+        let folder = TemporaryFolder()
+        let path = folder.file("surround.wav")
+        let n = 4_800
+        let one = [Float](repeating: 0.5, count: n), zero = [Float](repeating: 0, count: n)
+        // L R C LFE Ls Rs: only C and LFE carry signal.
+        let buffer = AudioBuffer(sampleRate: 48_000, channels: [zero, zero, one, one, zero, zero])
+        let made = try Tools.run("ffmpeg", ["-v", "error", "-nostdin", "-y", "-f", "lavfi", "-i",
+                                            "aevalsrc=0|0|0.5|0.5|0|0:c=5.1:s=48000:d=0.1", "-c:a", "pcm_f32le", path])
+        try #require(made.status == 0)
+        _ = buffer
+        let mix = try AudioDecoder.decodeForMix(path)
+        #expect(mix.channelCount == 2)
+        #expect(abs(mix.channels[0][2_400] - 0.5 * 0.707_106_77) < 1e-4)
+        #expect(abs(mix.channels[1][2_400] - 0.5 * 0.707_106_77) < 1e-4)
+    }
+
+    @Test func exactResampledLength() throws {
+        for (frames, from, to) in [(1_440_000, 48_000, 44_100), (144_007, 48_000, 24_000), (88_201, 44_100, 48_000)] {
+            let buffer = AudioBuffer(sampleRate: from, channelCount: 1, frameCount: frames)
+            let out = try Resampler.resample(buffer, to: to)
+            #expect(out.frameCount == SampleTime.rescale(frames, from: from, to: to))
+        }
+        #expect(SampleTime.rescale(144_007, from: 48_000, to: 24_000) == 72_004)
+        #expect(SampleTime.rescale(1_440_000, from: 48_000, to: 44_100) == 1_323_000)
+        #expect(SampleTime.samples(seconds: 0.5 / 48_000, rate: 48_000) == 1)
+        #expect(SampleTime.samples(seconds: -0.5 / 48_000, rate: 48_000) == -1)
+    }
+
+    /// A multi-format write is all or nothing: when a later output cannot be written, the
+    /// earlier ones are removed too and no temporary file remains.
+    @Test func failedTransactionLeavesNothing() throws {
+        let folder = TemporaryFolder()
+        let transaction = OutputTransaction()
+        let buffer = Signals.sine(frequency: 440, dBFS: -6, seconds: 0.5)
+        _ = try AudioEncoder.encode(buffer, as: .wav, to: folder.file("a.wav"), in: transaction)
+        #expect(throws: MixdownError.self) {
+            _ = try AudioEncoder.encode(buffer, as: .mp3, to: folder.file("missing/b.mp3"), in: transaction)
+        }
+        transaction.rollback()
+        #expect(folder.contents.isEmpty)
+    }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Mixdown builds and tests with, only those missing.
+# Idempotent: a machine that has them all is left alone (no apt-get at all).
+set -euo pipefail
+
+packages=(
+  pkg-config
+  libsndfile1-dev      # decode/encode WAV, AIFF, FLAC, Ogg Vorbis, Opus, MP3
+  libmp3lame-dev       # MP3 encoding with the LAME/Xing gapless tag
+  libsamplerate0-dev   # sample-rate conversion
+  libespeak-ng-dev     # in-process speech synthesis
+  libfftw3-dev         # spectra (band energies, EQ matching)
+  libebur128-dev       # tests only: the independent BS.1770 reference meter
+  ffmpeg               # tests only: the independent decoder
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing: ${missing[*]}"
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+$sudo apt-get update
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
