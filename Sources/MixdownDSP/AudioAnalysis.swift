@@ -6,17 +6,9 @@ import Glibc
 
 /// Everything `mixdown analyze` reports about a file (DESIGN.md §5). Values that do not exist
 /// (the loudness of silence, the correlation of one channel) are nil and encode as `null`.
-public struct AudioAnalysis: Sendable, Equatable, Encodable {
-    public struct Bands: Sendable, Equatable, Encodable {
+public struct AudioAnalysis: Sendable, Equatable, EncodesEveryKey {
+    public struct Bands: Sendable, Equatable, EncodesEveryKey {
         public var sub, bass, lowMid, mid, presence, air: Double?
-
-        public func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(sub, forKey: .sub); try c.encode(bass, forKey: .bass)
-            try c.encode(lowMid, forKey: .lowMid); try c.encode(mid, forKey: .mid)
-            try c.encode(presence, forKey: .presence); try c.encode(air, forKey: .air)
-        }
-        enum CodingKeys: String, CodingKey { case sub, bass, lowMid, mid, presence, air }
     }
 
     public var integratedLufs: Double?
@@ -32,29 +24,6 @@ public struct AudioAnalysis: Sendable, Equatable, Encodable {
     public var bands: Bands
     public var stereoCorrelation: Double?
     public var sideToMidDb: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case integratedLufs, momentaryMaxLufs, shortTermMaxLufs, loudnessRangeLu, truePeakDbtp, samplePeakDbfs
-        case crestFactorDb, durationSamples, sampleRate, channels, bands, stereoCorrelation, sideToMidDb
-    }
-
-    // Explicit nulls: synthesised Encodable would drop nil keys, and readers rely on every key.
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(integratedLufs, forKey: .integratedLufs)
-        try c.encode(momentaryMaxLufs, forKey: .momentaryMaxLufs)
-        try c.encode(shortTermMaxLufs, forKey: .shortTermMaxLufs)
-        try c.encode(loudnessRangeLu, forKey: .loudnessRangeLu)
-        try c.encode(truePeakDbtp, forKey: .truePeakDbtp)
-        try c.encode(samplePeakDbfs, forKey: .samplePeakDbfs)
-        try c.encode(crestFactorDb, forKey: .crestFactorDb)
-        try c.encode(durationSamples, forKey: .durationSamples)
-        try c.encode(sampleRate, forKey: .sampleRate)
-        try c.encode(channels, forKey: .channels)
-        try c.encode(bands, forKey: .bands)
-        try c.encode(stereoCorrelation, forKey: .stereoCorrelation)
-        try c.encode(sideToMidDb, forKey: .sideToMidDb)
-    }
 
     /// Analyses a buffer at its own rate. `roles` decide the BS.1770 channel weights
     /// (surrounds +1.5 dB, LFE excluded); by default the usual layout for the channel count.
