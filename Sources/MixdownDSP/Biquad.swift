@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Second-order section coefficients, normalised so that a0 = 1, in Double: the K-weighting
 /// high-pass sits at 38 Hz, where Float coefficients would cost accuracy at low frequencies.
 public struct Biquad: Sendable, Equatable {
@@ -17,6 +21,3 @@ public struct Biquad: Sendable, Equatable {
     }
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif

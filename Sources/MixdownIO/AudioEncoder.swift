@@ -41,11 +41,12 @@ public enum AudioEncoder {
     public static func outputPaths(for formats: [EndFormat], output: String, inputStem: String) -> [EndFormat: String] {
         var isDirectory: ObjCBool = false
         let isFolder = output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory) && isDirectory.boolValue)
+        let ext = URL(fileURLWithPath: output).pathExtension
         let stem: String
         if isFolder {
             stem = URL(fileURLWithPath: output).appendingPathComponent(inputStem).path
-        } else if let ext = URL(fileURLWithPath: output).pathExtension as String?, EndFormat.forExtension(ext) != nil {
-            stem = String(output.dropLast(ext.count + 1))
+        } else if EndFormat.forExtension(ext) != nil {
+            stem = String(output.dropLast(ext.count + 1))   // "-o out/spot.mp3" is the stem "out/spot"
         } else {
             stem = output
         }

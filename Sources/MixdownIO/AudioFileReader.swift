@@ -142,8 +142,9 @@ public enum AudioFileReader {
         var map = [Int32](repeating: 0, count: channels)
         let ok = sf_command(file, Int32(SFC_GET_CHANNEL_MAP_INFO), &map, Int32(channels * MemoryLayout<Int32>.size))
         if ok == SF_TRUE {
+            // A map of nothing but unknown positions says nothing; fall back to the usual layout.
             let roles = map.map(ChannelRole.init(sfChannel:))
-            if !roles.contains(.other) || roles.contains(where: { $0 != .other }) { return roles }
+            if roles.contains(where: { $0 != .other }) { return roles }
         }
         return ChannelRole.defaultLayout(channels: channels)
     }

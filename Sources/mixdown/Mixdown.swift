@@ -36,6 +36,5 @@ enum MixdownVersion {
     static let string = "0.1.0"
 }
 
-/// Errors already printed (one line per bad file); only the exit status is left to give.
-struct AlreadyReported: Error {}
+/// Bad input already reported on stderr (one line per bad file): only the status is left.
 extension ExitCode { static let badInput = ExitCode(1) }
