@@ -22,14 +22,26 @@ let package = Package(
         system("CSampleRate", pkgConfig: "samplerate", apt: "libsamplerate0-dev"),
         system("CEspeakNG", apt: "libespeak-ng-dev"),
         system("CFFTW", pkgConfig: "fftw3f", apt: "libfftw3-dev"),
+        system("CRubberBand", pkgConfig: "rubberband", apt: "librubberband-dev"),
 
         .target(name: "MixdownCore"),
         .target(name: "MixdownIO", dependencies: ["MixdownCore", "CSndFile", "CLame", "CSampleRate"]),
-        .target(name: "MixdownDSP", dependencies: ["MixdownCore", "CFFTW"]),
+        .target(name: "MixdownDSP", dependencies: ["MixdownCore", "CFFTW", "CRubberBand"]),
+        .target(name: "MixdownScript", dependencies: ["MixdownCore"]),
+        .target(name: "MixdownTimeline", dependencies: ["MixdownCore", "MixdownScript"]),
+        .target(name: "MixdownSpeech", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP", "CEspeakNG"]),
+        .target(name: "MixdownTemplates", dependencies: ["MixdownCore", "MixdownIO", "MixdownScript"]),
+        .target(name: "Mixdown", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP", "MixdownScript", "MixdownSpeech",
+                                                "MixdownTimeline", "MixdownTemplates"]),
         .executableTarget(name: "mixdown", dependencies: [
-            "MixdownCore", "MixdownIO", "MixdownDSP", "CEspeakNG", "CSndFile", "CLame", "CSampleRate",
+            "Mixdown", "MixdownCore", "MixdownIO", "MixdownDSP", "MixdownScript", "MixdownSpeech", "MixdownTemplates",
+            "CEspeakNG", "CSndFile", "CLame", "CSampleRate",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // Rebuilds SoundTemplates/ from nothing: `make templates`.
+        .executableTarget(name: "mixdown-templates", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP"],
+                          path: "SoundTemplates/Generator"),
 
         // Tests only: libebur128 is the independent reference meter, never linked into the product.
         .systemLibrary(name: "CEbur128", path: "Tests/CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),

@@ -10,6 +10,7 @@ packages=(
   libsamplerate0-dev   # sample-rate conversion
   libespeak-ng-dev     # in-process speech synthesis
   libfftw3-dev         # spectra (band energies, EQ matching)
+  librubberband-dev    # time-stretching speech with the pitch kept
   libebur128-dev       # tests only: the independent BS.1770 reference meter
   ffmpeg               # tests only: the independent decoder
 )

@@ -1,0 +1,64 @@
+import MixdownCore
+import MixdownDSP
+import MixdownIO
+
+/// The render report (DESIGN.md §6): where every section and item landed, in samples on the
+/// 48 kHz timeline, what the master did, and what was written.
+public struct RenderReport: Sendable, EncodesEveryKey {
+    public struct Engine: Sendable, EncodesEveryKey {
+        public var name = "mixdown"
+        public var version: String
+    }
+
+    public struct Section: Sendable, EncodesEveryKey {
+        public var name: String
+        public var soundSegment: String?
+        public var startSample: Int
+        public var endSample: Int
+        public var items: [Item]
+    }
+
+    public struct Item: Sendable, Encodable {
+        public var kind: String
+        public var text: String?
+        public var name: String?
+        public var startSample: Int
+        public var endSample: Int
+        public var stretch: Double?
+        public var truncated: Bool?
+
+        // Only the keys that apply to the kind: a break has no text, a media item no stretch.
+        enum CodingKeys: String, CodingKey { case kind, text, name, startSample, endSample, stretch, truncated }
+    }
+
+    public struct Warning: Sendable, Encodable {
+        public var code: String
+        public var section: String?
+        public var overflowMs: Double?
+        public var message: String
+    }
+
+    public struct Mastering: Sendable, EncodesEveryKey {
+        public var preset: String
+        public var loudnessTarget: Double
+        public var truePeakLimit: Double
+        public var input: AudioAnalysis
+        public var output: AudioAnalysis
+    }
+
+    public var engine: Engine
+    public var sampleRate: Int
+    public var totalSamples: Int
+    public var durationMs: Double
+    public var sections: [Section]
+    public var tail: TailRange?
+    public var warnings: [Warning]
+    public var mastering: Mastering
+    public var outputs: [EncodedOutput]
+    public var runtimeSeconds: Double
+
+    public struct TailRange: Sendable, EncodesEveryKey {
+        public var startSample: Int
+        public var endSample: Int
+    }
+}

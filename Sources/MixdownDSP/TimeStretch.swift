@@ -1,0 +1,57 @@
+import CRubberBand
+import MixdownCore
+
+/// Time compression with the pitch kept, through librubberband (offline, finer engine). The
+/// output has exactly the requested length: the stretcher's own count is trimmed or padded.
+public enum TimeStretch {
+    public static func stretch(_ samples: [Float], sampleRate: Int, to length: Int) -> [Float] {
+        guard length > 0, !samples.isEmpty else { return [Float](repeating: 0, count: max(0, length)) }
+        if length == samples.count { return samples }
+        let ratio = Double(length) / Double(samples.count)
+        let options = Int32(bitPattern: RubberBandOptionProcessOffline.rawValue | RubberBandOptionEngineFiner.rawValue
+                                        | RubberBandOptionPitchHighQuality.rawValue)
+        guard let state = rubberband_new(UInt32(sampleRate), 1, options, ratio, 1.0) else { return samples }
+        defer { rubberband_delete(state) }
+        rubberband_set_expected_input_duration(state, UInt32(samples.count))
+        let block = 4_096
+        samples.withUnsafeBufferPointer { input in
+            // Offline: study the whole input, then process it.
+            var i = 0
+            while i < input.count {
+                let n = min(block, input.count - i)
+                var p: UnsafePointer<Float>? = input.baseAddress! + i
+                withUnsafePointer(to: &p) { rubberband_study(state, $0, UInt32(n), i + n >= input.count ? 1 : 0) }
+                i += n
+            }
+        }
+        var output = [Float]()
+        output.reserveCapacity(length + block)
+        var chunk = [Float](repeating: 0, count: block)
+        func drain() {
+            while true {
+                let available = Int(rubberband_available(state))
+                if available <= 0 { break }
+                let n = min(available, block)
+                chunk.withUnsafeMutableBufferPointer { c in
+                    var p: UnsafeMutablePointer<Float>? = c.baseAddress
+                    let got = withUnsafePointer(to: &p) { rubberband_retrieve(state, $0, UInt32(n)) }
+                    output.append(contentsOf: c[0..<Int(got)])
+                }
+            }
+        }
+        samples.withUnsafeBufferPointer { input in
+            var i = 0
+            while i < input.count {
+                let n = min(block, input.count - i)
+                var p: UnsafePointer<Float>? = input.baseAddress! + i
+                withUnsafePointer(to: &p) { rubberband_process(state, $0, UInt32(n), i + n >= input.count ? 1 : 0) }
+                i += n
+                drain()
+            }
+        }
+        drain()
+        if output.count > length { output.removeLast(output.count - length) }
+        if output.count < length { output += [Float](repeating: 0, count: length - output.count) }
+        return output
+    }
+}

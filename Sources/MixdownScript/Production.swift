@@ -1,0 +1,130 @@
+import MixdownCore
+
+/// A validated production (DESIGN.md §3): everything a render needs, with defaults applied
+/// only where the design fixes them. Times are seconds here; the planner turns them into
+/// samples once.
+public struct Production: Sendable {
+    public var script: ScriptSource
+    public var voice: String?
+    public var speed: Double
+    public var sections: [String: SectionVoice]
+    public var soundTemplate: String?
+    public var sectionProperties: [String: SectionProperties]
+    public var timeline: TimelineProperties
+    public var audience: [String: String]
+    public var mediaFiles: [String: MediaFile]
+    public var masteringPreset: MasteringPreset
+    public var loudnessPreset: LoudnessPreset
+    public var loudnessTarget: Double?
+    public var truePeak: Double?
+    public var endFormats: [EndFormat]
+    public var speechEngine: ExternalEngine?
+    /// Relative paths in the production resolve against this folder.
+    public var baseDirectory: String
+
+    public init(script: ScriptSource, baseDirectory: String) {
+        self.script = script
+        self.baseDirectory = baseDirectory
+        voice = nil; speed = 1; sections = [:]; soundTemplate = nil; sectionProperties = [:]
+        timeline = TimelineProperties(); audience = [:]; mediaFiles = [:]
+        masteringPreset = .balanced; loudnessPreset = .streaming; loudnessTarget = nil; truePeak = nil
+        endFormats = []; speechEngine = nil
+    }
+
+    /// The loudness the master aims at: `loudnessTarget`/`truePeak` override the preset (§8).
+    public var targetLoudness: Double { loudnessTarget ?? loudnessPreset.integrated }
+    public var truePeakCeiling: Double { truePeak ?? loudnessPreset.truePeak }
+}
+
+/// The script's text and where it came from, for diagnostics (`spot.txt` or
+/// `spot.json#scriptText`).
+public struct ScriptSource: Sendable {
+    public var text: String
+    public var origin: String
+    public init(text: String, origin: String) { (self.text, self.origin) = (text, origin) }
+}
+
+public struct SectionVoice: Sendable, Equatable {
+    public var voice: String?
+    public var speed: Double?
+    public var speechEngine: ExternalEngine?
+    public init(voice: String? = nil, speed: Double? = nil, speechEngine: ExternalEngine? = nil) {
+        (self.voice, self.speed, self.speechEngine) = (voice, speed, speechEngine)
+    }
+}
+
+public enum Justify: String, Sendable, CaseIterable {
+    case flexStart = "flex-start", centre, flexEnd = "flex-end"
+
+    /// The spellings DESIGN.md §3 accepts.
+    static let spellings: [String: Justify] = [
+        "flex-start": .flexStart, "start": .flexStart, "left": .flexStart,
+        "flex-end": .flexEnd, "end": .flexEnd, "right": .flexEnd,
+        "centre": .centre, "center": .centre, "middle": .centre,
+    ]
+}
+
+public struct SectionProperties: Sendable, Equatable {
+    public var endAt: Double?
+    public var justify: Justify?
+    public var paddingStart: Double?
+    public var paddingEnd: Double?
+    public var fadeIn: Double?
+    public var fadeOut: Double?
+    public init(endAt: Double? = nil, justify: Justify? = nil, paddingStart: Double? = nil, paddingEnd: Double? = nil,
+                fadeIn: Double? = nil, fadeOut: Double? = nil) {
+        (self.endAt, self.justify, self.paddingStart, self.paddingEnd, self.fadeIn, self.fadeOut) =
+            (endAt, justify, paddingStart, paddingEnd, fadeIn, fadeOut)
+    }
+}
+
+public enum OverflowPolicy: String, Sendable, CaseIterable { case stretch, truncate, extend }
+
+public struct TimelineProperties: Sendable, Equatable {
+    public var forceLength: Double?
+    public var speechStart: Double?
+    public var sectionGap: Double?
+    public var soundTail: Double?
+    public var fadeOut: Double?
+    public var overflow: OverflowPolicy = .stretch
+    public init() {}
+}
+
+public enum MediaRole: String, Sendable { case insert, speech }
+
+public struct MediaFile: Sendable, Equatable {
+    /// Absolute path (relative ones are resolved against the production's folder).
+    public var path: String
+    public var role: MediaRole
+    public init(path: String, role: MediaRole) { (self.path, self.role) = (path, role) }
+}
+
+/// Any other TTS, as a command line (DESIGN.md §3 `speechEngine`).
+public struct ExternalEngine: Sendable, Equatable {
+    public var command: [String]
+    public var stdin: String?
+    public var timeoutSeconds: Double
+    public init(command: [String], stdin: String?, timeoutSeconds: Double) {
+        (self.command, self.stdin, self.timeoutSeconds) = (command, stdin, timeoutSeconds)
+    }
+}
+
+public enum MasteringPreset: String, Sendable, CaseIterable {
+    case balanced, voiceenhanced, musicenhanced, lightducking, heavyducking, radio
+}
+
+/// DESIGN.md §8.
+public enum LoudnessPreset: String, Sendable, CaseIterable {
+    case streaming, podcast, ebuR128 = "ebu-r128", broadcast, atscA85 = "atsc-a85"
+
+    public var integrated: Double {
+        switch self {
+        case .streaming: return -14
+        case .podcast: return -16
+        case .ebuR128, .broadcast: return -23
+        case .atscA85: return -24
+        }
+    }
+
+    public var truePeak: Double { self == .atscA85 ? -2 : -1 }
+}

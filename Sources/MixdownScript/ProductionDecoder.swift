@@ -1,0 +1,237 @@
+import Foundation
+import MixdownCore
+
+/// Strict decoding of a production file (DESIGN.md §3). Unknown keys and wrong types are
+/// errors naming the key path where they were written:
+/// `spot.json:5:40: sectionProperties.first.justify: unknown value 'centr' (did you mean 'centre'?)`.
+public enum ProductionDecoder {
+    public static func load(path: String) throws -> Production {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw MixdownError.badInput("\(path): \(FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw MixdownError.badInput("\(path): not UTF-8 text") }
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try decode(JSONParser.parse(text, file: path), file: path, baseDirectory: base)
+    }
+
+    static let topLevelKeys = ["scriptText", "scriptFile", "voice", "speed", "sections", "soundTemplate", "sectionProperties",
+                               "timelineProperties", "forceLength", "audience", "mediaFiles", "masteringPreset",
+                               "loudnessPreset", "loudnessTarget", "truePeak", "endFormat", "speechEngine"]
+
+    public static func decode(_ root: JSONNode, file: String, baseDirectory: String) throws -> Production {
+        let top = try JSONField(node: root, path: "").object(allowed: topLevelKeys)
+        let script: ScriptSource
+        switch (top["scriptText"], top["scriptFile"]) {
+        case let (text?, nil):
+            script = ScriptSource(text: try text.string(), origin: "\(file)#scriptText")
+        case let (nil, scriptFile?):
+            let name = try scriptFile.nonEmptyString()
+            let resolved = resolve(name, against: baseDirectory)
+            guard let data = FileManager.default.contents(atPath: resolved), let text = String(data: data, encoding: .utf8) else {
+                throw scriptFile.error(FileManager.default.fileExists(atPath: resolved) ? "cannot read '\(name)' as UTF-8 text" : "no such file '\(name)'")
+            }
+            script = ScriptSource(text: text, origin: resolved)
+        case (.some, .some):
+            throw top.error("give exactly one of scriptText and scriptFile, not both")
+        case (nil, nil):
+            throw top.error("missing scriptText or scriptFile")
+        }
+        var p = Production(script: script, baseDirectory: baseDirectory)
+        p.voice = try top["voice"]?.nonEmptyString()
+        if let speed = top["speed"] { p.speed = try speed.speed() }
+        if let sections = top["sections"] {
+            for (name, value) in try sections.dictionary() {
+                let s = try value.object(allowed: ["voice", "speed", "speechEngine"])
+                p.sections[name] = SectionVoice(voice: try s["voice"]?.nonEmptyString(), speed: try s["speed"]?.speed(),
+                                                speechEngine: try s["speechEngine"].map(engine))
+            }
+        }
+        p.soundTemplate = try top["soundTemplate"]?.nonEmptyString()
+        if let properties = top["sectionProperties"] {
+            for (name, value) in try properties.dictionary() {
+                let s = try value.object(allowed: ["endAt", "justify", "paddingStart", "paddingEnd", "fadeIn", "fadeOut"])
+                p.sectionProperties[name] = SectionProperties(
+                    endAt: try s["endAt"]?.number(positive: true),
+                    justify: try s["justify"].map { try $0.choice(Justify.spellings) },
+                    paddingStart: try s["paddingStart"]?.number(nonNegative: true),
+                    paddingEnd: try s["paddingEnd"]?.number(nonNegative: true),
+                    fadeIn: try s["fadeIn"]?.number(nonNegative: true),
+                    fadeOut: try s["fadeOut"]?.number(nonNegative: true))
+            }
+        }
+        if let timeline = top["timelineProperties"] {
+            let t = try timeline.object(allowed: ["forceLength", "speechStart", "sectionGap", "soundTail", "fadeOut", "overflow"])
+            p.timeline.forceLength = try t["forceLength"]?.number(positive: true)
+            p.timeline.speechStart = try t["speechStart"]?.number(nonNegative: true)
+            p.timeline.sectionGap = try t["sectionGap"]?.number(nonNegative: true)
+            p.timeline.soundTail = try t["soundTail"]?.number(nonNegative: true)
+            p.timeline.fadeOut = try t["fadeOut"]?.number(nonNegative: true)
+            if let o = t["overflow"] { p.timeline.overflow = try o.choice(Dictionary(uniqueKeysWithValues: OverflowPolicy.allCases.map { ($0.rawValue, $0) })) }
+        }
+        if let force = top["forceLength"] {
+            let value = try force.number(positive: true)
+            if let other = p.timeline.forceLength, other != value {
+                throw force.error("differs from timelineProperties.forceLength (\(other)); give it once")
+            }
+            p.timeline.forceLength = value
+        }
+        if let audience = top["audience"] { p.audience = try audienceValues(audience) }
+        if let media = top["mediaFiles"] { p.mediaFiles = try mediaFiles(media, base: baseDirectory) }
+        if let m = top["masteringPreset"] { p.masteringPreset = try m.choice(Dictionary(uniqueKeysWithValues: MasteringPreset.allCases.map { ($0.rawValue, $0) })) }
+        if let l = top["loudnessPreset"] { p.loudnessPreset = try l.choice(Dictionary(uniqueKeysWithValues: LoudnessPreset.allCases.map { ($0.rawValue, $0) })) }
+        if let target = top["loudnessTarget"] {
+            let v = try target.number()
+            guard (-70.0...0).contains(v) else { throw target.error("must be between -70 and 0 LUFS, got \(v)") }
+            p.loudnessTarget = v
+        }
+        if let peak = top["truePeak"] {
+            let v = try peak.number()
+            guard (-20.0...0).contains(v) else { throw peak.error("must be between -20 and 0 dBTP, got \(v)") }
+            p.truePeak = v
+        }
+        if let formats = top["endFormat"] {
+            let list: [JSONField] = (try? formats.list()) ?? [formats]
+            let choices = Dictionary(uniqueKeysWithValues: EndFormat.allCases.map { ($0.rawValue, $0) })
+            p.endFormats = try list.map { try $0.choice(choices) }
+            if p.endFormats.isEmpty { throw formats.error("names no format (one or more of \(EndFormat.names))") }
+        }
+        p.speechEngine = try top["speechEngine"].map(engine)
+        return p
+    }
+
+    static func resolve(_ path: String, against base: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardized.path
+    }
+
+    /// `audience`: an object, or a list of objects merged in order. Numbers and booleans are
+    /// spoken as written.
+    static func audienceValues(_ field: JSONField) throws -> [String: String] {
+        let objects: [JSONField] = (try? field.list()) ?? [field]
+        var merged = [String: String]()
+        for object in objects {
+            for (key, value) in try object.dictionary() {
+                switch value.node.value {
+                case .string(let s): merged[key] = s
+                case .number(let n): merged[key] = n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(n)
+                case .bool(let b): merged[key] = String(b)
+                default: throw value.error("must be text, got \(value.node.typeName)")
+                }
+            }
+        }
+        return merged
+    }
+
+    /// `mediaFiles`: `{"name": "path"}` or `{"name": {"path": …, "role": "speech"}}`, or a list
+    /// of one-key objects.
+    static func mediaFiles(_ field: JSONField, base: String) throws -> [String: MediaFile] {
+        let objects: [JSONField] = (try? field.list()) ?? [field]
+        var files = [String: MediaFile]()
+        for object in objects {
+            let entries = try object.dictionary()
+            if case .array = field.node.value, entries.count != 1 {
+                throw object.error("each entry of the list is an object with one name")
+            }
+            for (name, value) in entries {
+                if files[name] != nil { throw value.error("media '\(name)' is defined twice") }
+                if case .string = value.node.value {
+                    files[name] = MediaFile(path: resolve(try value.nonEmptyString(), against: base), role: .insert)
+                } else {
+                    let m = try value.object(allowed: ["path", "role"])
+                    guard let path = m["path"] else { throw value.error("missing path") }
+                    let role = try m["role"].map { try $0.choice(["speech": MediaRole.speech, "insert": .insert]) } ?? .insert
+                    files[name] = MediaFile(path: resolve(try path.nonEmptyString(), against: base), role: role)
+                }
+            }
+        }
+        return files
+    }
+
+    static func engine(_ field: JSONField) throws -> ExternalEngine {
+        let e = try field.object(allowed: ["command", "stdin", "timeoutSeconds"])
+        guard let command = e["command"] else { throw field.error("missing command") }
+        let argv = try command.list().map { try $0.string() }
+        guard !argv.isEmpty, !argv[0].isEmpty else { throw command.error("must name a program") }
+        let timeout = try e["timeoutSeconds"]?.number(positive: true) ?? 60
+        return ExternalEngine(command: argv, stdin: try e["stdin"]?.string(), timeoutSeconds: timeout)
+    }
+}
+
+/// A JSON value and its key path, with typed accessors that fail with both.
+public struct JSONField {
+    public var node: JSONNode
+    public var path: String
+
+    public init(node: JSONNode, path: String) { (self.node, self.path) = (node, path) }
+
+    public func error(_ message: String) -> MixdownError {
+        .at(node.location, path.isEmpty ? message : "\(path): \(message)")
+    }
+
+    private func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// Members of an object whose keys must all be in `allowed`.
+    public func object(allowed: [String]) throws -> JSONObjectFields {
+        guard case .object(let members) = node.value else { throw error("must be an object, got \(node.typeName)") }
+        var fields = [String: JSONField]()
+        for (key, value) in members {
+            guard allowed.contains(key) else {
+                throw JSONField(node: value, path: child(key)).error("unknown key\(Suggestion.hint(for: key, in: allowed))")
+            }
+            fields[key] = JSONField(node: value, path: child(key))
+        }
+        return JSONObjectFields(fields: fields, owner: self)
+    }
+
+    /// An object with free keys (section names, media names), in file order.
+    public func dictionary() throws -> [(String, JSONField)] {
+        guard case .object(let members) = node.value else { throw error("must be an object, got \(node.typeName)") }
+        return members.map { ($0.key, JSONField(node: $0.value, path: child($0.key))) }
+    }
+
+    public func list() throws -> [JSONField] {
+        guard case .array(let items) = node.value else { throw error("must be a list, got \(node.typeName)") }
+        return items.enumerated().map { JSONField(node: $1, path: "\(path)[\($0)]") }
+    }
+
+    public func string() throws -> String {
+        guard case .string(let s) = node.value else { throw error("must be a string, got \(node.typeName)") }
+        return s
+    }
+
+    public func nonEmptyString() throws -> String {
+        let s = try string()
+        guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw error("must not be empty") }
+        return s
+    }
+
+    public func number(positive: Bool = false, nonNegative: Bool = false) throws -> Double {
+        guard case .number(let v) = node.value else { throw error("must be a number, got \(node.typeName)") }
+        if positive && v <= 0 { throw error("must be greater than 0, got \(JSONField.format(v))") }
+        if nonNegative && v < 0 { throw error("must not be negative, got \(JSONField.format(v))") }
+        return v
+    }
+
+    /// AudioStack's convention: a speed of 20 or more is a percentage (105 = 1.05x).
+    public func speed() throws -> Double {
+        let v = try number(positive: true)
+        let speed = v >= 20 ? v / 100 : v
+        guard (0.5...3).contains(speed) else { throw error("must be between 0.5 and 3 (or 50 and 300 percent), got \(JSONField.format(v))") }
+        return speed
+    }
+
+    public func choice<T>(_ choices: [String: T]) throws -> T {
+        let s = try string()
+        if let v = choices[s] ?? choices[s.lowercased()] { return v }
+        let names = choices.keys.sorted()
+        throw error("unknown value '\(s)'\(Suggestion.hint(for: s, in: names)) (one of \(names.joined(separator: ", ")))")
+    }
+
+    static func format(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+}
+
+public struct JSONObjectFields {
+    var fields: [String: JSONField]
+    var owner: JSONField
+    public subscript(key: String) -> JSONField? { fields[key] }
+    public func error(_ message: String) -> MixdownError { owner.error(message) }
+}

@@ -1,0 +1,45 @@
+import MixdownCore
+
+/// A parsed script: sections in order, each a flow of speech, pauses, media and effects.
+public struct Script: Sendable {
+    public var sections: [ScriptSection]
+    /// Harmless things removed on the way (vendor SSML), each with where it was.
+    public var warnings: [ScriptWarning]
+}
+
+public struct ScriptWarning: Sendable, Equatable {
+    public var location: SourceLocation
+    public var message: String
+    public var description: String { "\(location): \(message)" }
+}
+
+/// What plays under a section (DESIGN.md §2). `nil` on a section means it was not set there:
+/// the previous section's segment continues, as with `*`.
+public enum SoundSegmentChoice: Sendable, Equatable {
+    case named(String)
+    case none
+    case continuePrevious
+}
+
+public struct ScriptSection: Sendable {
+    public var name: String
+    /// False for text before the first `<<sectionName::…>>`, named `section1`, `section2`, …
+    public var isNamed: Bool
+    public var soundSegment: SoundSegmentChoice?
+    public var items: [ScriptItem]
+    public var location: SourceLocation
+}
+
+public struct ScriptItem: Sendable {
+    public enum Kind: Sendable, Equatable {
+        /// Text to speak (personalised, whitespace collapsed). `voice`/`speed` come from an
+        /// `<as:sub>`; `part` names the sub, which may have voice settings in `sections`.
+        case speech(text: String, voice: String?, speed: Double?, part: String?)
+        case pause(seconds: Double)
+        case media(name: String)
+        case effect(name: String)
+    }
+
+    public var kind: Kind
+    public var location: SourceLocation
+}

@@ -1,0 +1,145 @@
+import CEspeakNG
+import Foundation
+import MixdownCore
+import MixdownIO
+
+/// A synthesised or recorded piece of speech: mono audio at 48 kHz and where its words fall.
+public struct SpeechClip: Sendable {
+    public var audio: [Float]
+    public var words: [Word]
+
+    public struct Word: Sendable, Equatable {
+        public var text: String
+        /// Sample offsets in `audio`.
+        public var start: Int
+        public var end: Int
+    }
+
+    public init(audio: [Float], words: [Word]) { (self.audio, self.words) = (audio, words) }
+}
+
+/// espeak-ng, in-process. The library keeps global state and is not thread-safe, so this is its
+/// one owner: every call goes through `shared`, serialised by the lock here and nowhere else.
+public final class EspeakEngine: @unchecked Sendable {
+    public static let shared = EspeakEngine()
+
+    private let lock = NSLock()
+    private var sampleRate: Int32 = 0
+    /// Collects one synthesis' output; espeak hands the pointer back in each callback's events.
+    private final class Collector {
+        var samples = [Int16]()
+        var wordEvents = [(millisecond: Int, textPosition: Int, length: Int)]()
+    }
+
+    private init() {}
+
+    public var version: String { String(cString: espeak_Info(nil)) }
+
+    private func initialise() throws {
+        guard sampleRate == 0 else { return }
+        let rate = espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, nil, 0)
+        guard rate > 0 else { throw MixdownError.failure("espeak-ng: cannot initialise (is espeak-ng-data installed?)") }
+        sampleRate = rate
+        espeak_SetSynthCallback { wav, count, events in
+            guard let events, let user = events.pointee.user_data else { return 0 }
+            let collector = Unmanaged<Collector>.fromOpaque(user).takeUnretainedValue()
+            if let wav, count > 0 { collector.samples.append(contentsOf: UnsafeBufferPointer(start: wav, count: Int(count))) }
+            var e = events
+            while e.pointee.type != espeakEVENT_LIST_TERMINATED {
+                if e.pointee.type == espeakEVENT_WORD {
+                    collector.wordEvents.append((Int(e.pointee.audio_position), Int(e.pointee.text_position), Int(e.pointee.length)))
+                }
+                e += 1
+            }
+            return 0
+        }
+    }
+
+    public struct Voice: Sendable, Equatable {
+        public var name: String
+        public var identifier: String
+        public var languages: [String]
+        public var gender: String?
+    }
+
+    /// Every voice espeak-ng has.
+    public func voices() throws -> [Voice] {
+        lock.lock(); defer { lock.unlock() }
+        try initialise()
+        return listVoices()
+    }
+
+    private func listVoices() -> [Voice] {
+        guard let list = espeak_ListVoices(nil) else { return [] }
+        var voices = [Voice]()
+        var i = 0
+        while let v = list[i] {
+            var languages = [String]()
+            if var p = v.pointee.languages {
+                // Packed: a priority byte, a language name, NUL; the list ends with a 0 priority.
+                while p.pointee != 0 {
+                    p += 1
+                    let language = String(cString: p)
+                    languages.append(language)
+                    p += language.utf8.count + 1
+                }
+            }
+            let gender = v.pointee.gender == 1 ? "male" : v.pointee.gender == 2 ? "female" : nil
+            voices.append(Voice(name: String(cString: v.pointee.name), identifier: String(cString: v.pointee.identifier),
+                                languages: languages, gender: gender))
+            i += 1
+        }
+        return voices
+    }
+
+    /// Selects a voice by espeak name or file (`en-us`, `gmw/en-US`), else by language
+    /// (`en-gb`) or voice name, case-insensitively.
+    private func select(_ requested: String) throws {
+        if espeak_SetVoiceByName(requested) == EE_OK { return }
+        let wanted = requested.lowercased()
+        let voices = listVoices()
+        let match = voices.first { $0.languages.contains { $0.lowercased() == wanted } }
+            ?? voices.first { $0.name.lowercased() == wanted || $0.identifier.lowercased() == wanted
+                || $0.identifier.split(separator: "/").last?.lowercased() == wanted }
+        if let match, espeak_SetVoiceByName(match.identifier) == EE_OK { return }
+        let names = Array(Set(voices.flatMap { $0.languages })).sorted()
+        let close = names.filter { $0.hasPrefix(String(wanted.prefix(2))) }.prefix(8)
+        throw MixdownError.badInput("voice '\(requested)' is not an espeak-ng voice\(Suggestion.hint(for: requested, in: names))\(close.isEmpty ? "" : " (close: \(close.joined(separator: ", ")))")")
+    }
+
+    /// Speaks `text`; `speed` 1.0 is espeak's normal 175 words per minute; `pitch` 0…100 (50
+    /// normal). Returns 48 kHz mono with word timings.
+    public func synthesize(text: String, voice: String, speed: Double, pitch: Int = 50) throws -> SpeechClip {
+        let (samples, rate, events) = try lock.withLock { () throws -> ([Int16], Int, [(millisecond: Int, textPosition: Int, length: Int)]) in
+            try initialise()
+            try select(voice)
+            espeak_SetParameter(espeakRATE, Int32(min(450, max(80, (175 * speed).rounded()))), 0)
+            espeak_SetParameter(espeakPITCH, Int32(min(100, max(0, pitch))), 0)
+            let collector = Collector()
+            let user = Unmanaged.passRetained(collector)
+            defer { user.release() }
+            let bytes = Array(text.utf8) + [0]
+            let status = bytes.withUnsafeBufferPointer { p in
+                espeak_Synth(p.baseAddress, p.count, 0, POS_CHARACTER, 0, UInt32(espeakCHARS_UTF8), nil, user.toOpaque())
+            }
+            guard status == EE_OK else { throw MixdownError.failure("espeak-ng: synthesis failed (\(status.rawValue)) for \"\(text.prefix(40))\"") }
+            return (collector.samples, Int(sampleRate), collector.wordEvents)
+        }
+        let floats = samples.map { Float($0) / 32_768 }
+        let mono = try Resampler.resample(AudioBuffer(sampleRate: rate, channels: [floats]), to: SampleTime.renderRate).channels[0]
+        // Word events give each word's start; a word ends where the next begins.
+        let characters = Array(text.utf8)
+        var words = [SpeechClip.Word]()
+        for (k, e) in events.enumerated() {
+            let start = SampleTime.samples(seconds: Double(e.millisecond) / 1_000, rate: SampleTime.renderRate)
+            let end = k + 1 < events.count
+                ? SampleTime.samples(seconds: Double(events[k + 1].millisecond) / 1_000, rate: SampleTime.renderRate)
+                : mono.count
+            // text_position is 1-based, counted in bytes of the UTF-8 input.
+            let from = max(0, e.textPosition - 1), to = min(characters.count, from + e.length)
+            let word = from < to ? String(decoding: characters[from..<to], as: UTF8.self) : ""
+            words.append(SpeechClip.Word(text: word, start: min(start, mono.count), end: min(max(end, start), mono.count)))
+        }
+        return SpeechClip(audio: mono, words: words)
+    }
+}

@@ -1,0 +1,46 @@
+import MixdownCore
+import MixdownDSP
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The clean-up every speech clip gets, synthetic or recorded (DESIGN.md §9): leading and
+/// trailing silence trimmed, level brought to the common speech level.
+public enum SpeechCleanup {
+    /// The level speech clips are brought to before mixing (LUFS, integrated or, for clips
+    /// too short to gate, their loudest 400 ms).
+    public static let speechLevel = -20.0
+    /// Audio kept before the first and after the last sample above the threshold, so soft
+    /// consonants are not clipped: 10 ms.
+    public static let margin = 480
+
+    /// Trims silence: the threshold is 45 dB below the clip's peak (but never below −65 dBFS).
+    /// Word timings move with the audio.
+    public static func trim(_ clip: SpeechClip) -> SpeechClip {
+        let peak = clip.audio.withUnsafeBufferPointer { VectorOps.peak($0.baseAddress!, count: $0.count) }
+        guard peak > 0 else { return SpeechClip(audio: [], words: []) }
+        let threshold = max(peak * 0.005_6, 0.000_56)
+        guard let first = clip.audio.firstIndex(where: { abs($0) > threshold }),
+              let last = clip.audio.lastIndex(where: { abs($0) > threshold }) else { return clip }
+        let from = max(0, first - margin), to = min(clip.audio.count, last + 1 + margin)
+        let words = clip.words.map { w in
+            SpeechClip.Word(text: w.text, start: min(max(w.start - from, 0), to - from), end: min(max(w.end - from, 0), to - from))
+        }
+        return SpeechClip(audio: Array(clip.audio[from..<to]), words: words)
+    }
+
+    /// Gain that brings the clip to `speechLevel`.
+    public static func levelGain(_ audio: [Float]) -> Float {
+        guard !audio.isEmpty else { return 1 }
+        let analysis = AudioAnalysis.analyze(AudioBuffer(sampleRate: SampleTime.renderRate, channels: [audio]))
+        let measured = analysis.integratedLufs ?? analysis.momentaryMaxLufs
+            ?? analysis.samplePeakDbfs.map { $0 - 12 }   // shorter than 400 ms: estimate from the peak
+        guard let measured else { return 1 }
+        return Float(pow(10, (speechLevel - measured) / 20))
+    }
+
+    public static func level(_ clip: SpeechClip) -> SpeechClip {
+        let g = levelGain(clip.audio)
+        return SpeechClip(audio: clip.audio.map { $0 * g }, words: clip.words)
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import MixdownCore
+import MixdownIO
+import MixdownScript
+
+/// A sound template (DESIGN.md §10): a folder with `template.json` and its audio. Segments loop
+/// at their loop points to fill any length; effects play once. Audio is decoded to the render
+/// format (48 kHz stereo) when the template loads. The manifest is documented in
+/// docs/templates.md.
+public struct SoundTemplate: Sendable {
+    public struct Segment: Sendable {
+        public var name: String
+        public var audio: AudioBuffer
+        /// Loop points in samples at 48 kHz: playback runs from 0, and on reaching `loopEnd`
+        /// continues from `loopStart`.
+        public var loopStart: Int
+        public var loopEnd: Int
+        public var gain: Float
+    }
+
+    public struct Effect: Sendable {
+        public var name: String
+        public var audio: AudioBuffer
+        public var gain: Float
+    }
+
+    public var name: String
+    public var directory: String
+    public var segments: [String: Segment]
+    public var effects: [String: Effect]
+    public var defaultSegment: String
+
+    public var segmentNames: [String] { segments.keys.sorted() }
+    public var effectNames: [String] { effects.keys.sorted() }
+
+    /// Finds a template by name or path. A name is looked up in `$MIXDOWN_TEMPLATES`
+    /// (colon-separated folders), `<production folder>/SoundTemplates`, `./SoundTemplates`, and
+    /// the `SoundTemplates` folder of the Mixdown checkout the binary was built in.
+    public static func locate(_ nameOrPath: String, relativeTo base: String) throws -> String {
+        let fm = FileManager.default
+        func isTemplate(_ dir: String) -> Bool { fm.fileExists(atPath: dir + "/template.json") }
+        let direct = nameOrPath.hasPrefix("/") ? nameOrPath : URL(fileURLWithPath: base).appendingPathComponent(nameOrPath).standardized.path
+        if isTemplate(direct) { return direct }
+        let libraries = searchFolders(base: base)
+        for library in libraries where isTemplate(library + "/" + nameOrPath) { return library + "/" + nameOrPath }
+        let known = Set(libraries.flatMap { dir in ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { isTemplate(dir + "/" + $0) } }).sorted()
+        throw MixdownError.badInput("soundTemplate: no template '\(nameOrPath)'\(Suggestion.hint(for: nameOrPath, in: known)) (available: \(known.isEmpty ? "none found" : known.joined(separator: ", ")))")
+    }
+
+    public static func searchFolders(base: String) -> [String] {
+        var folders = (ProcessInfo.processInfo.environment["MIXDOWN_TEMPLATES"] ?? "").split(separator: ":").map(String.init)
+        folders += [base + "/SoundTemplates", fmCurrent() + "/SoundTemplates"]
+        // The checkout the binary lives in (…/.build/<config>/mixdown → …/SoundTemplates).
+        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            folders.append(dir.appendingPathComponent("SoundTemplates").path)
+            dir = dir.deletingLastPathComponent()
+        }
+        var seen = Set<String>()
+        return folders.filter { FileManager.default.fileExists(atPath: $0) && seen.insert(URL(fileURLWithPath: $0).standardized.path).inserted }
+    }
+
+    private static func fmCurrent() -> String { FileManager.default.currentDirectoryPath }
+
+    /// Loads and validates `directory/template.json` and decodes its audio.
+    public static func load(directory: String) throws -> SoundTemplate {
+        let manifestPath = directory + "/template.json"
+        guard let data = FileManager.default.contents(atPath: manifestPath), let text = String(data: data, encoding: .utf8) else {
+            throw MixdownError.badInput("\(manifestPath): cannot read the template manifest")
+        }
+        let root = try JSONField(node: JSONParser.parse(text, file: manifestPath), path: "")
+            .object(allowed: ["name", "tempo", "beatsPerBar", "segments", "effects", "defaultSegment"])
+        let tempo = try root["tempo"]?.number(positive: true)
+        let beatsPerBar = try root["beatsPerBar"]?.number(positive: true) ?? 4
+        let rate = SampleTime.renderRate
+
+        func audio(_ field: JSONField) throws -> (AudioBuffer, Int) {
+            let file = try field.nonEmptyString()
+            let path = URL(fileURLWithPath: directory).appendingPathComponent(file).path
+            let decoded: DecodedFile
+            do { decoded = try AudioFileReader.read(path) } catch let e as MixdownError { throw field.error(e.message) }
+            let stereo = ChannelMix.toStereo(decoded.audio, roles: decoded.roles)
+            return (try Resampler.resample(stereo, to: rate), decoded.audio.sampleRate)
+        }
+        func gain(_ field: JSONField?) throws -> Float {
+            guard let field else { return 1 }
+            let db = try field.number()
+            guard (-60.0...12).contains(db) else { throw field.error("must be between -60 and 12 dB") }
+            return Float(pow(10, db / 20))
+        }
+
+        var segments = [String: Segment]()
+        guard let segmentField = root["segments"] else { throw root.error("missing segments") }
+        for (name, field) in try segmentField.dictionary() {
+            let s = try field.object(allowed: ["file", "loopStart", "loopEnd", "loopStartBar", "loopEndBar", "gain"])
+            guard let fileField = s["file"] else { throw field.error("missing file") }
+            let (buffer, fileRate) = try audio(fileField)
+            func point(samples: String, bars: String, default value: Int) throws -> Int {
+                if let f = s[samples] {
+                    let v = try f.number(nonNegative: true)
+                    guard v == v.rounded() else { throw f.error("must be a whole number of samples") }
+                    return SampleTime.rescale(Int(v), from: fileRate, to: rate)
+                }
+                if let f = s[bars] {
+                    guard let tempo else { throw f.error("needs the template's tempo") }
+                    return SampleTime.samples(seconds: try f.number(nonNegative: true) * beatsPerBar * 60 / tempo, rate: rate)
+                }
+                return value
+            }
+            let loopStart = try point(samples: "loopStart", bars: "loopStartBar", default: 0)
+            let loopEnd = try point(samples: "loopEnd", bars: "loopEndBar", default: buffer.frameCount)
+            guard loopEnd <= buffer.frameCount else { throw field.error("loop end \(loopEnd) is beyond the audio (\(buffer.frameCount) samples at 48 kHz)") }
+            guard loopEnd - loopStart >= rate / 10 else { throw field.error("the loop must be at least 100 ms long") }
+            segments[name] = Segment(name: name, audio: buffer, loopStart: loopStart, loopEnd: loopEnd, gain: try gain(s["gain"]))
+        }
+        guard !segments.isEmpty else { throw segmentField.error("a template needs at least one segment") }
+
+        var effects = [String: Effect]()
+        if let effectField = root["effects"] {
+            for (name, field) in try effectField.dictionary() {
+                let e = try field.object(allowed: ["file", "gain"])
+                guard let fileField = e["file"] else { throw field.error("missing file") }
+                effects[name] = Effect(name: name, audio: try audio(fileField).0, gain: try gain(e["gain"]))
+            }
+        }
+        var defaultSegment = segments["main"] != nil ? "main" : segments.keys.sorted()[0]
+        if let d = root["defaultSegment"] {
+            defaultSegment = try d.nonEmptyString()
+            guard segments[defaultSegment] != nil else { throw d.error("no segment '\(defaultSegment)'") }
+        }
+        let name = try root["name"]?.nonEmptyString() ?? URL(fileURLWithPath: directory).lastPathComponent
+        return SoundTemplate(name: name, directory: directory, segments: segments, effects: effects, defaultSegment: defaultSegment)
+    }
+}

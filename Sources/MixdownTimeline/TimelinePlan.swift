@@ -1,0 +1,111 @@
+import MixdownCore
+import MixdownScript
+
+/// What the planner needs to know about the content: per section its flow of items and their
+/// lengths in samples (speech after trimming, media as decoded, breaks as written, effects
+/// as their audio — effects play over the flow and take no time in it).
+public struct PlanInput: Sendable {
+    public struct Item: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable {
+            case speech(text: String)
+            case pause
+            case media(name: String)
+            case effect(name: String)
+        }
+        public var kind: Kind
+        public var length: Int
+        public init(_ kind: Kind, length: Int) { (self.kind, self.length) = (kind, length) }
+        var takesTime: Bool { if case .effect = kind { return false }; return true }
+        var isSpeech: Bool { if case .speech = kind { return true }; return false }
+    }
+
+    public struct Section: Sendable {
+        public var name: String
+        public var soundSegment: SoundSegmentChoice?
+        public var items: [Item]
+        public var properties: SectionProperties
+        public init(name: String, soundSegment: SoundSegmentChoice?, items: [Item], properties: SectionProperties = .init()) {
+            (self.name, self.soundSegment, self.items, self.properties) = (name, soundSegment, items, properties)
+        }
+    }
+
+    /// The shape of the sound template, as far as timing cares.
+    public struct Template: Sendable {
+        public var segments: [String]
+        /// The segment under a first section that names none.
+        public var defaultSegment: String
+        /// Length of the `outro` segment's audio, which ends the file when there is one.
+        public var outroLength: Int?
+        public init(segments: [String], defaultSegment: String, outroLength: Int?) {
+            (self.segments, self.defaultSegment, self.outroLength) = (segments, defaultSegment, outroLength)
+        }
+    }
+
+    public var sections: [Section]
+    public var timeline: TimelineProperties
+    public var template: Template?
+    public init(sections: [Section], timeline: TimelineProperties, template: Template?) {
+        (self.sections, self.timeline, self.template) = (sections, timeline, template)
+    }
+}
+
+/// Where everything goes, in samples at 48 kHz (DESIGN.md §4). The renderer reads only this.
+public struct TimelinePlan: Sendable, Equatable {
+    public var sampleRate = SampleTime.renderRate
+    public var totalSamples: Int
+    public var sections: [PlannedSection]
+    /// Music only, after the last section (forceLength beyond the last endAt, or soundTail).
+    public var tail: SampleRange?
+    public var music: [MusicRegion]
+    public var warnings: [PlanWarning]
+}
+
+public struct SampleRange: Sendable, Equatable, Codable {
+    public var startSample: Int
+    public var endSample: Int
+    public init(_ start: Int, _ end: Int) { (startSample, endSample) = (start, end) }
+    public var length: Int { endSample - startSample }
+}
+
+public struct PlannedSection: Sendable, Equatable {
+    public var name: String
+    /// The segment playing under it, nil for none.
+    public var soundSegment: String?
+    public var startSample: Int
+    public var endSample: Int
+    public var items: [PlannedItem]
+    public var fadeIn: Int
+    public var fadeOut: Int
+}
+
+public struct PlannedItem: Sendable, Equatable {
+    public var kind: PlanInput.Item.Kind
+    /// Index of the item in its section's input list.
+    public var index: Int
+    public var startSample: Int
+    public var endSample: Int
+    /// Length of the source audio before stretching or cutting.
+    public var sourceLength: Int
+    /// Length after stretching, before any cut: the renderer stretches to exactly this.
+    public var placedLength: Int
+    /// Time compression applied (source length / placed length before any cut); 1 = none.
+    public var stretch: Double
+    /// Cut short (overflow `truncate`, or beyond 1.3x in `stretch`).
+    public var truncated: Bool
+}
+
+/// A stretch of one sound-template segment on the music bus.
+public struct MusicRegion: Sendable, Equatable {
+    public var segment: String
+    public var startSample: Int
+    public var endSample: Int
+    /// Fade at the very end of the programme (no outro): samples.
+    public var fadeOut: Int
+}
+
+public struct PlanWarning: Sendable, Equatable {
+    public var code: String
+    public var section: String?
+    public var overflowMs: Double?
+    public var message: String
+}

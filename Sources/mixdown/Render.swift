@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import Mixdown
+import MixdownCore
+import MixdownScript
+
+struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render a production (or a bare script) to finished, mastered audio.",
+        discussion: """
+        mixdown render PRODUCTION.json [-o OUT] [--report R.json] [--stems DIR] [--var k=v]... [--end-format F]...
+        mixdown render --script S.txt [--template NAME] [--force-length S] [--section-properties JSON] [...]
+        """)
+
+    @Argument(help: "The production file (JSON, DESIGN.md §3).")
+    var production: String?
+
+    @Option(help: "Render a script file without a production file.")
+    var script: String?
+
+    @Option(help: "Sound template (name or folder), with --script.")
+    var template: String?
+
+    @Option(name: .customLong("force-length"), help: "Total length in seconds, with --script.")
+    var forceLength: Double?
+
+    @Option(name: .customLong("section-properties"), help: "sectionProperties as JSON, with --script.")
+    var sectionProperties: String?
+
+    @Option(help: "Voice, with --script (default en-us).")
+    var voice: String?
+
+    @Option(name: .shortAndLong, help: "Output file; with several formats a folder or a stem of a name.")
+    var output: String?
+
+    @Option(help: "Write the render report (JSON) here.")
+    var report: String?
+
+    @Option(help: "Write speech.wav, music.wav and mix.wav (48 kHz float) into this folder.")
+    var stems: String?
+
+    @Option(name: .customLong("var"), help: "Personalisation: key=value (repeatable); overrides audience.")
+    var variables: [String] = []
+
+    @Option(name: .customLong("end-format"), help: "Delivery format (repeatable); overrides the production's endFormat.")
+    var endFormats: [EndFormat] = []
+
+    @Flag(help: "Print the report on stdout.")
+    var json = false
+
+    func validate() throws {
+        if production == nil && script == nil { throw ValidationError("give a production file or --script S.txt") }
+        if production != nil && script != nil { throw ValidationError("give a production file or --script, not both") }
+        if production != nil && (template != nil || forceLength != nil || sectionProperties != nil || voice != nil) {
+            throw ValidationError("--template, --force-length, --section-properties and --voice go with --script; a production file sets them itself")
+        }
+    }
+
+    func run() throws {
+        let (loaded, name) = try loadProduction()
+        var request = RenderRequest(production: loaded, name: name)
+        for pair in variables {
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+                throw MixdownError.usage("--var '\(pair)': expected key=value")
+            }
+            request.variables[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+        }
+        request.output = output
+        request.endFormats = endFormats
+        request.reportPath = report
+        request.stemsDirectory = stems
+        let onTerminal = isatty(STDERR_FILENO) == 1 && !json
+        let result = try Pipeline.render(request) { stage in
+            if onTerminal { FileHandle.standardError.write(Data("\u{1B}[2K\rmixdown: \(stage)…".utf8)) }
+        }
+        if onTerminal { FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8)) }
+        if json {
+            print(String(decoding: try result.json(), as: UTF8.self))
+        } else {
+            for o in result.outputs {
+                print("\(o.path)  \(o.endFormat.rawValue)  \(o.samples) samples at \(o.sampleRate) Hz  \(o.bytes) bytes")
+            }
+            for w in result.warnings { FileHandle.standardError.write(Data("mixdown: warning: \(w.message)\n".utf8)) }
+        }
+    }
+
+    /// A production file, or one assembled from --script and its options through the same
+    /// strict decoder (so a bad --section-properties is reported like a bad production).
+    func loadProduction() throws -> (Production, String) {
+        if let production {
+            return (try ProductionDecoder.load(path: production), URL(fileURLWithPath: production).deletingPathExtension().lastPathComponent)
+        }
+        let scriptPath = script!
+        let here = SourceLocation(file: "command line", line: 1, column: 1)
+        var members: [(key: String, value: JSONNode)] = [("scriptFile", JSONNode(value: .string(scriptPath), location: here))]
+        if let template { members.append(("soundTemplate", JSONNode(value: .string(template), location: here))) }
+        if let forceLength { members.append(("forceLength", JSONNode(value: .number(forceLength), location: here))) }
+        if let voice { members.append(("voice", JSONNode(value: .string(voice), location: here))) }
+        if let sectionProperties {
+            members.append(("sectionProperties", try JSONParser.parse(sectionProperties, file: "--section-properties")))
+        }
+        let cwd = FileManager.default.currentDirectoryPath
+        let production = try ProductionDecoder.decode(JSONNode(value: .object(members), location: here), file: "command line", baseDirectory: cwd)
+        return (production, URL(fileURLWithPath: scriptPath).deletingPathExtension().lastPathComponent)
+    }
+}
