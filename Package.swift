@@ -15,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         system("CSndFile", pkgConfig: "sndfile", apt: "libsndfile1-dev"),
@@ -48,6 +49,11 @@ let package = Package(
         .target(name: "MixdownTestSupport", dependencies: ["MixdownCore", "MixdownIO"], path: "Tests/MixdownTestSupport"),
         .testTarget(name: "MixdownDSPTests", dependencies: ["MixdownDSP", "MixdownTestSupport", "CEbur128"]),
         .testTarget(name: "MixdownIOTests", dependencies: ["MixdownIO", "MixdownDSP", "MixdownTestSupport"]),
+        .testTarget(name: "MixdownScriptTests", dependencies: ["MixdownScript"]),
+        .testTarget(name: "MixdownTimelineTests", dependencies: [
+            "MixdownTimeline", "MixdownScript", .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "MixdownRenderTests", dependencies: ["mixdown", "Mixdown", "MixdownIO", "MixdownDSP", "MixdownTestSupport"]),
         .testTarget(name: "MixdownCLITests", dependencies: ["mixdown", "MixdownIO", "MixdownTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -29,6 +29,9 @@ public enum Pipeline {
 
     public static func render(_ request: RenderRequest, progress: (String) -> Void = { _ in }) throws -> RenderReport {
         let started = Date()
+        var timings = RenderReport.Timings()
+        var lap = Date()
+        func split() -> Double { defer { lap = Date() }; return Date().timeIntervalSince(lap) }
         let production = request.production
 
         // Parse, with personalisation, and check every name the script uses.
@@ -45,10 +48,13 @@ public enum Pipeline {
 
         // Speak, decode, measure.
         progress("speaking")
+        _ = split()
         let clips = try ClipPreparation.prepare(script, production: production, template: template)
+        timings.speech = split()
 
         // Plan: a pure function of the lengths.
         let plan = try TimelinePlanner.plan(planInput(script, production: production, template: template, clips: clips))
+        timings.plan = split()
 
         // Render the buses and mix the bed under the speech at a fixed level.
         progress("rendering")
@@ -58,12 +64,14 @@ public enum Pipeline {
         var mixed = speech
         for c in mixed.indices { for i in mixed[c].indices { mixed[c][i] += music[c][i] } }
         let mix = AudioBuffer(sampleRate: plan.sampleRate, channels: mixed)
+        timings.render = split()
 
         // Master: loudness target under the true-peak ceiling.
         progress("mastering")
         let inputAnalysis = AudioAnalysis.analyze(mix)
         let mastered = LoudnessAlignment.align(mix, target: production.targetLoudness, ceiling: production.truePeakCeiling,
                                                input: inputAnalysis)
+        timings.master = split()
 
         // Encode every format, stems and report together: all appear, or none.
         progress("encoding")
@@ -78,8 +86,9 @@ public enum Pipeline {
                 try writeStem(AudioBuffer(sampleRate: plan.sampleRate, channels: channels), to: "\(stems)/\(name).wav", in: transaction)
             }
         }
+        timings.encode = split()
         var report = makeReport(plan, script: script, production: production, mastering: (inputAnalysis, mastered),
-                                outputs: outputs, started: started)
+                                outputs: outputs, started: started, timings: timings)
         if let reportPath = request.reportPath {
             let temporary = try transaction.temporaryPath(for: reportPath)
             try report.json().write(to: URL(fileURLWithPath: temporary))
@@ -167,7 +176,7 @@ public enum Pipeline {
 
     static func makeReport(_ plan: TimelinePlan, script: Script, production: Production,
                            mastering: (input: AudioAnalysis, result: LoudnessAlignment.Result),
-                           outputs: [EncodedOutput], started: Date) -> RenderReport {
+                           outputs: [EncodedOutput], started: Date, timings: RenderReport.Timings) -> RenderReport {
         let sections = plan.sections.map { section in
             RenderReport.Section(name: section.name, soundSegment: section.soundSegment, startSample: section.startSample,
                                  endSample: section.endSample, items: section.items.map { item in
@@ -197,7 +206,7 @@ public enum Pipeline {
             warnings: warnings,
             mastering: .init(preset: production.masteringPreset.rawValue, loudnessTarget: production.targetLoudness,
                              truePeakLimit: production.truePeakCeiling, input: mastering.input, output: output),
-            outputs: outputs, runtimeSeconds: Date().timeIntervalSince(started))
+            outputs: outputs, runtimeSeconds: Date().timeIntervalSince(started), timings: timings)
     }
 }
 

@@ -56,6 +56,12 @@ public struct RenderReport: Sendable, EncodesEveryKey {
     public var mastering: Mastering
     public var outputs: [EncodedOutput]
     public var runtimeSeconds: Double
+    /// Where the time went, per stage (seconds): speech, plan, render, master, encode.
+    public var timings: Timings
+
+    public struct Timings: Sendable, EncodesEveryKey {
+        public var speech = 0.0, plan = 0.0, render = 0.0, master = 0.0, encode = 0.0
+    }
 
     public struct TailRange: Sendable, EncodesEveryKey {
         public var startSample: Int

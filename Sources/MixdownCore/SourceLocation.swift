@@ -19,13 +19,19 @@ extension MixdownError {
     }
 }
 
-/// "did you mean …?" for a misspelt name: the closest candidate within a small edit distance.
+/// "did you mean …?" for a misspelt name: the closest candidate within a small edit distance
+/// (a transposition counts as one edit: `mian` → `main`). Ties go to the earlier candidate, so
+/// callers list canonical names first.
 public enum Suggestion {
     public static func closest(to word: String, in candidates: [String]) -> String? {
         let lower = word.lowercased()
-        let scored = candidates.map { ($0, distance(lower, $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        return best.1 <= max(2, word.count / 3) ? best.0 : nil
+        var best: (name: String, distance: Int)?
+        for candidate in candidates {
+            let d = distance(lower, candidate.lowercased())
+            if best == nil || d < best!.distance { best = (candidate, d) }
+        }
+        guard let best, best.distance > 0 else { return nil }
+        return best.distance <= max(1, word.count / 3) ? best.name : nil
     }
 
     /// " (did you mean 'x'?)" or "".
@@ -33,18 +39,21 @@ public enum Suggestion {
         closest(to: word, in: candidates).map { " (did you mean '\($0)'?)" } ?? ""
     }
 
+    /// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
     static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
-        var previous = Array(0...b.count), current = [Int](repeating: 0, count: b.count + 1)
+        var d = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { d[i][0] = i }
+        for j in 0...b.count { d[0][j] = j }
         for i in 1...a.count {
-            current[0] = i
             for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1) }
             }
-            swap(&previous, &current)
         }
-        return previous[b.count]
+        return d[a.count][b.count]
     }
 }

@@ -24,7 +24,8 @@ public enum AudioEncoder {
     /// Encodes into `transaction`: the file appears at `path` only when the transaction commits.
     public static func encode(_ mix: AudioBuffer, as format: EndFormat, to path: String,
                               in transaction: OutputTransaction) throws -> EncodedOutput {
-        let conformed = try Resampler.resample(ChannelMix.conform(mix, channels: format.channels), to: format.sampleRate)
+        let conformed = try Resampler.resample(ChannelMix.conform(mix, channels: format.channels), to: format.sampleRate,
+                                               quality: format.isLossy ? .medium : .best)
         let temporary = try transaction.temporaryPath(for: path)
         switch format.codec {
         case .mp3CBR, .mp3VBR: try LAMEWriter.write(conformed, codec: format.codec, to: temporary)

@@ -6,7 +6,14 @@ import MixdownCore
 /// `round(frames × to / from)` frames, aligned with the input (libsamplerate has no net delay),
 /// so a 30 s spot stays 30 s on every rate's grid.
 public enum Resampler {
-    public static func resample(_ buffer: AudioBuffer, to rate: Int) throws -> AudioBuffer {
+    /// libsamplerate's converters: `best` (97 dB, 96 % of the band) for everything that stays
+    /// in the pipeline; `medium` (97 dB, 90 %: 19.8 kHz at 44.1 kHz) for lossy deliveries, whose
+    /// encoders low-pass below that anyway, at a third of the cost.
+    public enum Quality: Sendable { case best, medium
+        var converter: Int32 { self == .best ? Int32(SRC_SINC_BEST_QUALITY) : Int32(SRC_SINC_MEDIUM_QUALITY) }
+    }
+
+    public static func resample(_ buffer: AudioBuffer, to rate: Int, quality: Quality = .best) throws -> AudioBuffer {
         if buffer.sampleRate == rate { return buffer }
         let target = SampleTime.rescale(buffer.frameCount, from: buffer.sampleRate, to: rate)
         let ratio = Double(rate) / Double(buffer.sampleRate)
@@ -14,16 +21,16 @@ public enum Resampler {
         // Channels are independent: convert them side by side.
         results.withUnsafeMutableBufferPointer { slots in
             DispatchQueue.concurrentPerform(iterations: buffer.channelCount) { c in
-                slots[c] = Result { try convert(buffer.channels[c], ratio: ratio, frames: target) }
+                slots[c] = Result { try convert(buffer.channels[c], ratio: ratio, frames: target, converter: quality.converter) }
                     .mapError { $0 as? MixdownError ?? .failure("\($0)") }
             }
         }
         return AudioBuffer(sampleRate: rate, channels: try results.map { try $0.get() })
     }
 
-    private static func convert(_ input: [Float], ratio: Double, frames target: Int) throws -> [Float] {
+    private static func convert(_ input: [Float], ratio: Double, frames target: Int, converter: Int32) throws -> [Float] {
         var error: Int32 = 0
-        guard let state = src_new(Int32(SRC_SINC_BEST_QUALITY), 1, &error) else {
+        guard let state = src_new(converter, 1, &error) else {
             throw MixdownError.failure("libsamplerate: \(libraryMessage(src_strerror(error)))")
         }
         defer { src_delete(state) }

@@ -52,7 +52,7 @@ public enum ProductionDecoder {
                 let s = try value.object(allowed: ["endAt", "justify", "paddingStart", "paddingEnd", "fadeIn", "fadeOut"])
                 p.sectionProperties[name] = SectionProperties(
                     endAt: try s["endAt"]?.number(positive: true),
-                    justify: try s["justify"].map { try $0.choice(Justify.spellings) },
+                    justify: try s["justify"].map { try $0.choice(Justify.spellings, preferred: Justify.allCases.map(\.rawValue)) },
                     paddingStart: try s["paddingStart"]?.number(nonNegative: true),
                     paddingEnd: try s["paddingEnd"]?.number(nonNegative: true),
                     fadeIn: try s["fadeIn"]?.number(nonNegative: true),
@@ -219,11 +219,13 @@ public struct JSONField {
         return speed
     }
 
-    public func choice<T>(_ choices: [String: T]) throws -> T {
+    /// One of `choices`; a wrong value is suggested the closest, `preferred` spellings first.
+    public func choice<T>(_ choices: [String: T], preferred: [String] = []) throws -> T {
         let s = try string()
         if let v = choices[s] ?? choices[s.lowercased()] { return v }
         let names = choices.keys.sorted()
-        throw error("unknown value '\(s)'\(Suggestion.hint(for: s, in: names)) (one of \(names.joined(separator: ", ")))")
+        let ordered = preferred + names.filter { !preferred.contains($0) }
+        throw error("unknown value '\(s)'\(Suggestion.hint(for: s, in: ordered)) (one of \(names.joined(separator: ", ")))")
     }
 
     static func format(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }

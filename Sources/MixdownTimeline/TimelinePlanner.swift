@@ -76,7 +76,7 @@ public enum TimelinePlanner {
                     case .stretch:
                         let (lengths, fits) = compressedSpeech(section.items, available: available)
                         layout = place(section.items, from: low, speechLengths: lengths, cut: fits ? nil : high)
-                        let how = fits ? String(format: "speech compressed %.3fx", Double(speechTotal(section.items)) / Double(lengths.values.reduce(0, +)))
+                        let how = fits ? String(format: "speech compressed %.3fx", Double(speechTotal(section.items)) / Double(max(1, lengths.values.reduce(0, +))))
                                        : "speech compressed 1.3x (the most allowed) and the rest cut"
                         warnings.append(PlanWarning(code: "sectionOverflow", section: section.name, overflowMs: overflowMs,
                                                     message: "section '\(section.name)' is \(Int(overflowMs.rounded())) ms too long for its span: \(how)"))
@@ -148,29 +148,40 @@ public enum TimelinePlanner {
     static func speechTotal(_ items: [PlanInput.Item]) -> Int { items.filter(\.isSpeech).reduce(0) { $0 + $1.length } }
 
     /// New speech lengths that make the flow fit `available`, compressing every speech item by
-    /// the same factor (at most 1.3x); lengths are integers whose sum is exact. `fits` is false
-    /// when even 1.3x is not enough.
+    /// (nearly) the same factor and none by more than 1.3x: each keeps at least ⌈length / 1.3⌉,
+    /// and the shares are apportioned so their sum is exact. `fits` is false when even 1.3x is
+    /// not enough; then every item is at its 1.3x length and the flow is cut.
     static func compressedSpeech(_ items: [PlanInput.Item], available: Int) -> (lengths: [Int: Int], fits: Bool) {
         let speech = speechTotal(items)
         let other = items.filter { $0.takesTime && !$0.isSpeech }.reduce(0) { $0 + $1.length }
         let room = available - other
-        guard speech > 0 else { return ([:], false) }
-        let fits = room > 0 && Double(speech) / Double(room) <= maximumStretch
-        let target = fits ? room : Int((Double(speech) / maximumStretch).rounded(.up))
-        // Largest-remainder apportionment: floor each share, then hand out what is left.
+        var minimum = [Int: Int]()
+        for (index, item) in items.enumerated() where item.isSpeech {
+            minimum[index] = Int((Double(item.length) / maximumStretch).rounded(.up))
+        }
+        guard speech > 0, room >= minimum.values.reduce(0, +) else { return (minimum, false) }
+        // Proportional shares, floored, never below the minimum.
         var lengths = [Int: Int]()
         var remainders = [(index: Int, remainder: Int)]()
-        var assigned = 0
         for (index, item) in items.enumerated() where item.isSpeech {
-            let exact = item.length * target
-            lengths[index] = exact / speech
+            let exact = item.length * room
+            lengths[index] = max(minimum[index]!, exact / speech)
             remainders.append((index, exact % speech))
-            assigned += exact / speech
         }
-        for r in remainders.sorted(by: { $0.remainder > $1.remainder || ($0.remainder == $1.remainder && $0.index < $1.index) }).prefix(target - assigned) {
+        var excess = lengths.values.reduce(0, +) - room
+        // Too long (minimums raised some shares): take back from those above their minimum.
+        for index in lengths.keys.sorted(by: { lengths[$0]! - minimum[$0]! > lengths[$1]! - minimum[$1]! || $0 < $1 }) where excess > 0 {
+            let take = min(excess, lengths[index]! - minimum[index]!)
+            lengths[index]! -= take
+            excess -= take
+        }
+        // Too short (flooring): hand out the remaining samples by largest remainder.
+        for r in remainders.sorted(by: { $0.remainder > $1.remainder || ($0.remainder == $1.remainder && $0.index < $1.index) })
+            where excess < 0 {
             lengths[r.index]! += 1
+            excess += 1
         }
-        return (lengths, fits)
+        return (lengths, true)
     }
 
     /// The segment under each section, and whether it starts afresh there: a named segment

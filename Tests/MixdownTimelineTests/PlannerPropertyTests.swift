@@ -1,0 +1,220 @@
+import MixdownCore
+import PropertyBased
+import Testing
+@testable import MixdownScript
+@testable import MixdownTimeline
+
+/// The rules of DESIGN.md §4, checked over random productions.
+@Suite struct PlannerPropertyTests {
+    static let rate = 48_000
+
+    struct Generated: CustomStringConvertible {
+        var input: PlanInput
+        var description: String {
+            input.sections.map { s in "\(s.name)[\(s.items.map { "\($0.length)" }.joined(separator: ","))] endAt=\(s.properties.endAt.map { "\($0)" } ?? "-") \(s.properties.justify?.rawValue ?? "")" }
+                .joined(separator: " | ") + " force=\(input.timeline.forceLength.map { "\($0)" } ?? "-") overflow=\(input.timeline.overflow)"
+        }
+    }
+
+    /// A production from a seed: 1–5 sections of 1–4 items (speech, breaks, media, effects) of
+    /// random lengths, endAt on some sections (sometimes too tight), random justify, paddings,
+    /// forceLength, template and overflow policy.
+    static func production(seed: UInt64, overflow: OverflowPolicy? = nil) -> Generated {
+        var rng = SplitMix64(seed: seed)
+        func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(rng.next() % UInt64(r.count)) }
+        func chance(_ p: Double) -> Bool { Double(rng.next() % 1_000) / 1_000 < p }
+        var sections = [PlanInput.Section]()
+        var nominal = 0.0, lastEndAt = 0.0
+        for s in 0..<int(1...5) {
+            var items = [PlanInput.Item]()
+            for _ in 0..<int(1...4) {
+                switch int(0...5) {
+                case 0, 1, 2: items.append(.init(.speech(text: "t"), length: int(4_800...200_000)))
+                case 3: items.append(.init(.pause, length: int(0...48_000)))
+                case 4: items.append(.init(.media(name: "m"), length: int(1...96_000)))
+                default: items.append(.init(.effect(name: "fx"), length: int(1...96_000)))
+                }
+            }
+            let content = Double(items.filter(\.takesTime).reduce(0) { $0 + $1.length }) / Double(rate)
+            nominal += content + 0.3 + (s == 0 ? 0.5 : 0)
+            var properties = SectionProperties()
+            if chance(0.6) {
+                // Sometimes generous, sometimes too tight; endAt strictly increasing.
+                nominal *= [0.8, 1.0, 1.1, 1.5][int(0...3)]
+                properties.endAt = max(lastEndAt + 0.1, (nominal * 1_000).rounded() / 1_000 + Double(s) * 0.001)
+                nominal = properties.endAt!
+                lastEndAt = nominal
+            }
+            properties.justify = [nil, .flexStart, .centre, .flexEnd][int(0...3)]
+            if chance(0.3) { properties.paddingStart = Double(int(0...500)) / 1_000 }
+            if chance(0.3) { properties.paddingEnd = Double(int(0...500)) / 1_000 }
+            sections.append(.init(name: "s\(s)", soundSegment: chance(0.3) ? .named("main") : nil, items: items, properties: properties))
+        }
+        var timeline = TimelineProperties()
+        if chance(0.6) { timeline.forceLength = (nominal + Double(int(0...3_000)) / 1_000).rounded(toPlaces: 3) }
+        if let f = timeline.forceLength, let lastEndAt = sections.compactMap(\.properties.endAt).last, lastEndAt > f {
+            timeline.forceLength = lastEndAt
+        }
+        timeline.overflow = overflow ?? [.stretch, .truncate][int(0...1)]
+        let template = chance(0.5) ? PlanInput.Template(segments: ["intro", "main", "outro"], defaultSegment: "main", outroLength: int(48_000...400_000)) : nil
+        return Generated(input: PlanInput(sections: sections, timeline: timeline, template: template))
+    }
+
+    func samples(_ s: Double) -> Int { SampleTime.samples(seconds: s, rate: Self.rate) }
+
+    @Test func timingRulesHoldForRandomProductions() async {
+        var planned = 0
+        await propertyCheck(count: 400, input: Gen.int(in: 0...Int.max)) { seed in
+            let generated = Self.production(seed: UInt64(seed))
+            let input = generated.input
+            let plan: TimelinePlan
+            do { plan = try TimelinePlanner.plan(input) } catch let e as MixdownError {
+                // The only refusal for these inputs: content before a fixed end that cannot fit.
+                #expect(e.message.contains("would start at"), "\(e.message) for \(generated)")
+                return
+            } catch { Issue.record("\(error)"); return }
+            planned += 1
+            let sections = plan.sections
+            // Contiguous, from 0, covering the file together with the tail.
+            #expect(sections.first?.startSample == 0)
+            for (a, b) in zip(sections, sections.dropFirst()) { #expect(a.endSample == b.startSample) }
+            let lastEnd = sections.last!.endSample
+            if let tail = plan.tail { #expect(tail.startSample == lastEnd && tail.endSample == plan.totalSamples) } else { #expect(lastEnd == plan.totalSamples) }
+            // forceLength fixes the total; every endAt lands exactly.
+            if let f = input.timeline.forceLength { #expect(plan.totalSamples == samples(f), "\(generated)") }
+            for (s, section) in input.sections.enumerated() {
+                if let endAt = section.properties.endAt { #expect(sections[s].endSample == samples(endAt), "\(generated)") }
+            }
+            for (s, section) in input.sections.enumerated() {
+                let p = sections[s]
+                let isFirst = s == 0
+                let templatePlays = input.template != nil
+                let padStart = section.properties.paddingStart.map(samples) ?? (isFirst && templatePlays ? 24_000 : 0)
+                let padEnd = section.properties.paddingEnd.map(samples) ?? 14_400
+                let flow = p.items.filter { if case .effect = $0.kind { return false }; return true }
+                let content = section.items.filter(\.takesTime).reduce(0) { $0 + $1.length }
+                let fixed = section.properties.endAt != nil || (s == input.sections.count - 1 && input.timeline.forceLength != nil)
+                let overflowWarned = plan.warnings.contains { $0.section == section.name && $0.code == "sectionOverflow" }
+                // Items in order, back to back, never overlapping.
+                for (a, b) in zip(flow, flow.dropFirst()) { #expect(a.endSample == b.startSample) }
+                for item in p.items {
+                    #expect(item.startSample <= item.endSample)
+                    #expect(item.stretch >= 1 && item.stretch <= TimelinePlanner.maximumStretch + 1e-9)
+                }
+                guard fixed, padStart + padEnd <= p.endSample - p.startSample else { continue }
+                let low = p.startSample + padStart, high = p.endSample - padEnd
+                // A warning exactly when the content does not fit the padded span.
+                #expect(overflowWarned == (content > high - low), "\(generated)")
+                for item in flow { #expect(item.startSample >= low && item.endSample <= high, "\(generated)") }
+                if !overflowWarned, let first = flow.first, let last = flow.last {
+                    switch section.properties.justify ?? .flexStart {
+                    case .flexStart: #expect(first.startSample == low)
+                    case .flexEnd: #expect(last.endSample == high)
+                    case .centre: #expect(first.startSample - low == (high - low - content) / 2)
+                    }
+                } else if overflowWarned, input.timeline.overflow == .stretch, let last = flow.last {
+                    // Compressed to fit exactly, or cut at the span's end when 1.3x was not enough.
+                    #expect(last.endSample == high || flow.contains(where: \.truncated) || last.endSample <= high)
+                }
+            }
+        }
+        #expect(planned > 150, "too few productions planned: \(planned)")
+    }
+
+    @Test func extendLetsTheSpanGrowAndWarns() throws {
+        let input = PlanInput(sections: [
+            .init(name: "a", soundSegment: nil, items: [.init(.speech(text: "x"), length: 240_000)], properties: .init(endAt: 2, paddingEnd: 0)),
+            .init(name: "b", soundSegment: nil, items: [.init(.speech(text: "y"), length: 48_000)], properties: .init(endAt: 8)),
+        ], timeline: { var t = TimelineProperties(); t.overflow = .extend; return t }(), template: nil)
+        let plan = try TimelinePlanner.plan(input)
+        #expect(plan.sections[0].endSample == 240_000)   // grew from 96,000
+        #expect(plan.sections[1].endSample == 384_000)   // later fixed boundaries still hold
+        #expect(plan.warnings.map(\.code) == ["sectionOverflow"])
+        #expect(plan.warnings[0].overflowMs == 3_000)
+    }
+
+    @Test func stretchCompressesSpeechExactlyAndTruncateCuts() throws {
+        func plan(_ overflow: OverflowPolicy, speech: Int) throws -> TimelinePlan {
+            var t = TimelineProperties(); t.overflow = overflow; t.forceLength = 4
+            return try TimelinePlanner.plan(PlanInput(sections: [
+                .init(name: "a", soundSegment: nil, items: [.init(.speech(text: "x"), length: speech), .init(.pause, length: 24_000),
+                                                          .init(.speech(text: "y"), length: speech)], properties: .init(paddingEnd: 0)),
+            ], timeline: t, template: nil))
+        }
+        // 2 × 100,000 + 24,000 into 192,000: speech 168,000 of 200,000 → 1.190x.
+        let stretched = try plan(.stretch, speech: 100_000)
+        let items = stretched.sections[0].items
+        #expect(items.map(\.placedLength) == [84_000, 24_000, 84_000])
+        #expect(items.last!.endSample == 192_000)
+        #expect(abs(items[0].stretch - 100_000.0 / 84_000) < 1e-12)
+        // Beyond 1.3x: compressed by 1.3 and cut at the boundary.
+        let tooLong = try plan(.stretch, speech: 200_000)
+        #expect(tooLong.sections[0].items.last!.endSample == 192_000 && tooLong.sections[0].items.last!.truncated)
+        #expect(tooLong.sections[0].items[0].placedLength == 153_847)   // ⌈200,000 / 1.3⌉
+        let cut = try plan(.truncate, speech: 100_000)
+        #expect(cut.sections[0].items.map(\.endSample) == [100_000, 124_000, 192_000])
+        #expect(cut.sections[0].items[2].truncated)
+        #expect(cut.warnings[0].overflowMs == 32_000.0 * 1_000 / 48_000)
+    }
+
+    @Test func tailAndOutro() throws {
+        var t = TimelineProperties(); t.forceLength = 30
+        let plan = try TimelinePlanner.plan(PlanInput(sections: [
+            .init(name: "a", soundSegment: .named("intro"), items: [.init(.speech(text: "x"), length: 96_000)], properties: .init(endAt: 8)),
+            .init(name: "b", soundSegment: .named("main"), items: [.init(.speech(text: "y"), length: 96_000)], properties: .init(endAt: 27)),
+        ], timeline: t, template: .init(segments: ["intro", "main", "outro"], defaultSegment: "main", outroLength: 384_000)))
+        #expect(plan.tail == SampleRange(1_296_000, 1_440_000))
+        #expect(plan.music == [
+            MusicRegion(segment: "intro", startSample: 0, endSample: 384_000, fadeOut: 0),
+            MusicRegion(segment: "main", startSample: 384_000, endSample: 1_056_000, fadeOut: 0),
+            MusicRegion(segment: "outro", startSample: 1_056_000, endSample: 1_440_000, fadeOut: 0),
+        ])
+        // Default paddings: speechStart 0.5 s under a template, sectionGap 0.3 s.
+        #expect(plan.sections[0].items[0].startSample == 24_000)
+        // Without an outro the bed fades over timelineProperties.fadeOut (1 s).
+        let faded = try TimelinePlanner.plan(PlanInput(sections: [.init(name: "a", soundSegment: nil, items: [.init(.pause, length: 48_000)])],
+                                                       timeline: TimelineProperties(), template: .init(segments: ["main"], defaultSegment: "main", outroLength: nil)))
+        #expect(faded.totalSamples == 24_000 + 48_000 + 14_400 + 72_000)   // speechStart + content + gap + soundTail 1.5 s
+        #expect(faded.music.last?.fadeOut == 48_000)
+    }
+
+    @Test("refusals", arguments: [
+        (PlanInput(sections: [.init(name: "a", soundSegment: nil, items: [.init(.pause, length: 480)], properties: .init(endAt: 5)),
+                              .init(name: "b", soundSegment: nil, items: [.init(.pause, length: 480)], properties: .init(endAt: 4))],
+                   timeline: TimelineProperties(), template: nil),
+         "sectionProperties.b.endAt: 4.000 s is not after the end of 'a' at 5.000 s"),
+        (PlanInput(sections: [.init(name: "a", soundSegment: nil, items: [.init(.pause, length: 480)], properties: .init(endAt: 32))],
+                   timeline: { var t = TimelineProperties(); t.forceLength = 30; return t }(), template: nil),
+         "sectionProperties.a.endAt: 32.000 s is beyond forceLength 30.000 s"),
+        (PlanInput(sections: [.init(name: "a", soundSegment: nil, items: [.init(.pause, length: 480_000)]),
+                              .init(name: "b", soundSegment: nil, items: [.init(.pause, length: 480)], properties: .init(endAt: 4))],
+                   timeline: TimelineProperties(), template: nil),
+         "section 'b' would start at 10.300 s, after the sections before it, but must end at 4.000 s (its endAt or forceLength): shorten the earlier sections or move this endAt"),
+    ])
+    func refusals(input: PlanInput, message: String) {
+        #expect(throws: MixdownError.badInput(message)) { try TimelinePlanner.plan(input) }
+    }
+}
+
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension Double {
+    func rounded(toPlaces places: Int) -> Double {
+        let scale = pow(10, Double(places))
+        return (self * scale).rounded() / scale
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
