@@ -1,7 +1,7 @@
 # Mixdown — the two commands a newcomer needs are `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build demo test bench templates clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -9,7 +9,7 @@ deps:
 build: deps
 	$(SWIFT) build -c release
 
-# Renders the example programme into out/ in every delivery format.
+# Renders the example 30 s spot into out/ (mp3_medium and wav, report, stems).
 demo: build
 	@bash scripts/demo.sh
 
@@ -17,9 +17,14 @@ demo: build
 test: deps
 	$(SWIFT) test -c release -Xswiftc -enable-testing
 
-# mixdown analyze against ffmpeg's ebur128 on the same 10-minute file, side by side.
+# Release-build benchmarks: analyze vs ffmpeg ebur128 (10-minute file), and the 30 s spot's render.
 bench: build
 	@bash Benchmarks/analyze-vs-ffmpeg.sh
+	@bash Benchmarks/render-spot.sh
+
+# Regenerates SoundTemplates/ from the synthesiser in SoundTemplates/Generator.
+templates: deps
+	$(SWIFT) run -c release mixdown-templates SoundTemplates
 
 clean:
 	rm -rf .build out

@@ -76,10 +76,7 @@ public enum Pipeline {
         // Encode every format, stems and report together: all appear, or none.
         progress("encoding")
         let transaction = OutputTransaction()
-        var outputs = [EncodedOutput]()
-        for format in formats {
-            outputs.append(try AudioEncoder.encode(mastered.audio, as: format, to: paths[format]!, in: transaction))
-        }
+        let outputs = try AudioEncoder.encode(mastered.audio, as: formats, to: paths, in: transaction)
         if let stems = request.stemsDirectory {
             try FileManager.default.createDirectory(atPath: stems, withIntermediateDirectories: true)
             for (name, channels) in [("speech", speech), ("music", music), ("mix", mixed)] {

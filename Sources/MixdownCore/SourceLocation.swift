@@ -30,7 +30,8 @@ public enum Suggestion {
             let d = distance(lower, candidate.lowercased())
             if best == nil || d < best!.distance { best = (candidate, d) }
         }
-        guard let best, best.distance > 0 else { return nil }
+        // A difference of case alone (forcelength → forceLength) is a typo too.
+        guard let best, best.distance > 0 || best.name != word else { return nil }
         return best.distance <= max(1, word.count / 3) ? best.name : nil
     }
 

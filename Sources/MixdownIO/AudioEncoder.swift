@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import MixdownCore
 
@@ -24,16 +25,45 @@ public enum AudioEncoder {
     /// Encodes into `transaction`: the file appears at `path` only when the transaction commits.
     public static func encode(_ mix: AudioBuffer, as format: EndFormat, to path: String,
                               in transaction: OutputTransaction) throws -> EncodedOutput {
-        let conformed = try Resampler.resample(ChannelMix.conform(mix, channels: format.channels), to: format.sampleRate,
-                                               quality: format.isLossy ? .medium : .best)
-        let temporary = try transaction.temporaryPath(for: path)
-        switch format.codec {
-        case .mp3CBR, .mp3VBR: try LAMEWriter.write(conformed, codec: format.codec, to: temporary)
-        default: try SndFileWriter.write(conformed, codec: format.codec, to: temporary)
+        try encode(mix, as: [format], to: [format: path], in: transaction)[0]
+    }
+
+    /// Encodes several formats into `transaction`. The mix is conformed once per channel count
+    /// and rate (every 44.1 kHz MP3 preset shares one resample), then the codecs run side by
+    /// side: LAME is single-threaded, and the machine has more than one core.
+    public static func encode(_ mix: AudioBuffer, as formats: [EndFormat], to paths: [EndFormat: String],
+                              in transaction: OutputTransaction) throws -> [EncodedOutput] {
+        struct Shape: Hashable { var channels: Int, rate: Int, lossy: Bool }
+        var conformed = [Shape: AudioBuffer]()
+        for f in formats {
+            let shape = Shape(channels: f.channels, rate: f.sampleRate, lossy: f.isLossy)
+            if conformed[shape] == nil {
+                conformed[shape] = try Resampler.resample(ChannelMix.conform(mix, channels: f.channels), to: f.sampleRate,
+                                                          quality: f.isLossy ? .medium : .best)
+            }
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: temporary)[.size] as? Int) ?? nil
-        return EncodedOutput(endFormat: format, path: path, bytes: size ?? 0, sampleRate: format.sampleRate,
-                             channels: format.channels, samples: conformed.frameCount)
+        let temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
+        var results = [Result<EncodedOutput, Error>](repeating: .failure(MixdownError.failure("not encoded")), count: formats.count)
+        results.withUnsafeMutableBufferPointer { slots in
+            DispatchQueue.concurrentPerform(iterations: formats.count) { i in
+                let f = formats[i]
+                let buffer = conformed[Shape(channels: f.channels, rate: f.sampleRate, lossy: f.isLossy)]!
+                slots[i] = Result {
+                    try write(buffer, codec: f.codec, to: temporaries[i])
+                    let size = (try? FileManager.default.attributesOfItem(atPath: temporaries[i])[.size] as? Int) ?? nil
+                    return EncodedOutput(endFormat: f, path: paths[f]!, bytes: size ?? 0, sampleRate: f.sampleRate,
+                                         channels: f.channels, samples: buffer.frameCount)
+                }
+            }
+        }
+        return try results.map { try $0.get() }
+    }
+
+    static func write(_ buffer: AudioBuffer, codec: EndFormat.Codec, to path: String) throws {
+        switch codec {
+        case .mp3CBR, .mp3VBR: try LAMEWriter.write(buffer, codec: codec, to: path)
+        default: try SndFileWriter.write(buffer, codec: codec, to: path)
+        }
     }
 
     /// Output paths for several formats from one `-o`: a folder (existing, or ending in `/`)

@@ -43,10 +43,7 @@ struct Encode: ParsableCommand {
             : AudioEncoder.outputPaths(for: unique, output: output, inputStem: stem)
 
         let transaction = OutputTransaction()
-        var outputs = [EncodedOutput]()
-        for format in unique {
-            outputs.append(try AudioEncoder.encode(mix, as: format, to: paths[format]!, in: transaction))
-        }
+        let outputs = try AudioEncoder.encode(mix, as: unique, to: paths, in: transaction)
         try transaction.commit()
 
         if json {

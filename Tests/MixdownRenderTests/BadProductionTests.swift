@@ -1,0 +1,99 @@
+import Foundation
+import MixdownCore
+import MixdownIO
+import MixdownTestSupport
+import Testing
+
+/// Malformed scripts and productions: one clear line on stderr, exit 1, and nothing written
+/// (no output, no report, no stems, no temporary file).
+@Suite struct BadProductionTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var script: String
+        /// The production; SCRIPT is replaced by the script file's name.
+        var production: String
+        /// What the error line must say.
+        var says: String
+        var setup: (@Sendable (TemporaryFolder) throws -> Void)? = nil
+        var testDescription: String { name }
+    }
+
+    static let template = #""soundTemplate": "corporate""#
+
+    static let cases: [Case] = [
+        Case(name: "unknown tag", script: "<<sectionName::a>> Hi\n<<soundSegmnt::intro>> there", production: #"{"scriptFile": "SCRIPT"}"#,
+             says: "s.txt:2:1: unknown tag '<<soundSegmnt::intro>>' (did you mean 'soundSegment'?)"),
+        Case(name: "unclosed tag", script: "<<sectionName::a Hi", production: #"{"scriptFile": "SCRIPT"}"#, says: "s.txt:1:1: unclosed tag"),
+        Case(name: "duplicate section", script: "<<sectionName::a>> Hi <<sectionName::a>> again", production: #"{"scriptFile": "SCRIPT"}"#,
+             says: "duplicate section name 'a'"),
+        Case(name: "unknown segment", script: "<<soundSegment::mian>><<sectionName::a>> Hi", production: #"{"scriptFile": "SCRIPT", \#(template)}"#,
+             says: "unknown sound segment 'mian' (did you mean 'main'?) in template 'corporate' (segments: intro, main, outro)"),
+        Case(name: "segment without a template", script: "<<soundSegment::main>><<sectionName::a>> Hi", production: #"{"scriptFile": "SCRIPT"}"#,
+             says: "asks for sound segment 'main' but the production has no soundTemplate"),
+        Case(name: "unknown effect", script: "<<sectionName::a>> Hi <<soundEffect::bang>>", production: #"{"scriptFile": "SCRIPT", \#(template)}"#,
+             says: "unknown sound effect 'bang' in template 'corporate' (effects: effect1, effect2)"),
+        Case(name: "unknown media", script: "<<sectionName::a>> <<media::jingel>>", production: #"{"scriptFile": "SCRIPT", "mediaFiles": {"jingle": "j.wav"}}"#,
+             says: "unknown media 'jingel' (did you mean 'jingle'?)"),
+        Case(name: "missing media file", script: "<<sectionName::a>> <<media::jingle>>", production: #"{"scriptFile": "SCRIPT", "mediaFiles": {"jingle": "nothere.wav"}}"#,
+             says: "media 'jingle': "),
+        Case(name: "media that is not audio", script: "<<sectionName::a>> <<media::jingle>>", production: #"{"scriptFile": "SCRIPT", "mediaFiles": {"jingle": "notes.wav"}}"#,
+             says: "not a readable audio file", setup: { try "notes".write(toFile: $0.file("notes.wav"), atomically: true, encoding: .utf8) }),
+        Case(name: "endAt before the section's start", script: "<<sectionName::a>> Hi <<sectionName::b>> There",
+             production: #"{"scriptFile": "SCRIPT", "sectionProperties": {"a": {"endAt": 5}, "b": {"endAt": 4}}}"#,
+             says: "sectionProperties.b.endAt: 4.000 s is not after the end of 'a' at 5.000 s"),
+        Case(name: "endAt beyond forceLength", script: "<<sectionName::a>> Hi", production: #"{"scriptFile": "SCRIPT", "forceLength": 10, "sectionProperties": {"a": {"endAt": 12}}}"#,
+             says: "sectionProperties.a.endAt: 12.000 s is beyond forceLength 10.000 s"),
+        Case(name: "content before a fixed end", script: "<<sectionName::a>> <break time=\"9s\"/> <<sectionName::b>> Hi",
+             production: #"{"scriptFile": "SCRIPT", "sectionProperties": {"b": {"endAt": 5}}}"#, says: "section 'b' would start at 9.300 s"),
+        Case(name: "negative endAt", script: "<<sectionName::a>> Hi", production: #"{"scriptFile": "SCRIPT", "sectionProperties": {"a": {"endAt": -2}}}"#,
+             says: "sectionProperties.a.endAt: must be greater than 0, got -2"),
+        Case(name: "zero forceLength", script: "Hi", production: #"{"scriptFile": "SCRIPT", "forceLength": 0}"#, says: "forceLength: must be greater than 0, got 0"),
+        Case(name: "negative padding", script: "<<sectionName::a>> Hi", production: #"{"scriptFile": "SCRIPT", "sectionProperties": {"a": {"paddingStart": -1}}}"#,
+             says: "sectionProperties.a.paddingStart: must not be negative"),
+        Case(name: "missing variable", script: "Hello {{name}}!", production: #"{"scriptFile": "SCRIPT"}"#, says: "s.txt:1:7: no value for '{{name}}'"),
+        Case(name: "unknown key", script: "Hi", production: #"{"scriptFile": "SCRIPT", "forcelength": 30}"#, says: "forcelength: unknown key (did you mean 'forceLength'?)"),
+        Case(name: "wrong JSON type", script: "Hi", production: #"{"scriptFile": "SCRIPT", "audience": ["Sam"]}"#, says: "audience[0]: must be an object, got a string"),
+        Case(name: "invalid JSON", script: "Hi", production: "{\"scriptFile\": \"SCRIPT\",\n \"voice\": }", says: "p.json:2:11: invalid JSON: unexpected character '}'"),
+        Case(name: "unknown justify", script: "<<sectionName::a>> Hi", production: #"{"scriptFile": "SCRIPT", "sectionProperties": {"a": {"justify": "centr"}}}"#,
+             says: "sectionProperties.a.justify: unknown value 'centr' (did you mean 'centre'?)"),
+        Case(name: "properties for a section that does not exist", script: "<<sectionName::intro>> Hi", production: #"{"scriptFile": "SCRIPT", "sectionProperties": {"intr": {"endAt": 3}}}"#,
+             says: "sectionProperties.intr: no section 'intr' in the script (did you mean 'intro'?) (sections: intro)"),
+        Case(name: "empty section", script: "<<sectionName::a>> <<sectionName::b>> Hi", production: #"{"scriptFile": "SCRIPT"}"#, says: "section 'a' is empty"),
+        Case(name: "missing script file", script: "Hi", production: #"{"scriptFile": "other.txt"}"#, says: "scriptFile: no such file 'other.txt'"),
+        Case(name: "unknown template", script: "Hi", production: #"{"scriptFile": "SCRIPT", "soundTemplate": "corprate"}"#,
+             says: "soundTemplate: no template 'corprate' (did you mean 'corporate'?)"),
+        Case(name: "unreadable template", script: "Hi", production: #"{"scriptFile": "SCRIPT", "soundTemplate": "broken"}"#,
+             says: "broken/template.json:1:10: invalid JSON", setup: { f in
+                 try FileManager.default.createDirectory(atPath: f.file("broken"), withIntermediateDirectories: true)
+                 try "{\"name\": ,}".write(toFile: f.file("broken/template.json"), atomically: true, encoding: .utf8)
+             }),
+        Case(name: "template without the segment's audio", script: "Hi", production: #"{"scriptFile": "SCRIPT", "soundTemplate": "hollow"}"#,
+             says: "hollow/template.json:1:32: segments.main.file: ", setup: { f in
+                 try FileManager.default.createDirectory(atPath: f.file("hollow"), withIntermediateDirectories: true)
+                 try #"{"segments": {"main": {"file": "missing.wav"}}}"#.write(toFile: f.file("hollow/template.json"), atomically: true, encoding: .utf8)
+             }),
+        Case(name: "unknown voice", script: "Hi", production: #"{"scriptFile": "SCRIPT", "voice": "en-xx"}"#, says: "voice 'en-xx' is not an espeak-ng voice"),
+        Case(name: "mixed syntaxes", script: "<<sectionName::a>> Hi <as:break time=\"1s\"/>", production: #"{"scriptFile": "SCRIPT"}"#,
+             says: "mixes <<…::…>> tags and <as:…> elements"),
+        Case(name: "unknown end format", script: "Hi", production: #"{"scriptFile": "SCRIPT", "endFormat": ["mp3_mediun"]}"#,
+             says: "endFormat[0]: unknown value 'mp3_mediun' (did you mean 'mp3_medium'?)"),
+    ]
+
+    @Test("bad input", arguments: cases)
+    func refuses(_ c: Case) throws {
+        let folder = TemporaryFolder()
+        try c.script.write(toFile: folder.file("s.txt"), atomically: true, encoding: .utf8)
+        try c.production.replacingOccurrences(of: "SCRIPT", with: "s.txt").write(toFile: folder.file("p.json"), atomically: true, encoding: .utf8)
+        try c.setup?(folder)
+        let before = folder.contents
+        let run = try Tools.run(Tools.mixdown, ["render", folder.file("p.json"), "-o", folder.file("out.wav"),
+                                                "--report", folder.file("r.json"), "--stems", folder.file("stems")])
+        #expect(run.status == 1, "exit \(run.status): \(run.stderr)")
+        #expect(run.stderrLines.count == 1, "stderr: \(run.stderr)")
+        #expect(run.stderr.contains(c.says), "stderr: \(run.stderr)")
+        #expect(!run.stderr.contains("Fatal error"))
+        #expect(folder.contents == before, "nothing may be written")
+    }
+
+    @Test func atLeastTwentyCases() { #expect(Self.cases.count >= 20) }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import MixdownCore
+import MixdownIO
+import MixdownTestSupport
+import Testing
+
+/// `mixdown render` end to end: the audio agrees with the report to the sample.
+@Suite struct RenderTests {
+    let folder = TemporaryFolder()
+
+    func mixdown(_ arguments: [String]) throws -> Tools.Result { try Tools.run(Tools.mixdown, arguments) }
+
+    /// A burst that is never zero inside (0.05…0.45), so its first and last samples mark it.
+    func burst(_ name: String, frames: Int, frequency: Double) throws -> [Float] {
+        let samples = (0..<frames).map { Float(0.25 + 0.2 * cos(2 * .pi * frequency * Double($0) / 48_000)) }
+        try AudioFileWriter.writeFloatWAV(AudioBuffer(sampleRate: 48_000, channels: [samples, samples]), to: folder.file(name))
+        return samples
+    }
+
+    func write(_ name: String, _ text: String) throws { try text.write(toFile: folder.file(name), atomically: true, encoding: .utf8) }
+
+    func report(_ path: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+    }
+
+    @Test func mediaClipsLandExactlyWhereTheReportSays() throws {
+        let bursts = [
+            "a": try burst("a.wav", frames: 12_345, frequency: 440),
+            "b": try burst("b.wav", frames: 30_001, frequency: 1_000),
+            "c": try burst("c.wav", frames: 7_001, frequency: 2_500),
+            "d": try burst("d.wav", frames: 100_003, frequency: 300),
+        ]
+        try write("script.txt", """
+        <<soundSegment::intro>><<sectionName::first>> <<media::a>> <break time="250ms"/> <<media::b>>
+        <<soundSegment::main>><<sectionName::second>> <<media::c>> <break time="1s"/> <<media::a>>
+        <<sectionName::third>> <<media::d>>
+        """)
+        try write("p.json", """
+        {"scriptFile": "script.txt", "soundTemplate": "corporate", "forceLength": 12,
+         "mediaFiles": {"a": "a.wav", "b": "b.wav", "c": "c.wav", "d": "d.wav"},
+         "sectionProperties": {"first": {"endAt": 3, "justify": "flex-end"},
+                               "second": {"endAt": 7.5, "justify": "centre"},
+                               "third": {"endAt": 10, "justify": "flex-start"}},
+         "endFormat": ["wav", "mp3_medium"]}
+        """)
+        try FileManager.default.createDirectory(atPath: folder.file("out"), withIntermediateDirectories: true)
+        let run = try mixdown(["render", folder.file("p.json"), "-o", folder.file("out/"), "--report", folder.file("r.json"), "--stems", folder.file("stems")])
+        try #require(run.status == 0, "\(run.stderr)")
+
+        let r = try report(folder.file("r.json"))
+        #expect(r["totalSamples"] as? Int == 576_000)
+        let sections = try #require(r["sections"] as? [[String: Any]])
+        #expect(sections.map { $0["endSample"] as? Int } == [144_000, 360_000, 480_000])
+        #expect((r["tail"] as? [String: Int]) == ["startSample": 480_000, "endSample": 576_000])
+
+        let speech = try AudioFileReader.read(folder.file("stems/speech.wav")).audio
+        #expect(speech.frameCount == 576_000)
+        let music = try AudioFileReader.read(folder.file("stems/music.wav")).audio
+        #expect(music.frameCount == 576_000)
+        var placed = 0
+        for section in sections {
+            for item in section["items"] as? [[String: Any]] ?? [] where item["kind"] as? String == "media" {
+                let start = item["startSample"] as! Int, end = item["endSample"] as! Int
+                let source = bursts[item["name"] as! String]!
+                #expect(end - start == source.count)
+                for c in 0..<2 {
+                    let stem = speech.channels[c]
+                    // The insert is there, sample for sample, and silence on both sides.
+                    #expect(Array(stem[start..<end]) == source, "\(item["name"]!) at \(start)")
+                    #expect(stem[start - 1] == 0 && stem[end] == 0)
+                }
+                placed += 1
+            }
+        }
+        #expect(placed == 5)
+        // Justification, by hand: first flex-end → ends at 3 s − 0.3 s gap; second centred;
+        // third flex-start at its section start.
+        let items = sections.map { ($0["items"] as! [[String: Any]]).map { ($0["startSample"] as! Int, $0["endSample"] as! Int) } }
+        #expect(items[0].last!.1 == 144_000 - 14_400)
+        let secondContent = 7_001 + 48_000 + 12_345
+        #expect(items[1].first!.0 == 144_000 + (360_000 - 14_400 - 144_000 - secondContent) / 2)
+        #expect(items[2].first!.0 == 360_000)
+
+        // Delivered lengths, decoded by ffmpeg.
+        #expect(try Tools.ffmpegDecode(folder.file("out/p.wav")).frames == 576_000)
+        #expect(try Tools.ffmpegDecode(folder.file("out/p.mp3")).frames == 529_200)
+    }
+
+    @Test func truncatedOverflowIsCutWithAFade() throws {
+        _ = try burst("long.wav", frames: 96_000, frequency: 500)
+        try write("p.json", """
+        {"scriptText": "<<sectionName::only>> <<media::long>>", "mediaFiles": {"long": "long.wav"},
+         "sectionProperties": {"only": {"endAt": 1.5, "paddingEnd": 0}},
+         "timelineProperties": {"forceLength": 2, "overflow": "truncate", "speechStart": 0}, "endFormat": "wav"}
+        """)
+        let run = try mixdown(["render", folder.file("p.json"), "-o", folder.file("o.wav"), "--report", folder.file("r.json"), "--stems", folder.file("s")])
+        try #require(run.status == 0, "\(run.stderr)")
+        let r = try report(folder.file("r.json"))
+        let item = ((r["sections"] as! [[String: Any]])[0]["items"] as! [[String: Any]])[0]
+        #expect(item["endSample"] as? Int == 72_000 && item["truncated"] as? Bool == true)
+        let warnings = r["warnings"] as! [[String: Any]]
+        #expect(warnings.count == 1 && warnings[0]["code"] as? String == "sectionOverflow" && warnings[0]["overflowMs"] as? Double == 500)
+        let stem = try AudioFileReader.read(folder.file("s/speech.wav")).audio.channels[0]
+        #expect(stem[72_000...].allSatisfy { $0 == 0 })
+        #expect(abs(stem[71_999]) < 0.01 && abs(stem[71_000]) > 0.04)   // faded to nothing at the cut
+    }
+
+    @Test func thirtySecondSpotIsExactlyThirtySeconds() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let run = try mixdown(["render", root.appendingPathComponent("Examples/spot30/spot.json").path, "-o", folder.file("spot"),
+                               "--report", folder.file("r.json")])
+        try #require(run.status == 0, "\(run.stderr)")
+        #expect(try Tools.ffmpegDecode(folder.file("spot.wav")).frames == 1_440_000)
+        let mp3 = try Tools.ffmpegDecode(folder.file("spot.mp3"))
+        #expect(mp3.sampleRate == 44_100 && mp3.frames == 1_323_000)
+        let r = try report(folder.file("r.json"))
+        #expect(r["totalSamples"] as? Int == 1_440_000 && r["durationMs"] as? Double == 30_000)
+        let sections = r["sections"] as! [[String: Any]]
+        #expect(sections.map { $0["endSample"] as? Int } == [384_000, 960_000, 1_296_000])
+        #expect(sections.map { $0["soundSegment"] as? String } == ["intro", "main", "main"])
+        // The speech really is where the report puts it: the speech stem is silent before
+        // the first item and sounds inside it.
+        let mastering = r["mastering"] as! [String: Any]
+        let output = mastering["output"] as! [String: Any]
+        #expect(abs((output["integratedLufs"] as! Double) - -14) <= 0.5)
+        #expect((output["truePeakDbtp"] as! Double) <= -1)
+        // Loudness measured independently on the delivered WAV agrees.
+        let delivered = try Tools.run("ffmpeg", ["-nostats", "-i", folder.file("spot.wav"), "-af", "ebur128=peak=true", "-f", "null", "-"])
+        let line = delivered.stderr.split(separator: "\n").last { $0.contains("I:") && $0.contains("LUFS") }!
+        let integrated = Double(line.split(separator: " ").dropLast().last!)!
+        #expect(abs(integrated - -14) <= 0.5, "ffmpeg reads \(integrated) LUFS")
+    }
+
+    @Test func personalisationAndVariables() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let production = root.appendingPathComponent("Examples/personalised/personalised.json").path
+        let run = try mixdown(["render", production, "-o", folder.file("p.mp3"), "--var", "name=Ana", "--json"])
+        try #require(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("\"text\" : \"Hello Ana!\""))
+        #expect(run.stdout.contains("everyone in Leeds gets"))
+        #expect(try Tools.ffmpegDecode(folder.file("p.mp3")).frames == 661_500)   // 15 s at 44.1 kHz
+    }
+
+    @Test func scriptOnlyInvocation() throws {
+        try write("s.txt", "<<sectionName::a>> Hello there. <<sectionName::b>> Goodbye.")
+        let run = try mixdown(["render", "--script", folder.file("s.txt"), "--template", "corporate", "--force-length", "6",
+                               "--section-properties", #"{"a": {"endAt": 3, "justify": "centre"}}"#, "-o", folder.file("s.wav"), "--json"])
+        try #require(run.status == 0, "\(run.stderr)")
+        let r = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(r["totalSamples"] as? Int == 288_000)
+        #expect(((r["sections"] as! [[String: Any]])[0]["endSample"] as? Int) == 144_000)
+        #expect(try Tools.ffmpegDecode(folder.file("s.wav")).frames == 288_000)
+    }
+}
