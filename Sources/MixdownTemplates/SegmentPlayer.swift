@@ -19,13 +19,14 @@ extension SoundTemplate.Segment {
     /// The segment's continuous output for `count` samples: from the start of the audio to
     /// `loopEnd`, then the loop over and over. Each seam is crossfaded (equal gain, raised
     /// cosine) so it cannot click: into the audio after `loopEnd` when the file has it (the
-    /// ring of the last notes), else from the audio before `loopStart`, else by overlapping the
-    /// loop's end with its start.
+    /// ring of the last notes), else from the audio just before `loopStart`. A loop with
+    /// neither uses its own first 20 ms as that pre-roll, so its repeats start 20 ms in (and
+    /// are 20 ms shorter): the price of a file with nothing around its loop.
     public func playback(count: Int) -> [[Float]] {
-        let loopLength = loopEnd - loopStart
-        let xf = min(Self.seamLength, loopLength / 4)
-        enum Seam { case intoTail, fromPreroll, overlap }
-        let seam: Seam = audio.frameCount - loopEnd >= xf ? .intoTail : loopStart >= xf ? .fromPreroll : .overlap
+        let xf = min(Self.seamLength, (loopEnd - loopStart) / 4)
+        let intoTail = audio.frameCount - loopEnd >= xf
+        let start = !intoTail && loopStart < xf ? loopStart + xf : loopStart
+        let loopLength = loopEnd - start
         return audio.channels.map { src -> [Float] in
             var out = [Float](repeating: 0, count: count)
             src.withUnsafeBufferPointer { s in
@@ -35,7 +36,7 @@ extension SoundTemplate.Segment {
                     while t < count {
                         let (from, run): (Int, Int) = t < loopEnd
                             ? (t, min(loopEnd - t, count - t))
-                            : { let p = (t - loopEnd) % loopLength; return (loopStart + p, min(loopLength - p, count - t)) }()
+                            : { let p = (t - loopEnd) % loopLength; return (start + p, min(loopLength - p, count - t)) }()
                         (o.baseAddress! + t).update(from: s.baseAddress! + from, count: run)
                         t += run
                     }
@@ -45,16 +46,14 @@ extension SoundTemplate.Segment {
                     while seamAt - xf < count {
                         for d in 0..<xf {
                             let fadeIn = Float(0.5 - 0.5 * cos(Double.pi * (Double(d) + 0.5) / Double(xf)))
-                            switch seam {
-                            case .intoTail, .overlap:
+                            if intoTail {
+                                // After the seam: the ring past loopEnd fades out under the loop's start.
                                 let i = seamAt + d
-                                guard i < count else { break }
-                                let outgoing = seam == .intoTail ? s[loopEnd + d] : s[loopEnd - xf + d]
-                                o[i] = s[loopStart + d] * fadeIn + outgoing * (1 - fadeIn)
-                            case .fromPreroll:
+                                if i < count { o[i] = s[start + d] * fadeIn + s[loopEnd + d] * (1 - fadeIn) }
+                            } else {
+                                // Before the seam: the loop's end fades out over the audio leading into its start.
                                 let i = seamAt - xf + d
-                                guard i >= 0, i < count else { continue }
-                                o[i] = s[loopEnd - xf + d] * (1 - fadeIn) + s[loopStart - xf + d] * fadeIn
+                                if i >= 0 && i < count { o[i] = s[loopEnd - xf + d] * (1 - fadeIn) + s[start - xf + d] * fadeIn }
                             }
                         }
                         seamAt += loopLength
