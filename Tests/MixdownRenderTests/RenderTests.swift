@@ -152,3 +152,26 @@ import Testing
         #expect(try Tools.ffmpegDecode(folder.file("s.wav")).frames == 288_000)
     }
 }
+
+extension RenderTests {
+    /// Speech too long for its span is compressed (pitch kept) to end exactly at the padded
+    /// boundary, and the stem is silent after it.
+    @Test func overflowingSpeechIsStretchedToFit() throws {
+        try write("p.json", """
+        {"scriptText": "<<sectionName::a>> This sentence is deliberately far too long to fit inside the short section it has been given here.",
+         "sectionProperties": {"a": {"endAt": 5.2, "paddingEnd": 0.2}},
+         "timelineProperties": {"speechStart": 0, "forceLength": 6}, "endFormat": "wav"}
+        """)
+        let run = try mixdown(["render", folder.file("p.json"), "-o", folder.file("o.wav"), "--report", folder.file("r.json"), "--stems", folder.file("s")])
+        try #require(run.status == 0, "\(run.stderr)")
+        let r = try report(folder.file("r.json"))
+        let item = ((r["sections"] as! [[String: Any]])[0]["items"] as! [[String: Any]])[0]
+        let stretch = item["stretch"] as! Double
+        #expect(stretch > 1 && stretch <= 1.3, "stretch \(stretch)")
+        #expect(item["startSample"] as? Int == 0 && item["endSample"] as? Int == 240_000)
+        #expect((r["warnings"] as! [[String: Any]]).first?["code"] as? String == "sectionOverflow")
+        let stem = try AudioFileReader.read(folder.file("s/speech.wav")).audio.channels[0]
+        #expect(stem[240_000...].allSatisfy { $0 == 0 })
+        #expect(stem[200_000..<240_000].contains { abs($0) > 0.001 } || stem[0..<48_000].contains { abs($0) > 0.01 })
+    }
+}
