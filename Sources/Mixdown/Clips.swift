@@ -13,7 +13,7 @@ struct PreparedClips {
     /// Stereo (or mono, duplicated when placed) audio per item that takes audio.
     var audio: [Key: [[Float]]] = [:]
     var words: [Key: [SpeechClip.Word]] = [:]
-    var speechSeconds = 0.0
+    var speech = SpeechSynthesizer.Statistics()
 
     func length(_ key: Key) -> Int { audio[key]?.first?.count ?? 0 }
 }
@@ -21,32 +21,55 @@ struct PreparedClips {
 enum ClipPreparation {
     static let defaultVoice = "en-us"
 
-    static func prepare(_ script: Script, production: Production, template: SoundTemplate?) throws -> PreparedClips {
+    /// The engine and request for one speech item: settings from the item's `<as:sub>`, then
+    /// `sections[part]`, `sections[section]`, the production, and the defaults.
+    static func job(for item: ScriptItem, text: String, voice: String?, speed: Double?, part: String?, section: String,
+                    production: Production) -> SpeechSynthesizer.Job {
+        let sectionVoice = production.sections[section]
+        let partVoice = part.flatMap { production.sections[$0] }
+        let external = partVoice?.speechEngine ?? sectionVoice?.speechEngine ?? production.speechEngine
+        let request = SpeechRequest(
+            text: text,
+            markup: external == nil ? item.markup : nil,   // external engines get plain text
+            voice: voice ?? partVoice?.voice ?? sectionVoice?.voice ?? production.voice ?? (external == nil ? defaultVoice : "default"),
+            speed: speed ?? partVoice?.speed ?? sectionVoice?.speed ?? production.speed,
+            pitch: partVoice?.pitch ?? sectionVoice?.pitch ?? production.pitch)
+        let engine: any SpeechEngine = external.map {
+            CommandEngine(command: $0.command, stdin: $0.stdin, timeoutSeconds: $0.timeoutSeconds)
+        } ?? EspeakEngine.shared
+        return SpeechSynthesizer.Job(request: request, engine: engine)
+    }
+
+    static func prepare(_ script: Script, production: Production, template: SoundTemplate?, cache: SpeechCache) throws -> PreparedClips {
         var clips = PreparedClips()
         var media = [String: AudioBuffer]()
+        // All speech first, together: shared, cached and synthesised in parallel.
+        var speechKeys = [(key: PreparedClips.Key, location: SourceLocation)]()
+        var jobs = [SpeechSynthesizer.Job]()
+        for (s, section) in script.sections.enumerated() {
+            for (i, item) in section.items.enumerated() {
+                guard case .speech(let text, let voice, let speed, let part) = item.kind else { continue }
+                speechKeys.append((PreparedClips.Key(section: s, item: i), item.location))
+                jobs.append(job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production))
+            }
+        }
+        let (results, statistics) = SpeechSynthesizer(cache: cache).clips(for: jobs)
+        clips.speech = statistics
+        for (k, result) in zip(speechKeys, results) {
+            switch result {
+            case .success(let clip):
+                clips.audio[k.key] = [clip.audio]
+                clips.words[k.key] = clip.words
+            case .failure(let e):
+                throw MixdownError(e.kind, "\(k.location): \(e.message)")
+            }
+        }
         for (s, section) in script.sections.enumerated() {
             for (i, item) in section.items.enumerated() {
                 let key = PreparedClips.Key(section: s, item: i)
                 switch item.kind {
-                case .speech(let text, let voice, let speed, let part):
-                    let sectionVoice = production.sections[section.name]
-                    let partVoice = part.flatMap { production.sections[$0] }
-                    if production.speechEngine != nil || sectionVoice?.speechEngine != nil || partVoice?.speechEngine != nil {
-                        throw MixdownError.at(item.location, "speechEngine: external speech engines are not available in this version; remove speechEngine to use espeak-ng")
-                    }
-                    let chosenVoice = voice ?? partVoice?.voice ?? sectionVoice?.voice ?? production.voice ?? defaultVoice
-                    let chosenSpeed = speed ?? partVoice?.speed ?? sectionVoice?.speed ?? production.speed
-                    let start = Date()
-                    let spoken: SpeechClip
-                    do {
-                        spoken = try EspeakEngine.shared.synthesize(text: text, voice: chosenVoice, speed: chosenSpeed)
-                    } catch let e as MixdownError {
-                        throw MixdownError.at(item.location, e.message)
-                    }
-                    clips.speechSeconds += Date().timeIntervalSince(start)
-                    let clean = SpeechCleanup.level(SpeechCleanup.trim(spoken))
-                    clips.audio[key] = [clean.audio]
-                    clips.words[key] = clean.words
+                case .speech:
+                    continue
                 case .media(let name):
                     guard let file = production.mediaFiles[name] else {
                         let names = production.mediaFiles.keys.sorted()

@@ -3,6 +3,7 @@ import MixdownCore
 import MixdownDSP
 import MixdownIO
 import MixdownScript
+import MixdownSpeech
 import MixdownTemplates
 import MixdownTimeline
 
@@ -17,6 +18,10 @@ public struct RenderRequest: Sendable {
     public var endFormats: [EndFormat] = []
     public var reportPath: String?
     public var stemsDirectory: String?
+    /// `--captions srt|vtt`: word-timed captions beside the (first) output.
+    public var captions: CaptionFormat?
+    /// Where finished speech clips are kept between renders.
+    public var cache = SpeechCache.standard()
     /// The stem of the default output name (the production or script file's name).
     public var name: String
 
@@ -49,7 +54,7 @@ public enum Pipeline {
         // Speak, decode, measure.
         progress("speaking")
         _ = split()
-        let clips = try ClipPreparation.prepare(script, production: production, template: template)
+        let clips = try ClipPreparation.prepare(script, production: production, template: template, cache: request.cache)
         timings.speech = split()
 
         // Plan: a pure function of the lengths.
@@ -84,8 +89,14 @@ public enum Pipeline {
             }
         }
         timings.encode = split()
-        var report = makeReport(plan, script: script, production: production, mastering: (inputAnalysis, mastered),
+        var report = makeReport(plan, script: script, clips: clips, production: production, mastering: (inputAnalysis, mastered),
                                 outputs: outputs, started: started, timings: timings)
+        if let format = request.captions, let first = outputs.first {
+            let path = URL(fileURLWithPath: first.path).deletingPathExtension().path + "." + format.rawValue
+            let temporary = try transaction.temporaryPath(for: path)
+            try Captions.render(report.sections.flatMap { $0.items.flatMap { $0.words ?? [] } }, format: format, sampleRate: plan.sampleRate)
+                .write(toFile: temporary, atomically: false, encoding: .utf8)
+        }
         if let reportPath = request.reportPath {
             let temporary = try transaction.temporaryPath(for: reportPath)
             try report.json().write(to: URL(fileURLWithPath: temporary))
@@ -171,15 +182,17 @@ public enum Pipeline {
         return AudioEncoder.outputPaths(for: formats, output: output, inputStem: request.name)
     }
 
-    static func makeReport(_ plan: TimelinePlan, script: Script, production: Production,
+    static func makeReport(_ plan: TimelinePlan, script: Script, clips: PreparedClips, production: Production,
                            mastering: (input: AudioAnalysis, result: LoudnessAlignment.Result),
                            outputs: [EncodedOutput], started: Date, timings: RenderReport.Timings) -> RenderReport {
-        let sections = plan.sections.map { section in
+        let sections = plan.sections.enumerated().map { s, section in
             RenderReport.Section(name: section.name, soundSegment: section.soundSegment, startSample: section.startSample,
                                  endSample: section.endSample, items: section.items.map { item in
                 var r = RenderReport.Item(kind: "", startSample: item.startSample, endSample: item.endSample)
                 switch item.kind {
-                case .speech(let text): r.kind = "speech"; r.text = text; r.stretch = item.stretch
+                case .speech(let text):
+                    r.kind = "speech"; r.text = text; r.stretch = item.stretch
+                    r.words = timelineWords(clips.words[PreparedClips.Key(section: s, item: item.index)] ?? [], item: item)
                 case .pause: r.kind = "break"
                 case .media(let name): r.kind = "media"; r.name = name
                 case .effect(let name): r.kind = "effect"; r.name = name
@@ -203,7 +216,23 @@ public enum Pipeline {
             warnings: warnings,
             mastering: .init(preset: production.masteringPreset.rawValue, loudnessTarget: production.targetLoudness,
                              truePeakLimit: production.truePeakCeiling, input: mastering.input, output: output),
-            outputs: outputs, runtimeSeconds: Date().timeIntervalSince(started), timings: timings)
+            outputs: outputs, runtimeSeconds: Date().timeIntervalSince(started), timings: timings,
+            speech: .init(clips: clips.speech.cacheHits + clips.speech.synthesised, cacheHits: clips.speech.cacheHits,
+                          synthesised: clips.speech.synthesised))
+    }
+}
+
+extension Pipeline {
+    /// A clip's words on the final timeline: scaled by the item's stretch, moved to where it was
+    /// placed, cut where the item was cut.
+    static func timelineWords(_ words: [SpeechClip.Word], item: PlannedItem) -> [RenderReport.Word] {
+        let scale = item.sourceLength > 0 ? Double(item.placedLength) / Double(item.sourceLength) : 1
+        return words.compactMap { w in
+            let start = item.startSample + Int((Double(w.start) * scale).rounded())
+            let end = min(item.endSample, item.startSample + Int((Double(w.end) * scale).rounded()))
+            guard start < item.endSample, !w.text.isEmpty else { return nil }
+            return RenderReport.Word(text: w.text, startSample: start, endSample: max(start, end))
+        }
     }
 }
 

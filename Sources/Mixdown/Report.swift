@@ -26,9 +26,24 @@ public struct RenderReport: Sendable, EncodesEveryKey {
         public var endSample: Int
         public var stretch: Double?
         public var truncated: Bool?
+        /// Speech only: each word on the final timeline.
+        public var words: [Word]?
 
         // Only the keys that apply to the kind: a break has no text, a media item no stretch.
-        enum CodingKeys: String, CodingKey { case kind, text, name, startSample, endSample, stretch, truncated }
+        enum CodingKeys: String, CodingKey { case kind, text, name, startSample, endSample, stretch, truncated, words }
+    }
+
+    public struct Word: Sendable, Codable, Equatable {
+        public var text: String
+        public var startSample: Int
+        public var endSample: Int
+    }
+
+    /// How the speech was obtained: clips in all, served by the cache, synthesised now.
+    public struct Speech: Sendable, EncodesEveryKey {
+        public var clips: Int
+        public var cacheHits: Int
+        public var synthesised: Int
     }
 
     public struct Warning: Sendable, Encodable {
@@ -58,6 +73,7 @@ public struct RenderReport: Sendable, EncodesEveryKey {
     public var runtimeSeconds: Double
     /// Where the time went, per stage (seconds): speech, plan, render, master, encode.
     public var timings: Timings
+    public var speech: Speech
 
     public struct Timings: Sendable, EncodesEveryKey {
         public var speech = 0.0, plan = 0.0, render = 0.0, master = 0.0, encode = 0.0

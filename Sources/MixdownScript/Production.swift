@@ -7,6 +7,8 @@ public struct Production: Sendable {
     public var script: ScriptSource
     public var voice: String?
     public var speed: Double
+    /// Voice pitch relative to the voice's own (1 = unchanged, 0.5…2).
+    public var pitch: Double
     public var sections: [String: SectionVoice]
     public var soundTemplate: String?
     public var sectionProperties: [String: SectionProperties]
@@ -25,7 +27,7 @@ public struct Production: Sendable {
     public init(script: ScriptSource, baseDirectory: String) {
         self.script = script
         self.baseDirectory = baseDirectory
-        voice = nil; speed = 1; sections = [:]; soundTemplate = nil; sectionProperties = [:]
+        voice = nil; speed = 1; pitch = 1; sections = [:]; soundTemplate = nil; sectionProperties = [:]
         timeline = TimelineProperties(); audience = [:]; mediaFiles = [:]
         masteringPreset = .balanced; loudnessPreset = .streaming; loudnessTarget = nil; truePeak = nil
         endFormats = []; speechEngine = nil
@@ -47,9 +49,10 @@ public struct ScriptSource: Sendable {
 public struct SectionVoice: Sendable, Equatable {
     public var voice: String?
     public var speed: Double?
+    public var pitch: Double?
     public var speechEngine: ExternalEngine?
-    public init(voice: String? = nil, speed: Double? = nil, speechEngine: ExternalEngine? = nil) {
-        (self.voice, self.speed, self.speechEngine) = (voice, speed, speechEngine)
+    public init(voice: String? = nil, speed: Double? = nil, pitch: Double? = nil, speechEngine: ExternalEngine? = nil) {
+        (self.voice, self.speed, self.pitch, self.speechEngine) = (voice, speed, pitch, speechEngine)
     }
 }
 

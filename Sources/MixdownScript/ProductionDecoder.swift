@@ -14,7 +14,7 @@ public enum ProductionDecoder {
         return try decode(JSONParser.parse(text, file: path), file: path, baseDirectory: base)
     }
 
-    static let topLevelKeys = ["scriptText", "scriptFile", "voice", "speed", "sections", "soundTemplate", "sectionProperties",
+    static let topLevelKeys = ["scriptText", "scriptFile", "voice", "speed", "pitch", "sections", "soundTemplate", "sectionProperties",
                                "timelineProperties", "forceLength", "audience", "mediaFiles", "masteringPreset",
                                "loudnessPreset", "loudnessTarget", "truePeak", "endFormat", "speechEngine"]
 
@@ -39,11 +39,12 @@ public enum ProductionDecoder {
         var p = Production(script: script, baseDirectory: baseDirectory)
         p.voice = try top["voice"]?.nonEmptyString()
         if let speed = top["speed"] { p.speed = try speed.speed() }
+        if let pitch = top["pitch"] { p.pitch = try pitch.pitch() }
         if let sections = top["sections"] {
             for (name, value) in try sections.dictionary() {
-                let s = try value.object(allowed: ["voice", "speed", "speechEngine"])
+                let s = try value.object(allowed: ["voice", "speed", "pitch", "speechEngine"])
                 p.sections[name] = SectionVoice(voice: try s["voice"]?.nonEmptyString(), speed: try s["speed"]?.speed(),
-                                                speechEngine: try s["speechEngine"].map(engine))
+                                                pitch: try s["pitch"]?.pitch(), speechEngine: try s["speechEngine"].map(engine))
             }
         }
         p.soundTemplate = try top["soundTemplate"]?.nonEmptyString()
@@ -220,6 +221,13 @@ public struct JSONField {
     }
 
     /// One of `choices`; a wrong value is suggested the closest, `preferred` spellings first.
+    /// Relative pitch: 1 is the voice's own, 0.5 an octave down, 2 an octave up.
+    public func pitch() throws -> Double {
+        let v = try number(positive: true)
+        guard (0.5...2).contains(v) else { throw error("must be between 0.5 and 2 (1 is the voice's own pitch), got \(JSONField.format(v))") }
+        return v
+    }
+
     public func choice<T>(_ choices: [String: T], preferred: [String] = []) throws -> T {
         let s = try string()
         if let v = choices[s] ?? choices[s.lowercased()] { return v }

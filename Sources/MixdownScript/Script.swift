@@ -42,4 +42,11 @@ public struct ScriptItem: Sendable {
 
     public var kind: Kind
     public var location: SourceLocation
+    /// The speech as SSML for engines that read it, when the script used markup they honour
+    /// (`<prosody>`, `<say-as>`, `<emphasis>`); the `text` of `kind` stays plain.
+    public var markup: String?
+
+    public init(kind: Kind, location: SourceLocation, markup: String? = nil) {
+        (self.kind, self.location, self.markup) = (kind, location, markup)
+    }
 }

@@ -9,6 +9,10 @@ public enum ScriptParser {
     public static let tagNames = ["sectionName", "soundSegment", "soundEffect", "media"]
     public static let elementNames = ["section", "sub", "fx", "media", "placeholder", "break"]
     /// SSML `<break strength=…>` in milliseconds.
+    /// SSML that speech engines honour: kept as markup on the speech item (attributes as
+    /// written), never spoken as text. `as:prosody` is the XML syntax's name for `prosody`.
+    public static let passthroughElements = ["prosody": "prosody", "as:prosody": "prosody", "say-as": "say-as",
+                                             "as:say-as": "say-as", "emphasis": "emphasis", "as:emphasis": "emphasis"]
     public static let breakStrengths: [String: Double] = ["none": 0, "x-weak": 0.12, "weak": 0.3, "medium": 0.5, "strong": 0.7, "x-strong": 0.9]
 
     public static func parse(_ source: ScriptSource, variables: [String: String]) throws -> Script {
@@ -228,6 +232,10 @@ struct SectionBuilder {
     /// A soundSegment tag met after the current section had content: it belongs to the next.
     var pendingSegment: (choice: SoundSegmentChoice, location: SourceLocation)?
     var text = "", textLocation: SourceLocation?
+    /// The same text as SSML, with passthrough elements; `openMarkup` are those still open,
+    /// closed at the end of one speech item and reopened at the start of the next.
+    var markup = "", markupUsed = false
+    var openMarkup = [(name: String, tag: String)]()
     /// Inside `<as:section>` (XML syntax), `<as:sub>`, `<as:placeholder>`.
     var openSection: SourceLocation?
     var sub: (name: String?, voice: String?, speed: Double?, location: SourceLocation)?
@@ -244,6 +252,7 @@ struct SectionBuilder {
 
     mutating func appendText(_ s: String, at location: SourceLocation) {
         if placeholder != nil { placeholder!.fallback += s; return }
+        markup += s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
         if textLocation == nil, s.contains(where: { !$0.isWhitespace }) {
             // Point at the first visible character.
             var loc = location
@@ -260,11 +269,15 @@ struct SectionBuilder {
         let words = text.split(whereSeparator: { $0.isWhitespace })
         if !words.isEmpty, let location = textLocation {
             let spoken = words.joined(separator: " ")
+            let closing = openMarkup.reversed().map { "</\($0.name)>" }.joined()
+            let ssml = markupUsed ? (markup + closing).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") : nil
             current.items.append(ScriptItem(kind: .speech(text: spoken, voice: sub?.voice, speed: sub?.speed, part: sub?.name),
-                                            location: location))
+                                            location: location, markup: ssml))
         }
         text = ""
         textLocation = nil
+        markup = openMarkup.map(\.tag).joined()
+        markupUsed = !openMarkup.isEmpty
     }
 
     mutating func consume(_ token: Token) throws {
@@ -329,6 +342,22 @@ struct SectionBuilder {
 
     mutating func element(_ e: Element, at location: SourceLocation) throws {
         let lower = e.name.lowercased()
+        if let name = ScriptParser.passthroughElements[lower] {
+            if e.closing {
+                guard let open = openMarkup.lastIndex(where: { $0.name == name }) else {
+                    throw MixdownError.at(location, "</\(e.name)> without an open <\(e.name)>")
+                }
+                openMarkup.remove(at: open)
+                markup += "</\(name)>"
+            } else {
+                let attributes = e.attributes.map { " \($0.name.lowercased())=\"\($0.value.replacingOccurrences(of: "\"", with: "&quot;"))\"" }.joined()
+                let tag = "<\(name)\(attributes)\(e.selfClosing ? "/" : "")>"
+                markup += tag
+                if !e.selfClosing { openMarkup.append((name, tag)) }
+            }
+            markupUsed = true
+            return
+        }
         if lower == "break" || lower == "as:break" {
             guard !e.closing else { return }   // a stray </break> changes nothing
             flushText()
@@ -430,6 +459,7 @@ struct SectionBuilder {
         if let open = openSection { throw MixdownError.at(open, "unclosed <as:section> (no </as:section> before the end of the script)") }
         if let s = sub { throw MixdownError.at(s.location, "unclosed <as:sub>") }
         if let p = placeholder { throw MixdownError.at(p.location, "unclosed <as:placeholder>") }
+        if let open = openMarkup.last { throw MixdownError.at(end, "unclosed <\(open.name)> (no </\(open.name)> before the end of the script)") }
         flushText()
         if !current.items.isEmpty {
             sections.append(current)

@@ -20,7 +20,7 @@ public struct SpeechClip: Sendable {
 
 /// espeak-ng, in-process. The library keeps global state and is not thread-safe, so this is its
 /// one owner: every call goes through `shared`, serialised by the lock here and nowhere else.
-public final class EspeakEngine: @unchecked Sendable {
+public final class EspeakEngine: SpeechEngine, @unchecked Sendable {
     public static let shared = EspeakEngine()
 
     private let lock = NSLock()
@@ -34,6 +34,14 @@ public final class EspeakEngine: @unchecked Sendable {
     private init() {}
 
     public var version: String { String(cString: espeak_Info(nil)) }
+    public var identity: String { "espeak-ng \(version)" }
+
+    /// SSML when the request has markup (espeak-ng honours prosody, say-as, emphasis); the
+    /// pitch factor scales espeak's base pitch (50).
+    public func synthesize(_ request: SpeechRequest) throws -> SpeechClip {
+        try synthesize(text: request.markup.map { "<speak>\($0)</speak>" } ?? request.text, voice: request.voice,
+                       speed: request.speed, pitch: Int((50 * request.pitch).rounded()), ssml: request.markup != nil)
+    }
 
     private func initialise() throws {
         guard sampleRate == 0 else { return }
@@ -109,7 +117,7 @@ public final class EspeakEngine: @unchecked Sendable {
 
     /// Speaks `text`; `speed` 1.0 is espeak's normal 175 words per minute; `pitch` 0…100 (50
     /// normal). Returns 48 kHz mono with word timings.
-    public func synthesize(text: String, voice: String, speed: Double, pitch: Int = 50) throws -> SpeechClip {
+    public func synthesize(text: String, voice: String, speed: Double, pitch: Int = 50, ssml: Bool = false) throws -> SpeechClip {
         let (samples, rate, events) = try lock.withLock { () throws -> ([Int16], Int, [(millisecond: Int, textPosition: Int, length: Int)]) in
             try initialise()
             try select(voice)
@@ -120,7 +128,7 @@ public final class EspeakEngine: @unchecked Sendable {
             defer { user.release() }
             let bytes = Array(text.utf8) + [0]
             let status = bytes.withUnsafeBufferPointer { p in
-                espeak_Synth(p.baseAddress, p.count, 0, POS_CHARACTER, 0, UInt32(espeakCHARS_UTF8), nil, user.toOpaque())
+                espeak_Synth(p.baseAddress, p.count, 0, POS_CHARACTER, 0, UInt32(espeakCHARS_UTF8 | (ssml ? espeakSSML : 0)), nil, user.toOpaque())
             }
             guard status == EE_OK else { throw MixdownError.failure("espeak-ng: synthesis failed (\(status.rawValue)) for \"\(text.prefix(40))\"") }
             return (collector.samples, Int(sampleRate), collector.wordEvents)
@@ -130,19 +138,48 @@ public final class EspeakEngine: @unchecked Sendable {
         // the medium converter (flat to 9.9 kHz) is transparent here at a third of the cost.
         let mono = try Resampler.resample(AudioBuffer(sampleRate: rate, channels: [floats]), to: SampleTime.renderRate,
                                           quality: .medium).channels[0]
-        // Word events give each word's start; a word ends where the next begins.
-        let characters = Array(text.utf8)
-        var words = [SpeechClip.Word]()
-        for (k, e) in events.enumerated() {
-            let start = SampleTime.samples(seconds: Double(e.millisecond) / 1_000, rate: SampleTime.renderRate)
-            let end = k + 1 < events.count
-                ? SampleTime.samples(seconds: Double(events[k + 1].millisecond) / 1_000, rate: SampleTime.renderRate)
-                : mono.count
-            // text_position is 1-based, counted in bytes of the UTF-8 input.
-            let from = max(0, e.textPosition - 1), to = min(characters.count, from + e.length)
-            let word = from < to ? String(decoding: characters[from..<to], as: UTF8.self) : ""
-            words.append(SpeechClip.Word(text: word, start: min(start, mono.count), end: min(max(end, start), mono.count)))
+        return SpeechClip(audio: mono, words: Self.words(events, in: text, clipLength: mono.count))
+    }
+
+    /// Word events give a position in the input and a start time. Each is mapped to the
+    /// whitespace-separated token of the input that holds it, so a caption shows "coffee?" as
+    /// written (and "30" once, though espeak speaks two words for it); a word ends where the
+    /// next begins. Markup tags and entities are removed from the shown text.
+    static func words(_ events: [(millisecond: Int, textPosition: Int, length: Int)], in text: String, clipLength: Int) -> [SpeechClip.Word] {
+        let bytes = Array(text.utf8)
+        var tokens = [Range<Int>]()
+        var i = 0
+        while i < bytes.count {
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 || bytes[i] == 0x0D { i += 1 }
+            let start = i
+            var inTag = false
+            while i < bytes.count, inTag || !(bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x09 || bytes[i] == 0x0D) {
+                if bytes[i] == UInt8(ascii: "<") { inTag = true } else if bytes[i] == UInt8(ascii: ">") { inTag = false }
+                i += 1
+            }
+            if i > start { tokens.append(start..<i) }
         }
-        return SpeechClip(audio: mono, words: words)
+        func shown(_ range: Range<Int>) -> String {
+            var out = [UInt8](), inTag = false
+            for b in bytes[range] {
+                if b == UInt8(ascii: "<") { inTag = true } else if b == UInt8(ascii: ">") { inTag = false } else if !inTag { out.append(b) }
+            }
+            return String(decoding: out, as: UTF8.self).replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+                .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&amp;", with: "&")
+        }
+        var grouped = [(token: Int, sample: Int)]()
+        for e in events {
+            let offset = max(0, e.textPosition - 1)
+            guard let token = tokens.firstIndex(where: { $0.contains(offset) }) ?? tokens.lastIndex(where: { $0.lowerBound <= offset }) else { continue }
+            let sample = min(SampleTime.samples(seconds: Double(e.millisecond) / 1_000, rate: SampleTime.renderRate), clipLength)
+            // Words only move forward: an event pointing back into an earlier token (espeak does
+            // this around some compounds) adds nothing.
+            if token > (grouped.last?.token ?? -1) { grouped.append((token, sample)) }
+        }
+        return grouped.enumerated().compactMap { k, g in
+            let end = k + 1 < grouped.count ? grouped[k + 1].sample : clipLength
+            let word = shown(tokens[g.token])
+            return word.isEmpty ? nil : SpeechClip.Word(text: word, start: g.sample, end: max(end, g.sample))
+        }
     }
 }

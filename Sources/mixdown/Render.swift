@@ -4,6 +4,8 @@ import Mixdown
 import MixdownCore
 import MixdownScript
 
+extension CaptionFormat: ExpressibleByArgument {}
+
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render a production (or a bare script) to finished, mastered audio.",
@@ -45,6 +47,9 @@ struct Render: ParsableCommand {
     @Option(name: .customLong("end-format"), help: "Delivery format (repeatable); overrides the production's endFormat.")
     var endFormats: [EndFormat] = []
 
+    @Option(help: "Write word-timed captions (srt or vtt) beside the output.")
+    var captions: CaptionFormat?
+
     @Flag(help: "Print the report on stdout.")
     var json = false
 
@@ -69,6 +74,7 @@ struct Render: ParsableCommand {
         request.endFormats = endFormats
         request.reportPath = report
         request.stemsDirectory = stems
+        request.captions = captions
         let onTerminal = isatty(STDERR_FILENO) == 1 && !json
         let result = try Pipeline.render(request) { stage in
             if onTerminal { FileHandle.standardError.write(Data("\u{1B}[2K\rmixdown: \(stage)…".utf8)) }

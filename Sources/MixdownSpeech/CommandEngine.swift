@@ -1,0 +1,74 @@
+import Foundation
+import MixdownCore
+import MixdownIO
+
+/// Any other TTS (piper, a cloud CLI, a company's own engine) as a command line. The argv may
+/// hold `{text}`, `{voice}`, `{speed}` and `{output}`; `stdin`, if given, is written to the
+/// engine's standard input with the same placeholders. The engine writes a WAV (or any audio
+/// Mixdown reads) to `{output}`, or to standard output when the argv has no `{output}`.
+public struct CommandEngine: SpeechEngine {
+    public var command: [String]
+    public var stdin: String?
+    public var timeoutSeconds: Double
+
+    public init(command: [String], stdin: String?, timeoutSeconds: Double) {
+        (self.command, self.stdin, self.timeoutSeconds) = (command, stdin, timeoutSeconds)
+    }
+
+    var name: String { URL(fileURLWithPath: command[0]).lastPathComponent }
+
+    /// The command line as configured, and the program's size and modification time, so that
+    /// upgrading the engine invalidates its cached speech.
+    public var identity: String {
+        var program = command[0]
+        if !program.contains("/") {
+            for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+            where FileManager.default.isExecutableFile(atPath: "\(dir)/\(program)") {
+                program = "\(dir)/\(program)"
+                break
+            }
+        }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: program)
+        let stamp = "\((attributes?[.size] as? Int) ?? 0)-\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+        return "command \(command.joined(separator: "\u{1F}")) stdin=\(stdin ?? "") program=\(program)@\(stamp)"
+    }
+
+    public func synthesize(_ request: SpeechRequest) throws -> SpeechClip {
+        let work = NSTemporaryDirectory() + "mixdown-tts-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let output = work + "/speech.wav"
+        func fill(_ s: String) -> String {
+            s.replacingOccurrences(of: "{text}", with: request.text)
+                .replacingOccurrences(of: "{voice}", with: request.voice)
+                .replacingOccurrences(of: "{speed}", with: String(format: "%g", request.speed))
+                .replacingOccurrences(of: "{output}", with: output)
+        }
+        let argv = command.map(fill)
+        let outcome: ChildProcess.Outcome
+        do {
+            outcome = try ChildProcess.run(argv, stdin: stdin.map { Data(fill($0).utf8) }, timeout: timeoutSeconds, workingDirectory: work)
+        } catch ChildProcess.Failure.notFound(let program) {
+            throw MixdownError.badInput("speech engine '\(program)': no such program")
+        } catch ChildProcess.Failure.cannotStart(let program, let code) {
+            throw MixdownError.failure("speech engine '\(program)': cannot start (\(String(cString: strerror(code))))")
+        }
+        if outcome.timedOut {
+            throw MixdownError.badInput("speech engine '\(name)' did not finish within \(String(format: "%g", timeoutSeconds)) s (timeoutSeconds) for \"\(request.text.prefix(40))\"")
+        }
+        guard outcome.status == 0 else {
+            let last = outcome.stderr.split(separator: "\n").last.map { ": \($0.trimmingCharacters(in: .whitespaces))" } ?? ""
+            throw MixdownError.badInput("speech engine '\(name)' failed (exit \(outcome.status))\(last)")
+        }
+        if !command.contains(where: { $0.contains("{output}") }) {
+            FileManager.default.createFile(atPath: output, contents: outcome.stdout)
+        }
+        let decoded: DecodedFile
+        do { decoded = try AudioFileReader.read(output) } catch let e as MixdownError {
+            let reason = e.message.replacingOccurrences(of: "\(output): ", with: "")
+            throw MixdownError.badInput("speech engine '\(name)' wrote no usable audio (\(reason))")
+        }
+        let mono = try Resampler.resample(ChannelMix.toMono(decoded.audio), to: SampleTime.renderRate, quality: .medium).channels[0]
+        return SpeechClip(audio: mono, words: EstimatedWords.spread(request.text, over: mono))
+    }
+}

@@ -1,0 +1,47 @@
+import MixdownCore
+
+/// What to say and how: one clip's worth of speech.
+public struct SpeechRequest: Sendable, Hashable {
+    /// Plain text (personalised), as spoken and as reported.
+    public var text: String
+    /// The same as SSML, for engines that honour it; nil when the script used none.
+    public var markup: String?
+    public var voice: String
+    /// 1 = the engine's normal rate.
+    public var speed: Double
+    /// 1 = the voice's own pitch.
+    public var pitch: Double
+
+    public init(text: String, markup: String? = nil, voice: String, speed: Double, pitch: Double = 1) {
+        (self.text, self.markup, self.voice, self.speed, self.pitch) = (text, markup, voice, speed, pitch)
+    }
+}
+
+/// A text-to-speech engine. `identity` names the engine and its version: it is part of the
+/// cache key, so a new engine version never serves stale audio.
+public protocol SpeechEngine: Sendable {
+    var identity: String { get }
+    /// Speech at 48 kHz mono, with word timings where the engine gives them.
+    func synthesize(_ request: SpeechRequest) throws -> SpeechClip
+}
+
+/// Word timings for engines that do not report them: words share the clip's voiced span in
+/// proportion to their length in characters (plus one for the gap after each).
+public enum EstimatedWords {
+    public static func spread(_ text: String, over samples: [Float]) -> [SpeechClip.Word] {
+        let words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+        guard !words.isEmpty, !samples.isEmpty else { return [] }
+        let threshold = (samples.map { abs($0) }.max() ?? 0) * 0.05
+        let first = samples.firstIndex { abs($0) > threshold } ?? 0
+        let last = (samples.lastIndex { abs($0) > threshold } ?? samples.count - 1) + 1
+        let weights = words.map { Double($0.count + 1) }
+        let total = weights.reduce(0, +)
+        var position = Double(first)
+        let span = Double(last - first)
+        return zip(words, weights).map { word, weight in
+            let start = Int(position.rounded())
+            position += span * weight / total
+            return SpeechClip.Word(text: word, start: start, end: min(last, Int(position.rounded())))
+        }
+    }
+}
