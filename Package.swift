@@ -50,6 +50,7 @@ let package = Package(
         .testTarget(name: "MixdownDSPTests", dependencies: ["MixdownDSP", "MixdownTestSupport", "CEbur128"]),
         .testTarget(name: "MixdownIOTests", dependencies: ["MixdownIO", "MixdownDSP", "MixdownTestSupport"]),
         .testTarget(name: "MixdownScriptTests", dependencies: ["MixdownScript"]),
+        .testTarget(name: "MixdownSpeechTests", dependencies: ["MixdownSpeech", "MixdownTestSupport"]),
         .testTarget(name: "MixdownTemplatesTests", dependencies: ["MixdownTemplates", "MixdownTestSupport"]),
         .testTarget(name: "MixdownTimelineTests", dependencies: [
             "MixdownTimeline", "MixdownScript", .product(name: "PropertyBased", package: "swift-property-based"),

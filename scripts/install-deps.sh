@@ -13,6 +13,7 @@ packages=(
   librubberband-dev    # time-stretching speech with the pitch kept
   libebur128-dev       # tests only: the independent BS.1770 reference meter
   ffmpeg               # tests only: the independent decoder
+  espeak-ng            # tests only: a real external TTS command for the speechEngine tests
 )
 
 missing=()

@@ -120,8 +120,9 @@ public enum AudioFileReader {
     }
 
     /// libsndfile silently shortens a WAV/AIFF whose data chunk runs past the end of the file;
-    /// its log keeps the evidence: `data : 384000 (should be 99956)`. Streaming writers put
-    /// 0 or 0xFFFFFFFF there on purpose, which is not truncation.
+    /// its log keeps the evidence: `data : 384000 (should be 99956)`. Streaming writers put a
+    /// placeholder there on purpose (0, or a size of 2 GiB and more: 0x7FFFF000 from espeak-ng's
+    /// --stdout, 0xFFFFFFFF from ffmpeg's pipe output), which is not truncation.
     private static func declaredLengthShortfall(_ file: OpaquePointer) -> (declared: Int, present: Int)? {
         var log = [CChar](repeating: 0, count: 16_384)
         sf_command(file, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count))
@@ -132,7 +133,7 @@ public enum AudioFileReader {
             let numbers = trimmed.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
             guard trimmed.contains("should be"), numbers.count >= 2 else { continue }
             let declared = numbers[0], present = numbers[1]
-            if declared == 0 || declared == 0xFFFF_FFFF || declared <= present { continue }
+            if declared == 0 || declared >= 0x7FFF_0000 || declared <= present { continue }
             return (declared, present)
         }
         return nil

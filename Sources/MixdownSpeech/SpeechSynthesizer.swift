@@ -19,8 +19,8 @@ public struct SpeechSynthesizer: Sendable {
     }
 
     public var cache: SpeechCache
-    /// Part of every cache key: change it when the clean-up changes.
-    static let processing = "trim -45 dB 10 ms; level \(SpeechCleanup.speechLevel) LUFS; v1"
+    /// Part of every cache key: change it whenever what a clip holds changes (clean-up, word timing).
+    static let processing = "trim -45 dB 10 ms; level \(SpeechCleanup.speechLevel) LUFS; words by token; v2"
 
     public init(cache: SpeechCache) { self.cache = cache }
 
