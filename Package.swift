@@ -55,7 +55,8 @@ let package = Package(
         .testTarget(name: "MixdownTimelineTests", dependencies: [
             "MixdownTimeline", "MixdownScript", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "MixdownRenderTests", dependencies: ["mixdown", "Mixdown", "MixdownIO", "MixdownDSP", "MixdownTestSupport"]),
+        .testTarget(name: "MixdownRenderTests", dependencies: ["mixdown", "Mixdown", "MixdownIO", "MixdownDSP", "MixdownSpeech",
+                                                               "MixdownTestSupport"]),
         .testTarget(name: "MixdownCLITests", dependencies: ["mixdown", "MixdownIO", "MixdownTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -35,6 +35,10 @@ public final class EspeakEngine: SpeechEngine, @unchecked Sendable {
 
     public var version: String { String(cString: espeak_Info(nil)) }
     public var identity: String { "espeak-ng \(version)" }
+    /// espeak-ng keeps synthesis state between utterances (the same text can come out a few
+    /// samples different depending on what was spoken before, measured), so it is called in a
+    /// fixed order, never concurrently.
+    public var isSerial: Bool { true }
 
     /// SSML when the request has markup (espeak-ng honours prosody, say-as, emphasis); the
     /// pitch factor scales espeak's base pitch (50).
@@ -176,10 +180,23 @@ public final class EspeakEngine: SpeechEngine, @unchecked Sendable {
             // this around some compounds) adds nothing.
             if token > (grouped.last?.token ?? -1) { grouped.append((token, sample)) }
         }
-        return grouped.enumerated().compactMap { k, g in
-            let end = k + 1 < grouped.count ? grouped[k + 1].sample : clipLength
-            let word = shown(tokens[g.token])
-            return word.isEmpty ? nil : SpeechClip.Word(text: word, start: g.sample, end: max(end, g.sample))
+        // Every token is a word: tokens that got no event of their own ("in the" comes as one
+        // event) share the span of the event before them, in proportion to their characters.
+        var words = [SpeechClip.Word]()
+        for (k, g) in grouped.enumerated() {
+            let firstToken = k == 0 ? 0 : g.token
+            let lastToken = k + 1 < grouped.count ? grouped[k + 1].token : tokens.count
+            let end = max(k + 1 < grouped.count ? grouped[k + 1].sample : clipLength, g.sample)
+            let texts = (firstToken..<lastToken).map { shown(tokens[$0]) }.filter { !$0.isEmpty }
+            let weights = texts.map { Double($0.count + 1) }
+            let total = weights.reduce(0, +)
+            var position = Double(g.sample)
+            for (text, weight) in zip(texts, weights) {
+                let start = Int(position.rounded())
+                position += Double(end - g.sample) * weight / total
+                words.append(SpeechClip.Word(text: text, start: start, end: Int(position.rounded())))
+            }
         }
+        return words
     }
 }

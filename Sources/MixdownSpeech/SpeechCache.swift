@@ -28,7 +28,7 @@ public struct SpeechCache: Sendable {
                     request.markup ?? request.text, processing].joined(separator: "\u{1E}"))
     }
 
-    func path(_ key: String) -> String? {
+    public func path(_ key: String) -> String? {
         directory.map { "\($0)/speech/\(key.prefix(2))/\(key)" }
     }
 

@@ -21,8 +21,15 @@ public struct SpeechRequest: Sendable, Hashable {
 /// cache key, so a new engine version never serves stale audio.
 public protocol SpeechEngine: Sendable {
     var identity: String { get }
+    /// An engine with process-wide state (espeak-ng) is called one request at a time, in
+    /// script order; others run side by side.
+    var isSerial: Bool { get }
     /// Speech at 48 kHz mono, with word timings where the engine gives them.
     func synthesize(_ request: SpeechRequest) throws -> SpeechClip
+}
+
+extension SpeechEngine {
+    public var isSerial: Bool { false }
 }
 
 /// Word timings for engines that do not report them: words share the clip's voiced span in

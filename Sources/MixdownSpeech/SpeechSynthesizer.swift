@@ -20,7 +20,7 @@ public struct SpeechSynthesizer: Sendable {
 
     public var cache: SpeechCache
     /// Part of every cache key: change it whenever what a clip holds changes (clean-up, word timing).
-    static let processing = "trim -45 dB 10 ms; level \(SpeechCleanup.speechLevel) LUFS; words by token; v2"
+    static let processing = "trim -45 dB 10 ms; level \(SpeechCleanup.speechLevel) LUFS; words by token, shared spans; v3"
 
     public init(cache: SpeechCache) { self.cache = cache }
 
@@ -34,27 +34,59 @@ public struct SpeechSynthesizer: Sendable {
             keyOfJob.append(key)
             if seen.insert(key).inserted { unique.append((key, job)) }
         }
-        var done = [Result<SpeechClip, MixdownError>](repeating: .failure(.failure("not synthesised")), count: unique.count)
-        var hits = [Bool](repeating: false, count: unique.count)
+        // 1. The cache answers what it can.
+        var done = [Result<SpeechClip, MixdownError>?](repeating: nil, count: unique.count)
         done.withUnsafeMutableBufferPointer { slots in
-            hits.withUnsafeMutableBufferPointer { hit in
-                DispatchQueue.concurrentPerform(iterations: unique.count) { i in
-                    let (key, job) = unique[i]
-                    if let cached = cache.load(key) {
-                        slots[i] = .success(cached)
-                        hit[i] = true
-                        return
-                    }
-                    slots[i] = Result {
-                        let clean = SpeechCleanup.level(SpeechCleanup.trim(try job.engine.synthesize(job.request)))
-                        cache.store(clean, key: key)
-                        return clean
-                    }.mapError { $0 as? MixdownError ?? .failure("\($0)") }
+            DispatchQueue.concurrentPerform(iterations: unique.count) { i in
+                if let cached = cache.load(unique[i].key) { slots[i] = .success(cached) }
+            }
+        }
+        let misses = unique.indices.filter { done[$0] == nil }
+        let hits = unique.count - misses.count
+        // 2. Synthesis on one lane per core: lane 0 takes the serial engine's requests in script
+        //    order first; every lane pulls the other engines' requests as it comes free.
+        let serial = misses.filter { unique[$0].job.engine.isSerial }
+        let parallel = misses.filter { !unique[$0].job.engine.isSerial }
+        var raw = [Result<SpeechClip, MixdownError>?](repeating: nil, count: unique.count)
+        let nextParallel = Counter()
+        let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        raw.withUnsafeMutableBufferPointer { slots in
+            func synthesise(_ i: Int) {
+                let job = unique[i].job
+                slots[i] = Result { try job.engine.synthesize(job.request) }.mapError { $0 as? MixdownError ?? .failure("\($0)") }
+            }
+            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+                if lane == 0 { serial.forEach(synthesise) }
+                while let k = nextParallel.take(below: parallel.count) { synthesise(parallel[k]) }
+            }
+        }
+        // 3. Clean-up (trim, level) side by side, then into the cache.
+        done.withUnsafeMutableBufferPointer { slots in
+            DispatchQueue.concurrentPerform(iterations: misses.count) { m in
+                let i = misses[m]
+                slots[i] = raw[i]!.map { clip in
+                    let clean = SpeechCleanup.level(SpeechCleanup.trim(clip))
+                    cache.store(clean, key: unique[i].key)
+                    return clean
                 }
             }
         }
-        let byKey = Dictionary(uniqueKeysWithValues: zip(unique.map(\.key), done))
-        let statistics = Statistics(cacheHits: hits.filter { $0 }.count, synthesised: hits.filter { !$0 }.count)
+        let finished = done.map { $0! }
+        let byKey = Dictionary(uniqueKeysWithValues: zip(unique.map(\.key), finished))
+        let statistics = Statistics(cacheHits: hits, synthesised: misses.count)
         return (keyOfJob.map { byKey[$0]! }, statistics)
+    }
+}
+
+/// Hands out 0, 1, 2, … to whichever thread asks first.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    func take(below limit: Int) -> Int? {
+        lock.withLock {
+            guard next < limit else { return nil }
+            defer { next += 1 }
+            return next
+        }
     }
 }
