@@ -21,6 +21,7 @@ test: deps
 bench: build
 	@bash Benchmarks/analyze-vs-ffmpeg.sh
 	@bash Benchmarks/render-spot.sh
+	@bash Benchmarks/speech-cache.sh
 
 # Regenerates SoundTemplates/ from the synthesiser in SoundTemplates/Generator.
 templates: deps

@@ -57,6 +57,21 @@ public enum EndFormat: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// The highest frequency the encoder keeps (its low-pass, read from LAME 3.100 for each
+    /// preset; the full band for the lossless and Ogg formats). Sample-rate conversion for the
+    /// format only has to be transparent up to here.
+    public var keptBandwidth: Double {
+        switch self {
+        case .mp3_very_low: return 7_230
+        case .mp3_low: return 16_500
+        case .mp3_medium: return 17_500
+        case .mp3_high: return 18_500
+        case .mp3: return 20_500
+        case .mp3_alexa: return 11_250
+        default: return Double(sampleRate) / 2
+        }
+    }
+
     /// The format a bare output name asks for: `.mp3` is mp3_medium (DESIGN.md §5).
     public static func forExtension(_ ext: String) -> EndFormat? {
         switch ext.lowercased() {

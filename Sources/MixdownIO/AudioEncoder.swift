@@ -28,26 +28,27 @@ public enum AudioEncoder {
         try encode(mix, as: [format], to: [format: path], in: transaction)[0]
     }
 
-    /// Encodes several formats into `transaction`. The mix is conformed once per channel count
-    /// and rate (every 44.1 kHz MP3 preset shares one resample), then the codecs run side by
-    /// side: LAME is single-threaded, and the machine has more than one core.
+    /// Encodes several formats into `transaction`. The mix is conformed once per channel count,
+    /// rate and converter (MP3 presets that need the same one share it), then the codecs run
+    /// side by side: LAME is single-threaded, and the machine has more than one core.
     public static func encode(_ mix: AudioBuffer, as formats: [EndFormat], to paths: [EndFormat: String],
                               in transaction: OutputTransaction) throws -> [EncodedOutput] {
-        struct Shape: Hashable { var channels: Int, rate: Int, lossy: Bool }
+        struct Shape: Hashable { var channels: Int, rate: Int, quality: Resampler.Quality }
+        func shape(_ f: EndFormat) -> Shape {
+            Shape(channels: f.channels, rate: f.sampleRate,
+                  quality: .covering(f.keptBandwidth, from: mix.sampleRate, to: f.sampleRate))
+        }
         var conformed = [Shape: AudioBuffer]()
-        for f in formats {
-            let shape = Shape(channels: f.channels, rate: f.sampleRate, lossy: f.isLossy)
-            if conformed[shape] == nil {
-                conformed[shape] = try Resampler.resample(ChannelMix.conform(mix, channels: f.channels), to: f.sampleRate,
-                                                          quality: f.isLossy ? .medium : .best)
-            }
+        for f in formats where conformed[shape(f)] == nil {
+            conformed[shape(f)] = try Resampler.resample(ChannelMix.conform(mix, channels: f.channels), to: f.sampleRate,
+                                                         quality: shape(f).quality)
         }
         let temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
         var results = [Result<EncodedOutput, Error>](repeating: .failure(MixdownError.failure("not encoded")), count: formats.count)
         results.withUnsafeMutableBufferPointer { slots in
             DispatchQueue.concurrentPerform(iterations: formats.count) { i in
                 let f = formats[i]
-                let buffer = conformed[Shape(channels: f.channels, rate: f.sampleRate, lossy: f.isLossy)]!
+                let buffer = conformed[shape(f)]!
                 slots[i] = Result {
                     try write(buffer, codec: f.codec, to: temporaries[i])
                     let size = (try? FileManager.default.attributesOfItem(atPath: temporaries[i])[.size] as? Int) ?? nil

@@ -189,3 +189,17 @@ import Testing
         #expect(result.stderrLines.count == 1)
     }
 }
+
+extension CLITests {
+    @Test func voicesListsEveryEspeakVoice() throws {
+        let result = try mixdown("voices", "--json")
+        #expect(result.status == 0)
+        let voices = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(voices.count > 100)
+        let british = try #require(voices.first { ($0["languages"] as? [String])?.contains("en-gb") == true })
+        #expect(british["engine"] as? String == "espeak-ng")
+        #expect(voices.allSatisfy { $0["name"] is String && $0["identifier"] is String })
+        let text = try mixdown("voices")
+        #expect(text.stdout.split(separator: "\n").count == voices.count)
+    }
+}

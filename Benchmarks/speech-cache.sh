@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Cold and warm renders (release build) of the 30 s spot and the 5-minute narration: cold
+# starts from an empty speech cache each run, warm renders again with the cache it filled.
+# Prints wall time, the report's speech time and cache statistics, and the medians.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${RUNS:-3}
+bin=.build/release/mixdown
+work=.build/bench
+mkdir -p "$work"
+now() { date +%s.%N; }
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+field() { grep -A6 "\"$1\"" "$work/report.json" | awk -F: -v k="\"$2\"" '$1 ~ k { gsub(/[ ,]/, "", $2); print $2; exit }'; }
+
+for production in Examples/spot30/spot.json Examples/narration-5min/narration.json; do
+  echo "== $production"
+  for mode in cold warm; do
+    walls=() speech=()
+    cache="$work/cache-$(basename "$production" .json)"
+    for i in $(seq "$runs"); do
+      [ "$mode" = cold ] && rm -rf "$cache"
+      t0=$(now)
+      MIXDOWN_CACHE="$cache" "$bin" render "$production" -o "$work/out" --json > "$work/report.json"
+      t1=$(now)
+      wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+      walls+=("$wall"); speech+=("$(field timings speech)")
+      printf '  %s run %d: %.2f s wall, speech %.2f s, %s clips, %s from cache\n' "$mode" "$i" "$wall" \
+        "$(field timings speech)" "$(field speech clips)" "$(field speech cacheHits)"
+    done
+    printf '  %s median: %.2f s wall, speech %.2f s\n' "$mode" "$(printf '%s\n' "${walls[@]}" | median)" "$(printf '%s\n' "${speech[@]}" | median)"
+  done
+done
