@@ -3,11 +3,8 @@
 # file, run alternately in one session (release build). Prints each run, the medians, the
 # speed ratio and both tools' readings so agreement is visible next to speed.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 runs=${RUNS:-5}
-bin=.build/release/mixdown
-work=.build/bench
-mkdir -p "$work"
 input="$work/programme-10min.wav"
 
 if [ ! -f "$input" ]; then
@@ -23,8 +20,6 @@ if [ ! -f "$input" ]; then
     -c:a pcm_s16le "$input"
 fi
 
-now() { date +%s.%N; }
-median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 echo "input: $input ($(du -h "$input" | cut -f1), $(nproc) cores)"
 ours=() theirs=()

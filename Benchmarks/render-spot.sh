@@ -3,13 +3,8 @@
 # release build. Prints each run's wall time and the report's per-stage split, then the
 # medians and the share taken by speech synthesis.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 runs=${RUNS:-7}
-bin=.build/release/mixdown
-work=.build/bench
-mkdir -p "$work"
-now() { date +%s.%N; }
-median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 walls=() speech=()
 for i in $(seq "$runs"); do
   t0=$(now)

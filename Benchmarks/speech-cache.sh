@@ -3,13 +3,8 @@
 # starts from an empty speech cache each run, warm renders again with the cache it filled.
 # Prints wall time, the report's speech time and cache statistics, and the medians.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+source "$(dirname "$0")/common.sh"
 runs=${RUNS:-3}
-bin=.build/release/mixdown
-work=.build/bench
-mkdir -p "$work"
-now() { date +%s.%N; }
-median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 field() { grep -A6 "\"$1\"" "$work/report.json" | awk -F: -v k="\"$2\"" '$1 ~ k { gsub(/[ ,]/, "", $2); print $2; exit }'; }
 
 for production in Examples/spot30/spot.json Examples/narration-5min/narration.json; do

@@ -15,7 +15,7 @@ let bar = 4 * beat
 struct Studio {
     var left: [Float], right: [Float]
     var sendL: [Float], sendR: [Float]
-    var rng = SplitMix64(seed: 2026)
+    var rng = SplitMix(seed: 2026)
 
     init(bars: Double) {
         let n = Int(bars * Double(bar))
@@ -140,19 +140,6 @@ struct Studio {
     }
 
     var buffer: AudioBuffer { AudioBuffer(sampleRate: rate, channels: [left, right]) }
-}
-
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func nextSigned() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Double(z >> 11) / Double(1 << 52) - 1
-    }
 }
 
 func hz(_ midi: Int) -> Double { 440 * pow(2, Double(midi - 69) / 12) }

@@ -14,16 +14,6 @@ public enum TimeStretch {
         defer { rubberband_delete(state) }
         rubberband_set_expected_input_duration(state, UInt32(samples.count))
         let block = 4_096
-        samples.withUnsafeBufferPointer { input in
-            // Offline: study the whole input, then process it.
-            var i = 0
-            while i < input.count {
-                let n = min(block, input.count - i)
-                var p: UnsafePointer<Float>? = input.baseAddress! + i
-                withUnsafePointer(to: &p) { rubberband_study(state, $0, UInt32(n), i + n >= input.count ? 1 : 0) }
-                i += n
-            }
-        }
         var output = [Float]()
         output.reserveCapacity(length + block)
         var chunk = [Float](repeating: 0, count: block)
@@ -39,16 +29,22 @@ public enum TimeStretch {
                 }
             }
         }
-        samples.withUnsafeBufferPointer { input in
-            var i = 0
-            while i < input.count {
-                let n = min(block, input.count - i)
-                var p: UnsafePointer<Float>? = input.baseAddress! + i
-                withUnsafePointer(to: &p) { rubberband_process(state, $0, UInt32(n), i + n >= input.count ? 1 : 0) }
-                i += n
-                drain()
+        /// Hands the input to `pass` in blocks, flagging the last one.
+        func feed(_ pass: (UnsafePointer<UnsafePointer<Float>?>, UInt32, Int32) -> Void, after each: () -> Void = {}) {
+            samples.withUnsafeBufferPointer { input in
+                var i = 0
+                while i < input.count {
+                    let n = min(block, input.count - i)
+                    var p: UnsafePointer<Float>? = input.baseAddress! + i
+                    withUnsafePointer(to: &p) { pass($0, UInt32(n), i + n >= input.count ? 1 : 0) }
+                    i += n
+                    each()
+                }
             }
         }
+        // Offline: study the whole input, then process it.
+        feed { rubberband_study(state, $0, $1, $2) }
+        feed({ rubberband_process(state, $0, $1, $2) }, after: drain)
         drain()
         if output.count > length { output.removeLast(output.count - length) }
         if output.count < length { output += [Float](repeating: 0, count: length - output.count) }

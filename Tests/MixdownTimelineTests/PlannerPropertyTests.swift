@@ -20,9 +20,9 @@ import Testing
     /// random lengths, endAt on some sections (sometimes too tight), random justify, paddings,
     /// forceLength, template and overflow policy.
     static func production(seed: UInt64, overflow: OverflowPolicy? = nil) -> Generated {
-        var rng = SplitMix64(seed: seed)
-        func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(rng.next() % UInt64(r.count)) }
-        func chance(_ p: Double) -> Bool { Double(rng.next() % 1_000) / 1_000 < p }
+        var rng = SplitMix(seed: seed)
+        func int(_ r: ClosedRange<Int>) -> Int { r.lowerBound + Int(rng.nextBits() % UInt64(r.count)) }
+        func chance(_ p: Double) -> Bool { rng.next() < p }
         var sections = [PlanInput.Section]()
         var nominal = 0.0, lastEndAt = 0.0
         for s in 0..<int(1...5) {
@@ -193,18 +193,6 @@ import Testing
     ])
     func refusals(input: PlanInput, message: String) {
         #expect(throws: MixdownError.badInput(message)) { try TimelinePlanner.plan(input) }
-    }
-}
-
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 
