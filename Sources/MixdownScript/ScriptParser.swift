@@ -235,7 +235,7 @@ struct SectionBuilder {
     /// The same text as SSML, with passthrough elements; `openMarkup` are those still open,
     /// closed at the end of one speech item and reopened at the start of the next.
     var markup = "", markupUsed = false
-    var openMarkup = [(name: String, tag: String)]()
+    var openMarkup = [(name: String, tag: String, location: SourceLocation)]()
     /// Inside `<as:section>` (XML syntax), `<as:sub>`, `<as:placeholder>`.
     var openSection: SourceLocation?
     var sub: (name: String?, voice: String?, speed: Double?, location: SourceLocation)?
@@ -353,7 +353,7 @@ struct SectionBuilder {
                 let attributes = e.attributes.map { " \($0.name.lowercased())=\"\($0.value.replacingOccurrences(of: "\"", with: "&quot;"))\"" }.joined()
                 let tag = "<\(name)\(attributes)\(e.selfClosing ? "/" : "")>"
                 markup += tag
-                if !e.selfClosing { openMarkup.append((name, tag)) }
+                if !e.selfClosing { openMarkup.append((name, tag, location)) }
             }
             markupUsed = true
             return
@@ -459,7 +459,7 @@ struct SectionBuilder {
         if let open = openSection { throw MixdownError.at(open, "unclosed <as:section> (no </as:section> before the end of the script)") }
         if let s = sub { throw MixdownError.at(s.location, "unclosed <as:sub>") }
         if let p = placeholder { throw MixdownError.at(p.location, "unclosed <as:placeholder>") }
-        if let open = openMarkup.last { throw MixdownError.at(end, "unclosed <\(open.name)> (no </\(open.name)> before the end of the script)") }
+        if let open = openMarkup.last { throw MixdownError.at(open.location, "unclosed <\(open.name)> (no </\(open.name)> before the end of the script)") }
         flushText()
         if !current.items.isEmpty {
             sections.append(current)

@@ -77,6 +77,20 @@ import Testing
         ])
     }
 
+    @Test func engineMarkupPassesThroughAcrossBreaks() throws {
+        let script = try parse(#"Say <prosody rate="slow">this slowly <break time="1s"/> and this</prosody> & <say-as interpret-as="characters">ABC</say-as>."#)
+        let items = script.sections[0].items
+        #expect(items.map(\.kind) == [.speech(text: "Say this slowly", voice: nil, speed: nil, part: nil), .pause(seconds: 1),
+                                      .speech(text: "and this & ABC.", voice: nil, speed: nil, part: nil)])
+        // Open markup is closed before the break and reopened after it; text is escaped.
+        #expect(items[0].markup == #"Say <prosody rate="slow">this slowly </prosody>"#.split(separator: " ").joined(separator: " "))
+        #expect(items[2].markup == #"<prosody rate="slow"> and this</prosody> &amp; <say-as interpret-as="characters">ABC</say-as>."#.split(separator: " ").joined(separator: " "))
+        let xml = try parse(#"<as:section name="a"><as:prosody pitch="+20%">High</as:prosody> note.</as:section>"#)
+        #expect(xml.sections[0].items[0].markup == #"<prosody pitch="+20%">High</prosody> note."#)
+        #expect(error("<prosody rate=\"slow\">never closed") == "spot.txt:1:1: unclosed <prosody> (no </prosody> before the end of the script)")
+        #expect(try parse("Plain text.").sections[0].items[0].markup == nil)
+    }
+
     @Test func vendorMarkupIsRemovedWithAWarning() throws {
         let script = try parse("<mstts:express-as style=\"cheerful\">Great news!</mstts:express-as>")
         #expect(script.sections[0].items[0].kind == .speech(text: "Great news!", voice: nil, speed: nil, part: nil))
