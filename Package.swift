@@ -32,10 +32,11 @@ let package = Package(
         .target(name: "MixdownTimeline", dependencies: ["MixdownCore", "MixdownScript"]),
         .target(name: "MixdownSpeech", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP", "CEspeakNG"]),
         .target(name: "MixdownTemplates", dependencies: ["MixdownCore", "MixdownIO", "MixdownScript"]),
+        .target(name: "MixdownMaster", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP"]),
         .target(name: "Mixdown", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP", "MixdownScript", "MixdownSpeech",
-                                                "MixdownTimeline", "MixdownTemplates"]),
+                                                "MixdownTimeline", "MixdownTemplates", "MixdownMaster"]),
         .executableTarget(name: "mixdown", dependencies: [
-            "Mixdown", "MixdownCore", "MixdownIO", "MixdownDSP", "MixdownScript", "MixdownSpeech", "MixdownTemplates",
+            "Mixdown", "MixdownCore", "MixdownIO", "MixdownDSP", "MixdownScript", "MixdownSpeech", "MixdownTemplates", "MixdownMaster",
             "CEspeakNG", "CSndFile", "CLame", "CSampleRate",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -13,12 +13,17 @@ enum BusRenderer {
     /// A cut item ends with a 10 ms fade.
     static let cutFade = 480
 
-    static func speechBus(_ plan: TimelinePlan, clips: PreparedClips) -> [[Float]] {
-        var bus = Array(repeating: [Float](repeating: 0, count: plan.totalSamples), count: 2)
+    /// The speech flow as two buses: speech clips (which the speech chain processes) and media
+    /// inserts (placed exactly as they are).
+    static func speechBuses(_ plan: TimelinePlan, clips: PreparedClips, insertNames: Set<String>) -> (speech: [[Float]], inserts: [[Float]]) {
+        var speech = Array(repeating: [Float](repeating: 0, count: plan.totalSamples), count: 2)
+        var inserts = speech
         for (s, section) in plan.sections.enumerated() {
             for item in section.items {
+                let isInsert: Bool
                 switch item.kind {
-                case .speech, .media: break
+                case .speech: isInsert = false
+                case .media(let name): isInsert = insertNames.contains(name)
                 default: continue
                 }
                 guard var audio = clips.audio[PreparedClips.Key(section: s, item: item.index)] else { continue }
@@ -27,10 +32,14 @@ enum BusRenderer {
                 }
                 let played = item.endSample - item.startSample
                 audio = audio.map { Array($0.prefix(played)) }
-                Mixing.add(audio, into: &bus, at: item.startSample, gain: 1, fadeOut: item.truncated ? cutFade : 0)
+                if isInsert {
+                    Mixing.add(audio, into: &inserts, at: item.startSample, gain: 1, fadeOut: item.truncated ? cutFade : 0)
+                } else {
+                    Mixing.add(audio, into: &speech, at: item.startSample, gain: 1, fadeOut: item.truncated ? cutFade : 0)
+                }
             }
         }
-        return bus
+        return (speech, inserts)
     }
 
     static func musicBus(_ plan: TimelinePlan, template: SoundTemplate?, clips: PreparedClips) -> [[Float]] {

@@ -2,6 +2,7 @@ import Foundation
 import MixdownCore
 import MixdownDSP
 import MixdownIO
+import MixdownMaster
 import MixdownScript
 import MixdownSpeech
 import MixdownTemplates
@@ -61,27 +62,40 @@ public enum Pipeline {
         let plan = try TimelinePlanner.plan(planInput(script, production: production, template: template, clips: clips))
         timings.plan = split()
 
-        // Render the buses and mix the bed under the speech at a fixed level.
+        // Render the buses: speech through the speech chain, inserts as they are, the bed at
+        // the preset's level and ducked under the speech.
         progress("rendering")
-        let speech = BusRenderer.speechBus(plan, clips: clips)
+        let settings = MasteringSettings.preset(production.masteringPreset.rawValue)!
+        let insertNames = Set(production.mediaFiles.filter { $0.value.role == .insert }.map(\.key))
+        var (speechClips, inserts) = BusRenderer.speechBuses(plan, clips: clips, insertNames: insertNames)
+        SpeechChain.process(&speechClips, rate: plan.sampleRate, settings: settings)
         var music = BusRenderer.musicBus(plan, template: template, clips: clips)
-        for c in music.indices { music[c] = music[c].map { $0 * bedGain } }
+        let duck = Ducker(depthDB: settings.duckDepthDB).gains(speech: speechClips, rate: plan.sampleRate)
+        let bed = Float(pow(10, settings.bedLevelDB / 20))
+        for c in music.indices {
+            music[c].withUnsafeMutableBufferPointer { m in
+                duck.withUnsafeBufferPointer { g in for i in 0..<m.count { m[i] *= bed * g[i] } }
+            }
+        }
+        var speech = speechClips
+        for c in speech.indices { for i in speech[c].indices { speech[c][i] += inserts[c][i] } }
         var mixed = speech
         for c in mixed.indices { for i in mixed[c].indices { mixed[c][i] += music[c][i] } }
         let mix = AudioBuffer(sampleRate: plan.sampleRate, channels: mixed)
         timings.render = split()
 
-        // Master: loudness target under the true-peak ceiling.
+        // Master: the master chain, then loudness under the true-peak ceiling.
         progress("mastering")
         let inputAnalysis = AudioAnalysis.analyze(mix)
-        let mastered = LoudnessAlignment.align(mix, target: production.targetLoudness, ceiling: production.truePeakCeiling,
-                                               input: inputAnalysis)
+        let chained = MasterChain.process(mix, settings: settings)
+        let mastered = LoudnessMaster.align(chained, target: production.targetLoudness, ceiling: production.truePeakCeiling)
         timings.master = split()
 
         // Encode every format, stems and report together: all appear, or none.
         progress("encoding")
         let transaction = OutputTransaction()
-        let outputs = try AudioEncoder.encode(mastered.audio, as: formats, to: paths, in: transaction)
+        let outputs = try Delivery.encode(mastered.audio, as: formats, to: paths, in: transaction,
+                                          target: production.targetLoudness, ceiling: production.truePeakCeiling)
         if let stems = request.stemsDirectory {
             try FileManager.default.createDirectory(atPath: stems, withIntermediateDirectories: true)
             for (name, channels) in [("speech", speech), ("music", music), ("mix", mixed)] {
@@ -105,9 +119,6 @@ public enum Pipeline {
         report.runtimeSeconds = Date().timeIntervalSince(started)
         return report
     }
-
-    /// The bed's fixed level under speech in the spine's plain mix (ducking replaces it).
-    static let bedGain: Float = 0.35   // −9 dB
 
     static func writeStem(_ buffer: AudioBuffer, to path: String, in transaction: OutputTransaction) throws {
         let temporary = try transaction.temporaryPath(for: path)
@@ -183,7 +194,7 @@ public enum Pipeline {
     }
 
     static func makeReport(_ plan: TimelinePlan, script: Script, clips: PreparedClips, production: Production,
-                           mastering: (input: AudioAnalysis, result: LoudnessAlignment.Result),
+                           mastering: (input: AudioAnalysis, result: LoudnessMaster.Result),
                            outputs: [EncodedOutput], started: Date, timings: RenderReport.Timings) -> RenderReport {
         let sections = plan.sections.enumerated().map { s, section in
             RenderReport.Section(name: section.name, soundSegment: section.soundSegment, startSample: section.startSample,
@@ -203,11 +214,15 @@ public enum Pipeline {
         }
         var warnings = plan.warnings.map { RenderReport.Warning(code: $0.code, section: $0.section, overflowMs: $0.overflowMs, message: $0.message) }
         warnings += script.warnings.map { RenderReport.Warning(code: "markupRemoved", section: nil, overflowMs: nil, message: $0.description) }
-        let output = mastering.result.output
+        let output = mastering.result.analysis
         if !mastering.result.reachedTarget, mastering.input.integratedLufs != nil {
             warnings.append(RenderReport.Warning(code: "loudnessTargetMissed", section: nil, overflowMs: nil, message: String(
                 format: "delivered %.1f LUFS, %.1f dBTP for a target of %.1f LUFS under %.1f dBTP",
                 output.integratedLufs ?? -70, output.truePeakDbtp ?? -100, production.targetLoudness, production.truePeakCeiling)))
+        }
+        if mastering.result.limiting > 6 {
+            warnings.append(RenderReport.Warning(code: "heavyLimiting", section: nil, overflowMs: nil, message: String(
+                format: "reaching %.1f LUFS took up to %.1f dB of limiting: the programme's peaks are far above its loudness", production.targetLoudness, mastering.result.limiting)))
         }
         return RenderReport(
             engine: .init(version: version), sampleRate: plan.sampleRate, totalSamples: plan.totalSamples,

@@ -3,8 +3,9 @@ import MixdownCore
 import Glibc
 #endif
 
-/// A look-ahead peak limiter: gain never lets a sample exceed `ceiling`, reaches its floor
-/// over the look-ahead window before the peak (no step, no click) and recovers with a release.
+/// A look-ahead peak limiter: gain never lets a sample (or, with `truePeak`, the signal between
+/// samples, found by 4x oversampling) exceed `ceiling`, reaches its floor over the look-ahead
+/// window before the peak (no step, no click) and recovers with a release.
 ///
 /// The required gain min(1, ceiling/|x|) is taken as a running minimum over the next `lookAhead`
 /// samples, released smoothly upward, then averaged over `lookAhead` samples: since every value
@@ -13,9 +14,10 @@ public struct PeakLimiter: Sendable {
     public var ceiling: Float
     public var lookAhead: Int
     public var releaseSamples: Int
+    public var truePeak: Bool
 
-    public init(ceiling: Float, lookAhead: Int = 240, releaseSamples: Int = 4_800) {
-        (self.ceiling, self.lookAhead, self.releaseSamples) = (ceiling, lookAhead, releaseSamples)
+    public init(ceiling: Float, lookAhead: Int = 240, releaseSamples: Int = 4_800, truePeak: Bool = false) {
+        (self.ceiling, self.lookAhead, self.releaseSamples, self.truePeak) = (ceiling, lookAhead, releaseSamples, truePeak)
     }
 
     /// Applies `gain` and the limiter to every channel with one shared gain curve (the stereo
@@ -24,8 +26,10 @@ public struct PeakLimiter: Sendable {
         let n = buffer.frameCount
         // Required gain per frame, after the make-up gain.
         var required = [Float](repeating: 1, count: n)
-        for ch in buffer.channels {
-            ch.withUnsafeBufferPointer { x in
+        let meter = TruePeakMeter(sampleRate: buffer.sampleRate)
+        for channel in buffer.channels {
+            let detected = truePeak ? meter.envelope(channel) : channel
+            detected.withUnsafeBufferPointer { x in
                 required.withUnsafeMutableBufferPointer { r in
                     for i in 0..<n {
                         let level = abs(x[i] * gain)

@@ -4,7 +4,8 @@ import Glibc
 #endif
 
 /// True-peak level (ITU-R BS.1770-4 Annex 2): the largest magnitude of the signal reconstructed
-/// between its samples, found by oversampling (4x below 96 kHz, 2x below 192 kHz).
+/// between its samples, found by oversampling to at least 192 kHz (4x at 48 kHz, 5x at 44.1,
+/// 8x at 24; 2x from 96 kHz).
 ///
 /// The interpolator is a Kaiser-windowed sinc with its cut-off at the original Nyquist
 /// frequency, in polyphase form. Its phase 0 falls on the sinc's zero crossings, so it is the
@@ -20,7 +21,9 @@ public struct TruePeakMeter: Sendable {
     let gainBound: Float
 
     public init(sampleRate: Int) {
-        oversampling = sampleRate < 96_000 ? 4 : (sampleRate < 192_000 ? 2 : 1)
+        // At least 4x (BS.1770), and at least 192 kHz in all: a 24 kHz file needs 8x to see its
+        // peaks as finely as a 48 kHz one does at 4x.
+        oversampling = sampleRate >= 192_000 ? 1 : sampleRate >= 96_000 ? 2 : max(4, (192_000 + sampleRate - 1) / sampleRate)
         let taps = Self.tapsPerPhase
         let beta = 7.0
         var phases = [[Float]]()
@@ -42,7 +45,7 @@ public struct TruePeakMeter: Sendable {
         gainBound = phases.map { $0.reduce(0) { $0 + abs($1) } }.max() ?? 1
     }
 
-    static func besselI0(_ x: Double) -> Double {
+    public static func besselI0(_ x: Double) -> Double {
         var sum = 1.0, term = 1.0, k = 1.0
         while term > sum * 1e-12 {
             term *= (x / (2 * k)) * (x / (2 * k))
@@ -50,6 +53,60 @@ public struct TruePeakMeter: Sendable {
             k += 1
         }
         return sum
+    }
+
+    /// Per sample, the largest reconstructed magnitude in [n, n + 1): the signal's true-peak
+    /// envelope, which a limiter can hold under a ceiling.
+    public func envelope(_ samples: [Float]) -> [Float] {
+        let n = samples.count
+        let taps = Self.tapsPerPhase, half = taps / 2
+        let padded = [Float](repeating: 0, count: half) + samples + [Float](repeating: 0, count: half)
+        var out = samples.map { abs($0) }
+        padded.withUnsafeBufferPointer { x in
+            out.withUnsafeMutableBufferPointer { o in
+                for phase in phases {
+                    phase.withUnsafeBufferPointer { h in
+                        // Position n + p/L reads x[n − taps/2 + 1 … n + taps/2] (offset by the padding).
+                        let base = x.baseAddress! + 1
+                        var j = 0
+                        while j + 8 <= n {
+                            var acc = VectorOps.Lane()
+                            for k in 0..<taps { acc += h[k] * VectorOps.load(base + j + k) }
+                            let m = VectorOps.maximum(VectorOps.magnitude(acc), VectorOps.load(UnsafePointer(o.baseAddress! + j)))
+                            for l in 0..<8 { o[j + l] = m[l] }
+                            j += 8
+                        }
+                        while j < n {
+                            var acc: Float = 0
+                            for k in 0..<taps { acc += h[k] * base[j + k] }
+                            o[j] = max(o[j], abs(acc))
+                            j += 1
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// The signal at `oversampling` times the rate: sample n, then each phase between n and n+1.
+    public func upsample(_ samples: [Float]) -> [Float] {
+        let n = samples.count, taps = Self.tapsPerPhase, half = taps / 2
+        let padded = [Float](repeating: 0, count: half) + samples + [Float](repeating: 0, count: half)
+        var out = [Float](repeating: 0, count: n * oversampling)
+        for j in 0..<n { out[j * oversampling] = samples[j] }
+        padded.withUnsafeBufferPointer { x in
+            for (p, phase) in phases.enumerated() {
+                phase.withUnsafeBufferPointer { h in
+                    for j in 0..<n {
+                        var acc: Float = 0
+                        for k in 0..<taps { acc += h[k] * x[j + 1 + k] }
+                        out[j * oversampling + p + 1] = acc
+                    }
+                }
+            }
+        }
+        return out
     }
 
     /// Largest reconstructed magnitude (linear) of one channel. Beyond both ends the signal

@@ -4,9 +4,11 @@ import MixdownCore
 /// A set of output files that appear together or not at all. Each is written under a temporary
 /// name beside its destination; `commit` renames them into place, and anything that fails
 /// before that removes every temporary, so a failed run never leaves a partial file behind.
-public final class OutputTransaction {
+public final class OutputTransaction: @unchecked Sendable {
     private var pending: [(temporary: String, final: String)] = []
     private var committed = false
+    /// Formats are encoded side by side; the list of pending files is shared.
+    private let lock = NSLock()
 
     public init() {}
 
@@ -22,8 +24,24 @@ public final class OutputTransaction {
         }
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).partial").path
-        pending.append((temporary, path))
+        lock.withLock { pending.append((temporary, path)) }
         return temporary
+    }
+
+    /// The temporary file standing for `path` (to read back what was written before commit).
+    public func pendingPath(for path: String) throws -> String {
+        guard let entry = lock.withLock({ pending.last(where: { $0.final == path }) }) else {
+            throw MixdownError.failure("\(path): nothing written for it yet")
+        }
+        return entry.temporary
+    }
+
+    /// Forgets and deletes the pending file for `path`, so it can be written again.
+    public func discard(_ path: String) {
+        lock.withLock {
+            for entry in pending where entry.final == path { unlink(entry.temporary) }
+            pending.removeAll { $0.final == path }
+        }
     }
 
     public func commit() throws {

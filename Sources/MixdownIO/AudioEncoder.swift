@@ -32,7 +32,8 @@ public enum AudioEncoder {
     /// rate and converter (MP3 presets that need the same one share it), then the codecs run
     /// side by side: LAME is single-threaded, and the machine has more than one core.
     public static func encode(_ mix: AudioBuffer, as formats: [EndFormat], to paths: [EndFormat: String],
-                              in transaction: OutputTransaction) throws -> [EncodedOutput] {
+                              in transaction: OutputTransaction, replacing: Bool = false) throws -> [EncodedOutput] {
+        if replacing { for f in formats { transaction.discard(paths[f]!) } }
         struct Shape: Hashable { var channels: Int, rate: Int, quality: Resampler.Quality }
         func shape(_ f: EndFormat) -> Shape {
             Shape(channels: f.channels, rate: f.sampleRate,

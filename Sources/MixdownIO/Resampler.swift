@@ -29,10 +29,12 @@ public enum Resampler {
             }
         }
 
-        /// The cheapest converter whose passband reaches `bandwidth` Hz between these rates.
+        /// The cheapest converter whose passband reaches `bandwidth` Hz between these rates, within
+        /// 5 % (the top of an encoder's band sits in its own low-pass transition anyway, and
+        /// delivery corrects loudness from the decoded file).
         public static func covering(_ bandwidth: Double, from: Int, to: Int) -> Quality {
             let nyquist = Double(min(from, to)) / 2
-            return allCases.first { $0.passband * nyquist >= min(bandwidth, nyquist * 0.96) } ?? .best
+            return allCases.first { $0.passband * nyquist >= 0.95 * min(bandwidth, nyquist * 0.96) } ?? .best
         }
     }
 

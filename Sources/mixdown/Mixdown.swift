@@ -10,7 +10,7 @@ struct Mixdown: ParsableCommand {
         commandName: "mixdown",
         abstract: "Script-to-audio production engine: analyse, encode and (soon) render and master.",
         version: MixdownVersion.string,
-        subcommands: [Render.self, Analyze.self, Encode.self, Templates.self, Voices.self, Version.self])
+        subcommands: [Render.self, Analyze.self, Encode.self, Master.self, Templates.self, Voices.self, Version.self])
 
     static func main() {
         do {

@@ -1,0 +1,162 @@
+import MixdownCore
+import MixdownDSP
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The speech bus: high-pass, de-essing, gentle compression, presence. Applied to speech clips
+/// only (inserts are placed as they are).
+public enum SpeechChain {
+    public static func process(_ channels: inout [[Float]], rate: Int, settings: MasteringSettings) {
+        if settings.speechHighPass > 0 {
+            let hp = FilterChain([.highPass(settings.speechHighPass, rate: rate)])
+            for c in channels.indices { hp.process(&channels[c]) }
+        }
+        if settings.deEssDB > 0 { deEss(&channels, rate: rate, maximumDB: settings.deEssDB) }
+        if settings.speechRatio > 1 {
+            // Threshold a few dB under the levelled speech (−20 LUFS ≈ −14 dBFS peaks): only
+            // the loudest syllables are held back.
+            Compressor(thresholdDB: -16, ratio: settings.speechRatio, kneeDB: 8, attackSeconds: 0.005, releaseSeconds: 0.12)
+                .process(&channels, rate: rate)
+        }
+        if settings.presenceDB != 0 {
+            let eq = FilterChain([.peaking(3_500, gainDB: settings.presenceDB, q: 0.9, rate: rate)])
+            for c in channels.indices { eq.process(&channels[c]) }
+        }
+    }
+
+    /// Sibilance (energy above 5 kHz well out of proportion to the whole) is turned down in the
+    /// high band only, by at most `maximumDB`, with a fast attack and a short release.
+    static func deEss(_ channels: inout [[Float]], rate: Int, maximumDB: Double) {
+        guard let n = channels.first?.count, n > 0 else { return }
+        let hp = FilterChain([.highPass(5_000, rate: rate), .highPass(5_000, rate: rate)])
+        let highs = channels.map { hp.processed($0) }
+        let block = 64
+        var gains = [Float](repeating: 1, count: n)
+        var smoothed = 0.0
+        for b in stride(from: 0, to: n, by: block) {
+            let count = min(block, n - b)
+            var high = 0.0, full = 0.0
+            for c in channels.indices {
+                high += highs[c].withUnsafeBufferPointer { VectorOps.sumOfSquares($0.baseAddress! + b, count: count) }
+                full += channels[c].withUnsafeBufferPointer { VectorOps.sumOfSquares($0.baseAddress! + b, count: count) }
+            }
+            // Sibilant when the highs carry more than a third of the energy.
+            let ratio = full > 1e-12 ? high / full : 0
+            let target = ratio > 0.33 ? min(maximumDB, 10 * log10(ratio / 0.33) * 3) : 0
+            smoothed = target > smoothed ? target : smoothed * 0.9 + target * 0.1
+            let g = Float(pow(10, -smoothed / 20))
+            for i in 0..<count { gains[b + i] = g }
+        }
+        for c in channels.indices {
+            channels[c].withUnsafeMutableBufferPointer { x in
+                highs[c].withUnsafeBufferPointer { h in
+                    gains.withUnsafeBufferPointer { g in
+                        for i in 0..<n { x[i] -= h[i] * (1 - g[i]) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The master bus: corrective EQ (rumble and DC out), mono-safe low end, multiband compression
+/// over crossovers that sum flat, optional oversampled soft saturation. Loudness and the
+/// true-peak limit come after, in `LoudnessMaster`.
+public enum MasterChain {
+    public static let monoBelow = 120.0
+
+    public static func process(_ buffer: AudioBuffer, settings: MasteringSettings) -> AudioBuffer {
+        let rate = buffer.sampleRate
+        var channels = buffer.channels
+        let corrective = FilterChain([.highPass(25, rate: rate)])
+        for c in channels.indices { corrective.process(&channels[c]) }
+        if channels.count == 2 { monoSafeLowEnd(&channels, rate: rate) }
+        if settings.multibandRatio > 1 { multiband(&channels, rate: rate, ratio: settings.multibandRatio) }
+        if settings.saturation > 0 { saturate(&channels, rate: rate, drive: settings.saturation) }
+        return AudioBuffer(sampleRate: rate, channels: channels)
+    }
+
+    /// Below 120 Hz the side signal is removed: bass stays centred and survives mono playback.
+    /// The side keeps only its LR4 high part; the mid gets the same crossover's all-pass
+    /// (LR4 low + high = a 2nd-order all-pass, Q 0.5), so mid and side stay in phase and
+    /// L + R is the mid, untouched in magnitude.
+    static func monoSafeLowEnd(_ channels: inout [[Float]], rate: Int) {
+        let n = channels[0].count
+        var mid = [Float](repeating: 0, count: n), side = [Float](repeating: 0, count: n)
+        for i in 0..<n { mid[i] = 0.5 * (channels[0][i] + channels[1][i]); side[i] = 0.5 * (channels[0][i] - channels[1][i]) }
+        FilterChain([.allPass(monoBelow, q: 0.5, rate: rate)]).process(&mid)
+        FilterChain([.highPass(monoBelow, rate: rate), .highPass(monoBelow, rate: rate)]).process(&side)
+        for i in 0..<n { channels[0][i] = mid[i] + side[i]; channels[1][i] = mid[i] - side[i] }
+    }
+
+    /// Three bands (LR4 at 150 Hz and 3 kHz), each compressed above its own typical peak level.
+    static func multiband(_ channels: inout [[Float]], rate: Int, ratio: Double) {
+        let splitter = ThreeBandSplit(low: 150, high: 3_000, rate: rate)
+        let parts = channels.map { splitter.split($0) }
+        var bands = [[parts.map(\.low)], [parts.map(\.mid)], [parts.map(\.high)]].map { $0[0] }
+        for b in bands.indices {
+            // Threshold: 6 dB under the band's loudest 1 % of 10 ms peaks.
+            let frame = rate / 100
+            var peaks = [Float]()
+            for ch in bands[b] {
+                ch.withUnsafeBufferPointer { x in
+                    for s in stride(from: 0, to: x.count - frame, by: frame) { peaks.append(VectorOps.peak(x.baseAddress! + s, count: frame)) }
+                }
+            }
+            guard let top = peaks.sorted().dropLast(peaks.count / 100).last, top > 0 else { continue }
+            Compressor(thresholdDB: 20 * log10(Double(top)) - 6, ratio: ratio, kneeDB: 6, attackSeconds: b == 0 ? 0.02 : 0.008,
+                       releaseSeconds: b == 0 ? 0.25 : 0.12).process(&bands[b], rate: rate)
+        }
+        for c in channels.indices {
+            channels[c] = zip(zip(bands[0][c], bands[1][c]), bands[2][c]).map { $0.0 + $0.1 + $1 }
+        }
+    }
+
+    /// tanh soft clipping at 4x the rate (upsampled with the true-peak interpolator, brought back
+    /// down through a windowed-sinc low-pass), so its harmonics do not fold back as aliases.
+    static func saturate(_ channels: inout [[Float]], rate: Int, drive: Double) {
+        let factor = 4
+        let upsampler = TruePeakMeter(sampleRate: min(rate, 48_000))
+        let k = Float(1 + 3 * drive)
+        let down = Oversampling.decimationFilter(factor: factor)
+        for c in channels.indices {
+            let up = upsampler.upsample(channels[c])
+            let shaped = up.map { tanh(k * $0) / tanh(k) }
+            channels[c] = Oversampling.decimate(shaped, factor: factor, filter: down, count: channels[c].count)
+        }
+    }
+}
+
+enum Oversampling {
+    /// A Kaiser-windowed sinc low-pass at the original Nyquist for decimating by `factor`.
+    static func decimationFilter(factor: Int) -> [Float] {
+        let taps = 24 * factor + 1, centre = taps / 2
+        var h = (0..<taps).map { i -> Double in
+            let t = Double(i - centre) / Double(factor)
+            let u = Double(i - centre) / Double(centre)
+            let w = TruePeakMeter.besselI0(7 * (1 - u * u).squareRoot()) / TruePeakMeter.besselI0(7)
+            return (t == 0 ? 1 : sin(Double.pi * t) / (Double.pi * t)) * w
+        }
+        let sum = h.reduce(0, +)
+        h = h.map { $0 / sum }
+        return h.map(Float.init)
+    }
+
+    static func decimate(_ x: [Float], factor: Int, filter h: [Float], count: Int) -> [Float] {
+        let centre = h.count / 2
+        var out = [Float](repeating: 0, count: count)
+        x.withUnsafeBufferPointer { s in
+            for n in 0..<count {
+                let at = n * factor
+                var acc: Float = 0
+                for k in 0..<h.count {
+                    let i = at + k - centre
+                    if i >= 0 && i < s.count { acc += h[k] * s[i] }
+                }
+                out[n] = acc
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import MixdownCore
+import MixdownDSP
+import MixdownIO
+import MixdownMaster
+import MixdownScript
+
+struct Master: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Master a finished mix to a loudness target under a true-peak ceiling, and deliver it.")
+
+    enum Preset: String, ExpressibleByArgument, CaseIterable { case streaming, loud }
+
+    @Argument(help: "The mix to master (any readable audio file).")
+    var input: String
+
+    @Option(name: .shortAndLong, help: "Output file; with several formats a folder or a stem of a name.")
+    var output: String
+
+    @Option(help: "streaming (clean, dynamic) or loud (dense, punchy, controlled distortion).")
+    var preset: Preset = .streaming
+
+    @Option(name: .customLong("end-format"), help: "Delivery format (repeatable). Default: from OUT's extension.")
+    var endFormats: [EndFormat] = []
+
+    @Option(name: .customLong("loudness-preset"), help: "streaming, podcast, ebu-r128, broadcast, atsc-a85.")
+    var loudnessPreset: String?
+
+    @Option(name: .customLong("target-lufs"), help: "Integrated loudness target (overrides the preset).")
+    var targetLufs: Double?
+
+    @Option(name: .customLong("true-peak"), help: "True-peak ceiling in dBTP (overrides the preset).")
+    var truePeak: Double?
+
+    @Option(help: "Write the analysis before and after, and warnings, as JSON.")
+    var report: String?
+
+    func run() throws {
+        let loudness: LoudnessPreset
+        if let name = loudnessPreset {
+            guard let p = LoudnessPreset(rawValue: name) else {
+                throw MixdownError.usage("--loudness-preset: unknown value '\(name)' (one of \(LoudnessPreset.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            loudness = p
+        } else {
+            loudness = .streaming
+        }
+        let target = targetLufs ?? loudness.integrated, ceiling = truePeak ?? loudness.truePeak
+        guard (-70.0...0).contains(target), (-20.0...0).contains(ceiling) else {
+            throw MixdownError.usage("--target-lufs must be within −70…0 and --true-peak within −20…0")
+        }
+        var formats = endFormats
+        if formats.isEmpty {
+            guard let f = EndFormat.forExtension(URL(fileURLWithPath: output).pathExtension) else {
+                throw MixdownError.usage("cannot tell the format from '\(output)': give --end-format (one of \(EndFormat.names))")
+            }
+            formats = [f]
+        }
+        let decoded = try AudioFileReader.read(input)
+        let mix = try Resampler.resample(ChannelMix.toStereo(decoded.audio, roles: decoded.roles), to: SampleTime.renderRate)
+        let before = AudioAnalysis.analyze(mix)
+        var warnings = [String]()
+        if (before.truePeakDbtp ?? -100) > 0 { warnings.append(String(format: "input too hot: true peak %+.1f dBTP", before.truePeakDbtp!)) }
+        if Clipping.runs(in: mix) > 0 { warnings.append("clipped input: \(Clipping.runs(in: mix)) runs of 3 or more samples at full scale") }
+        if let c = before.stereoCorrelation, c < 0 { warnings.append(String(format: "mono issues: the channels are out of phase (correlation %.2f)", c)) }
+
+        let settings = MasteringSettings.preset(preset.rawValue)!
+        let mastered = LoudnessMaster.align(MasterChain.process(mix, settings: settings), target: target, ceiling: ceiling)
+        if mastered.limiting > 6 {
+            warnings.append(String(format: "target unreachable without crushing: up to %.1f dB of limiting for %.1f LUFS", mastered.limiting, target))
+        }
+        if !mastered.reachedTarget, let i = mastered.analysis.integratedLufs {
+            warnings.append(String(format: "delivered %.1f LUFS for a target of %.1f", i, target))
+        }
+        let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+        let paths: [EndFormat: String] = formats.count == 1 && !output.hasSuffix("/") ? [formats[0]: output]
+            : AudioEncoder.outputPaths(for: formats, output: output, inputStem: stem)
+        let transaction = OutputTransaction()
+        let outputs = try Delivery.encode(mastered.audio, as: formats, to: paths, in: transaction, target: target, ceiling: ceiling)
+        if let report {
+            let object = MasterReport(preset: preset.rawValue, loudnessTarget: target, truePeakLimit: ceiling, input: before,
+                                      output: mastered.analysis, warnings: warnings, outputs: outputs)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            try encoder.encode(object).write(to: URL(fileURLWithPath: try transaction.temporaryPath(for: report)))
+        }
+        try transaction.commit()
+        for o in outputs { print("\(o.path)  \(o.endFormat.rawValue)  \(o.samples) samples at \(o.sampleRate) Hz  \(o.bytes) bytes") }
+        for w in warnings { FileHandle.standardError.write(Data("mixdown: warning: \(w)\n".utf8)) }
+    }
+}
+
+struct MasterReport: EncodesEveryKey {
+    var preset: String
+    var loudnessTarget: Double
+    var truePeakLimit: Double
+    var input: AudioAnalysis
+    var output: AudioAnalysis
+    var warnings: [String]
+    var outputs: [EncodedOutput]
+}
+
+enum Clipping {
+    /// Runs of three or more consecutive samples at (or within 0.01 dB of) full scale.
+    static func runs(in buffer: AudioBuffer) -> Int {
+        var count = 0
+        for ch in buffer.channels {
+            var run = 0
+            for v in ch {
+                if abs(v) >= 0.9988 { run += 1 } else { if run >= 3 { count += 1 }; run = 0 }
+            }
+            if run >= 3 { count += 1 }
+        }
+        return count
+    }
+}
