@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(name: "MixdownDSPTests", dependencies: ["MixdownDSP", "MixdownTestSupport", "CEbur128"]),
         .testTarget(name: "MixdownIOTests", dependencies: ["MixdownIO", "MixdownDSP", "MixdownTestSupport"]),
         .testTarget(name: "MixdownScriptTests", dependencies: ["MixdownScript"]),
+        .testTarget(name: "MixdownMasterTests", dependencies: ["MixdownMaster", "MixdownDSP", "MixdownIO", "MixdownTestSupport"]),
         .testTarget(name: "MixdownSpeechTests", dependencies: ["MixdownSpeech", "MixdownTestSupport"]),
         .testTarget(name: "MixdownTemplatesTests", dependencies: ["MixdownTemplates", "MixdownTestSupport"]),
         .testTarget(name: "MixdownTimelineTests", dependencies: [

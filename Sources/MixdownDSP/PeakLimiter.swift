@@ -1,3 +1,4 @@
+import Dispatch
 import MixdownCore
 #if canImport(Glibc)
 import Glibc
@@ -27,8 +28,15 @@ public struct PeakLimiter: Sendable {
         // Required gain per frame, after the make-up gain.
         var required = [Float](repeating: 1, count: n)
         let meter = TruePeakMeter(sampleRate: buffer.sampleRate)
-        for channel in buffer.channels {
-            let detected = truePeak ? meter.envelope(channel) : channel
+        // The oversampled envelopes of the channels are independent: compute them side by side.
+        var envelopes = [[Float]](repeating: [], count: buffer.channelCount)
+        if truePeak {
+            envelopes.withUnsafeMutableBufferPointer { slots in
+                DispatchQueue.concurrentPerform(iterations: buffer.channelCount) { c in slots[c] = meter.envelope(buffer.channels[c]) }
+            }
+        }
+        for (c, channel) in buffer.channels.enumerated() {
+            let detected = truePeak ? envelopes[c] : channel
             detected.withUnsafeBufferPointer { x in
                 required.withUnsafeMutableBufferPointer { r in
                     for i in 0..<n {

@@ -1,3 +1,4 @@
+import Dispatch
 import MixdownCore
 import MixdownDSP
 #if canImport(Glibc)
@@ -70,7 +71,7 @@ public enum MasterChain {
         let rate = buffer.sampleRate
         var channels = buffer.channels
         let corrective = FilterChain([.highPass(25, rate: rate)])
-        for c in channels.indices { corrective.process(&channels[c]) }
+        PerChannel.run(&channels) { corrective.process(&$0) }
         if channels.count == 2 { monoSafeLowEnd(&channels, rate: rate) }
         if settings.multibandRatio > 1 { multiband(&channels, rate: rate, ratio: settings.multibandRatio) }
         if settings.saturation > 0 { saturate(&channels, rate: rate, drive: settings.saturation) }
@@ -83,17 +84,41 @@ public enum MasterChain {
     /// L + R is the mid, untouched in magnitude.
     static func monoSafeLowEnd(_ channels: inout [[Float]], rate: Int) {
         let n = channels[0].count
+        var left = channels[0], right = channels[1]
         var mid = [Float](repeating: 0, count: n), side = [Float](repeating: 0, count: n)
-        for i in 0..<n { mid[i] = 0.5 * (channels[0][i] + channels[1][i]); side[i] = 0.5 * (channels[0][i] - channels[1][i]) }
-        FilterChain([.allPass(monoBelow, q: 0.5, rate: rate)]).process(&mid)
-        FilterChain([.highPass(monoBelow, rate: rate), .highPass(monoBelow, rate: rate)]).process(&side)
-        for i in 0..<n { channels[0][i] = mid[i] + side[i]; channels[1][i] = mid[i] - side[i] }
+        left.withUnsafeBufferPointer { l in
+            right.withUnsafeBufferPointer { r in
+                mid.withUnsafeMutableBufferPointer { m in
+                    side.withUnsafeMutableBufferPointer { s in
+                        for i in 0..<n { m[i] = 0.5 * (l[i] + r[i]); s[i] = 0.5 * (l[i] - r[i]) }
+                    }
+                }
+            }
+        }
+        var ms = [mid, side]
+        let allPass = FilterChain([.allPass(monoBelow, q: 0.5, rate: rate)])
+        let highPass = FilterChain([.highPass(monoBelow, rate: rate), .highPass(monoBelow, rate: rate)])
+        PerChannel.run(&ms) { x, c in (c == 0 ? allPass : highPass).process(&x) }
+        (mid, side) = (ms[0], ms[1])
+        mid.withUnsafeBufferPointer { m in
+            side.withUnsafeBufferPointer { s in
+                left.withUnsafeMutableBufferPointer { l in
+                    right.withUnsafeMutableBufferPointer { r in
+                        for i in 0..<n { l[i] = m[i] + s[i]; r[i] = m[i] - s[i] }
+                    }
+                }
+            }
+        }
+        channels = [left, right]
     }
 
     /// Three bands (LR4 at 150 Hz and 3 kHz), each compressed above its own typical peak level.
     static func multiband(_ channels: inout [[Float]], rate: Int, ratio: Double) {
         let splitter = ThreeBandSplit(low: 150, high: 3_000, rate: rate)
-        let parts = channels.map { splitter.split($0) }
+        var parts = [(low: [Float], mid: [Float], high: [Float])](repeating: ([], [], []), count: channels.count)
+        parts.withUnsafeMutableBufferPointer { slots in
+            DispatchQueue.concurrentPerform(iterations: channels.count) { c in slots[c] = splitter.split(channels[c]) }
+        }
         var bands = [[parts.map(\.low)], [parts.map(\.mid)], [parts.map(\.high)]].map { $0[0] }
         for b in bands.indices {
             // Threshold: 6 dB under the band's loudest 1 % of 10 ms peaks.
@@ -109,7 +134,15 @@ public enum MasterChain {
                        releaseSeconds: b == 0 ? 0.25 : 0.12).process(&bands[b], rate: rate)
         }
         for c in channels.indices {
-            channels[c] = zip(zip(bands[0][c], bands[1][c]), bands[2][c]).map { $0.0 + $0.1 + $1 }
+            channels[c].withUnsafeMutableBufferPointer { out in
+                bands[0][c].withUnsafeBufferPointer { a in
+                    bands[1][c].withUnsafeBufferPointer { b in
+                        bands[2][c].withUnsafeBufferPointer { h in
+                            for i in 0..<out.count { out[i] = a[i] + b[i] + h[i] }
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -125,6 +158,19 @@ public enum MasterChain {
             let shaped = up.map { tanh(k * $0) / tanh(k) }
             channels[c] = Oversampling.decimate(shaped, factor: factor, filter: down, count: channels[c].count)
         }
+    }
+}
+
+/// Runs independent per-channel work side by side (the machine has more than one core).
+enum PerChannel {
+    static func run(_ channels: inout [[Float]], _ body: @escaping (inout [Float], Int) -> Void) {
+        channels.withUnsafeMutableBufferPointer { slots in
+            DispatchQueue.concurrentPerform(iterations: slots.count) { c in body(&slots[c], c) }
+        }
+    }
+
+    static func run(_ channels: inout [[Float]], _ body: @escaping (inout [Float]) -> Void) {
+        run(&channels) { x, _ in body(&x) }
     }
 }
 

@@ -1,0 +1,105 @@
+import Foundation
+import MixdownCore
+import MixdownDSP
+import MixdownIO
+import MixdownTestSupport
+import Testing
+@testable import MixdownMaster
+
+@Suite struct MasteringTests {
+    static let presets: [(name: String, target: Double, ceiling: Double)] = [
+        ("streaming", -14, -1), ("podcast", -16, -1), ("ebu-r128", -23, -1), ("atsc-a85", -24, -2),
+    ]
+
+    /// Programmes of 8 s: speech-like, music-like, speech over music, a clipped full-scale square
+    /// wave (the torture case), and the EBU fs/4 inter-sample-peak signal (samples at −3 dBFS,
+    /// true peak +3 dBTP).
+    static func programme(_ name: String) -> AudioBuffer {
+        switch name {
+        case "speech": return Signals.speechLike(seconds: 8)
+        case "music": return Signals.musicLike(seconds: 8)
+        case "mixed":
+            let m = Signals.musicLike(seconds: 8), s = Signals.speechLike(seconds: 8)
+            return AudioBuffer(sampleRate: 48_000, channels: (0..<2).map { c in zip(m.channels[c], s.channels[c]).map { 0.3 * $0 + $1 } })
+        case "square":
+            let n = 8 * 48_000
+            let square = (0..<n).map { i -> Float in (i / 240) % 2 == 0 ? 1 : -1 }   // 100 Hz, clipped flat at full scale
+            return AudioBuffer(sampleRate: 48_000, channels: [square, square])
+        default:
+            return Signals.sine(frequency: 12_000, dBFS: 2.98, seconds: 8, phasesDegrees: [45, 45], taper: 0.1)
+        }
+    }
+
+    /// What ffmpeg decodes from a delivered file, measured by our meter (which agrees with
+    /// libebur128 within 0.1 LU, Tests/MixdownDSPTests) and cross-checked by ffmpeg's own.
+    static func measureDecoded(_ path: String) throws -> (lufs: Double, truePeak: Double) {
+        let decoded = try Tools.ffmpegDecode(path).buffer
+        let a = AudioAnalysis.analyze(decoded)
+        return (try #require(a.integratedLufs, "\(path) decodes to silence"), try #require(a.truePeakDbtp))
+    }
+
+    @Test("every loudness preset, every programme, decoded", arguments: ["speech", "music", "mixed", "square", "isp"])
+    func loudnessOnDecodedOutputs(programme: String) throws {
+        let input = Self.programme(programme)
+        for preset in Self.presets {
+            let folder = TemporaryFolder()
+            let master = LoudnessMaster.align(MasterChain.process(input, settings: .preset("streaming")!), target: preset.target, ceiling: preset.ceiling)
+            // The ISP tone sits at 12 kHz: the 24 kHz and V9 deliveries cannot carry it at all.
+            let formats: [EndFormat] = programme == "mixed" && preset.name == "streaming" ? EndFormat.allCases
+                : programme == "isp" ? [.wav, .mp3_medium, .opus, .ogg] : [.wav, .mp3_medium, .opus, .mp3_alexa]
+            let paths = Dictionary(uniqueKeysWithValues: formats.map { ($0, folder.file("\($0.rawValue).\($0.fileExtension)")) })
+            let transaction = OutputTransaction()
+            _ = try Delivery.encode(master.audio, as: formats, to: paths, in: transaction, target: preset.target, ceiling: preset.ceiling)
+            try transaction.commit()
+            for format in formats {
+                let (lufs, peak) = try Self.measureDecoded(paths[format]!)
+                #expect(abs(lufs - preset.target) <= 0.5, "\(programme) \(preset.name) \(format): \(lufs) LUFS")
+                #expect(peak <= preset.ceiling, "\(programme) \(preset.name) \(format): \(peak) dBTP")
+            }
+        }
+    }
+
+    /// LR4 crossovers: the three bands sum to an all-pass, flat in magnitude.
+    @Test func crossoversSumFlat() {
+        let noise = Signals.noise(seconds: 4, rmsDBFS: -20, channels: 1).channels[0]
+        let bands = ThreeBandSplit(low: 150, high: 3_000, rate: 48_000).split(noise)
+        let sum = (0..<noise.count).map { bands.low[$0] + bands.mid[$0] + bands.high[$0] }
+        let a = BandEnergy.meanSquares(of: noise, sampleRate: 48_000), b = BandEnergy.meanSquares(of: sum, sampleRate: 48_000)
+        for (x, y) in zip(a, b) { #expect(abs(10 * log10(y! / x!)) < 0.1) }
+    }
+
+    /// The master never adds a step between samples larger than the input's own largest, on a
+    /// programme of abrupt 20 dB level changes. Compared relative to each signal's peak: the
+    /// master may change the level, a click would change the slope.
+    @Test func noClicks() throws {
+        var parts = [AudioBuffer]()
+        for k in 0..<16 { parts.append(Signals.sine(frequency: 220, dBFS: k % 2 == 0 ? -6 : -26, seconds: 0.5)) }
+        let input = Signals.concatenate(parts)
+        let target = AudioAnalysis.analyze(input).integratedLufs!
+        let out = LoudnessMaster.align(MasterChain.process(input, settings: .preset("streaming")!), target: target, ceiling: -1).audio
+        func relativeStep(_ b: AudioBuffer) -> Float {
+            let step = b.channels.map { c in zip(c, c.dropFirst()).map { abs($1 - $0) }.max()! }.max()!
+            let peak = b.channels.map { c in c.map { abs($0) }.max()! }.max()!
+            return step / peak
+        }
+        #expect(relativeStep(out) <= relativeStep(input) * 1.02, "\(relativeStep(out)) vs \(relativeStep(input))")
+    }
+
+    @Test func duckerHoldsPreRollsAndReleases() {
+        // Speech: 3 phrases with 300 ms gaps, a 4 s gap, 2 more phrases.
+        func phrase(_ s: Double) -> [Float] { Signals.sine(frequency: 200, dBFS: -12, seconds: s, channels: 1).channels[0] }
+        func gap(_ s: Double) -> [Float] { [Float](repeating: 0, count: Int(s * 48_000)) }
+        let speech = gap(2) + phrase(1) + gap(0.3) + phrase(1) + gap(0.3) + phrase(1) + gap(4) + phrase(1.5) + gap(0.4) + phrase(1) + gap(2)
+        let g = Ducker(depthDB: 11).gains(speech: [speech, speech], rate: 48_000).map { 20 * log10(Double($0)) }
+        func at(_ s: Double) -> Double { g[Int(s * 48_000)] }
+        #expect(abs(at(1.0)) < 0.01)                       // before the pre-roll: untouched
+        #expect(at(1.95) < -8)                              // the duck is down before the first syllable
+        for t in stride(from: 2.05, to: 5.5, by: 0.05) { #expect(abs(at(t) + 11) < 0.01, "held at \(t)") }   // through short gaps
+        #expect(abs(at(7.8)) < 1)                           // back up in the middle of the 4 s gap
+        #expect(abs(at(10.0) + 11) < 0.01)                 // down again under the next block
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
