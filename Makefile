@@ -22,6 +22,7 @@ bench: build
 	@bash Benchmarks/analyze-vs-ffmpeg.sh
 	@bash Benchmarks/render-spot.sh
 	@bash Benchmarks/speech-cache.sh
+	@bash Benchmarks/master-vs-loudnorm.sh
 
 # Regenerates SoundTemplates/ from the synthesiser in SoundTemplates/Generator.
 templates: deps

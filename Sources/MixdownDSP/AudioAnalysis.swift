@@ -68,6 +68,23 @@ public struct AudioAnalysis: Sendable, Equatable, EncodesEveryKey {
     }
 }
 
+extension AudioAnalysis {
+    /// Integrated loudness and true peak only, measured side by side: what a loudness loop
+    /// needs on each pass, at a fraction of the full analysis.
+    public static func loudnessAndPeak(_ buffer: AudioBuffer, roles: [ChannelRole]? = nil) -> (integrated: Double?, truePeak: Double?) {
+        let roles = roles ?? ChannelRole.defaultLayout(channels: buffer.channelCount)
+        let loudness = Slot<Double?>()
+        let peaks = (0..<buffer.channelCount).map { _ in Slot<Float>() }
+        let meter = TruePeakMeter(sampleRate: buffer.sampleRate)
+        var jobs: [() -> Void] = [{ loudness.value = LoudnessProfile(buffer, weights: roles.map(\.loudnessWeight)).integrated }]
+        for c in 0..<buffer.channelCount {
+            jobs.append { peaks[c].value = buffer.channels[c].withUnsafeBufferPointer { meter.peak($0) } }
+        }
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { jobs[$0]() }
+        return (loudness.value!, decibels(amplitude: Double(peaks.map { $0.value! }.max() ?? 0)))
+    }
+}
+
 func decibels(amplitude: Double) -> Double? { amplitude > 0 ? 20 * log10(amplitude) : nil }
 func decibels(power: Double?) -> Double? { power.flatMap { $0 > 0 ? 10 * log10($0) : nil } }
 

@@ -24,23 +24,24 @@ public enum LoudnessMaster {
         }
         var gainDB = target - loudness
         var margin = 0.1
-        var best: Result?
+        var best: (audio: AudioBuffer, level: Double, reached: Bool, limiting: Double)?
         for _ in 0..<6 {
             let limiter = PeakLimiter(ceiling: Float(pow(10, (ceiling - margin) / 20)), lookAhead: 96, releaseSamples: 2_400, truePeak: true)
             let out = limiter.process(audio, gain: Float(pow(10, gainDB / 20)))
-            let analysis = AudioAnalysis.analyze(out)
-            let level = analysis.integratedLufs ?? -70, peak = analysis.truePeakDbtp ?? -100
+            let (integrated, truePeak) = AudioAnalysis.loudnessAndPeak(out)
+            let level = integrated ?? -70, peak = truePeak ?? -100
             let peakOK = peak <= ceiling
             let limiting = max(0, gainDB + (measured.truePeakDbtp ?? -100) - (ceiling - margin))
-            let result = Result(audio: out, analysis: analysis, reachedTarget: peakOK && abs(level - target) <= 0.5, limiting: limiting)
-            if best == nil || (result.reachedTarget && (!best!.reachedTarget || abs(level - target) < abs((best!.analysis.integratedLufs ?? -70) - target))) {
-                best = result
+            let reached = peakOK && abs(level - target) <= 0.5
+            if best == nil || (reached && (!best!.reached || abs(level - target) < abs(best!.level - target))) {
+                best = (out, level, reached, limiting)
             }
             if peakOK && abs(level - target) <= 0.2 { break }
             if !peakOK { margin += peak - ceiling + 0.05 }
             gainDB += max(-6, min(6, target - level))
         }
-        return best!
+        // The full analysis once, for the report.
+        return Result(audio: best!.audio, analysis: AudioAnalysis.analyze(best!.audio), reachedTarget: best!.reached, limiting: best!.limiting)
     }
 }
 

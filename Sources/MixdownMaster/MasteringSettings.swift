@@ -21,7 +21,8 @@ public struct MasteringSettings: Sendable, Equatable {
         case "heavyducking": return .init(duckDepthDB: 18, bedLevelDB: -2, speechHighPass: 80, presenceDB: 1, deEssDB: 4, speechRatio: 2, multibandRatio: 1.5, saturation: 0)
         case "radio": return .init(duckDepthDB: 12, bedLevelDB: -3, speechHighPass: 100, presenceDB: 2.5, deEssDB: 6, speechRatio: 3, multibandRatio: 2.5, saturation: 0.3)
         // Standalone mastering (mixdown master): no speech or bed of their own.
-        case "streaming": return .init(duckDepthDB: 0, bedLevelDB: 0, speechHighPass: 0, presenceDB: 0, deEssDB: 0, speechRatio: 1, multibandRatio: 1.3, saturation: 0)
+        // Clean and dynamic: corrective EQ, mono-safe low end and the true-peak limiter only.
+        case "streaming": return .init(duckDepthDB: 0, bedLevelDB: 0, speechHighPass: 0, presenceDB: 0, deEssDB: 0, speechRatio: 1, multibandRatio: 1, saturation: 0)
         case "loud": return .init(duckDepthDB: 0, bedLevelDB: 0, speechHighPass: 0, presenceDB: 0, deEssDB: 0, speechRatio: 1, multibandRatio: 3, saturation: 0.5)
         default: return nil
         }
