@@ -99,6 +99,11 @@ public enum MasterChain {
         let allPass = FilterChain([.allPass(monoBelow, q: 0.5, rate: rate)])
         let highPass = FilterChain([.highPass(monoBelow, rate: rate), .highPass(monoBelow, rate: rate)])
         PerChannel.run(&ms) { x, c in (c == 0 ? allPass : highPass).process(&x) }
+        // Nothing to fix when the low side is negligible (mono-compatible programmes): leave
+        // the signal untouched rather than pass it through an all-pass for nothing.
+        let lowSide = zip(side, ms[1]).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) }
+        let midEnergy = mid.reduce(0.0) { $0 + Double($1 * $1) }
+        guard lowSide > 1e-6 * max(midEnergy, 1e-12) else { return }
         (mid, side) = (ms[0], ms[1])
         mid.withUnsafeBufferPointer { m in
             side.withUnsafeBufferPointer { s in
