@@ -59,7 +59,7 @@ let package = Package(
         ]),
         .testTarget(name: "MixdownRenderTests", dependencies: ["mixdown", "Mixdown", "MixdownIO", "MixdownDSP", "MixdownSpeech",
                                                                "MixdownTestSupport"]),
-        .testTarget(name: "MixdownCLITests", dependencies: ["mixdown", "MixdownIO", "MixdownTestSupport"]),
+        .testTarget(name: "MixdownCLITests", dependencies: ["mixdown", "MixdownIO", "MixdownDSP", "MixdownTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -10,7 +10,7 @@ struct Master: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Master a finished mix to a loudness target under a true-peak ceiling, and deliver it.")
 
-    enum Preset: String, ExpressibleByArgument, CaseIterable { case streaming, loud }
+    enum Preset: String, ExpressibleByArgument, CaseIterable { case streaming, loud, reference }
 
     @Argument(help: "The mix to master (any readable audio file).")
     var input: String
@@ -18,8 +18,11 @@ struct Master: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file; with several formats a folder or a stem of a name.")
     var output: String
 
-    @Option(help: "streaming (clean, dynamic) or loud (dense, punchy, controlled distortion).")
+    @Option(help: "streaming (clean, dynamic), loud (dense, punchy, controlled distortion) or reference (match --reference).")
     var preset: Preset = .streaming
+
+    @Option(help: "With --preset reference: the track whose tonal balance and loudness to match.")
+    var reference: String?
 
     @Option(name: .customLong("end-format"), help: "Delivery format (repeatable). Default: from OUT's extension.")
     var endFormats: [EndFormat] = []
@@ -46,7 +49,13 @@ struct Master: ParsableCommand {
         } else {
             loudness = .streaming
         }
-        let target = targetLufs ?? loudness.integrated, ceiling = truePeak ?? loudness.truePeak
+        if preset == .reference && reference == nil { throw MixdownError.usage("--preset reference needs --reference REF") }
+        if preset != .reference && reference != nil { throw MixdownError.usage("--reference goes with --preset reference") }
+        // The reference, decoded like the input; its loudness is the target unless one is given.
+        let referenceMix = try reference.map { try AudioDecoder.decodeForMix($0) }
+        let referenceLoudness = referenceMix.flatMap { AudioAnalysis.analyze($0).integratedLufs }
+        let target = targetLufs ?? (loudnessPreset == nil ? referenceLoudness : nil) ?? loudness.integrated
+        let ceiling = truePeak ?? loudness.truePeak
         guard (-70.0...0).contains(target), (-20.0...0).contains(ceiling) else {
             throw MixdownError.usage("--target-lufs must be within −70…0 and --true-peak within −20…0")
         }
@@ -65,8 +74,15 @@ struct Master: ParsableCommand {
         if Clipping.runs(in: mix) > 0 { warnings.append("clipped input: \(Clipping.runs(in: mix)) runs of 3 or more samples at full scale") }
         if let c = before.stereoCorrelation, c < 0 { warnings.append(String(format: "mono issues: the channels are out of phase (correlation %.2f)", c)) }
 
-        let settings = MasteringSettings.preset(preset.rawValue)!
-        let mastered = LoudnessMaster.align(MasterChain.process(mix, settings: settings), target: target, ceiling: ceiling)
+        var source = mix
+        var spectralDistance: (before: Double, after: Double)?
+        if let referenceMix {
+            let matched = ReferenceMatch.match(mix, to: referenceMix)
+            source = matched.audio
+            spectralDistance = (matched.distanceBefore, matched.distanceAfter)
+        }
+        let settings = MasteringSettings.preset(preset == .reference ? "streaming" : preset.rawValue)!
+        let mastered = LoudnessMaster.align(MasterChain.process(source, settings: settings), target: target, ceiling: ceiling)
         if mastered.limiting > 6 {
             warnings.append(String(format: "target unreachable without crushing: up to %.1f dB of limiting for %.1f LUFS", mastered.limiting, target))
         }
@@ -80,7 +96,8 @@ struct Master: ParsableCommand {
         let outputs = try Delivery.encode(mastered.audio, as: formats, to: paths, in: transaction, target: target, ceiling: ceiling)
         if let report {
             let object = MasterReport(preset: preset.rawValue, loudnessTarget: target, truePeakLimit: ceiling, input: before,
-                                      output: mastered.analysis, warnings: warnings, outputs: outputs)
+                                      output: mastered.analysis, warnings: warnings, outputs: outputs,
+                                      spectralDistanceBeforeDb: spectralDistance?.before, spectralDistanceAfterDb: spectralDistance?.after)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             try encoder.encode(object).write(to: URL(fileURLWithPath: try transaction.temporaryPath(for: report)))
@@ -99,6 +116,9 @@ struct MasterReport: EncodesEveryKey {
     var output: AudioAnalysis
     var warnings: [String]
     var outputs: [EncodedOutput]
+    /// With --preset reference: octave-band distance of the mid to the reference (dB RMS).
+    var spectralDistanceBeforeDb: Double?
+    var spectralDistanceAfterDb: Double?
 }
 
 enum Clipping {

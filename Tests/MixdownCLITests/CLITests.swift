@@ -1,6 +1,7 @@
 import Foundation
 import MixdownCore
 import MixdownIO
+import MixdownDSP
 import MixdownTestSupport
 import Testing
 
@@ -201,5 +202,34 @@ extension CLITests {
         #expect(voices.allSatisfy { $0["name"] is String && $0["identifier"] is String })
         let text = try mixdown("voices")
         #expect(text.stdout.split(separator: "\n").count == voices.count)
+    }
+}
+
+extension CLITests {
+    /// --preset reference: a dark mix matched to a bright reference comes out with its octave
+    /// balance at least twice as close, and at the reference's loudness.
+    @Test func masterMatchesAReference() throws {
+        let noise = Signals.noise(seconds: 12, rmsDBFS: -20)
+        /// A gentle first-order low-pass: y[n] = a·x[n] + (1 − a)·x[n−1] rolls the highs off.
+        func darkened(_ b: AudioBuffer, _ a: Float) -> AudioBuffer {
+            AudioBuffer(sampleRate: 48_000, channels: b.channels.map { c in
+                var x = c
+                for i in 1..<x.count { x[i] = a * c[i] + (1 - a) * c[i - 1] }
+                return x
+            })
+        }
+        try AudioFileWriter.writeFloatWAV(darkened(noise, 0.6), to: folder.file("dark.wav"))
+        try AudioFileWriter.writeFloatWAV(AudioBuffer(sampleRate: 48_000, channels: Signals.noise(seconds: 12, rmsDBFS: -16, seed: 9).channels), to: folder.file("ref.wav"))
+        let result = try mixdown("master", folder.file("dark.wav"), "--preset", "reference", "--reference", folder.file("ref.wav"),
+                                 "-o", folder.file("matched.wav"), "--report", folder.file("r.json"))
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.file("r.json")))) as? [String: Any])
+        let before = report["spectralDistanceBeforeDb"] as! Double, after = report["spectralDistanceAfterDb"] as! Double
+        #expect(after <= before / 2, "distance \(before) → \(after) dB")
+        let reference = try AudioFileReader.read(folder.file("ref.wav")).audio
+        let refLoudness = try #require(MixdownDSP.AudioAnalysis.analyze(reference).integratedLufs)
+        let delivered = try Tools.ffmpegDecode(folder.file("matched.wav")).buffer
+        #expect(abs(try #require(MixdownDSP.AudioAnalysis.analyze(delivered).integratedLufs) - refLoudness) <= 0.5)
+        #expect(try mixdown("master", folder.file("dark.wav"), "--preset", "reference", "-o", folder.file("x.wav")).status == 2)
     }
 }
