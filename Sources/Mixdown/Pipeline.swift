@@ -88,7 +88,7 @@ public enum Pipeline {
         progress("mastering")
         let inputAnalysis = AudioAnalysis.analyze(mix)
         let chained = MasterChain.process(mix, settings: settings)
-        let mastered = LoudnessMaster.align(chained, target: production.targetLoudness, ceiling: production.truePeakCeiling)
+        let mastered = LoudnessMaster.align(chained, target: production.targetLoudness, ceiling: production.truePeakCeiling, analyse: true)
         timings.master = split()
 
         // Encode every format, stems and report together: all appear, or none.
@@ -214,7 +214,7 @@ public enum Pipeline {
         }
         var warnings = plan.warnings.map { RenderReport.Warning(code: $0.code, section: $0.section, overflowMs: $0.overflowMs, message: $0.message) }
         warnings += script.warnings.map { RenderReport.Warning(code: "markupRemoved", section: nil, overflowMs: nil, message: $0.description) }
-        let output = mastering.result.analysis
+        let output = mastering.result.analysis!
         if !mastering.result.reachedTarget, mastering.input.integratedLufs != nil {
             warnings.append(RenderReport.Warning(code: "loudnessTargetMissed", section: nil, overflowMs: nil, message: String(
                 format: "delivered %.1f LUFS, %.1f dBTP for a target of %.1f LUFS under %.1f dBTP",

@@ -11,37 +11,44 @@ import MixdownIO
 public enum LoudnessMaster {
     public struct Result: Sendable {
         public var audio: AudioBuffer
-        public var analysis: AudioAnalysis
+        /// The full analysis of the result (when asked for), for reports.
+        public var analysis: AudioAnalysis?
+        /// Integrated loudness and true peak of the result, always measured.
+        public var integratedLufs: Double?
+        public var truePeakDbtp: Double?
         public var reachedTarget: Bool
         /// The most the limiter had to take off (dB); large means the target crushes the audio.
         public var limiting: Double
     }
 
-    public static func align(_ audio: AudioBuffer, target: Double, ceiling: Double, input: AudioAnalysis? = nil) -> Result {
-        let measured = input ?? AudioAnalysis.analyze(audio)
-        guard let loudness = measured.integratedLufs else {
-            return Result(audio: audio, analysis: measured, reachedTarget: false, limiting: 0)
+    /// `analyse`: also run the full analysis of the result (spectrum, statistics) for a report.
+    public static func align(_ audio: AudioBuffer, target: Double, ceiling: Double, analyse: Bool = false) -> Result {
+        let (inputLoudness, inputPeak) = AudioAnalysis.loudnessAndPeak(audio)
+        guard let loudness = inputLoudness else {
+            return Result(audio: audio, analysis: analyse ? AudioAnalysis.analyze(audio) : nil, integratedLufs: nil,
+                          truePeakDbtp: inputPeak, reachedTarget: false, limiting: 0)
         }
         var gainDB = target - loudness
         var margin = 0.1
-        var best: (audio: AudioBuffer, level: Double, reached: Bool, limiting: Double)?
+        var best: (audio: AudioBuffer, level: Double, peak: Double, reached: Bool, limiting: Double)?
         for _ in 0..<6 {
             let limiter = PeakLimiter(ceiling: Float(pow(10, (ceiling - margin) / 20)), lookAhead: 96, releaseSamples: 2_400, truePeak: true)
             let out = limiter.process(audio, gain: Float(pow(10, gainDB / 20)))
             let (integrated, truePeak) = AudioAnalysis.loudnessAndPeak(out)
             let level = integrated ?? -70, peak = truePeak ?? -100
             let peakOK = peak <= ceiling
-            let limiting = max(0, gainDB + (measured.truePeakDbtp ?? -100) - (ceiling - margin))
+            let limiting = max(0, gainDB + (inputPeak ?? -100) - (ceiling - margin))
             let reached = peakOK && abs(level - target) <= 0.5
             if best == nil || (reached && (!best!.reached || abs(level - target) < abs(best!.level - target))) {
-                best = (out, level, reached, limiting)
+                best = (out, level, peak, reached, limiting)
             }
             if peakOK && abs(level - target) <= 0.2 { break }
             if !peakOK { margin += peak - ceiling + 0.05 }
             gainDB += max(-6, min(6, target - level))
         }
-        // The full analysis once, for the report.
-        return Result(audio: best!.audio, analysis: AudioAnalysis.analyze(best!.audio), reachedTarget: best!.reached, limiting: best!.limiting)
+        // The full analysis once, and only for a report.
+        return Result(audio: best!.audio, analysis: analyse ? AudioAnalysis.analyze(best!.audio) : nil, integratedLufs: best!.level,
+                      truePeakDbtp: best!.peak, reachedTarget: best!.reached, limiting: best!.limiting)
     }
 }
 

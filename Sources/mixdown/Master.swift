@@ -82,11 +82,12 @@ struct Master: ParsableCommand {
             spectralDistance = (matched.distanceBefore, matched.distanceAfter)
         }
         let settings = MasteringSettings.preset(preset == .reference ? "streaming" : preset.rawValue)!
-        let mastered = LoudnessMaster.align(MasterChain.process(source, settings: settings), target: target, ceiling: ceiling)
+        let mastered = LoudnessMaster.align(MasterChain.process(source, settings: settings), target: target, ceiling: ceiling,
+                                            analyse: report != nil)
         if mastered.limiting > 6 {
             warnings.append(String(format: "target unreachable without crushing: up to %.1f dB of limiting for %.1f LUFS", mastered.limiting, target))
         }
-        if !mastered.reachedTarget, let i = mastered.analysis.integratedLufs {
+        if !mastered.reachedTarget, let i = mastered.integratedLufs {
             warnings.append(String(format: "delivered %.1f LUFS for a target of %.1f", i, target))
         }
         let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
@@ -96,7 +97,7 @@ struct Master: ParsableCommand {
         let outputs = try Delivery.encode(mastered.audio, as: formats, to: paths, in: transaction, target: target, ceiling: ceiling)
         if let report {
             let object = MasterReport(preset: preset.rawValue, loudnessTarget: target, truePeakLimit: ceiling, input: before,
-                                      output: mastered.analysis, warnings: warnings, outputs: outputs,
+                                      output: mastered.analysis!, warnings: warnings, outputs: outputs,
                                       spectralDistanceBeforeDb: spectralDistance?.before, spectralDistanceAfterDb: spectralDistance?.after)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
