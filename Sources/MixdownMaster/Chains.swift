@@ -27,11 +27,15 @@ public enum SpeechChain {
     }
 
     /// Sibilance (energy above 5 kHz well out of proportion to the whole) is turned down in the
-    /// high band only, by at most `maximumDB`, with a fast attack and a short release.
+    /// high band only, by at most `maximumDB`, with a fast attack and a short release. The split
+    /// is an LR4 crossover, so low + high is a flat all-pass and lowering the high band lowers
+    /// exactly it (subtracting a phase-shifted high-pass from the input would not).
     static func deEss(_ channels: inout [[Float]], rate: Int, maximumDB: Double) {
         guard let n = channels.first?.count, n > 0 else { return }
         let hp = FilterChain([.highPass(5_000, rate: rate), .highPass(5_000, rate: rate)])
+        let lp = FilterChain([.lowPass(5_000, rate: rate), .lowPass(5_000, rate: rate)])
         let highs = channels.map { hp.processed($0) }
+        let lows = channels.map { lp.processed($0) }
         let block = 64
         var gains = [Float](repeating: 1, count: n)
         var smoothed = 0.0
@@ -51,9 +55,11 @@ public enum SpeechChain {
         }
         for c in channels.indices {
             channels[c].withUnsafeMutableBufferPointer { x in
-                highs[c].withUnsafeBufferPointer { h in
-                    gains.withUnsafeBufferPointer { g in
-                        for i in 0..<n { x[i] -= h[i] * (1 - g[i]) }
+                lows[c].withUnsafeBufferPointer { l in
+                    highs[c].withUnsafeBufferPointer { h in
+                        gains.withUnsafeBufferPointer { g in
+                            for i in 0..<n { x[i] = l[i] + h[i] * g[i] }
+                        }
                     }
                 }
             }

@@ -103,3 +103,23 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
+
+extension MasteringTests {
+    /// The de-esser turns sibilance down and leaves voiced sound alone: bursts of noise above
+    /// 5 kHz (an "s") lose at least 3 dB in the highs, a 200 Hz voiced tone loses under 0.5 dB.
+    @Test func deEsserTamesSibilanceOnly() {
+        let rate = 48_000
+        let voiced = Signals.sine(frequency: 200, dBFS: -12, seconds: 1, channels: 1).channels[0]
+        let hiss = FilterChain([.highPass(6_000, rate: rate), .highPass(6_000, rate: rate)])
+            .processed(Signals.noise(seconds: 1, rmsDBFS: -14, channels: 1).channels[0])
+        let programme = voiced + hiss
+        var processed = [programme, programme]
+        var settings = MasteringSettings.preset("voiceenhanced")!
+        settings.speechHighPass = 0; settings.speechRatio = 1; settings.presenceDB = 0   // the de-esser alone
+        SpeechChain.process(&processed, rate: rate, settings: settings)
+        func level(_ x: ArraySlice<Float>) -> Double { 10 * log10(x.reduce(0) { $0 + Double($1 * $1) } / Double(x.count)) }
+        let n = voiced.count
+        #expect(abs(level(processed[0][4_800..<(n - 4_800)]) - level(programme[4_800..<(n - 4_800)])) < 0.5)
+        #expect(level(processed[0][(n + 4_800)..<(2 * n - 4_800)]) < level(programme[(n + 4_800)..<(2 * n - 4_800)]) - 3)
+    }
+}
