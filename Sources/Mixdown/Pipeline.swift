@@ -78,9 +78,9 @@ public enum Pipeline {
             }
         }
         var speech = speechClips
-        for c in speech.indices { for i in speech[c].indices { speech[c][i] += inserts[c][i] } }
+        Mixing.add(inserts, into: &speech, at: 0, gain: 1)
         var mixed = speech
-        for c in mixed.indices { for i in mixed[c].indices { mixed[c][i] += music[c][i] } }
+        Mixing.add(music, into: &mixed, at: 0, gain: 1)
         let mix = AudioBuffer(sampleRate: plan.sampleRate, channels: mixed)
         timings.render = split()
 

@@ -13,6 +13,27 @@ public enum BandEnergy {
         ("mid", 500, 2_000), ("presence", 2_000, 6_000), ("air", 6_000, 16_000),
     ]
 
+    /// Welch's long-term power spectrum: |X_k|² of Hann-windowed frames of `size` samples, no
+    /// overlap, summed over the frames (k = 0…size/2), with the window's power and frame count
+    /// for normalising. The shared measure of tonal balance (band energies, reference matching).
+    public static func longTermSpectrum(of x: [Float], size: Int) -> (power: [Double], windowPower: Double, frames: Int) {
+        let fft = RealFFT(size: size)
+        let window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
+        let windowPower = window.reduce(0) { $0 + Double($1) * Double($1) }
+        var accumulated = [Double](repeating: 0, count: size / 2 + 1)
+        let frames = x.count / size
+        x.withUnsafeBufferPointer { p in
+            window.withUnsafeBufferPointer { w in
+                for f in 0..<frames {
+                    let base = f * size
+                    fft.powerSpectrum(fill: { buf in for i in 0..<size { buf[i] = p[base + i] * w[i] } },
+                                      power: { q in for k in 0..<q.count { accumulated[k] += Double(q[k]) } })
+                }
+            }
+        }
+        return (accumulated, windowPower, frames)
+    }
+
     /// Mean square per band, in the order of `bands`; nil where the band holds no bins or
     /// the signal is silent there.
     public static func meanSquares(of mid: [Float], sampleRate: Int) -> [Double?] {
@@ -20,23 +41,7 @@ public enum BandEnergy {
         while size < sampleRate / 6 { size *= 2 }
         while size > mid.count && size > 256 { size /= 2 }
         guard mid.count >= size else { return bands.map { _ in nil } }
-        let fft = RealFFT(size: size)
-        let window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
-        let windowPower = window.reduce(0) { $0 + Double($1) * Double($1) }
-        var accumulated = [Double](repeating: 0, count: size / 2 + 1)
-        let frames = mid.count / size
-        mid.withUnsafeBufferPointer { x in
-            window.withUnsafeBufferPointer { w in
-                for f in 0..<frames {
-                    let base = f * size
-                    fft.powerSpectrum(fill: { buf in
-                        for i in 0..<size { buf[i] = x[base + i] * w[i] }
-                    }, power: { p in
-                        for k in 0..<p.count { accumulated[k] += Double(p[k]) }
-                    })
-                }
-            }
-        }
+        let (accumulated, windowPower, frames) = longTermSpectrum(of: mid, size: size)
         let binHz = Double(sampleRate) / Double(size)
         let nyquist = size / 2
         return bands.map { band in

@@ -130,7 +130,7 @@ public enum MasterChain {
         parts.withUnsafeMutableBufferPointer { slots in
             DispatchQueue.concurrentPerform(iterations: channels.count) { c in slots[c] = splitter.split(channels[c]) }
         }
-        var bands = [[parts.map(\.low)], [parts.map(\.mid)], [parts.map(\.high)]].map { $0[0] }
+        var bands = [parts.map(\.low), parts.map(\.mid), parts.map(\.high)]
         for b in bands.indices {
             // Threshold: 6 dB under the band's loudest 1 % of 10 ms peaks.
             let frame = rate / 100

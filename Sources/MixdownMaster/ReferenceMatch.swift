@@ -17,15 +17,7 @@ public enum ReferenceMatch {
     public static func octaveLevels(_ x: [Float], rate: Int) -> [Double] {
         let size = 8_192
         guard x.count >= size else { return centres.map { _ in -200 } }
-        let fft = RealFFT(size: size)
-        let window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
-        var power = [Double](repeating: 0, count: size / 2 + 1)
-        var start = 0
-        while start + size <= x.count {
-            fft.powerSpectrum(fill: { b in for i in 0..<size { b[i] = x[start + i] * window[i] } },
-                              power: { p in for k in 0..<p.count { power[k] += Double(p[k]) } })
-            start += size
-        }
+        let power = BandEnergy.longTermSpectrum(of: x, size: size).power
         let binHz = Double(rate) / Double(size)
         return centres.map { c in
             let lo = Int((c / 2.0.squareRoot() / binHz).rounded(.up)), hi = min(Int((c * 2.0.squareRoot() / binHz).rounded(.down)), size / 2)

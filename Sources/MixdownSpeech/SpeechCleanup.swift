@@ -32,9 +32,11 @@ public enum SpeechCleanup {
     /// Gain that brings the clip to `speechLevel`.
     public static func levelGain(_ audio: [Float]) -> Float {
         guard !audio.isEmpty else { return 1 }
-        let analysis = AudioAnalysis.analyze(AudioBuffer(sampleRate: SampleTime.renderRate, channels: [audio]))
-        let measured = analysis.integratedLufs ?? analysis.momentaryMaxLufs
-            ?? analysis.samplePeakDbfs.map { $0 - 12 }   // shorter than 400 ms: estimate from the peak
+        // Only the loudness is needed here, not the full analysis (spectrum, statistics).
+        let profile = LoudnessProfile(AudioBuffer(sampleRate: SampleTime.renderRate, channels: [audio]), weights: [1])
+        let peak = audio.withUnsafeBufferPointer { VectorOps.peak($0.baseAddress!, count: $0.count) }
+        let measured = profile.integrated ?? profile.momentaryMax
+            ?? (peak > 0 ? 20 * log10(Double(peak)) - 12 : nil)   // shorter than 400 ms: estimate from the peak
         guard let measured else { return 1 }
         return Float(pow(10, (speechLevel - measured) / 20))
     }

@@ -71,7 +71,8 @@ struct Master: ParsableCommand {
         let before = AudioAnalysis.analyze(mix)
         var warnings = [String]()
         if (before.truePeakDbtp ?? -100) > 0 { warnings.append(String(format: "input too hot: true peak %+.1f dBTP", before.truePeakDbtp!)) }
-        if Clipping.runs(in: mix) > 0 { warnings.append("clipped input: \(Clipping.runs(in: mix)) runs of 3 or more samples at full scale") }
+        let clippedRuns = Clipping.runs(in: mix)
+        if clippedRuns > 0 { warnings.append("clipped input: \(clippedRuns) runs of 3 or more samples at full scale") }
         if let c = before.stereoCorrelation, c < 0 { warnings.append(String(format: "mono issues: the channels are out of phase (correlation %.2f)", c)) }
 
         var source = mix

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Mixdown
 import Foundation
 import MixdownCore
 
@@ -33,7 +34,7 @@ struct Mixdown: ParsableCommand {
 }
 
 enum MixdownVersion {
-    static let string = "0.1.0"
+    static let string = Pipeline.version
 }
 
 /// Bad input already reported on stderr (one line per bad file): only the status is left.
