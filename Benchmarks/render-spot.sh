@@ -4,6 +4,8 @@
 # medians and the share taken by speech synthesis.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
+# Synthesis is part of what is measured: no speech cache (speech-cache.sh measures warm renders).
+export MIXDOWN_CACHE=off
 runs=${RUNS:-7}
 walls=() speech=()
 for i in $(seq "$runs"); do
