@@ -45,6 +45,24 @@ public enum VectorOps {
         return s
     }
 
+    /// Σ (a[i] − b[i])²
+    @inlinable
+    public static func distanceSquared(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Double {
+        var total = 0.0
+        runs(count: count) { start, length in
+            var acc = Lane()
+            var i = start
+            while i + 8 <= start + length {
+                let d = load(a + i) - load(b + i)
+                acc += d * d
+                i += 8
+            }
+            total += Double(acc.sum())
+            while i < start + length { total += Double((a[i] - b[i]) * (a[i] - b[i])); i += 1 }
+        }
+        return total
+    }
+
     /// Σ a[i]·b[i]
     @inlinable
     public static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Double {

@@ -72,16 +72,37 @@ extension AudioAnalysis {
     /// Integrated loudness and true peak only, measured side by side: what a loudness loop
     /// needs on each pass, at a fraction of the full analysis.
     public static func loudnessAndPeak(_ buffer: AudioBuffer, roles: [ChannelRole]? = nil) -> (integrated: Double?, truePeak: Double?) {
+        let (profile, peak) = loudnessProfileAndPeak(buffer, roles: roles)
+        return (profile.integrated, peak)
+    }
+
+    /// True peak (dBTP) and the L/R correlation (stereo only): what mastering checks its input
+    /// for when no full analysis is wanted.
+    public static func truePeakAndCorrelation(_ buffer: AudioBuffer) -> (truePeak: Double?, correlation: Double?) {
+        let meter = TruePeakMeter(sampleRate: buffer.sampleRate)
+        let peaks = (0..<buffer.channelCount).map { _ in Slot<Float>() }
+        let correlation = Slot<Double?>()
+        var jobs: [() -> Void] = (0..<buffer.channelCount).map { c in
+            { peaks[c].value = buffer.channels[c].withUnsafeBufferPointer { meter.peak($0) } }
+        }
+        jobs.append { correlation.value = buffer.channelCount == 2 ? SignalStatistics.correlation(buffer.channels[0], buffer.channels[1]) : nil }
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { jobs[$0]() }
+        return (decibels(amplitude: Double(peaks.map { $0.value! }.max() ?? 0)), correlation.value!)
+    }
+
+    /// The loudness profile (from which the loudness after any gain follows exactly) and the
+    /// true peak (dBTP), measured side by side.
+    public static func loudnessProfileAndPeak(_ buffer: AudioBuffer, roles: [ChannelRole]? = nil) -> (profile: LoudnessProfile, truePeak: Double?) {
         let roles = roles ?? ChannelRole.defaultLayout(channels: buffer.channelCount)
-        let loudness = Slot<Double?>()
+        let profile = Slot<LoudnessProfile>()
         let peaks = (0..<buffer.channelCount).map { _ in Slot<Float>() }
         let meter = TruePeakMeter(sampleRate: buffer.sampleRate)
-        var jobs: [() -> Void] = [{ loudness.value = LoudnessProfile(buffer, weights: roles.map(\.loudnessWeight)).integrated }]
+        var jobs: [() -> Void] = [{ profile.value = LoudnessProfile(buffer, weights: roles.map(\.loudnessWeight)) }]
         for c in 0..<buffer.channelCount {
             jobs.append { peaks[c].value = buffer.channels[c].withUnsafeBufferPointer { meter.peak($0) } }
         }
         DispatchQueue.concurrentPerform(iterations: jobs.count) { jobs[$0]() }
-        return (loudness.value!, decibels(amplitude: Double(peaks.map { $0.value! }.max() ?? 0)))
+        return (profile.value!, decibels(amplitude: Double(peaks.map { $0.value! }.max() ?? 0)))
     }
 }
 
@@ -119,14 +140,27 @@ struct SignalStatistics {
             return
         }
         // With M = (L+R)/2 and S = (L−R)/2: ΣM² = (ΣL² + ΣR² + 2ΣLR)/4, ΣS² = (ΣL² + ΣR² − 2ΣLR)/4.
-        var lr = 0.0, ll = 0.0, rr = 0.0
         var mid = [Float](repeating: 0, count: n)
         buffer.channels[0].withUnsafeBufferPointer { l in
             buffer.channels[1].withUnsafeBufferPointer { r in
                 mid.withUnsafeMutableBufferPointer { m in
                     for i in 0..<n { m[i] = 0.5 * (l[i] + r[i]) }
                 }
-                VectorOps.runs(count: n) { start, length in
+            }
+        }
+        self.mid = mid
+        let (lr, ll, rr) = Self.products(buffer.channels[0], buffer.channels[1])
+        let mm = (ll + rr + 2 * lr) / 4, ss = max(0, (ll + rr - 2 * lr) / 4)
+        correlation = ll > 0 && rr > 0 ? lr / (ll * rr).squareRoot() : nil
+        sideToMid = mm > 0 && ss > 0 ? ss / mm : nil
+    }
+
+    /// ΣLR, ΣL², ΣR².
+    static func products(_ left: [Float], _ right: [Float]) -> (lr: Double, ll: Double, rr: Double) {
+        var lr = 0.0, ll = 0.0, rr = 0.0
+        left.withUnsafeBufferPointer { l in
+            right.withUnsafeBufferPointer { r in
+                VectorOps.runs(count: min(l.count, r.count)) { start, length in
                     let a = l.baseAddress! + start, b = r.baseAddress! + start
                     lr += VectorOps.dot(a, b, count: length)
                     ll += VectorOps.sumOfSquares(a, count: length)
@@ -134,10 +168,12 @@ struct SignalStatistics {
                 }
             }
         }
-        self.mid = mid
-        let mm = (ll + rr + 2 * lr) / 4, ss = max(0, (ll + rr - 2 * lr) / 4)
-        correlation = ll > 0 && rr > 0 ? lr / (ll * rr).squareRoot() : nil
-        sideToMid = mm > 0 && ss > 0 ? ss / mm : nil
+        return (lr, ll, rr)
+    }
+
+    static func correlation(_ left: [Float], _ right: [Float]) -> Double? {
+        let (lr, ll, rr) = products(left, right)
+        return ll > 0 && rr > 0 ? lr / (ll * rr).squareRoot() : nil
     }
 
     static func mean(_ buffer: AudioBuffer) -> [Float] {

@@ -52,16 +52,37 @@ public struct FilterChain: Sendable {
     public init(_ stages: [Biquad]) { self.stages = stages }
 
     public func process(_ x: inout [Float]) {
-        for f in stages {
+        x.withUnsafeMutableBufferPointer { process($0) }
+    }
+
+    /// Stages run two at a time in one loop: each stage's recursion is a chain of dependent
+    /// multiply-adds, and interleaving two independent chains keeps the core busy.
+    public func process(_ p: UnsafeMutableBufferPointer<Float>) {
+        var k = 0
+        while k + 1 < stages.count {
+            let f = stages[k], g = stages[k + 1]
+            var (f1, f2, g1, g2) = (0.0, 0.0, 0.0, 0.0)
+            for i in 0..<p.count {
+                let input = Double(p[i])
+                let y = f.b0 * input + f1
+                f1 = (f.b1 * input + f2) - f.a1 * y
+                f2 = f.b2 * input - f.a2 * y
+                let z = g.b0 * y + g1
+                g1 = (g.b1 * y + g2) - g.a1 * z
+                g2 = g.b2 * y - g.a2 * z
+                p[i] = Float(z)
+            }
+            k += 2
+        }
+        if k < stages.count {
+            let f = stages[k]
             var z1 = 0.0, z2 = 0.0
-            x.withUnsafeMutableBufferPointer { p in
-                for i in 0..<p.count {
-                    let input = Double(p[i])
-                    let y = f.b0 * input + z1
-                    z1 = f.b1 * input - f.a1 * y + z2
-                    z2 = f.b2 * input - f.a2 * y
-                    p[i] = Float(y)
-                }
+            for i in 0..<p.count {
+                let input = Double(p[i])
+                let y = f.b0 * input + z1
+                z1 = (f.b1 * input + z2) - f.a1 * y
+                z2 = f.b2 * input - f.a2 * y
+                p[i] = Float(y)
             }
         }
     }

@@ -134,8 +134,13 @@ public struct LoudnessProfile: Sendable {
 
     /// Gated integrated loudness (BS.1770-4 §2.8): 400 ms blocks overlapping by 75 %, an absolute
     /// gate at −70 LUFS, then a relative gate 10 LU below the loudness of what passed.
-    public var integrated: Double? {
-        let blocks = windowPowers(width: Self.momentarySubBlocks, hop: Self.gatingHopSubBlocks)
+    public var integrated: Double? { integrated(gainDB: 0) }
+
+    /// The integrated loudness the programme would have after a gain of `gainDB`: K-weighting
+    /// is linear, so every block's power scales exactly and only the absolute gate moves.
+    public func integrated(gainDB: Double) -> Double? {
+        let scale = pow(10, gainDB / 10)
+        let blocks = windowPowers(width: Self.momentarySubBlocks, hop: Self.gatingHopSubBlocks).map { $0 * scale }
         let absoluteGated = blocks.filter { (Self.lufs($0) ?? -.infinity) > Self.absoluteGate }
         guard !absoluteGated.isEmpty else { return nil }
         let relativeGate = Self.lufs(absoluteGated.reduce(0, +) / Double(absoluteGated.count))! - 10

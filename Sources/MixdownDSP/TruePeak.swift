@@ -18,7 +18,7 @@ public struct TruePeakMeter: Sendable {
     let phases: [[Float]]
     /// The largest Σ|h| of any phase: no interpolated value exceeds this times the local
     /// sample peak, which lets whole blocks be skipped once the running maximum is higher.
-    let gainBound: Float
+    public let gainBound: Float
 
     public init(sampleRate: Int) {
         // At least 4x (BS.1770), and at least 192 kHz in all: a 24 kHz file needs 8x to see its
@@ -58,15 +58,23 @@ public struct TruePeakMeter: Sendable {
     /// Per sample, the largest reconstructed magnitude in [n, n + 1): the signal's true-peak
     /// envelope, which a limiter can hold under a ceiling.
     public func envelope(_ samples: [Float]) -> [Float] {
-        let n = samples.count
+        samples.withUnsafeBufferPointer { envelope($0, range: 0..<$0.count) }
+    }
+
+    /// The envelope of positions `range` only (silence beyond the signal's ends), so a caller
+    /// can look closely at just the stretches that matter.
+    public func envelope(_ samples: UnsafeBufferPointer<Float>, range: Range<Int>) -> [Float] {
+        let n = range.count
         let taps = Self.tapsPerPhase, half = taps / 2
-        let padded = [Float](repeating: 0, count: half) + samples + [Float](repeating: 0, count: half)
-        var out = samples.map { abs($0) }
+        // Position range.lowerBound + j reads samples [j − half + 1, j + half] around it.
+        let from = range.lowerBound - half, to = range.upperBound + half
+        var padded = [Float](repeating: 0, count: to - from)
+        for i in max(0, from)..<min(samples.count, to) { padded[i - from] = samples[i] }
+        var out = Array(padded[half..<(half + n)]).map { abs($0) }
         padded.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { o in
                 for phase in phases {
                     phase.withUnsafeBufferPointer { h in
-                        // Position n + p/L reads x[n − taps/2 + 1 … n + taps/2] (offset by the padding).
                         let base = x.baseAddress! + 1
                         var j = 0
                         while j + 8 <= n {
@@ -87,6 +95,15 @@ public struct TruePeakMeter: Sendable {
             }
         }
         return out
+    }
+
+    /// An upper bound of the true peak of positions `range`: its neighbourhood's sample peak
+    /// times the interpolator's largest gain. Cheap; used to skip stretches far under a ceiling.
+    public func peakBound(_ samples: UnsafeBufferPointer<Float>, range: Range<Int>) -> Float {
+        let half = Self.tapsPerPhase / 2
+        let from = max(0, range.lowerBound - half + 1), to = min(samples.count, range.upperBound + half)
+        guard to > from else { return 0 }
+        return VectorOps.peak(samples.baseAddress! + from, count: to - from) * gainBound
     }
 
     /// The signal at `oversampling` times the rate: sample n, then each phase between n and n+1.
@@ -110,21 +127,27 @@ public struct TruePeakMeter: Sendable {
     }
 
     /// Largest reconstructed magnitude (linear) of one channel. Beyond both ends the signal
-    /// is taken as silence, so the first and last blocks run over small zero-padded copies.
+    /// is taken as silence.
     public func peak(_ samples: UnsafeBufferPointer<Float>) -> Float {
-        let n = samples.count
-        guard n > 0 else { return 0 }
-        let half = Self.tapsPerPhase / 2, edge = 256
-        let zeros = [Float](repeating: 0, count: half)
-        if n <= 2 * edge {
-            let padded = zeros + Array(samples) + zeros
-            return padded.withUnsafeBufferPointer { scan($0.baseAddress! + half, from: 0, to: n, peak: 0) }
+        peak(samples, range: 0..<samples.count)
+    }
+
+    /// Largest reconstructed magnitude over positions `range`. Positions whose taps stay inside
+    /// the signal are scanned in place; the few near either end over a zero-padded copy.
+    public func peak(_ samples: UnsafeBufferPointer<Float>, range: Range<Int>) -> Float {
+        let n = samples.count, half = Self.tapsPerPhase / 2
+        guard !range.isEmpty else { return 0 }
+        func padded(_ r: Range<Int>, _ peak: Float) -> Float {
+            guard !r.isEmpty else { return peak }
+            var copy = [Float](repeating: 0, count: r.count + 2 * half)
+            for i in max(0, r.lowerBound - half)..<min(n, r.upperBound + half) { copy[i - r.lowerBound + half] = samples[i] }
+            return copy.withUnsafeBufferPointer { scan($0.baseAddress! + half, from: 0, to: r.count, peak: peak) }
         }
-        let head = zeros + Array(samples[0..<(edge + half)])
-        var peak = head.withUnsafeBufferPointer { scan($0.baseAddress! + half, from: 0, to: edge, peak: 0) }
-        peak = scan(samples.baseAddress!, from: edge, to: n - edge, peak: peak)
-        let tail = Array(samples[(n - edge - half)..<n]) + zeros
-        return tail.withUnsafeBufferPointer { scan($0.baseAddress! + half, from: 0, to: edge, peak: peak) }
+        let inside = max(range.lowerBound, half)..<max(max(range.lowerBound, half), min(range.upperBound, n - half))
+        guard !inside.isEmpty else { return padded(range, 0) }
+        var peak = padded(range.lowerBound..<inside.lowerBound, 0)
+        peak = scan(samples.baseAddress!, from: inside.lowerBound, to: inside.upperBound, peak: peak)
+        return padded(inside.upperBound..<range.upperBound, peak)
     }
 
     /// Scans positions [from, to) of `x`, which may be read `taps/2` beyond both ends, in

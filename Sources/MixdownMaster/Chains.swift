@@ -76,24 +76,31 @@ public enum MasterChain {
     public static func process(_ buffer: AudioBuffer, settings: MasteringSettings) -> AudioBuffer {
         let rate = buffer.sampleRate
         var channels = buffer.channels
-        let corrective = FilterChain([.highPass(25, rate: rate)])
-        PerChannel.run(&channels) { corrective.process(&$0) }
-        if channels.count == 2 { monoSafeLowEnd(&channels, rate: rate) }
+        if channels.count == 2 {
+            correctAndCentreLowEnd(&channels, rate: rate)
+        } else {
+            let corrective = corrective(rate: rate)
+            PerChannel.run(&channels) { corrective.process(&$0) }
+        }
         if settings.multibandRatio > 1 { multiband(&channels, rate: rate, ratio: settings.multibandRatio) }
         if settings.saturation > 0 { saturate(&channels, rate: rate, drive: settings.saturation) }
         return AudioBuffer(sampleRate: rate, channels: channels)
     }
 
-    /// Below 120 Hz the side signal is removed: bass stays centred and survives mono playback.
-    /// The side keeps only its LR4 high part; the mid gets the same crossover's all-pass
-    /// (LR4 low + high = a 2nd-order all-pass, Q 0.5), so mid and side stay in phase and
-    /// L + R is the mid, untouched in magnitude.
-    static func monoSafeLowEnd(_ channels: inout [[Float]], rate: Int) {
+    /// Corrective EQ: rumble and DC out.
+    static func corrective(rate: Int) -> FilterChain { FilterChain([.highPass(25, rate: rate)]) }
+
+    /// Corrective EQ and a mono-safe low end for a stereo pair. Below 120 Hz the side signal is
+    /// removed: bass stays centred and survives mono playback. The side keeps only its LR4 high
+    /// part; the mid gets the same crossover's all-pass (LR4 low + high = a 2nd-order all-pass,
+    /// Q 0.5), so mid and side stay in phase and L + R is the mid, untouched in magnitude.
+    /// The corrective high-pass is linear, so it runs on mid and side rather than on L and R:
+    /// mid and side are each filtered once, side by side.
+    static func correctAndCentreLowEnd(_ channels: inout [[Float]], rate: Int) {
         let n = channels[0].count
-        var left = channels[0], right = channels[1]
         var mid = [Float](repeating: 0, count: n), side = [Float](repeating: 0, count: n)
-        left.withUnsafeBufferPointer { l in
-            right.withUnsafeBufferPointer { r in
+        channels[0].withUnsafeBufferPointer { l in
+            channels[1].withUnsafeBufferPointer { r in
                 mid.withUnsafeMutableBufferPointer { m in
                     side.withUnsafeMutableBufferPointer { s in
                         for i in 0..<n { m[i] = 0.5 * (l[i] + r[i]); s[i] = 0.5 * (l[i] - r[i]) }
@@ -101,26 +108,43 @@ public enum MasterChain {
                 }
             }
         }
-        var ms = [mid, side]
+        let corrective = corrective(rate: rate)
         let allPass = FilterChain([.allPass(monoBelow, q: 0.5, rate: rate)])
         let highPass = FilterChain([.highPass(monoBelow, rate: rate), .highPass(monoBelow, rate: rate)])
-        PerChannel.run(&ms) { x, c in (c == 0 ? allPass : highPass).process(&x) }
-        // Nothing to fix when the low side is negligible (mono-compatible programmes): leave
-        // the signal untouched rather than pass it through an all-pass for nothing.
-        let lowSide = zip(side, ms[1]).reduce(0.0) { $0 + Double(($1.0 - $1.1) * ($1.0 - $1.1)) }
-        let midEnergy = mid.reduce(0.0) { $0 + Double($1 * $1) }
-        guard lowSide > 1e-6 * max(midEnergy, 1e-12) else { return }
-        (mid, side) = (ms[0], ms[1])
-        mid.withUnsafeBufferPointer { m in
-            side.withUnsafeBufferPointer { s in
-                left.withUnsafeMutableBufferPointer { l in
-                    right.withUnsafeMutableBufferPointer { r in
-                        for i in 0..<n { l[i] = m[i] + s[i]; r[i] = m[i] - s[i] }
+        // [mid, all-passed mid, side, high-passed side], the latter two of each pair filled from the former.
+        var parts = [mid, [], side, []]
+        mid = []; side = []
+        var lowSide = 0.0, midEnergy = 0.0
+        parts.withUnsafeMutableBufferPointer { slots in
+            DispatchQueue.concurrentPerform(iterations: 2) { pair in
+                let c = 2 * pair
+                corrective.process(&slots[c])
+                slots[c + 1] = slots[c]
+                (pair == 0 ? allPass : highPass).process(&slots[c + 1])
+                // The side's low part is what high-passing took away.
+                let energy = slots[c].withUnsafeBufferPointer { a in
+                    slots[c + 1].withUnsafeBufferPointer { b in
+                        pair == 0 ? VectorOps.sumOfSquares(a.baseAddress!, count: n) : VectorOps.distanceSquared(a.baseAddress!, b.baseAddress!, count: n)
                     }
+                }
+                if pair == 0 { midEnergy = energy } else { lowSide = energy }
+            }
+        }
+        // Nothing to centre when the low side is negligible (mono-compatible programmes): the
+        // signal only loses its rumble rather than passing through an all-pass for nothing.
+        let centre = lowSide > 1e-6 * max(midEnergy, 1e-12)
+        let (m, s) = centre ? (parts[1], parts[3]) : (parts[0], parts[2])
+        parts = []
+        m.withUnsafeBufferPointer { m in
+            s.withUnsafeBufferPointer { s in
+                channels[0].withUnsafeMutableBufferPointer { l in
+                    for i in 0..<n { l[i] = m[i] + s[i] }
+                }
+                channels[1].withUnsafeMutableBufferPointer { r in
+                    for i in 0..<n { r[i] = m[i] - s[i] }
                 }
             }
         }
-        channels = [left, right]
     }
 
     /// Three bands (LR4 at 150 Hz and 3 kHz), each compressed above its own typical peak level.

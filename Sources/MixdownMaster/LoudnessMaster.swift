@@ -23,8 +23,8 @@ public enum LoudnessMaster {
 
     /// `analyse`: also run the full analysis of the result (spectrum, statistics) for a report.
     public static func align(_ audio: AudioBuffer, target: Double, ceiling: Double, analyse: Bool = false) -> Result {
-        let (inputLoudness, inputPeak) = AudioAnalysis.loudnessAndPeak(audio)
-        guard let loudness = inputLoudness else {
+        let (inputProfile, inputPeak) = AudioAnalysis.loudnessProfileAndPeak(audio)
+        guard let loudness = inputProfile.integrated else {
             return Result(audio: audio, analysis: analyse ? AudioAnalysis.analyze(audio) : nil, integratedLufs: nil,
                           truePeakDbtp: inputPeak, reachedTarget: false, limiting: 0)
         }
@@ -33,8 +33,11 @@ public enum LoudnessMaster {
         var best: (audio: AudioBuffer, level: Double, peak: Double, reached: Bool, limiting: Double)?
         for _ in 0..<6 {
             let limiter = PeakLimiter(ceiling: Float(pow(10, (ceiling - margin) / 20)), lookAhead: 96, releaseSamples: 2_400, truePeak: true)
-            let out = limiter.process(audio, gain: Float(pow(10, gainDB / 20)))
-            let (integrated, truePeak) = AudioAnalysis.loudnessAndPeak(out)
+            let (out, acted) = limiter.limit(audio, gain: Float(pow(10, gainDB / 20)))
+            // Where the limiter did not act, the output is the input times the gain: its
+            // loudness and true peak follow from the input's exactly, without measuring again.
+            let (integrated, truePeak) = acted ? AudioAnalysis.loudnessAndPeak(out)
+                : (inputProfile.integrated(gainDB: gainDB), inputPeak.map { $0 + gainDB })
             let level = integrated ?? -70, peak = truePeak ?? -100
             let peakOK = peak <= ceiling
             let limiting = max(0, gainDB + (inputPeak ?? -100) - (ceiling - margin))

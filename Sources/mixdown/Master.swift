@@ -68,12 +68,14 @@ struct Master: ParsableCommand {
         }
         let decoded = try AudioFileReader.read(input)
         let mix = try Resampler.resample(ChannelMix.toStereo(decoded.audio, roles: decoded.roles), to: SampleTime.renderRate)
-        let before = AudioAnalysis.analyze(mix)
+        // The full analysis only for a report; the warnings need the true peak and correlation.
+        let before = report != nil ? AudioAnalysis.analyze(mix) : nil
+        let (inputPeak, correlation) = before.map { ($0.truePeakDbtp, $0.stereoCorrelation) } ?? AudioAnalysis.truePeakAndCorrelation(mix)
         var warnings = [String]()
-        if (before.truePeakDbtp ?? -100) > 0 { warnings.append(String(format: "input too hot: true peak %+.1f dBTP", before.truePeakDbtp!)) }
+        if let peak = inputPeak, peak > 0 { warnings.append(String(format: "input too hot: true peak %+.1f dBTP", peak)) }
         let clippedRuns = Clipping.runs(in: mix)
         if clippedRuns > 0 { warnings.append("clipped input: \(clippedRuns) runs of 3 or more samples at full scale") }
-        if let c = before.stereoCorrelation, c < 0 { warnings.append(String(format: "mono issues: the channels are out of phase (correlation %.2f)", c)) }
+        if let c = correlation, c < 0 { warnings.append(String(format: "mono issues: the channels are out of phase (correlation %.2f)", c)) }
 
         var source = mix
         var spectralDistance: (before: Double, after: Double)?
@@ -97,7 +99,7 @@ struct Master: ParsableCommand {
         let transaction = OutputTransaction()
         let outputs = try Delivery.encode(mastered.audio, as: formats, to: paths, in: transaction, target: target, ceiling: ceiling)
         if let report {
-            let object = MasterReport(preset: preset.rawValue, loudnessTarget: target, truePeakLimit: ceiling, input: before,
+            let object = MasterReport(preset: preset.rawValue, loudnessTarget: target, truePeakLimit: ceiling, input: before!,
                                       output: mastered.analysis!, warnings: warnings, outputs: outputs,
                                       spectralDistanceBeforeDb: spectralDistance?.before, spectralDistanceAfterDb: spectralDistance?.after)
             let encoder = JSONEncoder()
