@@ -1,5 +1,6 @@
 import Foundation
 import MixdownCore
+import MixdownDSP
 import MixdownIO
 import MixdownScript
 import MixdownSpeech
@@ -13,6 +14,8 @@ struct PreparedClips {
     /// Stereo (or mono, duplicated when placed) audio per item that takes audio.
     var audio: [Key: [[Float]]] = [:]
     var words: [Key: [SpeechClip.Word]] = [:]
+    /// Speech recordings whole (levelled like their clip, untrimmed): their room, for hybrid voice.
+    var rooms: [Key: [Float]] = [:]
     var speech = SpeechSynthesizer.Statistics()
 
     func length(_ key: Key) -> Int { audio[key]?.first?.count ?? 0 }
@@ -84,8 +87,11 @@ enum ClipPreparation {
                     }
                     if file.role == .speech {
                         let mono = ChannelMix.toMono(decoded).channels[0]
-                        let clean = SpeechCleanup.level(SpeechCleanup.trim(SpeechClip(audio: mono, words: [])))
-                        clips.audio[key] = [clean.audio]
+                        let trimmed = SpeechCleanup.trim(SpeechClip(audio: mono, words: []), margin: SpeechCleanup.recordingMargin,
+                                                         noiseFloorDb: NoiseFloor.estimate(mono))
+                        let gain = SpeechCleanup.levelGain(trimmed.audio)
+                        clips.audio[key] = [trimmed.audio.map { $0 * gain }]
+                        clips.rooms[key] = mono.map { $0 * gain }
                     } else {
                         clips.audio[key] = decoded.channels
                     }

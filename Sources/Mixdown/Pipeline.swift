@@ -55,8 +55,11 @@ public enum Pipeline {
         // Speak, decode, measure.
         progress("speaking")
         _ = split()
-        let clips = try ClipPreparation.prepare(script, production: production, template: template, cache: request.cache)
+        var clips = try ClipPreparation.prepare(script, production: production, template: template, cache: request.cache)
         timings.speech = split()
+        // Hybrid voice: the synthetic clips matched to the recordings' room (lengths unchanged).
+        let hybrid = HybridMatching.match(&clips, script: script)
+        timings.hybrid = split()
 
         // Plan: a pure function of the lengths.
         let plan = try TimelinePlanner.plan(planInput(script, production: production, template: template, clips: clips))
@@ -68,9 +71,15 @@ public enum Pipeline {
         let settings = MasteringSettings.preset(production.masteringPreset.rawValue)!
         let insertNames = Set(production.mediaFiles.filter { $0.value.role == .insert }.map(\.key))
         var (speechClips, inserts) = BusRenderer.speechBuses(plan, clips: clips, insertNames: insertNames)
+        // The duck follows the voices themselves, not the room tone under them.
+        let duck = Ducker(depthDB: settings.duckDepthDB).gains(speech: speechClips, rate: plan.sampleRate)
+        if let hybrid {
+            let lap = Date()
+            hybrid.addRoomTone(plan, to: &speechClips)
+            timings.hybrid += Date().timeIntervalSince(lap)
+        }
         SpeechChain.process(&speechClips, rate: plan.sampleRate, settings: settings)
         var music = BusRenderer.musicBus(plan, template: template, clips: clips)
-        let duck = Ducker(depthDB: settings.duckDepthDB).gains(speech: speechClips, rate: plan.sampleRate)
         let bed = Float(pow(10, settings.bedLevelDB / 20))
         for c in music.indices {
             music[c].withUnsafeMutableBufferPointer { m in
@@ -105,6 +114,7 @@ public enum Pipeline {
         timings.encode = split()
         var report = makeReport(plan, script: script, clips: clips, production: production, mastering: (inputAnalysis, mastered),
                                 outputs: outputs, started: started, timings: timings)
+        report.hybridVoice = hybrid?.report(plan)
         if let format = request.captions, let first = outputs.first {
             let path = URL(fileURLWithPath: first.path).deletingPathExtension().path + "." + format.rawValue
             let temporary = try transaction.temporaryPath(for: path)
@@ -231,7 +241,7 @@ public enum Pipeline {
             warnings: warnings,
             mastering: .init(preset: production.masteringPreset.rawValue, loudnessTarget: production.targetLoudness,
                              truePeakLimit: production.truePeakCeiling, input: mastering.input, output: output),
-            outputs: outputs, runtimeSeconds: Date().timeIntervalSince(started), timings: timings,
+            hybridVoice: nil, outputs: outputs, runtimeSeconds: Date().timeIntervalSince(started), timings: timings,
             speech: .init(clips: clips.speech.cacheHits + clips.speech.synthesised, cacheHits: clips.speech.cacheHits,
                           synthesised: clips.speech.synthesised))
     }

@@ -1,6 +1,7 @@
 import MixdownCore
 import MixdownDSP
 import MixdownIO
+import MixdownMaster
 
 /// The render report (DESIGN.md §6): where every section and item landed, in samples on the
 /// 48 kHz timeline, what the master did, and what was written.
@@ -53,6 +54,34 @@ public struct RenderReport: Sendable, EncodesEveryKey {
         public var message: String
     }
 
+    /// Where recorded and synthetic speech meet (null when the flow has no recording or no
+    /// synthetic speech: matching is off). Differences are synthetic minus recorded, measured
+    /// on the clips before the speech chain; "after" includes the room tone under the synthetic side.
+    public struct HybridVoice: Sendable, EncodesEveryKey {
+        public struct Band: Sendable, EncodesEveryKey { public var hz: Double; public var gainDb: Double }
+        public struct Side: Sendable, EncodesEveryKey {
+            public var section: String
+            public var item: Int
+            /// "recording" or "synthetic".
+            public var kind: String
+            public var startSample: Int
+            public var endSample: Int
+        }
+        public struct Boundary: Sendable, EncodesEveryKey {
+            /// Where the second side starts.
+            public var sample: Int
+            public var from: Side
+            public var to: Side
+            public var before: MixdownMaster.HybridVoice.Difference
+            public var after: MixdownMaster.HybridVoice.Difference
+        }
+        /// The recordings' room: the noise floor the room tone is made to (dBFS, 20 ms RMS, 5th percentile).
+        public var roomNoiseFloorDbfs: Double
+        /// The EQ on the synthetic clips, per third-octave band.
+        public var toneEq: [Band]
+        public var boundaries: [Boundary]
+    }
+
     public struct Mastering: Sendable, EncodesEveryKey {
         public var preset: String
         public var loudnessTarget: Double
@@ -69,14 +98,15 @@ public struct RenderReport: Sendable, EncodesEveryKey {
     public var tail: TailRange?
     public var warnings: [Warning]
     public var mastering: Mastering
+    public var hybridVoice: HybridVoice?
     public var outputs: [EncodedOutput]
     public var runtimeSeconds: Double
-    /// Where the time went, per stage (seconds): speech, plan, render, master, encode.
+    /// Where the time went, per stage (seconds): speech, hybrid (matching), plan, render, master, encode.
     public var timings: Timings
     public var speech: Speech
 
     public struct Timings: Sendable, EncodesEveryKey {
-        public var speech = 0.0, plan = 0.0, render = 0.0, master = 0.0, encode = 0.0
+        public var speech = 0.0, hybrid = 0.0, plan = 0.0, render = 0.0, master = 0.0, encode = 0.0
     }
 
     public struct TailRange: Sendable, EncodesEveryKey {

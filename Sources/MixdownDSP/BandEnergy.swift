@@ -15,17 +15,20 @@ public enum BandEnergy {
 
     /// Welch's long-term power spectrum: |X_k|² of Hann-windowed frames of `size` samples, no
     /// overlap, summed over the frames (k = 0…size/2), with the window's power and frame count
-    /// for normalising. The shared measure of tonal balance (band energies, reference matching).
-    public static func longTermSpectrum(of x: [Float], size: Int) -> (power: [Double], windowPower: Double, frames: Int) {
+    /// for normalising. The shared measure of tonal balance (band energies, reference matching,
+    /// hybrid voice). `keep`, given a frame's mean square, selects frames (speech, or pauses).
+    public static func longTermSpectrum(of x: [Float], size: Int, keep: ((Double) -> Bool)? = nil) -> (power: [Double], windowPower: Double, frames: Int) {
         let fft = RealFFT(size: size)
         let window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
         let windowPower = window.reduce(0) { $0 + Double($1) * Double($1) }
         var accumulated = [Double](repeating: 0, count: size / 2 + 1)
-        let frames = x.count / size
+        var frames = 0
         x.withUnsafeBufferPointer { p in
             window.withUnsafeBufferPointer { w in
-                for f in 0..<frames {
+                for f in 0..<(x.count / size) {
                     let base = f * size
+                    if let keep, !keep(VectorOps.sumOfSquares(p.baseAddress! + base, count: size) / Double(size)) { continue }
+                    frames += 1
                     fft.powerSpectrum(fill: { buf in for i in 0..<size { buf[i] = p[base + i] * w[i] } },
                                       power: { q in for k in 0..<q.count { accumulated[k] += Double(q[k]) } })
                 }

@@ -14,12 +14,19 @@ public enum SpeechCleanup {
     /// consonants are not clipped: 10 ms.
     public static let margin = 480
 
-    /// Trims silence: the threshold is 45 dB below the clip's peak (but never below −65 dBFS).
-    /// Word timings move with the audio.
-    public static func trim(_ clip: SpeechClip) -> SpeechClip {
+    /// A recording keeps 50 ms of its room at each end: the room-tone bridge of hybrid voice
+    /// crossfades inside it, and a fade over room noise is inaudible where one over speech is not.
+    public static let recordingMargin = 2_400
+
+    /// Trims silence: the threshold is 45 dB below the clip's peak (but never below −65 dBFS),
+    /// and for a recording at least 10 dB over its noise floor, so a noisy room is trimmed
+    /// like a quiet one. Word timings move with the audio.
+    public static func trim(_ clip: SpeechClip, margin: Int = margin, noiseFloorDb: Double? = nil) -> SpeechClip {
         let peak = clip.audio.withUnsafeBufferPointer { VectorOps.peak($0.baseAddress!, count: $0.count) }
         guard peak > 0 else { return SpeechClip(audio: [], words: []) }
-        let threshold = max(peak * 0.005_6, 0.000_56)
+        // Frame RMS 10 dB over the floor: its peaks (crest ≈ 4 for noise) are about 12 dB higher.
+        let overNoise = noiseFloorDb.map { Float(pow(10, ($0 + 22) / 20)) } ?? 0
+        let threshold = max(peak * 0.005_6, 0.000_56, min(overNoise, peak * 0.25))
         guard let first = clip.audio.firstIndex(where: { abs($0) > threshold }),
               let last = clip.audio.lastIndex(where: { abs($0) > threshold }) else { return clip }
         let from = max(0, first - margin), to = min(clip.audio.count, last + 1 + margin)

@@ -1,0 +1,133 @@
+import Dispatch
+import MixdownCore
+import MixdownDSP
+import MixdownMaster
+import MixdownScript
+import MixdownSpeech
+import MixdownTimeline
+
+/// Hybrid voice in the pipeline (DESIGN.md §9): finds where recorded and synthetic speech meet
+/// in the flow, matches the synthetic clips to the recordings' room before planning (their
+/// lengths do not change), and lays the room tone under the flow after it.
+struct HybridMatching {
+    struct Boundary {
+        var from: PreparedClips.Key
+        var to: PreparedClips.Key
+        /// Which side is the recording.
+        var recordingFirst: Bool
+        var before: HybridVoice.Difference
+        var after: HybridVoice.Difference
+    }
+
+    var room: HybridVoice.Room
+    var roomTone: HybridVoice.RoomTone
+    var toneGains: [Double]
+    var recordings: Set<PreparedClips.Key>
+    var boundaries: [Boundary]
+
+    /// Matches the synthetic clips in place. Nil (matching off) unless the flow holds both a
+    /// recording and synthetic speech.
+    static func match(_ clips: inout PreparedClips, script: Script) -> HybridMatching? {
+        var voices = [(key: PreparedClips.Key, recorded: Bool)]()
+        for (s, section) in script.sections.enumerated() {
+            for (i, item) in section.items.enumerated() {
+                let key = PreparedClips.Key(section: s, item: i)
+                switch item.kind {
+                case .speech: voices.append((key, false))
+                case .media where clips.rooms[key] != nil: voices.append((key, true))
+                default: break
+                }
+            }
+        }
+        let recorded = voices.filter(\.recorded).map(\.key), synthetic = voices.filter { !$0.recorded }.map(\.key)
+        guard !recorded.isEmpty, !synthetic.isEmpty else { return nil }
+        let room = HybridVoice.room(of: recorded.map { clips.rooms[$0]! })
+        let pairs = zip(voices, voices.dropFirst()).filter { $0.recorded != $1.recorded }
+        func sides(_ a: (key: PreparedClips.Key, recorded: Bool), _ b: (key: PreparedClips.Key, recorded: Bool)) -> (recorded: [Float], synthetic: [Float]) {
+            let (r, s) = a.recorded ? (a.key, b.key) : (b.key, a.key)
+            return (clips.audio[r]![0], clips.audio[s]![0])
+        }
+        let before = pairs.map { a, b in sides(a, b) }.map { HybridVoice.difference(recorded: $0.recorded, synthetic: $0.synthetic) }
+
+        // One EQ for every synthetic clip, then each back to the common speech level.
+        var audio = synthetic.map { clips.audio[$0]![0] }
+        // The tone match and the room tone are independent: side by side.
+        var gains = [Double](), roomTone: HybridVoice.RoomTone?
+        DispatchQueue.concurrentPerform(iterations: 2) { job in
+            if job == 0 { gains = HybridVoice.matchTone(&audio, to: room) } else { roomTone = HybridVoice.RoomTone(room) }
+        }
+        for (key, clip) in zip(synthetic, audio) {
+            let g = SpeechCleanup.levelGain(clip)
+            clips.audio[key] = [clip.map { $0 * g }]
+        }
+        // After: the synthetic side as it will sound, with the room tone under it.
+        let tone = roomTone!.render(length: audio.map(\.count).max() ?? 0)
+        let after = pairs.map { a, b -> HybridVoice.Difference in
+            let (r, s) = sides(a, b)
+            return HybridVoice.difference(recorded: r, synthetic: zip(s, tone).map { $0 + $1 })
+        }
+        return HybridMatching(room: room, roomTone: roomTone!, toneGains: gains, recordings: Set(recorded),
+                              boundaries: zip(pairs, zip(before, after)).map { pair, d in
+                                  Boundary(from: pair.0.key, to: pair.1.key, recordingFirst: pair.0.recorded, before: d.0, after: d.1)
+                              })
+    }
+
+    /// Room tone from a bridge before the first voice item to a bridge after the last, except
+    /// under the recordings, which carry their own room: at each recording edge the room tone
+    /// and the recording's noise cross over with equal power, inside the recording's margin.
+    func addRoomTone(_ plan: TimelinePlan, to speech: inout [[Float]]) {
+        let b = HybridVoice.bridge, total = plan.totalSamples
+        var voiced = [(range: Range<Int>, recorded: Bool)]()
+        for (s, section) in plan.sections.enumerated() {
+            for item in section.items {
+                let key = PreparedClips.Key(section: s, item: item.index)
+                switch item.kind {
+                case .speech: voiced.append((item.startSample..<item.endSample, false))
+                case .media where recordings.contains(key): voiced.append((item.startSample..<item.endSample, true))
+                default: break
+                }
+            }
+        }
+        guard let first = voiced.first?.range.lowerBound, let last = voiced.last?.range.upperBound else { return }
+        let start = max(0, first - b), end = min(total, last + b)
+        guard end > start else { return }
+        var gain = [Float](repeating: 1, count: end - start)
+        for i in 0..<min(b, gain.count) {
+            let g = HybridVoice.crossfade(i, b).incoming
+            gain[i] = min(gain[i], g)
+            gain[gain.count - 1 - i] = min(gain[gain.count - 1 - i], g)
+        }
+        for (range, recorded) in voiced where recorded {
+            let bridge = min(b, range.count / 2)
+            for i in range { gain[i - start] = 0 }
+            for i in 0..<bridge {
+                let (incoming, outgoing) = HybridVoice.crossfade(i, bridge)
+                for (position, roomGain) in [(range.lowerBound + i, outgoing), (range.upperBound - 1 - i, outgoing)] {
+                    gain[position - start] = roomGain
+                    for c in speech.indices { speech[c][position] *= incoming }
+                }
+            }
+        }
+        let tone = roomTone.render(length: end - start)
+        for c in speech.indices {
+            speech[c].withUnsafeMutableBufferPointer { out in
+                for i in 0..<(end - start) { out[start + i] += tone[i] * gain[i] }
+            }
+        }
+    }
+
+    func report(_ plan: TimelinePlan) -> RenderReport.HybridVoice {
+        func side(_ key: PreparedClips.Key) -> RenderReport.HybridVoice.Side {
+            let section = plan.sections[key.section]
+            let item = section.items.first { $0.index == key.item }
+            return .init(section: section.name, item: key.item, kind: recordings.contains(key) ? "recording" : "synthetic",
+                         startSample: item?.startSample ?? 0, endSample: item?.endSample ?? 0)
+        }
+        return .init(roomNoiseFloorDbfs: room.noiseFloorDb,
+                     toneEq: zip(HybridVoice.speechBands.centres, toneGains).map { .init(hz: ($0 * 10).rounded() / 10, gainDb: $1) },
+                     boundaries: boundaries.map { b in
+                         let from = side(b.from), to = side(b.to)
+                         return .init(sample: to.startSample, from: from, to: to, before: b.before, after: b.after)
+                     })
+    }
+}
