@@ -1,0 +1,99 @@
+import Foundation
+import MixdownCore
+import MixdownDSP
+import MixdownIO
+import MixdownMaster
+import MixdownTestSupport
+import Testing
+
+/// Hybrid voice measured where a listener hears it: the speech stem of a render, in which a
+/// coloured, noisy recording sits between two stretches of clean espeak-ng speech.
+@Suite struct HybridVoiceTests {
+    let folder = TemporaryFolder()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// Examples/hybrid's recording: espeak-ng through a small room (EQ, 0.35 s reverb, pink noise 32 dB down).
+    static let testimonial = root.appendingPathComponent("Examples/hybrid/media/testimonial.flac").path
+
+    /// The testimonial made worse: telephone-dull (LR4 low-pass at 2.5 kHz), boomy (+6 dB at
+    /// 200 Hz) and with white noise on top of the room's.
+    func harsherRecording() throws -> String {
+        var x = try AudioFileReader.read(Self.testimonial).audio.channels[0]
+        FilterChain([.lowPass(2_500, rate: 48_000), .lowPass(2_500, rate: 48_000), .peaking(200, gainDB: 6, q: 1, rate: 48_000)]).process(&x)
+        var rng = SplitMix(seed: 7)
+        x = x.map { $0 + Float(rng.nextSigned()) * 0.006 }
+        let path = folder.file("harsh.wav")
+        try AudioFileWriter.writeFloatWAV(AudioBuffer(sampleRate: 48_000, channels: [x]), to: path)
+        return path
+    }
+
+    func render(recording: String?) throws -> (report: [String: Any], speech: [Float]) {
+        let media = recording.map { #""mediaFiles": {"rec": {"path": "\#($0)", "role": "speech"}},"# } ?? ""
+        let middle = recording == nil ? "" : #"<break time=\"400ms\"/> <<media::rec>> <break time=\"400ms\"/>"#
+        try """
+        {"scriptText": "<<sectionName::a>> We asked our customers what they thought of the new service. Here is what one of them said. \(middle) Thank you. Try it yourself today, with the first month free. Visit example dot com to sign up.",
+         \(media) "masteringPreset": "balanced", "endFormat": "wav"}
+        """.write(toFile: folder.file("p.json"), atomically: true, encoding: .utf8)
+        let run = try Tools.run(Tools.mixdown, ["render", folder.file("p.json"), "-o", folder.file("o.wav"), "--report", folder.file("r.json"),
+                                                "--stems", folder.file("s")], environment: ["MIXDOWN_CACHE": folder.file("cache")])
+        try #require(run.status == 0, "\(run.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.file("r.json")))) as? [String: Any])
+        return (report, try AudioFileReader.read(folder.file("s/speech.wav")).audio.channels[0])
+    }
+
+    /// Integrated loudness of samples [from, to) of the speech stem, read by ffmpeg's ebur128.
+    func ffmpegLoudness(from: Int, to: Int) throws -> Double {
+        let run = try Tools.run("ffmpeg", ["-nostats", "-nostdin", "-i", folder.file("s/speech.wav"), "-af",
+                                           "atrim=start_sample=\(from):end_sample=\(to),ebur128", "-f", "null", "-"])
+        let line = try #require(run.stderr.split(separator: "\n").last { $0.contains("I:") && $0.contains("LUFS") })
+        return try #require(Double(line.split(separator: " ").filter { !$0.isEmpty }[1]))
+    }
+
+    static func largestStep(_ x: ArraySlice<Float>) -> Float {
+        zip(x.dropFirst(), x).map { abs($0 - $1) }.max() ?? 0
+    }
+
+    @Test("matched across both boundaries", arguments: ["example", "harsher"])
+    func matched(recording: String) throws {
+        let path = recording == "example" ? Self.testimonial : try harsherRecording()
+        let (report, speech) = try render(recording: path)
+        let items = ((report["sections"] as! [[String: Any]])[0]["items"] as! [[String: Any]])
+            .map { (kind: $0["kind"] as! String, start: $0["startSample"] as! Int, end: $0["endSample"] as! Int) }
+        let voices = items.filter { $0.kind == "speech" || $0.kind == "media" }
+        try #require(voices.map(\.kind) == ["speech", "media", "speech"])
+        let recorded = Array(speech[voices[1].start..<voices[1].end])
+        let hybrid = try #require(report["hybridVoice"] as? [String: Any])
+        let boundaries = try #require(hybrid["boundaries"] as? [[String: Any]])
+        #expect(boundaries.count == 2)
+        for (b, synthetic) in [voices[0], voices[2]].enumerated() {
+            let side = Array(speech[synthetic.start..<synthetic.end])
+            // Loudness, by ffmpeg, on the stem.
+            let difference = try ffmpegLoudness(from: synthetic.start, to: synthetic.end) - ffmpegLoudness(from: voices[1].start, to: voices[1].end)
+            #expect(abs(difference) <= 1, "\(recording) boundary \(b): loudness differs by \(difference) LU")
+            // Tone: third-octave distance at most 3 dB RMS and at most half the unmatched one.
+            let distance = BandMatch.distance(HybridVoice.speechLevels(side), HybridVoice.speechLevels(recorded))
+            let before = try #require((boundaries[b]["before"] as? [String: Any])?["spectralDistanceDb"] as? Double)
+            #expect(distance <= 3 && distance <= before / 2, "\(recording) boundary \(b): distance \(distance) dB (unmatched \(before))")
+            // Room: the synthetic side's pauses sit at the recording's noise floor.
+            let floors = (NoiseFloor.estimate(side), NoiseFloor.estimate(recorded))
+            #expect(abs(floors.0 - floors.1) <= 3, "\(recording) boundary \(b): noise floors \(floors)")
+        }
+        // No click at the seams: around each edge of the recording, no sample step larger
+        // than the recording's own largest in its middle.
+        let own = Self.largestStep(recorded[(recorded.count / 4)..<(3 * recorded.count / 4)])
+        for edge in [voices[1].start, voices[1].end] {
+            let step = Self.largestStep(speech[(edge - 2_400)..<(edge + 2_400)])
+            #expect(step <= own, "step \(step) at the seam near sample \(edge), recording's own \(own)")
+        }
+        // The gaps are not silent: room tone runs under them.
+        let gap = speech[(voices[0].end + 2_400)..<(voices[1].start - 2_400)]
+        #expect(DuckingTests.levelDB(gap) > floor(NoiseFloor.estimate(recorded)) - 6)
+    }
+
+    @Test func offWithoutARecording() throws {
+        let (report, speech) = try render(recording: nil)
+        #expect(report["hybridVoice"] is NSNull)
+        // No room tone: before the first word the speech stem is digital silence.
+        let first = ((report["sections"] as! [[String: Any]])[0]["items"] as! [[String: Any]])[0]["startSample"] as! Int
+        #expect(speech[0..<first].allSatisfy { $0 == 0 })
+    }
+}
