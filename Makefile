@@ -23,6 +23,7 @@ bench: build
 	@bash Benchmarks/render-spot.sh
 	@bash Benchmarks/speech-cache.sh
 	@bash Benchmarks/master-vs-loudnorm.sh
+	@bash Benchmarks/hybrid.sh
 
 # Regenerates SoundTemplates/ from the synthesiser in SoundTemplates/Generator.
 templates: deps

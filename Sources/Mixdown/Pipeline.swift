@@ -73,10 +73,12 @@ public enum Pipeline {
         var (speechClips, inserts) = BusRenderer.speechBuses(plan, clips: clips, insertNames: insertNames)
         // The duck follows the voices themselves, not the room tone under them.
         let duck = Ducker(depthDB: settings.duckDepthDB).gains(speech: speechClips, rate: plan.sampleRate)
+        var roomToneSeconds = 0.0
         if let hybrid {
             let lap = Date()
             hybrid.addRoomTone(plan, to: &speechClips)
-            timings.hybrid += Date().timeIntervalSince(lap)
+            roomToneSeconds = Date().timeIntervalSince(lap)
+            timings.hybrid += roomToneSeconds
         }
         SpeechChain.process(&speechClips, rate: plan.sampleRate, settings: settings)
         var music = BusRenderer.musicBus(plan, template: template, clips: clips)
@@ -91,7 +93,7 @@ public enum Pipeline {
         var mixed = speech
         Mixing.add(music, into: &mixed, at: 0, gain: 1)
         let mix = AudioBuffer(sampleRate: plan.sampleRate, channels: mixed)
-        timings.render = split()
+        timings.render = split() - roomToneSeconds   // counted under hybrid
 
         // Master: the master chain, then loudness under the true-peak ceiling.
         progress("mastering")
