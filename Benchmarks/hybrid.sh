@@ -6,6 +6,7 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 runs=${RUNS:-5}
 export MIXDOWN_CACHE="$work/cache-hybrid"
+mkdir -p "$work/hybrid"
 for mode in warm cold; do
   shares=() totals=()
   for i in $(seq "$runs"); do
