@@ -3,81 +3,142 @@ import MixdownDSP
 import MixdownTemplates
 import MixdownTimeline
 
-/// Turns a plan into audio: the speech bus (speech and media inserts, stretched or cut as
-/// planned) and the music bus (template segments and effects). Reads only the plan and the
-/// prepared clips; every position comes from the plan.
-enum BusRenderer {
+/// Turns a plan into audio, block by block: the speech bus (speech clips, stretched or cut as
+/// planned), the insert bus (media inserts, placed exactly as they are) and the music bus
+/// (template segments, their seams and crossfades, section fades, effects). Reads only the plan
+/// and the prepared clips; every position comes from the plan. A clip is loaded when the render
+/// reaches it and dropped when the render has passed it, so memory holds only what is playing.
+struct BusRenderer {
     /// New segment: a 5 ms fade-in at the boundary; the old one fades out over 150 ms after it.
     static let segmentFadeIn = 240
     static let segmentCrossfade = 7_200
     /// A cut item ends with a 10 ms fade.
     static let cutFade = 480
+    /// An outro cut short by the programme's end fades out over (at most) a second.
+    static let outroFade = 48_000
 
-    /// The speech flow as two buses: speech clips (which the speech chain processes) and media
-    /// inserts (placed exactly as they are).
-    static func speechBuses(_ plan: TimelinePlan, clips: PreparedClips, insertNames: Set<String>) -> (speech: [[Float]], inserts: [[Float]]) {
-        var speech = Array(repeating: [Float](repeating: 0, count: plan.totalSamples), count: 2)
-        var inserts = speech
-        for (s, section) in plan.sections.enumerated() {
-            for item in section.items {
-                let isInsert: Bool
-                switch item.kind {
-                case .speech: isInsert = false
-                case .media(let name): isInsert = insertNames.contains(name)
-                default: continue
-                }
-                guard var audio = clips.audio[PreparedClips.Key(section: s, item: item.index)] else { continue }
-                if item.placedLength != item.sourceLength {
-                    audio = audio.map { TimeStretch.stretch($0, sampleRate: plan.sampleRate, to: item.placedLength) }
-                }
-                let played = item.endSample - item.startSample
-                audio = audio.map { Array($0.prefix(played)) }
-                if isInsert {
-                    Mixing.add(audio, into: &inserts, at: item.startSample, gain: 1, fadeOut: item.truncated ? cutFade : 0)
-                } else {
-                    Mixing.add(audio, into: &speech, at: item.startSample, gain: 1, fadeOut: item.truncated ? cutFade : 0)
-                }
-            }
-        }
-        return (speech, inserts)
+    enum Bus { case speech, insert, effect }
+
+    struct Placement {
+        var key: PreparedClips.Key
+        var bus: Bus
+        var start: Int, end: Int
+        var placedLength: Int, sourceLength: Int
+        var truncated: Bool
     }
 
-    static func musicBus(_ plan: TimelinePlan, template: SoundTemplate?, clips: PreparedClips) -> [[Float]] {
-        var bus = Array(repeating: [Float](repeating: 0, count: plan.totalSamples), count: 2)
-        guard let template else { return bus }
+    let plan: TimelinePlan
+    let clips: PreparedClips
+    let template: SoundTemplate?
+    let placements: [Placement]
+    /// Clips playing now, by placement index.
+    private var loaded: [Int: [[Float]]] = [:]
+    private var next = 0
+    private var scratch: [[Float]] = [[], []]
+
+    init(plan: TimelinePlan, clips: PreparedClips, template: SoundTemplate?, insertNames: Set<String>) {
+        self.plan = plan
+        self.clips = clips
+        self.template = template
+        var placements = [Placement]()
+        for (s, section) in plan.sections.enumerated() {
+            for item in section.items {
+                let bus: Bus
+                switch item.kind {
+                case .speech: bus = .speech
+                case .media(let name): bus = insertNames.contains(name) ? .insert : .speech
+                case .effect: bus = .effect
+                case .pause: continue
+                }
+                let key = PreparedClips.Key(section: s, item: item.index)
+                guard clips.audio[key] != nil, item.endSample > item.startSample else { continue }
+                placements.append(Placement(key: key, bus: bus, start: item.startSample, end: item.endSample,
+                                            placedLength: item.placedLength, sourceLength: item.sourceLength, truncated: item.truncated))
+            }
+        }
+        self.placements = placements.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
+    }
+
+    /// The buses for [start, start + frames): each block is overwritten. Pass nil for a bus not wanted.
+    mutating func render(at start: Int, frames: Int, speech: inout AudioBlock, inserts: inout AudioBlock?, music: inout AudioBlock?) throws {
+        speech.clear(frames: frames)
+        inserts?.clear(frames: frames)
+        music?.clear(frames: frames)
+        let end = start + frames
+        // Load what starts before the block ends; drop what ended before it starts.
+        while next < placements.count && placements[next].start < end {
+            let p = placements[next]
+            if p.end > start && (p.bus == .speech || (p.bus == .insert && inserts != nil) || (p.bus == .effect && music != nil)) {
+                loaded[next] = try audio(for: p)
+            }
+            next += 1
+        }
+        for (index, audio) in loaded {
+            let p = placements[index]
+            if p.end <= start { loaded[index] = nil; continue }
+            let played = p.end - p.start
+            let fadeOut = p.truncated ? Self.cutFade : 0
+            switch p.bus {
+            case .speech:
+                Mixing.add(audio, count: played, sourceOffset: 0, sourceLength: played, at: p.start, into: &speech, blockStart: start, gain: 1, fadeOut: fadeOut)
+            case .insert:
+                if inserts != nil { Mixing.add(audio, count: played, sourceOffset: 0, sourceLength: played, at: p.start, into: &inserts!, blockStart: start, gain: 1, fadeOut: fadeOut) }
+            case .effect:
+                if music != nil { Mixing.add(audio, count: played, sourceOffset: 0, sourceLength: played, at: p.start, into: &music!, blockStart: start, gain: 1, fadeOut: fadeOut) }
+            }
+        }
+        if music != nil { bed(at: start, into: &music!) }
+    }
+
+    /// A clip as placed: stretched to its placed length, cut where the plan cuts it.
+    private func audio(for p: Placement) throws -> [[Float]] {
+        guard var audio = try clips.load(p.key) else { return [] }
+        if p.bus == .speech || p.bus == .insert, p.placedLength != p.sourceLength {
+            audio = audio.map { TimeStretch.stretch($0, sampleRate: plan.sampleRate, to: p.placedLength) }
+        }
+        let played = p.end - p.start
+        return audio.map { $0.count > played ? Array($0.prefix(played)) : $0 + [Float](repeating: 0, count: played - $0.count) }
+    }
+
+    /// The template's segments and the sections' fades, added into `music` (effects are already in it).
+    private mutating func bed(at start: Int, into music: inout AudioBlock) {
+        guard let template else { return }
+        let end = start + music.frames
+        var bed = AudioBlock(channels: music.channelCount, capacity: music.frames)
+        bed.clear(frames: music.frames)
         for (r, region) in plan.music.enumerated() {
             guard let segment = template.segments[region.segment] else { continue }
             let previousAbuts = r > 0 && plan.music[r - 1].endSample == region.startSample
             let nextAbuts = r + 1 < plan.music.count && plan.music[r + 1].startSample == region.endSample
             // A region followed by another rings on under it for the crossfade.
-            let length = region.endSample - region.startSample + (nextAbuts ? segmentCrossfade : 0)
-            segment.render(into: &bus, at: region.startSample, count: length,
-                           fadeIn: previousAbuts ? segmentFadeIn : 0,
-                           fadeOut: nextAbuts ? segmentCrossfade : region.fadeOut)
+            let length = region.endSample - region.startSample + (nextAbuts ? Self.segmentCrossfade : 0)
+            let from = max(0, start - region.startSample), to = min(length, end - region.startSample)
+            guard from < to else { continue }
+            let once = region.segment == "outro"
+            var fadeOut = nextAbuts ? Self.segmentCrossfade : region.fadeOut
+            if once && !nextAbuts && length < segment.audio.frameCount { fadeOut = max(fadeOut, min(length, Self.outroFade)) }
+            if scratch[0].count < to - from { scratch = Array(repeating: [Float](repeating: 0, count: max(to - from, 4_096)), count: music.channelCount) }
+            segment.playback(from: from, count: to - from, once: once, into: &scratch)
+            Mixing.add(scratch, count: to - from, sourceOffset: from, sourceLength: length, at: region.startSample, into: &bed,
+                       blockStart: start, gain: segment.gain, fadeIn: previousAbuts ? Self.segmentFadeIn : 0, fadeOut: fadeOut)
         }
         // Section fades shape the bed at the section's edges.
         for section in plan.sections {
-            applyFade(&bus, from: section.startSample, length: section.fadeIn, rising: true)
-            applyFade(&bus, from: section.endSample - section.fadeOut, length: section.fadeOut, rising: false)
+            fade(&bed, at: start, from: section.startSample, length: section.fadeIn, rising: true)
+            fade(&bed, at: start, from: section.endSample - section.fadeOut, length: section.fadeOut, rising: false)
         }
-        // Effects play once, where they stand in the flow, on top of the bed.
-        for (s, section) in plan.sections.enumerated() {
-            for item in section.items {
-                guard case .effect = item.kind, let audio = clips.audio[PreparedClips.Key(section: s, item: item.index)] else { continue }
-                Mixing.add(audio.map { Array($0.prefix(item.endSample - item.startSample)) }, into: &bus, at: item.startSample,
-                           gain: 1, fadeOut: item.truncated ? cutFade : 0)
-            }
-        }
-        return bus
+        music.add(bed)
     }
 
-    static func applyFade(_ bus: inout [[Float]], from start: Int, length: Int, rising: Bool) {
+    private func fade(_ block: inout AudioBlock, at blockStart: Int, from: Int, length: Int, rising: Bool) {
         guard length > 0 else { return }
-        for c in bus.indices {
-            bus[c].withUnsafeMutableBufferPointer { b in
-                for i in 0..<length where start + i >= 0 && start + i < b.count {
-                    let r = Float(Mixing.ramp(rising ? i : length - 1 - i, length))
-                    b[start + i] *= r
+        let lower = max(from, blockStart), upper = min(from + length, blockStart + block.frames)
+        guard lower < upper else { return }
+        for c in 0..<block.channelCount {
+            block.channels[c].withUnsafeMutableBufferPointer { b in
+                for p in lower..<upper {
+                    let i = p - from
+                    b[p - blockStart] *= Float(Mixing.ramp(rising ? i : length - 1 - i, length))
                 }
             }
         }

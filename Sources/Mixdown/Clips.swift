@@ -7,18 +7,37 @@ import MixdownSpeech
 import MixdownTemplates
 
 /// The audio every item of the script needs, ready to place: speech spoken, trimmed and
-/// levelled; media decoded (speech recordings cleaned like speech, inserts as they are);
-/// effects from the template. Keyed by section and item index.
+/// levelled (kept on disk until the render reaches it); media decoded (speech recordings
+/// cleaned like speech, inserts as they are); effects from the template. Keyed by section and
+/// item index.
 struct PreparedClips {
     struct Key: Hashable { var section: Int; var item: Int }
-    /// Stereo (or mono, duplicated when placed) audio per item that takes audio.
-    var audio: [Key: [[Float]]] = [:]
+    enum Audio {
+        case memory([[Float]])
+        case stored(StoredClip)
+        var length: Int {
+            switch self {
+            case .memory(let a): return a.first?.count ?? 0
+            case .stored(let c): return c.length
+            }
+        }
+    }
+    var audio: [Key: Audio] = [:]
     var words: [Key: [SpeechClip.Word]] = [:]
     /// Speech recordings whole (levelled like their clip, untrimmed): their room, for hybrid voice.
     var rooms: [Key: [Float]] = [:]
     var speech = SpeechSynthesizer.Statistics()
 
-    func length(_ key: Key) -> Int { audio[key]?.first?.count ?? 0 }
+    func length(_ key: Key) -> Int { audio[key]?.length ?? 0 }
+
+    /// The clip's channels (read from disk for speech).
+    func load(_ key: Key) throws -> [[Float]]? {
+        switch audio[key] {
+        case .memory(let a): return a
+        case .stored(let c): return [try c.load()]
+        case nil: return nil
+        }
+    }
 }
 
 enum ClipPreparation {
@@ -43,35 +62,16 @@ enum ClipPreparation {
         return SpeechSynthesizer.Job(request: request, engine: engine)
     }
 
-    static func prepare(_ script: Script, production: Production, template: SoundTemplate?, cache: SpeechCache) throws -> PreparedClips {
+    /// Decodes media and checks effects: everything that needs no speech, done before any
+    /// speech is synthesised (an unknown name costs no engine time).
+    static func prepareMedia(_ script: Script, production: Production, template: SoundTemplate?) throws -> PreparedClips {
         var clips = PreparedClips()
         var media = [String: AudioBuffer]()
-        // All speech first, together: shared, cached and synthesised in parallel.
-        var speechKeys = [(key: PreparedClips.Key, location: SourceLocation)]()
-        var jobs = [SpeechSynthesizer.Job]()
-        for (s, section) in script.sections.enumerated() {
-            for (i, item) in section.items.enumerated() {
-                guard case .speech(let text, let voice, let speed, let part) = item.kind else { continue }
-                speechKeys.append((PreparedClips.Key(section: s, item: i), item.location))
-                jobs.append(job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production))
-            }
-        }
-        let (results, statistics) = SpeechSynthesizer(cache: cache).clips(for: jobs)
-        clips.speech = statistics
-        for (k, result) in zip(speechKeys, results) {
-            switch result {
-            case .success(let clip):
-                clips.audio[k.key] = [clip.audio]
-                clips.words[k.key] = clip.words
-            case .failure(let e):
-                throw MixdownError(e.kind, "\(k.location): \(e.message)")
-            }
-        }
         for (s, section) in script.sections.enumerated() {
             for (i, item) in section.items.enumerated() {
                 let key = PreparedClips.Key(section: s, item: i)
                 switch item.kind {
-                case .speech:
+                case .speech, .pause:
                     continue
                 case .media(let name):
                     guard let file = production.mediaFiles[name] else {
@@ -90,10 +90,10 @@ enum ClipPreparation {
                         let trimmed = SpeechCleanup.trim(SpeechClip(audio: mono, words: []), margin: SpeechCleanup.recordingMargin,
                                                          noiseFloorDb: NoiseFloor.estimate(mono))
                         let gain = SpeechCleanup.levelGain(trimmed.audio)
-                        clips.audio[key] = [trimmed.audio.map { $0 * gain }]
+                        clips.audio[key] = .memory([trimmed.audio.map { $0 * gain }])
                         clips.rooms[key] = mono.map { $0 * gain }
                     } else {
-                        clips.audio[key] = decoded.channels
+                        clips.audio[key] = .memory(decoded.channels)
                     }
                 case .effect(let name):
                     guard let template else {
@@ -102,12 +102,34 @@ enum ClipPreparation {
                     guard let effect = template.effects[name] else {
                         throw MixdownError.at(item.location, "unknown sound effect '\(name)'\(Suggestion.hint(for: name, in: template.effectNames)) in template '\(template.name)' (effects: \(template.effectNames.joined(separator: ", ")))")
                     }
-                    clips.audio[key] = effect.audio.channels.map { $0.map { $0 * effect.gain } }
-                case .pause:
-                    break
+                    clips.audio[key] = .memory(effect.audio.channels.map { $0.map { $0 * effect.gain } })
                 }
             }
         }
         return clips
+    }
+
+    /// All speech, together: shared, cached and synthesised in parallel, kept on disk.
+    static func speak(_ script: Script, production: Production, cache: SpeechCache, spool: ClipSpool, into clips: inout PreparedClips) throws {
+        var speechKeys = [(key: PreparedClips.Key, location: SourceLocation)]()
+        var jobs = [SpeechSynthesizer.Job]()
+        for (s, section) in script.sections.enumerated() {
+            for (i, item) in section.items.enumerated() {
+                guard case .speech(let text, let voice, let speed, let part) = item.kind else { continue }
+                speechKeys.append((PreparedClips.Key(section: s, item: i), item.location))
+                jobs.append(job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production))
+            }
+        }
+        let (results, statistics) = SpeechSynthesizer(cache: cache).stored(for: jobs, spool: spool)
+        clips.speech = statistics
+        for (k, result) in zip(speechKeys, results) {
+            switch result {
+            case .success(let clip):
+                clips.audio[k.key] = .stored(clip)
+                clips.words[k.key] = clip.words
+            case .failure(let e):
+                throw MixdownError(e.kind, "\(k.location): \(e.message)")
+            }
+        }
     }
 }

@@ -27,7 +27,7 @@ struct HybridMatching {
 
     /// Matches the synthetic clips in place. Nil (matching off) unless the flow holds both a
     /// recording and synthetic speech.
-    static func match(_ clips: inout PreparedClips, script: Script) -> HybridMatching? {
+    static func match(_ clips: inout PreparedClips, script: Script) throws -> HybridMatching? {
         var voices = [(key: PreparedClips.Key, recorded: Bool)]()
         for (s, section) in script.sections.enumerated() {
             for (i, item) in section.items.enumerated() {
@@ -41,16 +41,22 @@ struct HybridMatching {
         }
         let recorded = voices.filter(\.recorded).map(\.key), synthetic = voices.filter { !$0.recorded }.map(\.key)
         guard !recorded.isEmpty, !synthetic.isEmpty else { return nil }
+        // Matching reads every voice clip: the synthetic ones come into memory for it.
+        for key in synthetic { if let a = try clips.load(key) { clips.audio[key] = .memory(a) } }
+        func mono(_ key: PreparedClips.Key) -> [Float] {
+            if case .memory(let a) = clips.audio[key] { return a[0] }
+            return []
+        }
         let room = HybridVoice.room(of: recorded.map { clips.rooms[$0]! })
         let pairs = zip(voices, voices.dropFirst()).filter { $0.recorded != $1.recorded }
         func sides(_ a: (key: PreparedClips.Key, recorded: Bool), _ b: (key: PreparedClips.Key, recorded: Bool)) -> (recorded: [Float], synthetic: [Float]) {
             let (r, s) = a.recorded ? (a.key, b.key) : (b.key, a.key)
-            return (clips.audio[r]![0], clips.audio[s]![0])
+            return (mono(r), mono(s))
         }
         let before = pairs.map { a, b in sides(a, b) }.map { HybridVoice.difference(recorded: $0.recorded, synthetic: $0.synthetic) }
 
         // One EQ for every synthetic clip, then each back to the common speech level.
-        var audio = synthetic.map { clips.audio[$0]![0] }
+        var audio = synthetic.map { mono($0) }
         // The tone match and the room tone are independent: side by side.
         var gains = [Double](), roomTone: HybridVoice.RoomTone?
         DispatchQueue.concurrentPerform(iterations: 2) { job in
@@ -58,7 +64,7 @@ struct HybridMatching {
         }
         for (key, clip) in zip(synthetic, audio) {
             let g = SpeechCleanup.levelGain(clip)
-            clips.audio[key] = [clip.map { $0 * g }]
+            clips.audio[key] = .memory([clip.map { $0 * g }])
         }
         // After: the synthetic side as it will sound, with the room tone under it.
         let tone = roomTone!.render(length: audio.map(\.count).max() ?? 0)
@@ -72,46 +78,66 @@ struct HybridMatching {
                               })
     }
 
-    /// Room tone from a bridge before the first voice item to a bridge after the last, except
-    /// under the recordings, which carry their own room: at each recording edge the room tone
-    /// and the recording's noise cross over with equal power, inside the recording's margin.
-    func addRoomTone(_ plan: TimelinePlan, to speech: inout [[Float]]) {
-        let b = HybridVoice.bridge, total = plan.totalSamples
-        var voiced = [(range: Range<Int>, recorded: Bool)]()
-        for (s, section) in plan.sections.enumerated() {
-            for item in section.items {
-                let key = PreparedClips.Key(section: s, item: item.index)
-                switch item.kind {
-                case .speech: voiced.append((item.startSample..<item.endSample, false))
-                case .media where recordings.contains(key): voiced.append((item.startSample..<item.endSample, true))
-                default: break
+    /// Where room tone plays and how the recordings' edges cross into it, as a function of
+    /// position (so the speech bus can get it block by block).
+    struct RoomLayer {
+        var roomTone: HybridVoice.RoomTone
+        var start = 0, end = 0
+        var recordings: [Range<Int>] = []
+
+        init(_ matching: HybridMatching, plan: TimelinePlan) {
+            roomTone = matching.roomTone
+            var voiced = [(range: Range<Int>, recorded: Bool)]()
+            for (s, section) in plan.sections.enumerated() {
+                for item in section.items {
+                    let key = PreparedClips.Key(section: s, item: item.index)
+                    switch item.kind {
+                    case .speech: voiced.append((item.startSample..<item.endSample, false))
+                    case .media where matching.recordings.contains(key): voiced.append((item.startSample..<item.endSample, true))
+                    default: break
+                    }
                 }
             }
+            guard let first = voiced.first?.range.lowerBound, let last = voiced.last?.range.upperBound else { return }
+            start = max(0, first - HybridVoice.bridge)
+            end = min(plan.totalSamples, last + HybridVoice.bridge)
+            recordings = voiced.filter(\.recorded).map(\.range)
         }
-        guard let first = voiced.first?.range.lowerBound, let last = voiced.last?.range.upperBound else { return }
-        let start = max(0, first - b), end = min(total, last + b)
-        guard end > start else { return }
-        var gain = [Float](repeating: 1, count: end - start)
-        for i in 0..<min(b, gain.count) {
-            let g = HybridVoice.crossfade(i, b).incoming
-            gain[i] = min(gain[i], g)
-            gain[gain.count - 1 - i] = min(gain[gain.count - 1 - i], g)
-        }
-        for (range, recorded) in voiced where recorded {
-            let bridge = min(b, range.count / 2)
-            for i in range { gain[i - start] = 0 }
-            for i in 0..<bridge {
-                let (incoming, outgoing) = HybridVoice.crossfade(i, bridge)
-                for (position, roomGain) in [(range.lowerBound + i, outgoing), (range.upperBound - 1 - i, outgoing)] {
-                    gain[position - start] = roomGain
-                    for c in speech.indices { speech[c][position] *= incoming }
+
+        /// Room tone from a bridge before the first voice item to a bridge after the last, except
+        /// under the recordings, which carry their own room: at each recording edge the room tone
+        /// and the recording's noise cross over with equal power, inside the recording's margin.
+        func add(to block: inout AudioBlock, at blockStart: Int, tone: inout [Float], gains: inout [Float]) {
+            let lower = max(start, blockStart), upper = min(end, blockStart + block.frames)
+            guard lower < upper else { return }
+            let n = upper - lower, b = HybridVoice.bridge
+            if tone.count < n { tone = [Float](repeating: 0, count: n); gains = tone }
+            var speechGain = [(Int, Float)]()
+            for k in 0..<n {
+                let i = lower + k - start, total = end - start
+                let edge = min(i, total - 1 - i)
+                gains[k] = edge < b ? HybridVoice.crossfade(edge, b).incoming : 1
+            }
+            for range in recordings where range.upperBound > lower && range.lowerBound < upper {
+                let bridge = min(b, range.count / 2)
+                for p in max(lower, range.lowerBound)..<min(upper, range.upperBound) {
+                    let fromStart = p - range.lowerBound, fromEnd = range.upperBound - 1 - p
+                    let d = min(fromStart, fromEnd)
+                    if d < bridge {
+                        let (incoming, outgoing) = HybridVoice.crossfade(d, bridge)
+                        gains[p - lower] = outgoing
+                        speechGain.append((p - blockStart, incoming))
+                    } else {
+                        gains[p - lower] = 0
+                    }
                 }
             }
-        }
-        let tone = roomTone.render(length: end - start)
-        for c in speech.indices {
-            speech[c].withUnsafeMutableBufferPointer { out in
-                for i in 0..<(end - start) { out[start + i] += tone[i] * gain[i] }
+            tone.withUnsafeMutableBufferPointer { roomTone.render(from: lower - start, into: UnsafeMutableBufferPointer(rebasing: $0[0..<n])) }
+            for c in 0..<block.channelCount {
+                block.channels[c].withUnsafeMutableBufferPointer { out in
+                    for (at, g) in speechGain { out[at] *= g }
+                    for k in 0..<n { out[lower - blockStart + k] += tone[k] * gains[k] }
+                }
             }
         }
     }

@@ -8,7 +8,8 @@ import MixdownSpeech
 import MixdownTemplates
 import MixdownTimeline
 
-/// What to render and where the results go.
+/// What to render and where the results go. Everything the engine needs from outside comes in
+/// here (the CLI reads the environment, a service its settings): the engine reads no globals.
 public struct RenderRequest: Sendable {
     public var production: Production
     /// `--var k=v`: personalisation that overrides the production's audience.
@@ -21,17 +22,24 @@ public struct RenderRequest: Sendable {
     public var stemsDirectory: String?
     /// `--captions srt|vtt`: word-timed captions beside the (first) output.
     public var captions: CaptionFormat?
-    /// Where finished speech clips are kept between renders.
-    public var cache = SpeechCache.standard()
+    /// Where finished speech clips are kept between renders (no caching by default).
+    public var cache = SpeechCache(directory: nil)
+    /// Where the render spills the programme between its passes (unlinked files).
+    public var temporaryDirectory = "/tmp"
+    /// Frames per block through the streaming engine: any size gives the same output.
+    public var blockFrames = 65_536
     /// The stem of the default output name (the production or script file's name).
     public var name: String
 
     public init(production: Production, name: String) { (self.production, self.name) = (production, name) }
 }
 
-/// parse → speak → plan → render → master → encode → report (DESIGN.md §1), top to bottom.
+/// parse → check → speak → plan → render → master → encode → report (DESIGN.md §1), top to
+/// bottom. Rendering streams: the plan is rendered in blocks, twice (the speech's activity for
+/// the duck, then the mix), the master chain is measured then applied, and every format is
+/// encoded in one processing pass per shape. Memory holds blocks, never the programme.
 public enum Pipeline {
-    public static let version = "0.1.0"
+    public static let version = "0.2.0"
 
     public static func render(_ request: RenderRequest, progress: (String) -> Void = { _ in }) throws -> RenderReport {
         let started = Date()
@@ -40,7 +48,7 @@ public enum Pipeline {
         func split() -> Double { defer { lap = Date() }; return Date().timeIntervalSince(lap) }
         let production = request.production
 
-        // Parse, with personalisation, and check every name the script uses.
+        // Check everything that needs no speech: names, media, effects, endAt, formats, outputs.
         let variables = production.audience.merging(request.variables) { _, cli in cli }
         let script = try ScriptParser.parse(production.script, variables: variables)
         try checkSectionNames(script, production)
@@ -51,73 +59,46 @@ public enum Pipeline {
         try checkSegments(script, template: template)
         let formats = try endFormats(request)
         let paths = outputPaths(request, formats: formats)
+        try TimelinePlanner.checkFixedEnds(planInput(script, production: production, template: template, clips: PreparedClips()))
+        try checkOutputs(request, paths: formats.map { paths[$0]! })
+        var clips = try ClipPreparation.prepareMedia(script, production: production, template: template)
 
-        // Speak, decode, measure.
+        // Speak (the clips stay on disk), match the hybrid voice, plan.
         progress("speaking")
         _ = split()
-        var clips = try ClipPreparation.prepare(script, production: production, template: template, cache: request.cache)
+        let spool = try ClipSpool(directory: request.temporaryDirectory)
+        try ClipPreparation.speak(script, production: production, cache: request.cache, spool: spool, into: &clips)
         timings.speech = split()
-        // Hybrid voice: the synthetic clips matched to the recordings' room (lengths unchanged).
-        let hybrid = HybridMatching.match(&clips, script: script)
+        let hybrid = try HybridMatching.match(&clips, script: script)
         timings.hybrid = split()
-
-        // Plan: a pure function of the lengths.
         let plan = try TimelinePlanner.plan(planInput(script, production: production, template: template, clips: clips))
         timings.plan = split()
 
-        // Render the buses: speech through the speech chain, inserts as they are, the bed at
-        // the preset's level and ducked under the speech.
+        // Render: the duck from the speech's activity, then the mix, spilled.
         progress("rendering")
         let settings = MasteringSettings.preset(production.masteringPreset.rawValue)!
         let insertNames = Set(production.mediaFiles.filter { $0.value.role == .insert }.map(\.key))
-        var (speechClips, inserts) = BusRenderer.speechBuses(plan, clips: clips, insertNames: insertNames)
-        // The duck follows the voices themselves, not the room tone under them.
-        let duck = Ducker(depthDB: settings.duckDepthDB).gains(speech: speechClips, rate: plan.sampleRate)
-        var roomToneSeconds = 0.0
-        if let hybrid {
-            let lap = Date()
-            hybrid.addRoomTone(plan, to: &speechClips)
-            roomToneSeconds = Date().timeIntervalSince(lap)
-            timings.hybrid += roomToneSeconds
-        }
-        SpeechChain.process(&speechClips, rate: plan.sampleRate, settings: settings)
-        var music = BusRenderer.musicBus(plan, template: template, clips: clips)
-        let bed = Float(pow(10, settings.bedLevelDB / 20))
-        for c in music.indices {
-            music[c].withUnsafeMutableBufferPointer { m in
-                duck.withUnsafeBufferPointer { g in for i in 0..<m.count { m[i] *= bed * g[i] } }
-            }
-        }
-        var speech = speechClips
-        Mixing.add(inserts, into: &speech, at: 0, gain: 1)
-        var mixed = speech
-        Mixing.add(music, into: &mixed, at: 0, gain: 1)
-        let mix = AudioBuffer(sampleRate: plan.sampleRate, channels: mixed)
-        timings.render = split() - roomToneSeconds   // counted under hybrid
-
-        // Master: the master chain, then loudness under the true-peak ceiling.
-        progress("mastering")
-        let inputAnalysis = AudioAnalysis.analyze(mix)
-        let chained = MasterChain.process(mix, settings: settings)
-        let mastered = LoudnessMaster.align(chained, target: production.targetLoudness, ceiling: production.truePeakCeiling, analyse: true)
-        timings.master = split()
-
-        // Encode every format, stems and report together: all appear, or none.
-        progress("encoding")
+        let renderer = BusRenderer(plan: plan, clips: clips, template: template, insertNames: insertNames)
+        let duck = try duckCurve(renderer, depthDB: settings.duckDepthDB, blockFrames: request.blockFrames)
         let transaction = OutputTransaction()
-        let outputs = try Delivery.encode(mastered.audio, as: formats, to: paths, in: transaction,
-                                          target: production.targetLoudness, ceiling: production.truePeakCeiling)
-        if let stems = request.stemsDirectory {
-            try FileManager.default.createDirectory(atPath: stems, withIntermediateDirectories: true)
-            for (name, channels) in [("speech", speech), ("music", music), ("mix", mixed)] {
-                try writeStem(AudioBuffer(sampleRate: plan.sampleRate, channels: channels), to: "\(stems)/\(name).wav", in: transaction)
-            }
-        }
+        let mix = try mixdown(renderer, plan: plan, hybrid: hybrid, duck: duck, settings: settings, request: request, transaction: transaction)
+        timings.render = split()
+
+        // Master: the chain measured, then applied and measured; delivery aligns and encodes.
+        progress("mastering")
+        let chained = try masterChain(mix.spill, decisions: mix.decisions, settings: settings, request: request)
+        timings.master = split()
+        progress("encoding")
+        let delivered = try Delivery.deliver(chained.spill, measurement: chained.measurement, as: formats, to: paths, in: transaction,
+                                             target: production.targetLoudness, ceiling: production.truePeakCeiling,
+                                             spillDirectory: request.temporaryDirectory, analyse: true)
         timings.encode = split()
-        var report = makeReport(plan, script: script, clips: clips, production: production, mastering: (inputAnalysis, mastered),
-                                outputs: outputs, started: started, timings: timings)
+
+        var report = makeReport(plan, script: script, clips: clips, production: production,
+                                mastering: (mix.analysis, delivered.alignment!, delivered.analysis!),
+                                outputs: delivered.outputs, started: started, timings: timings)
         report.hybridVoice = hybrid?.report(plan)
-        if let format = request.captions, let first = outputs.first {
+        if let format = request.captions, let first = delivered.outputs.first {
             let path = URL(fileURLWithPath: first.path).deletingPathExtension().path + "." + format.rawValue
             let temporary = try transaction.temporaryPath(for: path)
             try Captions.render(report.sections.flatMap { $0.items.flatMap { $0.words ?? [] } }, format: format, sampleRate: plan.sampleRate)
@@ -132,9 +113,151 @@ public enum Pipeline {
         return report
     }
 
-    static func writeStem(_ buffer: AudioBuffer, to path: String, in transaction: OutputTransaction) throws {
-        let temporary = try transaction.temporaryPath(for: path)
-        try AudioFileWriter.writeFloatWAV(buffer, to: temporary)
+    /// Pass 1 over the plan: the speech bus alone (no room tone), whose activity the duck follows.
+    static func duckCurve(_ renderer: BusRenderer, depthDB: Double, blockFrames: Int) throws -> Ducker.Curve {
+        var renderer = renderer
+        var levels = Ducker.Levels(rate: renderer.plan.sampleRate)
+        var speech = AudioBlock(channels: 2, capacity: blockFrames)
+        var none: AudioBlock?
+        var none2: AudioBlock?
+        var position = 0
+        while position < renderer.plan.totalSamples {
+            let n = min(blockFrames, renderer.plan.totalSamples - position)
+            try renderer.render(at: position, frames: n, speech: &speech, inserts: &none, music: &none2)
+            levels.process(speech)
+            position += n
+        }
+        return Ducker(depthDB: depthDB).curve(levels)
+    }
+
+    struct Mix {
+        var spill: SpillFile
+        var decisions: MasterChain.Decisions
+        var analysis: AudioAnalysis
+    }
+
+    /// Pass 2 over the plan: speech (with room tone) through the speech chain, inserts as they
+    /// are, the bed at the preset's level and ducked; summed, spilled, analysed (the report's
+    /// input), measured for the master chain's decisions, and written as stems when asked.
+    static func mixdown(_ renderer: BusRenderer, plan: TimelinePlan, hybrid: HybridMatching?, duck: Ducker.Curve,
+                        settings: MasteringSettings, request: RenderRequest, transaction: OutputTransaction) throws -> Mix {
+        var renderer = renderer
+        let rate = plan.sampleRate, frames = request.blockFrames
+        let spill = try SpillFile(directory: request.temporaryDirectory, sampleRate: rate, channels: 2)
+        var chain = SpeechChain.Stream(settings: settings, rate: rate, channels: 2)
+        var analyzer = MasterChain.Analyzer(settings: settings, rate: rate, channels: 2)
+        var input = AnalysisAccumulator(sampleRate: rate, channels: 2, expectedFrames: plan.totalSamples)
+        let room = hybrid.map { HybridMatching.RoomLayer($0, plan: plan) }
+        var stems = [any BlockSink]()
+        if let folder = request.stemsDirectory {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            stems = try ["speech", "music", "mix"].map {
+                try AudioFileWriter.floatWAVStream(to: try transaction.temporaryPath(for: "\(folder)/\($0).wav"), sampleRate: rate, channels: 2)
+            }
+        }
+        var speech = AudioBlock(channels: 2, capacity: frames)
+        var inserts: AudioBlock? = AudioBlock(channels: 2, capacity: frames)
+        var music: AudioBlock? = AudioBlock(channels: 2, capacity: frames)
+        var mixed = AudioBlock(channels: 2, capacity: frames)
+        var gains = [Float](repeating: 1, count: frames), tone = [Float](), toneGains = [Float]()
+        let bed = Float(pow(10, settings.bedLevelDB / 20))
+        var position = 0
+        while position < plan.totalSamples {
+            let n = min(frames, plan.totalSamples - position)
+            try renderer.render(at: position, frames: n, speech: &speech, inserts: &inserts, music: &music)
+            room?.add(to: &speech, at: position, tone: &tone, gains: &toneGains)
+            chain.process(&speech)
+            speech.add(inserts!)
+            gains.withUnsafeMutableBufferPointer { duck.gains(from: position, into: UnsafeMutableBufferPointer(rebasing: $0[0..<n])) }
+            for c in 0..<2 {
+                music!.channels[c].withUnsafeMutableBufferPointer { m in for i in 0..<n { m[i] *= bed * gains[i] } }
+            }
+            mixed.copy(from: speech)
+            mixed.add(music!)
+            if !stems.isEmpty {
+                try stems[0].consume(speech)
+                try stems[1].consume(music!)
+                try stems[2].consume(mixed)
+            }
+            try spill.consume(mixed)
+            analyzer.process(mixed)
+            input.process(mixed)
+            position += n
+        }
+        for s in stems { try s.finish() }
+        return Mix(spill: spill, decisions: analyzer.decisions, analysis: input.finish().analysis)
+    }
+
+    struct Chained {
+        var spill: SpillFile
+        var measurement: ProgrammeMeter.Measurement
+    }
+
+    /// The master chain over the spilled mix (its latency taken out), spilled and measured.
+    static func masterChain(_ mix: SpillFile, decisions: MasterChain.Decisions, settings: MasteringSettings,
+                            request: RenderRequest) throws -> Chained {
+        let out = try SpillFile(directory: request.temporaryDirectory, sampleRate: mix.sampleRate, channels: mix.channelCount)
+        var chain = MasterChain.Stream(settings: settings, rate: mix.sampleRate, channels: mix.channelCount, decisions: decisions)
+        var meter = ProgrammeMeter(sampleRate: mix.sampleRate, channels: mix.channelCount)
+        var block = AudioBlock(channels: mix.channelCount, capacity: request.blockFrames)
+        var skip = chain.latency
+        func emit(_ block: AudioBlock) throws {
+            var b = block
+            if skip > 0 {
+                let drop = min(skip, b.frames)
+                skip -= drop
+                for c in 0..<b.channelCount { b.channels[c].removeFirst(drop); b.channels[c] += [Float](repeating: 0, count: drop) }
+                b.frames -= drop
+            }
+            guard b.frames > 0 else { return }
+            meter.process(b)
+            try out.consume(b)
+        }
+        var position = 0
+        while position < mix.frameCount {
+            try mix.read(from: position, into: &block)
+            position += block.frames
+            chain.process(&block)
+            try emit(block)
+        }
+        var tail = AudioBlock(channels: mix.channelCount, capacity: max(1, chain.latency))
+        chain.finish(&tail)
+        try emit(tail)
+        return Chained(spill: out, measurement: meter.finish())
+    }
+
+    /// Output problems are found before any work: every file's folder exists and is writable,
+    /// and no output names a folder or a special file.
+    static func checkOutputs(_ request: RenderRequest, paths: [String]) throws {
+        var files = paths
+        if let r = request.reportPath { files.append(r) }
+        for path in files {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try checkWritableFolder(folder, for: path)
+            var st = stat()
+            if lstat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
+                throw MixdownError.badInput("\(path): cannot write: it exists and is not a regular file")
+            }
+        }
+        if let stems = request.stemsDirectory {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: stems, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else { throw MixdownError.badInput("\(stems): --stems names a file, not a folder") }
+                try checkWritableFolder(stems, for: stems + "/speech.wav")
+            } else {
+                try checkWritableFolder(URL(fileURLWithPath: stems).deletingLastPathComponent().path, for: stems)
+            }
+        }
+    }
+
+    static func checkWritableFolder(_ folder: String, for path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw MixdownError.badInput("\(path): cannot write: folder \(folder) does not exist")
+        }
+        guard access(folder, W_OK | X_OK) == 0 else {
+            throw MixdownError.badInput("\(path): cannot write: folder \(folder) is not writable")
+        }
     }
 
     static func checkSectionNames(_ script: Script, _ production: Production) throws {
@@ -206,7 +329,7 @@ public enum Pipeline {
     }
 
     static func makeReport(_ plan: TimelinePlan, script: Script, clips: PreparedClips, production: Production,
-                           mastering: (input: AudioAnalysis, result: LoudnessMaster.Result),
+                           mastering: (input: AudioAnalysis, alignment: LoudnessMaster.Alignment, output: AudioAnalysis),
                            outputs: [EncodedOutput], started: Date, timings: RenderReport.Timings) -> RenderReport {
         let sections = plan.sections.enumerated().map { s, section in
             RenderReport.Section(name: section.name, soundSegment: section.soundSegment, startSample: section.startSample,
@@ -226,15 +349,15 @@ public enum Pipeline {
         }
         var warnings = plan.warnings.map { RenderReport.Warning(code: $0.code, section: $0.section, overflowMs: $0.overflowMs, message: $0.message) }
         warnings += script.warnings.map { RenderReport.Warning(code: "markupRemoved", section: nil, overflowMs: nil, message: $0.description) }
-        let output = mastering.result.analysis!
-        if !mastering.result.reachedTarget, mastering.input.integratedLufs != nil {
+        let output = mastering.output
+        if !mastering.alignment.reachedTarget, mastering.input.integratedLufs != nil {
             warnings.append(RenderReport.Warning(code: "loudnessTargetMissed", section: nil, overflowMs: nil, message: String(
                 format: "delivered %.1f LUFS, %.1f dBTP for a target of %.1f LUFS under %.1f dBTP",
                 output.integratedLufs ?? -70, output.truePeakDbtp ?? -100, production.targetLoudness, production.truePeakCeiling)))
         }
-        if mastering.result.limiting > 6 {
+        if mastering.alignment.limiting > 6 {
             warnings.append(RenderReport.Warning(code: "heavyLimiting", section: nil, overflowMs: nil, message: String(
-                format: "reaching %.1f LUFS took up to %.1f dB of limiting: the programme's peaks are far above its loudness", production.targetLoudness, mastering.result.limiting)))
+                format: "reaching %.1f LUFS took up to %.1f dB of limiting: the programme's peaks are far above its loudness", production.targetLoudness, mastering.alignment.limiting)))
         }
         return RenderReport(
             engine: .init(version: version), sampleRate: plan.sampleRate, totalSamples: plan.totalSamples,

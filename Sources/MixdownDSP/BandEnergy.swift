@@ -45,12 +45,17 @@ public enum BandEnergy {
         while size > mid.count && size > 256 { size /= 2 }
         guard mid.count >= size else { return bands.map { _ in nil } }
         let (accumulated, windowPower, frames) = longTermSpectrum(of: mid, size: size)
+        return bandMeanSquares(accumulated, windowPower: windowPower, frames: frames, size: size, sampleRate: sampleRate)
+    }
+
+    /// Mean square per band from a Welch spectrum summed over `frames` frames of `size`.
+    public static func bandMeanSquares(_ accumulated: [Double], windowPower: Double, frames: Int, size: Int, sampleRate: Int) -> [Double?] {
         let binHz = Double(sampleRate) / Double(size)
         let nyquist = size / 2
         return bands.map { band in
             let lo = Int((band.low / binHz).rounded(.up))
             let hi = min(Int((band.high / binHz).rounded(.up)), nyquist)
-            guard lo < hi else { return nil }
+            guard lo < hi, frames > 0 else { return nil }
             var sum = 0.0
             for k in lo..<hi { sum += (k == 0 || k == nyquist ? 1 : 2) * accumulated[k] }
             let meanSquare = sum / (Double(size) * windowPower * Double(frames))

@@ -5,7 +5,9 @@ import Glibc
 
 /// A feed-forward compressor with one gain for all channels (the image stays put). The detector
 /// follows the peak of each 16-sample block with separate attack and release; the gain curve
-/// (threshold, ratio, soft knee) is computed per block in dB and interpolated per sample.
+/// (threshold, ratio, soft knee) is computed per block in dB and ramped linearly across the
+/// next block. It is causal and keeps its state between calls (`Stream`), so a signal
+/// compressed in blocks of any size is identical to one compressed whole.
 public struct Compressor: Sendable {
     public var thresholdDB: Double
     public var ratio: Double
@@ -31,31 +33,64 @@ public struct Compressor: Sendable {
         return slope * over
     }
 
+    /// Compresses whole channels (a stream of one block).
     public func process(_ channels: inout [[Float]], rate: Int) {
         guard let n = channels.first?.count, n > 0 else { return }
-        let blocks = (n + Self.block - 1) / Self.block
-        let blockRate = Double(rate) / Double(Self.block)
-        let attack = exp(-1 / (attackSeconds * blockRate)), release = exp(-1 / (releaseSeconds * blockRate))
-        var gainDB = [Double](repeating: 0, count: blocks + 1)
+        var stream = Stream(self, rate: rate)
+        stream.process(&channels, count: n)
+    }
+
+    /// The compressor's running state: envelope, the peak of the detector block in progress,
+    /// and the gain ramp of the current block (from the gain two detector blocks back to the
+    /// last one's).
+    public struct Stream: Sendable {
+        let compressor: Compressor
+        let attack: Double, release: Double
         var envelope = 0.0
-        for b in 0..<blocks {
-            var peak: Float = 0
-            let start = b * Self.block, count = min(Self.block, n - start)
-            for ch in channels { ch.withUnsafeBufferPointer { peak = max(peak, VectorOps.peak($0.baseAddress! + start, count: count)) } }
-            let p = Double(peak)
-            envelope = p > envelope ? attack * envelope + (1 - attack) * p : release * envelope + (1 - release) * p
-            gainDB[b] = makeupDB - reduction(20 * log10(max(envelope, 1e-9)))
+        var peak: Float = 0
+        var phase = 0
+        var from: Float, to: Float
+        /// Per frame: the linked level, then the gain.
+        var gains: [Float] = []
+
+        public init(_ compressor: Compressor, rate: Int) {
+            self.compressor = compressor
+            let blockRate = Double(rate) / Double(Compressor.block)
+            attack = exp(-1 / (compressor.attackSeconds * blockRate))
+            release = exp(-1 / (compressor.releaseSeconds * blockRate))
+            from = Float(pow(10, compressor.makeupDB / 20))
+            to = from
         }
-        gainDB[blocks] = gainDB[blocks - 1]
-        for c in channels.indices {
-            channels[c].withUnsafeMutableBufferPointer { x in
-                for b in 0..<blocks {
-                    let g0 = Float(pow(10, gainDB[b] / 20)), g1 = Float(pow(10, gainDB[b + 1] / 20))
-                    let start = b * Self.block, count = min(Self.block, n - start)
-                    let step = (g1 - g0) / Float(Self.block)
-                    for i in 0..<count { x[start + i] *= g0 + step * Float(i) }
+
+        /// Compresses the first `count` frames of every channel in place, continuing the stream.
+        public mutating func process(_ channels: inout [[Float]], count: Int) {
+            if gains.count < count { gains = [Float](repeating: 0, count: count) }
+            gains.withUnsafeMutableBufferPointer { g in
+                for c in channels.indices {
+                    channels[c].withUnsafeBufferPointer { x in
+                        if c == 0 { for i in 0..<count { g[i] = abs(x[i]) } } else { for i in 0..<count { g[i] = max(g[i], abs(x[i])) } }
+                    }
+                }
+                let step = 1 / Float(Compressor.block)
+                for i in 0..<count {
+                    peak = max(peak, g[i])
+                    g[i] = from + (to - from) * Float(phase) * step
+                    phase += 1
+                    if phase == Compressor.block {
+                        let level = Double(peak)
+                        envelope = level > envelope ? attack * envelope + (1 - attack) * level : release * envelope + (1 - release) * level
+                        from = to
+                        to = Float(pow(10, (compressor.makeupDB - compressor.reduction(20 * log10(max(envelope, 1e-9)))) / 20))
+                        peak = 0
+                        phase = 0
+                    }
+                }
+                for c in channels.indices {
+                    channels[c].withUnsafeMutableBufferPointer { x in for i in 0..<count { x[i] *= g[i] } }
                 }
             }
         }
+
+        public mutating func process(_ block: inout AudioBlock) { process(&block.channels, count: block.frames) }
     }
 }

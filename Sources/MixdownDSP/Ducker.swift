@@ -19,50 +19,100 @@ public struct Ducker: Sendable {
 
     public init(depthDB: Double) { self.depthDB = depthDB }
 
-    /// Gain (linear) per sample for the music, from the speech bus.
+    /// Gain (linear) per sample for the music, from the speech bus (whole).
     public func gains(speech: [[Float]], rate: Int) -> [Float] {
         guard let n = speech.first?.count, n > 0 else { return [] }
-        let frame = rate / 100
-        let frames = (n + frame - 1) / frame
-        var level = [Double](repeating: -200, count: frames)
-        for f in 0..<frames {
-            let start = f * frame, count = min(frame, n - start)
-            var energy = 0.0
-            for ch in speech { ch.withUnsafeBufferPointer { energy += VectorOps.sumOfSquares($0.baseAddress! + start, count: count) } }
-            let ms = energy / Double(count * speech.count)
-            level[f] = ms > 0 ? 10 * log10(ms) : -200
+        var levels = Levels(rate: rate)
+        var block = AudioBlock(channels: speech.count, capacity: 0)
+        block.channels = speech
+        block.frames = n
+        levels.process(block)
+        let curve = self.curve(levels)
+        var out = [Float](repeating: 1, count: n)
+        out.withUnsafeMutableBufferPointer { curve.gains(from: 0, into: $0) }
+        return out
+    }
+
+    /// Speech activity measured block by block: the mean square of each 10 ms frame.
+    public struct Levels: Sendable {
+        let frame: Int
+        var level: [Double] = []
+        var energy = 0.0, filled = 0, channels = 1
+        public init(rate: Int) { frame = max(1, rate / 100) }
+
+        public mutating func process(_ block: AudioBlock) {
+            channels = block.channelCount
+            var i = 0
+            while i < block.frames {
+                let run = min(block.frames - i, frame - filled)
+                for c in 0..<block.channelCount {
+                    block.withChannel(c) { (x: UnsafeBufferPointer<Float>) in energy += VectorOps.sumOfSquares(x.baseAddress! + i, count: run) }
+                }
+                filled += run
+                i += run
+                if filled == frame { push() }
+            }
         }
+
+        mutating func push() {
+            let ms = energy / Double(filled * channels)
+            level.append(ms > 0 ? 10 * log10(ms) : -200)
+            energy = 0; filled = 0
+        }
+
+        /// The levels, the last partial frame included.
+        public func finished() -> (level: [Double], frame: Int) {
+            var copy = self
+            if copy.filled > 0 { copy.push() }
+            return (copy.level, frame)
+        }
+    }
+
+    /// The duck as a function of position: 0…1 per 10 ms frame, interpolated and shaped per
+    /// sample on demand, so any block of the music bus can be ducked on its own.
+    public struct Curve: Sendable {
+        let amount: [Double]
+        let frame: Int
+        let depthDB: Double
+
+        /// Gains for positions [from, from + out.count).
+        public func gains(from: Int, into g: UnsafeMutableBufferPointer<Float>) {
+            let frames = amount.count
+            for k in 0..<g.count {
+                let position = from + k
+                let f = position / frame
+                guard f < frames else { g[k] = 1; continue }
+                let a0 = amount[f], a1 = f + 1 < frames ? amount[f + 1] : amount[f]
+                if a0 == 0 && a1 == 0 { g[k] = 1; continue }
+                let a = a0 + (a1 - a0) * Double(position - f * frame) / Double(frame)
+                let shaped = 0.5 - 0.5 * cos(Double.pi * a)
+                g[k] = Float(pow(10, -depthDB * shaped / 20))
+            }
+        }
+    }
+
+    /// From the speech's frame levels to the duck: speech frames are those above the floor and
+    /// within `rangeDB` of the loud ones; gaps shorter than `hold` count as speech; the duck
+    /// ramps up over the pre-roll before activity (looking ahead) and down over the release.
+    public func curve(_ levels: Levels) -> Curve {
+        let (level, frame) = levels.finished()
+        let frames = level.count
         let loud = level.filter { $0 > floorDB }.sorted()
-        guard !loud.isEmpty else { return [Float](repeating: 1, count: n) }
+        guard !loud.isEmpty else { return Curve(amount: [Double](repeating: 0, count: frames), frame: frame, depthDB: depthDB) }
         let threshold = max(floorDB, loud[Int(Double(loud.count - 1) * 0.95)] - rangeDB)
         var active = level.map { $0 > threshold }
-        // Hold through short gaps.
         let holdFrames = Int(hold * 100)
         var lastActive: Int?
         for f in 0..<frames where active[f] {
             if let l = lastActive, f - l - 1 <= holdFrames { for g in (l + 1)..<f { active[g] = true } }
             lastActive = f
         }
-        // Duck amount 0…1 per frame: ramps up over the pre-roll before activity (looking ahead),
-        // down over the release after it.
         let up = max(1, Int(preRoll * 100)), down = max(1, Int(release * 100))
         var amount = active.map { $0 ? 1.0 : 0.0 }
-        for f in stride(from: frames - 2, through: 0, by: -1) { amount[f] = max(amount[f], amount[f + 1] - 1 / Double(up)) }
-        for f in 1..<frames { amount[f] = max(amount[f], amount[f - 1] - 1 / Double(down)) }
-        // Per sample: interpolate between frame values, shape with a raised cosine, to dB.
-        var gains = [Float](repeating: 1, count: n)
-        gains.withUnsafeMutableBufferPointer { g in
-            for f in 0..<frames {
-                let a0 = amount[f], a1 = f + 1 < frames ? amount[f + 1] : amount[f]
-                if a0 == 0 && a1 == 0 { continue }
-                let start = f * frame, count = min(frame, n - start)
-                for i in 0..<count {
-                    let a = a0 + (a1 - a0) * Double(i) / Double(frame)
-                    let shaped = 0.5 - 0.5 * cos(Double.pi * a)
-                    g[start + i] = Float(pow(10, -depthDB * shaped / 20))
-                }
-            }
+        if frames >= 2 {
+            for f in stride(from: frames - 2, through: 0, by: -1) { amount[f] = max(amount[f], amount[f + 1] - 1 / Double(up)) }
+            for f in 1..<frames { amount[f] = max(amount[f], amount[f - 1] - 1 / Double(down)) }
         }
-        return gains
+        return Curve(amount: amount, frame: frame, depthDB: depthDB)
     }
 }

@@ -52,16 +52,31 @@ public struct FilterChain: Sendable {
     public init(_ stages: [Biquad]) { self.stages = stages }
 
     public func process(_ x: inout [Float]) {
-        x.withUnsafeMutableBufferPointer { process($0) }
+        var state = State(self)
+        x.withUnsafeMutableBufferPointer { process($0, state: &state) }
     }
 
+    public func process(_ p: UnsafeMutableBufferPointer<Float>) {
+        var state = State(self)
+        process(p, state: &state)
+    }
+
+    /// The two delay registers of every stage: what a channel carries from one block to the
+    /// next, so a signal filtered in blocks of any size comes out identical to one filtered whole.
+    public struct State: Sendable {
+        var z: [Double]
+        public init(_ chain: FilterChain) { z = [Double](repeating: 0, count: 2 * chain.stages.count) }
+        public mutating func reset() { for i in z.indices { z[i] = 0 } }
+    }
+
+    /// Filters `p` in place, continuing from `state` and leaving it where the block ends.
     /// Stages run two at a time in one loop: each stage's recursion is a chain of dependent
     /// multiply-adds, and interleaving two independent chains keeps the core busy.
-    public func process(_ p: UnsafeMutableBufferPointer<Float>) {
+    public func process(_ p: UnsafeMutableBufferPointer<Float>, state: inout State) {
         var k = 0
         while k + 1 < stages.count {
             let f = stages[k], g = stages[k + 1]
-            var (f1, f2, g1, g2) = (0.0, 0.0, 0.0, 0.0)
+            var (f1, f2, g1, g2) = (state.z[2 * k], state.z[2 * k + 1], state.z[2 * k + 2], state.z[2 * k + 3])
             for i in 0..<p.count {
                 let input = Double(p[i])
                 let y = f.b0 * input + f1
@@ -72,11 +87,12 @@ public struct FilterChain: Sendable {
                 g2 = g.b2 * y - g.a2 * z
                 p[i] = Float(z)
             }
+            (state.z[2 * k], state.z[2 * k + 1], state.z[2 * k + 2], state.z[2 * k + 3]) = (f1, f2, g1, g2)
             k += 2
         }
         if k < stages.count {
             let f = stages[k]
-            var z1 = 0.0, z2 = 0.0
+            var z1 = state.z[2 * k], z2 = state.z[2 * k + 1]
             for i in 0..<p.count {
                 let input = Double(p[i])
                 let y = f.b0 * input + z1
@@ -84,6 +100,7 @@ public struct FilterChain: Sendable {
                 z2 = f.b2 * input - f.a2 * y
                 p[i] = Float(y)
             }
+            (state.z[2 * k], state.z[2 * k + 1]) = (z1, z2)
         }
     }
 
@@ -103,14 +120,49 @@ public struct ThreeBandSplit: Sendable {
     public init(low: Double, high: Double, rate: Int) { (self.low, self.high, self.rate) = (low, high, rate) }
 
     public func split(_ x: [Float]) -> (low: [Float], mid: [Float], high: [Float]) {
-        let lp1 = FilterChain([.lowPass(low, rate: rate), .lowPass(low, rate: rate)])
-        let hp1 = FilterChain([.highPass(low, rate: rate), .highPass(low, rate: rate)])
-        let lp2 = FilterChain([.lowPass(high, rate: rate), .lowPass(high, rate: rate)])
-        let hp2 = FilterChain([.highPass(high, rate: rate), .highPass(high, rate: rate)])
-        // An LR4 all-pass at `high` is LP² + HP², i.e. a 2nd-order all-pass with Q = 0.5.
-        let ap2 = FilterChain([.allPass(high, q: 0.5, rate: rate)])
-        let lowBand = ap2.processed(lp1.processed(x))
-        let rest = hp1.processed(x)
-        return (lowBand, lp2.processed(rest), hp2.processed(rest))
+        var stream = Stream(self)
+        var (low, mid, high) = ([Float](repeating: 0, count: x.count), [Float](repeating: 0, count: x.count), [Float](repeating: 0, count: x.count))
+        x.withUnsafeBufferPointer { x in
+            low.withUnsafeMutableBufferPointer { l in
+                mid.withUnsafeMutableBufferPointer { m in
+                    high.withUnsafeMutableBufferPointer { h in stream.split(x, low: l, mid: m, high: h) }
+                }
+            }
+        }
+        return (low, mid, high)
+    }
+}
+
+extension ThreeBandSplit {
+    /// The split of one channel carried across blocks: `split(_:into:)` fills the three bands
+    /// of a block, and blocks of any size give the same bands as the whole signal.
+    public struct Stream: Sendable {
+        let lp1, hp1, lp2, hp2, ap2: FilterChain
+        var s1, s2, s3, s4, s5: FilterChain.State
+
+        public init(_ split: ThreeBandSplit) {
+            lp1 = FilterChain([.lowPass(split.low, rate: split.rate), .lowPass(split.low, rate: split.rate)])
+            hp1 = FilterChain([.highPass(split.low, rate: split.rate), .highPass(split.low, rate: split.rate)])
+            lp2 = FilterChain([.lowPass(split.high, rate: split.rate), .lowPass(split.high, rate: split.rate)])
+            hp2 = FilterChain([.highPass(split.high, rate: split.rate), .highPass(split.high, rate: split.rate)])
+            ap2 = FilterChain([.allPass(split.high, q: 0.5, rate: split.rate)])
+            (s1, s2, s3, s4, s5) = (.init(lp1), .init(hp1), .init(lp2), .init(hp2), .init(ap2))
+        }
+
+        /// Low, mid and high bands of `x` (each at least `x.count` long).
+        public mutating func split(_ x: UnsafeBufferPointer<Float>, low: UnsafeMutableBufferPointer<Float>,
+                                   mid: UnsafeMutableBufferPointer<Float>, high: UnsafeMutableBufferPointer<Float>) {
+            let n = x.count
+            let lo = UnsafeMutableBufferPointer(rebasing: low[0..<n]), mi = UnsafeMutableBufferPointer(rebasing: mid[0..<n])
+            let hi = UnsafeMutableBufferPointer(rebasing: high[0..<n])
+            _ = lo.update(fromContentsOf: x)
+            _ = mi.update(fromContentsOf: x)
+            lp1.process(lo, state: &s1)
+            ap2.process(lo, state: &s5)
+            hp1.process(mi, state: &s2)
+            _ = hi.update(fromContentsOf: mi)
+            lp2.process(mi, state: &s3)
+            hp2.process(hi, state: &s4)
+        }
     }
 }

@@ -23,63 +23,100 @@ public struct LoudnessProfile: Sendable {
     /// Samples in each sub-block (rate/400 rounded on a running grid, so any rate works).
     let lengths: [Int]
 
-    public init(_ buffer: AudioBuffer, weights: [Double]) {
-        precondition(weights.count == buffer.channelCount)
-        sampleRate = buffer.sampleRate
-        let frames = buffer.frameCount
-        var bounds = [0]
-        var k = 1
-        while true {
-            let b = SampleTime.rescale(k, from: Self.subBlocksPerSecond, to: sampleRate)
-            if b > frames { break }
-            bounds.append(b)
-            k += 1
-        }
-        // A trailing partial sub-block can never complete a window; it is dropped.
-        lengths = zip(bounds.dropFirst(), bounds).map { $0 - $1 }
-        var energy = [Double](repeating: 0, count: lengths.count)
-        let (shelf, highPass) = KWeighting.stages(sampleRate: sampleRate)
-        let active = (0..<buffer.channelCount).filter { weights[$0] != 0 }
-        // Two channels at a time in SIMD2 lanes hides the filters' recursion latency.
-        var index = 0
-        while index < active.count {
-            let a = active[index], b = index + 1 < active.count ? active[index + 1] : nil
-            Self.accumulate(buffer.channels[a], b.map { buffer.channels[$0] } ?? buffer.channels[a],
-                            weights: SIMD2(weights[a], b.map { weights[$0] } ?? 0),
-                            bounds: bounds, shelf: shelf, highPass: highPass, into: &energy)
-            index += 2
-        }
-        self.energy = energy
+    init(sampleRate: Int, energy: [Double], lengths: [Int]) {
+        (self.sampleRate, self.energy, self.lengths) = (sampleRate, energy, lengths)
     }
 
-    private static func accumulate(_ a: [Float], _ b: [Float], weights: SIMD2<Double>, bounds: [Int],
-                                   shelf: Biquad, highPass: Biquad, into energy: inout [Double]) {
-        let s = (b0: SIMD2(repeating: shelf.b0), b1: SIMD2(repeating: shelf.b1), b2: SIMD2(repeating: shelf.b2),
-                 a1: SIMD2(repeating: shelf.a1), a2: SIMD2(repeating: shelf.a2))
-        let h = (b0: SIMD2(repeating: highPass.b0), b1: SIMD2(repeating: highPass.b1), b2: SIMD2(repeating: highPass.b2),
-                 a1: SIMD2(repeating: highPass.a1), a2: SIMD2(repeating: highPass.a2))
-        var (s1, s2, h1, h2) = (SIMD2<Double>(), SIMD2<Double>(), SIMD2<Double>(), SIMD2<Double>())
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                energy.withUnsafeMutableBufferPointer { out in
-                    for block in 0..<out.count {
-                        var sum = SIMD2<Double>()
-                        for i in bounds[block]..<bounds[block + 1] {
-                            let x = SIMD2(Double(pa[i]), Double(pb[i]))
-                            // Transposed direct form II, shelf then high-pass.
-                            let y = s.b0 * x + s1
-                            s1 = s.b1 * x - s.a1 * y + s2
-                            s2 = s.b2 * x - s.a2 * y
-                            let z = h.b0 * y + h1
-                            h1 = h.b1 * y - h.a1 * z + h2
-                            h2 = h.b2 * y - h.a2 * z
-                            sum += z * z
+    /// The profile of a whole buffer: a meter fed the buffer as one block.
+    public init(_ buffer: AudioBuffer, weights: [Double]) {
+        precondition(weights.count == buffer.channelCount)
+        var meter = Meter(sampleRate: buffer.sampleRate, weights: weights)
+        meter.process(buffer.channels, count: buffer.frameCount)
+        self = meter.profile
+    }
+
+    /// The incremental meter (as libebur128's state): K-weighting filter registers and the
+    /// energy of the sub-block in progress are carried from block to block, so a programme
+    /// measured in blocks of any size gives exactly the profile of the whole. It keeps one
+    /// Double per 2.5 ms (11.5 MB for an hour), never the audio.
+    public struct Meter: Sendable {
+        public let sampleRate: Int
+        let weights: [Double]
+        let shelf: Biquad, highPass: Biquad
+        /// Channel pairs run in SIMD2 lanes; filter registers per pair.
+        var registers: [SIMD8<Double>]
+        var energy: [Double] = []
+        var lengths: [Int] = []
+        /// Frames seen, the sub-block in progress and where it ends.
+        var position = 0
+        var subBlockStart = 0
+        var subBlockEnd: Int
+        var partial: [SIMD2<Double>]
+
+        public init(sampleRate: Int, weights: [Double]) {
+            self.sampleRate = sampleRate
+            self.weights = weights
+            (shelf, highPass) = KWeighting.stages(sampleRate: sampleRate)
+            let pairs = (weights.count + 1) / 2
+            registers = [SIMD8<Double>](repeating: .zero, count: pairs)
+            partial = [SIMD2<Double>](repeating: .zero, count: pairs)
+            subBlockEnd = max(1, SampleTime.rescale(1, from: LoudnessProfile.subBlocksPerSecond, to: sampleRate))
+        }
+
+        public mutating func process(_ block: AudioBlock) { process(block.channels, count: block.frames) }
+
+        /// Measures the first `count` frames of `channels`.
+        public mutating func process(_ channels: [[Float]], count: Int) {
+            var done = 0
+            while done < count {
+                let run = min(count - done, subBlockEnd - position)
+                for pair in registers.indices {
+                    let a = 2 * pair, b = a + 1 < channels.count ? a + 1 : a
+                    let w = SIMD2(weights[a], a + 1 < weights.count ? weights[a + 1] : 0)
+                    if w == .zero { continue }
+                    partial[pair] += channels[a].withUnsafeBufferPointer { pa in
+                        channels[b].withUnsafeBufferPointer { pb in
+                            filter(pa.baseAddress! + done, pb.baseAddress! + done, count: run, registers: &registers[pair])
                         }
-                        out[block] += (sum * weights).sum()
-                    }
+                    } * w
+                }
+                done += run
+                position += run
+                if position == subBlockEnd {
+                    energy.append(partial.reduce(0) { $0 + $1.sum() })
+                    lengths.append(subBlockEnd - subBlockStart)
+                    for i in partial.indices { partial[i] = .zero }
+                    subBlockStart = subBlockEnd
+                    subBlockEnd = max(subBlockStart + 1, SampleTime.rescale(energy.count + 1, from: LoudnessProfile.subBlocksPerSecond, to: sampleRate))
                 }
             }
         }
+
+        /// Σ z² of the K-weighted pair (shelf, then high-pass; transposed direct form II).
+        @inline(__always)
+        private func filter(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int, registers r: inout SIMD8<Double>) -> SIMD2<Double> {
+            let s = (b0: SIMD2(repeating: shelf.b0), b1: SIMD2(repeating: shelf.b1), b2: SIMD2(repeating: shelf.b2),
+                     a1: SIMD2(repeating: shelf.a1), a2: SIMD2(repeating: shelf.a2))
+            let h = (b0: SIMD2(repeating: highPass.b0), b1: SIMD2(repeating: highPass.b1), b2: SIMD2(repeating: highPass.b2),
+                     a1: SIMD2(repeating: highPass.a1), a2: SIMD2(repeating: highPass.a2))
+            var s1 = SIMD2(r[0], r[1]), s2 = SIMD2(r[2], r[3]), h1 = SIMD2(r[4], r[5]), h2 = SIMD2(r[6], r[7])
+            var sum = SIMD2<Double>()
+            for i in 0..<count {
+                let x = SIMD2(Double(a[i]), Double(b[i]))
+                let y = s.b0 * x + s1
+                s1 = s.b1 * x - s.a1 * y + s2
+                s2 = s.b2 * x - s.a2 * y
+                let z = h.b0 * y + h1
+                h1 = h.b1 * y - h.a1 * z + h2
+                h2 = h.b2 * y - h.a2 * z
+                sum += z * z
+            }
+            r = SIMD8(s1[0], s1[1], s2[0], s2[1], h1[0], h1[1], h2[0], h2[1])
+            return sum
+        }
+
+        /// The profile so far. A trailing partial sub-block can never complete a window: it is left out.
+        public var profile: LoudnessProfile { LoudnessProfile(sampleRate: sampleRate, energy: energy, lengths: lengths) }
     }
 
     public var subBlockCount: Int { energy.count }

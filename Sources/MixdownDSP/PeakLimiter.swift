@@ -1,16 +1,22 @@
-import Dispatch
 import MixdownCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A look-ahead peak limiter: gain never lets a sample (or, with `truePeak`, the signal between
-/// samples, found by 4x oversampling) exceed `ceiling`, reaches its floor over the look-ahead
+/// samples, found by oversampling) exceed `ceiling`, reaches its floor over the look-ahead
 /// window before the peak (no step, no click) and recovers with a release.
 ///
 /// The required gain min(1, ceiling/|x|) is taken as a running minimum over the next `lookAhead`
 /// samples, released smoothly upward, then averaged over `lookAhead` samples: since every value
 /// in the window ending at a peak is at most the peak's required gain, so is their mean.
+///
+/// It streams (`Stream`): the output lags the input by `latency` samples (the look-ahead plus
+/// the 12 samples the true-peak reconstruction reads ahead). Most of a programme never comes
+/// near the ceiling, so the work is sparse: the required gain is computed only in 1,024-frame
+/// blocks that can exceed the ceiling (`hot`), and once the release has settled after the last
+/// of them (14 time constants, to within 10⁻⁶ of unity) the gain snaps to exactly 1: away from
+/// the peaks the output is exactly the input times `gain`.
 public struct PeakLimiter: Sendable {
     public var ceiling: Float
     public var lookAhead: Int
@@ -21,142 +27,233 @@ public struct PeakLimiter: Sendable {
         (self.ceiling, self.lookAhead, self.releaseSamples, self.truePeak) = (ceiling, lookAhead, releaseSamples, truePeak)
     }
 
-    /// Applies `gain` and the limiter to every channel with one shared gain curve (the stereo
-    /// image stays put).
-    ///
-    /// Most of a programme never comes near the ceiling, so the work is sparse: blocks whose
-    /// (bounded) peak stays under the ceiling need no gain curve at all; the curve is computed
-    /// only over spans around the blocks that might exceed it, widened by the look-ahead before
-    /// and by the time the release takes to settle after (to within 10⁻⁶ of unity).
+    public var latency: Int { lookAhead + TruePeakMeter.tapsPerPhase / 2 }
+
     public func process(_ buffer: AudioBuffer, gain: Float) -> AudioBuffer { limit(buffer, gain: gain).audio }
 
-    /// As `process`, and says whether the limiter acted anywhere: when it did not, the output
-    /// is exactly the input times `gain`, and so are its loudness and true peak.
+    /// Limits a whole buffer (one stream) and says whether the limiter acted anywhere: when it
+    /// did not, the output is exactly the input times `gain`, and so are its loudness and true peak.
     public func limit(_ buffer: AudioBuffer, gain: Float) -> (audio: AudioBuffer, acted: Bool) {
-        let n = buffer.frameCount
         let meter = TruePeakMeter(sampleRate: buffer.sampleRate)
-        let threshold = ceiling / gain   // input level above which the output would exceed the ceiling
-        let blockSize = 1_024
-        let blockCount = (n + blockSize - 1) / blockSize
-        // Per channel, side by side: which blocks could exceed the ceiling.
-        var hotByChannel = [[Bool]](repeating: [], count: buffer.channelCount)
-        hotByChannel.withUnsafeMutableBufferPointer { slots in
-            DispatchQueue.concurrentPerform(iterations: buffer.channelCount) { c in
-                slots[c] = buffer.channels[c].withUnsafeBufferPointer { x in
-                    (0..<blockCount).map { b in
-                        let range = (b * blockSize)..<min(n, (b + 1) * blockSize)
-                        // Exact true peaks only where the cheap bound cannot rule the block out.
-                        return VectorOps.peak(x.baseAddress! + range.lowerBound, count: range.count) > threshold
-                            || (truePeak && meter.peakBound(x, range: range) > threshold && meter.peak(x, range: range) > threshold)
+        var peaks = [Float]()
+        for channel in buffer.channels {
+            var stream = TruePeakMeter.Stream(meter)
+            channel.withUnsafeBufferPointer { stream.process($0) }
+            stream.finish()
+            peaks = peaks.isEmpty ? stream.blockPeaks : zip(peaks, stream.blockPeaks).map { max($0, $1) }
+        }
+        var stream = Stream(self, channels: buffer.channelCount, sampleRate: buffer.sampleRate, gain: gain,
+                            hot: Self.hotBlocks(peaks: peaks, threshold: ceiling / gain))
+        var out = buffer
+        var block = AudioBlock(channels: buffer.channelCount, capacity: buffer.frameCount + latency)
+        block.frames = 0
+        var written = 0
+        func drain(_ block: AudioBlock) {
+            for c in out.channels.indices {
+                block.withChannel(c) { (src: UnsafeBufferPointer<Float>) in
+                    out.channels[c].withUnsafeMutableBufferPointer { dst in
+                        (dst.baseAddress! + written).update(from: src.baseAddress!, count: src.count)
                     }
                 }
             }
+            written += block.frames
         }
-        let hot = (0..<blockCount).map { b in hotByChannel.contains { $0[b] } }
-        let settle = lookAhead + 14 * max(1, releaseSamples)
-        var spans = [Range<Int>]()
-        for b in 0..<blockCount where hot[b] {
-            let span = max(0, b * blockSize - lookAhead - 1)..<min(n, (b + 1) * blockSize + settle)
-            if let last = spans.last, last.upperBound >= span.lowerBound {
-                spans[spans.count - 1] = last.lowerBound..<span.upperBound
-            } else {
-                spans.append(span)
-            }
+        block.frames = buffer.frameCount
+        for c in 0..<buffer.channelCount {
+            block.withChannel(c) { (dst: UnsafeMutableBufferPointer<Float>) in _ = dst.update(fromContentsOf: buffer.channels[c]) }
         }
-        // Spans are independent (the curve is exactly 1 between them): compute them side by side.
-        var curves = [[Float]](repeating: [], count: spans.count)
-        curves.withUnsafeMutableBufferPointer { slots in
-            DispatchQueue.concurrentPerform(iterations: spans.count) { s in
-                slots[s] = curve(over: spans[s], of: buffer, gain: gain, hot: hot, blockSize: blockSize, meter: meter)
-            }
-        }
-        var channels = buffer.channels
-        channels.withUnsafeMutableBufferPointer { slots in
-            DispatchQueue.concurrentPerform(iterations: slots.count) { c in
-                slots[c].withUnsafeMutableBufferPointer { o in
-                    for i in 0..<n { o[i] *= gain }
-                    for (span, curve) in zip(spans, curves) {
-                        curve.withUnsafeBufferPointer { g in
-                            let base = o.baseAddress! + span.lowerBound
-                            for i in 0..<span.count { base[i] *= g[i] }
-                        }
-                    }
-                }
-            }
-        }
-        return (AudioBuffer(sampleRate: buffer.sampleRate, channels: channels), !spans.isEmpty)
+        stream.process(&block)
+        drain(block)
+        block.frames = 0
+        stream.finish(&block)
+        drain(block)
+        return (out, stream.acted)
     }
 
-    /// The gain curve over `span`, which starts at least a look-ahead before its first hot block
-    /// and ends after the release has settled, so it meets unity at both ends.
-    private func curve(over span: Range<Int>, of buffer: AudioBuffer, gain: Float, hot: [Bool], blockSize: Int,
-                       meter: TruePeakMeter) -> [Float] {
-        let m = span.count, start = span.lowerBound
-        // Required gain min(1, ceiling/level) per frame; 1 outside hot blocks.
-        var required = [Float](repeating: 1, count: m)
-        var b = start / blockSize
-        while b * blockSize < span.upperBound {
-            guard hot[b] else { b += 1; continue }
-            var end = b
-            while end + 1 < hot.count && hot[end + 1] && (end + 1) * blockSize < span.upperBound { end += 1 }
-            let range = max(start, b * blockSize)..<min(span.upperBound, (end + 1) * blockSize)
-            for channel in buffer.channels {
-                let detected = channel.withUnsafeBufferPointer { x in
-                    truePeak ? meter.envelope(x, range: range) : range.map { abs(x[$0]) }
-                }
-                detected.withUnsafeBufferPointer { d in
-                    required.withUnsafeMutableBufferPointer { r in
-                        let offset = range.lowerBound - start
-                        for i in 0..<range.count {
-                            let level = d[i] * gain
-                            if level > ceiling { r[offset + i] = min(r[offset + i], ceiling / level) }
-                        }
+    /// Which 1,024-frame blocks can exceed `threshold` (the input level above which the output
+    /// would exceed the ceiling), from their true (or sample) peaks.
+    public static func hotBlocks(peaks: [Float], threshold: Float) -> [Bool] { peaks.map { $0 > threshold } }
+
+    /// The limiter's state between blocks.
+    public struct Stream: Sendable {
+        let limiter: PeakLimiter
+        let meter: TruePeakMeter
+        let gain: Float
+        let hot: [Bool]
+        let channels: Int
+        let coefficient: Float
+        let settle: Int
+        /// Input samples not yet output, per channel, preceded by 11 samples of history:
+        /// pending[c][history + k] is input position `outputPosition + k`.
+        var pending: [[Float]]
+        var pendingCount = 0
+        var outputPosition = 0
+        var inputPosition = 0
+        /// Required gains computed so far: positions < requiredPosition.
+        var requiredPosition = 0
+        /// Running-minimum queue (positions and values) over [i, i + lookAhead].
+        var queueIndex: [Int], queueValue: [Float]
+        var head = 0, count = 0
+        /// The release follower, the look-ahead average and its window.
+        var g: Float = 1
+        var window: [Float]
+        var slot = 0
+        var sum: Float
+        var sinceExact = 0
+        /// The last position whose required gain was under 1.
+        var lastHot = Int.min / 2
+        var settled = true
+        var required: [Float] = []
+        var queued = 0
+        public private(set) var acted = false
+
+        static let history = TruePeakMeter.tapsPerPhase / 2 - 1
+
+        public init(_ limiter: PeakLimiter, channels: Int, sampleRate: Int, gain: Float, hot: [Bool]) {
+            self.limiter = limiter
+            meter = TruePeakMeter(sampleRate: sampleRate)
+            self.gain = gain
+            self.hot = hot
+            self.channels = channels
+            coefficient = Float(1) - Float(exp(-1 / Double(max(1, limiter.releaseSamples))))
+            settle = limiter.lookAhead + 14 * max(1, limiter.releaseSamples)
+            pending = Array(repeating: [Float](repeating: 0, count: Self.history + 4_096), count: channels)
+            queueIndex = [Int](repeating: 0, count: limiter.lookAhead + 2)
+            queueValue = [Float](repeating: 1, count: limiter.lookAhead + 2)
+            window = [Float](repeating: 1, count: limiter.lookAhead)
+            sum = Float(limiter.lookAhead)
+        }
+
+        public var latency: Int { limiter.latency }
+
+        /// Takes the block's frames as input and replaces them with as many output frames (the
+        /// first `latency` frames of the stream are held back; `finish` releases them).
+        public mutating func process(_ block: inout AudioBlock) {
+            append(block, frames: block.frames)
+            // Output positions whose look-ahead (and its reconstruction) is all in.
+            let ready = max(0, inputPosition - latency - outputPosition)
+            emit(ready, into: &block)
+        }
+
+        /// Flushes the held-back frames (the signal continues as silence) into `block`.
+        public mutating func finish(_ block: inout AudioBlock) {
+            let remaining = inputPosition - outputPosition
+            var zeros = AudioBlock(channels: channels, capacity: latency)
+            zeros.clear(frames: latency)
+            let end = inputPosition
+            append(zeros, frames: latency)
+            precondition(block.capacity >= remaining)
+            emit(remaining, into: &block)
+            inputPosition = end
+        }
+
+        private mutating func append(_ block: AudioBlock, frames: Int) {
+            let needed = Self.history + pendingCount + frames
+            if pending[0].count < needed {
+                for c in 0..<channels { pending[c] += [Float](repeating: 0, count: needed - pending[c].count + 4_096) }
+            }
+            for c in 0..<channels {
+                block.withChannel(min(c, block.channelCount - 1)) { (src: UnsafeBufferPointer<Float>) in
+                    pending[c].withUnsafeMutableBufferPointer { p in
+                        (p.baseAddress! + Self.history + pendingCount).update(from: src.baseAddress!, count: frames)
                     }
                 }
             }
-            b = end + 1
+            pendingCount += frames
+            inputPosition += frames
         }
-        var out = [Float](repeating: 1, count: m)
-        required.withUnsafeBufferPointer { r in
-            out.withUnsafeMutableBufferPointer { o in
-                // Running minimum over [i, i + lookAhead] with a monotonic queue (indices in a
-                // flat buffer: each enters and leaves once).
-                var queue = [Int](repeating: 0, count: m)
-                queue.withUnsafeMutableBufferPointer { q in
-                    var head = 0, tail = 0, next = 0
-                    for i in 0..<m {
-                        while next < m && next <= i + lookAhead {
-                            while tail > head && r[q[tail - 1]] >= r[next] { tail -= 1 }
-                            q[tail] = next
-                            tail += 1
-                            next += 1
-                        }
-                        while q[head] < i { head += 1 }
-                        o[i] = r[q[head]]
-                    }
+
+        /// Outputs `count` frames: required gains computed as far as the input allows, each
+        /// pushed into the running-minimum queue just before the output it can affect.
+        private mutating func emit(_ count: Int, into block: inout AudioBlock) {
+            let lookAhead = limiter.lookAhead
+            let target = min(inputPosition - TruePeakMeter.tapsPerPhase / 2, outputPosition + count + lookAhead)
+            if target > requiredPosition { computeRequired(upTo: target) }
+            block.frames = count
+            let size = queueIndex.count
+            for i in 0..<count {
+                let position = outputPosition + i
+                // The queue holds [position, position + lookAhead]: push the newest, drop the oldest.
+                while queued <= position + lookAhead && queued < requiredPosition {
+                    let value = required[queued - outputPosition]
+                    while self.count > 0 && queueValue[(head + self.count - 1) % size] >= value { self.count -= 1 }
+                    queueIndex[(head + self.count) % size] = queued
+                    queueValue[(head + self.count) % size] = value
+                    self.count += 1
+                    queued += 1
                 }
-                // Release: fall at once, rise by a one-pole towards the floor. Then average over
-                // the look-ahead window (causal): every value in the window ending at a peak is
-                // at most the peak's required gain, so is their mean — a smooth approach.
-                let coefficient = Float(1) - Float(exp(-1 / Double(max(1, releaseSamples))))
-                var g: Float = 1
-                var window = [Float](repeating: 1, count: lookAhead)
-                var sum = Float(lookAhead)
-                window.withUnsafeMutableBufferPointer { w in
-                    var slot = 0, compensation = 0
-                    for i in 0..<m {
-                        let floor = o[i]
-                        g = floor < g ? floor : g + (floor - g) * coefficient
-                        sum += g - w[slot]
-                        w[slot] = g
-                        slot = slot + 1 == lookAhead ? 0 : slot + 1
-                        o[i] = min(1, sum / Float(lookAhead))
-                        compensation += 1
-                        if compensation == 65_536 { sum = w.reduce(0, +); compensation = 0 }
+                while self.count > 0 && queueIndex[head] < position { head = (head + 1) % size; self.count -= 1 }
+                let floor = self.count > 0 ? queueValue[head] : 1
+                var out: Float
+                if floor >= 1 && position - lastHot > settle {
+                    if !settled {
+                        g = 1; sum = Float(lookAhead); slot = 0
+                        for k in window.indices { window[k] = 1 }
+                        settled = true
                     }
+                    out = 1
+                } else {
+                    settled = false
+                    g = floor < g ? floor : g + (floor - g) * coefficient
+                    sum += g - window[slot]
+                    window[slot] = g
+                    slot = slot + 1 == lookAhead ? 0 : slot + 1
+                    sinceExact += 1
+                    if sinceExact == 65_536 { sum = window.reduce(0, +); sinceExact = 0 }
+                    out = min(1, sum / Float(lookAhead))
+                }
+                if out == 1 {
+                    for c in 0..<channels { block.channels[c][i] = pending[c][Self.history + i] * gain }
+                } else {
+                    let scale = gain * out
+                    for c in 0..<channels { block.channels[c][i] = pending[c][Self.history + i] * scale }
                 }
             }
+            // Drop what was output, keeping the history the reconstruction reads.
+            let keep = pendingCount - count
+            for c in 0..<channels {
+                pending[c].withUnsafeMutableBufferPointer { p in
+                    p.baseAddress!.update(from: p.baseAddress! + count, count: Self.history + keep)
+                }
+            }
+            let known = requiredPosition - outputPosition
+            if known > count {
+                required.withUnsafeMutableBufferPointer { r in r.baseAddress!.update(from: r.baseAddress! + count, count: known - count) }
+            }
+            pendingCount = keep
+            outputPosition += count
         }
-        return out
+
+        /// Required gain min(1, ceiling / level) for positions [requiredPosition, end); 1 in
+        /// blocks that cannot exceed the ceiling. required[k] is position outputPosition + k.
+        private mutating func computeRequired(upTo end: Int) {
+            let from = requiredPosition - outputPosition, to = end - outputPosition
+            if required.count < to { required += [Float](repeating: 1, count: to - required.count + 4_096) }
+            var p = requiredPosition
+            while p < end {
+                let block = p / TruePeakMeter.peakBlock
+                let run = min(end - p, (block + 1) * TruePeakMeter.peakBlock - p)
+                let offset = p - outputPosition
+                for i in 0..<run { required[offset + i] = 1 }
+                if block < hot.count && hot[block] {
+                    for c in 0..<channels {
+                        pending[c].withUnsafeBufferPointer { x in
+                            for i in 0..<run {
+                                let at = x.baseAddress! + Self.history + offset + i
+                                let level = (limiter.truePeak ? meter.scan(at, from: 0, to: 1, peak: 0) : abs(at.pointee)) * gain
+                                if level > limiter.ceiling {
+                                    required[offset + i] = min(required[offset + i], limiter.ceiling / level)
+                                    lastHot = p + i
+                                    acted = true
+                                }
+                            }
+                        }
+                    }
+                }
+                p += run
+            }
+            _ = from
+            requiredPosition = end
+        }
     }
 }

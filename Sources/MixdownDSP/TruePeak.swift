@@ -15,7 +15,7 @@ public struct TruePeakMeter: Sendable {
     public static let tapsPerPhase = 24
     public let oversampling: Int
     /// phases[p - 1][k] weights x[n − taps/2 + 1 + k] for position n + p/L.
-    let phases: [[Float]]
+    public let phases: [[Float]]
     /// The largest Σ|h| of any phase: no interpolated value exceeds this times the local
     /// sample peak, which lets whole blocks be skipped once the running maximum is higher.
     public let gainBound: Float
@@ -152,7 +152,7 @@ public struct TruePeakMeter: Sendable {
 
     /// Scans positions [from, to) of `x`, which may be read `taps/2` beyond both ends, in
     /// blocks; a block whose neighbourhood cannot beat the running peak is skipped.
-    private func scan(_ x: UnsafePointer<Float>, from: Int, to: Int, peak initial: Float) -> Float {
+    func scan(_ x: UnsafePointer<Float>, from: Int, to: Int, peak initial: Float) -> Float {
         let taps = Self.tapsPerPhase, half = taps / 2
         var peak = initial
         var start = from
@@ -198,5 +198,77 @@ public struct TruePeakMeter: Sendable {
             j += 1
         }
         return m
+    }
+}
+
+extension TruePeakMeter {
+    /// Frames per entry of `Stream.blockPeaks`: the grid on which a limiter skips what cannot
+    /// reach its ceiling.
+    public static let peakBlock = 1_024
+
+    /// True peak of one channel measured block by block. A position's reconstruction needs the
+    /// 12 samples after it, so each call finishes the positions it can and keeps the last 23
+    /// samples for the next; `finish` completes the end against silence. Besides the overall
+    /// peak it keeps the peak of every 1,024-frame block of the programme (4 bytes per 21 ms).
+    public struct Stream: Sendable {
+        let meter: TruePeakMeter
+        /// Samples [done − 11, seen): what the next positions need.
+        var carry: [Float]
+        var scratch: [Float] = []
+        var done = 0
+        public private(set) var peak: Float = 0
+        public private(set) var blockPeaks: [Float] = []
+
+        public init(_ meter: TruePeakMeter) {
+            self.meter = meter
+            carry = [Float](repeating: 0, count: TruePeakMeter.tapsPerPhase / 2 - 1)
+        }
+
+        public mutating func process(_ x: UnsafeBufferPointer<Float>) {
+            let history = TruePeakMeter.tapsPerPhase / 2 - 1, lookAhead = TruePeakMeter.tapsPerPhase / 2
+            let total = carry.count + x.count
+            if scratch.count < total + lookAhead { scratch = [Float](repeating: 0, count: total + lookAhead + 1_024) }
+            scratch.withUnsafeMutableBufferPointer { s in
+                _ = UnsafeMutableBufferPointer(rebasing: s[0..<carry.count]).update(fromContentsOf: carry)
+                _ = UnsafeMutableBufferPointer(rebasing: s[carry.count..<total]).update(fromContentsOf: x)
+            }
+            // Positions done..<(seen − 12) have all their taps.
+            let ready = max(0, total - history - lookAhead)
+            measure(positions: ready)
+            // Keep what the remaining positions need.
+            carry = Array(scratch[ready..<total])
+            done += ready
+        }
+
+        /// Completes the last positions against silence after the end.
+        public mutating func finish() {
+            let history = TruePeakMeter.tapsPerPhase / 2 - 1, lookAhead = TruePeakMeter.tapsPerPhase / 2
+            let pending = carry.count - history
+            guard pending > 0 else { return }
+            if scratch.count < carry.count + lookAhead { scratch = [Float](repeating: 0, count: carry.count + lookAhead) }
+            scratch.withUnsafeMutableBufferPointer { s in
+                _ = UnsafeMutableBufferPointer(rebasing: s[0..<carry.count]).update(fromContentsOf: carry)
+                s.baseAddress!.advanced(by: carry.count).update(repeating: 0, count: lookAhead)
+            }
+            measure(positions: pending)
+            done += pending
+            carry = Array(carry.suffix(history))
+        }
+
+        /// Measures `count` positions from `done`; scratch[history + j] is position done + j.
+        private mutating func measure(positions count: Int) {
+            let history = TruePeakMeter.tapsPerPhase / 2 - 1
+            var j = 0
+            while j < count {
+                let position = done + j
+                let block = position / TruePeakMeter.peakBlock
+                let run = min(count - j, (block + 1) * TruePeakMeter.peakBlock - position)
+                let p = scratch.withUnsafeBufferPointer { s in meter.scan(s.baseAddress! + history + j, from: 0, to: run, peak: 0) }
+                while blockPeaks.count <= block { blockPeaks.append(0) }
+                blockPeaks[block] = max(blockPeaks[block], p)
+                peak = max(peak, p)
+                j += run
+            }
+        }
     }
 }

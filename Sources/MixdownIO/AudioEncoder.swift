@@ -10,6 +10,10 @@ public struct EncodedOutput: Sendable, Codable, Equatable {
     public var sampleRate: Int
     public var channels: Int
     public var samples: Int
+
+    public init(endFormat: EndFormat, path: String, bytes: Int, sampleRate: Int, channels: Int, samples: Int) {
+        (self.endFormat, self.path, self.bytes, self.sampleRate, self.channels, self.samples) = (endFormat, path, bytes, sampleRate, channels, samples)
+    }
 }
 
 /// The delivery step: conform a finished mix to a format's channels and rate, then write it
@@ -93,5 +97,16 @@ public enum AudioEncoder {
             paths[f] = plain ? "\(stem).\(f.fileExtension)" : "\(stem).\(f.rawValue).\(f.fileExtension)"
         }
         return paths
+    }
+}
+
+extension AudioEncoder {
+    /// A block-fed encoder for `format`, writing `path` (blocks already at the format's rate
+    /// and channel count).
+    public static func stream(_ format: EndFormat, to path: String) throws -> any BlockSink {
+        switch format.codec {
+        case .mp3CBR, .mp3VBR: return try LAMEStream(codec: format.codec, sampleRate: format.sampleRate, channels: format.channels, path: path)
+        default: return try SndFileStream(codec: format.codec, sampleRate: format.sampleRate, channels: format.channels, path: path)
+        }
     }
 }

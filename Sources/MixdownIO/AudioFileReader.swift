@@ -194,3 +194,35 @@ enum QuietStandardError {
         return try body()
     }
 }
+
+extension AudioFileReader {
+    /// Decodes `path` block by block into `body` (for files this program just wrote and wants
+    /// to measure as a player would hear them): memory stays one block whatever the length.
+    public static func stream(_ path: String, capacity: Int = 32_768, _ body: (AudioBlock) throws -> Void) throws -> (sampleRate: Int, channels: Int, frames: Int) {
+        try checkReadable(path)
+        return try QuietStandardError.around(isMPEG: looksLikeMPEG(path)) {
+            var info = SF_INFO()
+            guard let file = sf_open(path, Int32(SFM_READ), &info) else {
+                throw MixdownError.badInput("\(path): not a readable audio file (\(libraryMessage(sf_strerror(nil))))")
+            }
+            defer { sf_close(file) }
+            let channels = Int(info.channels)
+            guard channels > 0, info.samplerate > 0 else {
+                throw MixdownError.badInput("\(path): header declares \(info.channels) channels at \(info.samplerate) Hz")
+            }
+            var scratch = [Float](repeating: 0, count: capacity * channels)
+            var block = AudioBlock(channels: channels, capacity: capacity)
+            var frames = 0
+            while true {
+                let got = scratch.withUnsafeMutableBufferPointer { sf_readf_float(file, $0.baseAddress, Int64(capacity)) }
+                if got <= 0 { break }
+                scratch.withUnsafeBufferPointer { block.deinterleave($0, frames: Int(got)) }
+                try body(block)
+                frames += Int(got)
+            }
+            let err = sf_error(file)
+            if err != 0 { throw MixdownError.failure("\(path): \(libraryMessage(sf_error_number(err)))") }
+            return (Int(info.samplerate), channels, frames)
+        }
+    }
+}

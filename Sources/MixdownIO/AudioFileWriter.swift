@@ -7,3 +7,10 @@ public enum AudioFileWriter {
         try AtomicFile.write(to: path) { try SndFileWriter.write(buffer, codec: .pcmFloat, to: $0) }
     }
 }
+
+extension AudioFileWriter {
+    /// A 32-bit float WAV written block by block (stems of any length).
+    public static func floatWAVStream(to path: String, sampleRate: Int, channels: Int) throws -> any BlockSink {
+        try SndFileStream(codec: .pcmFloat, sampleRate: sampleRate, channels: channels, path: path)
+    }
+}

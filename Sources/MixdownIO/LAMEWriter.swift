@@ -7,13 +7,43 @@ import MixdownCore
 /// exactly the frames that went in. No ID3 tag precedes it.
 enum LAMEWriter {
     static func write(_ buffer: AudioBuffer, codec: EndFormat.Codec, to path: String) throws {
+        let stream = try LAMEStream(codec: codec, sampleRate: buffer.sampleRate, channels: buffer.channelCount, path: path)
+        try BufferSource(buffer).forEachBlock(capacity: 1152 * 32) { try stream.consume($0) }
+        try stream.finish()
+    }
+    /// Bytes in one Layer III frame: 1152 samples (MPEG-1) or 576 (MPEG-2/2.5) per frame.
+    static func frameBytes(kbps: Int, rate: Int) -> Int {
+        (rate >= 32_000 ? 144 : 72) * kbps * 1_000 / rate
+    }
+
+    static func put(_ bytes: [UInt8], count: Int, to file: UnsafeMutablePointer<FILE>, path: String) throws {
+        guard count > 0 else { return }
+        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, count, file) }
+        guard written == count else {
+            throw MixdownError.failure("\(path): write failed: \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+/// An MP3 encode fed block by block; `finish` flushes LAME and writes the gapless tag.
+final class LAMEStream: BlockSink {
+    private let lame: OpaquePointer
+    private let file: UnsafeMutablePointer<FILE>
+    private let path: String
+    private let channels: Int
+    private var mp3: [UInt8] = []
+    private var closed = false
+
+    init(codec: EndFormat.Codec, sampleRate: Int, channels: Int, path: String) throws {
         guard let lame = lame_init() else { throw MixdownError.failure("LAME: cannot initialise the encoder") }
-        defer { lame_close(lame) }
-        let rate = Int32(buffer.sampleRate)
+        self.lame = lame
+        self.channels = channels
+        self.path = path
+        let rate = Int32(sampleRate)
         lame_set_in_samplerate(lame, rate)
         lame_set_out_samplerate(lame, rate)
-        lame_set_num_channels(lame, Int32(buffer.channelCount))
-        lame_set_mode(lame, buffer.channelCount == 1 ? MONO : JOINT_STEREO)
+        lame_set_num_channels(lame, Int32(channels))
+        lame_set_mode(lame, channels == 1 ? MONO : JOINT_STEREO)
         lame_set_quality(lame, 3)
         lame_set_write_id3tag_automatic(lame, 0)
         lame_set_bWriteVbrTag(lame, 1)
@@ -21,7 +51,7 @@ enum LAMEWriter {
         case .mp3VBR(let quality):
             lame_set_VBR(lame, vbr_mtrh)
             lame_set_VBR_q(lame, Int32(quality))
-        case .mp3CBR(let kbps) where frameBytes(kbps: kbps, rate: buffer.sampleRate) >= 208:
+        case .mp3CBR(let kbps) where LAMEWriter.frameBytes(kbps: kbps, rate: sampleRate) >= 208:
             lame_set_VBR(lame, vbr_off)
             lame_set_brate(lame, Int32(kbps))
         case .mp3CBR(let kbps):
@@ -35,59 +65,54 @@ enum LAMEWriter {
             lame_set_VBR_max_bitrate_kbps(lame, Int32(kbps))
             lame_set_VBR_hard_min(lame, 1)
         default:
-            preconditionFailure("LAMEWriter writes MP3 only")
+            lame_close(lame)
+            throw MixdownError.failure("LAME encodes MP3 only, not \(codec)")
         }
         guard lame_init_params(lame) >= 0 else {
-            throw MixdownError.failure("LAME: rejected \(buffer.channelCount) channel(s) at \(rate) Hz for \(codec)")
+            lame_close(lame)
+            throw MixdownError.failure("LAME: rejected \(channels) channel(s) at \(rate) Hz for \(codec)")
         }
-
         guard let out = fopen(path, "w+b") else {
+            lame_close(lame)
             throw MixdownError.failure("\(path): cannot write: \(String(cString: strerror(errno)))")
         }
-        defer { fclose(out) }
+        file = out
+    }
 
-        let chunk = 1152 * 32
-        var mp3 = [UInt8](repeating: 0, count: chunk * 5 / 4 + 7200)
-        let left = buffer.channels[0]
-        let right = buffer.channelCount > 1 ? buffer.channels[1] : buffer.channels[0]
-        try left.withUnsafeBufferPointer { l in
-            try right.withUnsafeBufferPointer { r in
-                var start = 0
-                while start < buffer.frameCount {
-                    let frames = min(chunk, buffer.frameCount - start)
-                    let bytes = mp3.withUnsafeMutableBufferPointer { m in
-                        lame_encode_buffer_ieee_float(lame, l.baseAddress! + start, r.baseAddress! + start,
-                                                      Int32(frames), m.baseAddress, Int32(m.count))
-                    }
-                    guard bytes >= 0 else { throw MixdownError.failure("LAME: encoding failed (\(bytes))") }
-                    try put(mp3, count: Int(bytes), to: out, path: path)
-                    start += frames
+    deinit {
+        if !closed { fclose(file) }
+        lame_close(lame)
+    }
+
+    func consume(_ block: AudioBlock) throws {
+        let frames = block.frames
+        guard frames > 0 else { return }
+        let needed = frames * 5 / 4 + 7_200
+        if mp3.count < needed { mp3 = [UInt8](repeating: 0, count: needed) }
+        let bytes = block.withChannel(0) { (l: UnsafeBufferPointer<Float>) in
+            block.withChannel(channels > 1 ? 1 : 0) { (r: UnsafeBufferPointer<Float>) in
+                mp3.withUnsafeMutableBufferPointer { m in
+                    lame_encode_buffer_ieee_float(lame, l.baseAddress, r.baseAddress, Int32(frames), m.baseAddress, Int32(m.count))
                 }
             }
         }
+        guard bytes >= 0 else { throw MixdownError.failure("LAME: encoding failed (\(bytes))") }
+        try LAMEWriter.put(mp3, count: Int(bytes), to: file, path: path)
+    }
+
+    func finish() throws {
+        if mp3.count < 7_200 { mp3 = [UInt8](repeating: 0, count: 7_200) }
         let tail = mp3.withUnsafeMutableBufferPointer { lame_encode_flush(lame, $0.baseAddress, Int32($0.count)) }
         guard tail >= 0 else { throw MixdownError.failure("LAME: flush failed (\(tail))") }
-        try put(mp3, count: Int(tail), to: out, path: path)
-
+        try LAMEWriter.put(mp3, count: Int(tail), to: file, path: path)
         // Overwrite the placeholder first frame with the finished LAME tag.
         var tag = [UInt8](repeating: 0, count: 2880)
         let tagBytes = tag.withUnsafeMutableBufferPointer { lame_get_lametag_frame(lame, $0.baseAddress, $0.count) }
         guard tagBytes > 0, tagBytes <= tag.count else { throw MixdownError.failure("LAME: no LAME/Xing tag produced") }
-        fseek(out, 0, SEEK_SET)
-        try put(tag, count: tagBytes, to: out, path: path)
-        guard fflush(out) == 0 else { throw MixdownError.failure("\(path): write failed: \(String(cString: strerror(errno)))") }
-    }
-
-    /// Bytes in one Layer III frame: 1152 samples (MPEG-1) or 576 (MPEG-2/2.5) per frame.
-    static func frameBytes(kbps: Int, rate: Int) -> Int {
-        (rate >= 32_000 ? 144 : 72) * kbps * 1_000 / rate
-    }
-
-    private static func put(_ bytes: [UInt8], count: Int, to file: UnsafeMutablePointer<FILE>, path: String) throws {
-        guard count > 0 else { return }
-        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, count, file) }
-        guard written == count else {
-            throw MixdownError.failure("\(path): write failed: \(String(cString: strerror(errno)))")
-        }
+        fseek(file, 0, SEEK_SET)
+        try LAMEWriter.put(tag, count: tagBytes, to: file, path: path)
+        guard fflush(file) == 0 else { throw MixdownError.failure("\(path): write failed: \(String(cString: strerror(errno)))") }
+        closed = true
+        guard fclose(file) == 0 else { throw MixdownError.failure("\(path): write failed: \(String(cString: strerror(errno)))") }
     }
 }

@@ -6,9 +6,28 @@ import MixdownCore
 enum SndFileWriter {
     /// Writes at the buffer's own rate and channel count; no conversion happens here.
     static func write(_ buffer: AudioBuffer, codec: EndFormat.Codec, to path: String) throws {
+        let stream = try SndFileStream(codec: codec, sampleRate: buffer.sampleRate, channels: buffer.channelCount, path: path)
+        try BufferSource(buffer).forEachBlock(capacity: 16_384) { try stream.consume($0) }
+        try stream.finish()
+    }
+}
+
+/// WAV, FLAC, Ogg Vorbis and Ogg Opus through libsndfile, fed block by block (already at the
+/// format's rate and channel count). 16-bit formats are TPDF-dithered.
+final class SndFileStream: BlockSink {
+    private let file: OpaquePointer
+    private let path: String
+    private let codec: EndFormat.Codec
+    private let channels: Int
+    private var interleaved: [Float] = []
+    private var shorts: [Int16] = []
+    private var dither = TPDFDither()
+    private var closed = false
+
+    init(codec: EndFormat.Codec, sampleRate: Int, channels: Int, path: String) throws {
         var info = SF_INFO()
-        info.samplerate = Int32(buffer.sampleRate)
-        info.channels = Int32(buffer.channelCount)
+        info.samplerate = Int32(sampleRate)
+        info.channels = Int32(channels)
         var compressionLevel: Double?
         switch codec {
         case .pcm16: info.format = Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16)
@@ -22,18 +41,22 @@ enum SndFileWriter {
         case .opus(let bitsPerSecond):
             info.format = Int32(SF_FORMAT_OGG | SF_FORMAT_OPUS)
             // libsndfile maps level ℓ to ((1 − ℓ)·250 kbps + 6 kbps) per channel.
-            let perChannel = Double(bitsPerSecond) / Double(buffer.channelCount)
+            let perChannel = Double(bitsPerSecond) / Double(channels)
             compressionLevel = 1 - (perChannel - 6_000) / 250_000
         case .mp3VBR, .mp3CBR:
-            preconditionFailure("MP3 is written by LAMEWriter")
+            throw MixdownError.failure("MP3 is written by LAME, not libsndfile")
         }
         guard let file = sf_open(path, Int32(SFM_WRITE), &info) else {
             throw MixdownError.failure("\(path): cannot write: \(libraryMessage(sf_strerror(nil)))")
         }
-        var closed = false
-        defer { if !closed { sf_close(file) } }
+        self.file = file
+        self.path = path
+        self.codec = codec
+        self.channels = channels
         if var level = compressionLevel {
             guard sf_command(file, Int32(SFC_SET_COMPRESSION_LEVEL), &level, Int32(MemoryLayout<Double>.size)) == SF_TRUE else {
+                sf_close(file)
+                closed = true
                 throw MixdownError.failure("\(path): libsndfile refused compression level \(level)")
             }
         }
@@ -41,31 +64,32 @@ enum SndFileWriter {
             var on = Int32(SF_TRUE)
             sf_command(file, Int32(SFC_SET_CLIPPING), &on, Int32(MemoryLayout<Int32>.size))
         }
+    }
 
-        let channels = buffer.channelCount
-        let chunk = 16_384
-        var interleaved = [Float](repeating: 0, count: chunk * channels)
-        var shorts = [Int16](repeating: 0, count: chunk * channels)
-        var dither = TPDFDither()
-        var start = 0
-        while start < buffer.frameCount {
-            let frames = min(chunk, buffer.frameCount - start)
-            let written: Int64 = interleaved.withUnsafeMutableBufferPointer { inter in
-                buffer.interleave(from: start, frames: frames, into: inter)
-                let slice = UnsafeBufferPointer(rebasing: inter[0..<(frames * channels)])
-                if codec == .pcm16 || codec == .flac16 {
-                    return shorts.withUnsafeMutableBufferPointer { out in
-                        dither.quantize(slice, into: out)
-                        return sf_writef_short(file, out.baseAddress, Int64(frames))
-                    }
+    deinit { if !closed { sf_close(file) } }
+
+    func consume(_ block: AudioBlock) throws {
+        let frames = block.frames
+        guard frames > 0 else { return }
+        let count = frames * channels
+        if interleaved.count < count { interleaved = [Float](repeating: 0, count: count); shorts = [Int16](repeating: 0, count: count) }
+        let written: Int64 = interleaved.withUnsafeMutableBufferPointer { inter in
+            block.interleave(into: inter)
+            let slice = UnsafeBufferPointer(rebasing: inter[0..<count])
+            if codec == .pcm16 || codec == .flac16 {
+                return shorts.withUnsafeMutableBufferPointer { out in
+                    dither.quantize(slice, into: UnsafeMutableBufferPointer(rebasing: out[0..<count]))
+                    return sf_writef_short(file, out.baseAddress, Int64(frames))
                 }
-                return sf_writef_float(file, inter.baseAddress, Int64(frames))
             }
-            guard written == Int64(frames) else {
-                throw MixdownError.failure("\(path): write failed: \(libraryMessage(sf_strerror(file)))")
-            }
-            start += frames
+            return sf_writef_float(file, inter.baseAddress, Int64(frames))
         }
+        guard written == Int64(frames) else {
+            throw MixdownError.failure("\(path): write failed: \(libraryMessage(sf_strerror(file)))")
+        }
+    }
+
+    func finish() throws {
         closed = true
         let status = sf_close(file)
         guard status == 0 else {

@@ -1,66 +1,134 @@
 import Dispatch
 import MixdownCore
 import MixdownDSP
+import MixdownIO
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// The speech bus: high-pass, de-essing, gentle compression, presence. Applied to speech clips
-/// only (inserts are placed as they are).
+/// only (inserts are placed as they are). Every stage is causal and carries its state between
+/// blocks (`Stream`), so the bus processed in blocks of any size is the bus processed whole.
 public enum SpeechChain {
     public static func process(_ channels: inout [[Float]], rate: Int, settings: MasteringSettings) {
-        if settings.speechHighPass > 0 {
-            let hp = FilterChain([.highPass(settings.speechHighPass, rate: rate)])
-            for c in channels.indices { hp.process(&channels[c]) }
+        guard let n = channels.first?.count, n > 0 else { return }
+        var block = AudioBlock(channels: channels.count, capacity: 0)
+        block.channels = channels
+        block.frames = n
+        channels = []
+        var stream = Stream(settings: settings, rate: rate, channels: block.channelCount)
+        stream.process(&block)
+        channels = block.channels
+    }
+
+    public struct Stream: Sendable {
+        var highPass: (FilterChain, [FilterChain.State])?
+        var deEsser: DeEsser?
+        var compressor: Compressor.Stream?
+        var presence: (FilterChain, [FilterChain.State])?
+
+        public init(settings: MasteringSettings, rate: Int, channels: Int) {
+            if settings.speechHighPass > 0 {
+                let hp = FilterChain([.highPass(settings.speechHighPass, rate: rate)])
+                highPass = (hp, Array(repeating: .init(hp), count: channels))
+            }
+            if settings.deEssDB > 0 { deEsser = DeEsser(rate: rate, channels: channels, maximumDB: settings.deEssDB) }
+            if settings.speechRatio > 1 {
+                // Threshold a few dB under the levelled speech (−20 LUFS ≈ −14 dBFS peaks): only
+                // the loudest syllables are held back.
+                compressor = Compressor.Stream(Compressor(thresholdDB: -16, ratio: settings.speechRatio, kneeDB: 8,
+                                                          attackSeconds: 0.005, releaseSeconds: 0.12), rate: rate)
+            }
+            if settings.presenceDB != 0 {
+                let eq = FilterChain([.peaking(3_500, gainDB: settings.presenceDB, q: 0.9, rate: rate)])
+                presence = (eq, Array(repeating: .init(eq), count: channels))
+            }
         }
-        if settings.deEssDB > 0 { deEss(&channels, rate: rate, maximumDB: settings.deEssDB) }
-        if settings.speechRatio > 1 {
-            // Threshold a few dB under the levelled speech (−20 LUFS ≈ −14 dBFS peaks): only
-            // the loudest syllables are held back.
-            Compressor(thresholdDB: -16, ratio: settings.speechRatio, kneeDB: 8, attackSeconds: 0.005, releaseSeconds: 0.12)
-                .process(&channels, rate: rate)
-        }
-        if settings.presenceDB != 0 {
-            let eq = FilterChain([.peaking(3_500, gainDB: settings.presenceDB, q: 0.9, rate: rate)])
-            for c in channels.indices { eq.process(&channels[c]) }
+
+        public mutating func process(_ block: inout AudioBlock) {
+            if var (hp, states) = highPass {
+                for c in 0..<block.channelCount { block.withChannel(c) { hp.process($0, state: &states[c]) } }
+                highPass = (hp, states)
+                _ = hp
+            }
+            deEsser?.process(&block)
+            compressor?.process(&block)
+            if var (eq, states) = presence {
+                for c in 0..<block.channelCount { block.withChannel(c) { eq.process($0, state: &states[c]) } }
+                presence = (eq, states)
+                _ = eq
+            }
         }
     }
 
     /// Sibilance (energy above 5 kHz well out of proportion to the whole) is turned down in the
-    /// high band only, by at most `maximumDB`, with a fast attack and a short release. The split
-    /// is an LR4 crossover, so low + high is a flat all-pass and lowering the high band lowers
-    /// exactly it (subtracting a phase-shifted high-pass from the input would not).
-    static func deEss(_ channels: inout [[Float]], rate: Int, maximumDB: Double) {
-        guard let n = channels.first?.count, n > 0 else { return }
-        let hp = FilterChain([.highPass(5_000, rate: rate), .highPass(5_000, rate: rate)])
-        let lp = FilterChain([.lowPass(5_000, rate: rate), .lowPass(5_000, rate: rate)])
-        let highs = channels.map { hp.processed($0) }
-        let lows = channels.map { lp.processed($0) }
-        let block = 64
-        var gains = [Float](repeating: 1, count: n)
+    /// high band only, by at most `maximumDB`, with a fast attack and a short release, decided
+    /// per 64 samples from the block before (causal). The split is an LR4 crossover, so
+    /// low + high is a flat all-pass and lowering the high band lowers exactly it.
+    struct DeEsser: Sendable {
+        static let detector = 64
+        let hp, lp: FilterChain
+        var hpStates, lpStates: [FilterChain.State]
+        let maximumDB: Double
+        var high = 0.0, full = 0.0, phase = 0
         var smoothed = 0.0
-        for b in stride(from: 0, to: n, by: block) {
-            let count = min(block, n - b)
-            var high = 0.0, full = 0.0
-            for c in channels.indices {
-                high += highs[c].withUnsafeBufferPointer { VectorOps.sumOfSquares($0.baseAddress! + b, count: count) }
-                full += channels[c].withUnsafeBufferPointer { VectorOps.sumOfSquares($0.baseAddress! + b, count: count) }
-            }
-            // Sibilant when the highs carry more than a third of the energy.
-            let ratio = full > 1e-12 ? high / full : 0
-            let target = ratio > 0.33 ? min(maximumDB, 10 * log10(ratio / 0.33) * 3) : 0
-            smoothed = target > smoothed ? target : smoothed * 0.9 + target * 0.1
-            let g = Float(pow(10, -smoothed / 20))
-            for i in 0..<count { gains[b + i] = g }
+        var gain: Float = 1
+        var highs: [[Float]] = [], lows: [[Float]] = []
+
+        init(rate: Int, channels: Int, maximumDB: Double) {
+            hp = FilterChain([.highPass(5_000, rate: rate), .highPass(5_000, rate: rate)])
+            lp = FilterChain([.lowPass(5_000, rate: rate), .lowPass(5_000, rate: rate)])
+            hpStates = Array(repeating: .init(hp), count: channels)
+            lpStates = Array(repeating: .init(lp), count: channels)
+            self.maximumDB = maximumDB
         }
-        for c in channels.indices {
-            channels[c].withUnsafeMutableBufferPointer { x in
-                lows[c].withUnsafeBufferPointer { l in
-                    highs[c].withUnsafeBufferPointer { h in
-                        gains.withUnsafeBufferPointer { g in
-                            for i in 0..<n { x[i] = l[i] + h[i] * g[i] }
+
+        mutating func process(_ block: inout AudioBlock) {
+            let n = block.frames, channels = block.channelCount
+            if highs.count != channels || highs[0].count < n {
+                highs = Array(repeating: [Float](repeating: 0, count: max(n, 4_096)), count: channels)
+                lows = highs
+            }
+            for c in 0..<channels {
+                block.withChannel(c) { (x: UnsafeBufferPointer<Float>) in
+                    highs[c].withUnsafeMutableBufferPointer { h in
+                        let hs = UnsafeMutableBufferPointer(rebasing: h[0..<n])
+                        _ = hs.update(fromContentsOf: x)
+                        hp.process(hs, state: &hpStates[c])
+                    }
+                    lows[c].withUnsafeMutableBufferPointer { l in
+                        let ls = UnsafeMutableBufferPointer(rebasing: l[0..<n])
+                        _ = ls.update(fromContentsOf: x)
+                        lp.process(ls, state: &lpStates[c])
+                    }
+                }
+            }
+            var i = 0
+            while i < n {
+                let run = min(n - i, Self.detector - phase)
+                for c in 0..<channels {
+                    highs[c].withUnsafeBufferPointer { h in high += VectorOps.sumOfSquares(h.baseAddress! + i, count: run) }
+                    block.channels[c].withUnsafeBufferPointer { x in full += VectorOps.sumOfSquares(x.baseAddress! + i, count: run) }
+                }
+                let g = gain
+                for c in 0..<channels {
+                    block.channels[c].withUnsafeMutableBufferPointer { x in
+                        lows[c].withUnsafeBufferPointer { l in
+                            highs[c].withUnsafeBufferPointer { h in
+                                for k in i..<(i + run) { x[k] = l[k] + h[k] * g }
+                            }
                         }
                     }
+                }
+                phase += run
+                i += run
+                if phase == Self.detector {
+                    // Sibilant when the highs carry more than a third of the energy.
+                    let ratio = full > 1e-12 ? high / full : 0
+                    let target = ratio > 0.33 ? min(maximumDB, 10 * log10(ratio / 0.33) * 3) : 0
+                    smoothed = target > smoothed ? target : smoothed * 0.9 + target * 0.1
+                    gain = Float(pow(10, -smoothed / 20))
+                    high = 0; full = 0; phase = 0
                 }
             }
         }
@@ -70,128 +138,330 @@ public enum SpeechChain {
 /// The master bus: corrective EQ (rumble and DC out), mono-safe low end, multiband compression
 /// over crossovers that sum flat, optional oversampled soft saturation. Loudness and the
 /// true-peak limit come after, in `LoudnessMaster`.
+///
+/// Two of its decisions depend on the whole programme: whether there is any low side to
+/// centre, and each band's compression threshold. `Analyzer` measures them in a first pass;
+/// `Stream` then processes block by block.
 public enum MasterChain {
     public static let monoBelow = 120.0
 
+    /// Analyses and processes a whole buffer.
     public static func process(_ buffer: AudioBuffer, settings: MasteringSettings) -> AudioBuffer {
-        let rate = buffer.sampleRate
-        var channels = buffer.channels
-        if channels.count == 2 {
-            correctAndCentreLowEnd(&channels, rate: rate)
-        } else {
-            let corrective = corrective(rate: rate)
-            PerChannel.run(&channels) { corrective.process(&$0) }
+        let source = BufferSource(buffer)
+        var analyzer = Analyzer(settings: settings, rate: buffer.sampleRate, channels: buffer.channelCount)
+        try? source.forEachBlock(capacity: 65_536) { analyzer.process($0) }
+        var stream = Stream(settings: settings, rate: buffer.sampleRate, channels: buffer.channelCount, decisions: analyzer.decisions)
+        var out = AudioBuffer(sampleRate: buffer.sampleRate, channelCount: buffer.channelCount, frameCount: 0)
+        out.channels = Array(repeating: [], count: buffer.channelCount)
+        for c in 0..<buffer.channelCount { out.channels[c].reserveCapacity(buffer.frameCount) }
+        var block = AudioBlock(channels: buffer.channelCount, capacity: 65_536)
+        var position = 0
+        func keep(_ b: AudioBlock) { for c in 0..<b.channelCount { b.withChannel(c) { (x: UnsafeBufferPointer<Float>) in out.channels[c] += x } } }
+        while position < buffer.frameCount {
+            try? source.read(from: position, into: &block)
+            position += block.frames
+            stream.process(&block)
+            keep(block)
         }
-        if settings.multibandRatio > 1 { multiband(&channels, rate: rate, ratio: settings.multibandRatio) }
-        if settings.saturation > 0 { saturate(&channels, rate: rate, drive: settings.saturation) }
-        return AudioBuffer(sampleRate: rate, channels: channels)
+        var tail = AudioBlock(channels: buffer.channelCount, capacity: max(1, stream.latency))
+        stream.finish(&tail)
+        keep(tail)
+        return out
+    }
+
+    public struct Decisions: Sendable, Equatable {
+        /// Take the side out below 120 Hz (there is low side to take).
+        public var centre: Bool
+        /// Multiband compression threshold per band (dBFS), nil for a silent band.
+        public var thresholds: [Double?]
     }
 
     /// Corrective EQ: rumble and DC out.
     static func corrective(rate: Int) -> FilterChain { FilterChain([.highPass(25, rate: rate)]) }
 
-    /// Corrective EQ and a mono-safe low end for a stereo pair. Below 120 Hz the side signal is
-    /// removed: bass stays centred and survives mono playback. The side keeps only its LR4 high
-    /// part; the mid gets the same crossover's all-pass (LR4 low + high = a 2nd-order all-pass,
-    /// Q 0.5), so mid and side stay in phase and L + R is the mid, untouched in magnitude.
-    /// The corrective high-pass is linear, so it runs on mid and side rather than on L and R:
-    /// mid and side are each filtered once, side by side.
-    static func correctAndCentreLowEnd(_ channels: inout [[Float]], rate: Int) {
-        let n = channels[0].count
-        var mid = [Float](repeating: 0, count: n), side = [Float](repeating: 0, count: n)
-        channels[0].withUnsafeBufferPointer { l in
-            channels[1].withUnsafeBufferPointer { r in
-                mid.withUnsafeMutableBufferPointer { m in
-                    side.withUnsafeMutableBufferPointer { s in
-                        for i in 0..<n { m[i] = 0.5 * (l[i] + r[i]); s[i] = 0.5 * (l[i] - r[i]) }
+    /// Corrective EQ and a mono-safe low end for a stereo pair, block by block. Below 120 Hz
+    /// the side signal is removed: bass stays centred and survives mono playback. The side
+    /// keeps only its LR4 high part; the mid gets the same crossover's all-pass (LR4 low + high
+    /// = a 2nd-order all-pass, Q 0.5), so mid and side stay in phase and L + R is the mid,
+    /// untouched in magnitude. The corrective high-pass is linear, so it runs on mid and side.
+    struct LowEnd: Sendable {
+        let corrective, allPass, sideHighPass: FilterChain
+        var states: [FilterChain.State]
+        var mid: [Float] = [], side: [Float] = [], lowSide: [Float] = []
+        let stereo: Bool
+
+        init(rate: Int, channels: Int) {
+            corrective = MasterChain.corrective(rate: rate)
+            allPass = FilterChain([.allPass(monoBelow, q: 0.5, rate: rate)])
+            sideHighPass = FilterChain([.highPass(monoBelow, rate: rate), .highPass(monoBelow, rate: rate)])
+            stereo = channels == 2
+            states = stereo ? [.init(corrective), .init(corrective), .init(allPass), .init(sideHighPass)]
+                            : Array(repeating: .init(corrective), count: channels)
+        }
+
+        /// Corrects in place; with `centre`, also centres the low end. Returns the energy of
+        /// the corrected mid and of the low side that centring removes (or would remove).
+        mutating func process(_ block: inout AudioBlock, centre: Bool, measure: Bool = false) -> (mid: Double, lowSide: Double) {
+            let n = block.frames
+            guard stereo else {
+                for c in 0..<block.channelCount { block.withChannel(c) { corrective.process($0, state: &states[c]) } }
+                return (0, 0)
+            }
+            if mid.count < n { mid = [Float](repeating: 0, count: n); side = mid; lowSide = mid }
+            var energy = (mid: 0.0, lowSide: 0.0)
+            mid.withUnsafeMutableBufferPointer { m in
+                side.withUnsafeMutableBufferPointer { s in
+                    block.channels[0].withUnsafeBufferPointer { l in
+                        block.channels[1].withUnsafeBufferPointer { r in
+                            for i in 0..<n { m[i] = 0.5 * (l[i] + r[i]); s[i] = 0.5 * (l[i] - r[i]) }
+                        }
+                    }
+                    let mb = UnsafeMutableBufferPointer(rebasing: m[0..<n]), sb = UnsafeMutableBufferPointer(rebasing: s[0..<n])
+                    corrective.process(mb, state: &states[0])
+                    corrective.process(sb, state: &states[1])
+                    if centre || measure {
+                        lowSide.withUnsafeMutableBufferPointer { h in
+                            let hb = UnsafeMutableBufferPointer(rebasing: h[0..<n])
+                            _ = hb.update(fromContentsOf: UnsafeBufferPointer(sb))
+                            sideHighPass.process(hb, state: &states[3])
+                            if measure {
+                                energy.mid = VectorOps.sumOfSquares(mb.baseAddress!, count: n)
+                                energy.lowSide = VectorOps.distanceSquared(sb.baseAddress!, hb.baseAddress!, count: n)
+                            }
+                            if centre {
+                                _ = sb.update(fromContentsOf: UnsafeBufferPointer(hb))
+                                allPass.process(mb, state: &states[2])
+                            }
+                        }
+                    }
+                    block.channels.withPair(0, 1) { l, r in
+                        for i in 0..<n { l[i] = m[i] + s[i]; r[i] = m[i] - s[i] }
                     }
                 }
             }
+            return energy
         }
-        let corrective = corrective(rate: rate)
-        let allPass = FilterChain([.allPass(monoBelow, q: 0.5, rate: rate)])
-        let highPass = FilterChain([.highPass(monoBelow, rate: rate), .highPass(monoBelow, rate: rate)])
-        // [mid, all-passed mid, side, high-passed side], the latter two of each pair filled from the former.
-        var parts = [mid, [], side, []]
-        mid = []; side = []
-        var lowSide = 0.0, midEnergy = 0.0
-        parts.withUnsafeMutableBufferPointer { slots in
-            DispatchQueue.concurrentPerform(iterations: 2) { pair in
-                let c = 2 * pair
-                corrective.process(&slots[c])
-                slots[c + 1] = slots[c]
-                (pair == 0 ? allPass : highPass).process(&slots[c + 1])
-                // The side's low part is what high-passing took away.
-                let energy = slots[c].withUnsafeBufferPointer { a in
-                    slots[c + 1].withUnsafeBufferPointer { b in
-                        pair == 0 ? VectorOps.sumOfSquares(a.baseAddress!, count: n) : VectorOps.distanceSquared(a.baseAddress!, b.baseAddress!, count: n)
-                    }
-                }
-                if pair == 0 { midEnergy = energy } else { lowSide = energy }
+    }
+
+    /// Three bands (LR4 at 150 Hz and 3 kHz) per channel.
+    struct Bands: Sendable {
+        var splits: [ThreeBandSplit.Stream]
+        var bands: [[[Float]]] = []   // [band][channel][frame]
+
+        init(rate: Int, channels: Int) {
+            splits = Array(repeating: .init(ThreeBandSplit(low: 150, high: 3_000, rate: rate)), count: channels)
+        }
+
+        mutating func split(_ block: AudioBlock) {
+            let n = block.frames
+            if bands.isEmpty || bands[0][0].count < n {
+                bands = Array(repeating: Array(repeating: [Float](repeating: 0, count: max(n, 4_096)), count: block.channelCount), count: 3)
             }
-        }
-        // Nothing to centre when the low side is negligible (mono-compatible programmes): the
-        // signal only loses its rumble rather than passing through an all-pass for nothing.
-        let centre = lowSide > 1e-6 * max(midEnergy, 1e-12)
-        let (m, s) = centre ? (parts[1], parts[3]) : (parts[0], parts[2])
-        parts = []
-        m.withUnsafeBufferPointer { m in
-            s.withUnsafeBufferPointer { s in
-                channels[0].withUnsafeMutableBufferPointer { l in
-                    for i in 0..<n { l[i] = m[i] + s[i] }
-                }
-                channels[1].withUnsafeMutableBufferPointer { r in
-                    for i in 0..<n { r[i] = m[i] - s[i] }
+            for c in 0..<block.channelCount {
+                block.withChannel(c) { (x: UnsafeBufferPointer<Float>) in
+                    var (l, m, h) = ([Float](), [Float](), [Float]())
+                    swap(&l, &bands[0][c]); swap(&m, &bands[1][c]); swap(&h, &bands[2][c])
+                    l.withUnsafeMutableBufferPointer { l in
+                        m.withUnsafeMutableBufferPointer { m in
+                            h.withUnsafeMutableBufferPointer { h in splits[c].split(x, low: l, mid: m, high: h) }
+                        }
+                    }
+                    swap(&l, &bands[0][c]); swap(&m, &bands[1][c]); swap(&h, &bands[2][c])
                 }
             }
         }
     }
 
-    /// Three bands (LR4 at 150 Hz and 3 kHz), each compressed above its own typical peak level.
-    static func multiband(_ channels: inout [[Float]], rate: Int, ratio: Double) {
-        let splitter = ThreeBandSplit(low: 150, high: 3_000, rate: rate)
-        var parts = [(low: [Float], mid: [Float], high: [Float])](repeating: ([], [], []), count: channels.count)
-        parts.withUnsafeMutableBufferPointer { slots in
-            DispatchQueue.concurrentPerform(iterations: channels.count) { c in slots[c] = splitter.split(channels[c]) }
+    /// The first pass: whether there is low side, and every band's 10 ms peaks (their
+    /// distribution sets the thresholds). Bands are measured on the centred signal.
+    public struct Analyzer: Sendable {
+        let settings: MasteringSettings
+        let frame: Int
+        var lowEnd: LowEnd
+        var bands: Bands?
+        var midEnergy = 0.0, lowSideEnergy = 0.0
+        /// 10 ms peaks per band (all channels), the frame in progress per band and channel.
+        var peaks: [[Float]] = [[], [], []]
+        var running: [[Float]]
+        var phase = 0
+
+        public init(settings: MasteringSettings, rate: Int, channels: Int) {
+            self.settings = settings
+            frame = max(1, rate / 100)
+            lowEnd = LowEnd(rate: rate, channels: channels)
+            if settings.multibandRatio > 1 { bands = Bands(rate: rate, channels: channels) }
+            running = Array(repeating: [Float](repeating: 0, count: channels), count: 3)
         }
-        var bands = [parts.map(\.low), parts.map(\.mid), parts.map(\.high)]
-        for b in bands.indices {
-            // Threshold: 6 dB under the band's loudest 1 % of 10 ms peaks.
-            let frame = rate / 100
-            var peaks = [Float]()
-            for ch in bands[b] {
-                ch.withUnsafeBufferPointer { x in
-                    for s in stride(from: 0, to: x.count - frame, by: frame) { peaks.append(VectorOps.peak(x.baseAddress! + s, count: frame)) }
+
+        public mutating func process(_ input: AudioBlock) {
+            var block = input
+            let e = lowEnd.process(&block, centre: true, measure: true)
+            midEnergy += e.mid
+            lowSideEnergy += e.lowSide
+            guard bands != nil else { return }
+            bands!.split(block)
+            var i = 0
+            let n = block.frames
+            while i < n {
+                let run = min(n - i, frame - phase)
+                for b in 0..<3 {
+                    for c in 0..<block.channelCount {
+                        bands!.bands[b][c].withUnsafeBufferPointer { x in
+                            running[b][c] = max(running[b][c], VectorOps.peak(x.baseAddress! + i, count: run))
+                        }
+                    }
+                }
+                phase += run
+                i += run
+                if phase == frame {
+                    for b in 0..<3 { for c in running[b].indices { peaks[b].append(running[b][c]); running[b][c] = 0 } }
+                    phase = 0
                 }
             }
-            guard let top = peaks.sorted().dropLast(peaks.count / 100).last, top > 0 else { continue }
-            Compressor(thresholdDB: 20 * log10(Double(top)) - 6, ratio: ratio, kneeDB: 6, attackSeconds: b == 0 ? 0.02 : 0.008,
-                       releaseSeconds: b == 0 ? 0.25 : 0.12).process(&bands[b], rate: rate)
         }
-        for c in channels.indices {
-            channels[c].withUnsafeMutableBufferPointer { out in
-                bands[0][c].withUnsafeBufferPointer { a in
-                    bands[1][c].withUnsafeBufferPointer { b in
-                        bands[2][c].withUnsafeBufferPointer { h in
-                            for i in 0..<out.count { out[i] = a[i] + b[i] + h[i] }
+
+        /// Nothing to centre when the low side is negligible (mono-compatible programmes): the
+        /// signal only loses its rumble rather than passing through an all-pass for nothing.
+        /// Thresholds: 6 dB under each band's loudest 1 % of 10 ms peaks.
+        public var decisions: Decisions {
+            let centre = lowEnd.stereo && lowSideEnergy > 1e-6 * max(midEnergy, 1e-12)
+            let thresholds: [Double?] = peaks.map { p in
+                guard bands != nil, let top = p.sorted().dropLast(p.count / 100).last, top > 0 else { return nil }
+                return 20 * log10(Double(top)) - 6
+            }
+            return Decisions(centre: centre, thresholds: thresholds)
+        }
+    }
+
+    /// The second pass: the chain itself, block by block. Saturation oversamples and so
+    /// holds back `latency` frames; `finish` releases them.
+    public struct Stream: Sendable {
+        let decisions: Decisions
+        var lowEnd: LowEnd
+        var bands: Bands?
+        var compressors: [Compressor.Stream?] = []
+        var saturator: Saturator?
+
+        public init(settings: MasteringSettings, rate: Int, channels: Int, decisions: Decisions) {
+            self.decisions = decisions
+            lowEnd = LowEnd(rate: rate, channels: channels)
+            if settings.multibandRatio > 1 {
+                bands = Bands(rate: rate, channels: channels)
+                compressors = decisions.thresholds.enumerated().map { b, threshold in
+                    threshold.map {
+                        Compressor.Stream(Compressor(thresholdDB: $0, ratio: settings.multibandRatio, kneeDB: 6, attackSeconds: b == 0 ? 0.02 : 0.008,
+                                                     releaseSeconds: b == 0 ? 0.25 : 0.12), rate: rate)
+                    }
+                }
+            }
+            if settings.saturation > 0 { saturator = Saturator(rate: rate, channels: channels, drive: settings.saturation) }
+        }
+
+        public var latency: Int { saturator?.latency ?? 0 }
+
+        public mutating func process(_ block: inout AudioBlock) {
+            _ = lowEnd.process(&block, centre: decisions.centre)
+            if bands != nil {
+                bands!.split(block)
+                let n = block.frames
+                for b in 0..<3 {
+                    if compressors[b] != nil { compressors[b]!.process(&bands!.bands[b], count: n) }
+                }
+                let split = bands!.bands
+                for c in 0..<block.channelCount {
+                    block.channels[c].withUnsafeMutableBufferPointer { out in
+                        split[0][c].withUnsafeBufferPointer { a in
+                            split[1][c].withUnsafeBufferPointer { m in
+                                split[2][c].withUnsafeBufferPointer { h in
+                                    for i in 0..<n { out[i] = a[i] + m[i] + h[i] }
+                                }
+                            }
                         }
                     }
                 }
             }
+            saturator?.process(&block)
+        }
+
+        /// The frames held back, with the signal continuing as silence.
+        public mutating func finish(_ block: inout AudioBlock) {
+            guard saturator != nil else { block.frames = 0; return }
+            block.clear(frames: latency)
+            saturator!.process(&block)
         }
     }
 
-    /// tanh soft clipping at 4x the rate (upsampled with the true-peak interpolator, brought back
-    /// down through a windowed-sinc low-pass), so its harmonics do not fold back as aliases.
-    static func saturate(_ channels: inout [[Float]], rate: Int, drive: Double) {
-        let factor = 4
-        let upsampler = TruePeakMeter(sampleRate: min(rate, 48_000))
-        let k = Float(1 + 3 * drive)
-        let down = Oversampling.decimationFilter(factor: factor)
-        for c in channels.indices {
-            let up = upsampler.upsample(channels[c])
-            let shaped = up.map { tanh(k * $0) / tanh(k) }
-            channels[c] = Oversampling.decimate(shaped, factor: factor, filter: down, count: channels[c].count)
+    /// tanh soft clipping at L times the rate (L from the true-peak interpolator: 4x at 48 kHz,
+    /// 5x at 44.1 kHz), brought back down through a windowed-sinc low-pass, so its harmonics do
+    /// not fold back as aliases. Upsampling reads 12 samples ahead and the decimator 12 more:
+    /// the output lags the input by 24 samples.
+    struct Saturator: Sendable {
+        let upsampler: TruePeakMeter
+        let factor: Int
+        let k: Float
+        let down: [Float]
+        /// Per channel: input history (23 samples before the next upsampled position) and
+        /// the shaped oversampled signal awaiting decimation.
+        var input: [[Float]]
+        var shaped: [[Float]]
+        static let reach = TruePeakMeter.tapsPerPhase / 2
+        var latency: Int { 2 * Self.reach }
+
+        init(rate: Int, channels: Int, drive: Double) {
+            upsampler = TruePeakMeter(sampleRate: rate)
+            factor = upsampler.oversampling
+            k = Float(1 + 3 * drive)
+            down = Oversampling.decimationFilter(factor: factor)
+            input = Array(repeating: [Float](repeating: 0, count: Self.reach - 1), count: channels)
+            // Decimating position n reads shaped positions n·L − 12L … n·L + 12L.
+            shaped = Array(repeating: [Float](repeating: 0, count: Self.reach * factor), count: channels)
+        }
+
+        mutating func process(_ block: inout AudioBlock) {
+            let n = block.frames
+            let half = Self.reach, taps = TruePeakMeter.tapsPerPhase
+            let norm = tanh(k)
+            var produced = 0
+            for c in 0..<block.channelCount {
+                // Input: [history (23) | block]; upsampled position j (relative) needs j − 11 … j + 12.
+                block.withChannel(c) { (x: UnsafeBufferPointer<Float>) in input[c] += x }
+                let available = input[c].count - (taps - 1)   // base positions with all their taps
+                var fresh = [Float](repeating: 0, count: available * factor)
+                input[c].withUnsafeBufferPointer { x in
+                    for j in 0..<available {
+                        let at = j + half - 1   // x[at] is the position's own sample
+                        fresh[j * factor] = x[at]
+                        for (p, phase) in upsampler.phases.enumerated() {
+                            var acc: Float = 0
+                            for t in 0..<taps { acc += phase[t] * x[j + t] }
+                            fresh[j * factor + p + 1] = acc
+                        }
+                    }
+                }
+                for i in fresh.indices { fresh[i] = tanh(k * fresh[i]) / norm }
+                input[c].removeFirst(available)
+                shaped[c] += fresh
+                // Decimate every base position whose 12L shaped neighbours after it are in.
+                let centre = down.count / 2
+                let ready = (shaped[c].count - centre - 1) / factor + 1 - half
+                let outputs = max(0, ready)
+                block.channels[c].withUnsafeMutableBufferPointer { out in
+                    shaped[c].withUnsafeBufferPointer { s in
+                        down.withUnsafeBufferPointer { h in
+                            for m in 0..<outputs {
+                                let at = m * factor   // the output's own position; its window starts at at − centre + centre
+                                var acc: Float = 0
+                                for t in 0..<h.count { acc += h[t] * s[at + t] }
+                                out[m] = acc
+                            }
+                        }
+                    }
+                }
+                shaped[c].removeFirst(outputs * factor)
+                produced = outputs
+            }
+            _ = n
+            block.frames = produced
         }
     }
 }

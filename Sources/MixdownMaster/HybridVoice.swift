@@ -96,23 +96,27 @@ public enum HybridVoice {
         }
 
         public func render(length: Int) -> [Float] {
-            let fade = Self.fade, period = loop.count - fade
             var out = [Float](repeating: 0, count: max(0, length))
+            out.withUnsafeMutableBufferPointer { render(from: 0, into: $0) }
+            return out
+        }
+
+        /// Room-tone samples [from, from + out.count): any window on its own.
+        public func render(from: Int, into o: UnsafeMutableBufferPointer<Float>) {
+            let fade = Self.fade, period = loop.count - fade
             loop.withUnsafeBufferPointer { l in
-                out.withUnsafeMutableBufferPointer { o in
-                    for i in 0..<o.count {
-                        let k = i % period
-                        if i >= period && k < fade {
-                            // Loop seam: the next pass fades in as the last one's tail fades out.
-                            let g = crossfade(k, fade)
-                            o[i] = l[k] * g.incoming + l[period + k] * g.outgoing
-                        } else {
-                            o[i] = l[k]
-                        }
+                for j in 0..<o.count {
+                    let i = from + j
+                    let k = i % period
+                    if i >= period && k < fade {
+                        // Loop seam: the next pass fades in as the last one's tail fades out.
+                        let g = crossfade(k, fade)
+                        o[j] = l[k] * g.incoming + l[period + k] * g.outgoing
+                    } else {
+                        o[j] = l[k]
                     }
                 }
             }
-            return out
         }
     }
 

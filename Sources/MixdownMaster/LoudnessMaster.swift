@@ -4,96 +4,300 @@ import MixdownCore
 import MixdownDSP
 import MixdownIO
 
-/// Loudness alignment under a true-peak ceiling: make-up gain, a look-ahead limiter whose
-/// detector sees the peaks between samples (4x oversampled), then measure, adjust, re-measure
-/// until the integrated loudness is within ±0.2 LU of the target (±0.5 at worst) with the
-/// true peak at or under the ceiling.
+/// Loudness alignment under a true-peak ceiling: make-up gain and a look-ahead limiter whose
+/// detector sees the peaks between samples, chosen so that the integrated loudness is within
+/// ±0.2 LU of the target (±0.5 at worst) with the true peak at or under the ceiling.
+///
+/// It works from a programme's measurement (loudness profile and per-block true peaks) and
+/// replays the programme only when the limiter would act: where it does not, the loudness and
+/// true peak after a gain follow from the measurement exactly (K-weighting is linear).
 public enum LoudnessMaster {
-    public struct Result: Sendable {
-        public var audio: AudioBuffer
-        /// The full analysis of the result (when asked for), for reports.
-        public var analysis: AudioAnalysis?
-        /// Integrated loudness and true peak of the result, always measured.
+    public struct Alignment: Sendable {
+        public var gainDB: Double
+        /// The limiter's ceiling (dBTP): the target ceiling less a margin found by measuring.
+        public var limiterCeilingDB: Double
         public var integratedLufs: Double?
         public var truePeakDbtp: Double?
         public var reachedTarget: Bool
         /// The most the limiter had to take off (dB); large means the target crushes the audio.
         public var limiting: Double
+
+        public func limiter() -> PeakLimiter {
+            PeakLimiter(ceiling: Float(pow(10, limiterCeilingDB / 20)), lookAhead: 96, releaseSamples: 2_400, truePeak: true)
+        }
+
+        public func stream(channels: Int, sampleRate: Int, blockPeaks: [Float]) -> PeakLimiter.Stream {
+            let limiter = limiter()
+            let gain = Float(pow(10, gainDB / 20))
+            return PeakLimiter.Stream(limiter, channels: channels, sampleRate: sampleRate, gain: gain,
+                                      hot: PeakLimiter.hotBlocks(peaks: blockPeaks, threshold: limiter.ceiling / gain))
+        }
     }
 
-    /// `analyse`: also run the full analysis of the result (spectrum, statistics) for a report.
-    public static func align(_ audio: AudioBuffer, target: Double, ceiling: Double, analyse: Bool = false) -> Result {
-        let (inputProfile, inputPeak) = AudioAnalysis.loudnessProfileAndPeak(audio)
-        guard let loudness = inputProfile.integrated else {
-            return Result(audio: audio, analysis: analyse ? AudioAnalysis.analyze(audio) : nil, integratedLufs: nil,
-                          truePeakDbtp: inputPeak, reachedTarget: false, limiting: 0)
+    public static let blockFrames = 65_536
+
+    /// Measures a source in one pass.
+    public static func measure(_ source: BlockSource) throws -> ProgrammeMeter.Measurement {
+        var meter = ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount)
+        try source.forEachBlock(capacity: blockFrames) { meter.process($0) }
+        return meter.finish()
+    }
+
+    /// Runs `source` through the limiter of `alignment` into `body`, block by block, with the
+    /// limiter's latency taken out: the blocks cover exactly the source's frames.
+    public static func limited(_ source: BlockSource, _ alignment: Alignment, blockPeaks: [Float],
+                               _ body: (AudioBlock) throws -> Void) throws {
+        var stream = alignment.stream(channels: source.channelCount, sampleRate: source.sampleRate, blockPeaks: blockPeaks)
+        var block = AudioBlock(channels: source.channelCount, capacity: blockFrames + stream.latency)
+        var position = 0
+        var reader = AudioBlock(channels: source.channelCount, capacity: blockFrames)
+        while position < source.frameCount {
+            try source.read(from: position, into: &reader)
+            position += reader.frames
+            block.copy(from: reader)
+            stream.process(&block)
+            if block.frames > 0 { try body(block) }
+        }
+        stream.finish(&block)
+        if block.frames > 0 { try body(block) }
+    }
+
+    /// Chooses the gain and limiter ceiling for `source`, measured as `measurement`.
+    public static func align(_ source: BlockSource, measurement: ProgrammeMeter.Measurement, target: Double, ceiling: Double) throws -> Alignment {
+        let inputPeak = measurement.truePeakDbtp
+        guard let loudness = measurement.integrated else {
+            return Alignment(gainDB: 0, limiterCeilingDB: ceiling, integratedLufs: nil, truePeakDbtp: inputPeak, reachedTarget: false, limiting: 0)
         }
         var gainDB = target - loudness
         var margin = 0.1
-        var best: (audio: AudioBuffer, level: Double, peak: Double, reached: Bool, limiting: Double)?
+        var best: Alignment?
         for _ in 0..<6 {
-            let limiter = PeakLimiter(ceiling: Float(pow(10, (ceiling - margin) / 20)), lookAhead: 96, releaseSamples: 2_400, truePeak: true)
-            let (out, acted) = limiter.limit(audio, gain: Float(pow(10, gainDB / 20)))
-            // Where the limiter did not act, the output is the input times the gain: its
-            // loudness and true peak follow from the input's exactly, without measuring again.
-            let (integrated, truePeak) = acted ? AudioAnalysis.loudnessAndPeak(out)
-                : (inputProfile.integrated(gainDB: gainDB), inputPeak.map { $0 + gainDB })
-            let level = integrated ?? -70, peak = truePeak ?? -100
+            var candidate = Alignment(gainDB: gainDB, limiterCeilingDB: ceiling - margin, integratedLufs: nil, truePeakDbtp: nil,
+                                      reachedTarget: false, limiting: max(0, gainDB + (inputPeak ?? -100) - (ceiling - margin)))
+            let threshold = candidate.limiter().ceiling / Float(pow(10, gainDB / 20))
+            let acts = measurement.blockPeaks.contains { $0 > threshold }
+            // Where the limiter does not act, the output is the input times the gain: its
+            // loudness and true peak follow from the measurement, without a pass.
+            if acts {
+                var meter = ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount)
+                try limited(source, candidate, blockPeaks: measurement.blockPeaks) { meter.process($0) }
+                let m = meter.finish()
+                (candidate.integratedLufs, candidate.truePeakDbtp) = (m.integrated, m.truePeakDbtp)
+            } else {
+                (candidate.integratedLufs, candidate.truePeakDbtp) = (measurement.profile.integrated(gainDB: gainDB), inputPeak.map { $0 + gainDB })
+            }
+            let level = candidate.integratedLufs ?? -70, peak = candidate.truePeakDbtp ?? -100
             let peakOK = peak <= ceiling
-            let limiting = max(0, gainDB + (inputPeak ?? -100) - (ceiling - margin))
-            let reached = peakOK && abs(level - target) <= 0.5
-            if best == nil || (reached && (!best!.reached || abs(level - target) < abs(best!.level - target))) {
-                best = (out, level, peak, reached, limiting)
+            candidate.reachedTarget = peakOK && abs(level - target) <= 0.5
+            if best == nil || (candidate.reachedTarget && (!best!.reachedTarget || abs(level - target) < abs((best!.integratedLufs ?? -70) - target))) {
+                best = candidate
             }
             if peakOK && abs(level - target) <= 0.2 { break }
             if !peakOK { margin += peak - ceiling + 0.05 }
             gainDB += max(-6, min(6, target - level))
         }
-        // The full analysis once, and only for a report.
-        return Result(audio: best!.audio, analysis: analyse ? AudioAnalysis.analyze(best!.audio) : nil, integratedLufs: best!.level,
-                      truePeakDbtp: best!.peak, reachedTarget: best!.reached, limiting: best!.limiting)
+        return best!
+    }
+
+    public struct Result: Sendable {
+        public var audio: AudioBuffer
+        /// The full analysis of the result (when asked for), for reports.
+        public var analysis: AudioAnalysis?
+        public var integratedLufs: Double?
+        public var truePeakDbtp: Double?
+        public var reachedTarget: Bool
+        public var limiting: Double
+    }
+
+    /// Aligns a whole buffer (short programmes, tests).
+    public static func align(_ audio: AudioBuffer, target: Double, ceiling: Double, analyse: Bool = false) -> Result {
+        let source = BufferSource(audio)
+        guard let measurement = try? measure(source), let alignment = try? align(source, measurement: measurement, target: target, ceiling: ceiling) else {
+            return Result(audio: audio, analysis: nil, integratedLufs: nil, truePeakDbtp: nil, reachedTarget: false, limiting: 0)
+        }
+        let out = MemorySink(sampleRate: audio.sampleRate, channels: audio.channelCount)
+        try? limited(source, alignment, blockPeaks: measurement.blockPeaks) { try out.consume($0) }
+        return Result(audio: out.buffer, analysis: analyse ? AudioAnalysis.analyze(out.buffer) : nil, integratedLufs: alignment.integratedLufs,
+                      truePeakDbtp: alignment.truePeakDbtp, reachedTarget: alignment.reachedTarget, limiting: alignment.limiting)
     }
 }
 
 /// Delivery with the loudness contract kept per format (DESIGN.md §8: "for every end format").
-/// Each format's signal is aligned at its own rate and channel count (a mono file measures
-/// 3 LU under the same stereo programme; a narrow codec band loses the highs K-weighting
-/// counts), encoded, decoded and measured; where the decoded file misses the target by more
-/// than 0.3 LU or its true peak went over the ceiling (codecs push peaks up), it is aligned
-/// again towards a target corrected by the codec's own loss and encoded again.
+///
+/// The chained master (before gain and limiting) is conformed once per shape (channel count and
+/// rate) that the formats need, and each shape is aligned on its own signal: a mono file
+/// measures 3 LU under the same stereo programme, and a narrow band loses highs K-weighting
+/// counts. Then one processing pass per shape, side by side, feeds every encoder of that
+/// shape. Each lossy file is decoded and measured as a player would hear it; where it misses
+/// the target by more than 0.3 LU or its true peak went over the ceiling (codecs push peaks
+/// up), that format is aligned again towards a corrected target and encoded again.
 public enum Delivery {
-    public static func encode(_ master: AudioBuffer, as formats: [EndFormat], to paths: [EndFormat: String],
-                              in transaction: OutputTransaction, target: Double, ceiling: Double) throws -> [EncodedOutput] {
-        var results = [Result<EncodedOutput, Error>](repeating: .failure(MixdownError.failure("not encoded")), count: formats.count)
-        results.withUnsafeMutableBufferPointer { slots in
-            DispatchQueue.concurrentPerform(iterations: formats.count) { i in
-                slots[i] = Result { try deliver(master, as: formats[i], to: paths, in: transaction, target: target, ceiling: ceiling) }
-            }
-        }
-        return try results.map { try $0.get() }
+    public struct Result: Sendable {
+        public var outputs: [EncodedOutput]
+        /// The alignment of the programme's own shape (the report's `mastering.output`).
+        public var alignment: LoudnessMaster.Alignment?
+        /// The full analysis of the mastered programme at its own shape, when asked for.
+        public var analysis: AudioAnalysis?
     }
 
-    static func deliver(_ master: AudioBuffer, as format: EndFormat, to paths: [EndFormat: String], in transaction: OutputTransaction,
-                        target: Double, ceiling: Double) throws -> EncodedOutput {
-        let conformed = try Resampler.resample(ChannelMix.conform(master, channels: format.channels), to: format.sampleRate,
-                                               quality: .covering(format.keptBandwidth, from: master.sampleRate, to: format.sampleRate))
-        let sameShape = format.channels == master.channelCount && format.sampleRate == master.sampleRate
-        var source = sameShape ? conformed : LoudnessMaster.align(conformed, target: target, ceiling: ceiling).audio
-        var output = try AudioEncoder.encode(source, as: [format], to: paths, in: transaction)[0]
-        guard format.isLossy else { return output }
+    struct Shape: Hashable { var channels: Int, rate: Int }
+
+    /// Delivers `chained` (replayable) in every format. `spillDirectory` holds the conformed
+    /// shapes of a long programme (nil: in memory).
+    public static func deliver(_ chained: BlockSource, measurement: ProgrammeMeter.Measurement? = nil, as formats: [EndFormat],
+                               to paths: [EndFormat: String], in transaction: OutputTransaction, target: Double, ceiling: Double,
+                               spillDirectory: String?, analyse: Bool = false) throws -> Result {
+        let own = Shape(channels: chained.channelCount, rate: chained.sampleRate)
+        var shapes = [Shape]()
+        for f in formats where !shapes.contains(Shape(channels: f.channels, rate: f.sampleRate)) { shapes.append(Shape(channels: f.channels, rate: f.sampleRate)) }
+        if analyse && !shapes.contains(own) { shapes.insert(own, at: 0) }
+
+        // 1. One pass conforms the programme to every other shape and measures each.
+        var sources = [Shape: BlockSource]()
+        var measurements = [Shape: ProgrammeMeter.Measurement]()
+        let others = shapes.filter { $0 != own }
+        if shapes.contains(own) {
+            sources[own] = chained
+            measurements[own] = try measurement ?? LoudnessMaster.measure(chained)
+        }
+        if !others.isEmpty {
+            let conformed = try conform(chained, to: others, formats: formats, spillDirectory: spillDirectory)
+            for (shape, entry) in zip(others, conformed) { (sources[shape], measurements[shape]) = entry }
+        }
+
+        // 2. Each shape's alignment, then its processing pass feeding its encoders, side by side.
+        var outcomes = [Swift.Result<(alignment: LoudnessMaster.Alignment, outputs: [EncodedOutput], analysis: AudioAnalysis?), Error>](
+            repeating: .failure(MixdownError.failure("not delivered")), count: shapes.count)
+        outcomes.withUnsafeMutableBufferPointer { slots in
+            DispatchQueue.concurrentPerform(iterations: shapes.count) { s in
+                let shape = shapes[s]
+                slots[s] = Swift.Result {
+                    let source = sources[shape]!, measured = measurements[shape]!
+                    let alignment = try LoudnessMaster.align(source, measurement: measured, target: target, ceiling: ceiling)
+                    let mine = formats.filter { Shape(channels: $0.channels, rate: $0.sampleRate) == shape }
+                    let (outputs, analysis) = try encode(source, measured, alignment, as: mine, to: paths, in: transaction,
+                                                         analyse: analyse && shape == own)
+                    var checked = outputs
+                    for (i, format) in mine.enumerated() where format.isLossy {
+                        checked[i] = try check(format, output: outputs[i], source: source, measured: measured, paths: paths,
+                                               transaction: transaction, target: target, ceiling: ceiling)
+                    }
+                    return (alignment, checked, analysis)
+                }
+            }
+        }
+        var byFormat = [EndFormat: EncodedOutput]()
+        var result = Result(outputs: [], alignment: nil, analysis: nil)
+        for (shape, outcome) in zip(shapes, outcomes) {
+            let value = try outcome.get()
+            for o in value.outputs { byFormat[o.endFormat] = o }
+            if shape == own { result.alignment = value.alignment; result.analysis = value.analysis }
+        }
+        result.outputs = formats.map { byFormat[$0]! }
+        return result
+    }
+
+    /// Whole-buffer delivery of an already mastered or chained programme.
+    public static func encode(_ master: AudioBuffer, as formats: [EndFormat], to paths: [EndFormat: String],
+                              in transaction: OutputTransaction, target: Double, ceiling: Double) throws -> [EncodedOutput] {
+        try deliver(BufferSource(master), as: formats, to: paths, in: transaction, target: target, ceiling: ceiling, spillDirectory: nil).outputs
+    }
+
+    /// The programme conformed to each shape (channel mix, then streaming resampling with the
+    /// cheapest converter that keeps what the shape's encoders keep), spilled and measured.
+    static func conform(_ chained: BlockSource, to shapes: [Shape], formats: [EndFormat], spillDirectory: String?) throws
+        -> [(BlockSource, ProgrammeMeter.Measurement)] {
+        struct Lane {
+            var shape: Shape
+            var resampler: StreamResampler?
+            var sink: BlockSink & BlockSource
+            var meter: ProgrammeMeter
+            var mixed: AudioBlock
+            var resampled: AudioBlock
+        }
+        var lanes = try shapes.map { shape -> Lane in
+            let kept = formats.filter { $0.channels == shape.channels && $0.sampleRate == shape.rate }.map(\.keptBandwidth).max() ?? Double(shape.rate) / 2
+            let resampler = shape.rate == chained.sampleRate ? nil
+                : try StreamResampler(from: chained.sampleRate, to: shape.rate, channels: shape.channels,
+                                      quality: .covering(kept, from: chained.sampleRate, to: shape.rate))
+            let sink: BlockSink & BlockSource = try spillDirectory.map { try SpillFile(directory: $0, sampleRate: shape.rate, channels: shape.channels) }
+                ?? MemorySink(sampleRate: shape.rate, channels: shape.channels)
+            return Lane(shape: shape, resampler: resampler, sink: sink, meter: ProgrammeMeter(sampleRate: shape.rate, channels: shape.channels),
+                        mixed: AudioBlock(channels: shape.channels, capacity: LoudnessMaster.blockFrames),
+                        resampled: AudioBlock(channels: shape.channels, capacity: LoudnessMaster.blockFrames * 2))
+        }
+        var position = 0
+        var block = AudioBlock(channels: chained.channelCount, capacity: LoudnessMaster.blockFrames)
+        repeat {
+            try chained.read(from: position, into: &block)
+            position += block.frames
+            let last = position >= chained.frameCount
+            try lanes.withUnsafeMutableBufferPointer { lanes in
+                var failure: Error?
+                let lock = NSLock()
+                let input = block
+                DispatchQueue.concurrentPerform(iterations: lanes.count) { l in
+                    do {
+                        ChannelMix.conform(input, channels: lanes[l].shape.channels, into: &lanes[l].mixed)
+                        if let resampler = lanes[l].resampler {
+                            try resampler.process(lanes[l].mixed, into: &lanes[l].resampled, last: last)
+                            lanes[l].meter.process(lanes[l].resampled)
+                            try lanes[l].sink.consume(lanes[l].resampled)
+                        } else {
+                            lanes[l].meter.process(lanes[l].mixed)
+                            try lanes[l].sink.consume(lanes[l].mixed)
+                        }
+                    } catch { lock.withLock { failure = error } }
+                }
+                if let failure { throw failure }
+            }
+        } while position < chained.frameCount
+        return try lanes.indices.map { l in
+            try lanes[l].sink.finish()
+            return (lanes[l].sink, lanes[l].meter.finish())
+        }
+    }
+
+    /// One processing pass: limiter, then every encoder of this shape.
+    static func encode(_ source: BlockSource, _ measured: ProgrammeMeter.Measurement, _ alignment: LoudnessMaster.Alignment,
+                       as formats: [EndFormat], to paths: [EndFormat: String], in transaction: OutputTransaction,
+                       analyse: Bool, replacing: Bool = false) throws -> ([EncodedOutput], AudioAnalysis?) {
+        if replacing { for f in formats { transaction.discard(paths[f]!) } }
+        let temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
+        let encoders = try zip(formats, temporaries).map { try AudioEncoder.stream($0, to: $1) }
+        var analysis = analyse ? AnalysisAccumulator(sampleRate: source.sampleRate, channels: source.channelCount, expectedFrames: source.frameCount) : nil
+        try LoudnessMaster.limited(source, alignment, blockPeaks: measured.blockPeaks) { block in
+            for e in encoders { try e.consume(block) }
+            analysis?.process(block)
+        }
+        for e in encoders { try e.finish() }
+        let outputs = zip(formats, temporaries).map { f, t in
+            EncodedOutput(endFormat: f, path: paths[f]!, bytes: ((try? FileManager.default.attributesOfItem(atPath: t)[.size] as? Int) ?? nil) ?? 0,
+                          sampleRate: f.sampleRate, channels: f.channels, samples: source.frameCount)
+        }
+        return (outputs, analysis.map { var a = $0; return a.finish().analysis })
+    }
+
+    /// Decodes a lossy file as a player would and, where it misses the target or the ceiling,
+    /// aligns that format again towards a target corrected by the codec's own loss.
+    static func check(_ format: EndFormat, output: EncodedOutput, source: BlockSource, measured: ProgrammeMeter.Measurement,
+                      paths: [EndFormat: String], transaction: OutputTransaction, target: Double, ceiling: Double) throws -> EncodedOutput {
         // MP3 decoders legitimately differ within the codec's noise, and at low bitrates that
         // moves the decoded true peak by up to ~0.4 dB (measured: mpg123 and ffmpeg on the same
         // 48 kbps file). The decoded peak is held under the ceiling by a margin for that.
         let decoderMargin = format.codec == .mp3CBR(kbps: 48) || format == .mp3_very_low ? 0.5 : 0.2
         var aim = target, peakLimit = ceiling
+        var output = output
         for _ in 0..<2 {
-            let decoded = AudioAnalysis.analyze(try AudioFileReader.read(try transaction.pendingPath(for: paths[format]!)).audio)
-            let loudness = decoded.integratedLufs ?? target, peak = decoded.truePeakDbtp ?? -100
+            var meter = ProgrammeMeter(sampleRate: format.sampleRate, channels: format.channels)
+            _ = try AudioFileReader.stream(try transaction.pendingPath(for: paths[format]!)) { meter.process($0) }
+            let decoded = meter.finish()
+            let loudness = decoded.integrated ?? target, peak = decoded.truePeakDbtp ?? -100
             if abs(loudness - target) <= 0.3 && peak <= ceiling - decoderMargin { break }
             aim += target - loudness
             if peak > ceiling - decoderMargin { peakLimit -= peak - (ceiling - decoderMargin) + 0.05 }
-            source = LoudnessMaster.align(conformed, target: aim, ceiling: peakLimit).audio
-            output = try AudioEncoder.encode(source, as: [format], to: paths, in: transaction, replacing: true)[0]
+            let alignment = try LoudnessMaster.align(source, measurement: measured, target: aim, ceiling: peakLimit)
+            output = try encode(source, measured, alignment, as: [format], to: paths, in: transaction, analyse: false, replacing: true).0[0]
         }
         return output
     }

@@ -57,18 +57,22 @@ public struct SpeechCache: Sendable {
         return out
     }
 
-    static func decode(_ bytes: [UInt8]) -> SpeechClip? {
-        guard bytes.count >= 16, Array(bytes[0..<4]) == magic else { return nil }
-        func u32(_ at: Int) -> UInt32 { bytes[at..<(at + 4)].withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) } }
-        guard u32(4) == formatVersion else { return nil }
-        let samples = Int(u32(8)), wordsLength = Int(u32(12))
-        guard bytes.count == 16 + wordsLength + samples * 4,
-              let list = try? JSONSerialization.jsonObject(with: Data(bytes[16..<(16 + wordsLength)])) as? [[Any]] else { return nil }
+    static func decodeWords(_ json: [UInt8]) -> [SpeechClip.Word]? {
+        guard let list = try? JSONSerialization.jsonObject(with: Data(json)) as? [[Any]] else { return nil }
         var words = [SpeechClip.Word]()
         for w in list {
             guard w.count == 3, let text = w[0] as? String, let start = w[1] as? Int, let end = w[2] as? Int else { return nil }
             words.append(SpeechClip.Word(text: text, start: start, end: end))
         }
+        return words
+    }
+
+    static func decode(_ bytes: [UInt8]) -> SpeechClip? {
+        guard bytes.count >= 16, Array(bytes[0..<4]) == magic else { return nil }
+        func u32(_ at: Int) -> UInt32 { bytes[at..<(at + 4)].withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) } }
+        guard u32(4) == formatVersion else { return nil }
+        let samples = Int(u32(8)), wordsLength = Int(u32(12))
+        guard bytes.count == 16 + wordsLength + samples * 4, let words = decodeWords(Array(bytes[16..<(16 + wordsLength)])) else { return nil }
         let audio = bytes[(16 + wordsLength)...].withUnsafeBytes { raw in
             (0..<samples).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
         }

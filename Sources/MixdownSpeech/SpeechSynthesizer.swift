@@ -26,6 +26,18 @@ public struct SpeechSynthesizer: Sendable {
 
     /// One result per job, in order: the cleaned clip, or the engine's error.
     public func clips(for jobs: [Job]) -> (results: [Result<SpeechClip, MixdownError>], statistics: Statistics) {
+        guard let spool = try? ClipSpool(directory: NSTemporaryDirectory()) else {
+            return (jobs.map { _ in .failure(.failure("cannot create a temporary file")) }, Statistics())
+        }
+        let (stored, statistics) = stored(for: jobs, spool: spool)
+        return (stored.map { r in r.flatMap { c in Result { SpeechClip(audio: try c.load(), words: c.words) }.mapError { $0 as? MixdownError ?? .failure("\($0)") } } },
+                statistics)
+    }
+
+    /// One result per job, in order: the cleaned clip kept on disk (in the cache, or in
+    /// `spool` when caching is off), or the engine's error. Memory holds only the clips being
+    /// synthesised at the moment, one per lane.
+    public func stored(for jobs: [Job], spool: ClipSpool) -> (results: [Result<StoredClip, MixdownError>], statistics: Statistics) {
         var keyOfJob = [String]()
         var unique = [(key: String, job: Job)]()
         var seen = Set<String>()
@@ -34,41 +46,30 @@ public struct SpeechSynthesizer: Sendable {
             keyOfJob.append(key)
             if seen.insert(key).inserted { unique.append((key, job)) }
         }
-        // 1. The cache answers what it can.
-        var done = [Result<SpeechClip, MixdownError>?](repeating: nil, count: unique.count)
-        done.withUnsafeMutableBufferPointer { slots in
-            DispatchQueue.concurrentPerform(iterations: unique.count) { i in
-                if let cached = cache.load(unique[i].key) { slots[i] = .success(cached) }
-            }
-        }
+        // 1. The cache answers what it can (headers only: the samples stay on disk).
+        var done = [Result<StoredClip, MixdownError>?](repeating: nil, count: unique.count)
+        for i in unique.indices { if let cached = cache.peek(unique[i].key) { done[i] = .success(cached) } }
         let misses = unique.indices.filter { done[$0] == nil }
         let hits = unique.count - misses.count
         // 2. Synthesis on one lane per core: lane 0 takes the serial engine's requests in script
-        //    order first; every lane pulls the other engines' requests as it comes free.
+        //    order first; every lane pulls the other engines' requests as it comes free. Each
+        //    clip is cleaned up (trim, level) and stored as soon as it is spoken.
         let serial = misses.filter { unique[$0].job.engine.isSerial }
         let parallel = misses.filter { !unique[$0].job.engine.isSerial }
-        var raw = [Result<SpeechClip, MixdownError>?](repeating: nil, count: unique.count)
         let nextParallel = Counter()
         let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        raw.withUnsafeMutableBufferPointer { slots in
+        done.withUnsafeMutableBufferPointer { slots in
             func synthesise(_ i: Int) {
-                let job = unique[i].job
-                slots[i] = Result { try job.engine.synthesize(job.request) }.mapError { $0 as? MixdownError ?? .failure("\($0)") }
+                let job = unique[i].job, key = unique[i].key
+                slots[i] = Result {
+                    let clean = SpeechCleanup.level(SpeechCleanup.trim(try job.engine.synthesize(job.request)))
+                    cache.store(clean, key: key)
+                    return try cache.peek(key) ?? spool.store(clean)
+                }.mapError { $0 as? MixdownError ?? .failure("\($0)") }
             }
             DispatchQueue.concurrentPerform(iterations: lanes) { lane in
                 if lane == 0 { serial.forEach(synthesise) }
                 while let k = nextParallel.take(below: parallel.count) { synthesise(parallel[k]) }
-            }
-        }
-        // 3. Clean-up (trim, level) side by side, then into the cache.
-        done.withUnsafeMutableBufferPointer { slots in
-            DispatchQueue.concurrentPerform(iterations: misses.count) { m in
-                let i = misses[m]
-                slots[i] = raw[i]!.map { clip in
-                    let clean = SpeechCleanup.level(SpeechCleanup.trim(clip))
-                    cache.store(clean, key: unique[i].key)
-                    return clean
-                }
             }
         }
         let finished = done.map { $0! }

@@ -7,15 +7,6 @@ extension SoundTemplate.Segment {
     /// Crossfade at each loop seam: 20 ms, or a quarter of a short loop.
     public static let seamLength = 960
 
-    /// Adds this segment's playback for segment time [0, count) into `out` (planar, same
-    /// channel count) starting at `position`, times `gain`, with raised-cosine fades of
-    /// `fadeIn` samples at the start and `fadeOut` at the end. Samples before 0 or past the end
-    /// of `out` are dropped.
-    public func render(into out: inout [[Float]], at position: Int, count: Int, gain extra: Float = 1, fadeIn: Int = 0, fadeOut: Int = 0) {
-        let source = playback(count: count)
-        Mixing.add(source, into: &out, at: position, gain: gain * extra, fadeIn: fadeIn, fadeOut: fadeOut)
-    }
-
     /// The segment's continuous output for `count` samples: from the start of the audio to
     /// `loopEnd`, then the loop over and over. Each seam is crossfaded (equal gain, raised
     /// cosine) so it cannot click: into the audio after `loopEnd` when the file has it (the
@@ -23,44 +14,62 @@ extension SoundTemplate.Segment {
     /// neither uses its own first 20 ms as that pre-roll, so its repeats start 20 ms in (and
     /// are 20 ms shorter): the price of a file with nothing around its loop.
     public func playback(count: Int) -> [[Float]] {
+        var out = audio.channels.map { _ in [Float](repeating: 0, count: count) }
+        playback(from: 0, count: count, once: false, into: &out)
+        return out
+    }
+
+    /// Segment time [from, from + count) of the playback into `out[c][0..<count]` (overwritten).
+    /// `once`: an outro, which plays its audio once and is then silent (no seam: a loop seam
+    /// near its end would start a new attack just before the programme ends). Any window of
+    /// the playback is computed on its own, so a bed rendered in blocks is the bed rendered whole.
+    public func playback(from: Int, count: Int, once: Bool, into out: inout [[Float]]) {
         let xf = min(Self.seamLength, (loopEnd - loopStart) / 4)
         let intoTail = audio.frameCount - loopEnd >= xf
         let start = !intoTail && loopStart < xf ? loopStart + xf : loopStart
         let loopLength = loopEnd - start
-        return audio.channels.map { src -> [Float] in
-            var out = [Float](repeating: 0, count: count)
+        for c in out.indices {
+            let src = audio.channels[min(c, audio.channelCount - 1)]
             src.withUnsafeBufferPointer { s in
-                out.withUnsafeMutableBufferPointer { o in
+                out[c].withUnsafeMutableBufferPointer { o in
+                    if once {
+                        let have = max(0, min(count, audio.frameCount - from))
+                        if have > 0 { o.baseAddress!.update(from: s.baseAddress! + from, count: have) }
+                        if have < count { (o.baseAddress! + max(0, have)).update(repeating: 0, count: count - max(0, have)) }
+                        return
+                    }
                     // Plain mapping, in contiguous runs.
-                    var t = 0
-                    while t < count {
-                        let (from, run): (Int, Int) = t < loopEnd
-                            ? (t, min(loopEnd - t, count - t))
-                            : { let p = (t - loopEnd) % loopLength; return (start + p, min(loopLength - p, count - t)) }()
-                        (o.baseAddress! + t).update(from: s.baseAddress! + from, count: run)
+                    var t = from
+                    while t < from + count {
+                        let (at, run): (Int, Int) = t < loopEnd
+                            ? (t, min(loopEnd - t, from + count - t))
+                            : { let p = (t - loopEnd) % loopLength; return (start + p, min(loopLength - p, from + count - t)) }()
+                        (o.baseAddress! + (t - from)).update(from: s.baseAddress! + at, count: run)
                         t += run
                     }
                     guard xf > 0 else { return }
-                    // Seams at loopEnd + k·loopLength.
-                    var seamAt = loopEnd
-                    while seamAt - xf < count {
-                        for d in 0..<xf {
+                    // Seams at loopEnd + k·loopLength whose crossfade overlaps the window.
+                    let windowStart = intoTail ? 0 : -xf
+                    var k = max(0, (from - (loopEnd + windowStart + xf)) / loopLength)
+                    while true {
+                        let seamAt = loopEnd + k * loopLength
+                        let first = seamAt + windowStart
+                        if first >= from + count { break }
+                        for d in Mixing.clamped(max(0, from - first), min(xf, from + count - first)) {
+                            let i = first + d - from
                             let fadeIn = Float(0.5 - 0.5 * cos(Double.pi * (Double(d) + 0.5) / Double(xf)))
                             if intoTail {
                                 // After the seam: the ring past loopEnd fades out under the loop's start.
-                                let i = seamAt + d
-                                if i < count { o[i] = s[start + d] * fadeIn + s[loopEnd + d] * (1 - fadeIn) }
+                                o[i] = s[start + d] * fadeIn + s[loopEnd + d] * (1 - fadeIn)
                             } else {
                                 // Before the seam: the loop's end fades out over the audio leading into its start.
-                                let i = seamAt - xf + d
-                                if i >= 0 && i < count { o[i] = s[loopEnd - xf + d] * (1 - fadeIn) + s[start - xf + d] * fadeIn }
+                                o[i] = s[loopEnd - xf + d] * (1 - fadeIn) + s[start - xf + d] * fadeIn
                             }
                         }
-                        seamAt += loopLength
+                        k += 1
                     }
                 }
             }
-            return out
         }
     }
 }
@@ -85,6 +94,31 @@ public enum Mixing {
                     }
                     for i in clamped(max(first, count - fadeOut), last) {
                         o[position + i] -= s[i] * gain * (1 - Float(ramp(count - 1 - i, fadeOut)))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds the part of a source that falls in a block: `source[c][0..<count]` holds source
+    /// samples [sourceOffset, sourceOffset + count) of a source `sourceLength` long that starts
+    /// at `position` on the timeline; the block covers [blockStart, blockStart + frames). Fades
+    /// are by position in the whole source, so a clip added block by block is the clip added whole.
+    public static func add(_ source: [[Float]], count: Int, sourceOffset: Int, sourceLength: Int, at position: Int,
+                           into block: inout AudioBlock, blockStart: Int, gain: Float, fadeIn: Int = 0, fadeOut: Int = 0) {
+        // Source indices (whole-source numbering) that land in the block and are present.
+        let lower = max(sourceOffset, blockStart - position), upper = min(sourceOffset + count, blockStart + block.frames - position)
+        guard lower < upper else { return }
+        for c in 0..<block.channelCount {
+            source[min(c, source.count - 1)].withUnsafeBufferPointer { s in
+                block.channels[c].withUnsafeMutableBufferPointer { o in
+                    let shift = position - blockStart
+                    for i in lower..<upper { o[i + shift] += s[i - sourceOffset] * gain }
+                    for i in clamped(lower, min(upper, fadeIn)) {
+                        o[i + shift] -= s[i - sourceOffset] * gain * (1 - Float(ramp(i, fadeIn)))
+                    }
+                    for i in clamped(max(lower, sourceLength - fadeOut), upper) {
+                        o[i + shift] -= s[i - sourceOffset] * gain * (1 - Float(ramp(sourceLength - 1 - i, fadeOut)))
                     }
                 }
             }

@@ -24,19 +24,7 @@ public enum TimelinePlanner {
         let gap = samples(timeline.sectionGap ?? defaultSectionGap)
         let speechStart = samples(timeline.speechStart ?? (templatePlays ? defaultSpeechStart : 0))
 
-        // endAt must rise section by section and stay within forceLength.
-        var previousEndAt: (name: String, at: Int)?
-        for section in input.sections {
-            guard let endAt = section.properties.endAt else { continue }
-            let end = samples(endAt)
-            if let p = previousEndAt, end <= p.at {
-                throw MixdownError.badInput("sectionProperties.\(section.name).endAt: \(seconds(end)) is not after the end of '\(p.name)' at \(seconds(p.at))")
-            }
-            if let f = forceTotal, end > f {
-                throw MixdownError.badInput("sectionProperties.\(section.name).endAt: \(seconds(end)) is beyond forceLength \(seconds(f))")
-            }
-            previousEndAt = (section.name, end)
-        }
+        try checkFixedEnds(input)
 
         var planned = [PlannedSection]()
         var warnings = [PlanWarning]()
@@ -123,6 +111,27 @@ public enum TimelinePlanner {
         return TimelinePlan(totalSamples: total, sections: planned, tail: tail, music: music, warnings: warnings)
     }
 
+    /// endAt must rise section by section and stay within forceLength. Needs no lengths, so it
+    /// runs before any speech is synthesised.
+    public static func checkFixedEnds(_ input: PlanInput) throws {
+        let rate = SampleTime.renderRate
+        func samples(_ seconds: Double) -> Int { SampleTime.samples(seconds: seconds, rate: rate) }
+        func seconds(_ s: Int) -> String { String(format: "%.3f s", Double(s) / Double(rate)) }
+        let forceTotal = input.timeline.forceLength.map(samples)
+        var previousEndAt: (name: String, at: Int)?
+        for section in input.sections {
+            guard let endAt = section.properties.endAt else { continue }
+            let end = samples(endAt)
+            if let p = previousEndAt, end <= p.at {
+                throw MixdownError.badInput("sectionProperties.\(section.name).endAt: \(seconds(end)) is not after the end of '\(p.name)' at \(seconds(p.at))")
+            }
+            if let f = forceTotal, end > f {
+                throw MixdownError.badInput("sectionProperties.\(section.name).endAt: \(seconds(end)) is beyond forceLength \(seconds(f))")
+            }
+            previousEndAt = (section.name, end)
+        }
+    }
+
     /// Lays the flow out from `start`: each item after the one before, effects at the point
     /// where they appear without taking time. `speechLengths` replaces speech items' lengths
     /// (compression); `cut` ends the flow there, cutting the item across it.
@@ -170,7 +179,11 @@ public enum TimelinePlanner {
         }
         var excess = lengths.values.reduce(0, +) - room
         // Too long (minimums raised some shares): take back from those above their minimum.
-        for index in lengths.keys.sorted(by: { lengths[$0]! - minimum[$0]! > lengths[$1]! - minimum[$1]! || $0 < $1 }) where excess > 0 {
+        for index in lengths.keys.sorted(by: { a, b in
+            // Most room above the minimum first; ties by position (a strict weak ordering).
+            let (ra, rb) = (lengths[a]! - minimum[a]!, lengths[b]! - minimum[b]!)
+            return ra != rb ? ra > rb : a < b
+        }) where excess > 0 {
             let take = min(excess, lengths[index]! - minimum[index]!)
             lengths[index]! -= take
             excess -= take

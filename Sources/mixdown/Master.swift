@@ -85,22 +85,26 @@ struct Master: ParsableCommand {
             spectralDistance = (matched.distanceBefore, matched.distanceAfter)
         }
         let settings = MasteringSettings.preset(preset == .reference ? "streaming" : preset.rawValue)!
-        let mastered = LoudnessMaster.align(MasterChain.process(source, settings: settings), target: target, ceiling: ceiling,
-                                            analyse: report != nil)
-        if mastered.limiting > 6 {
-            warnings.append(String(format: "target unreachable without crushing: up to %.1f dB of limiting for %.1f LUFS", mastered.limiting, target))
-        }
-        if !mastered.reachedTarget, let i = mastered.integratedLufs {
-            warnings.append(String(format: "delivered %.1f LUFS for a target of %.1f", i, target))
-        }
         let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
         let paths: [EndFormat: String] = formats.count == 1 && !output.hasSuffix("/") ? [formats[0]: output]
             : AudioEncoder.outputPaths(for: formats, output: output, inputStem: stem)
         let transaction = OutputTransaction()
-        let outputs = try Delivery.encode(mastered.audio, as: formats, to: paths, in: transaction, target: target, ceiling: ceiling)
+        // The chain, then one delivery pass that aligns loudness under the ceiling per shape.
+        let chained = MasterChain.process(source, settings: settings)
+        let delivered = try Delivery.deliver(BufferSource(chained), as: formats, to: paths, in: transaction, target: target, ceiling: ceiling,
+                                             spillDirectory: temporaryDirectory(), analyse: report != nil)
+        let outputs = delivered.outputs
+        if let mastered = delivered.alignment {
+            if mastered.limiting > 6 {
+                warnings.append(String(format: "target unreachable without crushing: up to %.1f dB of limiting for %.1f LUFS", mastered.limiting, target))
+            }
+            if !mastered.reachedTarget, let i = mastered.integratedLufs {
+                warnings.append(String(format: "delivered %.1f LUFS for a target of %.1f", i, target))
+            }
+        }
         if let report {
             let object = MasterReport(preset: preset.rawValue, loudnessTarget: target, truePeakLimit: ceiling, input: before!,
-                                      output: mastered.analysis!, warnings: warnings, outputs: outputs,
+                                      output: delivered.analysis!, warnings: warnings, outputs: outputs,
                                       spectralDistanceBeforeDb: spectralDistance?.before, spectralDistanceAfterDb: spectralDistance?.after)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

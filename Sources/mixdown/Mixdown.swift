@@ -39,3 +39,9 @@ enum MixdownVersion {
 
 /// Bad input already reported on stderr (one line per bad file): only the status is left.
 extension ExitCode { static let badInput = ExitCode(1) }
+
+/// Where the engine spills between passes: `$TMPDIR`, else /tmp.
+func temporaryDirectory() -> String {
+    let dir = ProcessInfo.processInfo.environment["TMPDIR"] ?? ""
+    return dir.isEmpty ? "/tmp" : (dir.hasSuffix("/") && dir.count > 1 ? String(dir.dropLast()) : dir)
+}

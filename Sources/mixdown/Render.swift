@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Mixdown
+import MixdownSpeech
 import MixdownCore
 import MixdownScript
 
@@ -75,6 +76,9 @@ struct Render: ParsableCommand {
         request.reportPath = report
         request.stemsDirectory = stems
         request.captions = captions
+        // The environment is read here, at the edge, and handed to the engine.
+        request.cache = SpeechCache.standard()
+        request.temporaryDirectory = temporaryDirectory()
         let onTerminal = isatty(STDERR_FILENO) == 1 && !json
         let result = try Pipeline.render(request) { stage in
             if onTerminal { FileHandle.standardError.write(Data("\u{1B}[2K\rmixdown: \(stage)…".utf8)) }

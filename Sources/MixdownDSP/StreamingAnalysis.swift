@@ -1,0 +1,144 @@
+import MixdownCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Loudness and true peak of a programme measured block by block: what mastering decides
+/// from. Keeps the loudness profile (one Double per 2.5 ms) and the true peak of every
+/// 1,024-frame block (one Float per 21 ms), never the audio.
+public struct ProgrammeMeter: Sendable {
+    var loudness: LoudnessProfile.Meter
+    var peaks: [TruePeakMeter.Stream]
+    public private(set) var frames = 0
+
+    public init(sampleRate: Int, channels: Int, roles: [ChannelRole]? = nil) {
+        let roles = roles ?? ChannelRole.defaultLayout(channels: channels)
+        loudness = LoudnessProfile.Meter(sampleRate: sampleRate, weights: roles.map(\.loudnessWeight))
+        peaks = (0..<channels).map { _ in TruePeakMeter.Stream(TruePeakMeter(sampleRate: sampleRate)) }
+    }
+
+    public mutating func process(_ block: AudioBlock) {
+        loudness.process(block)
+        for c in peaks.indices { block.withChannel(c) { (x: UnsafeBufferPointer<Float>) in peaks[c].process(x) } }
+        frames += block.frames
+    }
+
+    public struct Measurement: Sendable {
+        public var profile: LoudnessProfile
+        /// Linear true peak of the whole programme.
+        public var truePeak: Float
+        /// Linear true peak of each 1,024-frame block, the largest of the channels.
+        public var blockPeaks: [Float]
+        public var frames: Int
+
+        public var integrated: Double? { profile.integrated }
+        public var truePeakDbtp: Double? { decibels(amplitude: Double(truePeak)) }
+    }
+
+    public mutating func finish() -> Measurement {
+        for c in peaks.indices { peaks[c].finish() }
+        var blockPeaks = [Float]()
+        for p in peaks { blockPeaks = blockPeaks.isEmpty ? p.blockPeaks : zip(blockPeaks, p.blockPeaks).map { max($0, $1) } }
+        return Measurement(profile: loudness.profile, truePeak: peaks.map(\.peak).max() ?? 0, blockPeaks: blockPeaks, frames: frames)
+    }
+}
+
+/// Everything `AudioAnalysis` reports, accumulated block by block (for a render's input and
+/// output, which are never whole in memory). `expectedFrames` fixes the band analysis' frame
+/// size exactly as the whole-buffer analysis chooses it.
+public struct AnalysisAccumulator: Sendable {
+    var meter: ProgrammeMeter
+    let sampleRate: Int, channels: Int
+    var peak: Float = 0
+    var sumSquares = 0.0
+    var lr = 0.0, ll = 0.0, rr = 0.0
+    /// Band analysis: the mid signal gathered into Hann frames.
+    let frameSize: Int
+    var frame: [Float]
+    var filled = 0
+    var spectrum: [Double]
+    var spectrumFrames = 0
+    let fft: RealFFT
+    let window: [Float]
+
+    public init(sampleRate: Int, channels: Int, expectedFrames: Int) {
+        meter = ProgrammeMeter(sampleRate: sampleRate, channels: channels)
+        (self.sampleRate, self.channels) = (sampleRate, channels)
+        var size = 1
+        while size < sampleRate / 6 { size *= 2 }
+        while size > expectedFrames && size > 256 { size /= 2 }
+        frameSize = size
+        frame = [Float](repeating: 0, count: size)
+        spectrum = [Double](repeating: 0, count: size / 2 + 1)
+        fft = RealFFT(size: size)
+        window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
+    }
+
+    public mutating func process(_ block: AudioBlock) {
+        meter.process(block)
+        let n = block.frames
+        for c in 0..<channels {
+            block.withChannel(c) { (x: UnsafeBufferPointer<Float>) in
+                VectorOps.runs(count: n) { start, length in
+                    sumSquares += VectorOps.sumOfSquares(x.baseAddress! + start, count: length)
+                    peak = max(peak, VectorOps.peak(x.baseAddress! + start, count: length))
+                }
+            }
+        }
+        if channels == 2 {
+            block.withChannel(0) { (l: UnsafeBufferPointer<Float>) in
+                block.withChannel(1) { (r: UnsafeBufferPointer<Float>) in
+                    VectorOps.runs(count: n) { start, length in
+                        let a = l.baseAddress! + start, b = r.baseAddress! + start
+                        lr += VectorOps.dot(a, b, count: length)
+                        ll += VectorOps.sumOfSquares(a, count: length)
+                        rr += VectorOps.sumOfSquares(b, count: length)
+                    }
+                }
+            }
+        }
+        // The mid signal (mean of the channels) into analysis frames.
+        let scale = 1 / Float(channels)
+        var i = 0
+        while i < n {
+            let run = min(n - i, frameSize - filled)
+            for k in 0..<run {
+                var m: Float = 0
+                for c in 0..<channels { m += block.channels[c][i + k] }
+                frame[filled + k] = channels == 1 ? m : m * scale
+            }
+            filled += run
+            i += run
+            if filled == frameSize {
+                let f = frame, w = window
+                fft.powerSpectrum(fill: { buf in for j in 0..<f.count { buf[j] = f[j] * w[j] } },
+                                   power: { q in for k in 0..<q.count { spectrum[k] += Double(q[k]) } })
+                spectrumFrames += 1
+                filled = 0
+            }
+        }
+    }
+
+    public mutating func finish() -> (analysis: AudioAnalysis, measurement: ProgrammeMeter.Measurement) {
+        let m = meter.finish()
+        let n = m.frames
+        let rms = n > 0 ? (sumSquares / Double(n * channels)).squareRoot() : 0
+        var bands: [Double?] = BandEnergy.bands.map { _ in nil }
+        if spectrumFrames > 0 {
+            let windowPower = window.reduce(0) { $0 + Double($1) * Double($1) }
+            bands = BandEnergy.bandMeanSquares(spectrum, windowPower: windowPower, frames: spectrumFrames, size: frameSize, sampleRate: sampleRate)
+        }
+        let mm = (ll + rr + 2 * lr) / 4, ss = max(0, (ll + rr - 2 * lr) / 4)
+        let analysis = AudioAnalysis(
+            integratedLufs: m.profile.integrated, momentaryMaxLufs: m.profile.momentaryMax, shortTermMaxLufs: m.profile.shortTermMax,
+            loudnessRangeLu: m.profile.loudnessRange, truePeakDbtp: decibels(amplitude: Double(m.truePeak)),
+            samplePeakDbfs: decibels(amplitude: Double(peak)),
+            crestFactorDb: rms > 0 && peak > 0 ? 20 * log10(Double(peak) / rms) : nil,
+            durationSamples: n, sampleRate: sampleRate, channels: channels,
+            bands: .init(sub: decibels(power: bands[0]), bass: decibels(power: bands[1]), lowMid: decibels(power: bands[2]),
+                         mid: decibels(power: bands[3]), presence: decibels(power: bands[4]), air: decibels(power: bands[5])),
+            stereoCorrelation: channels == 2 && ll > 0 && rr > 0 ? lr / (ll * rr).squareRoot() : nil,
+            sideToMidDb: channels == 2 && mm > 0 && ss > 0 ? decibels(power: ss / mm) : nil)
+        return (analysis, m)
+    }
+}
