@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "MixdownTimelineTests", dependencies: [
             "MixdownTimeline", "MixdownScript", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
-        .testTarget(name: "MixdownRenderTests", dependencies: ["mixdown", "Mixdown", "MixdownIO", "MixdownDSP", "MixdownMaster", "MixdownSpeech",
+        .testTarget(name: "MixdownRenderTests", dependencies: ["mixdown", "Mixdown", "MixdownIO", "MixdownScript", "MixdownDSP", "MixdownMaster", "MixdownSpeech",
                                                                "MixdownTestSupport"]),
         .testTarget(name: "MixdownCLITests", dependencies: ["mixdown", "MixdownIO", "MixdownDSP", "MixdownTestSupport"]),
     ],

@@ -73,7 +73,8 @@ struct BusRenderer {
             }
             next += 1
         }
-        for (index, audio) in loaded {
+        // In placement order: sums come out the same whatever the block size.
+        for (index, audio) in loaded.sorted(by: { $0.key < $1.key }) {
             let p = placements[index]
             if p.end <= start { loaded[index] = nil; continue }
             let played = p.end - p.start

@@ -200,15 +200,9 @@ public enum Pipeline {
         var chain = MasterChain.Stream(settings: settings, rate: mix.sampleRate, channels: mix.channelCount, decisions: decisions)
         var meter = ProgrammeMeter(sampleRate: mix.sampleRate, channels: mix.channelCount)
         var block = AudioBlock(channels: mix.channelCount, capacity: request.blockFrames)
-        var skip = chain.latency
-        func emit(_ block: AudioBlock) throws {
-            var b = block
-            if skip > 0 {
-                let drop = min(skip, b.frames)
-                skip -= drop
-                for c in 0..<b.channelCount { b.channels[c].removeFirst(drop); b.channels[c] += [Float](repeating: 0, count: drop) }
-                b.frames -= drop
-            }
+        // The chain's output is aligned with its input; it only comes `latency` frames late,
+        // and `finish` releases the last of it.
+        func emit(_ b: AudioBlock) throws {
             guard b.frames > 0 else { return }
             meter.process(b)
             try out.consume(b)

@@ -74,11 +74,13 @@ public struct LoudnessProfile: Sendable {
                     let a = 2 * pair, b = a + 1 < channels.count ? a + 1 : a
                     let w = SIMD2(weights[a], a + 1 < weights.count ? weights[a + 1] : 0)
                     if w == .zero { continue }
-                    partial[pair] += channels[a].withUnsafeBufferPointer { pa in
+                    // The weighted sum runs on from the sub-block's partial sum, sample after
+                    // sample, so where a block boundary falls changes nothing.
+                    partial[pair] = channels[a].withUnsafeBufferPointer { pa in
                         channels[b].withUnsafeBufferPointer { pb in
-                            filter(pa.baseAddress! + done, pb.baseAddress! + done, count: run, registers: &registers[pair])
+                            filter(pa.baseAddress! + done, pb.baseAddress! + done, count: run, registers: &registers[pair], sum: partial[pair], weights: w)
                         }
-                    } * w
+                    }
                 }
                 done += run
                 position += run
@@ -94,13 +96,14 @@ public struct LoudnessProfile: Sendable {
 
         /// Σ z² of the K-weighted pair (shelf, then high-pass; transposed direct form II).
         @inline(__always)
-        private func filter(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int, registers r: inout SIMD8<Double>) -> SIMD2<Double> {
+        private func filter(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int, registers r: inout SIMD8<Double>,
+                            sum start: SIMD2<Double>, weights: SIMD2<Double>) -> SIMD2<Double> {
             let s = (b0: SIMD2(repeating: shelf.b0), b1: SIMD2(repeating: shelf.b1), b2: SIMD2(repeating: shelf.b2),
                      a1: SIMD2(repeating: shelf.a1), a2: SIMD2(repeating: shelf.a2))
             let h = (b0: SIMD2(repeating: highPass.b0), b1: SIMD2(repeating: highPass.b1), b2: SIMD2(repeating: highPass.b2),
                      a1: SIMD2(repeating: highPass.a1), a2: SIMD2(repeating: highPass.a2))
             var s1 = SIMD2(r[0], r[1]), s2 = SIMD2(r[2], r[3]), h1 = SIMD2(r[4], r[5]), h2 = SIMD2(r[6], r[7])
-            var sum = SIMD2<Double>()
+            var sum = start
             for i in 0..<count {
                 let x = SIMD2(Double(a[i]), Double(b[i]))
                 let y = s.b0 * x + s1
@@ -109,7 +112,7 @@ public struct LoudnessProfile: Sendable {
                 let z = h.b0 * y + h1
                 h1 = h.b1 * y - h.a1 * z + h2
                 h2 = h.b2 * y - h.a2 * z
-                sum += z * z
+                sum += z * z * weights
             }
             r = SIMD8(s1[0], s1[1], s2[0], s2[1], h1[0], h1[1], h2[0], h2[1])
             return sum

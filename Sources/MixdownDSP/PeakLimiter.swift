@@ -205,8 +205,7 @@ public struct PeakLimiter: Sendable {
                 if out == 1 {
                     for c in 0..<channels { block.channels[c][i] = pending[c][Self.history + i] * gain }
                 } else {
-                    let scale = gain * out
-                    for c in 0..<channels { block.channels[c][i] = pending[c][Self.history + i] * scale }
+                    for c in 0..<channels { block.channels[c][i] = pending[c][Self.history + i] * gain * out }
                 }
             }
             // Drop what was output, keeping the history the reconstruction reads.

@@ -106,9 +106,10 @@ public enum SpeechChain {
             var i = 0
             while i < n {
                 let run = min(n - i, Self.detector - phase)
+                // Sample after sample: the detector's sums do not depend on where blocks end.
                 for c in 0..<channels {
-                    highs[c].withUnsafeBufferPointer { h in high += VectorOps.sumOfSquares(h.baseAddress! + i, count: run) }
-                    block.channels[c].withUnsafeBufferPointer { x in full += VectorOps.sumOfSquares(x.baseAddress! + i, count: run) }
+                    highs[c].withUnsafeBufferPointer { h in for k in i..<(i + run) { high += Double(h[k]) * Double(h[k]) } }
+                    block.channels[c].withUnsafeBufferPointer { x in for k in i..<(i + run) { full += Double(x[k]) * Double(x[k]) } }
                 }
                 let g = gain
                 for c in 0..<channels {
