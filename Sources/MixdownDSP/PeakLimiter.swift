@@ -176,6 +176,7 @@ public struct PeakLimiter: Sendable {
                 // The queue holds [position, position + lookAhead]: push the newest, drop the oldest.
                 while queued <= position + lookAhead && queued < requiredPosition {
                     let value = required[queued - outputPosition]
+                    if value < 1 { lastHot = queued }
                     while self.count > 0 && queueValue[(head + self.count - 1) % size] >= value { self.count -= 1 }
                     queueIndex[(head + self.count) % size] = queued
                     queueValue[(head + self.count) % size] = value
@@ -242,7 +243,6 @@ public struct PeakLimiter: Sendable {
                                 let level = (limiter.truePeak ? meter.scan(at, from: 0, to: 1, peak: 0) : abs(at.pointee)) * gain
                                 if level > limiter.ceiling {
                                     required[offset + i] = min(required[offset + i], limiter.ceiling / level)
-                                    lastHot = p + i
                                     acted = true
                                 }
                             }
