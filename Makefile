@@ -24,6 +24,7 @@ bench: build
 	@bash Benchmarks/speech-cache.sh
 	@bash Benchmarks/master-vs-loudnorm.sh
 	@bash Benchmarks/hybrid.sh
+	@bash Benchmarks/long-render.sh
 
 # Regenerates SoundTemplates/ from the synthesiser in SoundTemplates/Generator.
 templates: deps

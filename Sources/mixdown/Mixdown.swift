@@ -9,7 +9,7 @@ import MixdownCore
 struct Mixdown: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mixdown",
-        abstract: "Script-to-audio production engine: analyse, encode and (soon) render and master.",
+        abstract: "Script-to-audio production engine: render scripts, master, encode and analyse audio.",
         version: MixdownVersion.string,
         subcommands: [Render.self, Analyze.self, Encode.self, Master.self, Templates.self, Voices.self, Version.self])
 
