@@ -14,8 +14,6 @@ struct BusRenderer {
     static let segmentCrossfade = 7_200
     /// A cut item ends with a 10 ms fade.
     static let cutFade = 480
-    /// An outro cut short by the programme's end fades out over (at most) a second.
-    static let outroFade = 48_000
 
     enum Bus { case speech, insert, effect }
 
@@ -35,6 +33,8 @@ struct BusRenderer {
     private var loaded: [Int: [[Float]]] = [:]
     private var next = 0
     private var scratch: [[Float]] = [[], []]
+    /// The bed before it joins the effects on the music bus.
+    private var bedBlock = AudioBlock(channels: 2, capacity: 0)
 
     init(plan: TimelinePlan, clips: PreparedClips, template: SoundTemplate?, insertNames: Set<String>) {
         self.plan = plan
@@ -105,7 +105,10 @@ struct BusRenderer {
     private mutating func bed(at start: Int, into music: inout AudioBlock) {
         guard let template else { return }
         let end = start + music.frames
-        var bed = AudioBlock(channels: music.channelCount, capacity: music.frames)
+        if bedBlock.capacity < music.frames { bedBlock = AudioBlock(channels: music.channelCount, capacity: music.frames) }
+        var bed = bedBlock
+        bedBlock = AudioBlock(channels: 0, capacity: 0)   // moved out and back: no copy
+        defer { bedBlock = bed }
         bed.clear(frames: music.frames)
         for (r, region) in plan.music.enumerated() {
             guard let segment = template.segments[region.segment] else { continue }
@@ -115,11 +118,9 @@ struct BusRenderer {
             let length = region.endSample - region.startSample + (nextAbuts ? Self.segmentCrossfade : 0)
             let from = max(0, start - region.startSample), to = min(length, end - region.startSample)
             guard from < to else { continue }
-            let once = region.segment == "outro"
-            var fadeOut = nextAbuts ? Self.segmentCrossfade : region.fadeOut
-            if once && !nextAbuts && length < segment.audio.frameCount { fadeOut = max(fadeOut, min(length, Self.outroFade)) }
+            let fadeOut = nextAbuts ? Self.segmentCrossfade : region.fadeOut
             if scratch[0].count < to - from { scratch = Array(repeating: [Float](repeating: 0, count: max(to - from, 4_096)), count: music.channelCount) }
-            segment.playback(from: from, count: to - from, once: once, into: &scratch)
+            segment.playback(from: from, count: to - from, once: region.playsOnce, into: &scratch)
             Mixing.add(scratch, count: to - from, sourceOffset: from, sourceLength: length, at: region.startSample, into: &bed,
                        blockStart: start, gain: segment.gain, fadeIn: previousAbuts ? Self.segmentFadeIn : 0, fadeOut: fadeOut)
         }

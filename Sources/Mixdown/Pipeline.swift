@@ -193,30 +193,15 @@ public enum Pipeline {
         var measurement: ProgrammeMeter.Measurement
     }
 
-    /// The master chain over the spilled mix (its latency taken out), spilled and measured.
+    /// The master chain over the spilled mix, spilled and measured.
     static func masterChain(_ mix: SpillFile, decisions: MasterChain.Decisions, settings: MasteringSettings,
                             request: RenderRequest) throws -> Chained {
         let out = try SpillFile(directory: request.temporaryDirectory, sampleRate: mix.sampleRate, channels: mix.channelCount)
-        var chain = MasterChain.Stream(settings: settings, rate: mix.sampleRate, channels: mix.channelCount, decisions: decisions)
         var meter = ProgrammeMeter(sampleRate: mix.sampleRate, channels: mix.channelCount)
-        var block = AudioBlock(channels: mix.channelCount, capacity: request.blockFrames)
-        // The chain's output is aligned with its input; it only comes `latency` frames late,
-        // and `finish` releases the last of it.
-        func emit(_ b: AudioBlock) throws {
-            guard b.frames > 0 else { return }
-            meter.process(b)
-            try out.consume(b)
+        try MasterChain.run(mix, settings: settings, decisions: decisions, blockFrames: request.blockFrames) { block in
+            meter.process(block)
+            try out.consume(block)
         }
-        var position = 0
-        while position < mix.frameCount {
-            try mix.read(from: position, into: &block)
-            position += block.frames
-            chain.process(&block)
-            try emit(block)
-        }
-        var tail = AudioBlock(channels: mix.channelCount, capacity: max(1, chain.latency))
-        chain.finish(&tail)
-        try emit(tail)
         return Chained(spill: out, measurement: meter.finish())
     }
 

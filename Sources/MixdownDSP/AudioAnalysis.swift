@@ -48,34 +48,37 @@ public struct AudioAnalysis: Sendable, Equatable, EncodesEveryKey {
         }
         DispatchQueue.concurrentPerform(iterations: jobs.count) { jobs[$0]() }
 
-        let profile = loudness.value!, s = stats.value!, b = bandSlot.value!
-        let tp = peaks.map { $0.value! }.max() ?? 0
-        return AudioAnalysis(
+        let s = stats.value!
+        return AudioAnalysis(profile: loudness.value!, truePeak: peaks.map { $0.value! }.max() ?? 0, samplePeak: s.peak, rms: s.rms,
+                             frames: buffer.frameCount, sampleRate: buffer.sampleRate, channels: buffer.channelCount,
+                             bandPowers: bandSlot.value!, correlation: s.correlation, sideToMid: s.sideToMid)
+    }
+
+}
+
+extension AudioAnalysis {
+    /// The report's values from the measurements (shared by the whole-buffer and streaming analyses).
+    init(profile: LoudnessProfile, truePeak: Float, samplePeak: Double, rms: Double, frames: Int, sampleRate: Int, channels: Int,
+         bandPowers b: [Double?], correlation: Double?, sideToMid: Double?) {
+        self.init(
             integratedLufs: profile.integrated,
             momentaryMaxLufs: profile.momentaryMax,
             shortTermMaxLufs: profile.shortTermMax,
             loudnessRangeLu: profile.loudnessRange,
-            truePeakDbtp: decibels(amplitude: Double(tp)),
-            samplePeakDbfs: decibels(amplitude: s.peak),
-            crestFactorDb: s.rms > 0 && s.peak > 0 ? 20 * log10(s.peak / s.rms) : nil,
-            durationSamples: buffer.frameCount,
-            sampleRate: buffer.sampleRate,
-            channels: buffer.channelCount,
+            truePeakDbtp: decibels(amplitude: Double(truePeak)),
+            samplePeakDbfs: decibels(amplitude: samplePeak),
+            crestFactorDb: rms > 0 && samplePeak > 0 ? 20 * log10(samplePeak / rms) : nil,
+            durationSamples: frames,
+            sampleRate: sampleRate,
+            channels: channels,
             bands: Bands(sub: decibels(power: b[0]), bass: decibels(power: b[1]), lowMid: decibels(power: b[2]),
                          mid: decibels(power: b[3]), presence: decibels(power: b[4]), air: decibels(power: b[5])),
-            stereoCorrelation: s.correlation,
-            sideToMidDb: s.sideToMid.flatMap { decibels(power: $0) })
+            stereoCorrelation: correlation,
+            sideToMidDb: sideToMid.flatMap { decibels(power: $0) })
     }
 }
 
 extension AudioAnalysis {
-    /// Integrated loudness and true peak only, measured side by side: what a loudness loop
-    /// needs on each pass, at a fraction of the full analysis.
-    public static func loudnessAndPeak(_ buffer: AudioBuffer, roles: [ChannelRole]? = nil) -> (integrated: Double?, truePeak: Double?) {
-        let (profile, peak) = loudnessProfileAndPeak(buffer, roles: roles)
-        return (profile.integrated, peak)
-    }
-
     /// True peak (dBTP) and the L/R correlation (stereo only): what mastering checks its input
     /// for when no full analysis is wanted.
     public static func truePeakAndCorrelation(_ buffer: AudioBuffer) -> (truePeak: Double?, correlation: Double?) {
@@ -88,21 +91,6 @@ extension AudioAnalysis {
         jobs.append { correlation.value = buffer.channelCount == 2 ? SignalStatistics.correlation(buffer.channels[0], buffer.channels[1]) : nil }
         DispatchQueue.concurrentPerform(iterations: jobs.count) { jobs[$0]() }
         return (decibels(amplitude: Double(peaks.map { $0.value! }.max() ?? 0)), correlation.value!)
-    }
-
-    /// The loudness profile (from which the loudness after any gain follows exactly) and the
-    /// true peak (dBTP), measured side by side.
-    public static func loudnessProfileAndPeak(_ buffer: AudioBuffer, roles: [ChannelRole]? = nil) -> (profile: LoudnessProfile, truePeak: Double?) {
-        let roles = roles ?? ChannelRole.defaultLayout(channels: buffer.channelCount)
-        let profile = Slot<LoudnessProfile>()
-        let peaks = (0..<buffer.channelCount).map { _ in Slot<Float>() }
-        let meter = TruePeakMeter(sampleRate: buffer.sampleRate)
-        var jobs: [() -> Void] = [{ profile.value = LoudnessProfile(buffer, weights: roles.map(\.loudnessWeight)) }]
-        for c in 0..<buffer.channelCount {
-            jobs.append { peaks[c].value = buffer.channels[c].withUnsafeBufferPointer { meter.peak($0) } }
-        }
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { jobs[$0]() }
-        return (profile.value!, decibels(amplitude: Double(peaks.map { $0.value! }.max() ?? 0)))
     }
 }
 
@@ -139,7 +127,6 @@ struct SignalStatistics {
             mid = channels == 1 ? buffer.channels[0] : Self.mean(buffer)
             return
         }
-        // With M = (L+R)/2 and S = (L−R)/2: ΣM² = (ΣL² + ΣR² + 2ΣLR)/4, ΣS² = (ΣL² + ΣR² − 2ΣLR)/4.
         var mid = [Float](repeating: 0, count: n)
         buffer.channels[0].withUnsafeBufferPointer { l in
             buffer.channels[1].withUnsafeBufferPointer { r in
@@ -150,9 +137,14 @@ struct SignalStatistics {
         }
         self.mid = mid
         let (lr, ll, rr) = Self.products(buffer.channels[0], buffer.channels[1])
+        (correlation, sideToMid) = Self.stereo(lr: lr, ll: ll, rr: rr)
+    }
+
+    /// L/R correlation and side-to-mid power ratio from ΣLR, ΣL², ΣR². With M = (L+R)/2 and
+    /// S = (L−R)/2: ΣM² = (ΣL² + ΣR² + 2ΣLR)/4, ΣS² = (ΣL² + ΣR² − 2ΣLR)/4.
+    static func stereo(lr: Double, ll: Double, rr: Double) -> (correlation: Double?, sideToMid: Double?) {
         let mm = (ll + rr + 2 * lr) / 4, ss = max(0, (ll + rr - 2 * lr) / 4)
-        correlation = ll > 0 && rr > 0 ? lr / (ll * rr).squareRoot() : nil
-        sideToMid = mm > 0 && ss > 0 ? ss / mm : nil
+        return (ll > 0 && rr > 0 ? lr / (ll * rr).squareRoot() : nil, mm > 0 && ss > 0 ? ss / mm : nil)
     }
 
     /// ΣLR, ΣL², ΣR².
@@ -173,7 +165,7 @@ struct SignalStatistics {
 
     static func correlation(_ left: [Float], _ right: [Float]) -> Double? {
         let (lr, ll, rr) = products(left, right)
-        return ll > 0 && rr > 0 ? lr / (ll * rr).squareRoot() : nil
+        return stereo(lr: lr, ll: ll, rr: rr).correlation
     }
 
     static func mean(_ buffer: AudioBuffer) -> [Float] {

@@ -35,13 +35,12 @@ public struct PeakLimiter: Sendable {
     /// did not, the output is exactly the input times `gain`, and so are its loudness and true peak.
     public func limit(_ buffer: AudioBuffer, gain: Float) -> (audio: AudioBuffer, acted: Bool) {
         let meter = TruePeakMeter(sampleRate: buffer.sampleRate)
-        var peaks = [Float]()
-        for channel in buffer.channels {
+        let peaks = TruePeakMeter.Stream.blockPeaks(of: buffer.channels.map { channel in
             var stream = TruePeakMeter.Stream(meter)
             channel.withUnsafeBufferPointer { stream.process($0) }
             stream.finish()
-            peaks = peaks.isEmpty ? stream.blockPeaks : zip(peaks, stream.blockPeaks).map { max($0, $1) }
-        }
+            return stream
+        })
         var stream = Stream(self, channels: buffer.channelCount, sampleRate: buffer.sampleRate, gain: gain,
                             hot: Self.hotBlocks(peaks: peaks, threshold: ceiling / gain))
         var out = buffer

@@ -37,9 +37,8 @@ public struct ProgrammeMeter: Sendable {
 
     public mutating func finish() -> Measurement {
         for c in peaks.indices { peaks[c].finish() }
-        var blockPeaks = [Float]()
-        for p in peaks { blockPeaks = blockPeaks.isEmpty ? p.blockPeaks : zip(blockPeaks, p.blockPeaks).map { max($0, $1) } }
-        return Measurement(profile: loudness.profile, truePeak: peaks.map(\.peak).max() ?? 0, blockPeaks: blockPeaks, frames: frames)
+        return Measurement(profile: loudness.profile, truePeak: peaks.map(\.peak).max() ?? 0,
+                           blockPeaks: TruePeakMeter.Stream.blockPeaks(of: peaks), frames: frames)
     }
 }
 
@@ -128,17 +127,10 @@ public struct AnalysisAccumulator: Sendable {
             let windowPower = window.reduce(0) { $0 + Double($1) * Double($1) }
             bands = BandEnergy.bandMeanSquares(spectrum, windowPower: windowPower, frames: spectrumFrames, size: frameSize, sampleRate: sampleRate)
         }
-        let mm = (ll + rr + 2 * lr) / 4, ss = max(0, (ll + rr - 2 * lr) / 4)
-        let analysis = AudioAnalysis(
-            integratedLufs: m.profile.integrated, momentaryMaxLufs: m.profile.momentaryMax, shortTermMaxLufs: m.profile.shortTermMax,
-            loudnessRangeLu: m.profile.loudnessRange, truePeakDbtp: decibels(amplitude: Double(m.truePeak)),
-            samplePeakDbfs: decibels(amplitude: Double(peak)),
-            crestFactorDb: rms > 0 && peak > 0 ? 20 * log10(Double(peak) / rms) : nil,
-            durationSamples: n, sampleRate: sampleRate, channels: channels,
-            bands: .init(sub: decibels(power: bands[0]), bass: decibels(power: bands[1]), lowMid: decibels(power: bands[2]),
-                         mid: decibels(power: bands[3]), presence: decibels(power: bands[4]), air: decibels(power: bands[5])),
-            stereoCorrelation: channels == 2 && ll > 0 && rr > 0 ? lr / (ll * rr).squareRoot() : nil,
-            sideToMidDb: channels == 2 && mm > 0 && ss > 0 ? decibels(power: ss / mm) : nil)
+        let stereo = channels == 2 ? SignalStatistics.stereo(lr: lr, ll: ll, rr: rr) : (correlation: nil, sideToMid: nil)
+        let analysis = AudioAnalysis(profile: m.profile, truePeak: m.truePeak, samplePeak: Double(peak), rms: rms, frames: n,
+                                     sampleRate: sampleRate, channels: channels, bandPowers: bands,
+                                     correlation: stereo.correlation, sideToMid: stereo.sideToMid)
         return (analysis, m)
     }
 }

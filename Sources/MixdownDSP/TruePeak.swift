@@ -55,48 +55,6 @@ public struct TruePeakMeter: Sendable {
         return sum
     }
 
-    /// Per sample, the largest reconstructed magnitude in [n, n + 1): the signal's true-peak
-    /// envelope, which a limiter can hold under a ceiling.
-    public func envelope(_ samples: [Float]) -> [Float] {
-        samples.withUnsafeBufferPointer { envelope($0, range: 0..<$0.count) }
-    }
-
-    /// The envelope of positions `range` only (silence beyond the signal's ends), so a caller
-    /// can look closely at just the stretches that matter.
-    public func envelope(_ samples: UnsafeBufferPointer<Float>, range: Range<Int>) -> [Float] {
-        let n = range.count
-        let taps = Self.tapsPerPhase, half = taps / 2
-        // Position range.lowerBound + j reads samples [j − half + 1, j + half] around it.
-        let from = range.lowerBound - half, to = range.upperBound + half
-        var padded = [Float](repeating: 0, count: to - from)
-        for i in max(0, from)..<min(samples.count, to) { padded[i - from] = samples[i] }
-        var out = Array(padded[half..<(half + n)]).map { abs($0) }
-        padded.withUnsafeBufferPointer { x in
-            out.withUnsafeMutableBufferPointer { o in
-                for phase in phases {
-                    phase.withUnsafeBufferPointer { h in
-                        let base = x.baseAddress! + 1
-                        var j = 0
-                        while j + 8 <= n {
-                            var acc = VectorOps.Lane()
-                            for k in 0..<taps { acc += h[k] * VectorOps.load(base + j + k) }
-                            let m = VectorOps.maximum(VectorOps.magnitude(acc), VectorOps.load(UnsafePointer(o.baseAddress! + j)))
-                            for l in 0..<8 { o[j + l] = m[l] }
-                            j += 8
-                        }
-                        while j < n {
-                            var acc: Float = 0
-                            for k in 0..<taps { acc += h[k] * base[j + k] }
-                            o[j] = max(o[j], abs(acc))
-                            j += 1
-                        }
-                    }
-                }
-            }
-        }
-        return out
-    }
-
     /// An upper bound of the true peak of positions `range`: its neighbourhood's sample peak
     /// times the interpolator's largest gain. Cheap; used to skip stretches far under a ceiling.
     public func peakBound(_ samples: UnsafeBufferPointer<Float>, range: Range<Int>) -> Float {
@@ -104,26 +62,6 @@ public struct TruePeakMeter: Sendable {
         let from = max(0, range.lowerBound - half + 1), to = min(samples.count, range.upperBound + half)
         guard to > from else { return 0 }
         return VectorOps.peak(samples.baseAddress! + from, count: to - from) * gainBound
-    }
-
-    /// The signal at `oversampling` times the rate: sample n, then each phase between n and n+1.
-    public func upsample(_ samples: [Float]) -> [Float] {
-        let n = samples.count, taps = Self.tapsPerPhase, half = taps / 2
-        let padded = [Float](repeating: 0, count: half) + samples + [Float](repeating: 0, count: half)
-        var out = [Float](repeating: 0, count: n * oversampling)
-        for j in 0..<n { out[j * oversampling] = samples[j] }
-        padded.withUnsafeBufferPointer { x in
-            for (p, phase) in phases.enumerated() {
-                phase.withUnsafeBufferPointer { h in
-                    for j in 0..<n {
-                        var acc: Float = 0
-                        for k in 0..<taps { acc += h[k] * x[j + 1 + k] }
-                        out[j * oversampling + p + 1] = acc
-                    }
-                }
-            }
-        }
-        return out
     }
 
     /// Largest reconstructed magnitude (linear) of one channel. Beyond both ends the signal
@@ -238,6 +176,13 @@ extension TruePeakMeter {
             // Keep what the remaining positions need.
             carry = Array(scratch[ready..<total])
             done += ready
+        }
+
+        /// Per 1,024-frame block, the largest of several channels' peaks.
+        public static func blockPeaks(of streams: [Stream]) -> [Float] {
+            var peaks = [Float]()
+            for s in streams { peaks = peaks.isEmpty ? s.blockPeaks : zip(peaks, s.blockPeaks).map { max($0, $1) } }
+            return peaks
         }
 
         /// Completes the last positions against silence after the end.

@@ -65,11 +65,11 @@ public enum AudioEncoder {
         return try results.map { try $0.get() }
     }
 
+    /// Writes a whole buffer at its own rate and channel count: the block-fed encoder, fed it all.
     static func write(_ buffer: AudioBuffer, codec: EndFormat.Codec, to path: String) throws {
-        switch codec {
-        case .mp3CBR, .mp3VBR: try LAMEWriter.write(buffer, codec: codec, to: path)
-        default: try SndFileWriter.write(buffer, codec: codec, to: path)
-        }
+        let encoder = try stream(codec, sampleRate: buffer.sampleRate, channels: buffer.channelCount, to: path)
+        try BufferSource(buffer).forEachBlock(capacity: 32_768) { try encoder.consume($0) }
+        try encoder.finish()
     }
 
     /// Output paths for several formats from one `-o`: a folder (existing, or ending in `/`)
@@ -104,9 +104,14 @@ extension AudioEncoder {
     /// A block-fed encoder for `format`, writing `path` (blocks already at the format's rate
     /// and channel count).
     public static func stream(_ format: EndFormat, to path: String) throws -> any BlockSink {
-        switch format.codec {
-        case .mp3CBR, .mp3VBR: return try LAMEStream(codec: format.codec, sampleRate: format.sampleRate, channels: format.channels, path: path)
-        default: return try SndFileStream(codec: format.codec, sampleRate: format.sampleRate, channels: format.channels, path: path)
+        try stream(format.codec, sampleRate: format.sampleRate, channels: format.channels, to: path)
+    }
+
+    /// MP3 through LAME, everything else through libsndfile.
+    public static func stream(_ codec: EndFormat.Codec, sampleRate: Int, channels: Int, to path: String) throws -> any BlockSink {
+        switch codec {
+        case .mp3CBR, .mp3VBR: return try LAMEStream(codec: codec, sampleRate: sampleRate, channels: channels, path: path)
+        default: return try SndFileStream(codec: codec, sampleRate: sampleRate, channels: channels, path: path)
         }
     }
 }

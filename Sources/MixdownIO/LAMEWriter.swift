@@ -2,30 +2,9 @@ import CLame
 import Foundation
 import MixdownCore
 
-/// MP3 through LAME directly. The first frame is LAME's Xing/Info frame, rewritten after the
-/// flush with the real encoder delay and padding, so a gapless decoder (ffmpeg, mpg123) returns
-/// exactly the frames that went in. No ID3 tag precedes it.
-enum LAMEWriter {
-    static func write(_ buffer: AudioBuffer, codec: EndFormat.Codec, to path: String) throws {
-        let stream = try LAMEStream(codec: codec, sampleRate: buffer.sampleRate, channels: buffer.channelCount, path: path)
-        try BufferSource(buffer).forEachBlock(capacity: 1152 * 32) { try stream.consume($0) }
-        try stream.finish()
-    }
-    /// Bytes in one Layer III frame: 1152 samples (MPEG-1) or 576 (MPEG-2/2.5) per frame.
-    static func frameBytes(kbps: Int, rate: Int) -> Int {
-        (rate >= 32_000 ? 144 : 72) * kbps * 1_000 / rate
-    }
-
-    static func put(_ bytes: [UInt8], count: Int, to file: UnsafeMutablePointer<FILE>, path: String) throws {
-        guard count > 0 else { return }
-        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, count, file) }
-        guard written == count else {
-            throw MixdownError.failure("\(path): write failed: \(String(cString: strerror(errno)))")
-        }
-    }
-}
-
-/// An MP3 encode fed block by block; `finish` flushes LAME and writes the gapless tag.
+/// MP3 through LAME directly, fed block by block. The first frame is LAME's Xing/Info frame,
+/// rewritten after the flush (`finish`) with the real encoder delay and padding, so a gapless
+/// decoder (ffmpeg, mpg123) returns exactly the frames that went in. No ID3 tag precedes it.
 final class LAMEStream: BlockSink {
     private let lame: OpaquePointer
     private let file: UnsafeMutablePointer<FILE>
@@ -33,6 +12,19 @@ final class LAMEStream: BlockSink {
     private let channels: Int
     private var mp3: [UInt8] = []
     private var closed = false
+
+    /// Bytes in one Layer III frame: 1152 samples (MPEG-1) or 576 (MPEG-2/2.5) per frame.
+    static func frameBytes(kbps: Int, rate: Int) -> Int {
+        (rate >= 32_000 ? 144 : 72) * kbps * 1_000 / rate
+    }
+
+    private func put(_ bytes: [UInt8], count: Int) throws {
+        guard count > 0 else { return }
+        let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, count, file) }
+        guard written == count else {
+            throw MixdownError.failure("\(path): write failed: \(String(cString: strerror(errno)))")
+        }
+    }
 
     init(codec: EndFormat.Codec, sampleRate: Int, channels: Int, path: String) throws {
         guard let lame = lame_init() else { throw MixdownError.failure("LAME: cannot initialise the encoder") }
@@ -51,7 +43,7 @@ final class LAMEStream: BlockSink {
         case .mp3VBR(let quality):
             lame_set_VBR(lame, vbr_mtrh)
             lame_set_VBR_q(lame, Int32(quality))
-        case .mp3CBR(let kbps) where LAMEWriter.frameBytes(kbps: kbps, rate: sampleRate) >= 208:
+        case .mp3CBR(let kbps) where Self.frameBytes(kbps: kbps, rate: sampleRate) >= 208:
             lame_set_VBR(lame, vbr_off)
             lame_set_brate(lame, Int32(kbps))
         case .mp3CBR(let kbps):
@@ -97,20 +89,20 @@ final class LAMEStream: BlockSink {
             }
         }
         guard bytes >= 0 else { throw MixdownError.failure("LAME: encoding failed (\(bytes))") }
-        try LAMEWriter.put(mp3, count: Int(bytes), to: file, path: path)
+        try put(mp3, count: Int(bytes))
     }
 
     func finish() throws {
         if mp3.count < 7_200 { mp3 = [UInt8](repeating: 0, count: 7_200) }
         let tail = mp3.withUnsafeMutableBufferPointer { lame_encode_flush(lame, $0.baseAddress, Int32($0.count)) }
         guard tail >= 0 else { throw MixdownError.failure("LAME: flush failed (\(tail))") }
-        try LAMEWriter.put(mp3, count: Int(tail), to: file, path: path)
+        try put(mp3, count: Int(tail))
         // Overwrite the placeholder first frame with the finished LAME tag.
         var tag = [UInt8](repeating: 0, count: 2880)
         let tagBytes = tag.withUnsafeMutableBufferPointer { lame_get_lametag_frame(lame, $0.baseAddress, $0.count) }
         guard tagBytes > 0, tagBytes <= tag.count else { throw MixdownError.failure("LAME: no LAME/Xing tag produced") }
         fseek(file, 0, SEEK_SET)
-        try LAMEWriter.put(tag, count: tagBytes, to: file, path: path)
+        try put(tag, count: tagBytes)
         guard fflush(file) == 0 else { throw MixdownError.failure("\(path): write failed: \(String(cString: strerror(errno)))") }
         closed = true
         guard fclose(file) == 0 else { throw MixdownError.failure("\(path): write failed: \(String(cString: strerror(errno)))") }

@@ -38,54 +38,23 @@ public enum Resampler {
         }
     }
 
+    /// A whole buffer: each channel is a stream of one block, the channels side by side.
     public static func resample(_ buffer: AudioBuffer, to rate: Int, quality: Quality = .best) throws -> AudioBuffer {
         if buffer.sampleRate == rate { return buffer }
-        let target = SampleTime.rescale(buffer.frameCount, from: buffer.sampleRate, to: rate)
-        let ratio = Double(rate) / Double(buffer.sampleRate)
         var results = [Result<[Float], MixdownError>](repeating: .success([]), count: buffer.channelCount)
-        // Channels are independent: convert them side by side.
         results.withUnsafeMutableBufferPointer { slots in
             DispatchQueue.concurrentPerform(iterations: buffer.channelCount) { c in
-                slots[c] = Result { try convert(buffer.channels[c], ratio: ratio, frames: target, converter: quality.converter) }
-                    .mapError { $0 as? MixdownError ?? .failure("\($0)") }
+                slots[c] = Result {
+                    var input = AudioBlock(channels: 1, capacity: 0)
+                    input.channels = [buffer.channels[c]]
+                    input.frames = buffer.frameCount
+                    var output = AudioBlock(channels: 1, capacity: 0)
+                    try StreamResampler(from: buffer.sampleRate, to: rate, channels: 1, quality: quality).process(input, into: &output, last: true)
+                    output.channels[0].removeLast(output.capacity - output.frames)
+                    return output.channels[0]
+                }.mapError { $0 as? MixdownError ?? .failure("\($0)") }
             }
         }
         return AudioBuffer(sampleRate: rate, channels: try results.map { try $0.get() })
-    }
-
-    private static func convert(_ input: [Float], ratio: Double, frames target: Int, converter: Int32) throws -> [Float] {
-        var error: Int32 = 0
-        guard let state = src_new(converter, 1, &error) else {
-            throw MixdownError.failure("libsamplerate: \(libraryMessage(src_strerror(error)))")
-        }
-        defer { src_delete(state) }
-        // A little headroom: the converter may produce a few frames more than the nominal ratio.
-        var output = [Float](repeating: 0, count: target + 64)
-        var produced = 0
-        try input.withUnsafeBufferPointer { inp in
-            try output.withUnsafeMutableBufferPointer { out in
-                var consumed = 0
-                while true {
-                    var data = SRC_DATA()
-                    data.data_in = inp.baseAddress.map { UnsafePointer($0 + consumed) }
-                    data.input_frames = Int(inp.count - consumed)
-                    data.data_out = out.baseAddress! + produced
-                    data.output_frames = out.count - produced
-                    data.src_ratio = ratio
-                    data.end_of_input = 1
-                    let status = src_process(state, &data)
-                    if status != 0 { throw MixdownError.failure("libsamplerate: \(libraryMessage(src_strerror(status)))") }
-                    consumed += Int(data.input_frames_used)
-                    produced += Int(data.output_frames_gen)
-                    if data.output_frames_gen == 0 || produced >= out.count { break }
-                }
-            }
-        }
-        // Exact length: drop the converter's surplus or pad its shortfall (at most a frame or two).
-        if produced > target { output.removeLast(output.count - target) } else {
-            output.removeLast(output.count - produced)
-            output.append(contentsOf: repeatElement(0, count: target - produced))
-        }
-        return output
     }
 }

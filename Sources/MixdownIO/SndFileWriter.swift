@@ -3,6 +3,8 @@ import MixdownCore
 
 /// WAV, FLAC, Ogg Vorbis and Ogg Opus through libsndfile. The buffer is already at the
 /// format's rate and channel count.
+/// WAV, FLAC, Ogg Vorbis and Ogg Opus through libsndfile. The buffer is already at the
+/// format's rate and channel count.
 enum SndFileWriter {
     /// Writes at the buffer's own rate and channel count; no conversion happens here.
     static func write(_ buffer: AudioBuffer, codec: EndFormat.Codec, to path: String) throws {

@@ -42,64 +42,95 @@ public struct BufferSource: BlockSource {
     }
 }
 
-/// A programme spilled to disk as raw interleaved Float32, written once in order and read back
-/// any number of times. The file is unlinked as soon as it is opened: it never outlives the
-/// process, even one that is killed, and needs no clean-up.
-public final class SpillFile: BlockSink, BlockSource, @unchecked Sendable {
-    public let sampleRate: Int
-    public let channelCount: Int
-    public private(set) var frameCount = 0
-    private let descriptor: Int32
-    private var interleaved: [Float] = []
+/// An open file read and written at offsets, whole transfers or an error. `temporary` files
+/// are unlinked as soon as they are created: they never outlive the process, even one that
+/// is killed, and need no clean-up.
+public final class PositionalFile: @unchecked Sendable {
+    public let descriptor: Int32
+    let name: String
 
-    /// A new spill in `directory`.
-    public init(directory: String, sampleRate: Int, channels: Int) throws {
-        var template = Array((directory + "/.mixdown-spill-XXXXXX").utf8CString)
+    init(descriptor: Int32, name: String) { (self.descriptor, self.name) = (descriptor, name) }
+    deinit { close(descriptor) }
+
+    /// A new temporary file in `directory`, already unlinked.
+    public static func temporary(in directory: String, name: String) throws -> PositionalFile {
+        var template = Array((directory + "/.mixdown-\(name)-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             throw MixdownError.failure("cannot create a temporary file in \(directory): \(String(cString: strerror(errno)))")
         }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
-        descriptor = fd
+        return PositionalFile(descriptor: fd, name: "temporary file")
+    }
+
+    /// An existing file, read-only; nil when it cannot be opened.
+    public static func reading(_ path: String) -> PositionalFile? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        return fd >= 0 ? PositionalFile(descriptor: fd, name: path) : nil
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            guard n > 0 else { throw MixdownError.failure("\(name): write failed: \(String(cString: strerror(errno)))") }
+            done += n
+        }
+    }
+
+    public func read(into bytes: UnsafeMutableRawBufferPointer, at offset: Int) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = pread(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
+            guard n > 0 else { throw MixdownError.failure("\(name): read failed: \(n < 0 ? String(cString: strerror(errno)) : "file shortened")") }
+            done += n
+        }
+    }
+}
+
+/// A programme spilled to disk as raw interleaved Float32 in an unlinked temporary file,
+/// written once in order and read back any number of times.
+public final class SpillFile: BlockSink, BlockSource, @unchecked Sendable {
+    public let sampleRate: Int
+    public let channelCount: Int
+    public private(set) var frameCount = 0
+    private let file: PositionalFile
+    /// Interleaving space, reused for every block (reads may come from several threads).
+    private var interleaved: [Float] = []
+    private let lock = NSLock()
+
+    /// A new spill in `directory`.
+    public init(directory: String, sampleRate: Int, channels: Int) throws {
+        file = try .temporary(in: directory, name: "spill")
         self.sampleRate = sampleRate
         channelCount = channels
     }
 
-    deinit { close(descriptor) }
+    private var frameBytes: Int { channelCount * MemoryLayout<Float>.size }
 
     public func consume(_ block: AudioBlock) throws {
-        let count = block.frames * channelCount
-        if interleaved.count < count { interleaved = [Float](repeating: 0, count: count) }
-        try interleaved.withUnsafeMutableBufferPointer { buffer in
-            block.interleave(into: buffer)
-            let bytes = count * MemoryLayout<Float>.size
-            let offset = off_t(frameCount * channelCount * MemoryLayout<Float>.size)
-            var written = 0
-            while written < bytes {
-                let n = pwrite(descriptor, UnsafeRawPointer(buffer.baseAddress!) + written, bytes - written, offset + off_t(written))
-                guard n > 0 else { throw MixdownError.failure("temporary file: write failed: \(String(cString: strerror(errno)))") }
-                written += n
+        try lock.withLock {
+            let count = block.frames * channelCount
+            if interleaved.count < count { interleaved = [Float](repeating: 0, count: count) }
+            try interleaved.withUnsafeMutableBufferPointer { buffer in
+                block.interleave(into: buffer)
+                try file.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<(count * 4)]), at: frameCount * frameBytes)
             }
+            frameCount += block.frames
         }
-        frameCount += block.frames
     }
 
     public func finish() throws {}
 
     public func read(from start: Int, into block: inout AudioBlock) throws {
-        let frames = min(block.capacity, frameCount - start)
-        let count = frames * channelCount
-        var scratch = [Float](repeating: 0, count: count)
-        try scratch.withUnsafeMutableBufferPointer { buffer in
-            let bytes = count * MemoryLayout<Float>.size
-            let offset = off_t(start * channelCount * MemoryLayout<Float>.size)
-            var done = 0
-            while done < bytes {
-                let n = pread(descriptor, UnsafeMutableRawPointer(buffer.baseAddress!) + done, bytes - done, offset + off_t(done))
-                guard n > 0 else { throw MixdownError.failure("temporary file: read failed: \(String(cString: strerror(errno)))") }
-                done += n
+        try lock.withLock {
+            let frames = min(block.capacity, frameCount - start)
+            let count = frames * channelCount
+            if interleaved.count < count { interleaved = [Float](repeating: 0, count: count) }
+            try interleaved.withUnsafeMutableBufferPointer { buffer in
+                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<(count * 4)]), at: start * frameBytes)
+                block.deinterleave(UnsafeBufferPointer(buffer), frames: frames)
             }
-            block.deinterleave(UnsafeBufferPointer(buffer), frames: frames)
         }
     }
 }

@@ -149,25 +149,34 @@ public enum MasterChain {
     /// Analyses and processes a whole buffer.
     public static func process(_ buffer: AudioBuffer, settings: MasteringSettings) -> AudioBuffer {
         let source = BufferSource(buffer)
-        var analyzer = Analyzer(settings: settings, rate: buffer.sampleRate, channels: buffer.channelCount)
-        try? source.forEachBlock(capacity: 65_536) { analyzer.process($0) }
-        var stream = Stream(settings: settings, rate: buffer.sampleRate, channels: buffer.channelCount, decisions: analyzer.decisions)
-        var out = AudioBuffer(sampleRate: buffer.sampleRate, channelCount: buffer.channelCount, frameCount: 0)
-        out.channels = Array(repeating: [], count: buffer.channelCount)
-        for c in 0..<buffer.channelCount { out.channels[c].reserveCapacity(buffer.frameCount) }
-        var block = AudioBlock(channels: buffer.channelCount, capacity: 65_536)
+        let out = MemorySink(sampleRate: buffer.sampleRate, channels: buffer.channelCount)
+        try? run(source, settings: settings, decisions: analyze(source, settings: settings)) { try out.consume($0) }
+        return out.buffer
+    }
+
+    /// The first pass over a programme: what the chain decides from the whole of it.
+    public static func analyze(_ source: BlockSource, settings: MasteringSettings, blockFrames: Int = 65_536) throws -> Decisions {
+        var analyzer = Analyzer(settings: settings, rate: source.sampleRate, channels: source.channelCount)
+        try source.forEachBlock(capacity: blockFrames) { analyzer.process($0) }
+        return analyzer.decisions
+    }
+
+    /// The second pass: the chain over `source` into `body`, block by block. The blocks cover
+    /// exactly the source's frames (what the saturation holds back comes out at the end).
+    public static func run(_ source: BlockSource, settings: MasteringSettings, decisions: Decisions, blockFrames: Int = 65_536,
+                           _ body: (AudioBlock) throws -> Void) throws {
+        var stream = Stream(settings: settings, rate: source.sampleRate, channels: source.channelCount, decisions: decisions)
+        var block = AudioBlock(channels: source.channelCount, capacity: blockFrames)
         var position = 0
-        func keep(_ b: AudioBlock) { for c in 0..<b.channelCount { b.withChannel(c) { (x: UnsafeBufferPointer<Float>) in out.channels[c] += x } } }
-        while position < buffer.frameCount {
-            try? source.read(from: position, into: &block)
+        while position < source.frameCount {
+            try source.read(from: position, into: &block)
             position += block.frames
             stream.process(&block)
-            keep(block)
+            if block.frames > 0 { try body(block) }
         }
-        var tail = AudioBlock(channels: buffer.channelCount, capacity: max(1, stream.latency))
+        var tail = AudioBlock(channels: source.channelCount, capacity: max(1, stream.latency))
         stream.finish(&tail)
-        keep(tail)
-        return out
+        if tail.frames > 0 { try body(tail) }
     }
 
     public struct Decisions: Sendable, Equatable {
@@ -419,40 +428,40 @@ public enum MasterChain {
         }
 
         mutating func process(_ block: inout AudioBlock) {
-            let n = block.frames
             let half = Self.reach, taps = TruePeakMeter.tapsPerPhase
             let norm = tanh(k)
             var produced = 0
             for c in 0..<block.channelCount {
-                // Input: [history (23) | block]; upsampled position j (relative) needs j − 11 … j + 12.
+                // Input: [history (11) | block]; upsampled position j (relative) reads j … j + 23,
+                // its own sample being j + 11.
                 block.withChannel(c) { (x: UnsafeBufferPointer<Float>) in input[c] += x }
-                let available = input[c].count - (taps - 1)   // base positions with all their taps
-                var fresh = [Float](repeating: 0, count: available * factor)
+                let available = max(0, input[c].count - (taps - 1))   // base positions with all their taps
+                let start = shaped[c].count
+                shaped[c].append(contentsOf: repeatElement(0, count: available * factor))
                 input[c].withUnsafeBufferPointer { x in
-                    for j in 0..<available {
-                        let at = j + half - 1   // x[at] is the position's own sample
-                        fresh[j * factor] = x[at]
-                        for (p, phase) in upsampler.phases.enumerated() {
-                            var acc: Float = 0
-                            for t in 0..<taps { acc += phase[t] * x[j + t] }
-                            fresh[j * factor + p + 1] = acc
+                    shaped[c].withUnsafeMutableBufferPointer { s in
+                        for j in 0..<available {
+                            let o = start + j * factor
+                            s[o] = tanh(k * x[j + half - 1]) / norm
+                            for (p, phase) in upsampler.phases.enumerated() {
+                                var acc: Float = 0
+                                for t in 0..<taps { acc += phase[t] * x[j + t] }
+                                s[o + p + 1] = tanh(k * acc) / norm
+                            }
                         }
                     }
                 }
-                for i in fresh.indices { fresh[i] = tanh(k * fresh[i]) / norm }
                 input[c].removeFirst(available)
-                shaped[c] += fresh
-                // Decimate every base position whose 12L shaped neighbours after it are in.
+                // Decimate every base position whose 12L shaped neighbours after it are in: output
+                // m's window is shaped[m·L ..< m·L + 24L + 1].
                 let centre = down.count / 2
-                let ready = (shaped[c].count - centre - 1) / factor + 1 - half
-                let outputs = max(0, ready)
+                let outputs = max(0, (shaped[c].count - centre - 1) / factor + 1 - half)
                 block.channels[c].withUnsafeMutableBufferPointer { out in
                     shaped[c].withUnsafeBufferPointer { s in
                         down.withUnsafeBufferPointer { h in
                             for m in 0..<outputs {
-                                let at = m * factor   // the output's own position; its window starts at at − centre + centre
                                 var acc: Float = 0
-                                for t in 0..<h.count { acc += h[t] * s[at + t] }
+                                for t in 0..<h.count { acc += h[t] * s[m * factor + t] }
                                 out[m] = acc
                             }
                         }
@@ -461,22 +470,8 @@ public enum MasterChain {
                 shaped[c].removeFirst(outputs * factor)
                 produced = outputs
             }
-            _ = n
             block.frames = produced
         }
-    }
-}
-
-/// Runs independent per-channel work side by side (the machine has more than one core).
-enum PerChannel {
-    static func run(_ channels: inout [[Float]], _ body: @escaping (inout [Float], Int) -> Void) {
-        channels.withUnsafeMutableBufferPointer { slots in
-            DispatchQueue.concurrentPerform(iterations: slots.count) { c in body(&slots[c], c) }
-        }
-    }
-
-    static func run(_ channels: inout [[Float]], _ body: @escaping (inout [Float]) -> Void) {
-        run(&channels) { x, _ in body(&x) }
     }
 }
 
@@ -493,22 +488,5 @@ enum Oversampling {
         let sum = h.reduce(0, +)
         h = h.map { $0 / sum }
         return h.map(Float.init)
-    }
-
-    static func decimate(_ x: [Float], factor: Int, filter h: [Float], count: Int) -> [Float] {
-        let centre = h.count / 2
-        var out = [Float](repeating: 0, count: count)
-        x.withUnsafeBufferPointer { s in
-            for n in 0..<count {
-                let at = n * factor
-                var acc: Float = 0
-                for k in 0..<h.count {
-                    let i = at + k - centre
-                    if i >= 0 && i < s.count { acc += h[k] * s[i] }
-                }
-                out[n] = acc
-            }
-        }
-        return out
     }
 }

@@ -67,11 +67,17 @@ public struct SpeechCache: Sendable {
         return words
     }
 
-    static func decode(_ bytes: [UInt8]) -> SpeechClip? {
+    /// Sample count and words length from a clip file's first 16 bytes; nil when they are not
+    /// this format's.
+    static func header(_ bytes: [UInt8]) -> (samples: Int, wordsLength: Int)? {
         guard bytes.count >= 16, Array(bytes[0..<4]) == magic else { return nil }
         func u32(_ at: Int) -> UInt32 { bytes[at..<(at + 4)].withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) } }
         guard u32(4) == formatVersion else { return nil }
-        let samples = Int(u32(8)), wordsLength = Int(u32(12))
+        return (Int(u32(8)), Int(u32(12)))
+    }
+
+    static func decode(_ bytes: [UInt8]) -> SpeechClip? {
+        guard let (samples, wordsLength) = header(bytes) else { return nil }
         guard bytes.count == 16 + wordsLength + samples * 4, let words = decodeWords(Array(bytes[16..<(16 + wordsLength)])) else { return nil }
         let audio = bytes[(16 + wordsLength)...].withUnsafeBytes { raw in
             (0..<samples).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }

@@ -99,8 +99,12 @@ public struct MusicRegion: Sendable, Equatable {
     public var segment: String
     public var startSample: Int
     public var endSample: Int
-    /// Fade at the very end of the programme (no outro): samples.
+    /// Fade at the very end of the programme (no outro, or an outro cut short): samples.
     public var fadeOut: Int
+
+    /// An outro plays its audio once and is never looped: a loop seam near its end would start
+    /// a new attack just before the programme ends.
+    public var playsOnce: Bool { segment == "outro" }
 }
 
 public struct PlanWarning: Sendable, Equatable {

@@ -241,7 +241,10 @@ public enum TimelinePlanner {
         if let outroLength = template?.outroLength, last.segment != "outro", template!.segments.contains("outro") {
             let outroStart = max(last.start, total - outroLength)
             close(at: outroStart)
-            regions.append(MusicRegion(segment: "outro", startSample: outroStart, endSample: total, fadeOut: 0))
+            // An outro given less room than its length fades out rather than stop mid-note.
+            let length = total - outroStart
+            regions.append(MusicRegion(segment: "outro", startSample: outroStart, endSample: total,
+                                       fadeOut: length < outroLength ? min(fadeOut, length) : 0))
         } else {
             close(at: total)
             regions[regions.count - 1].fadeOut = min(fadeOut, regions[regions.count - 1].endSample - regions[regions.count - 1].startSample)
