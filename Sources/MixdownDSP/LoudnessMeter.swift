@@ -3,14 +3,17 @@ import MixdownCore
 import Glibc
 #endif
 
-/// ITU-R BS.1770-4 / EBU R128 loudness of a whole programme, computed offline.
+/// ITU-R BS.1770-4 / EBU R128 loudness of a whole programme.
 ///
-/// The K-weighted, channel-weighted energy is accumulated once into short sub-blocks
+/// The K-weighted, channel-weighted energy is accumulated into short sub-blocks
 /// (`subBlocksPerSecond`, 2.5 ms). Every measure is a window over those sums:
 /// - gating blocks (integrated loudness): 400 ms windows every 100 ms, as BS.1770 prescribes;
 /// - loudness range (EBU Tech 3342): 3 s windows every 100 ms;
 /// - maximum momentary / short-term: 400 ms / 3 s windows at every sub-block, so a burst that
 ///   does not start on a 100 ms boundary is still measured whole (EBU Tech 3341 cases 10, 13).
+/// The first two need only the energy of each 100 ms (kept: 8 bytes per 100 ms, 0.6 MB for two
+/// hours); the maxima are taken as the meter runs, over the last 3 s of sub-blocks. So the
+/// profile of a programme of any length stays small.
 public struct LoudnessProfile: Sendable {
     public static let subBlocksPerSecond = 400
     static let momentarySubBlocks = 160      // 400 ms
@@ -18,19 +21,31 @@ public struct LoudnessProfile: Sendable {
     static let gatingHopSubBlocks = 40       // 100 ms
 
     public let sampleRate: Int
-    /// Σ_c G_c · Σ_n y_c[n]² over each sub-block (y: K-weighted signal).
+    /// Σ_c G_c · Σ_n y_c[n]² over each complete 100 ms (y: K-weighted signal).
     let energy: [Double]
-    /// Samples in each sub-block (rate/400 rounded on a running grid, so any rate works).
-    let lengths: [Int]
+    /// The largest mean power of any 400 ms and any 3 s window on the 2.5 ms grid (0: none).
+    let momentaryMaxPower: Double
+    let shortTermMaxPower: Double
+    /// Every momentary and short-term window's power on the 2.5 ms grid, when recorded (whole
+    /// buffers: their size follows the buffer's anyway).
+    var series: (momentary: [Double], shortTerm: [Double])?
 
-    init(sampleRate: Int, energy: [Double], lengths: [Int]) {
-        (self.sampleRate, self.energy, self.lengths) = (sampleRate, energy, lengths)
+    init(sampleRate: Int, energy: [Double], momentaryMaxPower: Double, shortTermMaxPower: Double) {
+        (self.sampleRate, self.energy, self.momentaryMaxPower, self.shortTermMaxPower) = (sampleRate, energy, momentaryMaxPower, shortTermMaxPower)
+    }
+
+    /// Samples in 100 ms blocks [from, to): sub-block bounds are rate/400 rounded on a running
+    /// grid, so any rate works.
+    func samples(blocks range: Range<Int>) -> Int {
+        let hop = Self.gatingHopSubBlocks
+        return SampleTime.rescale(range.upperBound * hop, from: Self.subBlocksPerSecond, to: sampleRate)
+            - SampleTime.rescale(range.lowerBound * hop, from: Self.subBlocksPerSecond, to: sampleRate)
     }
 
     /// The profile of a whole buffer: a meter fed the buffer as one block.
     public init(_ buffer: AudioBuffer, weights: [Double]) {
         precondition(weights.count == buffer.channelCount)
-        var meter = Meter(sampleRate: buffer.sampleRate, weights: weights)
+        var meter = Meter(sampleRate: buffer.sampleRate, weights: weights, series: true)
         meter.process(buffer.channels, count: buffer.frameCount)
         self = meter.profile
     }
@@ -45,21 +60,31 @@ public struct LoudnessProfile: Sendable {
         let shelf: Biquad, highPass: Biquad
         /// Channel pairs run in SIMD2 lanes; filter registers per pair.
         var registers: [SIMD8<Double>]
+        /// Completed 100 ms blocks and the one in progress.
         var energy: [Double] = []
-        var lengths: [Int] = []
+        var blockEnergy = 0.0
+        /// The last 3 s of sub-blocks (energy, length), a ring, and the running window sums.
+        var ring: [(energy: Double, length: Int)]
+        var subBlocks = 0
+        var momentary = (energy: 0.0, length: 0), shortTerm = (energy: 0.0, length: 0)
+        var momentaryMax = 0.0, shortTermMax = 0.0
+        var series: (momentary: [Double], shortTerm: [Double])?
         /// Frames seen, the sub-block in progress and where it ends.
         var position = 0
         var subBlockStart = 0
         var subBlockEnd: Int
         var partial: [SIMD2<Double>]
 
-        public init(sampleRate: Int, weights: [Double]) {
+        /// `series`: also keep every momentary and short-term reading (memory grows with length).
+        public init(sampleRate: Int, weights: [Double], series: Bool = false) {
+            if series { self.series = ([], []) }
             self.sampleRate = sampleRate
             self.weights = weights
             (shelf, highPass) = KWeighting.stages(sampleRate: sampleRate)
             let pairs = (weights.count + 1) / 2
             registers = [SIMD8<Double>](repeating: .zero, count: pairs)
             partial = [SIMD2<Double>](repeating: .zero, count: pairs)
+            ring = Array(repeating: (0, 0), count: LoudnessProfile.shortTermSubBlocks)
             subBlockEnd = max(1, SampleTime.rescale(1, from: LoudnessProfile.subBlocksPerSecond, to: sampleRate))
         }
 
@@ -85,13 +110,49 @@ public struct LoudnessProfile: Sendable {
                 done += run
                 position += run
                 if position == subBlockEnd {
-                    energy.append(partial.reduce(0) { $0 + $1.sum() })
-                    lengths.append(subBlockEnd - subBlockStart)
+                    complete(energy: partial.reduce(0) { $0 + $1.sum() }, length: subBlockEnd - subBlockStart)
                     for i in partial.indices { partial[i] = .zero }
                     subBlockStart = subBlockEnd
-                    subBlockEnd = max(subBlockStart + 1, SampleTime.rescale(energy.count + 1, from: LoudnessProfile.subBlocksPerSecond, to: sampleRate))
+                    subBlockEnd = max(subBlockStart + 1, SampleTime.rescale(subBlocks + 1, from: LoudnessProfile.subBlocksPerSecond, to: sampleRate))
                 }
             }
+        }
+
+        /// A finished sub-block: into its 100 ms block, and the sliding windows moved on by one.
+        /// The window sums run on, recomputed exactly now and then so that a quiet window after
+        /// a loud passage is not lost to cancellation.
+        private mutating func complete(energy e: Double, length: Int) {
+            let (m, st) = (LoudnessProfile.momentarySubBlocks, LoudnessProfile.shortTermSubBlocks)
+            let k = subBlocks
+            let leavingShort = ring[k % st], leavingMomentary = ring[(k + st - m) % st]
+            ring[k % st] = (e, length)
+            subBlocks += 1
+            if subBlocks % 256 == 0 {
+                func sum(_ n: Int) -> (Double, Int) {
+                    var total = (0.0, 0)
+                    for j in max(0, subBlocks - n)..<subBlocks { total.0 += ring[j % st].energy; total.1 += ring[j % st].length }
+                    return total
+                }
+                (momentary.energy, momentary.length) = sum(m)
+                (shortTerm.energy, shortTerm.length) = sum(st)
+            } else {
+                momentary = (momentary.energy + e, momentary.length + length)
+                shortTerm = (shortTerm.energy + e, shortTerm.length + length)
+                if k >= m { momentary = (momentary.energy - leavingMomentary.energy, momentary.length - leavingMomentary.length) }
+                if k >= st { shortTerm = (shortTerm.energy - leavingShort.energy, shortTerm.length - leavingShort.length) }
+            }
+            if subBlocks >= m {
+                let power = max(0, momentary.energy) / Double(momentary.length)
+                momentaryMax = max(momentaryMax, power)
+                series?.momentary.append(power)
+            }
+            if subBlocks >= st {
+                let power = max(0, shortTerm.energy) / Double(shortTerm.length)
+                shortTermMax = max(shortTermMax, power)
+                series?.shortTerm.append(power)
+            }
+            blockEnergy += e
+            if subBlocks % LoudnessProfile.gatingHopSubBlocks == 0 { energy.append(blockEnergy); blockEnergy = 0 }
         }
 
         /// Σ z² of the K-weighted pair (shelf, then high-pass; transposed direct form II).
@@ -118,11 +179,13 @@ public struct LoudnessProfile: Sendable {
             return sum
         }
 
-        /// The profile so far. A trailing partial sub-block can never complete a window: it is left out.
-        public var profile: LoudnessProfile { LoudnessProfile(sampleRate: sampleRate, energy: energy, lengths: lengths) }
+        /// The profile so far. A trailing partial 100 ms can never complete a gating window: it is left out.
+        public var profile: LoudnessProfile {
+            var profile = LoudnessProfile(sampleRate: sampleRate, energy: energy, momentaryMaxPower: momentaryMax, shortTermMaxPower: shortTermMax)
+            profile.series = series
+            return profile
+        }
     }
-
-    public var subBlockCount: Int { energy.count }
 
     /// Loudness of mean power `p`: −0.691 + 10·log10(p), or nil for silence.
     @inline(__always)
@@ -130,45 +193,27 @@ public struct LoudnessProfile: Sendable {
         power > 0 ? -0.691 + 10 * log10(power) : nil
     }
 
-    /// Mean power of every window of `width` sub-blocks, stepping by `hop`; entry j covers
-    /// sub-blocks [j·hop, j·hop + width). A running sum, recomputed exactly now and then so
-    /// that a quiet window after a loud passage is not lost to cancellation.
-    func windowPowers(width: Int, hop: Int) -> [Double] {
+    /// Mean power of every window of `width` 100 ms blocks, stepping by one block.
+    func windowPowers(width: Int) -> [Double] {
         let n = energy.count
         guard n >= width else { return [] }
-        let windows = (n - width) / hop + 1
-        return energy.withUnsafeBufferPointer { e in
-            lengths.withUnsafeBufferPointer { l in
-                var powers = [Double](repeating: 0, count: windows)
-                var sumE = 0.0, sumN = 0
-                var start = 0
-                for j in 0..<windows {
-                    let newStart = j * hop
-                    if j % 256 == 0 || hop >= width {
-                        sumE = 0; sumN = 0
-                        for i in newStart..<(newStart + width) { sumE += e[i]; sumN += l[i] }
-                    } else {
-                        for i in start..<newStart { sumE -= e[i]; sumN -= l[i] }
-                        for i in (start + width)..<(newStart + width) { sumE += e[i]; sumN += l[i] }
-                    }
-                    start = newStart
-                    powers[j] = max(0, sumE) / Double(sumN)
-                }
-                return powers
-            }
+        return (0..<(n - width + 1)).map { j in
+            var e = 0.0
+            for k in j..<(j + width) { e += energy[k] }
+            return max(0, e) / Double(samples(blocks: j..<(j + width)))
         }
     }
 
     /// Momentary loudness (400 ms) of every window, one per sub-block step: entry j ends at
-    /// sub-block j + 160, i.e. at (j + 160) × 2.5 ms.
-    public func momentarySeries() -> [Double?] { windowPowers(width: Self.momentarySubBlocks, hop: 1).map(Self.lufs) }
+    /// sub-block j + 160, i.e. at (j + 160) × 2.5 ms. Empty unless recorded.
+    public func momentarySeries() -> [Double?] { (series?.momentary ?? []).map(Self.lufs) }
 
     /// Short-term loudness (3 s) of every window, one per sub-block step: entry j ends at
-    /// (j + 1200) × 2.5 ms.
-    public func shortTermSeries() -> [Double?] { windowPowers(width: Self.shortTermSubBlocks, hop: 1).map(Self.lufs) }
+    /// (j + 1200) × 2.5 ms. Empty unless recorded.
+    public func shortTermSeries() -> [Double?] { (series?.shortTerm ?? []).map(Self.lufs) }
 
-    public var momentaryMax: Double? { windowPowers(width: Self.momentarySubBlocks, hop: 1).max().flatMap(Self.lufs) }
-    public var shortTermMax: Double? { windowPowers(width: Self.shortTermSubBlocks, hop: 1).max().flatMap(Self.lufs) }
+    public var momentaryMax: Double? { Self.lufs(momentaryMaxPower) }
+    public var shortTermMax: Double? { Self.lufs(shortTermMaxPower) }
 
     static let absoluteGate = -70.0
 
@@ -180,7 +225,7 @@ public struct LoudnessProfile: Sendable {
     /// is linear, so every block's power scales exactly and only the absolute gate moves.
     public func integrated(gainDB: Double) -> Double? {
         let scale = pow(10, gainDB / 10)
-        let blocks = windowPowers(width: Self.momentarySubBlocks, hop: Self.gatingHopSubBlocks).map { $0 * scale }
+        let blocks = windowPowers(width: Self.momentarySubBlocks / Self.gatingHopSubBlocks).map { $0 * scale }
         let absoluteGated = blocks.filter { (Self.lufs($0) ?? -.infinity) > Self.absoluteGate }
         guard !absoluteGated.isEmpty else { return nil }
         let relativeGate = Self.lufs(absoluteGated.reduce(0, +) / Double(absoluteGated.count))! - 10
@@ -192,7 +237,7 @@ public struct LoudnessProfile: Sendable {
     /// Loudness range (EBU Tech 3342): 3 s windows every 100 ms, gated at −70 LUFS and 20 LU below
     /// their mean power; the spread between the 10th and 95th percentiles.
     public var loudnessRange: Double? {
-        let windows = windowPowers(width: Self.shortTermSubBlocks, hop: Self.gatingHopSubBlocks)
+        let windows = windowPowers(width: Self.shortTermSubBlocks / Self.gatingHopSubBlocks)
         let absoluteGated = windows.filter { (Self.lufs($0) ?? -.infinity) > Self.absoluteGate }
         guard !absoluteGated.isEmpty else { return nil }
         let relativeGate = Self.lufs(absoluteGated.reduce(0, +) / Double(absoluteGated.count))! - 20

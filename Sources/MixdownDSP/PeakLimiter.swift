@@ -104,6 +104,9 @@ public struct PeakLimiter: Sendable {
         var settled = true
         var required: [Float] = []
         var queued = 0
+        /// The blocks that can exceed the ceiling, in order, and the first not yet behind the output.
+        let hotBlocks: [Int]
+        var hotCursor = 0
         public private(set) var acted = false
 
         static let history = TruePeakMeter.tapsPerPhase / 2 - 1
@@ -113,6 +116,7 @@ public struct PeakLimiter: Sendable {
             meter = TruePeakMeter(sampleRate: sampleRate)
             self.gain = gain
             self.hot = hot
+            hotBlocks = hot.indices.filter { hot[$0] }
             self.channels = channels
             coefficient = Float(1) - Float(exp(-1 / Double(max(1, limiter.releaseSamples))))
             settle = limiter.lookAhead + 14 * max(1, limiter.releaseSamples)
@@ -170,8 +174,30 @@ public struct PeakLimiter: Sendable {
             if target > requiredPosition { computeRequired(upTo: target) }
             block.frames = count
             let size = queueIndex.count
-            for i in 0..<count {
+            var i = 0
+            while i < count {
                 let position = outputPosition + i
+                // Settled, and no block that can exceed the ceiling reaches into the look-ahead:
+                // a whole run is the input times the gain (most of a programme goes this way).
+                if settled && (self.count == 0 || queueValue[head] >= 1) {
+                    while hotCursor < hotBlocks.count && (hotBlocks[hotCursor] + 1) * TruePeakMeter.peakBlock <= position { hotCursor += 1 }
+                    let nextHot = hotCursor < hotBlocks.count ? hotBlocks[hotCursor] * TruePeakMeter.peakBlock : Int.max
+                    let run = min(count - i, nextHot - lookAhead - 1 - position)
+                    if run > 0 {
+                        for c in 0..<channels {
+                            pending[c].withUnsafeBufferPointer { x in
+                                block.channels[c].withUnsafeMutableBufferPointer { o in
+                                    for k in i..<(i + run) { o[k] = x[Self.history + k] * gain }
+                                }
+                            }
+                        }
+                        // The gains that entered the look-ahead meanwhile are all 1.
+                        self.count = 0
+                        queued = max(queued, min(requiredPosition, position + run + lookAhead))
+                        i += run
+                        continue
+                    }
+                }
                 // The queue holds [position, position + lookAhead]: push the newest, drop the oldest.
                 while queued <= position + lookAhead && queued < requiredPosition {
                     let value = required[queued - outputPosition]
@@ -207,6 +233,7 @@ public struct PeakLimiter: Sendable {
                 } else {
                     for c in 0..<channels { block.channels[c][i] = pending[c][Self.history + i] * gain * out }
                 }
+                i += 1
             }
             // Drop what was output, keeping the history the reconstruction reads.
             let keep = pendingCount - count

@@ -1,3 +1,4 @@
+import Dispatch
 import MixdownCore
 #if canImport(Glibc)
 import Glibc
@@ -17,9 +18,17 @@ public struct ProgrammeMeter: Sendable {
         peaks = (0..<channels).map { _ in TruePeakMeter.Stream(TruePeakMeter(sampleRate: sampleRate)) }
     }
 
+    /// The K-weighted loudness and each channel's true peak run side by side.
     public mutating func process(_ block: AudioBlock) {
-        loudness.process(block)
-        for c in peaks.indices { block.withChannel(c) { (x: UnsafeBufferPointer<Float>) in peaks[c].process(x) } }
+        withUnsafeMutablePointer(to: &loudness) { loudness in
+            peaks.withUnsafeMutableBufferPointer { peaks in
+                DispatchQueue.concurrentPerform(iterations: peaks.count + 1) { job in
+                    if job == peaks.count { loudness.pointee.process(block) } else {
+                        block.withChannel(job) { (x: UnsafeBufferPointer<Float>) in peaks[job].process(x) }
+                    }
+                }
+            }
+        }
         frames += block.frames
     }
 

@@ -1,4 +1,5 @@
 import CSampleRate
+import Dispatch
 import MixdownCore
 
 /// Sample-rate conversion of a stream through libsamplerate, one converter per channel, fed
@@ -37,14 +38,22 @@ public final class StreamResampler: @unchecked Sendable {
         inputFrames += block.frames
         // Everything the input so far entitles the output to, in total.
         let entitled = SampleTime.rescale(inputFrames, from: from, to: to)
-        var produced = 0
-        for c in 0..<channels {
-            let capacity = Int(Double(block.frames) * ratio) + 256
-            if output[c].count < capacity { output[c] = [Float](repeating: 0, count: capacity) }
-            produced = try block.withChannel(min(c, block.channelCount - 1)) { (input: UnsafeBufferPointer<Float>) -> Int in
-                try convert(state: states[c], input: input, into: &output[c], last: last)
+        // Channels are independent converters: side by side.
+        let capacity = Int(Double(block.frames) * ratio) + 256
+        var results = [Result<Int, Error>](repeating: .success(0), count: channels)
+        output.withUnsafeMutableBufferPointer { output in
+            results.withUnsafeMutableBufferPointer { results in
+                DispatchQueue.concurrentPerform(iterations: channels) { c in
+                    if output[c].count < capacity { output[c] = [Float](repeating: 0, count: capacity) }
+                    results[c] = Result {
+                        try block.withChannel(min(c, block.channelCount - 1)) { (input: UnsafeBufferPointer<Float>) -> Int in
+                            try convert(state: states[c], input: input, into: &output[c], last: last)
+                        }
+                    }
+                }
             }
         }
+        let produced = try results.map { try $0.get() }.min() ?? 0
         // Never more than entitled (the surplus at the very end); pad a shortfall at the end.
         var frames = min(produced, entitled - outputFrames)
         if last { frames = entitled - outputFrames }

@@ -218,7 +218,7 @@ public enum MasterChain {
                 return (0, 0)
             }
             if mid.count < n { mid = [Float](repeating: 0, count: n); side = mid; lowSide = mid }
-            var energy = (mid: 0.0, lowSide: 0.0)
+            var midEnergy = 0.0, lowSideEnergy = 0.0
             mid.withUnsafeMutableBufferPointer { m in
                 side.withUnsafeMutableBufferPointer { s in
                     block.channels[0].withUnsafeBufferPointer { l in
@@ -227,20 +227,23 @@ public enum MasterChain {
                         }
                     }
                     let mb = UnsafeMutableBufferPointer(rebasing: m[0..<n]), sb = UnsafeMutableBufferPointer(rebasing: s[0..<n])
-                    corrective.process(mb, state: &states[0])
-                    corrective.process(sb, state: &states[1])
-                    if centre || measure {
-                        lowSide.withUnsafeMutableBufferPointer { h in
-                            let hb = UnsafeMutableBufferPointer(rebasing: h[0..<n])
-                            _ = hb.update(fromContentsOf: UnsafeBufferPointer(sb))
-                            sideHighPass.process(hb, state: &states[3])
-                            if measure {
-                                energy.mid = VectorOps.sumOfSquares(mb.baseAddress!, count: n)
-                                energy.lowSide = VectorOps.distanceSquared(sb.baseAddress!, hb.baseAddress!, count: n)
-                            }
-                            if centre {
-                                _ = sb.update(fromContentsOf: UnsafeBufferPointer(hb))
-                                allPass.process(mb, state: &states[2])
+                    // The mid path and the side path are independent: side by side.
+                    lowSide.withUnsafeMutableBufferPointer { h in
+                        let hb = UnsafeMutableBufferPointer(rebasing: h[0..<n])
+                        states.withUnsafeMutableBufferPointer { states in
+                            DispatchQueue.concurrentPerform(iterations: 2) { path in
+                                if path == 0 {
+                                    corrective.process(mb, state: &states[0])
+                                    if measure { midEnergy = VectorOps.sumOfSquares(mb.baseAddress!, count: n) }
+                                    if centre { allPass.process(mb, state: &states[2]) }
+                                } else {
+                                    corrective.process(sb, state: &states[1])
+                                    guard centre || measure else { return }
+                                    _ = hb.update(fromContentsOf: UnsafeBufferPointer(sb))
+                                    sideHighPass.process(hb, state: &states[3])
+                                    if measure { lowSideEnergy = VectorOps.distanceSquared(sb.baseAddress!, hb.baseAddress!, count: n) }
+                                    if centre { _ = sb.update(fromContentsOf: UnsafeBufferPointer(hb)) }
+                                }
                             }
                         }
                     }
@@ -249,7 +252,7 @@ public enum MasterChain {
                     }
                 }
             }
-            return energy
+            return (midEnergy, lowSideEnergy)
         }
     }
 
@@ -291,7 +294,7 @@ public enum MasterChain {
         var bands: Bands?
         var midEnergy = 0.0, lowSideEnergy = 0.0
         /// 10 ms peaks per band (all channels), the frame in progress per band and channel.
-        var peaks: [[Float]] = [[], [], []]
+        var peaks = [PeakHistogram](repeating: PeakHistogram(), count: 3)
         var running: [[Float]]
         var phase = 0
 
@@ -324,7 +327,7 @@ public enum MasterChain {
                 phase += run
                 i += run
                 if phase == frame {
-                    for b in 0..<3 { for c in running[b].indices { peaks[b].append(running[b][c]); running[b][c] = 0 } }
+                    for b in 0..<3 { for c in running[b].indices { peaks[b].add(running[b][c]); running[b][c] = 0 } }
                     phase = 0
                 }
             }
@@ -336,10 +339,38 @@ public enum MasterChain {
         public var decisions: Decisions {
             let centre = lowEnd.stereo && lowSideEnergy > 1e-6 * max(midEnergy, 1e-12)
             let thresholds: [Double?] = peaks.map { p in
-                guard bands != nil, let top = p.sorted().dropLast(p.count / 100).last, top > 0 else { return nil }
-                return 20 * log10(Double(top)) - 6
+                guard bands != nil, let top = p.levelBelowLoudest(percent: 1) else { return nil }
+                return top - 6
             }
             return Decisions(centre: centre, thresholds: thresholds)
+        }
+    }
+
+    /// The distribution of 10 ms peaks in 0.01 dB steps (constant memory whatever the length):
+    /// enough to read a percentile to a hundredth of a dB.
+    struct PeakHistogram: Sendable {
+        static let floorDB = -200.0, stepsPerDB = 100.0, bins = 24_001
+        var counts = [Int](repeating: 0, count: bins + 1)   // [0]: silence
+        var total = 0
+
+        mutating func add(_ peak: Float) {
+            total += 1
+            guard peak > 0 else { counts[0] += 1; return }
+            let bin = Int(((20 * log10(Double(peak)) - Self.floorDB) * Self.stepsPerDB).rounded())
+            counts[1 + min(Self.bins - 1, max(0, bin))] += 1
+        }
+
+        /// The level (dB) under which all but the loudest `percent` % of the peaks lie: the
+        /// largest after dropping the top ⌊total·percent/100⌋; nil when that is silence.
+        func levelBelowLoudest(percent: Int) -> Double? {
+            let rank = total - total * percent / 100   // 1-based rank from the bottom
+            guard rank > 0 else { return nil }
+            var seen = 0
+            for (i, n) in counts.enumerated() {
+                seen += n
+                if seen >= rank { return i == 0 ? nil : Self.floorDB + Double(i - 1) / Self.stepsPerDB }
+            }
+            return nil
         }
     }
 

@@ -90,8 +90,14 @@ struct Master: ParsableCommand {
             : AudioEncoder.outputPaths(for: formats, output: output, inputStem: stem)
         let transaction = OutputTransaction()
         // The chain, then one delivery pass that aligns loudness under the ceiling per shape.
-        let chained = MasterChain.process(source, settings: settings)
-        let delivered = try Delivery.deliver(BufferSource(chained), as: formats, to: paths, in: transaction, target: target, ceiling: ceiling,
+        let input = BufferSource(source)
+        let chained = MemorySink(sampleRate: source.sampleRate, channels: source.channelCount)
+        var meter = ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount)
+        try MasterChain.run(input, settings: settings, decisions: MasterChain.analyze(input, settings: settings)) {
+            meter.process($0)
+            try chained.consume($0)
+        }
+        let delivered = try Delivery.deliver(chained, measurement: meter.finish(), as: formats, to: paths, in: transaction, target: target, ceiling: ceiling,
                                              spillDirectory: temporaryDirectory(), analyse: report != nil)
         let outputs = delivered.outputs
         if let mastered = delivered.alignment {
