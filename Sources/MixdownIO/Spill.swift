@@ -138,8 +138,10 @@ public final class SpillFile: BlockSink, BlockSource, @unchecked Sendable {
 /// Blocks collected in memory (short programmes, tests): a sink that is then a source.
 public final class MemorySink: BlockSink, BlockSource, @unchecked Sendable {
     public private(set) var buffer: AudioBuffer
-    public init(sampleRate: Int, channels: Int) {
+    /// `capacity`: the frames expected, reserved at once (no regrowth on the way).
+    public init(sampleRate: Int, channels: Int, capacity: Int = 0) {
         buffer = AudioBuffer(sampleRate: sampleRate, channelCount: channels, frameCount: 0)
+        for c in 0..<channels { buffer.channels[c].reserveCapacity(capacity) }
     }
     public var sampleRate: Int { buffer.sampleRate }
     public var channelCount: Int { buffer.channelCount }

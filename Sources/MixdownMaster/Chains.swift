@@ -149,7 +149,7 @@ public enum MasterChain {
     /// Analyses and processes a whole buffer.
     public static func process(_ buffer: AudioBuffer, settings: MasteringSettings) -> AudioBuffer {
         let source = BufferSource(buffer)
-        let out = MemorySink(sampleRate: buffer.sampleRate, channels: buffer.channelCount)
+        let out = MemorySink(sampleRate: buffer.sampleRate, channels: buffer.channelCount, capacity: buffer.frameCount)
         try? run(source, settings: settings, decisions: analyze(source, settings: settings)) { try out.consume($0) }
         return out.buffer
     }
@@ -166,17 +166,19 @@ public enum MasterChain {
     public static func run(_ source: BlockSource, settings: MasteringSettings, decisions: Decisions, blockFrames: Int = 65_536,
                            _ body: (AudioBlock) throws -> Void) throws {
         var stream = Stream(settings: settings, rate: source.sampleRate, channels: source.channelCount, decisions: decisions)
-        var block = AudioBlock(channels: source.channelCount, capacity: blockFrames)
         var position = 0
-        while position < source.frameCount {
-            try source.read(from: position, into: &block)
-            position += block.frames
-            stream.process(&block)
-            if block.frames > 0 { try body(block) }
-        }
-        var tail = AudioBlock(channels: source.channelCount, capacity: max(1, stream.latency))
-        stream.finish(&tail)
-        if tail.frames > 0 { try body(tail) }
+        try Pipelined.run(channels: source.channelCount, capacity: max(blockFrames, stream.latency), produce: { block in
+            if position < source.frameCount {
+                try source.read(from: position, into: &block)
+                position += block.frames
+                stream.process(&block)
+                return true
+            }
+            guard position == source.frameCount else { return false }
+            position += 1   // once: what the chain holds back
+            stream.finish(&block)
+            return true
+        }, consume: { block in if block.frames > 0 { try body(block) } })
     }
 
     public struct Decisions: Sendable, Equatable {
@@ -207,6 +209,33 @@ public enum MasterChain {
             stereo = channels == 2
             states = stereo ? [.init(corrective), .init(corrective), .init(allPass), .init(sideHighPass)]
                             : Array(repeating: .init(corrective), count: channels)
+        }
+
+        /// Energy of the mid and of the side below 120 Hz (what centring would remove), for the
+        /// decision alone: no corrective high-pass (it barely moves a 1e-6 ratio), the block untouched.
+        mutating func lowSideEnergy(_ block: AudioBlock) -> (mid: Double, lowSide: Double) {
+            let n = block.frames
+            guard stereo else { return (0, 0) }
+            if mid.count < n { mid = [Float](repeating: 0, count: n); side = mid; lowSide = mid }
+            var energy = (mid: 0.0, lowSide: 0.0)
+            side.withUnsafeMutableBufferPointer { s in
+                lowSide.withUnsafeMutableBufferPointer { h in
+                    block.withChannel(0) { (l: UnsafeBufferPointer<Float>) in
+                        block.withChannel(1) { (r: UnsafeBufferPointer<Float>) in
+                            var m = 0.0
+                            for i in 0..<n {
+                                let a = 0.5 * (l[i] + r[i])
+                                m += Double(a * a)
+                                s[i] = 0.5 * (l[i] - r[i]); h[i] = s[i]
+                            }
+                            energy.mid = m
+                        }
+                    }
+                    sideHighPass.process(UnsafeMutableBufferPointer(rebasing: h[0..<n]), state: &states[3])
+                    energy.lowSide = VectorOps.distanceSquared(s.baseAddress!, h.baseAddress!, count: n)
+                }
+            }
+            return energy
         }
 
         /// Corrects in place; with `centre`, also centres the low end. Returns the energy of
@@ -307,11 +336,17 @@ public enum MasterChain {
         }
 
         public mutating func process(_ input: AudioBlock) {
+            guard bands != nil else {
+                // Only the centring decision: the side's energy below 120 Hz against the mid's.
+                let e = lowEnd.lowSideEnergy(input)
+                midEnergy += e.mid
+                lowSideEnergy += e.lowSide
+                return
+            }
             var block = input
             let e = lowEnd.process(&block, centre: true, measure: true)
             midEnergy += e.mid
             lowSideEnergy += e.lowSide
-            guard bands != nil else { return }
             bands!.split(block)
             var i = 0
             let n = block.frames
@@ -519,5 +554,33 @@ enum Oversampling {
         let sum = h.reduce(0, +)
         h = h.map { $0 / sum }
         return h.map(Float.init)
+    }
+}
+
+/// Two stages of a stream on two cores: while `consume` takes block k (metering, encoding,
+/// spilling), `produce` makes block k + 1. Blocks are handed over in order, two buffers in turn.
+enum Pipelined {
+    /// `produce` fills its block and says whether there was one; `consume` gets each in order.
+    static func run(channels: Int, capacity: Int, produce: (inout AudioBlock) throws -> Bool,
+                    consume: (AudioBlock) throws -> Void) throws {
+        try withoutActuallyEscaping(consume) { consume in
+            var ready = AudioBlock(channels: channels, capacity: capacity)
+            var next = AudioBlock(channels: channels, capacity: capacity)
+            guard try produce(&ready) else { return }
+            final class Outcome: @unchecked Sendable { var error: Error? }
+            while true {
+                let outcome = Outcome(), group = DispatchGroup()
+                let handing = ready
+                DispatchQueue.global().async(group: group) {
+                    do { try consume(handing) } catch { outcome.error = error }
+                }
+                let more: Bool
+                do { more = try produce(&next) } catch { group.wait(); throw error }
+                group.wait()
+                if let error = outcome.error { throw error }
+                guard more else { return }
+                swap(&ready, &next)
+            }
+        }
     }
 }

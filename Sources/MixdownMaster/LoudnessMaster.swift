@@ -48,18 +48,22 @@ public enum LoudnessMaster {
     public static func limited(_ source: BlockSource, _ alignment: Alignment, blockPeaks: [Float],
                                _ body: (AudioBlock) throws -> Void) throws {
         var stream = alignment.stream(channels: source.channelCount, sampleRate: source.sampleRate, blockPeaks: blockPeaks)
-        var block = AudioBlock(channels: source.channelCount, capacity: blockFrames + stream.latency)
-        var position = 0
         var reader = AudioBlock(channels: source.channelCount, capacity: blockFrames)
-        while position < source.frameCount {
-            try source.read(from: position, into: &reader)
-            position += reader.frames
-            block.copy(from: reader)
-            stream.process(&block)
-            if block.frames > 0 { try body(block) }
-        }
-        stream.finish(&block)
-        if block.frames > 0 { try body(block) }
+        var position = 0
+        // The limiter makes the next block while the previous one is consumed.
+        try Pipelined.run(channels: source.channelCount, capacity: blockFrames + stream.latency, produce: { block in
+            if position < source.frameCount {
+                try source.read(from: position, into: &reader)
+                position += reader.frames
+                block.copy(from: reader)
+                stream.process(&block)
+                return true
+            }
+            guard position == source.frameCount else { return false }
+            position += 1   // once: what the look-ahead holds back
+            stream.finish(&block)
+            return true
+        }, consume: { block in if block.frames > 0 { try body(block) } })
     }
 
     /// Chooses the gain and limiter ceiling for `source`, measured as `measurement`.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import MixdownCore
 import MixdownDSP
@@ -68,15 +69,6 @@ struct Master: ParsableCommand {
         }
         let decoded = try AudioFileReader.read(input)
         let mix = try Resampler.resample(ChannelMix.toStereo(decoded.audio, roles: decoded.roles), to: SampleTime.renderRate)
-        // The full analysis only for a report; the warnings need the true peak and correlation.
-        let before = report != nil ? AudioAnalysis.analyze(mix) : nil
-        let (inputPeak, correlation) = before.map { ($0.truePeakDbtp, $0.stereoCorrelation) } ?? AudioAnalysis.truePeakAndCorrelation(mix)
-        var warnings = [String]()
-        if let peak = inputPeak, peak > 0 { warnings.append(String(format: "input too hot: true peak %+.1f dBTP", peak)) }
-        let clippedRuns = Clipping.runs(in: mix)
-        if clippedRuns > 0 { warnings.append("clipped input: \(clippedRuns) runs of 3 or more samples at full scale") }
-        if let c = correlation, c < 0 { warnings.append(String(format: "mono issues: the channels are out of phase (correlation %.2f)", c)) }
-
         var source = mix
         var spectralDistance: (before: Double, after: Double)?
         if let referenceMix {
@@ -91,9 +83,25 @@ struct Master: ParsableCommand {
         let transaction = OutputTransaction()
         // The chain, then one delivery pass that aligns loudness under the ceiling per shape.
         let input = BufferSource(source)
-        let chained = MemorySink(sampleRate: source.sampleRate, channels: source.channelCount)
+        let chained = MemorySink(sampleRate: source.sampleRate, channels: source.channelCount, capacity: source.frameCount)
         var meter = ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount)
-        try MasterChain.run(input, settings: settings, decisions: MasterChain.analyze(input, settings: settings)) {
+        // The input's checks (the full analysis only for a report; the warnings need the true
+        // peak and correlation) run beside the chain's first pass.
+        final class Checks: @unchecked Sendable { var before: AudioAnalysis?; var peak: Double?; var correlation: Double?; var clipped = 0 }
+        let checks = Checks(), group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { [report] in
+            checks.before = report != nil ? AudioAnalysis.analyze(mix) : nil
+            (checks.peak, checks.correlation) = checks.before.map { ($0.truePeakDbtp, $0.stereoCorrelation) } ?? AudioAnalysis.truePeakAndCorrelation(mix)
+            checks.clipped = Clipping.runs(in: mix)
+        }
+        let decisions = try MasterChain.analyze(input, settings: settings)
+        group.wait()
+        let before = checks.before
+        var warnings = [String]()
+        if let peak = checks.peak, peak > 0 { warnings.append(String(format: "input too hot: true peak %+.1f dBTP", peak)) }
+        if checks.clipped > 0 { warnings.append("clipped input: \(checks.clipped) runs of 3 or more samples at full scale") }
+        if let c = checks.correlation, c < 0 { warnings.append(String(format: "mono issues: the channels are out of phase (correlation %.2f)", c)) }
+        try MasterChain.run(input, settings: settings, decisions: decisions) {
             meter.process($0)
             try chained.consume($0)
         }
