@@ -13,7 +13,7 @@ import Glibc
 ///
 /// It streams (`Stream`): the output lags the input by `latency` samples (the look-ahead plus
 /// the 12 samples the true-peak reconstruction reads ahead). Most of a programme never comes
-/// near the ceiling, so the work is sparse: the required gain is computed only in 1,024-frame
+/// near the ceiling, so the work is sparse: the required gain is computed only in 4,096-frame
 /// blocks that can exceed the ceiling (`hot`), and once the release has settled after the last
 /// of them (14 time constants, to within 10⁻⁶ of unity) the gain snaps to exactly 1: away from
 /// the peaks the output is exactly the input times `gain`.
@@ -69,7 +69,7 @@ public struct PeakLimiter: Sendable {
         return (out, stream.acted)
     }
 
-    /// Which 1,024-frame blocks can exceed `threshold` (the input level above which the output
+    /// Which 4,096-frame blocks can exceed `threshold` (the input level above which the output
     /// would exceed the ceiling), from their true (or sample) peaks.
     public static func hotBlocks(peaks: [Float], threshold: Float) -> [Bool] { peaks.map { $0 > threshold } }
 

@@ -6,7 +6,7 @@ import Glibc
 
 /// Loudness and true peak of a programme measured block by block: what mastering decides
 /// from. Keeps the loudness profile (one Double per 2.5 ms) and the true peak of every
-/// 1,024-frame block (one Float per 21 ms), never the audio.
+/// 4,096-frame block (one Float per 85 ms), never the audio.
 public struct ProgrammeMeter: Sendable {
     var loudness: LoudnessProfile.Meter
     var peaks: [TruePeakMeter.Stream]
@@ -36,7 +36,7 @@ public struct ProgrammeMeter: Sendable {
         public var profile: LoudnessProfile
         /// Linear true peak of the whole programme.
         public var truePeak: Float
-        /// Linear true peak of each 1,024-frame block, the largest of the channels.
+        /// Linear true peak of each 4,096-frame block, the largest of the channels.
         public var blockPeaks: [Float]
         public var frames: Int
 

@@ -142,12 +142,12 @@ public struct TruePeakMeter: Sendable {
 extension TruePeakMeter {
     /// Frames per entry of `Stream.blockPeaks`: the grid on which a limiter skips what cannot
     /// reach its ceiling.
-    public static let peakBlock = 1_024
+    public static let peakBlock = 4_096
 
     /// True peak of one channel measured block by block. A position's reconstruction needs the
     /// 12 samples after it, so each call finishes the positions it can and keeps the last 23
     /// samples for the next; `finish` completes the end against silence. Besides the overall
-    /// peak it keeps the peak of every 1,024-frame block of the programme (4 bytes per 21 ms).
+    /// peak it keeps the peak of every 4,096-frame block of the programme (4 bytes per 85 ms).
     public struct Stream: Sendable {
         let meter: TruePeakMeter
         /// Samples [done − 11, seen): what the next positions need.
@@ -178,7 +178,7 @@ extension TruePeakMeter {
             done += ready
         }
 
-        /// Per 1,024-frame block, the largest of several channels' peaks.
+        /// Per 4,096-frame block, the largest of several channels' peaks.
         public static func blockPeaks(of streams: [Stream]) -> [Float] {
             var peaks = [Float]()
             for s in streams { peaks = peaks.isEmpty ? s.blockPeaks : zip(peaks, s.blockPeaks).map { max($0, $1) } }
