@@ -1,5 +1,6 @@
 import MixdownCore
 import MixdownDSP
+import MixdownSpeech
 import MixdownTemplates
 import MixdownTimeline
 
@@ -29,8 +30,12 @@ struct BusRenderer {
     let clips: PreparedClips
     let template: SoundTemplate?
     let placements: [Placement]
+    /// Where a playing clip's samples come from: memory (media, effects, stretched speech), or
+    /// its file, read a block's worth at a time (speech as spoken: memory stays a block).
+    enum Source { case memory([[Float]]), disk(StoredClip) }
     /// Clips playing now, by placement index.
-    private var loaded: [Int: [[Float]]] = [:]
+    private var playing: [Int: Source] = [:]
+    private var window1: [Float] = []
     private var next = 0
     private var scratch: [[Float]] = [[], []]
     /// The bed before it joins the effects on the music bus.
@@ -65,40 +70,53 @@ struct BusRenderer {
         inserts?.clear(frames: frames)
         music?.clear(frames: frames)
         let end = start + frames
-        // Load what starts before the block ends; drop what ended before it starts.
+        // Take on what starts before the block ends; drop what ended before it starts.
         while next < placements.count && placements[next].start < end {
             let p = placements[next]
             if p.end > start && (p.bus == .speech || (p.bus == .insert && inserts != nil) || (p.bus == .effect && music != nil)) {
-                loaded[next] = try audio(for: p)
+                playing[next] = try source(for: p)
             }
             next += 1
         }
         // In placement order: sums come out the same whatever the block size.
-        for (index, audio) in loaded.sorted(by: { $0.key < $1.key }) {
+        for (index, source) in playing.sorted(by: { $0.key < $1.key }) {
             let p = placements[index]
-            if p.end <= start { loaded[index] = nil; continue }
+            if p.end <= start { playing[index] = nil; continue }
             let played = p.end - p.start
             let fadeOut = p.truncated ? Self.cutFade : 0
+            // The part of the clip this block needs: all of it in memory, or read from disk.
+            let window: (audio: [[Float]], offset: Int, count: Int)
+            switch source {
+            case .memory(let audio):
+                window = (audio, 0, played)
+            case .disk(let clip):
+                let lower = max(0, start - p.start), upper = min(played, end - p.start)
+                try clip.read(from: lower, count: upper - lower, into: &window1)
+                window = ([window1], lower, upper - lower)
+            }
             switch p.bus {
             case .speech:
-                Mixing.add(audio, count: played, sourceOffset: 0, sourceLength: played, at: p.start, into: &speech, blockStart: start, gain: 1, fadeOut: fadeOut)
+                Mixing.add(window.audio, count: window.count, sourceOffset: window.offset, sourceLength: played, at: p.start, into: &speech, blockStart: start, gain: 1, fadeOut: fadeOut)
             case .insert:
-                if inserts != nil { Mixing.add(audio, count: played, sourceOffset: 0, sourceLength: played, at: p.start, into: &inserts!, blockStart: start, gain: 1, fadeOut: fadeOut) }
+                if inserts != nil { Mixing.add(window.audio, count: window.count, sourceOffset: window.offset, sourceLength: played, at: p.start, into: &inserts!, blockStart: start, gain: 1, fadeOut: fadeOut) }
             case .effect:
-                if music != nil { Mixing.add(audio, count: played, sourceOffset: 0, sourceLength: played, at: p.start, into: &music!, blockStart: start, gain: 1, fadeOut: fadeOut) }
+                if music != nil { Mixing.add(window.audio, count: window.count, sourceOffset: window.offset, sourceLength: played, at: p.start, into: &music!, blockStart: start, gain: 1, fadeOut: fadeOut) }
             }
         }
         if music != nil { bed(at: start, into: &music!) }
     }
 
     /// A clip as placed: stretched to its placed length, cut where the plan cuts it.
-    private func audio(for p: Placement) throws -> [[Float]] {
-        guard var audio = try clips.load(p.key) else { return [] }
+    private func source(for p: Placement) throws -> Source {
+        if case .stored(let clip) = clips.audio[p.key], p.placedLength == p.sourceLength, p.end - p.start <= clip.length {
+            return .disk(clip)
+        }
+        guard var audio = try clips.load(p.key) else { return .memory([]) }
         if p.bus == .speech || p.bus == .insert, p.placedLength != p.sourceLength {
             audio = audio.map { TimeStretch.stretch($0, sampleRate: plan.sampleRate, to: p.placedLength) }
         }
         let played = p.end - p.start
-        return audio.map { $0.count > played ? Array($0.prefix(played)) : $0 + [Float](repeating: 0, count: played - $0.count) }
+        return .memory(audio.map { $0.count > played ? Array($0.prefix(played)) : $0 + [Float](repeating: 0, count: played - $0.count) })
     }
 
     /// The template's segments and the sections' fades, added into `music` (effects are already in it).

@@ -12,6 +12,13 @@ public struct StoredClip: Sendable {
     /// Byte offset of the first Float32 sample.
     let offset: Int
 
+    /// Samples [from, from + count) into the start of `out` (grown when too short).
+    public func read(from: Int, count: Int, into out: inout [Float]) throws {
+        precondition(from >= 0 && from + count <= length)
+        if out.count < count { out = [Float](repeating: 0, count: max(count, 65_536)) }
+        try out.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<(count * 4)]), at: offset + from * 4) }
+    }
+
     public func load() throws -> [Float] {
         var samples = [Float](repeating: 0, count: length)
         try samples.withUnsafeMutableBytes { try file.read(into: $0, at: offset) }
