@@ -91,6 +91,11 @@ for i in $(seq "$runs"); do
     "$(report "$long/reports/bed.json" 'd["speech"]["cacheHits"]')" "$(report "$long/reports/bed.json" 'd["speech"]["clips"]')" \
     "$(wall "ffmpeg$i")" "$(mb "ffmpeg$i")"
 done
+# The same bed at the narration's length: memory should not grow with the programme.
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d["forceLength"] = int(sys.argv[3]) * 60; json.dump(d, open(sys.argv[2], "w"), indent=2)' \
+  "$bed" "$long/bed-short.json" "$minutes"
+timed bedshort "$bin" render "$long/bed-short.json" -o "$long/out/" --json > /dev/null
+printf '  bed at %s min: %s s %s MB\n' "$minutes" "$(wall bedshort)" "$(mb bedshort)"
 med() { printf '%s\n' "$@" | median; }
 w_wall=$(med "${w_walls[@]}") w_mb=$(med "${w_mbs[@]}")
 b_wall=$(med "${b_walls[@]}") b_mb=$(med "${b_mbs[@]}")
@@ -136,7 +141,8 @@ narration production: target $minutes min, rendered $(printf '%.2f' "$duration")
 narration cold render: $(wall cold) s wall, $(mb cold) MB peak, speech $cold_speech s
 narration warm render: $w_wall s wall, $w_mb MB peak
 bed render (forceLength $bed_minutes min, rendered $(printf '%.2f' "$bed_duration") min, warm): $b_wall s wall, $b_mb MB peak
-peak memory ratio bed/narration ($bed_minutes min / $minutes min): $(div "$b_mb" "$w_mb")
+bed render (forceLength $minutes min, warm): $(wall bedshort) s wall, $(mb bedshort) MB peak
+peak memory ratio bed $bed_minutes min / bed $minutes min: $(div "$b_mb" "$(mb bedshort)"); bed $bed_minutes min / narration $minutes min: $(div "$b_mb" "$w_mb")
 ffmpeg pipeline on the narration stems (sidechaincompress + amix + loudnorm, mp3 V2 + wav): $f_wall s wall, $f_mb MB peak
 narration warm render / ffmpeg pipeline: wall $(div "$w_wall" "$f_wall")x, peak memory $(div "$w_mb" "$f_mb")x
 loudness mixdown mp3: I $m_mp3_i LUFS, true peak $m_mp3_tp dBTP
