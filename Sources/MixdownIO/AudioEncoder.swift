@@ -32,37 +32,49 @@ public enum AudioEncoder {
         try encode(mix, as: [format], to: [format: path], in: transaction)[0]
     }
 
-    /// Encodes several formats into `transaction`. The mix is conformed once per channel count,
-    /// rate and converter (MP3 presets that need the same one share it), then the codecs run
-    /// side by side: LAME is single-threaded, and the machine has more than one core.
+    /// Encodes several formats into `transaction`, block by block: the mix is conformed once per
+    /// shape (channel count and rate; the formats of a shape share it, resampled to keep what the
+    /// widest of their encoders keeps), and the shapes run side by side.
     public static func encode(_ mix: AudioBuffer, as formats: [EndFormat], to paths: [EndFormat: String],
                               in transaction: OutputTransaction, replacing: Bool = false) throws -> [EncodedOutput] {
         if replacing { for f in formats { transaction.discard(paths[f]!) } }
-        struct Shape: Hashable { var channels: Int, rate: Int, quality: Resampler.Quality }
-        func shape(_ f: EndFormat) -> Shape {
-            Shape(channels: f.channels, rate: f.sampleRate,
-                  quality: .covering(f.keptBandwidth, from: mix.sampleRate, to: f.sampleRate))
-        }
-        var conformed = [Shape: AudioBuffer]()
-        for f in formats where conformed[shape(f)] == nil {
-            conformed[shape(f)] = try Resampler.resample(ChannelMix.conform(mix, channels: f.channels), to: f.sampleRate,
-                                                         quality: shape(f).quality)
-        }
+        struct Shape: Hashable { var channels: Int, rate: Int }
+        var shapes = [Shape]()
+        for f in formats where !shapes.contains(Shape(channels: f.channels, rate: f.sampleRate)) { shapes.append(Shape(channels: f.channels, rate: f.sampleRate)) }
         let temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
-        var results = [Result<EncodedOutput, Error>](repeating: .failure(MixdownError.failure("not encoded")), count: formats.count)
+        var results = [Result<[Int: EncodedOutput], Error>](repeating: .success([:]), count: shapes.count)
         results.withUnsafeMutableBufferPointer { slots in
-            DispatchQueue.concurrentPerform(iterations: formats.count) { i in
-                let f = formats[i]
-                let buffer = conformed[shape(f)]!
-                slots[i] = Result {
-                    try write(buffer, codec: f.codec, to: temporaries[i])
-                    let size = (try? FileManager.default.attributesOfItem(atPath: temporaries[i])[.size] as? Int) ?? nil
-                    return EncodedOutput(endFormat: f, path: paths[f]!, bytes: size ?? 0, sampleRate: f.sampleRate,
-                                         channels: f.channels, samples: buffer.frameCount)
+            DispatchQueue.concurrentPerform(iterations: shapes.count) { s in
+                slots[s] = Result {
+                    let shape = shapes[s]
+                    let mine = formats.indices.filter { Shape(channels: formats[$0].channels, rate: formats[$0].sampleRate) == shape }
+                    let conformer = try ShapeConformer(from: mix.sampleRate, to: shape.channels, rate: shape.rate,
+                                                       keep: mine.map { formats[$0].keptBandwidth }.max()!, capacity: 65_536)
+                    let encoders = try mine.map { try stream(formats[$0], to: temporaries[$0]) }
+                    var frames = 0, position = 0
+                    let source = BufferSource(mix)
+                    var block = AudioBlock(channels: mix.channelCount, capacity: 65_536)
+                    repeat {
+                        try source.read(from: position, into: &block)
+                        position += block.frames
+                        let conformed = try conformer.process(block, last: position >= mix.frameCount)
+                        for e in encoders { try e.consume(conformed) }
+                        frames += conformed.frames
+                    } while position < mix.frameCount
+                    for e in encoders { try e.finish() }
+                    var outputs = [Int: EncodedOutput]()
+                    for i in mine {
+                        let size = (try? FileManager.default.attributesOfItem(atPath: temporaries[i])[.size] as? Int) ?? nil
+                        outputs[i] = EncodedOutput(endFormat: formats[i], path: paths[formats[i]]!, bytes: size ?? 0,
+                                                   sampleRate: shape.rate, channels: shape.channels, samples: frames)
+                    }
+                    return outputs
                 }
             }
         }
-        return try results.map { try $0.get() }
+        var all = [Int: EncodedOutput]()
+        for r in results { all.merge(try r.get()) { a, _ in a } }
+        return formats.indices.map { all[$0]! }
     }
 
     /// Writes a whole buffer at its own rate and channel count: the block-fed encoder, fed it all.

@@ -55,6 +55,7 @@ public enum ChannelMix {
         return AudioBuffer(sampleRate: buffer.sampleRate, channels: [mono])
     }
 
+
     public static func conform(_ buffer: AudioBuffer, channels: Int) -> AudioBuffer {
         channels == 1 ? toMono(buffer) : toStereo(buffer, roles: ChannelRole.defaultLayout(channels: buffer.channelCount))
     }

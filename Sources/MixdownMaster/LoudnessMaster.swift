@@ -215,22 +215,17 @@ public enum Delivery {
     static func conform(_ chained: BlockSource, to shapes: [Shape], formats: [EndFormat], spillDirectory: String?) throws
         -> [(BlockSource, ProgrammeMeter.Measurement)] {
         struct Lane {
-            var shape: Shape
-            var resampler: (any BlockResampler)?
+            var conformer: ShapeConformer
             var sink: BlockSink & BlockSource
             var meter: ProgrammeMeter
-            var mixed: AudioBlock
-            var resampled: AudioBlock
         }
         var lanes = try shapes.map { shape -> Lane in
             let kept = formats.filter { $0.channels == shape.channels && $0.sampleRate == shape.rate }.map(\.keptBandwidth).max() ?? Double(shape.rate) / 2
-            let resampler = shape.rate == chained.sampleRate ? nil
-                : try PolyphaseResampler.forDelivery(from: chained.sampleRate, to: shape.rate, channels: shape.channels, keep: kept)
             let sink: BlockSink & BlockSource = try spillDirectory.map { try SpillFile(directory: $0, sampleRate: shape.rate, channels: shape.channels) }
                 ?? MemorySink(sampleRate: shape.rate, channels: shape.channels)
-            return Lane(shape: shape, resampler: resampler, sink: sink, meter: ProgrammeMeter(sampleRate: shape.rate, channels: shape.channels),
-                        mixed: AudioBlock(channels: shape.channels, capacity: LoudnessMaster.blockFrames),
-                        resampled: AudioBlock(channels: shape.channels, capacity: LoudnessMaster.blockFrames * 2))
+            return Lane(conformer: try ShapeConformer(from: chained.sampleRate, to: shape.channels, rate: shape.rate, keep: kept,
+                                                      capacity: LoudnessMaster.blockFrames),
+                        sink: sink, meter: ProgrammeMeter(sampleRate: shape.rate, channels: shape.channels))
         }
         var position = 0
         var block = AudioBlock(channels: chained.channelCount, capacity: LoudnessMaster.blockFrames)
@@ -244,15 +239,9 @@ public enum Delivery {
                 let input = block
                 DispatchQueue.concurrentPerform(iterations: lanes.count) { l in
                     do {
-                        ChannelMix.conform(input, channels: lanes[l].shape.channels, into: &lanes[l].mixed)
-                        if let resampler = lanes[l].resampler {
-                            try resampler.process(lanes[l].mixed, into: &lanes[l].resampled, last: last)
-                            lanes[l].meter.process(lanes[l].resampled)
-                            try lanes[l].sink.consume(lanes[l].resampled)
-                        } else {
-                            lanes[l].meter.process(lanes[l].mixed)
-                            try lanes[l].sink.consume(lanes[l].mixed)
-                        }
+                        let conformed = try lanes[l].conformer.process(input, last: last)
+                        lanes[l].meter.process(conformed)
+                        try lanes[l].sink.consume(conformed)
                     } catch { lock.withLock { failure = error } }
                 }
                 if let failure { throw failure }

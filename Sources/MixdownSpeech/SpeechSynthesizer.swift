@@ -25,8 +25,8 @@ public struct SpeechSynthesizer: Sendable {
     public init(cache: SpeechCache) { self.cache = cache }
 
     /// One result per job, in order: the cleaned clip, or the engine's error.
-    public func clips(for jobs: [Job]) -> (results: [Result<SpeechClip, MixdownError>], statistics: Statistics) {
-        guard let spool = try? ClipSpool(directory: NSTemporaryDirectory()) else {
+    public func clips(for jobs: [Job], temporaryDirectory: String = "/tmp") -> (results: [Result<SpeechClip, MixdownError>], statistics: Statistics) {
+        guard let spool = try? ClipSpool(directory: temporaryDirectory) else {
             return (jobs.map { _ in .failure(.failure("cannot create a temporary file")) }, Statistics())
         }
         let (stored, statistics) = stored(for: jobs, spool: spool)
