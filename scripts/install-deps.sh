@@ -7,6 +7,7 @@ packages=(
   pkg-config
   libsndfile1-dev      # decode/encode WAV, AIFF, FLAC, Ogg Vorbis, Opus, MP3
   libmp3lame-dev       # MP3 encoding with the LAME/Xing gapless tag
+  libmpg123-dev        # MP3 decoding (quiet, gapless, float)
   libsamplerate0-dev   # sample-rate conversion
   libespeak-ng-dev     # in-process speech synthesis
   libfftw3-dev         # spectra (band energies, EQ matching)
