@@ -64,7 +64,7 @@ enum ClipPreparation {
 
     /// Decodes media and checks effects: everything that needs no speech, done before any
     /// speech is synthesised (an unknown name costs no engine time).
-    static func prepareMedia(_ script: Script, production: Production, template: SoundTemplate?) throws -> PreparedClips {
+    static func prepareMedia(_ script: Script, production: Production, template: SoundTemplate?, pool: WorkerPool) throws -> PreparedClips {
         var clips = PreparedClips()
         var media = [String: AudioBuffer]()
         for (s, section) in script.sections.enumerated() {
@@ -76,12 +76,12 @@ enum ClipPreparation {
                 case .media(let name):
                     guard let file = production.mediaFiles[name] else {
                         let names = production.mediaFiles.keys.sorted()
-                        throw MixdownError.at(item.location, "unknown media '\(name)'\(Suggestion.hint(for: name, in: names)) (mediaFiles: \(names.isEmpty ? "none" : names.joined(separator: ", ")))")
+                        throw MixdownError.at(item.location, "unknown media '\(name)'\(Suggestion.hint(for: name, in: names)) (mediaFiles: \(names.isEmpty ? "none" : names.joined(separator: ", ")))", code: "unknownName")
                     }
                     let decoded: AudioBuffer
                     if let cached = media[file.path] { decoded = cached } else {
-                        do { decoded = try AudioDecoder.decodeForMix(file.path) } catch let e as MixdownError {
-                            throw MixdownError.at(item.location, "media '\(name)': \(e.message)")
+                        do { decoded = try AudioDecoder.decodeForMix(file.path, pool: pool) } catch let e as MixdownError {
+                            throw MixdownError.at(item.location, "media '\(name)': \(e.message)", code: e.code)
                         }
                         media[file.path] = decoded
                     }
@@ -97,10 +97,10 @@ enum ClipPreparation {
                     }
                 case .effect(let name):
                     guard let template else {
-                        throw MixdownError.at(item.location, "soundEffect '\(name)' needs a soundTemplate in the production")
+                        throw MixdownError.at(item.location, "soundEffect '\(name)' needs a soundTemplate in the production", code: "invalidProduction")
                     }
                     guard let effect = template.effects[name] else {
-                        throw MixdownError.at(item.location, "unknown sound effect '\(name)'\(Suggestion.hint(for: name, in: template.effectNames)) in template '\(template.name)' (effects: \(template.effectNames.joined(separator: ", ")))")
+                        throw MixdownError.at(item.location, "unknown sound effect '\(name)'\(Suggestion.hint(for: name, in: template.effectNames)) in template '\(template.name)' (effects: \(template.effectNames.joined(separator: ", ")))", code: "unknownName")
                     }
                     clips.audio[key] = .memory(effect.audio.channels.map { $0.map { $0 * effect.gain } })
                 }
@@ -110,7 +110,8 @@ enum ClipPreparation {
     }
 
     /// All speech, together: shared, cached and synthesised in parallel, kept on disk.
-    static func speak(_ script: Script, production: Production, cache: SpeechCache, spool: ClipSpool, into clips: inout PreparedClips) throws {
+    static func speak(_ script: Script, production: Production, cache: SpeechCache, spool: ClipSpool, pool: WorkerPool,
+                      progress: @escaping @Sendable (Double) throws -> Void, into clips: inout PreparedClips) throws {
         var speechKeys = [(key: PreparedClips.Key, location: SourceLocation)]()
         var jobs = [SpeechSynthesizer.Job]()
         for (s, section) in script.sections.enumerated() {
@@ -120,15 +121,17 @@ enum ClipPreparation {
                 jobs.append(job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production))
             }
         }
-        let (results, statistics) = SpeechSynthesizer(cache: cache).stored(for: jobs, spool: spool)
+        let (results, statistics) = SpeechSynthesizer(cache: cache).stored(for: jobs, spool: spool, pool: pool, progress: progress)
         clips.speech = statistics
         for (k, result) in zip(speechKeys, results) {
             switch result {
             case .success(let clip):
                 clips.audio[k.key] = .stored(clip)
                 clips.words[k.key] = clip.words
+            case .failure(let e) where e.kind == .cancelled:
+                throw e
             case .failure(let e):
-                throw MixdownError(e.kind, "\(k.location): \(e.message)")
+                throw e.located(at: k.location)
             }
         }
     }

@@ -27,7 +27,7 @@ struct HybridMatching {
 
     /// Matches the synthetic clips in place. Nil (matching off) unless the flow holds both a
     /// recording and synthetic speech.
-    static func match(_ clips: inout PreparedClips, script: Script) throws -> HybridMatching? {
+    static func match(_ clips: inout PreparedClips, script: Script, pool: WorkerPool) throws -> HybridMatching? {
         var voices = [(key: PreparedClips.Key, recorded: Bool)]()
         for (s, section) in script.sections.enumerated() {
             for (i, item) in section.items.enumerated() {
@@ -59,8 +59,8 @@ struct HybridMatching {
         var audio = synthetic.map { mono($0) }
         // The tone match and the room tone are independent: side by side.
         var gains = [Double](), roomTone: HybridVoice.RoomTone?
-        DispatchQueue.concurrentPerform(iterations: 2) { job in
-            if job == 0 { gains = HybridVoice.matchTone(&audio, to: room) } else { roomTone = HybridVoice.RoomTone(room) }
+        pool.forEach(2) { job in
+            if job == 0 { gains = HybridVoice.matchTone(&audio, to: room, pool: pool) } else { roomTone = HybridVoice.RoomTone(room) }
         }
         for (key, clip) in zip(synthetic, audio) {
             let g = SpeechCleanup.levelGain(clip)

@@ -30,8 +30,17 @@ public struct RenderRequest: Sendable {
     public var blockFrames = 65_536
     /// The stem of the default output name (the production or script file's name).
     public var name: String
+    /// Folders of named sound templates, searched after `<production folder>/SoundTemplates`
+    /// (the CLI passes `SoundTemplate.standardLibraries`; a service its own library).
+    public var templateLibraries: [String] = []
+    /// The cores this render may use, shared with whatever else the process runs.
+    public var pool: WorkerPool
+    /// Progress events and the cancel switch (a fresh one: nobody listens, nothing cancels).
+    public var control = RenderControl()
 
-    public init(production: Production, name: String) { (self.production, self.name) = (production, name) }
+    public init(production: Production, name: String, pool: WorkerPool) {
+        (self.production, self.name, self.pool) = (production, name, pool)
+    }
 }
 
 /// parse → check → speak → plan → render → master → encode → report (DESIGN.md §1), top to
@@ -41,8 +50,10 @@ public struct RenderRequest: Sendable {
 public enum Pipeline {
     public static let version = "0.2.0"
 
-    public static func render(_ request: RenderRequest, progress: (String) -> Void = { _ in }) throws -> RenderReport {
+    public static func render(_ request: RenderRequest) throws -> RenderReport {
         let started = Date()
+        let control = request.control, pool = request.pool
+        try control.step(.checking, 0)
         var timings = RenderReport.Timings()
         var lap = Date()
         func split() -> Double { defer { lap = Date() }; return Date().timeIntervalSince(lap) }
@@ -52,47 +63,52 @@ public enum Pipeline {
         let variables = production.audience.merging(request.variables) { _, cli in cli }
         let script = try ScriptParser.parse(production.script, variables: variables)
         try checkSectionNames(script, production)
-        progress("loading the sound template")
         let template = try production.soundTemplate.map {
-            try SoundTemplate.load(directory: SoundTemplate.locate($0, relativeTo: production.baseDirectory))
+            try SoundTemplate.load(directory: SoundTemplate.locate($0, relativeTo: production.baseDirectory, libraries: request.templateLibraries))
         }
         try checkSegments(script, template: template)
         let formats = try endFormats(request)
         let paths = outputPaths(request, formats: formats)
         try TimelinePlanner.checkFixedEnds(planInput(script, production: production, template: template, clips: PreparedClips()))
         try checkOutputs(request, paths: formats.map { paths[$0]! })
-        var clips = try ClipPreparation.prepareMedia(script, production: production, template: template)
+        var clips = try ClipPreparation.prepareMedia(script, production: production, template: template, pool: pool)
 
         // Speak (the clips stay on disk), match the hybrid voice, plan.
-        progress("speaking")
+        try control.step(.speaking, 0)
         _ = split()
         let spool = try ClipSpool(directory: request.temporaryDirectory)
-        try ClipPreparation.speak(script, production: production, cache: request.cache, spool: spool, into: &clips)
+        try ClipPreparation.speak(script, production: production, cache: request.cache, spool: spool, pool: pool,
+                                  progress: control.ticker(.speaking), into: &clips)
         timings.speech = split()
-        let hybrid = try HybridMatching.match(&clips, script: script)
+        try control.step(.matching, 0)
+        let hybrid = try HybridMatching.match(&clips, script: script, pool: pool)
         timings.hybrid = split()
+        try control.step(.planning, 0)
         let plan = try TimelinePlanner.plan(planInput(script, production: production, template: template, clips: clips))
         timings.plan = split()
 
         // Render: the duck from the speech's activity, then the mix, spilled.
-        progress("rendering")
+        try control.step(.rendering, 0)
         let settings = MasteringSettings.preset(production.masteringPreset.rawValue)!
         let insertNames = Set(production.mediaFiles.filter { $0.value.role == .insert }.map(\.key))
         let renderer = BusRenderer(plan: plan, clips: clips, template: template, insertNames: insertNames)
-        let duck = try duckCurve(renderer, depthDB: settings.duckDepthDB, blockFrames: request.blockFrames)
+        let duck = try duckCurve(renderer, depthDB: settings.duckDepthDB, blockFrames: request.blockFrames,
+                                 progress: { try control.step(.rendering, 0.3 * $0) })
         let transaction = OutputTransaction()
         let mix = try mixdown(renderer, plan: plan, hybrid: hybrid, duck: duck, settings: settings, request: request, transaction: transaction)
         timings.render = split()
 
         // Master: the chain measured, then applied and measured; delivery aligns and encodes.
-        progress("mastering")
+        try control.step(.mastering, 0)
         let chained = try masterChain(mix.spill, decisions: mix.decisions, settings: settings, request: request)
         timings.master = split()
-        progress("encoding")
+        try control.step(.encoding, 0)
         let delivered = try Delivery.deliver(chained.spill, measurement: chained.measurement, as: formats, to: paths, in: transaction,
                                              target: production.targetLoudness, ceiling: production.truePeakCeiling,
-                                             spillDirectory: request.temporaryDirectory, analyse: true)
+                                             spillDirectory: request.temporaryDirectory, analyse: true, pool: pool,
+                                             progress: control.ticker(.encoding))
         timings.encode = split()
+        try control.step(.finishing, 0)
 
         var report = makeReport(plan, script: script, clips: clips, production: production,
                                 mastering: (mix.analysis, delivered.alignment!, delivered.analysis!),
@@ -108,13 +124,14 @@ public enum Pipeline {
             let temporary = try transaction.temporaryPath(for: reportPath)
             try report.json().write(to: URL(fileURLWithPath: temporary))
         }
+        try control.step(.finishing, 1)
         try transaction.commit()
         report.runtimeSeconds = Date().timeIntervalSince(started)
         return report
     }
 
     /// Pass 1 over the plan: the speech bus alone (no room tone), whose activity the duck follows.
-    static func duckCurve(_ renderer: BusRenderer, depthDB: Double, blockFrames: Int) throws -> Ducker.Curve {
+    static func duckCurve(_ renderer: BusRenderer, depthDB: Double, blockFrames: Int, progress: (Double) throws -> Void) throws -> Ducker.Curve {
         var renderer = renderer
         var levels = Ducker.Levels(rate: renderer.plan.sampleRate)
         var speech = AudioBlock(channels: 2, capacity: blockFrames)
@@ -122,6 +139,7 @@ public enum Pipeline {
         var none2: AudioBlock?
         var position = 0
         while position < renderer.plan.totalSamples {
+            try progress(Double(position) / Double(renderer.plan.totalSamples))
             let n = min(blockFrames, renderer.plan.totalSamples - position)
             try renderer.render(at: position, frames: n, speech: &speech, inserts: &none, music: &none2)
             levels.process(speech)
@@ -145,8 +163,8 @@ public enum Pipeline {
         let rate = plan.sampleRate, frames = request.blockFrames
         let spill = try SpillFile(directory: request.temporaryDirectory, sampleRate: rate, channels: 2)
         var chain = SpeechChain.Stream(settings: settings, rate: rate, channels: 2)
-        var analyzer = MasterChain.Analyzer(settings: settings, rate: rate, channels: 2)
-        var input = AnalysisAccumulator(sampleRate: rate, channels: 2, expectedFrames: plan.totalSamples)
+        var analyzer = MasterChain.Analyzer(settings: settings, rate: rate, channels: 2, pool: request.pool)
+        var input = AnalysisAccumulator(sampleRate: rate, channels: 2, expectedFrames: plan.totalSamples, pool: request.pool)
         let room = hybrid.map { HybridMatching.RoomLayer($0, plan: plan) }
         var stems = [any BlockSink]()
         if let folder = request.stemsDirectory {
@@ -163,6 +181,7 @@ public enum Pipeline {
         let bed = Float(pow(10, settings.bedLevelDB / 20))
         var position = 0
         while position < plan.totalSamples {
+            try request.control.step(.rendering, 0.3 + 0.7 * Double(position) / Double(plan.totalSamples))
             let n = min(frames, plan.totalSamples - position)
             try renderer.render(at: position, frames: n, speech: &speech, inserts: &inserts, music: &music)
             room?.add(to: &speech, at: position, tone: &tone, gains: &toneGains)
@@ -197,8 +216,11 @@ public enum Pipeline {
     static func masterChain(_ mix: SpillFile, decisions: MasterChain.Decisions, settings: MasteringSettings,
                             request: RenderRequest) throws -> Chained {
         let out = try SpillFile(directory: request.temporaryDirectory, sampleRate: mix.sampleRate, channels: mix.channelCount)
-        var meter = ProgrammeMeter(sampleRate: mix.sampleRate, channels: mix.channelCount)
-        try MasterChain.run(mix, settings: settings, decisions: decisions, blockFrames: request.blockFrames) { block in
+        var meter = ProgrammeMeter(sampleRate: mix.sampleRate, channels: mix.channelCount, pool: request.pool)
+        var done = 0
+        try MasterChain.run(mix, settings: settings, decisions: decisions, blockFrames: request.blockFrames, pool: request.pool) { block in
+            done += block.frames
+            try request.control.step(.mastering, Double(done) / Double(max(1, mix.frameCount)))
             meter.process(block)
             try out.consume(block)
         }
@@ -215,13 +237,13 @@ public enum Pipeline {
             try checkWritableFolder(folder, for: path)
             var st = stat()
             if lstat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
-                throw MixdownError.badInput("\(path): cannot write: it exists and is not a regular file")
+                throw MixdownError.badInput("\(path): cannot write: it exists and is not a regular file", code: "outputNotWritable")
             }
         }
         if let stems = request.stemsDirectory {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: stems, isDirectory: &isDirectory) {
-                guard isDirectory.boolValue else { throw MixdownError.badInput("\(stems): --stems names a file, not a folder") }
+                guard isDirectory.boolValue else { throw MixdownError.badInput("\(stems): --stems names a file, not a folder", code: "outputNotWritable") }
                 try checkWritableFolder(stems, for: stems + "/speech.wav")
             } else {
                 try checkWritableFolder(URL(fileURLWithPath: stems).deletingLastPathComponent().path, for: stems)
@@ -232,24 +254,26 @@ public enum Pipeline {
     static func checkWritableFolder(_ folder: String, for path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw MixdownError.badInput("\(path): cannot write: folder \(folder) does not exist")
+            throw MixdownError.badInput("\(path): cannot write: folder \(folder) does not exist", code: "outputNotWritable")
         }
         guard access(folder, W_OK | X_OK) == 0 else {
-            throw MixdownError.badInput("\(path): cannot write: folder \(folder) is not writable")
+            throw MixdownError.badInput("\(path): cannot write: folder \(folder) is not writable", code: "outputNotWritable")
         }
     }
 
     static func checkSectionNames(_ script: Script, _ production: Production) throws {
         let names = script.sections.map(\.name)
         for name in production.sectionProperties.keys.sorted() where !names.contains(name) {
-            throw MixdownError.badInput("sectionProperties.\(name): no section '\(name)' in the script\(Suggestion.hint(for: name, in: names)) (sections: \(names.joined(separator: ", ")))")
+            throw MixdownError(.badInput, "no section '\(name)' in the script\(Suggestion.hint(for: name, in: names)) (sections: \(names.joined(separator: ", ")))",
+                               code: "unknownName", keyPath: "sectionProperties.\(name)")
         }
         let parts = script.sections.flatMap { $0.items.compactMap { item -> String? in
             if case .speech(_, _, _, let part) = item.kind { return part }
             return nil
         } }
         for name in production.sections.keys.sorted() where !names.contains(name) && !parts.contains(name) {
-            throw MixdownError.badInput("sections.\(name): no section or <as:sub> '\(name)' in the script\(Suggestion.hint(for: name, in: names + parts))")
+            throw MixdownError(.badInput, "no section or <as:sub> '\(name)' in the script\(Suggestion.hint(for: name, in: names + parts))",
+                               code: "unknownName", keyPath: "sections.\(name)")
         }
     }
 
@@ -257,10 +281,10 @@ public enum Pipeline {
         for section in script.sections {
             guard case .some(.named(let segment)) = section.soundSegment else { continue }
             guard let template else {
-                throw MixdownError.at(section.location, "section '\(section.name)' asks for sound segment '\(segment)' but the production has no soundTemplate")
+                throw MixdownError.at(section.location, "section '\(section.name)' asks for sound segment '\(segment)' but the production has no soundTemplate", code: "invalidProduction")
             }
             if template.segments[segment] == nil {
-                throw MixdownError.at(section.location, "unknown sound segment '\(segment)'\(Suggestion.hint(for: segment, in: template.segmentNames)) in template '\(template.name)' (segments: \(template.segmentNames.joined(separator: ", ")))")
+                throw MixdownError.at(section.location, "unknown sound segment '\(segment)'\(Suggestion.hint(for: segment, in: template.segmentNames)) in template '\(template.name)' (segments: \(template.segmentNames.joined(separator: ", ")))", code: "unknownName")
             }
         }
     }

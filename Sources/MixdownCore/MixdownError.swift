@@ -1,5 +1,9 @@
-/// The one error type that reaches a user. Its description is the single line the CLI prints:
-/// it names the file (and line:col or key path where there is one) and says what is wrong.
+import Foundation
+
+/// The one error type that reaches a user. `message` is the single line the CLI prints: it
+/// names the file (and line:col or key path where there is one) and says what is wrong. The
+/// same error as data — a stable `code`, the bare `reason`, and where (`location`, `keyPath`) —
+/// is what a service returns as JSON (`json`).
 public struct MixdownError: Error, CustomStringConvertible, Equatable, Sendable {
     public enum Kind: Sendable, Equatable {
         /// The user's input is wrong: exit 1.
@@ -8,19 +12,77 @@ public struct MixdownError: Error, CustomStringConvertible, Equatable, Sendable 
         case usage
         /// Something outside the user's control failed (disk full, codec library error): exit 1.
         case failure
+        /// The render was cancelled by its caller (`RenderControl.cancel()`).
+        case cancelled
     }
 
     public var kind: Kind
-    public var message: String
+    /// A stable name for the kind of mistake (`invalidProduction`, `invalidScript`,
+    /// `unknownName`, `invalidTiming`, `invalidAudio`, `outputNotWritable`, `speechFailed`,
+    /// `usage`, `cancelled`, `invalidInput`, `internalError`): programs branch on it, people
+    /// read `message`.
+    public var code: String
+    /// What is wrong, without where.
+    public var reason: String
+    /// Where in a script or production file, when the mistake is in one.
+    public var location: SourceLocation?
+    /// The key path in a production (`sectionProperties.first.justify`), when there is one.
+    public var keyPath: String?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ reason: String, code: String? = nil, location: SourceLocation? = nil, keyPath: String? = nil) {
         self.kind = kind
-        self.message = message
+        self.reason = reason
+        self.code = code ?? Self.defaultCode(kind)
+        self.location = location
+        self.keyPath = keyPath
     }
 
-    public static func badInput(_ message: String) -> MixdownError { .init(.badInput, message) }
+    static func defaultCode(_ kind: Kind) -> String {
+        switch kind {
+        case .badInput: "invalidInput"
+        case .usage: "usage"
+        case .failure: "internalError"
+        case .cancelled: "cancelled"
+        }
+    }
+
+    public static func badInput(_ message: String, code: String? = nil) -> MixdownError { .init(.badInput, message, code: code) }
     public static func usage(_ message: String) -> MixdownError { .init(.usage, message) }
-    public static func failure(_ message: String) -> MixdownError { .init(.failure, message) }
+    public static func failure(_ message: String, code: String? = nil) -> MixdownError { .init(.failure, message, code: code) }
+    public static let cancelled = MixdownError(.cancelled, "cancelled")
+
+    /// `file:line:col: key.path: reason` — the one line.
+    public var message: String {
+        var parts = [String]()
+        if let location { parts.append(location.description) }
+        if let keyPath, !keyPath.isEmpty { parts.append(keyPath) }
+        parts.append(reason)
+        return parts.joined(separator: ": ")
+    }
 
     public var description: String { message }
+
+    /// Two errors are the same when they are of one kind and say the same line, however that
+    /// line was put together.
+    public static func == (a: MixdownError, b: MixdownError) -> Bool { a.kind == b.kind && a.message == b.message }
+
+    /// Where, as the service's `path`: the key path when there is one, else file:line:col.
+    public var path: String? { keyPath.flatMap { $0.isEmpty ? nil : $0 } ?? location?.description }
+
+    /// The same error placed at `location` (a clip's failure reported at its line in the script).
+    public func located(at location: SourceLocation) -> MixdownError {
+        var e = self
+        if e.location == nil { e.location = location } else { e.reason = "\(e.message)"; e.location = location; e.keyPath = nil }
+        return e
+    }
+
+    /// `{"error": {"code": …, "message": …, "path": …}}`, as the service answers.
+    public func json() -> Data {
+        var error: [String: String] = ["code": code, "message": reason]
+        if let path { error["path"] = path }
+        if let location { error["location"] = location.description }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(["error": error])) ?? Data(#"{"error":{"code":"internalError"}}"#.utf8)
+    }
 }

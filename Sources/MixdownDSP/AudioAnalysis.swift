@@ -27,7 +27,7 @@ public struct AudioAnalysis: Sendable, Equatable, EncodesEveryKey {
 
     /// Analyses a buffer at its own rate. `roles` decide the BS.1770 channel weights
     /// (surrounds +1.5 dB, LFE excluded); by default the usual layout for the channel count.
-    public static func analyze(_ buffer: AudioBuffer, roles: [ChannelRole]? = nil) -> AudioAnalysis {
+    public static func analyze(_ buffer: AudioBuffer, roles: [ChannelRole]? = nil, pool: WorkerPool = .serial) -> AudioAnalysis {
         let roles = roles ?? ChannelRole.defaultLayout(channels: buffer.channelCount)
         let loudness = Slot<LoudnessProfile>()
         let peaks = (0..<buffer.channelCount).map { _ in Slot<Float>() }
@@ -46,7 +46,7 @@ public struct AudioAnalysis: Sendable, Equatable, EncodesEveryKey {
         for c in 0..<buffer.channelCount {
             jobs.append { peaks[c].value = buffer.channels[c].withUnsafeBufferPointer { truePeak.peak($0) } }
         }
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { jobs[$0]() }
+        pool.forEach(jobs.count) { jobs[$0]() }
 
         let s = stats.value!
         return AudioAnalysis(profile: loudness.value!, truePeak: peaks.map { $0.value! }.max() ?? 0, samplePeak: s.peak, rms: s.rms,
@@ -81,7 +81,7 @@ extension AudioAnalysis {
 extension AudioAnalysis {
     /// True peak (dBTP) and the L/R correlation (stereo only): what mastering checks its input
     /// for when no full analysis is wanted.
-    public static func truePeakAndCorrelation(_ buffer: AudioBuffer) -> (truePeak: Double?, correlation: Double?) {
+    public static func truePeakAndCorrelation(_ buffer: AudioBuffer, pool: WorkerPool = .serial) -> (truePeak: Double?, correlation: Double?) {
         let meter = TruePeakMeter(sampleRate: buffer.sampleRate)
         let peaks = (0..<buffer.channelCount).map { _ in Slot<Float>() }
         let correlation = Slot<Double?>()
@@ -89,7 +89,7 @@ extension AudioAnalysis {
             { peaks[c].value = buffer.channels[c].withUnsafeBufferPointer { meter.peak($0) } }
         }
         jobs.append { correlation.value = buffer.channelCount == 2 ? SignalStatistics.correlation(buffer.channels[0], buffer.channels[1]) : nil }
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { jobs[$0]() }
+        pool.forEach(jobs.count) { jobs[$0]() }
         return (decibels(amplitude: Double(peaks.map { $0.value! }.max() ?? 0)), correlation.value!)
     }
 }

@@ -10,9 +10,11 @@ import Glibc
 public struct ProgrammeMeter: Sendable {
     var loudness: LoudnessProfile.Meter
     var peaks: [TruePeakMeter.Stream]
+    let pool: WorkerPool
     public private(set) var frames = 0
 
-    public init(sampleRate: Int, channels: Int, roles: [ChannelRole]? = nil) {
+    public init(sampleRate: Int, channels: Int, roles: [ChannelRole]? = nil, pool: WorkerPool = .serial) {
+        self.pool = pool
         let roles = roles ?? ChannelRole.defaultLayout(channels: channels)
         loudness = LoudnessProfile.Meter(sampleRate: sampleRate, weights: roles.map(\.loudnessWeight))
         peaks = (0..<channels).map { _ in TruePeakMeter.Stream(TruePeakMeter(sampleRate: sampleRate)) }
@@ -22,7 +24,7 @@ public struct ProgrammeMeter: Sendable {
     public mutating func process(_ block: AudioBlock) {
         withUnsafeMutablePointer(to: &loudness) { loudness in
             peaks.withUnsafeMutableBufferPointer { peaks in
-                DispatchQueue.concurrentPerform(iterations: peaks.count + 1) { job in
+                pool.forEach(peaks.count + 1) { job in
                     if job == peaks.count { loudness.pointee.process(block) } else {
                         block.withChannel(job) { (x: UnsafeBufferPointer<Float>) in peaks[job].process(x) }
                     }
@@ -69,8 +71,8 @@ public struct AnalysisAccumulator: Sendable {
     let fft: RealFFT
     let window: [Float]
 
-    public init(sampleRate: Int, channels: Int, expectedFrames: Int) {
-        meter = ProgrammeMeter(sampleRate: sampleRate, channels: channels)
+    public init(sampleRate: Int, channels: Int, expectedFrames: Int, pool: WorkerPool = .serial) {
+        meter = ProgrammeMeter(sampleRate: sampleRate, channels: channels, pool: pool)
         (self.sampleRate, self.channels) = (sampleRate, channels)
         var size = 1
         while size < sampleRate / 6 { size *= 2 }

@@ -36,7 +36,7 @@ public enum AudioEncoder {
     /// shape (channel count and rate; the formats of a shape share it, resampled to keep what the
     /// widest of their encoders keeps), and the shapes run side by side.
     public static func encode(_ mix: AudioBuffer, as formats: [EndFormat], to paths: [EndFormat: String],
-                              in transaction: OutputTransaction, replacing: Bool = false) throws -> [EncodedOutput] {
+                              in transaction: OutputTransaction, replacing: Bool = false, pool: WorkerPool = .serial) throws -> [EncodedOutput] {
         if replacing { for f in formats { transaction.discard(paths[f]!) } }
         struct Shape: Hashable { var channels: Int, rate: Int }
         var shapes = [Shape]()
@@ -44,12 +44,12 @@ public enum AudioEncoder {
         let temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
         var results = [Result<[Int: EncodedOutput], Error>](repeating: .success([:]), count: shapes.count)
         results.withUnsafeMutableBufferPointer { slots in
-            DispatchQueue.concurrentPerform(iterations: shapes.count) { s in
+            pool.forEach(shapes.count) { s in
                 slots[s] = Result {
                     let shape = shapes[s]
                     let mine = formats.indices.filter { Shape(channels: formats[$0].channels, rate: formats[$0].sampleRate) == shape }
                     let conformer = try ShapeConformer(from: mix.sampleRate, to: shape.channels, rate: shape.rate,
-                                                       keep: mine.map { formats[$0].keptBandwidth }.max()!, capacity: 65_536)
+                                                       keep: mine.map { formats[$0].keptBandwidth }.max()!, capacity: 65_536, pool: pool)
                     let encoders = try mine.map { try stream(formats[$0], to: temporaries[$0]) }
                     var frames = 0, position = 0
                     let source = BufferSource(mix)

@@ -17,10 +17,10 @@ public enum AudioFileReader {
         let file = try open(path)
         let ext = (path as NSString).pathExtension
         if let expected = AudioContainer.expected(forExtension: ext), !expected.contains(file.container) {
-            throw MixdownError.badInput("\(path): the extension says .\(ext) but the content is \(file.container.rawValue); rename the file or re-export it")
+            throw MixdownError.badInput("\(path): the extension says .\(ext) but the content is \(file.container.rawValue); rename the file or re-export it", code: "invalidAudio")
         }
         if let shortfall = file.declaredLengthShortfall() {
-            throw MixdownError.badInput("\(path): truncated: the header declares \(shortfall.declared) bytes of audio, the file holds \(shortfall.present)")
+            throw MixdownError.badInput("\(path): truncated: the header declares \(shortfall.declared) bytes of audio, the file holds \(shortfall.present)", code: "invalidAudio")
         }
         let declared = file.declaredFrames
         let (planar, decoderError) = readFrames(file, expectedFrames: declared.map { min($0, Int(Int32.max)) } ?? 0)
@@ -28,11 +28,11 @@ public enum AudioFileReader {
         // A shortfall against the declared length is truncation, whatever the decoder said.
         if let declared, frames < declared {
             let why = decoderError.map { " (\($0))" } ?? ""
-            throw MixdownError.badInput("\(path): truncated: the header declares \(declared) frames, only \(frames) decode\(why)")
+            throw MixdownError.badInput("\(path): truncated: the header declares \(declared) frames, only \(frames) decode\(why)", code: "invalidAudio")
         }
-        if let decoderError { throw MixdownError.badInput("\(path): corrupt audio data (\(decoderError))") }
+        if let decoderError { throw MixdownError.badInput("\(path): corrupt audio data (\(decoderError))", code: "invalidAudio") }
         guard frames > 0 else {
-            throw MixdownError.badInput("\(path): contains no audio (0 frames)")
+            throw MixdownError.badInput("\(path): contains no audio (0 frames)", code: "invalidAudio")
         }
         let audio = AudioBuffer(sampleRate: file.sampleRate, channels: planar)
         return DecodedFile(audio: audio, container: file.container, roles: file.roles)
@@ -63,7 +63,7 @@ public enum AudioFileReader {
         try checkReadable(path)
         let file: any AudioInputFile = looksLikeMPEG(path) ? try MPEGInputFile(path: path) : try SndFileInputFile(path: path)
         guard file.channels > 0, file.sampleRate > 0 else {
-            throw MixdownError.badInput("\(path): header declares \(file.channels) channels at \(file.sampleRate) Hz")
+            throw MixdownError.badInput("\(path): header declares \(file.channels) channels at \(file.sampleRate) Hz", code: "invalidAudio")
         }
         return file
     }
@@ -80,14 +80,14 @@ public enum AudioFileReader {
     private static func checkReadable(_ path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw MixdownError.badInput("\(path): no such file")
+            throw MixdownError.badInput("\(path): no such file", code: "invalidAudio")
         }
-        if isDirectory.boolValue { throw MixdownError.badInput("\(path): is a directory, not an audio file") }
+        if isDirectory.boolValue { throw MixdownError.badInput("\(path): is a directory, not an audio file", code: "invalidAudio") }
         guard FileManager.default.isReadableFile(atPath: path) else {
-            throw MixdownError.badInput("\(path): permission denied")
+            throw MixdownError.badInput("\(path): permission denied", code: "invalidAudio")
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        if size == 0 { throw MixdownError.badInput("\(path): empty file (0 bytes)") }
+        if size == 0 { throw MixdownError.badInput("\(path): empty file (0 bytes)", code: "invalidAudio") }
     }
 
     /// Every frame the decoder yields, and its complaint if it stopped early. Frames are

@@ -25,11 +25,13 @@ public final class PolyphaseResampler: BlockResampler, @unchecked Sendable {
     private var first: Int
     private var inputFrames = 0
     private var outputFrames = 0
+    let pool: WorkerPool
 
     /// The largest L (after reduction) this converter takes: its phase table grows with L.
     public static let maximumUp = 1_000
 
-    public init?(from: Int, to: Int, channels: Int, keep: Double) {
+    public init?(from: Int, to: Int, channels: Int, keep: Double, pool: WorkerPool = .serial) {
+        self.pool = pool
         func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
         let g = gcd(from, to)
         guard from != to, to / g <= Self.maximumUp else { return nil }
@@ -94,7 +96,7 @@ public final class PolyphaseResampler: BlockResampler, @unchecked Sendable {
         input.withUnsafeBufferPointer { input in
             phases.withUnsafeBufferPointer { phases in
                 out.channels.withUnsafeMutableBufferPointer { outs in
-                    DispatchQueue.concurrentPerform(iterations: channels) { c in
+                    pool.forEach(channels) { c in
                         input[c].withUnsafeBufferPointer { x in
                             outs[c].withUnsafeMutableBufferPointer { o in
                                 for k in 0..<count {
@@ -140,9 +142,9 @@ extension StreamResampler: BlockResampler {}
 extension PolyphaseResampler {
     /// The converter for a delivery: polyphase where the ratio allows, else libsamplerate's
     /// cheapest converter that keeps `keep` Hz.
-    public static func forDelivery(from: Int, to: Int, channels: Int, keep: Double) throws -> any BlockResampler {
-        if let polyphase = PolyphaseResampler(from: from, to: to, channels: channels, keep: keep) { return polyphase }
-        return try StreamResampler(from: from, to: to, channels: channels, quality: .covering(keep, from: from, to: to))
+    public static func forDelivery(from: Int, to: Int, channels: Int, keep: Double, pool: WorkerPool) throws -> any BlockResampler {
+        if let polyphase = PolyphaseResampler(from: from, to: to, channels: channels, keep: keep, pool: pool) { return polyphase }
+        return try StreamResampler(from: from, to: to, channels: channels, quality: .covering(keep, from: from, to: to), pool: pool)
     }
 }
 
@@ -155,9 +157,9 @@ public final class ShapeConformer: @unchecked Sendable {
     private var resampled: AudioBlock
 
     /// `keep`: the bandwidth the shape's encoders keep (Hz).
-    public init(from sourceRate: Int, to channels: Int, rate: Int, keep: Double, capacity: Int) throws {
+    public init(from sourceRate: Int, to channels: Int, rate: Int, keep: Double, capacity: Int, pool: WorkerPool = .serial) throws {
         (self.channels, self.rate) = (channels, rate)
-        resampler = rate == sourceRate ? nil : try PolyphaseResampler.forDelivery(from: sourceRate, to: rate, channels: channels, keep: keep)
+        resampler = rate == sourceRate ? nil : try PolyphaseResampler.forDelivery(from: sourceRate, to: rate, channels: channels, keep: keep, pool: pool)
         mixed = AudioBlock(channels: channels, capacity: capacity)
         resampled = AudioBlock(channels: channels, capacity: capacity * 2)
     }

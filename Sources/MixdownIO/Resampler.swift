@@ -39,11 +39,11 @@ public enum Resampler {
     }
 
     /// A whole buffer: each channel is a stream of one block, the channels side by side.
-    public static func resample(_ buffer: AudioBuffer, to rate: Int, quality: Quality = .best) throws -> AudioBuffer {
+    public static func resample(_ buffer: AudioBuffer, to rate: Int, quality: Quality = .best, pool: WorkerPool = .serial) throws -> AudioBuffer {
         if buffer.sampleRate == rate { return buffer }
         var results = [Result<[Float], MixdownError>](repeating: .success([]), count: buffer.channelCount)
         results.withUnsafeMutableBufferPointer { slots in
-            DispatchQueue.concurrentPerform(iterations: buffer.channelCount) { c in
+            pool.forEach(buffer.channelCount) { c in
                 slots[c] = Result {
                     var input = AudioBlock(channels: 1, capacity: 0)
                     input.channels = [buffer.channels[c]]

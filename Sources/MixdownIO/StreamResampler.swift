@@ -14,8 +14,10 @@ public final class StreamResampler: @unchecked Sendable {
     private var inputFrames = 0
     private var outputFrames = 0
     private var output: [[Float]]
+    private let pool: WorkerPool
 
-    public init(from: Int, to: Int, channels: Int, quality: Resampler.Quality) throws {
+    public init(from: Int, to: Int, channels: Int, quality: Resampler.Quality, pool: WorkerPool = .serial) throws {
+        self.pool = pool
         (self.from, self.to, self.channels) = (from, to, channels)
         ratio = Double(to) / Double(from)
         var states = [OpaquePointer]()
@@ -43,7 +45,7 @@ public final class StreamResampler: @unchecked Sendable {
         var results = [Result<Int, Error>](repeating: .success(0), count: channels)
         output.withUnsafeMutableBufferPointer { output in
             results.withUnsafeMutableBufferPointer { results in
-                DispatchQueue.concurrentPerform(iterations: channels) { c in
+                pool.forEach(channels) { c in
                     if output[c].count < capacity { output[c] = [Float](repeating: 0, count: capacity) }
                     results[c] = Result {
                         try block.withChannel(min(c, block.channelCount - 1)) { (input: UnsafeBufferPointer<Float>) -> Int in

@@ -147,16 +147,17 @@ public enum MasterChain {
     public static let monoBelow = 120.0
 
     /// Analyses and processes a whole buffer.
-    public static func process(_ buffer: AudioBuffer, settings: MasteringSettings) -> AudioBuffer {
+    public static func process(_ buffer: AudioBuffer, settings: MasteringSettings, pool: WorkerPool = .serial) -> AudioBuffer {
         let source = BufferSource(buffer)
         let out = MemorySink(sampleRate: buffer.sampleRate, channels: buffer.channelCount, capacity: buffer.frameCount)
-        try? run(source, settings: settings, decisions: analyze(source, settings: settings)) { try out.consume($0) }
+        try? run(source, settings: settings, decisions: analyze(source, settings: settings, pool: pool), pool: pool) { try out.consume($0) }
         return out.buffer
     }
 
     /// The first pass over a programme: what the chain decides from the whole of it.
-    public static func analyze(_ source: BlockSource, settings: MasteringSettings, blockFrames: Int = 65_536) throws -> Decisions {
-        var analyzer = Analyzer(settings: settings, rate: source.sampleRate, channels: source.channelCount)
+    public static func analyze(_ source: BlockSource, settings: MasteringSettings, blockFrames: Int = 65_536,
+                               pool: WorkerPool = .serial) throws -> Decisions {
+        var analyzer = Analyzer(settings: settings, rate: source.sampleRate, channels: source.channelCount, pool: pool)
         try source.forEachBlock(capacity: blockFrames) { analyzer.process($0) }
         return analyzer.decisions
     }
@@ -164,10 +165,10 @@ public enum MasterChain {
     /// The second pass: the chain over `source` into `body`, block by block. The blocks cover
     /// exactly the source's frames (what the saturation holds back comes out at the end).
     public static func run(_ source: BlockSource, settings: MasteringSettings, decisions: Decisions, blockFrames: Int = 65_536,
-                           _ body: (AudioBlock) throws -> Void) throws {
-        var stream = Stream(settings: settings, rate: source.sampleRate, channels: source.channelCount, decisions: decisions)
+                           pool: WorkerPool = .serial, _ body: (AudioBlock) throws -> Void) throws {
+        var stream = Stream(settings: settings, rate: source.sampleRate, channels: source.channelCount, decisions: decisions, pool: pool)
         var position = 0
-        try Pipelined.run(channels: source.channelCount, capacity: max(blockFrames, stream.latency), produce: { block in
+        try Pipelined.run(channels: source.channelCount, capacity: max(blockFrames, stream.latency), pool: pool, produce: { block in
             if position < source.frameCount {
                 try source.read(from: position, into: &block)
                 position += block.frames
@@ -201,8 +202,10 @@ public enum MasterChain {
         var states: [FilterChain.State]
         var mid: [Float] = [], side: [Float] = [], lowSide: [Float] = []
         let stereo: Bool
+        let pool: WorkerPool
 
-        init(rate: Int, channels: Int) {
+        init(rate: Int, channels: Int, pool: WorkerPool) {
+            self.pool = pool
             corrective = MasterChain.corrective(rate: rate)
             allPass = FilterChain([.allPass(monoBelow, q: 0.5, rate: rate)])
             sideHighPass = FilterChain([.highPass(monoBelow, rate: rate), .highPass(monoBelow, rate: rate)])
@@ -260,7 +263,7 @@ public enum MasterChain {
                     lowSide.withUnsafeMutableBufferPointer { h in
                         let hb = UnsafeMutableBufferPointer(rebasing: h[0..<n])
                         states.withUnsafeMutableBufferPointer { states in
-                            DispatchQueue.concurrentPerform(iterations: 2) { path in
+                            pool.forEach(2) { path in
                                 if path == 0 {
                                     corrective.process(mb, state: &states[0])
                                     if measure { midEnergy = VectorOps.sumOfSquares(mb.baseAddress!, count: n) }
@@ -327,10 +330,10 @@ public enum MasterChain {
         var running: [[Float]]
         var phase = 0
 
-        public init(settings: MasteringSettings, rate: Int, channels: Int) {
+        public init(settings: MasteringSettings, rate: Int, channels: Int, pool: WorkerPool = .serial) {
             self.settings = settings
             frame = max(1, rate / 100)
-            lowEnd = LowEnd(rate: rate, channels: channels)
+            lowEnd = LowEnd(rate: rate, channels: channels, pool: pool)
             if settings.multibandRatio > 1 { bands = Bands(rate: rate, channels: channels) }
             running = Array(repeating: [Float](repeating: 0, count: channels), count: 3)
         }
@@ -418,9 +421,9 @@ public enum MasterChain {
         var compressors: [Compressor.Stream?] = []
         var saturator: Saturator?
 
-        public init(settings: MasteringSettings, rate: Int, channels: Int, decisions: Decisions) {
+        public init(settings: MasteringSettings, rate: Int, channels: Int, decisions: Decisions, pool: WorkerPool = .serial) {
             self.decisions = decisions
-            lowEnd = LowEnd(rate: rate, channels: channels)
+            lowEnd = LowEnd(rate: rate, channels: channels, pool: pool)
             if settings.multibandRatio > 1 {
                 bands = Bands(rate: rate, channels: channels)
                 compressors = decisions.thresholds.enumerated().map { b, threshold in
@@ -557,30 +560,23 @@ enum Oversampling {
     }
 }
 
-/// Two stages of a stream on two cores: while `consume` takes block k (metering, encoding,
-/// spilling), `produce` makes block k + 1. Blocks are handed over in order, two buffers in turn.
+/// Two stages of a stream on two cores (when the pool has one free): while `consume` takes
+/// block k (metering, encoding, spilling), `produce` makes block k + 1. Blocks are handed over
+/// in order, two buffers in turn.
 enum Pipelined {
     /// `produce` fills its block and says whether there was one; `consume` gets each in order.
-    static func run(channels: Int, capacity: Int, produce: (inout AudioBlock) throws -> Bool,
+    static func run(channels: Int, capacity: Int, pool: WorkerPool, produce: (inout AudioBlock) throws -> Bool,
                     consume: (AudioBlock) throws -> Void) throws {
-        try withoutActuallyEscaping(consume) { consume in
-            var ready = AudioBlock(channels: channels, capacity: capacity)
-            var next = AudioBlock(channels: channels, capacity: capacity)
-            guard try produce(&ready) else { return }
-            final class Outcome: @unchecked Sendable { var error: Error? }
-            while true {
-                let outcome = Outcome(), group = DispatchGroup()
-                let handing = ready
-                DispatchQueue.global().async(group: group) {
-                    do { try consume(handing) } catch { outcome.error = error }
-                }
-                let more: Bool
-                do { more = try produce(&next) } catch { group.wait(); throw error }
-                group.wait()
-                if let error = outcome.error { throw error }
-                guard more else { return }
-                swap(&ready, &next)
+        var ready = AudioBlock(channels: channels, capacity: capacity)
+        var next = AudioBlock(channels: channels, capacity: capacity)
+        guard try produce(&ready) else { return }
+        while true {
+            var more = false
+            try pool.forEach(2) { (stage: Int) throws in
+                if stage == 0 { try consume(ready) } else { more = try produce(&next) }
             }
+            guard more else { return }
+            swap(&ready, &next)
         }
     }
 }

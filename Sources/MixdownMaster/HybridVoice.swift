@@ -66,12 +66,12 @@ public enum HybridVoice {
 
     /// Brings the synthetic clips' common long-term spectrum to the room's speech: one EQ for
     /// all of them, so the synthetic voice stays one voice. Returns its gain per band (dB).
-    public static func matchTone(_ clips: inout [[Float]], to room: Room) -> [Double] {
+    public static func matchTone(_ clips: inout [[Float]], to room: Room, pool: WorkerPool = .serial) -> [Double] {
         guard let spectrum = speechSpectrum(Array(clips.joined())) else { return speechBands.centres.map { _ in 0 } }
         let gains = speechBands.fit(power: spectrum, rate: SampleTime.renderRate, to: room.speechLevels)
         let eq = speechBands.equaliser(gains, rate: SampleTime.renderRate)
         clips.withUnsafeMutableBufferPointer { slots in
-            DispatchQueue.concurrentPerform(iterations: slots.count) { eq.process(&slots[$0]) }
+            pool.forEach(slots.count) { eq.process(&slots[$0]) }
         }
         return gains
     }

@@ -37,21 +37,21 @@ public enum LoudnessMaster {
     public static let blockFrames = 65_536
 
     /// Measures a source in one pass.
-    public static func measure(_ source: BlockSource) throws -> ProgrammeMeter.Measurement {
-        var meter = ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount)
+    public static func measure(_ source: BlockSource, pool: WorkerPool = .serial) throws -> ProgrammeMeter.Measurement {
+        var meter = ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount, pool: pool)
         try source.forEachBlock(capacity: blockFrames) { meter.process($0) }
         return meter.finish()
     }
 
     /// Runs `source` through the limiter of `alignment` into `body`, block by block, with the
     /// limiter's latency taken out: the blocks cover exactly the source's frames.
-    public static func limited(_ source: BlockSource, _ alignment: Alignment, blockPeaks: [Float],
+    public static func limited(_ source: BlockSource, _ alignment: Alignment, blockPeaks: [Float], pool: WorkerPool = .serial,
                                _ body: (AudioBlock) throws -> Void) throws {
         var stream = alignment.stream(channels: source.channelCount, sampleRate: source.sampleRate, blockPeaks: blockPeaks)
         var reader = AudioBlock(channels: source.channelCount, capacity: blockFrames)
         var position = 0
         // The limiter makes the next block while the previous one is consumed.
-        try Pipelined.run(channels: source.channelCount, capacity: blockFrames + stream.latency, produce: { block in
+        try Pipelined.run(channels: source.channelCount, capacity: blockFrames + stream.latency, pool: pool, produce: { block in
             if position < source.frameCount {
                 try source.read(from: position, into: &reader)
                 position += reader.frames
@@ -67,7 +67,8 @@ public enum LoudnessMaster {
     }
 
     /// Chooses the gain and limiter ceiling for `source`, measured as `measurement`.
-    public static func align(_ source: BlockSource, measurement: ProgrammeMeter.Measurement, target: Double, ceiling: Double) throws -> Alignment {
+    public static func align(_ source: BlockSource, measurement: ProgrammeMeter.Measurement, target: Double, ceiling: Double,
+                             pool: WorkerPool = .serial) throws -> Alignment {
         let inputPeak = measurement.truePeakDbtp
         guard let loudness = measurement.integrated else {
             return Alignment(gainDB: 0, limiterCeilingDB: ceiling, integratedLufs: nil, truePeakDbtp: inputPeak, reachedTarget: false, limiting: 0)
@@ -83,8 +84,8 @@ public enum LoudnessMaster {
             // Where the limiter does not act, the output is the input times the gain: its
             // loudness and true peak follow from the measurement, without a pass.
             if acts {
-                var meter = ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount)
-                try limited(source, candidate, blockPeaks: measurement.blockPeaks) { meter.process($0) }
+                var meter = ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount, pool: pool)
+                try limited(source, candidate, blockPeaks: measurement.blockPeaks, pool: pool) { meter.process($0) }
                 let m = meter.finish()
                 (candidate.integratedLufs, candidate.truePeakDbtp) = (m.integrated, m.truePeakDbtp)
             } else {
@@ -114,14 +115,15 @@ public enum LoudnessMaster {
     }
 
     /// Aligns a whole buffer (short programmes, tests).
-    public static func align(_ audio: AudioBuffer, target: Double, ceiling: Double, analyse: Bool = false) -> Result {
+    public static func align(_ audio: AudioBuffer, target: Double, ceiling: Double, analyse: Bool = false, pool: WorkerPool = .serial) -> Result {
         let source = BufferSource(audio)
-        guard let measurement = try? measure(source), let alignment = try? align(source, measurement: measurement, target: target, ceiling: ceiling) else {
+        guard let measurement = try? measure(source, pool: pool),
+              let alignment = try? align(source, measurement: measurement, target: target, ceiling: ceiling, pool: pool) else {
             return Result(audio: audio, analysis: nil, integratedLufs: nil, truePeakDbtp: nil, reachedTarget: false, limiting: 0)
         }
         let out = MemorySink(sampleRate: audio.sampleRate, channels: audio.channelCount)
-        try? limited(source, alignment, blockPeaks: measurement.blockPeaks) { try out.consume($0) }
-        return Result(audio: out.buffer, analysis: analyse ? AudioAnalysis.analyze(out.buffer) : nil, integratedLufs: alignment.integratedLufs,
+        try? limited(source, alignment, blockPeaks: measurement.blockPeaks, pool: pool) { try out.consume($0) }
+        return Result(audio: out.buffer, analysis: analyse ? AudioAnalysis.analyze(out.buffer, pool: pool) : nil, integratedLufs: alignment.integratedLufs,
                       truePeakDbtp: alignment.truePeakDbtp, reachedTarget: alignment.reachedTarget, limiting: alignment.limiting)
     }
 }
@@ -150,7 +152,8 @@ public enum Delivery {
     /// shapes of a long programme (nil: in memory).
     public static func deliver(_ chained: BlockSource, measurement: ProgrammeMeter.Measurement? = nil, as formats: [EndFormat],
                                to paths: [EndFormat: String], in transaction: OutputTransaction, target: Double, ceiling: Double,
-                               spillDirectory: String?, analyse: Bool = false) throws -> Result {
+                               spillDirectory: String?, analyse: Bool = false, pool: WorkerPool = .serial,
+                               progress: (@Sendable (Double) throws -> Void)? = nil) throws -> Result {
         let own = Shape(channels: chained.channelCount, rate: chained.sampleRate)
         var shapes = [Shape]()
         for f in formats where !shapes.contains(Shape(channels: f.channels, rate: f.sampleRate)) { shapes.append(Shape(channels: f.channels, rate: f.sampleRate)) }
@@ -162,10 +165,10 @@ public enum Delivery {
         let others = shapes.filter { $0 != own }
         if shapes.contains(own) {
             sources[own] = chained
-            measurements[own] = try measurement ?? LoudnessMaster.measure(chained)
+            measurements[own] = try measurement ?? LoudnessMaster.measure(chained, pool: pool)
         }
         if !others.isEmpty {
-            let conformed = try conform(chained, to: others, formats: formats, spillDirectory: spillDirectory)
+            let conformed = try conform(chained, to: others, formats: formats, spillDirectory: spillDirectory, pool: pool, progress: progress)
             for (shape, entry) in zip(others, conformed) { (sources[shape], measurements[shape]) = entry }
         }
 
@@ -173,7 +176,7 @@ public enum Delivery {
         var outcomes = [Swift.Result<(alignment: LoudnessMaster.Alignment, outputs: [EncodedOutput], analysis: AudioAnalysis?), Error>](
             repeating: .failure(MixdownError.failure("not delivered")), count: shapes.count)
         outcomes.withUnsafeMutableBufferPointer { slots in
-            DispatchQueue.concurrentPerform(iterations: shapes.count) { s in
+            pool.forEach(shapes.count) { s in
                 let shape = shapes[s]
                 slots[s] = Swift.Result {
                     let source = sources[shape]!, measured = measurements[shape]!
@@ -181,13 +184,13 @@ public enum Delivery {
                     // A lossy shape aims under the ceiling by what its decoders need and what
                     // encoding typically adds, so the decoded check passes the first time.
                     let headroom = mine.filter(\.isLossy).map { decoderMargin($0) + codecOvershoot }.max() ?? 0
-                    let alignment = try LoudnessMaster.align(source, measurement: measured, target: target, ceiling: ceiling - headroom)
+                    let alignment = try LoudnessMaster.align(source, measurement: measured, target: target, ceiling: ceiling - headroom, pool: pool)
                     let (outputs, analysis) = try encode(source, measured, alignment, as: mine, to: paths, in: transaction,
-                                                         analyse: analyse && shape == own)
+                                                         analyse: analyse && shape == own, pool: pool, progress: progress)
                     var checked = outputs
                     for (i, format) in mine.enumerated() where format.isLossy {
                         checked[i] = try check(format, output: outputs[i], source: source, measured: measured, paths: paths,
-                                               transaction: transaction, target: target, ceiling: ceiling)
+                                               transaction: transaction, target: target, ceiling: ceiling, pool: pool)
                     }
                     return (alignment, checked, analysis)
                 }
@@ -206,13 +209,14 @@ public enum Delivery {
 
     /// Whole-buffer delivery of an already mastered or chained programme.
     public static func encode(_ master: AudioBuffer, as formats: [EndFormat], to paths: [EndFormat: String],
-                              in transaction: OutputTransaction, target: Double, ceiling: Double) throws -> [EncodedOutput] {
-        try deliver(BufferSource(master), as: formats, to: paths, in: transaction, target: target, ceiling: ceiling, spillDirectory: nil).outputs
+                              in transaction: OutputTransaction, target: Double, ceiling: Double, pool: WorkerPool = .serial) throws -> [EncodedOutput] {
+        try deliver(BufferSource(master), as: formats, to: paths, in: transaction, target: target, ceiling: ceiling, spillDirectory: nil, pool: pool).outputs
     }
 
     /// The programme conformed to each shape (channel mix, then streaming resampling that keeps
     /// what the shape's encoders keep), spilled and measured.
-    static func conform(_ chained: BlockSource, to shapes: [Shape], formats: [EndFormat], spillDirectory: String?) throws
+    static func conform(_ chained: BlockSource, to shapes: [Shape], formats: [EndFormat], spillDirectory: String?, pool: WorkerPool,
+                        progress: (@Sendable (Double) throws -> Void)?) throws
         -> [(BlockSource, ProgrammeMeter.Measurement)] {
         struct Lane {
             var conformer: ShapeConformer
@@ -224,12 +228,13 @@ public enum Delivery {
             let sink: BlockSink & BlockSource = try spillDirectory.map { try SpillFile(directory: $0, sampleRate: shape.rate, channels: shape.channels) }
                 ?? MemorySink(sampleRate: shape.rate, channels: shape.channels)
             return Lane(conformer: try ShapeConformer(from: chained.sampleRate, to: shape.channels, rate: shape.rate, keep: kept,
-                                                      capacity: LoudnessMaster.blockFrames),
-                        sink: sink, meter: ProgrammeMeter(sampleRate: shape.rate, channels: shape.channels))
+                                                      capacity: LoudnessMaster.blockFrames, pool: pool),
+                        sink: sink, meter: ProgrammeMeter(sampleRate: shape.rate, channels: shape.channels, pool: pool))
         }
         var position = 0
         var block = AudioBlock(channels: chained.channelCount, capacity: LoudnessMaster.blockFrames)
         repeat {
+            try progress?(0)
             try chained.read(from: position, into: &block)
             position += block.frames
             let last = position >= chained.frameCount
@@ -237,7 +242,7 @@ public enum Delivery {
                 var failure: Error?
                 let lock = NSLock()
                 let input = block
-                DispatchQueue.concurrentPerform(iterations: lanes.count) { l in
+                pool.forEach(lanes.count) { l in
                     do {
                         let conformed = try lanes[l].conformer.process(input, last: last)
                         lanes[l].meter.process(conformed)
@@ -256,12 +261,16 @@ public enum Delivery {
     /// One processing pass: limiter, then every encoder of this shape.
     static func encode(_ source: BlockSource, _ measured: ProgrammeMeter.Measurement, _ alignment: LoudnessMaster.Alignment,
                        as formats: [EndFormat], to paths: [EndFormat: String], in transaction: OutputTransaction,
-                       analyse: Bool, replacing: Bool = false) throws -> ([EncodedOutput], AudioAnalysis?) {
+                       analyse: Bool, replacing: Bool = false, pool: WorkerPool,
+                       progress: (@Sendable (Double) throws -> Void)? = nil) throws -> ([EncodedOutput], AudioAnalysis?) {
         if replacing { for f in formats { transaction.discard(paths[f]!) } }
         let temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
         let encoders = try zip(formats, temporaries).map { try AudioEncoder.stream($0, to: $1) }
-        var analysis = analyse ? AnalysisAccumulator(sampleRate: source.sampleRate, channels: source.channelCount, expectedFrames: source.frameCount) : nil
-        try LoudnessMaster.limited(source, alignment, blockPeaks: measured.blockPeaks) { block in
+        var analysis = analyse ? AnalysisAccumulator(sampleRate: source.sampleRate, channels: source.channelCount, expectedFrames: source.frameCount, pool: pool) : nil
+        var done = 0
+        try LoudnessMaster.limited(source, alignment, blockPeaks: measured.blockPeaks, pool: pool) { block in
+            done += block.frames
+            try progress?(Double(done) / Double(max(1, source.frameCount)))
             for e in encoders { try e.consume(block) }
             analysis?.process(block)
         }
@@ -286,20 +295,20 @@ public enum Delivery {
     /// Decodes a lossy file as a player would and, where it misses the target or the ceiling,
     /// aligns that format again towards a target corrected by the codec's own loss.
     static func check(_ format: EndFormat, output: EncodedOutput, source: BlockSource, measured: ProgrammeMeter.Measurement,
-                      paths: [EndFormat: String], transaction: OutputTransaction, target: Double, ceiling: Double) throws -> EncodedOutput {
+                      paths: [EndFormat: String], transaction: OutputTransaction, target: Double, ceiling: Double, pool: WorkerPool) throws -> EncodedOutput {
         let margin = decoderMargin(format)
         var aim = target, peakLimit = ceiling - margin - codecOvershoot
         var output = output
         for _ in 0..<2 {
-            var meter = ProgrammeMeter(sampleRate: format.sampleRate, channels: format.channels)
+            var meter = ProgrammeMeter(sampleRate: format.sampleRate, channels: format.channels, pool: pool)
             _ = try AudioFileReader.stream(try transaction.pendingPath(for: paths[format]!)) { meter.process($0) }
             let decoded = meter.finish()
             let loudness = decoded.integrated ?? target, peak = decoded.truePeakDbtp ?? -100
             if abs(loudness - target) <= 0.3 && peak <= ceiling - margin { break }
             aim += target - loudness
             if peak > ceiling - margin { peakLimit -= peak - (ceiling - margin) + 0.05 }
-            let alignment = try LoudnessMaster.align(source, measurement: measured, target: aim, ceiling: peakLimit)
-            output = try encode(source, measured, alignment, as: [format], to: paths, in: transaction, analyse: false, replacing: true).0[0]
+            let alignment = try LoudnessMaster.align(source, measurement: measured, target: aim, ceiling: peakLimit, pool: pool)
+            output = try encode(source, measured, alignment, as: [format], to: paths, in: transaction, analyse: false, replacing: true, pool: pool).0[0]
         }
         return output
     }

@@ -54,7 +54,7 @@ public struct JSONParser {
 
     private var location: SourceLocation { SourceLocation(file: file, line: line, column: index - lineStart + 1) }
 
-    private func error(_ message: String) -> MixdownError { .at(location, "invalid JSON: \(message)") }
+    private func error(_ message: String) -> MixdownError { .at(location, "invalid JSON: \(message)", code: "invalidJSON") }
 
     private mutating func skipWhitespace() {
         while index < bytes.count {
@@ -99,7 +99,7 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key in double quotes") }
             let keyLocation = location
             let key = try parseString()
-            if members.contains(where: { $0.key == key }) { throw MixdownError.at(keyLocation, "duplicate key '\(key)'") }
+            if members.contains(where: { $0.key == key }) { throw MixdownError.at(keyLocation, "duplicate key '\(key)'", code: "invalidJSON") }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after '\(key)'") }
             index += 1

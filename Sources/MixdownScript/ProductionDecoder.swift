@@ -164,8 +164,8 @@ public struct JSONField {
 
     public init(node: JSONNode, path: String) { (self.node, self.path) = (node, path) }
 
-    public func error(_ message: String) -> MixdownError {
-        .at(node.location, path.isEmpty ? message : "\(path): \(message)")
+    public func error(_ message: String, code: String = "invalidProduction") -> MixdownError {
+        MixdownError(.badInput, message, code: code, location: node.location, keyPath: path)
     }
 
     private func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }

@@ -116,7 +116,7 @@ public final class EspeakEngine: SpeechEngine, @unchecked Sendable {
         if let match, espeak_SetVoiceByName(match.identifier) == EE_OK { return }
         let names = Array(Set(voices.flatMap { $0.languages })).sorted()
         let close = names.filter { $0.hasPrefix(String(wanted.prefix(2))) }.prefix(8)
-        throw MixdownError.badInput("voice '\(requested)' is not an espeak-ng voice\(Suggestion.hint(for: requested, in: names))\(close.isEmpty ? "" : " (close: \(close.joined(separator: ", ")))")")
+        throw MixdownError.badInput("voice '\(requested)' is not an espeak-ng voice\(Suggestion.hint(for: requested, in: names))\(close.isEmpty ? "" : " (close: \(close.joined(separator: ", ")))")", code: "unknownName")
     }
 
     /// Speaks `text`; `speed` 1.0 is espeak's normal 175 words per minute; `pitch` 0…100 (50
@@ -134,7 +134,7 @@ public final class EspeakEngine: SpeechEngine, @unchecked Sendable {
             let status = bytes.withUnsafeBufferPointer { p in
                 espeak_Synth(p.baseAddress, p.count, 0, POS_CHARACTER, 0, UInt32(espeakCHARS_UTF8 | (ssml ? espeakSSML : 0)), nil, user.toOpaque())
             }
-            guard status == EE_OK else { throw MixdownError.failure("espeak-ng: synthesis failed (\(status.rawValue)) for \"\(text.prefix(40))\"") }
+            guard status == EE_OK else { throw MixdownError.failure("espeak-ng: synthesis failed (\(status.rawValue)) for \"\(text.prefix(40))\"", code: "speechFailed") }
             return (collector.samples, Int(sampleRate), collector.wordEvents)
         }
         let floats = samples.map { Float($0) / 32_768 }

@@ -37,7 +37,10 @@ public struct SpeechSynthesizer: Sendable {
     /// One result per job, in order: the cleaned clip kept on disk (in the cache, or in
     /// `spool` when caching is off), or the engine's error. Memory holds only the clips being
     /// synthesised at the moment, one per lane.
-    public func stored(for jobs: [Job], spool: ClipSpool) -> (results: [Result<StoredClip, MixdownError>], statistics: Statistics) {
+    /// `progress` hears the fraction of clips done after each one; when it throws (a cancelled
+    /// render), no further clip is synthesised and those left fail with its error.
+    public func stored(for jobs: [Job], spool: ClipSpool, pool: WorkerPool = .serial,
+                       progress: (@Sendable (Double) throws -> Void)? = nil) -> (results: [Result<StoredClip, MixdownError>], statistics: Statistics) {
         var keyOfJob = [String]()
         var unique = [(key: String, job: Job)]()
         var seen = Set<String>()
@@ -51,23 +54,24 @@ public struct SpeechSynthesizer: Sendable {
         for i in unique.indices { if let cached = cache.peek(unique[i].key) { done[i] = .success(cached) } }
         let misses = unique.indices.filter { done[$0] == nil }
         let hits = unique.count - misses.count
-        // 2. Synthesis on one lane per core: lane 0 takes the serial engine's requests in script
+        // 2. Synthesis on one lane per core the pool lends: lane 0 takes the serial engine's requests in script
         //    order first; every lane pulls the other engines' requests as it comes free. Each
         //    clip is cleaned up (trim, level) and stored as soon as it is spoken.
         let serial = misses.filter { unique[$0].job.engine.isSerial }
         let parallel = misses.filter { !unique[$0].job.engine.isSerial }
         let nextParallel = Counter()
-        let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
         done.withUnsafeMutableBufferPointer { slots in
+            let finished = Counter()
             func synthesise(_ i: Int) {
                 let job = unique[i].job, key = unique[i].key
                 slots[i] = Result {
+                    try progress?(Double(finished.take(below: .max) ?? 0) / Double(misses.count))
                     let clean = SpeechCleanup.level(SpeechCleanup.trim(try job.engine.synthesize(job.request)))
                     cache.store(clean, key: key)
                     return try cache.peek(key) ?? spool.store(clean)
                 }.mapError { $0 as? MixdownError ?? .failure("\($0)") }
             }
-            DispatchQueue.concurrentPerform(iterations: lanes) { lane in
+            pool.forEach(pool.width) { lane in
                 if lane == 0 { serial.forEach(synthesise) }
                 while let k = nextParallel.take(below: parallel.count) { synthesise(parallel[k]) }
             }

@@ -33,34 +33,40 @@ public struct SoundTemplate: Sendable {
     public var segmentNames: [String] { segments.keys.sorted() }
     public var effectNames: [String] { effects.keys.sorted() }
 
-    /// Finds a template by name or path. A name is looked up in `$MIXDOWN_TEMPLATES`
-    /// (colon-separated folders), `<production folder>/SoundTemplates`, `./SoundTemplates`, and
-    /// the `SoundTemplates` folder of the Mixdown checkout the binary was built in.
-    public static func locate(_ nameOrPath: String, relativeTo base: String) throws -> String {
+    /// Finds a template by name or path. A path is taken relative to `base` (the production's
+    /// folder); a name is looked up in `<base>/SoundTemplates`, then in `libraries` (the caller's
+    /// template folders: for the CLI, `standardLibraries`).
+    public static func locate(_ nameOrPath: String, relativeTo base: String, libraries: [String]) throws -> String {
         let fm = FileManager.default
         func isTemplate(_ dir: String) -> Bool { fm.fileExists(atPath: dir + "/template.json") }
         let direct = nameOrPath.hasPrefix("/") ? nameOrPath : URL(fileURLWithPath: base).appendingPathComponent(nameOrPath).standardized.path
         if isTemplate(direct) { return direct }
-        let libraries = searchFolders(base: base)
+        let libraries = existing([base + "/SoundTemplates"] + libraries)
         for library in libraries where isTemplate(library + "/" + nameOrPath) { return library + "/" + nameOrPath }
         let known = Set(libraries.flatMap { dir in ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { isTemplate(dir + "/" + $0) } }).sorted()
         throw MixdownError.badInput("soundTemplate: no template '\(nameOrPath)'\(Suggestion.hint(for: nameOrPath, in: known)) (available: \(known.isEmpty ? "none found" : known.joined(separator: ", ")))")
     }
 
-    public static func searchFolders(base: String) -> [String] {
-        var folders = (ProcessInfo.processInfo.environment["MIXDOWN_TEMPLATES"] ?? "").split(separator: ":").map(String.init)
-        folders += [base + "/SoundTemplates", fmCurrent() + "/SoundTemplates"]
-        // The checkout the binary lives in (…/.build/<config>/mixdown → …/SoundTemplates).
-        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath().deletingLastPathComponent()
+    /// The template folders a program run from a shell would search: `$MIXDOWN_TEMPLATES`
+    /// (colon-separated), `./SoundTemplates`, and the `SoundTemplates` folder of the Mixdown
+    /// checkout the executable was built in (…/.build/<config>/mixdown → …/SoundTemplates).
+    /// The caller reads its environment and passes it in; the engine reads none.
+    public static func standardLibraries(environment: [String: String], executable: String, currentDirectory: String) -> [String] {
+        var folders = (environment["MIXDOWN_TEMPLATES"] ?? "").split(separator: ":").map(String.init)
+        folders.append(currentDirectory + "/SoundTemplates")
+        var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<5 {
             folders.append(dir.appendingPathComponent("SoundTemplates").path)
             dir = dir.deletingLastPathComponent()
         }
+        return existing(folders)
+    }
+
+    /// The folders that exist, each once.
+    static func existing(_ folders: [String]) -> [String] {
         var seen = Set<String>()
         return folders.filter { FileManager.default.fileExists(atPath: $0) && seen.insert(URL(fileURLWithPath: $0).standardized.path).inserted }
     }
-
-    private static func fmCurrent() -> String { FileManager.default.currentDirectoryPath }
 
     /// Loads and validates `directory/template.json` and decodes its audio.
     public static func load(directory: String) throws -> SoundTemplate {

@@ -41,7 +41,7 @@ public enum TimelinePlanner {
             var layout: [PlannedItem]
             if let fixedEnd {
                 guard fixedEnd > start else {
-                    throw MixdownError.badInput("section '\(section.name)' would start at \(seconds(start)), after the sections before it, but must end at \(seconds(fixedEnd)) (its endAt or forceLength): shorten the earlier sections or move this endAt")
+                    throw MixdownError.badInput("section '\(section.name)' would start at \(seconds(start)), after the sections before it, but must end at \(seconds(fixedEnd)) (its endAt or forceLength): shorten the earlier sections or move this endAt", code: "invalidTiming")
                 }
                 // Paddings that do not fit the fixed span shrink, end padding first.
                 let span = fixedEnd - start
@@ -123,10 +123,12 @@ public enum TimelinePlanner {
             guard let endAt = section.properties.endAt else { continue }
             let end = samples(endAt)
             if let p = previousEndAt, end <= p.at {
-                throw MixdownError.badInput("sectionProperties.\(section.name).endAt: \(seconds(end)) is not after the end of '\(p.name)' at \(seconds(p.at))")
+                throw MixdownError(.badInput, "\(seconds(end)) is not after the end of '\(p.name)' at \(seconds(p.at))", code: "invalidTiming",
+                                   keyPath: "sectionProperties.\(section.name).endAt")
             }
             if let f = forceTotal, end > f {
-                throw MixdownError.badInput("sectionProperties.\(section.name).endAt: \(seconds(end)) is beyond forceLength \(seconds(f))")
+                throw MixdownError(.badInput, "\(seconds(end)) is beyond forceLength \(seconds(f))", code: "invalidTiming",
+                                   keyPath: "sectionProperties.\(section.name).endAt")
             }
             previousEndAt = (section.name, end)
         }

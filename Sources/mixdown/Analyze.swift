@@ -17,10 +17,11 @@ struct Analyze: ParsableCommand {
     func run() throws {
         var results = [AudioAnalysis]()
         var failed = false
+        let pool = WorkerPool.machine()
         for path in files {
             do {
                 let file = try AudioFileReader.read(path)
-                let analysis = AudioAnalysis.analyze(file.audio, roles: file.roles)
+                let analysis = AudioAnalysis.analyze(file.audio, roles: file.roles, pool: pool)
                 results.append(analysis)
                 if !json { print(Self.table(path, analysis)) }
             } catch let error as MixdownError {

@@ -36,14 +36,15 @@ struct Encode: ParsableCommand {
         var unique = [EndFormat]()
         for f in formats where !unique.contains(f) { unique.append(f) }
 
-        let mix = try AudioDecoder.decodeForMix(input)
+        let pool = WorkerPool.machine()
+        let mix = try AudioDecoder.decodeForMix(input, pool: pool)
         let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
         let paths: [EndFormat: String] = unique.count == 1 && !output.hasSuffix("/") && !isFolder(output)
             ? [unique[0]: output]
             : AudioEncoder.outputPaths(for: unique, output: output, inputStem: stem)
 
         let transaction = OutputTransaction()
-        let outputs = try AudioEncoder.encode(mix, as: unique, to: paths, in: transaction)
+        let outputs = try AudioEncoder.encode(mix, as: unique, to: paths, in: transaction, pool: pool)
         try transaction.commit()
 
         if json {

@@ -53,8 +53,9 @@ struct Master: ParsableCommand {
         if preset == .reference && reference == nil { throw MixdownError.usage("--preset reference needs --reference REF") }
         if preset != .reference && reference != nil { throw MixdownError.usage("--reference goes with --preset reference") }
         // The reference, decoded like the input; its loudness is the target unless one is given.
-        let referenceMix = try reference.map { try AudioDecoder.decodeForMix($0) }
-        let referenceLoudness = referenceMix.flatMap { AudioAnalysis.analyze($0).integratedLufs }
+        let pool = WorkerPool.machine()
+        let referenceMix = try reference.map { try AudioDecoder.decodeForMix($0, pool: pool) }
+        let referenceLoudness = referenceMix.flatMap { AudioAnalysis.analyze($0, pool: pool).integratedLufs }
         let target = targetLufs ?? (loudnessPreset == nil ? referenceLoudness : nil) ?? loudness.integrated
         let ceiling = truePeak ?? loudness.truePeak
         guard (-70.0...0).contains(target), (-20.0...0).contains(ceiling) else {
@@ -68,7 +69,7 @@ struct Master: ParsableCommand {
             formats = [f]
         }
         let decoded = try AudioFileReader.read(input)
-        let mix = try Resampler.resample(ChannelMix.toStereo(decoded.audio, roles: decoded.roles), to: SampleTime.renderRate)
+        let mix = try Resampler.resample(ChannelMix.toStereo(decoded.audio, roles: decoded.roles), to: SampleTime.renderRate, pool: pool)
         var source = mix
         var spectralDistance: (before: Double, after: Double)?
         if let referenceMix {
@@ -84,29 +85,33 @@ struct Master: ParsableCommand {
         // The chain, then one delivery pass that aligns loudness under the ceiling per shape.
         let input = BufferSource(source)
         let chained = MemorySink(sampleRate: source.sampleRate, channels: source.channelCount, capacity: source.frameCount)
-        var meter = ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount)
+        var meter = ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount, pool: pool)
         // The input's checks (the full analysis only for a report; the warnings need the true
         // peak and correlation) run beside the chain's first pass.
         final class Checks: @unchecked Sendable { var before: AudioAnalysis?; var peak: Double?; var correlation: Double?; var clipped = 0 }
-        let checks = Checks(), group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { [report] in
-            checks.before = report != nil ? AudioAnalysis.analyze(mix) : nil
-            (checks.peak, checks.correlation) = checks.before.map { ($0.truePeakDbtp, $0.stereoCorrelation) } ?? AudioAnalysis.truePeakAndCorrelation(mix)
-            checks.clipped = Clipping.runs(in: mix)
+        let checks = Checks()
+        var decisions: MasterChain.Decisions?
+        try pool.forEach(2) { (job: Int) throws in
+            if job == 0 {
+                checks.before = report != nil ? AudioAnalysis.analyze(mix, pool: pool) : nil
+                (checks.peak, checks.correlation) = checks.before.map { ($0.truePeakDbtp, $0.stereoCorrelation) }
+                    ?? AudioAnalysis.truePeakAndCorrelation(mix, pool: pool)
+                checks.clipped = Clipping.runs(in: mix)
+            } else {
+                decisions = try MasterChain.analyze(input, settings: settings, pool: pool)
+            }
         }
-        let decisions = try MasterChain.analyze(input, settings: settings)
-        group.wait()
         let before = checks.before
         var warnings = [String]()
         if let peak = checks.peak, peak > 0 { warnings.append(String(format: "input too hot: true peak %+.1f dBTP", peak)) }
         if checks.clipped > 0 { warnings.append("clipped input: \(checks.clipped) runs of 3 or more samples at full scale") }
         if let c = checks.correlation, c < 0 { warnings.append(String(format: "mono issues: the channels are out of phase (correlation %.2f)", c)) }
-        try MasterChain.run(input, settings: settings, decisions: decisions) {
+        try MasterChain.run(input, settings: settings, decisions: decisions!, pool: pool) {
             meter.process($0)
             try chained.consume($0)
         }
         let delivered = try Delivery.deliver(chained, measurement: meter.finish(), as: formats, to: paths, in: transaction, target: target, ceiling: ceiling,
-                                             spillDirectory: temporaryDirectory(), analyse: report != nil)
+                                             spillDirectory: temporaryDirectory(), analyse: report != nil, pool: pool)
         let outputs = delivered.outputs
         if let mastered = delivered.alignment {
             if mastered.limiting > 6 {

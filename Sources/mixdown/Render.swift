@@ -4,6 +4,7 @@ import Mixdown
 import MixdownSpeech
 import MixdownCore
 import MixdownScript
+import MixdownTemplates
 
 extension CaptionFormat: ExpressibleByArgument {}
 
@@ -64,7 +65,7 @@ struct Render: ParsableCommand {
 
     func run() throws {
         let (loaded, name) = try loadProduction()
-        var request = RenderRequest(production: loaded, name: name)
+        var request = RenderRequest(production: loaded, name: name, pool: .machine())
         for pair in variables {
             guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
                 throw MixdownError.usage("--var '\(pair)': expected key=value")
@@ -79,10 +80,17 @@ struct Render: ParsableCommand {
         // The environment is read here, at the edge, and handed to the engine.
         request.cache = SpeechCache.standard()
         request.temporaryDirectory = temporaryDirectory()
+        request.templateLibraries = SoundTemplate.standardLibraries(environment: ProcessInfo.processInfo.environment,
+                                                                    executable: CommandLine.arguments[0],
+                                                                    currentDirectory: FileManager.default.currentDirectoryPath)
         let onTerminal = isatty(STDERR_FILENO) == 1 && !json
-        let result = try Pipeline.render(request) { stage in
-            if onTerminal { FileHandle.standardError.write(Data("\u{1B}[2K\rmixdown: \(stage)…".utf8)) }
+        if onTerminal {
+            request.control = RenderControl { event in
+                let percent = Int(event.overall * 100)
+                FileHandle.standardError.write(Data("\u{1B}[2K\rmixdown: \(event.stage.rawValue)… \(percent)%".utf8))
+            }
         }
+        let result = try Pipeline.render(request)
         if onTerminal { FileHandle.standardError.write(Data("\u{1B}[2K\r".utf8)) }
         if json {
             print(String(decoding: try result.json(), as: UTF8.self))

@@ -12,7 +12,8 @@ struct Templates: ParsableCommand {
     func run() throws {
         let cwd = FileManager.default.currentDirectoryPath
         var found = [(name: String, path: String, segments: [String], effects: [String])]()
-        for library in SoundTemplate.searchFolders(base: cwd) {
+        for library in SoundTemplate.standardLibraries(environment: ProcessInfo.processInfo.environment,
+                                                       executable: CommandLine.arguments[0], currentDirectory: cwd) {
             for entry in ((try? FileManager.default.contentsOfDirectory(atPath: library)) ?? []).sorted() {
                 let dir = "\(library)/\(entry)"
                 guard FileManager.default.fileExists(atPath: dir + "/template.json"), !found.contains(where: { $0.name == entry }) else { continue }

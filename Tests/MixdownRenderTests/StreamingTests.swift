@@ -20,7 +20,7 @@ import Testing
 
     /// Renders through the library with a chosen block size.
     func render(_ production: String, blockFrames: Int, output: String, stems: String? = nil, cache: String) throws -> RenderReport {
-        var request = RenderRequest(production: try ProductionDecoder.load(path: production), name: "p")
+        var request = RenderRequest(production: try ProductionDecoder.load(path: production), name: "p", pool: .machine())
         request.output = output
         request.blockFrames = blockFrames
         request.stemsDirectory = stems

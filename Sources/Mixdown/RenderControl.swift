@@ -1,0 +1,66 @@
+import Foundation
+import MixdownCore
+
+/// How far a render has got: the stage it is in, how far through that stage, and an estimate
+/// of the whole (stages weighted by their usual share of a render's time). A service turns
+/// `overall` into its status's `progress`; the CLI shows `stage`.
+public struct RenderEvent: Sendable, Equatable {
+    public enum Stage: String, Sendable, CaseIterable {
+        case checking, speaking, matching, planning, rendering, mastering, encoding, finishing
+    }
+    public var stage: Stage
+    /// 0…1 through this stage.
+    public var fraction: Double
+    /// 0…1 through the render; never goes back.
+    public var overall: Double
+}
+
+/// One render's progress listener and cancel switch. Make one per render (a service: one per
+/// job) and keep it to call `cancel()` from any thread: the render stops at its next block or
+/// clip, throws `MixdownError` with code `cancelled`, and leaves no output behind.
+public final class RenderControl: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cancelled = false
+    private var reached = 0.0
+    private var emitted = false
+    private let events: @Sendable (RenderEvent) -> Void
+
+    public init(events: @escaping @Sendable (RenderEvent) -> Void = { _ in }) { self.events = events }
+
+    public func cancel() { lock.withLock { cancelled = true } }
+    public var isCancelled: Bool { lock.withLock { cancelled } }
+
+    /// Where each stage starts and ends in `overall`.
+    static func span(_ stage: RenderEvent.Stage) -> (start: Double, end: Double) {
+        switch stage {
+        case .checking: (0, 0.02)
+        case .speaking: (0.02, 0.30)
+        case .matching: (0.30, 0.32)
+        case .planning: (0.32, 0.33)
+        case .rendering: (0.33, 0.60)
+        case .mastering: (0.60, 0.72)
+        case .encoding: (0.72, 0.99)
+        case .finishing: (0.99, 1)
+        }
+    }
+
+    /// Reports progress and throws `cancelled` once `cancel()` has been called. Safe from any
+    /// thread (parallel shapes report together; only progress forward is passed on).
+    func step(_ stage: RenderEvent.Stage, _ fraction: Double) throws {
+        let (start, end) = Self.span(stage)
+        let f = min(1, max(0, fraction.isFinite ? fraction : 0))
+        let overall = start + (end - start) * f
+        let event: RenderEvent? = try lock.withLock {
+            if cancelled { throw MixdownError.cancelled }
+            guard overall > reached || !emitted else { return nil }
+            (reached, emitted) = (overall, true)
+            return RenderEvent(stage: stage, fraction: f, overall: overall)
+        }
+        if let event { events(event) }
+    }
+
+    /// `step` for one stage, as the closure lower modules take.
+    func ticker(_ stage: RenderEvent.Stage) -> @Sendable (Double) throws -> Void {
+        { [self] fraction in try step(stage, fraction) }
+    }
+}

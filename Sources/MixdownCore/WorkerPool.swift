@@ -1,0 +1,93 @@
+import Dispatch
+import Foundation
+
+/// The cores a process lends to parallel work, shared by everything it runs: one pool per
+/// process (the CLI makes one; a service makes one for all its jobs), passed to the engine.
+///
+/// `forEach` never waits for a helper: the calling thread runs iterations itself and borrows
+/// helpers only while some are free. So nested parallel work (a resampler's channels inside a
+/// shape inside a render) and several renders at once cannot deadlock, and however many
+/// renders run, the extra threads of parallel work never exceed `width − 1`: two renders on
+/// two cores run side by side, each mostly on its own thread, instead of four threads fighting
+/// for two cores.
+public final class WorkerPool: @unchecked Sendable {
+    /// Threads the pool's work may use in all (callers' own threads included).
+    public let width: Int
+    private let lock = NSLock()
+    private var free: Int
+
+    public init(width: Int) {
+        self.width = max(1, width)
+        free = self.width - 1
+    }
+
+    /// No helpers: everything runs on the calling thread. What code gets that is not lent any cores.
+    public static let serial = WorkerPool(width: 1)
+
+    /// One pool as wide as the machine's cores.
+    public static func machine() -> WorkerPool { WorkerPool(width: ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// Runs `body(i)` for every i in 0..<count, in any order and possibly side by side; returns
+    /// when all have run. Helpers take the next index as they finish one, so uneven jobs balance.
+    public func forEach(_ count: Int, _ body: (Int) -> Void) {
+        if count <= 0 { return }
+        let helpers = borrow(upTo: count - 1)
+        if helpers == 0 {
+            for i in 0..<count { body(i) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            let next = Counter()
+            let group = DispatchGroup()
+            let work = {
+                while let i = next.take(below: count) { body(i) }
+            }
+            for _ in 0..<helpers {
+                DispatchQueue.global().async(group: group) {
+                    work()
+                    self.giveBack(1)
+                }
+            }
+            work()
+            group.wait()
+        }
+    }
+
+    /// `forEach` whose iterations may throw: every iteration runs; the first error (by index) is
+    /// thrown once all have finished.
+    public func forEach(_ count: Int, _ body: (Int) throws -> Void) throws {
+        var errors = [Error?](repeating: nil, count: count)
+        errors.withUnsafeMutableBufferPointer { errors in
+            forEach(count) { (i: Int) in
+                do { try body(i) } catch { errors[i] = error }
+            }
+        }
+        if let error = errors.lazy.compactMap({ $0 }).first { throw error }
+    }
+
+    private func borrow(upTo wanted: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        let n = min(wanted, free)
+        free -= n
+        return n
+    }
+
+    private func giveBack(_ n: Int) {
+        lock.lock()
+        free += n
+        lock.unlock()
+    }
+
+    private final class Counter: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = 0
+        func take(below limit: Int) -> Int? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard value < limit else { return nil }
+            value += 1
+            return value - 1
+        }
+    }
+}
