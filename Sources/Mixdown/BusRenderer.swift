@@ -55,7 +55,7 @@ struct BusRenderer {
                 case .effect: bus = .effect
                 case .pause: continue
                 }
-                let key = PreparedClips.Key(section: s, item: item.index)
+                let key = item.id
                 guard clips.audio[key] != nil, item.endSample > item.startSample else { continue }
                 placements.append(Placement(key: key, bus: bus, start: item.startSample, end: item.endSample,
                                             placedLength: item.placedLength, sourceLength: item.sourceLength, truncated: item.truncated))

@@ -8,10 +8,10 @@ import MixdownTemplates
 
 /// The audio every item of the script needs, ready to place: speech spoken, trimmed and
 /// levelled (kept on disk until the render reaches it); media decoded (speech recordings
-/// cleaned like speech, inserts as they are); effects from the template. Keyed by section and
-/// item index.
+/// cleaned like speech, inserts as they are); effects from the template. Keyed by the script
+/// item's identity.
 struct PreparedClips {
-    struct Key: Hashable { var section: Int; var item: Int }
+    typealias Key = ItemID
     enum Audio {
         case memory([[Float]])
         case stored(StoredClip)
@@ -67,9 +67,9 @@ enum ClipPreparation {
     static func prepareMedia(_ script: Script, production: Production, template: SoundTemplate?, pool: WorkerPool) throws -> PreparedClips {
         var clips = PreparedClips()
         var media = [String: AudioBuffer]()
-        for (s, section) in script.sections.enumerated() {
-            for (i, item) in section.items.enumerated() {
-                let key = PreparedClips.Key(section: s, item: i)
+        for section in script.sections {
+            for item in section.items {
+                let key = item.id
                 switch item.kind {
                 case .speech, .pause:
                     continue
@@ -114,10 +114,10 @@ enum ClipPreparation {
                       progress: @escaping @Sendable (Double) throws -> Void, into clips: inout PreparedClips) throws {
         var speechKeys = [(key: PreparedClips.Key, location: SourceLocation)]()
         var jobs = [SpeechSynthesizer.Job]()
-        for (s, section) in script.sections.enumerated() {
-            for (i, item) in section.items.enumerated() {
+        for section in script.sections {
+            for item in section.items {
                 guard case .speech(let text, let voice, let speed, let part) = item.kind else { continue }
-                speechKeys.append((PreparedClips.Key(section: s, item: i), item.location))
+                speechKeys.append((item.id, item.location))
                 jobs.append(job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production))
             }
         }

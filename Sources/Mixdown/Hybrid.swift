@@ -29,9 +29,9 @@ struct HybridMatching {
     /// recording and synthetic speech.
     static func match(_ clips: inout PreparedClips, script: Script, pool: WorkerPool) throws -> HybridMatching? {
         var voices = [(key: PreparedClips.Key, recorded: Bool)]()
-        for (s, section) in script.sections.enumerated() {
-            for (i, item) in section.items.enumerated() {
-                let key = PreparedClips.Key(section: s, item: i)
+        for section in script.sections {
+            for item in section.items {
+                let key = item.id
                 switch item.kind {
                 case .speech: voices.append((key, false))
                 case .media where clips.rooms[key] != nil: voices.append((key, true))
@@ -88,9 +88,9 @@ struct HybridMatching {
         init(_ matching: HybridMatching, plan: TimelinePlan) {
             roomTone = matching.roomTone
             var voiced = [(range: Range<Int>, recorded: Bool)]()
-            for (s, section) in plan.sections.enumerated() {
+            for section in plan.sections {
                 for item in section.items {
-                    let key = PreparedClips.Key(section: s, item: item.index)
+                    let key = item.id
                     switch item.kind {
                     case .speech: voiced.append((item.startSample..<item.endSample, false))
                     case .media where matching.recordings.contains(key): voiced.append((item.startSample..<item.endSample, true))
@@ -143,16 +143,18 @@ struct HybridMatching {
     }
 
     func report(_ plan: TimelinePlan) -> RenderReport.HybridVoice {
-        func side(_ key: PreparedClips.Key) -> RenderReport.HybridVoice.Side {
-            let section = plan.sections[key.section]
-            let item = section.items.first { $0.index == key.item }
-            return .init(section: section.name, item: key.item, kind: recordings.contains(key) ? "recording" : "synthetic",
-                         startSample: item?.startSample ?? 0, endSample: item?.endSample ?? 0)
+        var placed = [ItemID: (section: String, item: PlannedItem)]()
+        for section in plan.sections { for item in section.items { placed[item.id] = (section.name, item) } }
+        // A boundary with an item the plan did not place (cut by an endAt) is not reported.
+        func side(_ id: ItemID) -> RenderReport.HybridVoice.Side? {
+            guard let p = placed[id] else { return nil }
+            return .init(section: p.section, item: id.item, kind: recordings.contains(id) ? "recording" : "synthetic",
+                         startSample: p.item.startSample, endSample: p.item.endSample)
         }
         return .init(roomNoiseFloorDbfs: room.noiseFloorDb,
                      toneEq: zip(HybridVoice.speechBands.centres, toneGains).map { .init(hz: ($0 * 10).rounded() / 10, gainDb: $1) },
-                     boundaries: boundaries.map { b in
-                         let from = side(b.from), to = side(b.to)
+                     boundaries: boundaries.compactMap { b in
+                         guard let from = side(b.from), let to = side(b.to) else { return nil }
                          return .init(sample: to.startSample, from: from, to: to, before: b.before, after: b.after)
                      })
     }

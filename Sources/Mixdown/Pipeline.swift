@@ -290,14 +290,14 @@ public enum Pipeline {
     }
 
     static func planInput(_ script: Script, production: Production, template: SoundTemplate?, clips: PreparedClips) -> PlanInput {
-        let sections = script.sections.enumerated().map { s, section in
-            PlanInput.Section(name: section.name, soundSegment: section.soundSegment, items: section.items.enumerated().map { i, item in
-                let key = PreparedClips.Key(section: s, item: i)
+        let sections = script.sections.map { section in
+            PlanInput.Section(name: section.name, soundSegment: section.soundSegment, items: section.items.map { item in
+                let id = item.id
                 switch item.kind {
-                case .speech(let text, _, _, _): return PlanInput.Item(.speech(text: text), length: clips.length(key))
-                case .pause(let seconds): return PlanInput.Item(.pause, length: SampleTime.samples(seconds: seconds, rate: SampleTime.renderRate))
-                case .media(let name): return PlanInput.Item(.media(name: name), length: clips.length(key))
-                case .effect(let name): return PlanInput.Item(.effect(name: name), length: clips.length(key))
+                case .speech(let text, _, _, _): return PlanInput.Item(.speech(text: text), length: clips.length(id), id: id)
+                case .pause(let seconds): return PlanInput.Item(.pause, length: SampleTime.samples(seconds: seconds, rate: SampleTime.renderRate), id: id)
+                case .media(let name): return PlanInput.Item(.media(name: name), length: clips.length(id), id: id)
+                case .effect(let name): return PlanInput.Item(.effect(name: name), length: clips.length(id), id: id)
                 }
             }, properties: production.sectionProperties[section.name] ?? SectionProperties())
         }
@@ -334,14 +334,14 @@ public enum Pipeline {
     static func makeReport(_ plan: TimelinePlan, script: Script, clips: PreparedClips, production: Production,
                            mastering: (input: AudioAnalysis, alignment: LoudnessMaster.Alignment, output: AudioAnalysis),
                            outputs: [EncodedOutput], started: Date, timings: RenderReport.Timings) -> RenderReport {
-        let sections = plan.sections.enumerated().map { s, section in
+        let sections = plan.sections.map { section in
             RenderReport.Section(name: section.name, soundSegment: section.soundSegment, startSample: section.startSample,
                                  endSample: section.endSample, items: section.items.map { item in
-                var r = RenderReport.Item(kind: "", startSample: item.startSample, endSample: item.endSample)
+                var r = RenderReport.Item(id: item.id, kind: "", startSample: item.startSample, endSample: item.endSample)
                 switch item.kind {
                 case .speech(let text):
                     r.kind = "speech"; r.text = text; r.stretch = item.stretch
-                    r.words = timelineWords(clips.words[PreparedClips.Key(section: s, item: item.index)] ?? [], item: item)
+                    r.words = timelineWords(clips.words[item.id] ?? [], item: item)
                 case .pause: r.kind = "break"
                 case .media(let name): r.kind = "media"; r.name = name
                 case .effect(let name): r.kind = "effect"; r.name = name

@@ -20,6 +20,8 @@ public struct RenderReport: Sendable, EncodesEveryKey {
     }
 
     public struct Item: Sendable, Encodable {
+        /// The script item: `"SECTION.ITEM"`, numbered from 0 in script order.
+        public var id: ItemID
         public var kind: String
         public var text: String?
         public var name: String?
@@ -31,7 +33,7 @@ public struct RenderReport: Sendable, EncodesEveryKey {
         public var words: [Word]?
 
         // Only the keys that apply to the kind: a break has no text, a media item no stretch.
-        enum CodingKeys: String, CodingKey { case kind, text, name, startSample, endSample, stretch, truncated, words }
+        enum CodingKeys: String, CodingKey { case id, kind, text, name, startSample, endSample, stretch, truncated, words }
     }
 
     public struct Word: Sendable, Codable, Equatable {

@@ -42,6 +42,8 @@ public struct ScriptItem: Sendable {
 
     public var kind: Kind
     public var location: SourceLocation
+    /// Its identity from here to the report (set by the parser once the sections are final).
+    public var id = ItemID(section: 0, item: 0)
     /// The speech as SSML for engines that read it, when the script used markup they honour
     /// (`<prosody>`, `<say-as>`, `<emphasis>`); the `text` of `kind` stays plain.
     public var markup: String?

@@ -479,6 +479,10 @@ struct SectionBuilder {
             while taken.contains(name) { k += 1; name = "section\(k)" }
             sections[i].name = name
         }
+        // Every item's identity, once the sections are final.
+        for s in sections.indices {
+            for i in sections[s].items.indices { sections[s].items[i].id = ItemID(section: s, item: i) }
+        }
         return Script(sections: sections, warnings: warnings)
     }
 }

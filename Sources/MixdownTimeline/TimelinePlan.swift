@@ -14,7 +14,9 @@ public struct PlanInput: Sendable {
         }
         public var kind: Kind
         public var length: Int
-        public init(_ kind: Kind, length: Int) { (self.kind, self.length) = (kind, length) }
+        /// The script item it is (nil in plans made without a script: the planner numbers them).
+        public var id: ItemID?
+        public init(_ kind: Kind, length: Int, id: ItemID? = nil) { (self.kind, self.length, self.id) = (kind, length, id) }
         var takesTime: Bool { if case .effect = kind { return false }; return true }
         var isSpeech: Bool { if case .speech = kind { return true }; return false }
     }
@@ -80,6 +82,8 @@ public struct PlannedSection: Sendable, Equatable {
 
 public struct PlannedItem: Sendable, Equatable {
     public var kind: PlanInput.Item.Kind
+    /// The script item placed here.
+    public var id: ItemID
     /// Index of the item in its section's input list.
     public var index: Int
     public var startSample: Int

@@ -55,7 +55,7 @@ public enum TimelinePlanner {
                     let justify = section.properties.justify ?? .flexStart
                     let spare = available - content
                     let offset = justify == .flexStart ? 0 : justify == .flexEnd ? spare : spare / 2
-                    layout = place(section.items, from: low + offset, speechLengths: nil, cut: nil)
+                    layout = place(section.items, section: i, from: low + offset, speechLengths: nil, cut: nil)
                     end = fixedEnd
                 } else {
                     let overflow = content - available
@@ -63,26 +63,26 @@ public enum TimelinePlanner {
                     switch timeline.overflow {
                     case .stretch:
                         let (lengths, fits) = compressedSpeech(section.items, available: available)
-                        layout = place(section.items, from: low, speechLengths: lengths, cut: fits ? nil : high)
+                        layout = place(section.items, section: i, from: low, speechLengths: lengths, cut: fits ? nil : high)
                         let how = fits ? String(format: "speech compressed %.3fx", Double(speechTotal(section.items)) / Double(max(1, lengths.values.reduce(0, +))))
                                        : "speech compressed 1.3x (the most allowed) and the rest cut"
                         warnings.append(PlanWarning(code: "sectionOverflow", section: section.name, overflowMs: overflowMs,
                                                     message: "section '\(section.name)' is \(Int(overflowMs.rounded())) ms too long for its span: \(how)"))
                         end = fixedEnd
                     case .truncate:
-                        layout = place(section.items, from: low, speechLengths: nil, cut: high)
+                        layout = place(section.items, section: i, from: low, speechLengths: nil, cut: high)
                         warnings.append(PlanWarning(code: "sectionOverflow", section: section.name, overflowMs: overflowMs,
                                                     message: "section '\(section.name)' is \(Int(overflowMs.rounded())) ms too long for its span: cut with a fade"))
                         end = fixedEnd
                     case .extend:
-                        layout = place(section.items, from: low, speechLengths: nil, cut: nil)
+                        layout = place(section.items, section: i, from: low, speechLengths: nil, cut: nil)
                         end = low + content + padEnd
                         warnings.append(PlanWarning(code: "sectionOverflow", section: section.name, overflowMs: overflowMs,
                                                     message: "section '\(section.name)' is \(Int(overflowMs.rounded())) ms too long for its span: extended to \(seconds(end))"))
                     }
                 }
             } else {
-                layout = place(section.items, from: start + padStart, speechLengths: nil, cut: nil)
+                layout = place(section.items, section: i, from: start + padStart, speechLengths: nil, cut: nil)
                 end = start + padStart + content + padEnd
             }
             planned.append(PlannedSection(name: section.name, soundSegment: segments[i], startSample: start, endSample: end,
@@ -137,7 +137,7 @@ public enum TimelinePlanner {
     /// Lays the flow out from `start`: each item after the one before, effects at the point
     /// where they appear without taking time. `speechLengths` replaces speech items' lengths
     /// (compression); `cut` ends the flow there, cutting the item across it.
-    static func place(_ items: [PlanInput.Item], from start: Int, speechLengths: [Int: Int]?, cut: Int?) -> [PlannedItem] {
+    static func place(_ items: [PlanInput.Item], section: Int, from start: Int, speechLengths: [Int: Int]?, cut: Int?) -> [PlannedItem] {
         var out = [PlannedItem]()
         var position = start
         for (index, item) in items.enumerated() {
@@ -149,7 +149,7 @@ public enum TimelinePlanner {
                 if itemEnd > cut { itemEnd = cut; truncated = true }
             }
             let stretch = placedLength > 0 && placedLength != item.length ? Double(item.length) / Double(placedLength) : 1
-            out.append(PlannedItem(kind: item.kind, index: index, startSample: position, endSample: itemEnd,
+            out.append(PlannedItem(kind: item.kind, id: item.id ?? ItemID(section: section, item: index), index: index, startSample: position, endSample: itemEnd,
                                    sourceLength: item.length, placedLength: placedLength, stretch: stretch, truncated: truncated))
             if item.takesTime { position = itemEnd }
         }

@@ -16,7 +16,7 @@ struct Render: ParsableCommand {
         mixdown render --script S.txt [--template NAME] [--force-length S] [--section-properties JSON] [...]
         """)
 
-    @Argument(help: "The production file (JSON, DESIGN.md §3).")
+    @Argument(help: "The production file (JSON; see docs/script-and-production.md).")
     var production: String?
 
     @Option(help: "Render a script file without a production file.")

@@ -90,7 +90,11 @@ import Testing
         let log = Log()
         var request = try request(spot, name: "spot", output: folder.file("p/"), pool: .machine())
         request.control = RenderControl { event in log.lock.withLock { log.events.append(event) } }
-        _ = try Pipeline.render(request)
+        let report = try Pipeline.render(request)
+        // Item identities from the parser reach the report: section and item numbers in order.
+        let ids = report.sections.flatMap { $0.items.map(\.id) }
+        #expect(ids.map(\.description) == ["0.0", "1.0"])
+        #expect(report.sections.map { $0.items.map { $0.id.section } } == [[0], [1]])
         let events = log.events
         #expect(events.count > 10)
         #expect(zip(events, events.dropFirst()).allSatisfy { $0.overall < $1.overall }, "overall only goes forward")
