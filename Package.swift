@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "MixdownScript", dependencies: ["MixdownCore"]),
         .target(name: "MixdownTimeline", dependencies: ["MixdownCore", "MixdownScript"]),
         .target(name: "MixdownSpeech", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP", "CEspeakNG"]),
-        .target(name: "MixdownTemplates", dependencies: ["MixdownCore", "MixdownIO", "MixdownScript"]),
+        .target(name: "MixdownTemplates", dependencies: ["MixdownCore", "MixdownIO"]),
         .target(name: "MixdownMaster", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP"]),
         .target(name: "Mixdown", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP", "MixdownScript", "MixdownSpeech",
                                                 "MixdownTimeline", "MixdownTemplates", "MixdownMaster"]),

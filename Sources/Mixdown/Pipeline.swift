@@ -320,15 +320,7 @@ public enum Pipeline {
     }
 
     static func outputPaths(_ request: RenderRequest, formats: [EndFormat]) -> [EndFormat: String] {
-        let output = request.output ?? request.name
-        var isDirectory: ObjCBool = false
-        let isFolder = output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory) && isDirectory.boolValue)
-        if formats.count == 1 && !isFolder {
-            // One format: -o names the file; a bare stem gets the format's extension.
-            let ext = URL(fileURLWithPath: output).pathExtension
-            return [formats[0]: EndFormat.forExtension(ext) != nil || ext == formats[0].fileExtension ? output : "\(output).\(formats[0].fileExtension)"]
-        }
-        return AudioEncoder.outputPaths(for: formats, output: output, inputStem: request.name)
+        AudioEncoder.outputPaths(for: formats, output: request.output ?? request.name, inputStem: request.name)
     }
 
     static func makeReport(_ plan: TimelinePlan, script: Script, clips: PreparedClips, production: Production,

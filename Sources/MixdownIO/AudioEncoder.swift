@@ -84,13 +84,18 @@ public enum AudioEncoder {
         try encoder.finish()
     }
 
-    /// Output paths for several formats from one `-o`: a folder (existing, or ending in `/`)
-    /// gets `<stem>.<ext>` inside it; anything else is the stem itself. Formats that share an
+    /// Where each format goes, from one `-o` (the one rule of `render`, `master` and `encode`):
+    /// a folder (existing, or ending in `/`) gets `<inputStem>.<ext>` inside it; one format
+    /// otherwise goes to `-o` itself (a bare stem gets the format's extension); several formats
+    /// share `-o` as their stem (an extension on it is dropped). Formats that share an
     /// extension are told apart by their name: `spot.mp3`, `spot.mp3_low.mp3`.
     public static func outputPaths(for formats: [EndFormat], output: String, inputStem: String) -> [EndFormat: String] {
         var isDirectory: ObjCBool = false
         let isFolder = output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory) && isDirectory.boolValue)
         let ext = URL(fileURLWithPath: output).pathExtension
+        if formats.count == 1 && !isFolder {
+            return [formats[0]: EndFormat.forExtension(ext) != nil || ext == formats[0].fileExtension ? output : "\(output).\(formats[0].fileExtension)"]
+        }
         let stem: String
         if isFolder {
             stem = URL(fileURLWithPath: output).appendingPathComponent(inputStem).path

@@ -1,7 +1,6 @@
 import Foundation
 import MixdownCore
 import MixdownIO
-import MixdownScript
 
 /// A sound template (DESIGN.md §10): a folder with `template.json` and its audio. Segments loop
 /// at their loop points to fill any length; effects play once. Audio is decoded to the render

@@ -39,9 +39,7 @@ struct Encode: ParsableCommand {
         let pool = WorkerPool.machine()
         let mix = try AudioDecoder.decodeForMix(input, pool: pool)
         let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
-        let paths: [EndFormat: String] = unique.count == 1 && !output.hasSuffix("/") && !isFolder(output)
-            ? [unique[0]: output]
-            : AudioEncoder.outputPaths(for: unique, output: output, inputStem: stem)
+        let paths = AudioEncoder.outputPaths(for: unique, output: output, inputStem: stem)
 
         let transaction = OutputTransaction()
         let outputs = try AudioEncoder.encode(mix, as: unique, to: paths, in: transaction, pool: pool)
@@ -56,10 +54,5 @@ struct Encode: ParsableCommand {
                 print("\(o.path)  \(o.endFormat.rawValue)  \(o.sampleRate) Hz  \(o.channels) ch  \(o.samples) samples  \(o.bytes) bytes")
             }
         }
-    }
-
-    private func isFolder(_ path: String) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 }

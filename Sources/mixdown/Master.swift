@@ -79,8 +79,7 @@ struct Master: ParsableCommand {
         }
         let settings = MasteringSettings.preset(preset == .reference ? "streaming" : preset.rawValue)!
         let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
-        let paths: [EndFormat: String] = formats.count == 1 && !output.hasSuffix("/") ? [formats[0]: output]
-            : AudioEncoder.outputPaths(for: formats, output: output, inputStem: stem)
+        let paths = AudioEncoder.outputPaths(for: formats, output: output, inputStem: stem)
         let transaction = OutputTransaction()
         // The chain, then one delivery pass that aligns loudness under the ceiling per shape.
         let input = BufferSource(source)

@@ -1,4 +1,4 @@
-import MixdownCore
+import Foundation
 
 /// A JSON value with the line and column it started at, so that a wrong value in a production
 /// file is reported where it was written as well as by its key path.
@@ -198,4 +198,93 @@ public struct JSONParser {
         }
         return v
     }
+}
+
+/// A JSON value and its key path, with typed accessors that fail with both.
+public struct JSONField {
+    public var node: JSONNode
+    public var path: String
+
+    public init(node: JSONNode, path: String) { (self.node, self.path) = (node, path) }
+
+    public func error(_ message: String, code: String = "invalidProduction") -> MixdownError {
+        MixdownError(.badInput, message, code: code, location: node.location, keyPath: path)
+    }
+
+    private func child(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// Members of an object whose keys must all be in `allowed`.
+    public func object(allowed: [String]) throws -> JSONObjectFields {
+        guard case .object(let members) = node.value else { throw error("must be an object, got \(node.typeName)") }
+        var fields = [String: JSONField]()
+        for (key, value) in members {
+            guard allowed.contains(key) else {
+                throw JSONField(node: value, path: child(key)).error("unknown key\(Suggestion.hint(for: key, in: allowed))")
+            }
+            fields[key] = JSONField(node: value, path: child(key))
+        }
+        return JSONObjectFields(fields: fields, owner: self)
+    }
+
+    /// An object with free keys (section names, media names), in file order.
+    public func dictionary() throws -> [(String, JSONField)] {
+        guard case .object(let members) = node.value else { throw error("must be an object, got \(node.typeName)") }
+        return members.map { ($0.key, JSONField(node: $0.value, path: child($0.key))) }
+    }
+
+    public func list() throws -> [JSONField] {
+        guard case .array(let items) = node.value else { throw error("must be a list, got \(node.typeName)") }
+        return items.enumerated().map { JSONField(node: $1, path: "\(path)[\($0)]") }
+    }
+
+    public func string() throws -> String {
+        guard case .string(let s) = node.value else { throw error("must be a string, got \(node.typeName)") }
+        return s
+    }
+
+    public func nonEmptyString() throws -> String {
+        let s = try string()
+        guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw error("must not be empty") }
+        return s
+    }
+
+    public func number(positive: Bool = false, nonNegative: Bool = false) throws -> Double {
+        guard case .number(let v) = node.value else { throw error("must be a number, got \(node.typeName)") }
+        if positive && v <= 0 { throw error("must be greater than 0, got \(JSONField.format(v))") }
+        if nonNegative && v < 0 { throw error("must not be negative, got \(JSONField.format(v))") }
+        return v
+    }
+
+    /// AudioStack's convention: a speed of 20 or more is a percentage (105 = 1.05x).
+    public func speed() throws -> Double {
+        let v = try number(positive: true)
+        let speed = v >= 20 ? v / 100 : v
+        guard (0.5...3).contains(speed) else { throw error("must be between 0.5 and 3 (or 50 and 300 percent), got \(JSONField.format(v))") }
+        return speed
+    }
+
+    /// One of `choices`; a wrong value is suggested the closest, `preferred` spellings first.
+    /// Relative pitch: 1 is the voice's own, 0.5 an octave down, 2 an octave up.
+    public func pitch() throws -> Double {
+        let v = try number(positive: true)
+        guard (0.5...2).contains(v) else { throw error("must be between 0.5 and 2 (1 is the voice's own pitch), got \(JSONField.format(v))") }
+        return v
+    }
+
+    public func choice<T>(_ choices: [String: T], preferred: [String] = []) throws -> T {
+        let s = try string()
+        if let v = choices[s] ?? choices[s.lowercased()] { return v }
+        let names = choices.keys.sorted()
+        let ordered = preferred + names.filter { !preferred.contains($0) }
+        throw error("unknown value '\(s)'\(Suggestion.hint(for: s, in: ordered)) (one of \(names.joined(separator: ", ")))")
+    }
+
+    static func format(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+}
+
+public struct JSONObjectFields {
+    var fields: [String: JSONField]
+    var owner: JSONField
+    public subscript(key: String) -> JSONField? { fields[key] }
+    public func error(_ message: String) -> MixdownError { owner.error(message) }
 }
