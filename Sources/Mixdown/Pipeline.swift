@@ -232,34 +232,18 @@ public enum Pipeline {
     static func checkOutputs(_ request: RenderRequest, paths: [String]) throws {
         var files = paths
         if let r = request.reportPath { files.append(r) }
-        for path in files {
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            try checkWritableFolder(folder, for: path)
-            var st = stat()
-            if lstat(path, &st) == 0 && (st.st_mode & S_IFMT) != S_IFREG {
-                throw MixdownError.badInput("\(path): cannot write: it exists and is not a regular file", code: "outputNotWritable")
-            }
-        }
+        try OutputTransaction.checkTargets(files)
         if let stems = request.stemsDirectory {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: stems, isDirectory: &isDirectory) {
                 guard isDirectory.boolValue else { throw MixdownError.badInput("\(stems): --stems names a file, not a folder", code: "outputNotWritable") }
-                try checkWritableFolder(stems, for: stems + "/speech.wav")
+                try OutputTransaction.checkWritableFolder(stems, for: stems + "/speech.wav")
             } else {
-                try checkWritableFolder(URL(fileURLWithPath: stems).deletingLastPathComponent().path, for: stems)
+                try OutputTransaction.checkWritableFolder(URL(fileURLWithPath: stems).deletingLastPathComponent().path, for: stems)
             }
         }
     }
 
-    static func checkWritableFolder(_ folder: String, for path: String) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw MixdownError.badInput("\(path): cannot write: folder \(folder) does not exist", code: "outputNotWritable")
-        }
-        guard access(folder, W_OK | X_OK) == 0 else {
-            throw MixdownError.badInput("\(path): cannot write: folder \(folder) is not writable", code: "outputNotWritable")
-        }
-    }
 
     static func checkSectionNames(_ script: Script, _ production: Production) throws {
         let names = script.sections.map(\.name)

@@ -37,6 +37,9 @@ public struct JSONParser {
     private var index = 0
     private var line = 1
     private var lineStart = 0
+    private var depth = 0
+    /// Objects and lists nest at most this deep: deeper input is refused, not recursed into.
+    public static let maximumDepth = 64
 
     public static func parse(_ text: String, file: String) throws -> JSONNode {
         var parser = JSONParser(bytes: Array(text.utf8), file: file)
@@ -89,9 +92,18 @@ public struct JSONParser {
         index += w.count
     }
 
+    /// One level deeper, refused past `maximumDepth` (the reader recurses, the stack does not).
+    private mutating func enter() throws {
+        depth += 1
+        if depth > Self.maximumDepth { throw error("nested deeper than \(Self.maximumDepth) levels") }
+    }
+
     private mutating func parseObject() throws -> JSONNode.Value {
+        try enter()
+        defer { depth -= 1 }
         index += 1
         var members = [(key: String, value: JSONNode)]()
+        var keys = Set<String>()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
@@ -99,7 +111,7 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key in double quotes") }
             let keyLocation = location
             let key = try parseString()
-            if members.contains(where: { $0.key == key }) { throw MixdownError.at(keyLocation, "duplicate key '\(key)'", code: "invalidJSON") }
+            if !keys.insert(key).inserted { throw MixdownError.at(keyLocation, "duplicate key '\(key)'", code: "invalidJSON") }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after '\(key)'") }
             index += 1
@@ -114,6 +126,8 @@ public struct JSONParser {
     }
 
     private mutating func parseArray() throws -> JSONNode.Value {
+        try enter()
+        defer { depth -= 1 }
         index += 1
         var items = [JSONNode]()
         skipWhitespace()
@@ -248,11 +262,20 @@ public struct JSONField {
         return s
     }
 
-    public func number(positive: Bool = false, nonNegative: Bool = false) throws -> Double {
+    /// A finite number (the reader refuses others), checked against its range here, where it
+    /// enters, before anything converts it: `atMost` bounds it above (with its unit for the message).
+    public func number(positive: Bool = false, nonNegative: Bool = false, atMost limit: (value: Double, unit: String)? = nil) throws -> Double {
         guard case .number(let v) = node.value else { throw error("must be a number, got \(node.typeName)") }
+        guard v.isFinite else { throw error("must be a finite number, got \(v)") }
         if positive && v <= 0 { throw error("must be greater than 0, got \(JSONField.format(v))") }
         if nonNegative && v < 0 { throw error("must not be negative, got \(JSONField.format(v))") }
+        if let limit, v > limit.value { throw error("must be at most \(JSONField.format(limit.value))\(limit.unit), got \(JSONField.format(v))") }
         return v
+    }
+
+    /// Seconds within a programme: up to `Limits.maximumProgrammeSeconds`.
+    public func seconds(positive: Bool = false) throws -> Double {
+        try number(positive: positive, nonNegative: !positive, atMost: (Limits.maximumProgrammeSeconds, " s (6 hours)"))
     }
 
     /// AudioStack's convention: a speed of 20 or more is a percentage (105 = 1.05x).
@@ -279,7 +302,8 @@ public struct JSONField {
         throw error("unknown value '\(s)'\(Suggestion.hint(for: s, in: ordered)) (one of \(names.joined(separator: ", ")))")
     }
 
-    static func format(_ v: Double) -> String { v == v.rounded() ? String(Int(v)) : String(v) }
+    /// A number as the user wrote it, whatever its size (no integer conversion past 2^53).
+    public static func format(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v) }
 }
 
 public struct JSONObjectFields {

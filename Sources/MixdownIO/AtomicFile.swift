@@ -72,3 +72,33 @@ public enum AtomicFile {
         }
     }
 }
+
+extension OutputTransaction {
+    /// Output problems found before any work (render, master, encode): each target's folder
+    /// exists and is writable, and the target is a new name or a regular file — never a
+    /// folder, a device, a FIFO or a symbolic link (which the final rename would replace).
+    public static func checkTargets(_ paths: [String]) throws {
+        for path in paths {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            try checkWritableFolder(folder, for: path)
+            var st = stat()
+            guard lstat(path, &st) == 0 else { continue }
+            switch st.st_mode & S_IFMT {
+            case S_IFREG: continue
+            case S_IFLNK: throw MixdownError.badInput("\(path): cannot write: it is a symbolic link; name the file itself", code: "outputNotWritable")
+            case S_IFDIR: throw MixdownError.badInput("\(path): cannot write: it is a folder", code: "outputNotWritable")
+            default: throw MixdownError.badInput("\(path): cannot write: it exists and is not a regular file", code: "outputNotWritable")
+            }
+        }
+    }
+
+    public static func checkWritableFolder(_ folder: String, for path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw MixdownError.badInput("\(path): cannot write: folder \(folder) does not exist", code: "outputNotWritable")
+        }
+        guard access(folder, W_OK | X_OK) == 0 else {
+            throw MixdownError.badInput("\(path): cannot write: folder \(folder) is not writable", code: "outputNotWritable")
+        }
+    }
+}

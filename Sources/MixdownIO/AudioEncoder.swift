@@ -86,7 +86,7 @@ public enum AudioEncoder {
 
     /// Where each format goes, from one `-o` (the one rule of `render`, `master` and `encode`):
     /// a folder (existing, or ending in `/`) gets `<inputStem>.<ext>` inside it; one format
-    /// otherwise goes to `-o` itself (a bare stem gets the format's extension); several formats
+    /// otherwise goes to `-o` itself (a new name without an audio extension gets the format's); several formats
     /// share `-o` as their stem (an extension on it is dropped). Formats that share an
     /// extension are told apart by their name: `spot.mp3`, `spot.mp3_low.mp3`.
     public static func outputPaths(for formats: [EndFormat], output: String, inputStem: String) -> [EndFormat: String] {
@@ -94,7 +94,10 @@ public enum AudioEncoder {
         let isFolder = output.hasSuffix("/") || (FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory) && isDirectory.boolValue)
         let ext = URL(fileURLWithPath: output).pathExtension
         if formats.count == 1 && !isFolder {
-            return [formats[0]: EndFormat.forExtension(ext) != nil || ext == formats[0].fileExtension ? output : "\(output).\(formats[0].fileExtension)"]
+            // An existing name is taken as given (and refused later if it is not a regular file).
+            var st = stat()
+            let exists = lstat(output, &st) == 0
+            return [formats[0]: exists || EndFormat.forExtension(ext) != nil || ext == formats[0].fileExtension ? output : "\(output).\(formats[0].fileExtension)"]
         }
         let stem: String
         if isFolder {

@@ -78,16 +78,10 @@ public enum AudioFileReader {
     }
 
     private static func checkReadable(_ path: String) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw MixdownError.badInput("\(path): no such file", code: "invalidAudio")
+        do { try InputFile.check(path) } catch var e as MixdownError {
+            e.code = "invalidAudio"
+            throw e
         }
-        if isDirectory.boolValue { throw MixdownError.badInput("\(path): is a directory, not an audio file", code: "invalidAudio") }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw MixdownError.badInput("\(path): permission denied", code: "invalidAudio")
-        }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        if size == 0 { throw MixdownError.badInput("\(path): empty file (0 bytes)", code: "invalidAudio") }
     }
 
     /// Every frame the decoder yields, and its complaint if it stopped early. Frames are

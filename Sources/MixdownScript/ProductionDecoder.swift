@@ -6,10 +6,7 @@ import MixdownCore
 /// `spot.json:5:40: sectionProperties.first.justify: unknown value 'centr' (did you mean 'centre'?)`.
 public enum ProductionDecoder {
     public static func load(path: String) throws -> Production {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw MixdownError.badInput("\(path): \(FileManager.default.fileExists(atPath: path) ? "cannot read the file" : "no such file")")
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw MixdownError.badInput("\(path): not UTF-8 text") }
+        let text = try InputFile.readText(path, limit: Limits.maximumTextBytes)
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
         return try decode(JSONParser.parse(text, file: path), file: path, baseDirectory: base)
     }
@@ -27,9 +24,9 @@ public enum ProductionDecoder {
         case let (nil, scriptFile?):
             let name = try scriptFile.nonEmptyString()
             let resolved = resolve(name, against: baseDirectory)
-            guard let data = FileManager.default.contents(atPath: resolved), let text = String(data: data, encoding: .utf8) else {
-                throw scriptFile.error(FileManager.default.fileExists(atPath: resolved) ? "cannot read '\(name)' as UTF-8 text" : "no such file '\(name)'")
-            }
+            guard FileManager.default.fileExists(atPath: resolved) else { throw scriptFile.error("no such file '\(name)'") }
+            let text: String
+            do { text = try InputFile.readText(resolved, limit: Limits.maximumTextBytes) } catch let e as MixdownError { throw scriptFile.error(e.message) }
             script = ScriptSource(text: text, origin: resolved)
         case (.some, .some):
             throw top.error("give exactly one of scriptText and scriptFile, not both")
@@ -52,25 +49,25 @@ public enum ProductionDecoder {
             for (name, value) in try properties.dictionary() {
                 let s = try value.object(allowed: ["endAt", "justify", "paddingStart", "paddingEnd", "fadeIn", "fadeOut"])
                 p.sectionProperties[name] = SectionProperties(
-                    endAt: try s["endAt"]?.number(positive: true),
+                    endAt: try s["endAt"]?.seconds(positive: true),
                     justify: try s["justify"].map { try $0.choice(Justify.spellings, preferred: Justify.allCases.map(\.rawValue)) },
-                    paddingStart: try s["paddingStart"]?.number(nonNegative: true),
-                    paddingEnd: try s["paddingEnd"]?.number(nonNegative: true),
-                    fadeIn: try s["fadeIn"]?.number(nonNegative: true),
-                    fadeOut: try s["fadeOut"]?.number(nonNegative: true))
+                    paddingStart: try s["paddingStart"]?.seconds(),
+                    paddingEnd: try s["paddingEnd"]?.seconds(),
+                    fadeIn: try s["fadeIn"]?.seconds(),
+                    fadeOut: try s["fadeOut"]?.seconds())
             }
         }
         if let timeline = top["timelineProperties"] {
             let t = try timeline.object(allowed: ["forceLength", "speechStart", "sectionGap", "soundTail", "fadeOut", "overflow"])
-            p.timeline.forceLength = try t["forceLength"]?.number(positive: true)
-            p.timeline.speechStart = try t["speechStart"]?.number(nonNegative: true)
-            p.timeline.sectionGap = try t["sectionGap"]?.number(nonNegative: true)
-            p.timeline.soundTail = try t["soundTail"]?.number(nonNegative: true)
-            p.timeline.fadeOut = try t["fadeOut"]?.number(nonNegative: true)
+            p.timeline.forceLength = try t["forceLength"]?.seconds(positive: true)
+            p.timeline.speechStart = try t["speechStart"]?.seconds()
+            p.timeline.sectionGap = try t["sectionGap"]?.seconds()
+            p.timeline.soundTail = try t["soundTail"]?.seconds()
+            p.timeline.fadeOut = try t["fadeOut"]?.seconds()
             if let o = t["overflow"] { p.timeline.overflow = try o.choice(Dictionary(uniqueKeysWithValues: OverflowPolicy.allCases.map { ($0.rawValue, $0) })) }
         }
         if let force = top["forceLength"] {
-            let value = try force.number(positive: true)
+            let value = try force.seconds(positive: true)
             if let other = p.timeline.forceLength, other != value {
                 throw force.error("differs from timelineProperties.forceLength (\(other)); give it once")
             }
@@ -152,7 +149,7 @@ public enum ProductionDecoder {
         guard let command = e["command"] else { throw field.error("missing command") }
         let argv = try command.list().map { try $0.string() }
         guard !argv.isEmpty, !argv[0].isEmpty else { throw command.error("must name a program") }
-        let timeout = try e["timeoutSeconds"]?.number(positive: true) ?? 60
+        let timeout = try e["timeoutSeconds"]?.number(positive: true, atMost: (3_600, " s")) ?? 60
         return ExternalEngine(command: argv, stdin: try e["stdin"]?.string(), timeoutSeconds: timeout)
     }
 }

@@ -70,13 +70,15 @@ public struct SoundTemplate: Sendable {
     /// Loads and validates `directory/template.json` and decodes its audio.
     public static func load(directory: String) throws -> SoundTemplate {
         let manifestPath = directory + "/template.json"
-        guard let data = FileManager.default.contents(atPath: manifestPath), let text = String(data: data, encoding: .utf8) else {
-            throw MixdownError.badInput("\(manifestPath): cannot read the template manifest")
-        }
+        let text = try InputFile.readText(manifestPath, limit: Limits.maximumTextBytes)
         let root = try JSONField(node: JSONParser.parse(text, file: manifestPath), path: "")
             .object(allowed: ["name", "tempo", "beatsPerBar", "segments", "effects", "defaultSegment"])
-        let tempo = try root["tempo"]?.number(positive: true)
-        let beatsPerBar = try root["beatsPerBar"]?.number(positive: true) ?? 4
+        let tempo = try root["tempo"].map { f -> Double in
+            let v = try f.number(positive: true, atMost: (400, " bpm"))
+            guard v >= 20 else { throw f.error("must be at least 20 bpm, got \(JSONField.format(v))") }
+            return v
+        }
+        let beatsPerBar = try root["beatsPerBar"]?.number(positive: true, atMost: (32, " beats")) ?? 4
         let rate = SampleTime.renderRate
 
         func audio(_ field: JSONField) throws -> (AudioBuffer, Int) {
@@ -102,13 +104,14 @@ public struct SoundTemplate: Sendable {
             let (buffer, fileRate) = try audio(fileField)
             func point(samples: String, bars: String, default value: Int) throws -> Int {
                 if let f = s[samples] {
-                    let v = try f.number(nonNegative: true)
+                    // Past the file's end is refused below; here only what converts safely.
+                    let v = try f.number(nonNegative: true, atMost: (Double(Int32.max), " samples"))
                     guard v == v.rounded() else { throw f.error("must be a whole number of samples") }
                     return SampleTime.rescale(Int(v), from: fileRate, to: rate)
                 }
                 if let f = s[bars] {
                     guard let tempo else { throw f.error("needs the template's tempo") }
-                    return SampleTime.samples(seconds: try f.number(nonNegative: true) * beatsPerBar * 60 / tempo, rate: rate)
+                    return SampleTime.samples(seconds: try f.number(nonNegative: true, atMost: (10_000, " bars")) * beatsPerBar * 60 / tempo, rate: rate)
                 }
                 return value
             }

@@ -36,10 +36,11 @@ struct Encode: ParsableCommand {
         var unique = [EndFormat]()
         for f in formats where !unique.contains(f) { unique.append(f) }
 
-        let pool = WorkerPool.machine()
-        let mix = try AudioDecoder.decodeForMix(input, pool: pool)
         let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
         let paths = AudioEncoder.outputPaths(for: unique, output: output, inputStem: stem)
+        try OutputTransaction.checkTargets(unique.map { paths[$0]! })
+        let pool = WorkerPool.machine()
+        let mix = try AudioDecoder.decodeForMix(input, pool: pool)
 
         let transaction = OutputTransaction()
         let outputs = try AudioEncoder.encode(mix, as: unique, to: paths, in: transaction, pool: pool)

@@ -31,10 +31,10 @@ struct Master: ParsableCommand {
     @Option(name: .customLong("loudness-preset"), help: "streaming, podcast, ebu-r128, broadcast, atsc-a85.")
     var loudnessPreset: String?
 
-    @Option(name: .customLong("target-lufs"), help: "Integrated loudness target (overrides the preset).")
+    @Option(name: .customLong("target-lufs"), parsing: .unconditional, help: "Integrated loudness target (overrides the preset).")
     var targetLufs: Double?
 
-    @Option(name: .customLong("true-peak"), help: "True-peak ceiling in dBTP (overrides the preset).")
+    @Option(name: .customLong("true-peak"), parsing: .unconditional, help: "True-peak ceiling in dBTP (overrides the preset).")
     var truePeak: Double?
 
     @Option(help: "Write the analysis before and after, and warnings, as JSON.")
@@ -68,6 +68,9 @@ struct Master: ParsableCommand {
             }
             formats = [f]
         }
+        let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
+        let paths = AudioEncoder.outputPaths(for: formats, output: output, inputStem: stem)
+        try OutputTransaction.checkTargets(formats.map { paths[$0]! } + (report.map { [$0] } ?? []))
         let decoded = try AudioFileReader.read(input)
         let mix = try Resampler.resample(ChannelMix.toStereo(decoded.audio, roles: decoded.roles), to: SampleTime.renderRate, pool: pool)
         var source = mix
@@ -78,8 +81,6 @@ struct Master: ParsableCommand {
             spectralDistance = (matched.distanceBefore, matched.distanceAfter)
         }
         let settings = MasteringSettings.preset(preset == .reference ? "streaming" : preset.rawValue)!
-        let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
-        let paths = AudioEncoder.outputPaths(for: formats, output: output, inputStem: stem)
         let transaction = OutputTransaction()
         // The chain, then one delivery pass that aligns loudness under the ceiling per shape.
         let input = BufferSource(source)

@@ -25,7 +25,7 @@ struct Render: ParsableCommand {
     @Option(help: "Sound template (name or folder), with --script.")
     var template: String?
 
-    @Option(name: .customLong("force-length"), help: "Total length in seconds, with --script.")
+    @Option(name: .customLong("force-length"), parsing: .unconditional, help: "Total length in seconds, with --script.")
     var forceLength: Double?
 
     @Option(name: .customLong("section-properties"), help: "sectionProperties as JSON, with --script.")

@@ -1,0 +1,107 @@
+import Foundation
+import MixdownCore
+import MixdownIO
+import MixdownTestSupport
+import Testing
+
+/// Input that used to trap, hang or grow without bound, through the CLI: exit 1 (2 for usage),
+/// one line naming the file:line:col or key path, nothing written.
+@Suite struct LimitsTests {
+    let folder = TemporaryFolder()
+
+    func mixdown(_ arguments: String...) throws -> Tools.Result { try Tools.run(Tools.mixdown, arguments) }
+    func write(_ name: String, _ text: String) throws -> String {
+        let path = folder.file(name)
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// One clear line, exit 1, and no file in the folder but the inputs.
+    func expectRefused(_ result: Tools.Result, says: String, before: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        #expect(result.status == 1, "exit \(result.status): \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stderrLines.count == 1, "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(result.stderr.contains(says), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(!result.stderr.contains("Fatal error"), sourceLocation: sourceLocation)
+        #expect(folder.contents == before, "nothing may be written", sourceLocation: sourceLocation)
+    }
+
+    @Test(arguments: [
+        (#"{"scriptText": "hi", "forceLength": 1e308}"#, "p.json:1:37: forceLength: must be at most 21600 s (6 hours)"),
+        (#"{"scriptText": "hi", "timelineProperties": {"forceLength": 1e9}}"#, "timelineProperties.forceLength: must be at most 21600 s"),
+        (#"{"scriptText": "hi", "pitch": 1e19}"#, "p.json:1:31: pitch: must be between 0.5 and 2"),
+        (#"{"scriptText": "hi", "sectionProperties": {"a": {"endAt": 1e300}}}"#, "sectionProperties.a.endAt: must be at most 21600 s"),
+        (#"{"scriptText": "hi", "sectionProperties": {"a": {"fadeIn": 99999}}}"#, "sectionProperties.a.fadeIn: must be at most 21600 s"),
+        (#"{"scriptText": "hi", "speed": 1e400}"#, "p.json:1:31: invalid JSON: invalid number"),
+        (String(repeating: "[", count: 100_000), "p.json:1:65: invalid JSON: nested deeper than 64 levels"),
+    ])
+    func numbersAndNestingAreCheckedWhereTheyEnter(_ json: String, _ says: String) throws {
+        let path = try write("p.json", json)
+        let before = folder.contents
+        expectRefused(try mixdown("render", path, "-o", folder.file("out.wav")), says: says, before: before)
+    }
+
+    @Test func commandLineNumbers() throws {
+        let script = try write("s.txt", "Hello.")
+        let before = folder.contents
+        expectRefused(try mixdown("render", "--script", script, "--force-length", "inf", "-o", folder.file("o.wav")),
+                      says: "forceLength: must be a finite number", before: before)
+        expectRefused(try mixdown("render", "--script", script, "--section-properties", String(repeating: "[", count: 100_000), "-o", folder.file("o.wav")),
+                      says: "--section-properties:1:65: invalid JSON: nested deeper than 64 levels", before: before)
+        // A negative value is a value, not an option.
+        let tone = folder.file("tone.wav")
+        _ = try AudioEncoder.encode(Signals.musicLike(seconds: 3), as: .wav, to: tone)
+        let mastered = try mixdown("master", tone, "-o", folder.file("m.wav"), "--target-lufs", "-20", "--true-peak", "-2",
+                                   "--report", folder.file("m.json"))
+        #expect(mastered.status == 0, "stderr: \(mastered.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.file("m.json")))) as? [String: Any]
+        #expect(report?["loudnessTarget"] as? Double == -20)
+        #expect(report?["truePeakLimit"] as? Double == -2)
+        #expect(try Tools.ffmpegDecode(folder.file("m.wav")).samples.count == 3 * 48_000 * 2)
+    }
+
+    @Test func inputsThatAreNotRegularFilesAreRefusedWithoutBlocking() throws {
+        let fifo = folder.file("pipe.wav")
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let link = folder.file("link.wav")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: fifo)
+        let production = try write("p.json", #"{"scriptText": "<<media::m>>", "mediaFiles": {"m": {"path": "link.wav", "role": "insert"}}}"#)
+        let scriptFIFO = folder.file("script.txt")
+        #expect(mkfifo(scriptFIFO, 0o644) == 0)
+        let before = folder.contents
+        for (args, says) in [
+            (["analyze", fifo], "pipe.wav: is a FIFO (named pipe), not a regular file"),
+            (["analyze", link], "link.wav: is a FIFO (named pipe), not a regular file"),
+            (["analyze", "/dev/zero"], "/dev/zero: is a device, not a regular file"),
+            (["analyze", "/proc/self/mem"], "/proc/self/mem: is a kernel file"),
+            (["encode", "/dev/zero", "-o", folder.file("x.wav")], "/dev/zero: is a device"),
+            (["render", production, "-o", folder.file("x.wav")], "link.wav: is a FIFO"),
+            (["render", "--script", scriptFIFO, "-o", folder.file("x.wav")], "script.txt: is a FIFO"),
+        ] {
+            let started = Date()
+            let result = try Tools.run(Tools.mixdown, args)
+            #expect(Date().timeIntervalSince(started) < 10, "\(args) took too long")
+            expectRefused(result, says: says, before: before)
+        }
+    }
+
+    @Test func outputsThatAreNotRegularFilesAreRefusedFirst() throws {
+        let tone = folder.file("tone.wav")
+        _ = try AudioEncoder.encode(Signals.musicLike(seconds: 1), as: .wav, to: tone)
+        let target = folder.file("elsewhere.wav")
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: target))
+        let link = folder.file("link.wav")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let fifo = folder.file("fifo.wav")
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let before = folder.contents
+        for (args, says) in [
+            (["encode", tone, "-o", link], "link.wav: cannot write: it is a symbolic link"),
+            (["master", tone, "-o", link], "link.wav: cannot write: it is a symbolic link"),
+            (["encode", tone, "-o", fifo], "fifo.wav: cannot write: it exists and is not a regular file"),
+            (["encode", tone, "-o", "/dev/null", "--end-format", "wav"], "/dev/null: cannot write"),
+        ] {
+            expectRefused(try Tools.run(Tools.mixdown, args), says: says, before: before)
+        }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep")
+    }
+}
