@@ -278,6 +278,13 @@ public struct JSONField {
         try number(positive: positive, nonNegative: !positive, atMost: (Limits.maximumProgrammeSeconds, " s (6 hours)"))
     }
 
+    /// A voice name, checked before it can reach a speech library.
+    public func voiceName() throws -> String {
+        let s = try nonEmptyString()
+        if let problem = Limits.voiceNameProblem(s) { throw error("'\(s.prefix(48))\(s.count > 48 ? "…" : "")' \(problem)", code: "invalidProduction") }
+        return s
+    }
+
     /// AudioStack's convention: a speed of 20 or more is a percentage (105 = 1.05x).
     public func speed() throws -> Double {
         let v = try number(positive: true)

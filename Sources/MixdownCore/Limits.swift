@@ -5,4 +5,21 @@ public enum Limits {
     public static let maximumProgrammeSeconds = 6.0 * 3_600
     /// The largest script or production file (bytes).
     public static let maximumTextBytes = 1 << 20
+    /// The longest personalisation value (characters).
+    public static let maximumVariableCharacters = 10_000
+    /// Audio files: sample rates and channel counts Mixdown decodes.
+    public static let sampleRates = 8_000...384_000
+    public static let channelCounts = 1...8
+
+    /// Why `name` cannot be a voice name, or nil. Voice names reach C libraries (espeak-ng
+    /// copies them into fixed buffers), so they are held to what real voices use: at most 40
+    /// letters, digits and `- _ + / .`, no `..`.
+    public static func voiceNameProblem(_ name: String) -> String? {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_+/.")
+        if name.count > 40 { return "is \(name.count) characters long; a voice name has at most 40" }
+        if name.contains("..") || !name.allSatisfy({ allowed.contains($0) }) {
+            return "is not a voice name (letters, digits and - _ + / . only)"
+        }
+        return nil
+    }
 }

@@ -62,8 +62,8 @@ public enum AudioFileReader {
     static func open(_ path: String) throws -> any AudioInputFile {
         try checkReadable(path)
         let file: any AudioInputFile = looksLikeMPEG(path) ? try MPEGInputFile(path: path) : try SndFileInputFile(path: path)
-        guard file.channels > 0, file.sampleRate > 0 else {
-            throw MixdownError.badInput("\(path): header declares \(file.channels) channels at \(file.sampleRate) Hz", code: "invalidAudio")
+        guard Limits.channelCounts.contains(file.channels), Limits.sampleRates.contains(file.sampleRate) else {
+            throw MixdownError.badInput("\(path): header declares \(file.channels) channels at \(file.sampleRate) Hz (Mixdown reads 1–8 channels at 8–384 kHz)", code: "invalidAudio")
         }
         return file
     }

@@ -34,13 +34,13 @@ public enum ProductionDecoder {
             throw top.error("missing scriptText or scriptFile")
         }
         var p = Production(script: script, baseDirectory: baseDirectory)
-        p.voice = try top["voice"]?.nonEmptyString()
+        p.voice = try top["voice"]?.voiceName()
         if let speed = top["speed"] { p.speed = try speed.speed() }
         if let pitch = top["pitch"] { p.pitch = try pitch.pitch() }
         if let sections = top["sections"] {
             for (name, value) in try sections.dictionary() {
                 let s = try value.object(allowed: ["voice", "speed", "pitch", "speechEngine"])
-                p.sections[name] = SectionVoice(voice: try s["voice"]?.nonEmptyString(), speed: try s["speed"]?.speed(),
+                p.sections[name] = SectionVoice(voice: try s["voice"]?.voiceName(), speed: try s["speed"]?.speed(),
                                                 pitch: try s["pitch"]?.pitch(), speechEngine: try s["speechEngine"].map(engine))
             }
         }
@@ -109,7 +109,11 @@ public enum ProductionDecoder {
         for object in objects {
             for (key, value) in try object.dictionary() {
                 switch value.node.value {
-                case .string(let s): merged[key] = s
+                case .string(let s):
+                    guard s.count <= Limits.maximumVariableCharacters else {
+                        throw value.error("is \(s.count) characters long; a personalisation value has at most \(Limits.maximumVariableCharacters)")
+                    }
+                    merged[key] = s
                 case .number(let n): merged[key] = n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(n)
                 case .bool(let b): merged[key] = String(b)
                 default: throw value.error("must be text, got \(value.node.typeName)")

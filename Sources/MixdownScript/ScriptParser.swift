@@ -16,6 +16,14 @@ public enum ScriptParser {
     public static let breakStrengths: [String: Double] = ["none": 0, "x-weak": 0.12, "weak": 0.3, "medium": 0.5, "strong": 0.7, "x-strong": 0.9]
 
     public static func parse(_ source: ScriptSource, variables: [String: String]) throws -> Script {
+        // Personalisation from anywhere (the production's audience, --var, a batch row, the API).
+        for (key, value) in variables.sorted(by: { $0.key < $1.key }) where value.count > Limits.maximumVariableCharacters {
+            throw MixdownError(.badInput, "is \(value.count) characters long; a personalisation value has at most \(Limits.maximumVariableCharacters)",
+                               keyPath: "audience.\(key)")
+        }
+        guard source.text.utf8.count <= Limits.maximumTextBytes else {
+            throw MixdownError(.badInput, "\(source.origin): the script is \(source.text.utf8.count) bytes; at most \(Limits.maximumTextBytes)", code: "invalidScript")
+        }
         var tokenizer = Tokenizer(source)
         let tokens = try tokenizer.tokens()
         let xml = tokens.first { if case .element(let e) = $0.kind { return e.name.lowercased().hasPrefix("as:") }; return false }

@@ -107,6 +107,10 @@ public final class EspeakEngine: SpeechEngine, @unchecked Sendable {
     /// Selects a voice by espeak name or file (`en-us`, `gmw/en-US`), else by language
     /// (`en-gb`) or voice name, case-insensitively.
     private func select(_ requested: String) throws {
+        // Checked before espeak-ng sees it: its lookup copies names into fixed buffers.
+        if let problem = Limits.voiceNameProblem(requested) {
+            throw MixdownError.badInput("voice '\(requested.prefix(48))\(requested.count > 48 ? "…" : "")' \(problem)", code: "unknownName")
+        }
         if espeak_SetVoiceByName(requested) == EE_OK { return }
         let wanted = requested.lowercased()
         let voices = listVoices()

@@ -104,4 +104,42 @@ import Testing
         }
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep")
     }
+
+    @Test func namesAndValuesAreCheckedBeforeTheyReachCLibraries() throws {
+        let script = try write("s.txt", "Hello {{name|friend}}.")
+        let before = folder.contents
+        let variant = "en-us+" + String(repeating: "f", count: 1_000)
+        expectRefused(try mixdown("render", "--script", script, "--voice", variant, "-o", folder.file("o.wav")),
+                      says: "voice: 'en-us+fff", before: before)
+        let production = try write("v.json", #"{"scriptText": "<as:sub voice=\"en-us+\#(String(repeating: "f", count: 500))\">Hi</as:sub>"}"#)
+        let before2 = folder.contents
+        expectRefused(try mixdown("render", production, "-o", folder.file("o.wav")), says: "is 506 characters long; a voice name has at most 40", before: before2)
+        // A personalisation value of 100,000 characters is refused at once, not spoken for minutes.
+        let started = Date()
+        expectRefused(try mixdown("render", "--script", script, "--var", "name=" + String(repeating: "a", count: 100_000), "-o", folder.file("o.wav")),
+                      says: "audience.name: is 100000 characters long; a personalisation value has at most 10000", before: before2)
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
+    @Test func audioHeadersOutsideTheRangesAreRefused() throws {
+        // A valid WAV whose header declares 1 Hz, and one with 12 channels.
+        func wav(_ name: String, rate: UInt32, channels: UInt16) throws -> String {
+            var d = Data()
+            func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
+            func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
+            let frames: UInt32 = 100, bytes = frames * UInt32(channels) * 2
+            d.append(contentsOf: Array("RIFF".utf8)); u32(36 + bytes); d.append(contentsOf: Array("WAVEfmt ".utf8))
+            u32(16); u16(1); u16(channels); u32(rate); u32(rate * UInt32(channels) * 2); u16(channels * 2); u16(16)
+            d.append(contentsOf: Array("data".utf8)); u32(bytes); d.append(Data(repeating: 1, count: Int(bytes)))
+            let path = folder.file(name)
+            try d.write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        let slow = try wav("slow.wav", rate: 1, channels: 2)
+        let wide = try wav("wide.wav", rate: 48_000, channels: 12)
+        let before = folder.contents
+        expectRefused(try mixdown("analyze", slow), says: "slow.wav: header declares 2 channels at 1 Hz", before: before)
+        expectRefused(try mixdown("analyze", wide), says: "wide.wav: header declares 12 channels at 48000 Hz", before: before)
+        expectRefused(try mixdown("encode", slow, "-o", folder.file("x.flac")), says: "at 1 Hz", before: before)
+    }
 }
