@@ -3,20 +3,49 @@ import Foundation
 import Glibc
 #endif
 
-/// Runs an external program with a time limit. The child gets its own process group, so a
-/// timed-out engine is killed with everything it started (a shell script's `sleep` too).
-/// Standard input, output and error go through files: no pipe can fill up and deadlock.
-enum ChildProcess {
+/// Runs an external program with a time limit and a size limit. The child gets its own
+/// process group, so a timed-out engine is killed with everything it started (a shell script's
+/// `sleep` too). Standard input, output and error go through files in its working folder: no
+/// pipe can fill up and deadlock, and the folder's size is watched while it runs, so an engine
+/// that writes without end is killed once it passes `maximumBytes` instead of filling the disk.
+public enum ChildProcess {
+    /// What an engine may write into its working folder in all (stdout, stderr, its files).
+    static let maximumBytes = 512 << 20
+
     struct Outcome {
         var status: Int32
         var timedOut: Bool
+        /// Killed for writing more than `maximumBytes`.
+        var overran: Bool
         var stdout: Data
         var stderr: String
     }
 
     enum Failure: Error { case notFound(String), cannotStart(String, Int32) }
 
-    static func run(_ argv: [String], stdin input: Data?, timeout: Double, workingDirectory: String) throws -> Outcome {
+    /// The engines running now (process group and working folder), so that a program being
+    /// stopped can take them with it: `stopAll()`.
+    private static let running = Running()
+    private final class Running: @unchecked Sendable {
+        let lock = NSLock()
+        var groups = [pid_t: String]()
+    }
+
+    /// Kills every engine this process started that is still running (their whole process
+    /// groups) and removes their working folders. For a program's SIGINT/SIGTERM handling.
+    public static func stopAll() {
+        let groups = running.lock.withLock { () -> [pid_t: String] in
+            defer { running.groups = [:] }
+            return running.groups
+        }
+        for (pid, folder) in groups {
+            kill(-pid, SIGKILL)
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+    }
+
+    static func run(_ argv: [String], stdin input: Data?, timeout: Double, workingDirectory: String,
+                    maximumBytes: Int = ChildProcess.maximumBytes) throws -> Outcome {
         let inPath = workingDirectory + "/stdin", outPath = workingDirectory + "/stdout", errPath = workingDirectory + "/stderr"
         FileManager.default.createFile(atPath: inPath, contents: input ?? Data())
         var actions = posix_spawn_file_actions_t()
@@ -37,16 +66,20 @@ enum ChildProcess {
         let spawned = posix_spawnp(&pid, argv[0], &actions, &attributes, cArgs, environ)
         if spawned == ENOENT { throw Failure.notFound(argv[0]) }
         if spawned != 0 { throw Failure.cannotStart(argv[0], spawned) }
+        running.lock.withLock { running.groups[pid] = workingDirectory }
+        defer { running.lock.withLock { _ = running.groups.removeValue(forKey: pid) } }
 
         let deadline = Date().addingTimeInterval(timeout)
         var status: Int32 = 0
-        var timedOut = false
+        var timedOut = false, overran = false
+        var polls = 0
         while true {
             let r = waitpid(pid, &status, WNOHANG)
             if r == pid { break }
             if r < 0 && errno != EINTR { break }
-            if Date() >= deadline {
-                timedOut = true
+            polls += 1
+            if Date() >= deadline || (polls % 10 == 0 && folderBytes(workingDirectory) > maximumBytes) {
+                if Date() >= deadline { timedOut = true } else { overran = true }
                 kill(-pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
                 break
@@ -56,8 +89,22 @@ enum ChildProcess {
         // Anything the group left running is ended too.
         kill(-pid, SIGKILL)
         let exitStatus: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        if overran { return Outcome(status: exitStatus, timedOut: false, overran: true, stdout: Data(), stderr: "") }
         let stdout = FileManager.default.contents(atPath: outPath) ?? Data()
-        let stderr = String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self)
-        return Outcome(status: exitStatus, timedOut: timedOut, stdout: stdout, stderr: stderr)
+        // Only the end of stderr matters (the last line is reported).
+        let errorBytes = FileManager.default.contents(atPath: errPath) ?? Data()
+        let stderr = String(decoding: errorBytes.suffix(4_096), as: UTF8.self)
+        return Outcome(status: exitStatus, timedOut: timedOut, overran: false, stdout: stdout, stderr: stderr)
+    }
+
+    /// Bytes in the files directly inside `folder` (an engine's working folder).
+    static func folderBytes(_ folder: String) -> Int {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        var total = 0
+        for name in names {
+            var st = stat()
+            if lstat(folder + "/" + name, &st) == 0 { total += Int(st.st_size) }
+        }
+        return total
     }
 }

@@ -53,6 +53,9 @@ public struct CommandEngine: SpeechEngine {
         } catch ChildProcess.Failure.cannotStart(let program, let code) {
             throw MixdownError.failure("speech engine '\(program)': cannot start (\(String(cString: strerror(code))))", code: "speechFailed")
         }
+        if outcome.overran {
+            throw MixdownError.badInput("speech engine '\(name)' wrote more than \(ChildProcess.maximumBytes >> 20) MB for \"\(request.text.prefix(40))\" and was stopped", code: "speechFailed")
+        }
         if outcome.timedOut {
             throw MixdownError.badInput("speech engine '\(name)' did not finish within \(String(format: "%g", timeoutSeconds)) s (timeoutSeconds) for \"\(request.text.prefix(40))\"", code: "speechFailed")
         }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Mixdown
 import Foundation
 import MixdownCore
+import MixdownSpeech
+import MixdownIO
 
 /// `mixdown`: exit 0 on success, 1 on bad input (one line on stderr), 2 on usage errors
 /// (DESIGN.md §5). ArgumentParser's own usage exit code (64) is mapped to 2.
@@ -14,13 +16,16 @@ struct Mixdown: ParsableCommand {
         subcommands: [Render.self, Analyze.self, Encode.self, Master.self, Templates.self, Voices.self, Version.self])
 
     static func main() {
+        stopEnginesOnSignals()
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as MixdownError {
+            waitIfStopping()
             FileHandle.standardError.write(Data("mixdown: \(error.message)\n".utf8))
             Foundation.exit(error.kind == .usage ? 2 : 1)
         } catch {
+            waitIfStopping()
             let code = exitCode(for: error)
             if code == .success {
                 print(fullMessage(for: error))
@@ -31,6 +36,41 @@ struct Mixdown: ParsableCommand {
             Foundation.exit(2)
         }
     }
+}
+
+/// SIGINT, SIGTERM and SIGHUP end the program (status 128 + the signal), but first kill the speech engines
+/// it started (their process groups), remove their working folders and remove the hidden
+/// temporary outputs: an interrupted run leaves no engine running and no file behind.
+private let signalSources: [DispatchSourceSignal] = [SIGINT, SIGTERM, SIGHUP].map { number in
+    signal(number, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+    source.setEventHandler {
+        stopping.withLock { $0 = true }
+        ChildProcess.stopAll()
+        OutputTransaction.removeAllPending()
+        // The shell's status for a signal death (libdispatch keeps the signal itself from us).
+        _exit(128 + number)
+    }
+    source.resume()
+    return source
+}
+
+private func stopEnginesOnSignals() { _ = signalSources }
+
+/// Set once a stopping signal arrived: the render failing because its engine was killed must
+/// not report that failure (or exit) before the handler ends the program with the signal.
+private let stopping = Mutex(false)
+
+private func waitIfStopping() {
+    while stopping.withLock({ $0 }) { sleep(1) }
+}
+
+/// A value behind a lock.
+final class Mutex<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withLock<R>(_ body: (inout Value) -> R) -> R { lock.withLock { body(&value) } }
 }
 
 enum MixdownVersion {

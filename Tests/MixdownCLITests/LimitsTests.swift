@@ -142,4 +142,56 @@ import Testing
         expectRefused(try mixdown("analyze", wide), says: "wide.wav: header declares 12 channels at 48000 Hz", before: before)
         expectRefused(try mixdown("encode", slow, "-o", folder.file("x.flac")), says: "at 1 Hz", before: before)
     }
+
+    @Test func anEngineThatWritesWithoutEndIsStopped() throws {
+        let scratch = folder.file("tmp")
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let production = try write("e.json", """
+        {"scriptText": "Endless.", "speechEngine": {"command": ["sh", "-c", "cat /dev/zero"], "timeoutSeconds": 120}}
+        """)
+        let before = folder.contents
+        let started = Date()
+        var environment = ProcessInfo.processInfo.environment
+        environment["TMPDIR"] = scratch
+        environment["MIXDOWN_CACHE"] = "off"
+        let result = try Tools.run(Tools.mixdown, ["render", production, "-o", folder.file("o.wav")], environment: environment)
+        #expect(Date().timeIntervalSince(started) < 60, "the engine ran to its time limit instead of being stopped")
+        expectRefused(result, says: "speech engine 'sh' wrote more than 512 MB", before: before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty, "the engine's working folder is left")
+    }
+
+    @Test func stoppingMixdownStopsItsEngineAndLeavesNothing() throws {
+        let scratch = folder.file("tmp2")
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let pidFile = folder.file("engine.pid")
+        let production = try write("slow.json", """
+        {"scriptText": "Slow.", "endFormat": ["wav"], "speechEngine": {"command": ["sh", "-c", "echo $$ > \(pidFile); exec sleep 60"], "timeoutSeconds": 120}}
+        """)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Tools.mixdown)
+        process.arguments = ["render", production, "-o", folder.file("out.wav")]
+        process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": scratch, "MIXDOWN_CACHE": "off"]) { _, new in new }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let waitUntil = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: pidFile) && Date() < waitUntil { usleep(20_000) }
+        usleep(100_000)
+        let enginePID = Int32((try String(contentsOfFile: pidFile, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        #expect(enginePID > 0)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 128 + SIGTERM)
+        // The engine is gone (or a zombie waiting for init), its folder and any partial output too.
+        func alive(_ pid: Int32) -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+            let state = stat.split(separator: ")").last?.split(separator: " ").first
+            return state != "Z"
+        }
+        let gone = Date().addingTimeInterval(5)
+        while alive(enginePID) && Date() < gone { usleep(20_000) }
+        #expect(!alive(enginePID), "the engine (pid \(enginePID)) outlived mixdown")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty, "temporary files left")
+        #expect(!folder.contents.contains { $0.hasPrefix(".out.wav") || $0 == "out.wav" })
+    }
 }
