@@ -33,6 +33,8 @@ public struct RenderRequest: Sendable {
     /// Folders of named sound templates, searched after `<production folder>/SoundTemplates`
     /// (the CLI passes `SoundTemplate.standardLibraries`; a service its own library).
     public var templateLibraries: [String] = []
+    /// The longest programme this render may make (seconds; `--max-duration`, a server setting).
+    public var maximumDuration = Limits.maximumProgrammeSeconds
     /// The cores this render may use, shared with whatever else the process runs.
     public var pool: WorkerPool
     /// Progress events and the cancel switch (a fresh one: nobody listens, nothing cancels).
@@ -71,6 +73,7 @@ public enum Pipeline {
         let paths = outputPaths(request, formats: formats)
         try TimelinePlanner.checkFixedEnds(planInput(script, production: production, template: template, clips: PreparedClips()))
         try checkOutputs(request, paths: formats.map { paths[$0]! })
+        try checkLength(script, production: production, maximum: request.maximumDuration)
         var clips = try ClipPreparation.prepareMedia(script, production: production, template: template, pool: pool)
 
         // Speak (the clips stay on disk), match the hybrid voice, plan.
@@ -86,6 +89,11 @@ public enum Pipeline {
         try control.step(.planning, 0)
         let plan = try TimelinePlanner.plan(planInput(script, production: production, template: template, clips: clips))
         timings.plan = split()
+        if Double(plan.totalSamples) > request.maximumDuration * Double(plan.sampleRate) {
+            throw MixdownError(.badInput, String(format: "the programme would be %.3f s long; at most %g s (--max-duration)",
+                                                 Double(plan.totalSamples) / Double(plan.sampleRate), request.maximumDuration),
+                               code: "invalidTiming", keyPath: production.timeline.forceLength != nil ? "forceLength" : nil)
+        }
 
         // Render: the duck from the speech's activity, then the mix, spilled.
         try control.step(.rendering, 0)
@@ -225,6 +233,25 @@ public enum Pipeline {
             try out.consume(block)
         }
         return Chained(spill: out, measurement: meter.finish())
+    }
+
+    /// A programme that cannot fit the length limit is refused before any speech: `forceLength`
+    /// beyond it, or more words than even the fastest speech (3x espeak's 175 words per minute,
+    /// compressed by the 1.3x the planner allows) says within it.
+    static func checkLength(_ script: Script, production: Production, maximum: Double) throws {
+        if let force = production.timeline.forceLength, force > maximum {
+            throw MixdownError(.badInput, String(format: "%g s is longer than the limit of %g s (--max-duration)", force, maximum),
+                               code: "invalidTiming", keyPath: "forceLength")
+        }
+        var words = 0
+        for section in script.sections {
+            for item in section.items { if case .speech(let text, _, _, _) = item.kind { words += text.split(whereSeparator: \.isWhitespace).count } }
+        }
+        let fastestMinutes = Double(words) / (175 * 3 * 1.3)
+        if fastestMinutes * 60 > maximum {
+            throw MixdownError(.badInput, String(format: "the script has %d words: at least %.0f s of speech, over the limit of %g s (--max-duration)",
+                                                 words, fastestMinutes * 60, maximum), code: "invalidTiming", keyPath: "script")
+        }
     }
 
     /// Output problems are found before any work: every file's folder exists and is writable,

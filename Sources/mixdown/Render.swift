@@ -52,6 +52,9 @@ struct Render: ParsableCommand {
     @Option(help: "Write word-timed captions (srt or vtt) beside the output.")
     var captions: CaptionFormat?
 
+    @Option(name: .customLong("max-duration"), help: "The longest programme to make, in seconds (at most and by default 21600: 6 hours).")
+    var maxDuration: Double?
+
     @Flag(help: "Print the report on stdout.")
     var json = false
 
@@ -80,6 +83,12 @@ struct Render: ParsableCommand {
         // The environment is read here, at the edge, and handed to the engine.
         request.cache = SpeechCache.standard()
         request.temporaryDirectory = temporaryDirectory()
+        if let maxDuration {
+            guard maxDuration.isFinite, maxDuration > 0, maxDuration <= Limits.maximumProgrammeSeconds else {
+                throw MixdownError.usage("--max-duration must be more than 0 and at most 21600 seconds (6 hours)")
+            }
+            request.maximumDuration = maxDuration
+        }
         request.templateLibraries = SoundTemplate.standardLibraries(environment: ProcessInfo.processInfo.environment,
                                                                     executable: CommandLine.arguments[0],
                                                                     currentDirectory: FileManager.default.currentDirectoryPath)

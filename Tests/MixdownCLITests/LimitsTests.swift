@@ -194,4 +194,21 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty, "temporary files left")
         #expect(!folder.contents.contains { $0.hasPrefix(".out.wav") || $0 == "out.wav" })
     }
+
+    @Test func programmesOverTheLengthLimitAreRefusedFirst() throws {
+        let short = try write("short.txt", "Hello there, this sentence takes longer than one second to say.")
+        let long = try write("long.txt", String(repeating: "word ", count: 30_000))
+        let before = folder.contents
+        expectRefused(try mixdown("render", "--script", short, "--force-length", "10", "--max-duration", "5", "-o", folder.file("o.wav")),
+                      says: "forceLength: 10 s is longer than the limit of 5 s (--max-duration)", before: before)
+        let started = Date()
+        expectRefused(try mixdown("render", "--script", long, "--max-duration", "60", "-o", folder.file("o.wav")),
+                      says: "script: the script has 30000 words: at least 2637 s of speech, over the limit of 60 s", before: before)
+        #expect(Date().timeIntervalSince(started) < 10, "refused before any speech")
+        // Known only once spoken: refused after planning, before any audio is rendered.
+        expectRefused(try mixdown("render", "--script", short, "--max-duration", "1", "-o", folder.file("o.wav")),
+                      says: "the programme would be", before: before)
+        let usage = try mixdown("render", "--script", short, "--max-duration", "99999", "-o", folder.file("o.wav"))
+        #expect(usage.status == 2 && usage.stderr.contains("--max-duration must be more than 0 and at most 21600 seconds"))
+    }
 }
