@@ -46,7 +46,7 @@ enum ClipPreparation {
     /// The engine and request for one speech item: settings from the item's `<as:sub>`, then
     /// `sections[part]`, `sections[section]`, the production, and the defaults.
     static func job(for item: ScriptItem, text: String, voice: String?, speed: Double?, part: String?, section: String,
-                    production: Production) -> SpeechSynthesizer.Job {
+                    production: Production, temporaryDirectory: String) -> SpeechSynthesizer.Job {
         let sectionVoice = production.sections[section]
         let partVoice = part.flatMap { production.sections[$0] }
         let external = partVoice?.speechEngine ?? sectionVoice?.speechEngine ?? production.speechEngine
@@ -57,7 +57,7 @@ enum ClipPreparation {
             speed: speed ?? partVoice?.speed ?? sectionVoice?.speed ?? production.speed,
             pitch: partVoice?.pitch ?? sectionVoice?.pitch ?? production.pitch)
         let engine: any SpeechEngine = external.map {
-            CommandEngine(command: $0.command, stdin: $0.stdin, timeoutSeconds: $0.timeoutSeconds)
+            CommandEngine(command: $0.command, stdin: $0.stdin, timeoutSeconds: $0.timeoutSeconds, temporaryDirectory: temporaryDirectory)
         } ?? EspeakEngine.shared
         return SpeechSynthesizer.Job(request: request, engine: engine)
     }
@@ -118,7 +118,8 @@ enum ClipPreparation {
             for item in section.items {
                 guard case .speech(let text, let voice, let speed, let part) = item.kind else { continue }
                 speechKeys.append((item.id, item.location))
-                jobs.append(job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production))
+                jobs.append(job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production,
+                                temporaryDirectory: spool.directory))
             }
         }
         let (results, statistics) = SpeechSynthesizer(cache: cache).stored(for: jobs, spool: spool, pool: pool, progress: progress)

@@ -10,8 +10,11 @@ public struct CommandEngine: SpeechEngine {
     public var command: [String]
     public var stdin: String?
     public var timeoutSeconds: Double
+    /// Where each call's working folder is made (the render's temporary folder).
+    public var temporaryDirectory: String
 
-    public init(command: [String], stdin: String?, timeoutSeconds: Double) {
+    public init(command: [String], stdin: String?, timeoutSeconds: Double, temporaryDirectory: String = "/tmp") {
+        self.temporaryDirectory = temporaryDirectory
         (self.command, self.stdin, self.timeoutSeconds) = (command, stdin, timeoutSeconds)
     }
 
@@ -34,7 +37,7 @@ public struct CommandEngine: SpeechEngine {
     }
 
     public func synthesize(_ request: SpeechRequest) throws -> SpeechClip {
-        let work = NSTemporaryDirectory() + "mixdown-tts-\(UUID().uuidString)"
+        let work = URL(fileURLWithPath: temporaryDirectory).appendingPathComponent("mixdown-tts-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let output = work + "/speech.wav"

@@ -33,7 +33,13 @@ public final class ClipSpool: @unchecked Sendable {
     private var end = 0
     private let lock = NSLock()
 
-    public init(directory: String) throws { file = try .temporary(in: directory, name: "clips") }
+    /// The render's temporary folder (engines make their working folders there too).
+    public let directory: String
+
+    public init(directory: String) throws {
+        self.directory = directory
+        file = try .temporary(in: directory, name: "clips")
+    }
 
     public func store(_ clip: SpeechClip) throws -> StoredClip {
         let bytes = clip.audio.count * 4
