@@ -18,17 +18,19 @@ public struct RenderEvent: Sendable, Equatable {
 /// One render's progress listener and cancel switch. Make one per render (a service: one per
 /// job) and keep it to call `cancel()` from any thread: the render stops at its next block or
 /// clip, throws `MixdownError` with code `cancelled`, and leaves no output behind.
-public final class RenderControl: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cancelled = false
-    private var reached = 0.0
-    private var emitted = false
+public final class RenderControl: Sendable {
+    private struct State {
+        var cancelled = false
+        /// The `overall` of the last event passed on (nil before the first).
+        var reached: Double?
+    }
+    private let state = Locked(State())
     private let events: @Sendable (RenderEvent) -> Void
 
     public init(events: @escaping @Sendable (RenderEvent) -> Void = { _ in }) { self.events = events }
 
-    public func cancel() { lock.withLock { cancelled = true } }
-    public var isCancelled: Bool { lock.withLock { cancelled } }
+    public func cancel() { state.withLock { $0.cancelled = true } }
+    public var isCancelled: Bool { state.withLock { $0.cancelled } }
 
     /// Where each stage starts and ends in `overall`.
     static func span(_ stage: RenderEvent.Stage) -> (start: Double, end: Double) {
@@ -50,10 +52,10 @@ public final class RenderControl: @unchecked Sendable {
         let (start, end) = Self.span(stage)
         let f = min(1, max(0, fraction.isFinite ? fraction : 0))
         let overall = start + (end - start) * f
-        let event: RenderEvent? = try lock.withLock {
-            if cancelled { throw MixdownError.cancelled }
-            guard overall > reached || !emitted else { return nil }
-            (reached, emitted) = (overall, true)
+        let event: RenderEvent? = try state.withLock { state in
+            if state.cancelled { throw MixdownError.cancelled }
+            if let reached = state.reached, overall <= reached { return nil }
+            state.reached = overall
             return RenderEvent(stage: stage, fraction: f, overall: overall)
         }
         if let event { events(event) }

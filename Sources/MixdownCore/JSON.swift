@@ -281,7 +281,7 @@ public struct JSONField {
     /// A voice name, checked before it can reach a speech library.
     public func voiceName() throws -> String {
         let s = try nonEmptyString()
-        if let problem = Limits.voiceNameProblem(s) { throw error("'\(s.prefix(48))\(s.count > 48 ? "…" : "")' \(problem)", code: "invalidProduction") }
+        if let problem = Limits.voiceNameProblem(s) { throw error(problem) }
         return s
     }
 

@@ -11,15 +11,22 @@ public enum Limits {
     public static let sampleRates = 8_000...384_000
     public static let channelCounts = 1...8
 
-    /// Why `name` cannot be a voice name, or nil. Voice names reach C libraries (espeak-ng
-    /// copies them into fixed buffers), so they are held to what real voices use: at most 40
-    /// letters, digits and `- _ + / .`, no `..`.
+    /// Why `name` cannot be a voice name (a message that quotes it), or nil. Voice names reach
+    /// C libraries (espeak-ng copies them into fixed buffers), so they are held to what real
+    /// voices use: at most 40 letters, digits and `- _ + / .`, no `..`.
     public static func voiceNameProblem(_ name: String) -> String? {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_+/.")
-        if name.count > 40 { return "is \(name.count) characters long; a voice name has at most 40" }
+        let quoted = "'\(name.prefix(48))\(name.count > 48 ? "…" : "")'"
+        if name.count > 40 { return "\(quoted) is \(name.count) characters long; a voice name has at most 40" }
         if name.contains("..") || !name.allSatisfy({ allowed.contains($0) }) {
-            return "is not a voice name (letters, digits and - _ + / . only)"
+            return "\(quoted) is not a voice name (letters, digits and - _ + / . only)"
         }
         return nil
+    }
+
+    /// Why `value` cannot be a personalisation value, or nil.
+    public static func variableProblem(_ value: String) -> String? {
+        value.count > maximumVariableCharacters
+            ? "is \(value.count) characters long; a personalisation value has at most \(maximumVariableCharacters)" : nil
     }
 }

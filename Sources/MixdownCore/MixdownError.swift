@@ -72,7 +72,7 @@ public struct MixdownError: Error, CustomStringConvertible, Equatable, Sendable 
     /// The same error placed at `location` (a clip's failure reported at its line in the script).
     public func located(at location: SourceLocation) -> MixdownError {
         var e = self
-        if e.location == nil { e.location = location } else { e.reason = "\(e.message)"; e.location = location; e.keyPath = nil }
+        if e.location == nil { e.location = location } else { e.reason = e.message; e.location = location; e.keyPath = nil }
         return e
     }
 

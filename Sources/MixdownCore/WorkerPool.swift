@@ -13,12 +13,12 @@ import Foundation
 public final class WorkerPool: @unchecked Sendable {
     /// Threads the pool's work may use in all (callers' own threads included).
     public let width: Int
-    private let lock = NSLock()
-    private var free: Int
+    /// Helpers not lent out now.
+    private let free: Locked<Int>
 
     public init(width: Int) {
         self.width = max(1, width)
-        free = self.width - 1
+        free = Locked(self.width - 1)
     }
 
     /// No helpers: everything runs on the calling thread. What code gets that is not lent any cores.
@@ -66,28 +66,12 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     private func borrow(upTo wanted: Int) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        let n = min(wanted, free)
-        free -= n
-        return n
-    }
-
-    private func giveBack(_ n: Int) {
-        lock.lock()
-        free += n
-        lock.unlock()
-    }
-
-    private final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = 0
-        func take(below limit: Int) -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard value < limit else { return nil }
-            value += 1
-            return value - 1
+        free.withLock { free in
+            let n = min(wanted, free)
+            free -= n
+            return n
         }
     }
+
+    private func giveBack(_ n: Int) { free.withLock { $0 += n } }
 }

@@ -16,19 +16,13 @@ public final class OutputTransaction: @unchecked Sendable {
 
     /// Every temporary of every transaction not yet committed or rolled back in this process,
     /// so that a program being stopped by a signal can remove them: `removeAllPending()`.
-    private static let unfinished = Unfinished()
-    private final class Unfinished: @unchecked Sendable {
-        let lock = NSLock()
-        var paths = Set<String>()
-        func add(_ p: String) { lock.withLock { _ = paths.insert(p) } }
-        func remove(_ p: String) { lock.withLock { _ = paths.remove(p) } }
-    }
+    private static let unfinished = Locked(Set<String>())
 
     /// Deletes every temporary output of this process (for SIGINT/SIGTERM handling).
     public static func removeAllPending() {
-        let paths = unfinished.lock.withLock { () -> Set<String> in
-            defer { unfinished.paths = [] }
-            return unfinished.paths
+        let paths = unfinished.withLock { paths in
+            defer { paths = [] }
+            return paths
         }
         for p in paths { unlink(p) }
     }
@@ -44,7 +38,7 @@ public final class OutputTransaction: @unchecked Sendable {
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).partial").path
         lock.withLock { pending.append((temporary, path)) }
-        Self.unfinished.add(temporary)
+        Self.unfinished.withLock { _ = $0.insert(temporary) }
         return temporary
     }
 
@@ -59,7 +53,7 @@ public final class OutputTransaction: @unchecked Sendable {
     /// Forgets and deletes the pending file for `path`, so it can be written again.
     public func discard(_ path: String) {
         lock.withLock {
-            for entry in pending where entry.final == path { unlink(entry.temporary); Self.unfinished.remove(entry.temporary) }
+            for entry in pending where entry.final == path { unlink(entry.temporary); Self.unfinished.withLock { _ = $0.remove(entry.temporary) } }
             pending.removeAll { $0.final == path }
         }
     }
@@ -69,13 +63,13 @@ public final class OutputTransaction: @unchecked Sendable {
             guard rename(temporary, final) == 0 else {
                 throw MixdownError.failure("\(final): cannot write: \(String(cString: strerror(errno)))")
             }
-            Self.unfinished.remove(temporary)
+            Self.unfinished.withLock { _ = $0.remove(temporary) }
         }
         committed = true
     }
 
     public func rollback() {
-        for (temporary, _) in pending { unlink(temporary); Self.unfinished.remove(temporary) }
+        for (temporary, _) in pending { unlink(temporary); Self.unfinished.withLock { _ = $0.remove(temporary) } }
         pending.removeAll()
     }
 }

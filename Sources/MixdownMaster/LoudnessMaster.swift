@@ -239,17 +239,12 @@ public enum Delivery {
             position += block.frames
             let last = position >= chained.frameCount
             try lanes.withUnsafeMutableBufferPointer { lanes in
-                var failure: Error?
-                let lock = NSLock()
                 let input = block
-                pool.forEach(lanes.count) { l in
-                    do {
-                        let conformed = try lanes[l].conformer.process(input, last: last)
-                        lanes[l].meter.process(conformed)
-                        try lanes[l].sink.consume(conformed)
-                    } catch { lock.withLock { failure = error } }
+                try pool.forEach(lanes.count) { (l: Int) throws in
+                    let conformed = try lanes[l].conformer.process(input, last: last)
+                    lanes[l].meter.process(conformed)
+                    try lanes[l].sink.consume(conformed)
                 }
-                if let failure { throw failure }
             }
         } while position < chained.frameCount
         return try lanes.indices.map { l in

@@ -110,11 +110,9 @@ public enum ProductionDecoder {
             for (key, value) in try object.dictionary() {
                 switch value.node.value {
                 case .string(let s):
-                    guard s.count <= Limits.maximumVariableCharacters else {
-                        throw value.error("is \(s.count) characters long; a personalisation value has at most \(Limits.maximumVariableCharacters)")
-                    }
+                    if let problem = Limits.variableProblem(s) { throw value.error(problem) }
                     merged[key] = s
-                case .number(let n): merged[key] = n == n.rounded() && abs(n) < 1e15 ? String(Int(n)) : String(n)
+                case .number(let n): merged[key] = JSONField.format(n)
                 case .bool(let b): merged[key] = String(b)
                 default: throw value.error("must be text, got \(value.node.typeName)")
                 }

@@ -17,9 +17,8 @@ public enum ScriptParser {
 
     public static func parse(_ source: ScriptSource, variables: [String: String]) throws -> Script {
         // Personalisation from anywhere (the production's audience, --var, a batch row, the API).
-        for (key, value) in variables.sorted(by: { $0.key < $1.key }) where value.count > Limits.maximumVariableCharacters {
-            throw MixdownError(.badInput, "is \(value.count) characters long; a personalisation value has at most \(Limits.maximumVariableCharacters)",
-                               keyPath: "audience.\(key)")
+        for (key, value) in variables.sorted(by: { $0.key < $1.key }) {
+            if let problem = Limits.variableProblem(value) { throw MixdownError(.badInput, problem, keyPath: "audience.\(key)") }
         }
         guard source.text.utf8.count <= Limits.maximumTextBytes else {
             throw MixdownError(.badInput, "\(source.origin): the script is \(source.text.utf8.count) bytes; at most \(Limits.maximumTextBytes)", code: "invalidScript")

@@ -1,4 +1,5 @@
 import Foundation
+import MixdownCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,18 +26,14 @@ public enum ChildProcess {
 
     /// The engines running now (process group and working folder), so that a program being
     /// stopped can take them with it: `stopAll()`.
-    private static let running = Running()
-    private final class Running: @unchecked Sendable {
-        let lock = NSLock()
-        var groups = [pid_t: String]()
-    }
+    private static let running = Locked([pid_t: String]())
 
     /// Kills every engine this process started that is still running (their whole process
     /// groups) and removes their working folders. For a program's SIGINT/SIGTERM handling.
     public static func stopAll() {
-        let groups = running.lock.withLock { () -> [pid_t: String] in
-            defer { running.groups = [:] }
-            return running.groups
+        let groups = running.withLock { groups in
+            defer { groups = [:] }
+            return groups
         }
         for (pid, folder) in groups {
             kill(-pid, SIGKILL)
@@ -44,8 +41,7 @@ public enum ChildProcess {
         }
     }
 
-    static func run(_ argv: [String], stdin input: Data?, timeout: Double, workingDirectory: String,
-                    maximumBytes: Int = ChildProcess.maximumBytes) throws -> Outcome {
+    static func run(_ argv: [String], stdin input: Data?, timeout: Double, workingDirectory: String) throws -> Outcome {
         let inPath = workingDirectory + "/stdin", outPath = workingDirectory + "/stdout", errPath = workingDirectory + "/stderr"
         FileManager.default.createFile(atPath: inPath, contents: input ?? Data())
         var actions = posix_spawn_file_actions_t()
@@ -66,8 +62,8 @@ public enum ChildProcess {
         let spawned = posix_spawnp(&pid, argv[0], &actions, &attributes, cArgs, environ)
         if spawned == ENOENT { throw Failure.notFound(argv[0]) }
         if spawned != 0 { throw Failure.cannotStart(argv[0], spawned) }
-        running.lock.withLock { running.groups[pid] = workingDirectory }
-        defer { running.lock.withLock { _ = running.groups.removeValue(forKey: pid) } }
+        running.withLock { $0[pid] = workingDirectory }
+        defer { running.withLock { _ = $0.removeValue(forKey: pid) } }
 
         let deadline = Date().addingTimeInterval(timeout)
         var status: Int32 = 0
@@ -78,8 +74,9 @@ public enum ChildProcess {
             if r == pid { break }
             if r < 0 && errno != EINTR { break }
             polls += 1
-            if Date() >= deadline || (polls % 10 == 0 && folderBytes(workingDirectory) > maximumBytes) {
-                if Date() >= deadline { timedOut = true } else { overran = true }
+            timedOut = Date() >= deadline
+            overran = !timedOut && polls % 10 == 0 && folderBytes(workingDirectory) > maximumBytes
+            if timedOut || overran {
                 kill(-pid, SIGKILL)
                 _ = waitpid(pid, &status, 0)
                 break

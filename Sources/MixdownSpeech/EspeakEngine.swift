@@ -109,7 +109,7 @@ public final class EspeakEngine: SpeechEngine, @unchecked Sendable {
     private func select(_ requested: String) throws {
         // Checked before espeak-ng sees it: its lookup copies names into fixed buffers.
         if let problem = Limits.voiceNameProblem(requested) {
-            throw MixdownError.badInput("voice '\(requested.prefix(48))\(requested.count > 48 ? "…" : "")' \(problem)", code: "unknownName")
+            throw MixdownError.badInput("voice \(problem)", code: "unknownName")
         }
         if espeak_SetVoiceByName(requested) == EE_OK { return }
         let wanted = requested.lowercased()

@@ -82,16 +82,3 @@ public struct SpeechSynthesizer: Sendable {
         return (keyOfJob.map { byKey[$0]! }, statistics)
     }
 }
-
-/// Hands out 0, 1, 2, … to whichever thread asks first.
-final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var next = 0
-    func take(below limit: Int) -> Int? {
-        lock.withLock {
-            guard next < limit else { return nil }
-            defer { next += 1 }
-            return next
-        }
-    }
-}

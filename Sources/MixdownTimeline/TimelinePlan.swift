@@ -84,8 +84,6 @@ public struct PlannedItem: Sendable, Equatable {
     public var kind: PlanInput.Item.Kind
     /// The script item placed here.
     public var id: ItemID
-    /// Index of the item in its section's input list.
-    public var index: Int
     public var startSample: Int
     public var endSample: Int
     /// Length of the source audio before stretching or cutting.

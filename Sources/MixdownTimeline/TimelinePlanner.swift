@@ -149,7 +149,7 @@ public enum TimelinePlanner {
                 if itemEnd > cut { itemEnd = cut; truncated = true }
             }
             let stretch = placedLength > 0 && placedLength != item.length ? Double(item.length) / Double(placedLength) : 1
-            out.append(PlannedItem(kind: item.kind, id: item.id ?? ItemID(section: section, item: index), index: index, startSample: position, endSample: itemEnd,
+            out.append(PlannedItem(kind: item.kind, id: item.id ?? ItemID(section: section, item: index), startSample: position, endSample: itemEnd,
                                    sourceLength: item.length, placedLength: placedLength, stretch: stretch, truncated: truncated))
             if item.takesTime { position = itemEnd }
         }

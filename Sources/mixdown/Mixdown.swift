@@ -59,18 +59,10 @@ private func stopEnginesOnSignals() { _ = signalSources }
 
 /// Set once a stopping signal arrived: the render failing because its engine was killed must
 /// not report that failure (or exit) before the handler ends the program with the signal.
-private let stopping = Mutex(false)
+private let stopping = Locked(false)
 
 private func waitIfStopping() {
     while stopping.withLock({ $0 }) { sleep(1) }
-}
-
-/// A value behind a lock.
-final class Mutex<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withLock<R>(_ body: (inout Value) -> R) -> R { lock.withLock { body(&value) } }
 }
 
 enum MixdownVersion {
