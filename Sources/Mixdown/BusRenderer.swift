@@ -46,7 +46,7 @@ struct BusRenderer {
         self.clips = clips
         self.template = template
         var placements = [Placement]()
-        for (s, section) in plan.sections.enumerated() {
+        for section in plan.sections {
             for item in section.items {
                 let bus: Bus
                 switch item.kind {

@@ -66,7 +66,7 @@ public enum Pipeline {
         let script = try ScriptParser.parse(production.script, variables: variables)
         try checkSectionNames(script, production)
         let template = try production.soundTemplate.map {
-            try SoundTemplate.load(directory: SoundTemplate.locate($0, relativeTo: production.baseDirectory, libraries: request.templateLibraries))
+            try SoundTemplate.load(directory: SoundTemplate.locate($0, relativeTo: production.baseDirectory, libraries: request.templateLibraries), pool: pool)
         }
         try checkSegments(script, template: template)
         let formats = try endFormats(request)
@@ -100,7 +100,7 @@ public enum Pipeline {
         let settings = MasteringSettings.preset(production.masteringPreset.rawValue)!
         let insertNames = Set(production.mediaFiles.filter { $0.value.role == .insert }.map(\.key))
         let renderer = BusRenderer(plan: plan, clips: clips, template: template, insertNames: insertNames)
-        let duck = try duckCurve(renderer, depthDB: settings.duckDepthDB, blockFrames: request.blockFrames,
+        let duck = try duckCurve(renderer, depthDB: settings.duckDepthDB, blockFrames: request.blockFrames, pool: pool,
                                  progress: { try control.step(.rendering, 0.3 * $0) })
         let transaction = OutputTransaction()
         let mix = try mixdown(renderer, plan: plan, hybrid: hybrid, duck: duck, settings: settings, request: request, transaction: transaction)
@@ -139,20 +139,23 @@ public enum Pipeline {
     }
 
     /// Pass 1 over the plan: the speech bus alone (no room tone), whose activity the duck follows.
-    static func duckCurve(_ renderer: BusRenderer, depthDB: Double, blockFrames: Int, progress: (Double) throws -> Void) throws -> Ducker.Curve {
+    /// Rendering the next block overlaps measuring the last.
+    static func duckCurve(_ renderer: BusRenderer, depthDB: Double, blockFrames: Int, pool: WorkerPool,
+                          progress: (Double) throws -> Void) throws -> Ducker.Curve {
         var renderer = renderer
         var levels = Ducker.Levels(rate: renderer.plan.sampleRate)
-        var speech = AudioBlock(channels: 2, capacity: blockFrames)
         var none: AudioBlock?
         var none2: AudioBlock?
         var position = 0
-        while position < renderer.plan.totalSamples {
-            try progress(Double(position) / Double(renderer.plan.totalSamples))
-            let n = min(blockFrames, renderer.plan.totalSamples - position)
+        let total = renderer.plan.totalSamples
+        try Pipelined.run(channels: 2, capacity: blockFrames, pool: pool, produce: { speech in
+            guard position < total else { return false }
+            try progress(Double(position) / Double(total))
+            let n = min(blockFrames, total - position)
             try renderer.render(at: position, frames: n, speech: &speech, inserts: &none, music: &none2)
-            levels.process(speech)
             position += n
-        }
+            return true
+        }, consume: { levels.process($0) })
         return Ducker(depthDB: depthDB).curve(levels)
     }
 
@@ -181,36 +184,46 @@ public enum Pipeline {
                 try AudioFileWriter.floatWAVStream(to: try transaction.temporaryPath(for: "\(folder)/\($0).wav"), sampleRate: rate, channels: 2)
             }
         }
-        var speech = AudioBlock(channels: 2, capacity: frames)
+        // One block's buses: the speech (chained, with the inserts), the ducked bed, their sum.
+        struct Buses {
+            var speech: AudioBlock
+            var music: AudioBlock?
+            var mixed: AudioBlock
+        }
         var inserts: AudioBlock? = AudioBlock(channels: 2, capacity: frames)
-        var music: AudioBlock? = AudioBlock(channels: 2, capacity: frames)
-        var mixed = AudioBlock(channels: 2, capacity: frames)
         var gains = [Float](repeating: 1, count: frames), tone = [Float](), toneGains = [Float]()
         let bed = Float(pow(10, settings.bedLevelDB / 20))
         var position = 0
-        while position < plan.totalSamples {
+        // Rendering block k + 1 overlaps spilling and measuring block k.
+        try Pipelined.run(make: {
+            Buses(speech: AudioBlock(channels: 2, capacity: frames), music: AudioBlock(channels: 2, capacity: frames),
+                  mixed: AudioBlock(channels: 2, capacity: frames))
+        }, pool: request.pool, produce: { buses in
+            guard position < plan.totalSamples else { return false }
             try request.control.step(.rendering, 0.3 + 0.7 * Double(position) / Double(plan.totalSamples))
             let n = min(frames, plan.totalSamples - position)
-            try renderer.render(at: position, frames: n, speech: &speech, inserts: &inserts, music: &music)
-            room?.add(to: &speech, at: position, tone: &tone, gains: &toneGains)
-            chain.process(&speech)
-            speech.add(inserts!)
+            try renderer.render(at: position, frames: n, speech: &buses.speech, inserts: &inserts, music: &buses.music)
+            room?.add(to: &buses.speech, at: position, tone: &tone, gains: &toneGains)
+            chain.process(&buses.speech)
+            buses.speech.add(inserts!)
             gains.withUnsafeMutableBufferPointer { duck.gains(from: position, into: UnsafeMutableBufferPointer(rebasing: $0[0..<n])) }
             for c in 0..<2 {
-                music!.channels[c].withUnsafeMutableBufferPointer { m in for i in 0..<n { m[i] *= bed * gains[i] } }
+                buses.music!.channels[c].withUnsafeMutableBufferPointer { m in for i in 0..<n { m[i] *= bed * gains[i] } }
             }
-            mixed.copy(from: speech)
-            mixed.add(music!)
-            if !stems.isEmpty {
-                try stems[0].consume(speech)
-                try stems[1].consume(music!)
-                try stems[2].consume(mixed)
-            }
-            try spill.consume(mixed)
-            analyzer.process(mixed)
-            input.process(mixed)
+            buses.mixed.copy(from: buses.speech)
+            buses.mixed.add(buses.music!)
             position += n
-        }
+            return true
+        }, consume: { buses in
+            if !stems.isEmpty {
+                try stems[0].consume(buses.speech)
+                try stems[1].consume(buses.music!)
+                try stems[2].consume(buses.mixed)
+            }
+            try spill.consume(buses.mixed)
+            analyzer.process(buses.mixed)
+            input.process(buses.mixed)
+        })
         for s in stems { try s.finish() }
         return Mix(spill: spill, decisions: analyzer.decisions, analysis: input.finish().analysis)
     }

@@ -10,6 +10,12 @@ public enum VectorOps {
         Lane(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7])
     }
 
+    /// Stores a lane at any offset (storeBytes needs no alignment).
+    @inlinable @inline(__always)
+    public static func store(_ v: Lane, to p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lane.self)
+    }
+
     @inlinable @inline(__always)
     public static func magnitude(_ v: Lane) -> Lane { v.replacing(with: -v, where: v .< 0) }
 

@@ -103,6 +103,8 @@ public struct PeakLimiter: Sendable {
         var lastHot = Int.min / 2
         var settled = true
         var required: [Float] = []
+        /// Scratch: the detector's level at each position of one block.
+        var levels: [Float] = []
         var queued = 0
         /// The blocks that can exceed the ceiling, in order, and the first not yet behind the output.
         let hotBlocks: [Int]
@@ -262,14 +264,22 @@ public struct PeakLimiter: Sendable {
                 let offset = p - outputPosition
                 for i in 0..<run { required[offset + i] = 1 }
                 if block < hot.count && hot[block] {
+                    if levels.count < run { levels = [Float](repeating: 0, count: TruePeakMeter.peakBlock) }
                     for c in 0..<channels {
                         pending[c].withUnsafeBufferPointer { x in
-                            for i in 0..<run {
-                                let at = x.baseAddress! + Self.history + offset + i
-                                let level = (limiter.truePeak ? meter.scan(at, from: 0, to: 1, peak: 0) : abs(at.pointee)) * gain
-                                if level > limiter.ceiling {
-                                    required[offset + i] = min(required[offset + i], limiter.ceiling / level)
-                                    acted = true
+                            levels.withUnsafeMutableBufferPointer { l in
+                                let at = x.baseAddress! + Self.history + offset
+                                if limiter.truePeak {
+                                    meter.levels(at, count: run, into: l.baseAddress!)
+                                } else {
+                                    for i in 0..<run { l[i] = abs(at[i]) }
+                                }
+                                for i in 0..<run {
+                                    let level = l[i] * gain
+                                    if level > limiter.ceiling {
+                                        required[offset + i] = min(required[offset + i], limiter.ceiling / level)
+                                        acted = true
+                                    }
                                 }
                             }
                         }

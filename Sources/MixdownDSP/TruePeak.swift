@@ -111,11 +111,44 @@ public struct TruePeakMeter: Sendable {
         return peak
     }
 
-    /// max |Σ_k h[k]·x[j + k]| over j < outputs, sixteen outputs at a time in two SIMD8
-    /// accumulators (register blocking keeps the taps' loads in flight).
+    /// The reconstructed magnitude at and after each of `count` positions of `x`: out[j] is the
+    /// largest of |x[j]| and the L − 1 reconstructions between x[j] and x[j + 1]. Reads x
+    /// `taps/2 − 1` samples before and `taps/2` after. Per position this is what `scan` finds
+    /// for a one-position range, computed for a whole run at once (a limiter's detector).
+    public func levels(_ x: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
+        for j in 0..<count { out[j] = abs(x[j]) }
+        let first = x - (Self.tapsPerPhase / 2 - 1)
+        for phase in phases {
+            phase.withUnsafeBufferPointer { h in
+                Self.interpolate(first, outputs: count, taps: h,
+                                 sixteen: { j, a0, a1 in
+                                     let o = out + j
+                                     VectorOps.store(VectorOps.maximum(VectorOps.load(o), a0), to: o)
+                                     VectorOps.store(VectorOps.maximum(VectorOps.load(o + 8), a1), to: o + 8)
+                                 },
+                                 one: { j, v in out[j] = max(out[j], v) })
+            }
+        }
+    }
+
+    /// max |Σ_k h[k]·x[j + k]| over j < outputs.
     @inline(__always)
     private static func interpolatedPeak(_ x: UnsafePointer<Float>, outputs: Int, taps h: UnsafeBufferPointer<Float>) -> Float {
         var peak = VectorOps.Lane()
+        var m: Float = 0
+        interpolate(x, outputs: outputs, taps: h,
+                    sixteen: { _, a0, a1 in peak = VectorOps.maximum(peak, VectorOps.maximum(a0, a1)) },
+                    one: { _, v in m = max(m, v) })
+        return max(m, peak.max())
+    }
+
+    /// |Σ_k h[k]·x[j + k]| for every j < outputs, handed over sixteen at a time (two SIMD8
+    /// accumulators: register blocking keeps the taps' loads in flight) and the rest one by
+    /// one. Each output sums its taps in the same order either way, so its value does not
+    /// depend on where a run starts.
+    @inline(__always)
+    private static func interpolate(_ x: UnsafePointer<Float>, outputs: Int, taps h: UnsafeBufferPointer<Float>,
+                                    sixteen: (Int, VectorOps.Lane, VectorOps.Lane) -> Void, one: (Int, Float) -> Void) {
         var j = 0
         while j + 16 <= outputs {
             var a0 = VectorOps.Lane(), a1 = VectorOps.Lane()
@@ -125,17 +158,15 @@ public struct TruePeakMeter: Sendable {
                 a0 += c * VectorOps.load(src + k)
                 a1 += c * VectorOps.load(src + k + 8)
             }
-            peak = VectorOps.maximum(peak, VectorOps.maximum(VectorOps.magnitude(a0), VectorOps.magnitude(a1)))
+            sixteen(j, VectorOps.magnitude(a0), VectorOps.magnitude(a1))
             j += 16
         }
-        var m = peak.max()
         while j < outputs {
             var acc: Float = 0
             for k in 0..<h.count { acc += h[k] * x[j + k] }
-            m = max(m, abs(acc))
+            one(j, abs(acc))
             j += 1
         }
-        return m
     }
 }
 

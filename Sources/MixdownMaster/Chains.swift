@@ -22,15 +22,14 @@ public enum SpeechChain {
     }
 
     public struct Stream: Sendable {
-        var highPass: (FilterChain, [FilterChain.State])?
+        var highPass: FilterChain.Channels?
         var deEsser: DeEsser?
         var compressor: Compressor.Stream?
-        var presence: (FilterChain, [FilterChain.State])?
+        var presence: FilterChain.Channels?
 
         public init(settings: MasteringSettings, rate: Int, channels: Int) {
             if settings.speechHighPass > 0 {
-                let hp = FilterChain([.highPass(settings.speechHighPass, rate: rate)])
-                highPass = (hp, Array(repeating: .init(hp), count: channels))
+                highPass = FilterChain.Channels(FilterChain([.highPass(settings.speechHighPass, rate: rate)]), channels: channels)
             }
             if settings.deEssDB > 0 { deEsser = DeEsser(rate: rate, channels: channels, maximumDB: settings.deEssDB) }
             if settings.speechRatio > 1 {
@@ -40,24 +39,15 @@ public enum SpeechChain {
                                                           attackSeconds: 0.005, releaseSeconds: 0.12), rate: rate)
             }
             if settings.presenceDB != 0 {
-                let eq = FilterChain([.peaking(3_500, gainDB: settings.presenceDB, q: 0.9, rate: rate)])
-                presence = (eq, Array(repeating: .init(eq), count: channels))
+                presence = FilterChain.Channels(FilterChain([.peaking(3_500, gainDB: settings.presenceDB, q: 0.9, rate: rate)]), channels: channels)
             }
         }
 
         public mutating func process(_ block: inout AudioBlock) {
-            if var (hp, states) = highPass {
-                for c in 0..<block.channelCount { block.withChannel(c) { hp.process($0, state: &states[c]) } }
-                highPass = (hp, states)
-                _ = hp
-            }
+            highPass?.process(&block)
             deEsser?.process(&block)
             compressor?.process(&block)
-            if var (eq, states) = presence {
-                for c in 0..<block.channelCount { block.withChannel(c) { eq.process($0, state: &states[c]) } }
-                presence = (eq, states)
-                _ = eq
-            }
+            presence?.process(&block)
         }
     }
 
@@ -67,55 +57,45 @@ public enum SpeechChain {
     /// low + high is a flat all-pass and lowering the high band lowers exactly it.
     struct DeEsser: Sendable {
         static let detector = 64
-        let hp, lp: FilterChain
-        var hpStates, lpStates: [FilterChain.State]
+        /// The two halves of an LR4 crossover at 5 kHz, each with a state per channel.
+        var hp, lp: FilterChain.Channels
         let maximumDB: Double
         var high = 0.0, full = 0.0, phase = 0
         var smoothed = 0.0
         var gain: Float = 1
-        var highs: [[Float]] = [], lows: [[Float]] = []
+        var highs: AudioBlock, lows: AudioBlock
 
         init(rate: Int, channels: Int, maximumDB: Double) {
-            hp = FilterChain([.highPass(5_000, rate: rate), .highPass(5_000, rate: rate)])
-            lp = FilterChain([.lowPass(5_000, rate: rate), .lowPass(5_000, rate: rate)])
-            hpStates = Array(repeating: .init(hp), count: channels)
-            lpStates = Array(repeating: .init(lp), count: channels)
+            hp = FilterChain.Channels(FilterChain([.highPass(5_000, rate: rate), .highPass(5_000, rate: rate)]), channels: channels)
+            lp = FilterChain.Channels(FilterChain([.lowPass(5_000, rate: rate), .lowPass(5_000, rate: rate)]), channels: channels)
+            highs = AudioBlock(channels: channels, capacity: 4_096)
+            lows = highs
             self.maximumDB = maximumDB
         }
 
         mutating func process(_ block: inout AudioBlock) {
             let n = block.frames, channels = block.channelCount
-            if highs.count != channels || highs[0].count < n {
-                highs = Array(repeating: [Float](repeating: 0, count: max(n, 4_096)), count: channels)
-                lows = highs
+            if highs.capacity < n {
+                highs = AudioBlock(channels: channels, capacity: n)
+                lows = AudioBlock(channels: channels, capacity: n)
             }
-            for c in 0..<channels {
-                block.withChannel(c) { (x: UnsafeBufferPointer<Float>) in
-                    highs[c].withUnsafeMutableBufferPointer { h in
-                        let hs = UnsafeMutableBufferPointer(rebasing: h[0..<n])
-                        _ = hs.update(fromContentsOf: x)
-                        hp.process(hs, state: &hpStates[c])
-                    }
-                    lows[c].withUnsafeMutableBufferPointer { l in
-                        let ls = UnsafeMutableBufferPointer(rebasing: l[0..<n])
-                        _ = ls.update(fromContentsOf: x)
-                        lp.process(ls, state: &lpStates[c])
-                    }
-                }
-            }
+            highs.copy(from: block)
+            lows.copy(from: block)
+            hp.process(&highs)
+            lp.process(&lows)
             var i = 0
             while i < n {
                 let run = min(n - i, Self.detector - phase)
                 // Sample after sample: the detector's sums do not depend on where blocks end.
                 for c in 0..<channels {
-                    highs[c].withUnsafeBufferPointer { h in for k in i..<(i + run) { high += Double(h[k]) * Double(h[k]) } }
+                    highs.channels[c].withUnsafeBufferPointer { h in for k in i..<(i + run) { high += Double(h[k]) * Double(h[k]) } }
                     block.channels[c].withUnsafeBufferPointer { x in for k in i..<(i + run) { full += Double(x[k]) * Double(x[k]) } }
                 }
                 let g = gain
                 for c in 0..<channels {
                     block.channels[c].withUnsafeMutableBufferPointer { x in
-                        lows[c].withUnsafeBufferPointer { l in
-                            highs[c].withUnsafeBufferPointer { h in
+                        lows.channels[c].withUnsafeBufferPointer { l in
+                            highs.channels[c].withUnsafeBufferPointer { h in
                                 for k in i..<(i + run) { x[k] = l[k] + h[k] * g }
                             }
                         }
@@ -288,42 +268,13 @@ public enum MasterChain {
         }
     }
 
-    /// Three bands (LR4 at 150 Hz and 3 kHz) per channel.
-    struct Bands: Sendable {
-        var splits: [ThreeBandSplit.Stream]
-        var bands: [[[Float]]] = []   // [band][channel][frame]
-
-        init(rate: Int, channels: Int) {
-            splits = Array(repeating: .init(ThreeBandSplit(low: 150, high: 3_000, rate: rate)), count: channels)
-        }
-
-        mutating func split(_ block: AudioBlock) {
-            let n = block.frames
-            if bands.isEmpty || bands[0][0].count < n {
-                bands = Array(repeating: Array(repeating: [Float](repeating: 0, count: max(n, 4_096)), count: block.channelCount), count: 3)
-            }
-            for c in 0..<block.channelCount {
-                block.withChannel(c) { (x: UnsafeBufferPointer<Float>) in
-                    var (l, m, h) = ([Float](), [Float](), [Float]())
-                    swap(&l, &bands[0][c]); swap(&m, &bands[1][c]); swap(&h, &bands[2][c])
-                    l.withUnsafeMutableBufferPointer { l in
-                        m.withUnsafeMutableBufferPointer { m in
-                            h.withUnsafeMutableBufferPointer { h in splits[c].split(x, low: l, mid: m, high: h) }
-                        }
-                    }
-                    swap(&l, &bands[0][c]); swap(&m, &bands[1][c]); swap(&h, &bands[2][c])
-                }
-            }
-        }
-    }
-
     /// The first pass: whether there is low side, and every band's 10 ms peaks (their
     /// distribution sets the thresholds). Bands are measured on the centred signal.
     public struct Analyzer: Sendable {
         let settings: MasteringSettings
         let frame: Int
         var lowEnd: LowEnd
-        var bands: Bands?
+        var bands: ThreeBandSplit.Channels?
         var midEnergy = 0.0, lowSideEnergy = 0.0
         /// 10 ms peaks per band (all channels), the frame in progress per band and channel.
         var peaks = [PeakHistogram](repeating: PeakHistogram(), count: 3)
@@ -334,7 +285,7 @@ public enum MasterChain {
             self.settings = settings
             frame = max(1, rate / 100)
             lowEnd = LowEnd(rate: rate, channels: channels, pool: pool)
-            if settings.multibandRatio > 1 { bands = Bands(rate: rate, channels: channels) }
+            if settings.multibandRatio > 1 { bands = ThreeBandSplit.Channels(ThreeBandSplit(low: 150, high: 3_000, rate: rate), channels: channels) }
             running = Array(repeating: [Float](repeating: 0, count: channels), count: 3)
         }
 
@@ -357,7 +308,7 @@ public enum MasterChain {
                 let run = min(n - i, frame - phase)
                 for b in 0..<3 {
                     for c in 0..<block.channelCount {
-                        bands!.bands[b][c].withUnsafeBufferPointer { x in
+                        bands!.bands[b].channels[c].withUnsafeBufferPointer { x in
                             running[b][c] = max(running[b][c], VectorOps.peak(x.baseAddress! + i, count: run))
                         }
                     }
@@ -417,7 +368,7 @@ public enum MasterChain {
     public struct Stream: Sendable {
         let decisions: Decisions
         var lowEnd: LowEnd
-        var bands: Bands?
+        var bands: ThreeBandSplit.Channels?
         var compressors: [Compressor.Stream?] = []
         var saturator: Saturator?
 
@@ -425,7 +376,7 @@ public enum MasterChain {
             self.decisions = decisions
             lowEnd = LowEnd(rate: rate, channels: channels, pool: pool)
             if settings.multibandRatio > 1 {
-                bands = Bands(rate: rate, channels: channels)
+                bands = ThreeBandSplit.Channels(ThreeBandSplit(low: 150, high: 3_000, rate: rate), channels: channels)
                 compressors = decisions.thresholds.enumerated().map { b, threshold in
                     threshold.map {
                         Compressor.Stream(Compressor(thresholdDB: $0, ratio: settings.multibandRatio, kneeDB: 6, attackSeconds: b == 0 ? 0.02 : 0.008,
@@ -444,14 +395,14 @@ public enum MasterChain {
                 bands!.split(block)
                 let n = block.frames
                 for b in 0..<3 {
-                    if compressors[b] != nil { compressors[b]!.process(&bands!.bands[b], count: n) }
+                    if compressors[b] != nil { bands!.withBand(b) { compressors[b]!.process(&$0.channels, count: n) } }
                 }
                 let split = bands!.bands
                 for c in 0..<block.channelCount {
                     block.channels[c].withUnsafeMutableBufferPointer { out in
-                        split[0][c].withUnsafeBufferPointer { a in
-                            split[1][c].withUnsafeBufferPointer { m in
-                                split[2][c].withUnsafeBufferPointer { h in
+                        split[0].channels[c].withUnsafeBufferPointer { a in
+                            split[1].channels[c].withUnsafeBufferPointer { m in
+                                split[2].channels[c].withUnsafeBufferPointer { h in
                                     for i in 0..<n { out[i] = a[i] + m[i] + h[i] }
                                 }
                             }
@@ -557,26 +508,5 @@ enum Oversampling {
         let sum = h.reduce(0, +)
         h = h.map { $0 / sum }
         return h.map(Float.init)
-    }
-}
-
-/// Two stages of a stream on two cores (when the pool has one free): while `consume` takes
-/// block k (metering, encoding, spilling), `produce` makes block k + 1. Blocks are handed over
-/// in order, two buffers in turn.
-enum Pipelined {
-    /// `produce` fills its block and says whether there was one; `consume` gets each in order.
-    static func run(channels: Int, capacity: Int, pool: WorkerPool, produce: (inout AudioBlock) throws -> Bool,
-                    consume: (AudioBlock) throws -> Void) throws {
-        var ready = AudioBlock(channels: channels, capacity: capacity)
-        var next = AudioBlock(channels: channels, capacity: capacity)
-        guard try produce(&ready) else { return }
-        while true {
-            var more = false
-            try pool.forEach(2) { (stage: Int) throws in
-                if stage == 0 { try consume(ready) } else { more = try produce(&next) }
-            }
-            guard more else { return }
-            swap(&ready, &next)
-        }
     }
 }

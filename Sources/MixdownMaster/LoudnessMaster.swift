@@ -173,18 +173,32 @@ public enum Delivery {
         }
 
         // 2. Each shape's alignment, then its processing pass feeding its encoders, side by side.
+        // The shape whose encoders take longest (a lossy codec, then the highest rate) is aligned
+        // first with the whole pool, so its encoding starts as early as it can; the others
+        // align and encode beside it.
+        func cost(_ shape: Shape) -> (Int, Int) {
+            (formats.contains { $0.isLossy && Shape(channels: $0.channels, rate: $0.sampleRate) == shape } ? 1 : 0, shape.rate * shape.channels)
+        }
+        let order = shapes.indices.sorted { cost(shapes[$0]) > cost(shapes[$1]) }
+        func headroom(_ mine: [EndFormat]) -> Double {
+            // A lossy shape aims under the ceiling by what its decoders need and what encoding
+            // typically adds, so the decoded check passes the first time.
+            mine.filter(\.isLossy).map { decoderMargin($0) + codecOvershoot }.max() ?? 0
+        }
+        func mine(_ shape: Shape) -> [EndFormat] { formats.filter { Shape(channels: $0.channels, rate: $0.sampleRate) == shape } }
+        func align(_ shape: Shape) throws -> LoudnessMaster.Alignment {
+            try LoudnessMaster.align(sources[shape]!, measurement: measurements[shape]!, target: target,
+                                     ceiling: ceiling - headroom(mine(shape)), pool: pool)
+        }
+        let first = Swift.Result { try align(shapes[order[0]]) }
         var outcomes = [Swift.Result<(alignment: LoudnessMaster.Alignment, outputs: [EncodedOutput], analysis: AudioAnalysis?), Error>](
             repeating: .failure(MixdownError.failure("not delivered")), count: shapes.count)
         outcomes.withUnsafeMutableBufferPointer { slots in
-            pool.forEach(shapes.count) { s in
-                let shape = shapes[s]
+            pool.forEach(order.count) { o in
+                let s = order[o], shape = shapes[s]
                 slots[s] = Swift.Result {
-                    let source = sources[shape]!, measured = measurements[shape]!
-                    let mine = formats.filter { Shape(channels: $0.channels, rate: $0.sampleRate) == shape }
-                    // A lossy shape aims under the ceiling by what its decoders need and what
-                    // encoding typically adds, so the decoded check passes the first time.
-                    let headroom = mine.filter(\.isLossy).map { decoderMargin($0) + codecOvershoot }.max() ?? 0
-                    let alignment = try LoudnessMaster.align(source, measurement: measured, target: target, ceiling: ceiling - headroom, pool: pool)
+                    let source = sources[shape]!, measured = measurements[shape]!, mine = mine(shape)
+                    let alignment = try o == 0 ? first.get() : align(shape)
                     let (outputs, analysis) = try encode(source, measured, alignment, as: mine, to: paths, in: transaction,
                                                          analyse: analyse && shape == own, pool: pool, progress: progress)
                     var checked = outputs

@@ -68,7 +68,7 @@ public struct SoundTemplate: Sendable {
     }
 
     /// Loads and validates `directory/template.json` and decodes its audio.
-    public static func load(directory: String) throws -> SoundTemplate {
+    public static func load(directory: String, pool: WorkerPool = .serial) throws -> SoundTemplate {
         let manifestPath = directory + "/template.json"
         let text = try InputFile.readText(manifestPath, limit: Limits.maximumTextBytes)
         let root = try JSONField(node: JSONParser.parse(text, file: manifestPath), path: "")
@@ -81,13 +81,26 @@ public struct SoundTemplate: Sendable {
         let beatsPerBar = try root["beatsPerBar"]?.number(positive: true, atMost: (32, " beats")) ?? 4
         let rate = SampleTime.renderRate
 
-        func audio(_ field: JSONField) throws -> (AudioBuffer, Int) {
-            let file = try field.nonEmptyString()
-            let path = URL(fileURLWithPath: directory).appendingPathComponent(file).path
-            let decoded: DecodedFile
-            do { decoded = try AudioFileReader.read(path) } catch let e as MixdownError { throw field.error(e.message) }
+        func decode(_ file: String) throws -> (AudioBuffer, Int) {
+            let decoded = try AudioFileReader.read(URL(fileURLWithPath: directory).appendingPathComponent(file).path)
             let stereo = ChannelMix.toStereo(decoded.audio, roles: decoded.roles)
             return (try Resampler.resample(stereo, to: rate), decoded.audio.sampleRate)
+        }
+        // Every file the manifest names is decoded first, side by side; the checks below take
+        // them in manifest order, so a bad file is reported where it was before.
+        let named = Array(Set(["segments", "effects"].flatMap { key in
+            ((try? root[key]?.dictionary()) ?? []).compactMap { try? $0.1.object(allowed: ["file", "loopStart", "loopEnd", "loopStartBar", "loopEndBar", "gain"])["file"]?.nonEmptyString() }
+        })).sorted()
+        var decodedFiles = [Swift.Result<(AudioBuffer, Int), Error>](repeating: .failure(MixdownError.failure("not decoded")), count: named.count)
+        decodedFiles.withUnsafeMutableBufferPointer { slots in
+            pool.forEach(named.count) { i in slots[i] = Swift.Result { try decode(named[i]) } }
+        }
+        func audio(_ field: JSONField) throws -> (AudioBuffer, Int) {
+            let file = try field.nonEmptyString()
+            do {
+                guard let i = named.firstIndex(of: file) else { return try decode(file) }
+                return try decodedFiles[i].get()
+            } catch let e as MixdownError { throw field.error(e.message) }
         }
         func gain(_ field: JSONField?) throws -> Float {
             guard let field else { return 1 }
