@@ -1,7 +1,7 @@
 # Mixdown — the two commands a newcomer needs are `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: deps build demo test bench templates clean
+.PHONY: deps build demo test fuzz bench templates clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -16,6 +16,11 @@ demo: build
 # Tests run optimised: the DSP tests measure minutes of synthesised audio.
 test: deps
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+
+# libFuzzer targets (script, production, template manifest, audio decoders), 10 minutes each
+# by default: `make fuzz FUZZ_SECONDS=60 FUZZ_TARGETS="script audio"`.
+fuzz: deps
+	@bash Tests/Fuzz/run.sh
 
 # Release-build benchmarks: analyze vs ffmpeg ebur128 (10-minute file), and the 30 s spot's render.
 bench: build

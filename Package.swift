@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
 // Mixdown — script-to-audio production engine. GPL-3.0-or-later (links libespeak-ng).
+import Foundation
 import PackageDescription
 
 func system(_ name: String, pkgConfig: String? = nil, apt: String) -> Target {
@@ -64,3 +65,16 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+// Fuzz targets (`make fuzz`): libFuzzer executables, built only with MIXDOWN_FUZZ=1 and
+// `-sanitize=fuzzer,address -parse-as-library`, since libFuzzer supplies their `main`.
+if ProcessInfo.processInfo.environment["MIXDOWN_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "CFuzzer", path: "Tests/Fuzz/CFuzzer"),
+        .target(name: "Fuzz", dependencies: ["CFuzzer", "MixdownCore", "MixdownIO"], path: "Tests/Fuzz/Support"),
+        .executableTarget(name: "fuzz-script", dependencies: ["Fuzz", "MixdownScript"], path: "Tests/Fuzz/script"),
+        .executableTarget(name: "fuzz-production", dependencies: ["Fuzz", "Mixdown", "MixdownCore", "MixdownScript"], path: "Tests/Fuzz/production"),
+        .executableTarget(name: "fuzz-template", dependencies: ["Fuzz", "MixdownTemplates"], path: "Tests/Fuzz/template"),
+        .executableTarget(name: "fuzz-audio", dependencies: ["Fuzz", "MixdownIO", "MixdownDSP"], path: "Tests/Fuzz/audio"),
+    ]
+}

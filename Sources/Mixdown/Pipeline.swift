@@ -60,20 +60,8 @@ public enum Pipeline {
         var lap = Date()
         func split() -> Double { defer { lap = Date() }; return Date().timeIntervalSince(lap) }
         let production = request.production
-
-        // Check everything that needs no speech: names, media, effects, endAt, formats, outputs.
-        let variables = production.audience.merging(request.variables) { _, cli in cli }
-        let script = try ScriptParser.parse(production.script, variables: variables)
-        try checkSectionNames(script, production)
-        let template = try production.soundTemplate.map {
-            try SoundTemplate.load(directory: SoundTemplate.locate($0, relativeTo: production.baseDirectory, libraries: request.templateLibraries), pool: pool)
-        }
-        try checkSegments(script, template: template)
-        let formats = try endFormats(request)
-        let paths = outputPaths(request, formats: formats)
-        try TimelinePlanner.checkFixedEnds(planInput(script, production: production, template: template, clips: PreparedClips()))
-        try checkOutputs(request, paths: formats.map { paths[$0]! })
-        try checkLength(script, production: production, maximum: request.maximumDuration)
+        let checked = try check(request)
+        let (script, template, formats, paths) = (checked.script, checked.template, checked.formats, checked.paths)
         var clips = try ClipPreparation.prepareMedia(script, production: production, template: template, pool: pool)
 
         // Speak (the clips stay on disk), match the hybrid voice, plan.
@@ -136,6 +124,36 @@ public enum Pipeline {
         try transaction.commit()
         report.runtimeSeconds = Date().timeIntervalSince(started)
         return report
+    }
+
+    /// A request checked in everything that needs no speech: the script parsed with its
+    /// variables, the template loaded, the formats and where each goes.
+    public struct Checked: Sendable {
+        public let script: Script
+        public let template: SoundTemplate?
+        public let formats: [EndFormat]
+        public let paths: [EndFormat: String]
+    }
+
+    /// Checks everything that needs no speech (names, effects, `endAt` order and ranges,
+    /// formats, output targets, the length limit) and loads the template: what `render` does
+    /// first, for a caller that wants to refuse a request before queueing it.
+    public static func check(_ request: RenderRequest) throws -> Checked {
+        let production = request.production
+        let variables = production.audience.merging(request.variables) { _, cli in cli }
+        let script = try ScriptParser.parse(production.script, variables: variables)
+        try checkSectionNames(script, production)
+        let template = try production.soundTemplate.map {
+            try SoundTemplate.load(directory: SoundTemplate.locate($0, relativeTo: production.baseDirectory, libraries: request.templateLibraries),
+                                   pool: request.pool)
+        }
+        try checkSegments(script, template: template)
+        let formats = try endFormats(request)
+        let paths = outputPaths(request, formats: formats)
+        try TimelinePlanner.checkFixedEnds(planInput(script, production: production, template: template, clips: PreparedClips()))
+        try checkOutputs(request, paths: formats.map { paths[$0]! })
+        try checkLength(script, production: production, maximum: request.maximumDuration)
+        return Checked(script: script, template: template, formats: formats, paths: paths)
     }
 
     /// Pass 1 over the plan: the speech bus alone (no room tone), whose activity the duck follows.

@@ -57,7 +57,26 @@ public struct MixdownError: Error, CustomStringConvertible, Equatable, Sendable 
         if let location { parts.append(location.description) }
         if let keyPath, !keyPath.isEmpty { parts.append(keyPath) }
         parts.append(reason)
-        return parts.joined(separator: ": ")
+        return Self.oneLine(parts.joined(separator: ": "))
+    }
+
+    /// Control characters and line separators that a user's text can carry into a message (a
+    /// newline inside a tag, a NUL or an escape sequence in a name) written as escapes, so the
+    /// message stays one line and a terminal shows it as it is.
+    static func oneLine(_ text: String) -> String {
+        func unsafe(_ u: Unicode.Scalar) -> Bool { u.properties.generalCategory == .control || u == "\u{2028}" || u == "\u{2029}" }
+        guard text.unicodeScalars.contains(where: unsafe) else { return text }
+        var out = String.UnicodeScalarView()
+        for u in text.unicodeScalars {
+            switch u {
+            case "\n": out.append(contentsOf: "\\n".unicodeScalars)
+            case "\r": out.append(contentsOf: "\\r".unicodeScalars)
+            case "\t": out.append(contentsOf: "\\t".unicodeScalars)
+            case _ where unsafe(u): out.append(contentsOf: "\\u{\(String(u.value, radix: 16))}".unicodeScalars)
+            default: out.append(u)
+            }
+        }
+        return String(out)
     }
 
     public var description: String { message }

@@ -123,14 +123,14 @@ struct Tokenizer {
                 let body = String(chars[(index + 2)..<end])
                 let raw = "<<\(body)>>"
                 guard let separator = body.range(of: "::") else {
-                    throw MixdownError.at(here, "malformed tag '\(raw)' (expected <<name::value>>)")
+                    throw MixdownError.at(here, "malformed tag '\(excerpt(raw))' (expected <<name::value>>)")
                 }
                 let name = body[..<separator.lowerBound].trimmingCharacters(in: .whitespaces)
                 let value = body[separator.upperBound...].trimmingCharacters(in: .whitespaces)
                 guard ScriptParser.tagNames.contains(name) else {
-                    throw MixdownError.at(here, "unknown tag '\(raw)'\(Suggestion.hint(for: name, in: ScriptParser.tagNames))")
+                    throw MixdownError.at(here, "unknown tag '\(excerpt(raw))'\(Suggestion.hint(for: name, in: ScriptParser.tagNames))")
                 }
-                guard !value.isEmpty else { throw MixdownError.at(here, "tag '\(raw)' has no value") }
+                guard !value.isEmpty else { throw MixdownError.at(here, "tag '\(excerpt(raw))' has no value") }
                 out.append(Token(kind: .tag(name: name, value: value), location: here))
                 advance(end + 2 - index)
                 textStart = location
@@ -179,6 +179,9 @@ struct Tokenizer {
         return out
     }
 
+    /// User text quoted in a message: its first 60 characters.
+    func excerpt(_ text: String) -> String { text.count > 60 ? text.prefix(60) + "…" : text }
+
     func preview(from i: Int) -> String {
         var s = ""
         var j = i
@@ -212,7 +215,7 @@ struct Tokenizer {
             var value = ""
             if let q = rest.first, q == "\"" || q == "'" {
                 rest = rest.dropFirst()
-                guard let close = rest.firstIndex(of: q) else { throw MixdownError.at(location, "unclosed quote in '\(raw)'") }
+                guard let close = rest.firstIndex(of: q) else { throw MixdownError.at(location, "unclosed quote in '\(excerpt(raw))'") }
                 value = String(rest[..<close])
                 rest = rest[rest.index(after: close)...]
             } else {

@@ -40,6 +40,16 @@ import Testing
         expectRefused(try mixdown("render", path, "-o", folder.file("out.wav")), says: says, before: before)
     }
 
+    /// User text quoted in a message cannot break it into lines or drown it: control
+    /// characters are escaped and a quoted tag is cut short (found by fuzz-script).
+    @Test func quotedUserTextStaysOnOneShortLine() throws {
+        let script = try write("s.txt", "Hello <break time=\"1s\u{0}" + String(repeating: "x", count: 5_000) + "\n/> there.")
+        let before = folder.contents
+        let result = try mixdown("render", "--script", script, "-o", folder.file("o.wav"))
+        expectRefused(result, says: "s.txt:1:7: unclosed quote in '<break time=\"1s\\u{0}xxx", before: before)
+        #expect(result.stderr.count < 200, "stderr: \(result.stderr)")
+    }
+
     @Test func commandLineNumbers() throws {
         let script = try write("s.txt", "Hello.")
         let before = folder.contents
