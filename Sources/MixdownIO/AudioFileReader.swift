@@ -91,7 +91,9 @@ public enum AudioFileReader {
         let chunk = 32_768
         let channels = file.channels
         var scratch = [Float](repeating: 0, count: chunk * channels)
-        var planar = (0..<channels).map { _ in [Float](repeating: 0, count: expectedFrames) }
+        // The header's length is a hint, not a promise (an MP3's Info frame can claim 4 billion
+        // frames in 800 bytes): memory follows the audio that actually decodes.
+        var planar = (0..<channels).map { _ in [Float](repeating: 0, count: min(expectedFrames, 1 << 20)) }
         var filled = 0
         var finite = true
         while true {

@@ -179,9 +179,6 @@ struct Tokenizer {
         return out
     }
 
-    /// User text quoted in a message: its first 60 characters.
-    func excerpt(_ text: String) -> String { text.count > 60 ? text.prefix(60) + "…" : text }
-
     func preview(from i: Int) -> String {
         var s = ""
         var j = i
@@ -296,7 +293,8 @@ struct SectionBuilder {
             appendText(s, at: token.location)
         case .placeholder(let key, let fallback):
             guard let value = variables[key] ?? fallback else {
-                throw MixdownError.at(token.location, "no value for '{{\(key)}}': add \"\(key)\" to audience, pass --var \(key)=…, or write {{\(key)|fallback}}")
+                let name = excerpt(key)
+                throw MixdownError.at(token.location, "no value for '{{\(name)}}': add \"\(name)\" to audience, pass --var \(name)=…, or write {{\(name)|fallback}}")
             }
             appendText(value, at: token.location)
         case .tag(let name, let value):
@@ -426,7 +424,9 @@ struct SectionBuilder {
                 throw MixdownError.at(location, "<as:placeholder> needs an id=\"…\"")
             }
             if e.selfClosing {
-                guard let value = variables[key] else { throw MixdownError.at(location, "no value for placeholder '\(key)': add it to audience or pass --var \(key)=…") }
+                guard let value = variables[key] else {
+                    throw MixdownError.at(location, "no value for placeholder '\(excerpt(key))': add it to audience or pass --var \(excerpt(key))=…")
+                }
                 appendText(value, at: location)
             } else {
                 placeholder = (key, "", location)
@@ -496,3 +496,6 @@ struct SectionBuilder {
         return Script(sections: sections, warnings: warnings)
     }
 }
+
+/// User text quoted in a message (a tag, a variable's name): its first 60 characters.
+func excerpt(_ text: String) -> String { text.count > 60 ? text.prefix(60) + "…" : text }

@@ -41,6 +41,37 @@ public enum ChildProcess {
         }
     }
 
+    /// A new working folder for one engine run in `directory`: `mixdown-tts-PID-UUID`. The
+    /// first time in a process, folders left there by a process that no longer exists (one
+    /// killed outright, whose clean-up never ran) are removed.
+    static func workingFolder(in directory: String) throws -> String {
+        let prefix = "mixdown-tts-"
+        if swept.withLock({ $0.insert(directory).inserted }) {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name.hasPrefix(prefix) {
+                guard let pid = pid_t(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid > 0,
+                      kill(pid, 0) != 0 && errno == ESRCH else { continue }
+                try? FileManager.default.removeItem(atPath: directory + "/" + name)
+            }
+        }
+        let folder = URL(fileURLWithPath: directory).appendingPathComponent("\(prefix)\(getpid())-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder
+    }
+    private static let swept = Locked(Set<String>())
+
+    /// util-linux's setpriv (Debian has it in every install), when this machine has it.
+    static let setpriv = locate("setpriv")
+
+    /// The executable `program` names: a path as given, a bare name looked up in `PATH`.
+    static func locate(_ program: String) -> String? {
+        if program.contains("/") { return FileManager.default.isExecutableFile(atPath: program) ? program : nil }
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
+        where FileManager.default.isExecutableFile(atPath: "\(dir)/\(program)") {
+            return "\(dir)/\(program)"
+        }
+        return nil
+    }
+
     static func run(_ argv: [String], stdin input: Data?, timeout: Double, workingDirectory: String) throws -> Outcome {
         let inPath = workingDirectory + "/stdin", outPath = workingDirectory + "/stdout", errPath = workingDirectory + "/stderr"
         FileManager.default.createFile(atPath: inPath, contents: input ?? Data())
@@ -56,10 +87,15 @@ public enum ChildProcess {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
         posix_spawnattr_setpgroup(&attributes, 0)
 
-        let cArgs = argv.map { strdup($0) } + [nil]
+        guard let program = locate(argv[0]) else { throw Failure.notFound(argv[0]) }
+        // The engine must not outlive this process even when it is killed outright (kill -9,
+        // the kernel's OOM killer), which no handler sees: setpriv gives it a parent-death
+        // signal, which survives the exec into the engine.
+        let launch = (Self.setpriv.map { [$0, "--pdeathsig", "KILL", "--"] } ?? []) + [program] + argv.dropFirst()
+        let cArgs = launch.map { strdup($0) } + [nil]
         defer { cArgs.forEach { free($0) } }
         var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, argv[0], &actions, &attributes, cArgs, environ)
+        let spawned = posix_spawn(&pid, launch[0], &actions, &attributes, cArgs, environ)
         if spawned == ENOENT { throw Failure.notFound(argv[0]) }
         if spawned != 0 { throw Failure.cannotStart(argv[0], spawned) }
         running.withLock { $0[pid] = workingDirectory }

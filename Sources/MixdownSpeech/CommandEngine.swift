@@ -23,22 +23,14 @@ public struct CommandEngine: SpeechEngine {
     /// The command line as configured, and the program's size and modification time, so that
     /// upgrading the engine invalidates its cached speech.
     public var identity: String {
-        var program = command[0]
-        if !program.contains("/") {
-            for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
-            where FileManager.default.isExecutableFile(atPath: "\(dir)/\(program)") {
-                program = "\(dir)/\(program)"
-                break
-            }
-        }
+        let program = ChildProcess.locate(command[0]) ?? command[0]
         let attributes = try? FileManager.default.attributesOfItem(atPath: program)
         let stamp = "\((attributes?[.size] as? Int) ?? 0)-\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
         return "command \(command.joined(separator: "\u{1F}")) stdin=\(stdin ?? "") program=\(program)@\(stamp)"
     }
 
     public func synthesize(_ request: SpeechRequest) throws -> SpeechClip {
-        let work = URL(fileURLWithPath: temporaryDirectory).appendingPathComponent("mixdown-tts-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let work = try ChildProcess.workingFolder(in: temporaryDirectory)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let output = work + "/speech.wav"
         func fill(_ s: String) -> String {

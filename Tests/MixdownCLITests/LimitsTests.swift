@@ -46,7 +46,7 @@ import Testing
         let script = try write("s.txt", "Hello <break time=\"1s\u{0}" + String(repeating: "x", count: 5_000) + "\n/> there.")
         let before = folder.contents
         let result = try mixdown("render", "--script", script, "-o", folder.file("o.wav"))
-        expectRefused(result, says: "s.txt:1:7: unclosed quote in '<break time=\"1s\\u{0}xxx", before: before)
+        expectRefused(result, says: "s.txt:1:7: unclosed tag '<break time=\"1s\\u{0}xxx", before: before)
         #expect(result.stderr.count < 200, "stderr: \(result.stderr)")
     }
 
@@ -170,16 +170,16 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty, "the engine's working folder is left")
     }
 
-    @Test func stoppingMixdownStopsItsEngineAndLeavesNothing() throws {
-        let scratch = folder.file("tmp2")
+    /// Starts a render whose engine sleeps for a minute; returns once the engine runs.
+    func startSlowRender(tmp scratch: String, name: String) throws -> (mixdown: Process, engine: Int32, production: String) {
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
-        let pidFile = folder.file("engine.pid")
-        let production = try write("slow.json", """
+        let pidFile = folder.file("\(name).pid")
+        let production = try write("\(name).json", """
         {"scriptText": "Slow.", "endFormat": ["wav"], "speechEngine": {"command": ["sh", "-c", "echo $$ > \(pidFile); exec sleep 60"], "timeoutSeconds": 120}}
         """)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Tools.mixdown)
-        process.arguments = ["render", production, "-o", folder.file("out.wav")]
+        process.arguments = ["render", production, "-o", folder.file("\(name).wav")]
         process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": scratch, "MIXDOWN_CACHE": "off"]) { _, new in new }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -189,20 +189,48 @@ import Testing
         usleep(100_000)
         let enginePID = Int32((try String(contentsOfFile: pidFile, encoding: .utf8)).trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
         #expect(enginePID > 0)
+        return (process, enginePID, production)
+    }
+
+    /// Running and not a zombie waiting for init; waits up to 5 s for it to go.
+    func stillAlive(_ pid: Int32) -> Bool {
+        func alive() -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+            return stat.split(separator: ")").last?.split(separator: " ").first != "Z"
+        }
+        let gone = Date().addingTimeInterval(5)
+        while alive() && Date() < gone { usleep(20_000) }
+        return alive()
+    }
+
+    @Test func stoppingMixdownStopsItsEngineAndLeavesNothing() throws {
+        let scratch = folder.file("tmp2")
+        let (process, enginePID, _) = try startSlowRender(tmp: scratch, name: "slow")
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
         #expect(process.terminationStatus == 128 + SIGTERM)
-        // The engine is gone (or a zombie waiting for init), its folder and any partial output too.
-        func alive(_ pid: Int32) -> Bool {
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
-            let state = stat.split(separator: ")").last?.split(separator: " ").first
-            return state != "Z"
-        }
-        let gone = Date().addingTimeInterval(5)
-        while alive(enginePID) && Date() < gone { usleep(20_000) }
-        #expect(!alive(enginePID), "the engine (pid \(enginePID)) outlived mixdown")
+        // The engine is gone, its folder and any partial output too.
+        #expect(!stillAlive(enginePID), "the engine (pid \(enginePID)) outlived mixdown")
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty, "temporary files left")
-        #expect(!folder.contents.contains { $0.hasPrefix(".out.wav") || $0 == "out.wav" })
+        #expect(!folder.contents.contains { $0.hasPrefix(".slow.wav") || $0 == "slow.wav" })
+    }
+
+    /// kill -9 runs no handler: the engine dies by its parent-death signal, and the folder it
+    /// leaves is removed by the next render that runs an engine in the same place.
+    @Test func killingMixdownOutrightStillStopsItsEngine() throws {
+        let scratch = folder.file("tmp3")
+        let (process, enginePID, _) = try startSlowRender(tmp: scratch, name: "killed")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(!stillAlive(enginePID), "the engine (pid \(enginePID)) outlived mixdown")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).contains { $0.hasPrefix("mixdown-tts-") })
+        let next = try write("quick.json", """
+        {"scriptText": "Quick.", "endFormat": ["wav"], "speechEngine": {"command": ["false"], "timeoutSeconds": 5}}
+        """)
+        let result = try Tools.run(Tools.mixdown, ["render", next, "-o", folder.file("quick.wav")],
+                                   environment: ["TMPDIR": scratch, "MIXDOWN_CACHE": "off"])
+        #expect(result.status == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch).isEmpty, "the killed render's folder is left")
     }
 
     @Test func programmesOverTheLengthLimitAreRefusedFirst() throws {
