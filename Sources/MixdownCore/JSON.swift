@@ -111,9 +111,9 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key in double quotes") }
             let keyLocation = location
             let key = try parseString()
-            if !keys.insert(key).inserted { throw MixdownError.at(keyLocation, "duplicate key '\(key)'", code: "invalidJSON") }
+            if !keys.insert(key).inserted { throw MixdownError.at(keyLocation, "duplicate key '\(MixdownError.excerpt(key))'", code: "invalidJSON") }
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after '\(key)'") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after '\(MixdownError.excerpt(key))'") }
             index += 1
             skipWhitespace()
             members.append((key, try parseValue()))
@@ -309,7 +309,7 @@ public struct JSONField {
         if let v = choices[s] ?? choices[s.lowercased()] { return v }
         let names = choices.keys.sorted()
         let ordered = preferred + names.filter { !preferred.contains($0) }
-        throw error("unknown value '\(s)'\(Suggestion.hint(for: s, in: ordered)) (one of \(names.joined(separator: ", ")))")
+        throw error("unknown value '\(MixdownError.excerpt(s))'\(Suggestion.hint(for: s, in: ordered)) (one of \(names.joined(separator: ", ")))")
     }
 
     /// A number as the user wrote it, whatever its size (no integer conversion past 2^53).

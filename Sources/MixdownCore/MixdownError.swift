@@ -57,7 +57,16 @@ public struct MixdownError: Error, CustomStringConvertible, Equatable, Sendable 
         if let location { parts.append(location.description) }
         if let keyPath, !keyPath.isEmpty { parts.append(keyPath) }
         parts.append(reason)
-        return Self.oneLine(parts.joined(separator: ": "))
+        return Self.oneLine(Self.bounded(parts.joined(separator: ": ")))
+    }
+
+    /// User text quoted in a message (a tag, a key, a name): its first 60 characters.
+    public static func excerpt(_ text: some StringProtocol) -> String { text.count > 60 ? text.prefix(60) + "…" : String(text) }
+
+    /// A message that quotes long user text anyway (a key path through long keys) keeps its
+    /// start (where) and its end (what to do), at most about 600 characters in all.
+    static func bounded(_ line: String) -> String {
+        line.count <= 600 ? line : line.prefix(300) + " … " + line.suffix(300)
     }
 
     /// Control characters and line separators that a user's text can carry into a message (a

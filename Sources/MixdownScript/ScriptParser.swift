@@ -497,5 +497,5 @@ struct SectionBuilder {
     }
 }
 
-/// User text quoted in a message (a tag, a variable's name): its first 60 characters.
-func excerpt(_ text: String) -> String { text.count > 60 ? text.prefix(60) + "…" : text }
+/// User text quoted in a message (a tag, a variable's name).
+func excerpt(_ text: String) -> String { MixdownError.excerpt(text) }
