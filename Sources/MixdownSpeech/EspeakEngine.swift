@@ -111,16 +111,32 @@ public final class EspeakEngine: SpeechEngine, @unchecked Sendable {
         if let problem = Limits.voiceNameProblem(requested) {
             throw MixdownError.badInput("voice \(problem)", code: "unknownName")
         }
-        if espeak_SetVoiceByName(requested) == EE_OK { return }
+        if try setVoice(requested, as: requested) { return }
         let wanted = requested.lowercased()
         let voices = listVoices()
         let match = voices.first { $0.languages.contains { $0.lowercased() == wanted } }
             ?? voices.first { $0.name.lowercased() == wanted || $0.identifier.lowercased() == wanted
                 || $0.identifier.split(separator: "/").last?.lowercased() == wanted }
-        if let match, espeak_SetVoiceByName(match.identifier) == EE_OK { return }
+        if let match, try setVoice(match.identifier, as: requested) { return }
         let names = Array(Set(voices.flatMap { $0.languages })).sorted()
         let close = names.filter { $0.hasPrefix(String(wanted.prefix(2))) }.prefix(8)
         throw MixdownError.badInput("voice '\(requested)' is not an espeak-ng voice\(Suggestion.hint(for: requested, in: names))\(close.isEmpty ? "" : " (close: \(close.joined(separator: ", ")))")", code: "unknownName")
+    }
+
+    /// espeak_SetVoiceByName, after making sure an MBROLA voice can load: without the mbrola
+    /// program or the voice's data, espeak-ng prints several lines of its own on stderr before
+    /// it fails. Those are checked here and refused in one line instead.
+    private func setVoice(_ name: String, as requested: String) throws -> Bool {
+        let file = name.lowercased().split(separator: "/").last.map(String.init) ?? ""
+        if file.hasPrefix("mb-"), let database = file.split(separator: "-").dropFirst().first.map(String.init) {
+            let data = ["/usr/share/mbrola/\(database)", "/usr/share/mbrola/\(database)/\(database)", "/usr/share/mbrola/voices/\(database)"]
+            let hasData = data.contains { var folder: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &folder) && !folder.boolValue }
+            guard ChildProcess.locate("mbrola") != nil, hasData else {
+                throw MixdownError.badInput("voice '\(requested)' is an MBROLA voice: it needs the mbrola program and MBROLA's voice data "
+                                            + "'\(database)', which this machine does not have", code: "unknownName")
+            }
+        }
+        return espeak_SetVoiceByName(name) == EE_OK
     }
 
     /// Speaks `text`; `speed` 1.0 is espeak's normal 175 words per minute; `pitch` 0…100 (50
