@@ -74,7 +74,7 @@ public enum ChildProcess {
 
     static func run(_ argv: [String], stdin input: Data?, timeout: Double, workingDirectory: String) throws -> Outcome {
         let inPath = workingDirectory + "/stdin", outPath = workingDirectory + "/stdout", errPath = workingDirectory + "/stderr"
-        FileManager.default.createFile(atPath: inPath, contents: input ?? Data())
+        _ = FileManager.default.createFile(atPath: inPath, contents: input ?? Data())
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

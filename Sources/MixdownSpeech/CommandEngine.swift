@@ -59,7 +59,7 @@ public struct CommandEngine: SpeechEngine {
             throw MixdownError.badInput("speech engine '\(name)' failed (exit \(outcome.status))\(last)", code: "speechFailed")
         }
         if !command.contains(where: { $0.contains("{output}") }) {
-            FileManager.default.createFile(atPath: output, contents: outcome.stdout)
+            _ = FileManager.default.createFile(atPath: output, contents: outcome.stdout)
         }
         let decoded: DecodedFile
         do { decoded = try AudioFileReader.read(output) } catch let e as MixdownError {
