@@ -145,42 +145,34 @@ public struct ThreeBandSplit: Sendable {
     public let rate: Int
     public init(low: Double, high: Double, rate: Int) { (self.low, self.high, self.rate) = (low, high, rate) }
 
+    /// The three bands of a whole signal.
     public func split(_ x: [Float]) -> (low: [Float], mid: [Float], high: [Float]) {
-        var stream = Stream(self)
-        var (low, mid, high) = ([Float](repeating: 0, count: x.count), [Float](repeating: 0, count: x.count), [Float](repeating: 0, count: x.count))
-        x.withUnsafeBufferPointer { x in
-            low.withUnsafeMutableBufferPointer { l in
-                mid.withUnsafeMutableBufferPointer { m in
-                    high.withUnsafeMutableBufferPointer { h in stream.split(x, low: l, mid: m, high: h) }
-                }
-            }
-        }
-        return (low, mid, high)
+        var bands = Channels(self, channels: 1)
+        var block = AudioBlock(channels: 1, capacity: 0)
+        (block.channels, block.frames) = ([x], x.count)
+        bands.split(block)
+        let band = { (b: Int) in Array(bands.bands[b].channels[0].prefix(x.count)) }
+        return (band(0), band(1), band(2))
     }
 }
 
 extension ThreeBandSplit {
-    /// LR4 low and high at each crossover, and the high crossover's all-pass, which keeps the
-    /// low band in phase with the other two (their sum is then an all-pass of the input).
-    var filters: (lowPass1: FilterChain, highPass1: FilterChain, lowPass2: FilterChain, highPass2: FilterChain, allPass2: FilterChain) {
-        (FilterChain([.lowPass(low, rate: rate), .lowPass(low, rate: rate)]),
-         FilterChain([.highPass(low, rate: rate), .highPass(low, rate: rate)]),
-         FilterChain([.lowPass(high, rate: rate), .lowPass(high, rate: rate)]),
-         FilterChain([.highPass(high, rate: rate), .highPass(high, rate: rate)]),
-         FilterChain([.allPass(high, q: 0.5, rate: rate)]))
-    }
-
     /// The split of every channel of a stream, block by block, pairs of channels in SIMD lanes:
     /// `split(_:)` fills `bands` (low, mid, high) with the block's frames.
     public struct Channels: Sendable {
         var lp1, hp1, lp2, hp2, ap2: FilterChain.Channels
         public private(set) var bands: [AudioBlock]
 
+        /// LR4 low and high at each crossover, and the high crossover's all-pass on the low band,
+        /// which keeps it in phase with the other two (their sum is then an all-pass of the input).
         public init(_ split: ThreeBandSplit, channels: Int) {
-            let f = split.filters
-            (lp1, hp1, lp2, hp2, ap2) = (.init(f.lowPass1, channels: channels), .init(f.highPass1, channels: channels),
-                                         .init(f.lowPass2, channels: channels), .init(f.highPass2, channels: channels),
-                                         .init(f.allPass2, channels: channels))
+            let (low, high, rate) = (split.low, split.high, split.rate)
+            func chain(_ stages: [Biquad]) -> FilterChain.Channels { FilterChain.Channels(FilterChain(stages), channels: channels) }
+            lp1 = chain([.lowPass(low, rate: rate), .lowPass(low, rate: rate)])
+            hp1 = chain([.highPass(low, rate: rate), .highPass(low, rate: rate)])
+            lp2 = chain([.lowPass(high, rate: rate), .lowPass(high, rate: rate)])
+            hp2 = chain([.highPass(high, rate: rate), .highPass(high, rate: rate)])
+            ap2 = chain([.allPass(high, q: 0.5, rate: rate)])
             bands = Array(repeating: AudioBlock(channels: channels, capacity: 4_096), count: 3)
         }
 
@@ -200,34 +192,6 @@ extension ThreeBandSplit {
 
         /// Lets a band be processed in place (a band's compressor).
         public mutating func withBand<R>(_ b: Int, _ body: (inout AudioBlock) throws -> R) rethrows -> R { try body(&bands[b]) }
-    }
-
-    /// The split of one channel carried across blocks: `split(_:into:)` fills the three bands
-    /// of a block, and blocks of any size give the same bands as the whole signal.
-    public struct Stream: Sendable {
-        let lp1, hp1, lp2, hp2, ap2: FilterChain
-        var s1, s2, s3, s4, s5: FilterChain.State
-
-        public init(_ split: ThreeBandSplit) {
-            (lp1, hp1, lp2, hp2, ap2) = split.filters
-            (s1, s2, s3, s4, s5) = (.init(lp1), .init(hp1), .init(lp2), .init(hp2), .init(ap2))
-        }
-
-        /// Low, mid and high bands of `x` (each at least `x.count` long).
-        public mutating func split(_ x: UnsafeBufferPointer<Float>, low: UnsafeMutableBufferPointer<Float>,
-                                   mid: UnsafeMutableBufferPointer<Float>, high: UnsafeMutableBufferPointer<Float>) {
-            let n = x.count
-            let lo = UnsafeMutableBufferPointer(rebasing: low[0..<n]), mi = UnsafeMutableBufferPointer(rebasing: mid[0..<n])
-            let hi = UnsafeMutableBufferPointer(rebasing: high[0..<n])
-            _ = lo.update(fromContentsOf: x)
-            _ = mi.update(fromContentsOf: x)
-            lp1.process(lo, state: &s1)
-            ap2.process(lo, state: &s5)
-            hp1.process(mi, state: &s2)
-            _ = hi.update(fromContentsOf: mi)
-            lp2.process(mi, state: &s3)
-            hp2.process(hi, state: &s4)
-        }
     }
 }
 

@@ -103,8 +103,8 @@ public struct PeakLimiter: Sendable {
         var lastHot = Int.min / 2
         var settled = true
         var required: [Float] = []
-        /// Scratch: the detector's level at each position of one block.
-        var levels: [Float] = []
+        /// Scratch: the detector's level at each position of one block (runs never cross one).
+        var levels = [Float](repeating: 0, count: TruePeakMeter.peakBlock)
         var queued = 0
         /// The blocks that can exceed the ceiling, in order, and the first not yet behind the output.
         let hotBlocks: [Int]
@@ -264,7 +264,6 @@ public struct PeakLimiter: Sendable {
                 let offset = p - outputPosition
                 for i in 0..<run { required[offset + i] = 1 }
                 if block < hot.count && hot[block] {
-                    if levels.count < run { levels = [Float](repeating: 0, count: TruePeakMeter.peakBlock) }
                     for c in 0..<channels {
                         pending[c].withUnsafeBufferPointer { x in
                             levels.withUnsafeMutableBufferPointer { l in

@@ -162,6 +162,11 @@ public enum MasterChain {
         }, consume: { block in if block.frames > 0 { try body(block) } })
     }
 
+    /// The multiband stage's split: LR4 at 150 Hz and 3 kHz, per channel.
+    static func bands(rate: Int, channels: Int) -> ThreeBandSplit.Channels {
+        ThreeBandSplit.Channels(ThreeBandSplit(low: 150, high: 3_000, rate: rate), channels: channels)
+    }
+
     public struct Decisions: Sendable, Equatable {
         /// Take the side out below 120 Hz (there is low side to take).
         public var centre: Bool
@@ -285,7 +290,7 @@ public enum MasterChain {
             self.settings = settings
             frame = max(1, rate / 100)
             lowEnd = LowEnd(rate: rate, channels: channels, pool: pool)
-            if settings.multibandRatio > 1 { bands = ThreeBandSplit.Channels(ThreeBandSplit(low: 150, high: 3_000, rate: rate), channels: channels) }
+            if settings.multibandRatio > 1 { bands = MasterChain.bands(rate: rate, channels: channels) }
             running = Array(repeating: [Float](repeating: 0, count: channels), count: 3)
         }
 
@@ -376,7 +381,7 @@ public enum MasterChain {
             self.decisions = decisions
             lowEnd = LowEnd(rate: rate, channels: channels, pool: pool)
             if settings.multibandRatio > 1 {
-                bands = ThreeBandSplit.Channels(ThreeBandSplit(low: 150, high: 3_000, rate: rate), channels: channels)
+                bands = MasterChain.bands(rate: rate, channels: channels)
                 compressors = decisions.thresholds.enumerated().map { b, threshold in
                     threshold.map {
                         Compressor.Stream(Compressor(thresholdDB: $0, ratio: settings.multibandRatio, kneeDB: 6, attackSeconds: b == 0 ? 0.02 : 0.008,

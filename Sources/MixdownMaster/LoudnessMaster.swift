@@ -146,7 +146,12 @@ public enum Delivery {
         public var analysis: AudioAnalysis?
     }
 
-    struct Shape: Hashable { var channels: Int, rate: Int }
+    struct Shape: Hashable {
+        var channels: Int, rate: Int
+        /// The shape a format's file has.
+        init(_ format: EndFormat) { (channels, rate) = (format.channels, format.sampleRate) }
+        init(channels: Int, rate: Int) { (self.channels, self.rate) = (channels, rate) }
+    }
 
     /// Delivers `chained` (replayable) in every format. `spillDirectory` holds the conformed
     /// shapes of a long programme (nil: in memory).
@@ -156,7 +161,7 @@ public enum Delivery {
                                progress: (@Sendable (Double) throws -> Void)? = nil) throws -> Result {
         let own = Shape(channels: chained.channelCount, rate: chained.sampleRate)
         var shapes = [Shape]()
-        for f in formats where !shapes.contains(Shape(channels: f.channels, rate: f.sampleRate)) { shapes.append(Shape(channels: f.channels, rate: f.sampleRate)) }
+        for f in formats where !shapes.contains(Shape(f)) { shapes.append(Shape(f)) }
         if analyse && !shapes.contains(own) { shapes.insert(own, at: 0) }
 
         // 1. One pass conforms the programme to every other shape and measures each.
@@ -176,16 +181,14 @@ public enum Delivery {
         // The shape whose encoders take longest (a lossy codec, then the highest rate) is aligned
         // first with the whole pool, so its encoding starts as early as it can; the others
         // align and encode beside it.
-        func cost(_ shape: Shape) -> (Int, Int) {
-            (formats.contains { $0.isLossy && Shape(channels: $0.channels, rate: $0.sampleRate) == shape } ? 1 : 0, shape.rate * shape.channels)
-        }
+        func mine(_ shape: Shape) -> [EndFormat] { formats.filter { Shape($0) == shape } }
+        func cost(_ shape: Shape) -> (Int, Int) { (mine(shape).contains(where: \.isLossy) ? 1 : 0, shape.rate * shape.channels) }
         let order = shapes.indices.sorted { cost(shapes[$0]) > cost(shapes[$1]) }
         func headroom(_ mine: [EndFormat]) -> Double {
             // A lossy shape aims under the ceiling by what its decoders need and what encoding
             // typically adds, so the decoded check passes the first time.
             mine.filter(\.isLossy).map { decoderMargin($0) + codecOvershoot }.max() ?? 0
         }
-        func mine(_ shape: Shape) -> [EndFormat] { formats.filter { Shape(channels: $0.channels, rate: $0.sampleRate) == shape } }
         func align(_ shape: Shape) throws -> LoudnessMaster.Alignment {
             try LoudnessMaster.align(sources[shape]!, measurement: measurements[shape]!, target: target,
                                      ceiling: ceiling - headroom(mine(shape)), pool: pool)
@@ -238,7 +241,7 @@ public enum Delivery {
             var meter: ProgrammeMeter
         }
         var lanes = try shapes.map { shape -> Lane in
-            let kept = formats.filter { $0.channels == shape.channels && $0.sampleRate == shape.rate }.map(\.keptBandwidth).max() ?? Double(shape.rate) / 2
+            let kept = formats.filter { Shape($0) == shape }.map(\.keptBandwidth).max() ?? Double(shape.rate) / 2
             let sink: BlockSink & BlockSource = try spillDirectory.map { try SpillFile(directory: $0, sampleRate: shape.rate, channels: shape.channels) }
                 ?? MemorySink(sampleRate: shape.rate, channels: shape.channels)
             return Lane(conformer: try ShapeConformer(from: chained.sampleRate, to: shape.channels, rate: shape.rate, keep: kept,

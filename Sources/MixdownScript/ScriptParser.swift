@@ -123,14 +123,14 @@ struct Tokenizer {
                 let body = String(chars[(index + 2)..<end])
                 let raw = "<<\(body)>>"
                 guard let separator = body.range(of: "::") else {
-                    throw MixdownError.at(here, "malformed tag '\(excerpt(raw))' (expected <<name::value>>)")
+                    throw MixdownError.at(here, "malformed tag '\(MixdownError.excerpt(raw))' (expected <<name::value>>)")
                 }
                 let name = body[..<separator.lowerBound].trimmingCharacters(in: .whitespaces)
                 let value = body[separator.upperBound...].trimmingCharacters(in: .whitespaces)
                 guard ScriptParser.tagNames.contains(name) else {
-                    throw MixdownError.at(here, "unknown tag '\(excerpt(raw))'\(Suggestion.hint(for: name, in: ScriptParser.tagNames))")
+                    throw MixdownError.at(here, "unknown tag '\(MixdownError.excerpt(raw))'\(Suggestion.hint(for: name, in: ScriptParser.tagNames))")
                 }
-                guard !value.isEmpty else { throw MixdownError.at(here, "tag '\(excerpt(raw))' has no value") }
+                guard !value.isEmpty else { throw MixdownError.at(here, "tag '\(MixdownError.excerpt(raw))' has no value") }
                 out.append(Token(kind: .tag(name: name, value: value), location: here))
                 advance(end + 2 - index)
                 textStart = location
@@ -212,7 +212,7 @@ struct Tokenizer {
             var value = ""
             if let q = rest.first, q == "\"" || q == "'" {
                 rest = rest.dropFirst()
-                guard let close = rest.firstIndex(of: q) else { throw MixdownError.at(location, "unclosed quote in '\(excerpt(raw))'") }
+                guard let close = rest.firstIndex(of: q) else { throw MixdownError.at(location, "unclosed quote in '\(MixdownError.excerpt(raw))'") }
                 value = String(rest[..<close])
                 rest = rest[rest.index(after: close)...]
             } else {
@@ -293,7 +293,7 @@ struct SectionBuilder {
             appendText(s, at: token.location)
         case .placeholder(let key, let fallback):
             guard let value = variables[key] ?? fallback else {
-                let name = excerpt(key)
+                let name = MixdownError.excerpt(key)
                 throw MixdownError.at(token.location, "no value for '{{\(name)}}': add \"\(name)\" to audience, pass --var \(name)=…, or write {{\(name)|fallback}}")
             }
             appendText(value, at: token.location)
@@ -425,7 +425,7 @@ struct SectionBuilder {
             }
             if e.selfClosing {
                 guard let value = variables[key] else {
-                    throw MixdownError.at(location, "no value for placeholder '\(excerpt(key))': add it to audience or pass --var \(excerpt(key))=…")
+                    throw MixdownError.at(location, "no value for placeholder '\(MixdownError.excerpt(key))': add it to audience or pass --var \(MixdownError.excerpt(key))=…")
                 }
                 appendText(value, at: location)
             } else {
@@ -496,6 +496,3 @@ struct SectionBuilder {
         return Script(sections: sections, warnings: warnings)
     }
 }
-
-/// User text quoted in a message (a tag, a variable's name).
-func excerpt(_ text: String) -> String { MixdownError.excerpt(text) }

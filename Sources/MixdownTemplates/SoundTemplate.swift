@@ -68,6 +68,9 @@ public struct SoundTemplate: Sendable {
     }
 
     /// Loads and validates `directory/template.json` and decodes its audio.
+    /// What a segment may say; an effect says a subset (file, gain).
+    static let segmentKeys = ["file", "loopStart", "loopEnd", "loopStartBar", "loopEndBar", "gain"]
+
     public static func load(directory: String, pool: WorkerPool = .serial) throws -> SoundTemplate {
         let manifestPath = directory + "/template.json"
         let text = try InputFile.readText(manifestPath, limit: Limits.maximumTextBytes)
@@ -89,7 +92,7 @@ public struct SoundTemplate: Sendable {
         // Every file the manifest names is decoded first, side by side; the checks below take
         // them in manifest order, so a bad file is reported where it was before.
         let named = Array(Set(["segments", "effects"].flatMap { key in
-            ((try? root[key]?.dictionary()) ?? []).compactMap { try? $0.1.object(allowed: ["file", "loopStart", "loopEnd", "loopStartBar", "loopEndBar", "gain"])["file"]?.nonEmptyString() }
+            ((try? root[key]?.dictionary()) ?? []).compactMap { try? $0.1.object(allowed: segmentKeys)["file"]?.nonEmptyString() }
         })).sorted()
         var decodedFiles = [Swift.Result<(AudioBuffer, Int), Error>](repeating: .failure(MixdownError.failure("not decoded")), count: named.count)
         decodedFiles.withUnsafeMutableBufferPointer { slots in
@@ -112,7 +115,7 @@ public struct SoundTemplate: Sendable {
         var segments = [String: Segment]()
         guard let segmentField = root["segments"] else { throw root.error("missing segments") }
         for (name, field) in try segmentField.dictionary() {
-            let s = try field.object(allowed: ["file", "loopStart", "loopEnd", "loopStartBar", "loopEndBar", "gain"])
+            let s = try field.object(allowed: segmentKeys)
             guard let fileField = s["file"] else { throw field.error("missing file") }
             let (buffer, fileRate) = try audio(fileField)
             func point(samples: String, bars: String, default value: Int) throws -> Int {
