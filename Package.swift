@@ -37,8 +37,9 @@ let package = Package(
         .target(name: "MixdownMaster", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP"]),
         .target(name: "Mixdown", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP", "MixdownScript", "MixdownSpeech",
                                                 "MixdownTimeline", "MixdownTemplates", "MixdownMaster"]),
+        .target(name: "MixdownBatch", dependencies: ["Mixdown", "MixdownCore", "MixdownIO", "MixdownScript", "MixdownSpeech", "MixdownTemplates"]),
         .executableTarget(name: "mixdown", dependencies: [
-            "Mixdown", "MixdownCore", "MixdownIO", "MixdownDSP", "MixdownScript", "MixdownSpeech", "MixdownTemplates", "MixdownMaster",
+            "Mixdown", "MixdownBatch", "MixdownCore", "MixdownIO", "MixdownDSP", "MixdownScript", "MixdownSpeech", "MixdownTemplates", "MixdownMaster",
             "CEspeakNG", "CSndFile", "CLame", "CSampleRate",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

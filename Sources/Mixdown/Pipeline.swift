@@ -33,6 +33,8 @@ public struct RenderRequest: Sendable {
     /// Folders of named sound templates, searched after `<production folder>/SoundTemplates`
     /// (the CLI passes `SoundTemplate.standardLibraries`; a service its own library).
     public var templateLibraries: [String] = []
+    /// Templates already decoded in this process (a batch's or a service's; nil: load afresh).
+    public var templates: TemplateCache?
     /// The longest programme this render may make (seconds; `--max-duration`, a server setting).
     public var maximumDuration = Limits.maximumProgrammeSeconds
     /// The cores this render may use, shared with whatever else the process runs.
@@ -96,7 +98,10 @@ public enum Pipeline {
 
         // Master: the chain measured, then applied and measured; delivery aligns and encodes.
         try control.step(.mastering, 0)
-        let chained = try masterChain(mix.spill, decisions: mix.decisions, settings: settings, request: request)
+        // The chained programme is measured only when a format keeps its shape (48 kHz stereo);
+        // other shapes are measured as they are conformed.
+        let keepsShape = formats.contains { $0.sampleRate == plan.sampleRate && $0.channels == 2 }
+        let chained = try masterChain(mix.spill, decisions: mix.decisions, settings: settings, measure: keepsShape, request: request)
         timings.master = split()
         try control.step(.encoding, 0)
         let delivered = try Delivery.deliver(chained.spill, measurement: chained.measurement, as: formats, to: paths, in: transaction,
@@ -143,9 +148,9 @@ public enum Pipeline {
         let variables = production.audience.merging(request.variables) { _, cli in cli }
         let script = try ScriptParser.parse(production.script, variables: variables)
         try checkSectionNames(script, production)
-        let template = try production.soundTemplate.map {
-            try SoundTemplate.load(directory: SoundTemplate.locate($0, relativeTo: production.baseDirectory, libraries: request.templateLibraries),
-                                   pool: request.pool)
+        let template = try production.soundTemplate.map { name -> SoundTemplate in
+            let directory = try SoundTemplate.locate(name, relativeTo: production.baseDirectory, libraries: request.templateLibraries)
+            return try request.templates?.load(directory: directory, pool: request.pool) ?? SoundTemplate.load(directory: directory, pool: request.pool)
         }
         try checkSegments(script, template: template)
         let formats = try endFormats(request)
@@ -248,22 +253,22 @@ public enum Pipeline {
 
     struct Chained {
         var spill: SpillFile
-        var measurement: ProgrammeMeter.Measurement
+        var measurement: ProgrammeMeter.Measurement?
     }
 
-    /// The master chain over the spilled mix, spilled and measured.
-    static func masterChain(_ mix: SpillFile, decisions: MasterChain.Decisions, settings: MasteringSettings,
+    /// The master chain over the spilled mix, spilled (and measured, when asked).
+    static func masterChain(_ mix: SpillFile, decisions: MasterChain.Decisions, settings: MasteringSettings, measure: Bool,
                             request: RenderRequest) throws -> Chained {
         let out = try SpillFile(directory: request.temporaryDirectory, sampleRate: mix.sampleRate, channels: mix.channelCount)
-        var meter = ProgrammeMeter(sampleRate: mix.sampleRate, channels: mix.channelCount, pool: request.pool)
+        var meter = measure ? ProgrammeMeter(sampleRate: mix.sampleRate, channels: mix.channelCount, pool: request.pool) : nil
         var done = 0
         try MasterChain.run(mix, settings: settings, decisions: decisions, blockFrames: request.blockFrames, pool: request.pool) { block in
             done += block.frames
             try request.control.step(.mastering, Double(done) / Double(max(1, mix.frameCount)))
-            meter.process(block)
+            meter?.process(block)
             try out.consume(block)
         }
-        return Chained(spill: out, measurement: meter.finish())
+        return Chained(spill: out, measurement: meter?.finish())
     }
 
     /// A programme that cannot fit the length limit is refused before any speech: `forceLength`

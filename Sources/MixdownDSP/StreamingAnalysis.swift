@@ -13,11 +13,13 @@ public struct ProgrammeMeter: Sendable {
     let pool: WorkerPool
     public private(set) var frames = 0
 
-    public init(sampleRate: Int, channels: Int, roles: [ChannelRole]? = nil, pool: WorkerPool = .serial) {
+    /// `truePeak: false` measures loudness alone (the true peak reads 0, no block peaks): for a
+    /// pass whose peak is checked elsewhere, since oversampling costs more than the loudness.
+    public init(sampleRate: Int, channels: Int, roles: [ChannelRole]? = nil, truePeak: Bool = true, pool: WorkerPool = .serial) {
         self.pool = pool
         let roles = roles ?? ChannelRole.defaultLayout(channels: channels)
         loudness = LoudnessProfile.Meter(sampleRate: sampleRate, weights: roles.map(\.loudnessWeight))
-        peaks = (0..<channels).map { _ in TruePeakMeter.Stream(TruePeakMeter(sampleRate: sampleRate)) }
+        peaks = truePeak ? (0..<channels).map { _ in TruePeakMeter.Stream(TruePeakMeter(sampleRate: sampleRate)) } : []
     }
 
     /// The K-weighted loudness and each channel's true peak run side by side.

@@ -66,9 +66,11 @@ public enum LoudnessMaster {
         }, consume: { block in if block.frames > 0 { try body(block) } })
     }
 
-    /// Chooses the gain and limiter ceiling for `source`, measured as `measurement`.
+    /// Chooses the gain and limiter ceiling for `source`, measured as `measurement`. With
+    /// `checksPeak: false` a pass through the limiter measures loudness alone and takes the
+    /// limiter's ceiling as kept: for a lossy format, whose decoded file is measured anyway.
     public static func align(_ source: BlockSource, measurement: ProgrammeMeter.Measurement, target: Double, ceiling: Double,
-                             pool: WorkerPool = .serial) throws -> Alignment {
+                             checksPeak: Bool = true, pool: WorkerPool = .serial) throws -> Alignment {
         let inputPeak = measurement.truePeakDbtp
         guard let loudness = measurement.integrated else {
             return Alignment(gainDB: 0, limiterCeilingDB: ceiling, integratedLufs: nil, truePeakDbtp: inputPeak, reachedTarget: false, limiting: 0)
@@ -84,10 +86,10 @@ public enum LoudnessMaster {
             // Where the limiter does not act, the output is the input times the gain: its
             // loudness and true peak follow from the measurement, without a pass.
             if acts {
-                var meter = ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount, pool: pool)
+                var meter = ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount, truePeak: checksPeak, pool: pool)
                 try limited(source, candidate, blockPeaks: measurement.blockPeaks, pool: pool) { meter.process($0) }
                 let m = meter.finish()
-                (candidate.integratedLufs, candidate.truePeakDbtp) = (m.integrated, m.truePeakDbtp)
+                (candidate.integratedLufs, candidate.truePeakDbtp) = (m.integrated, checksPeak ? m.truePeakDbtp : candidate.limiterCeilingDB)
             } else {
                 (candidate.integratedLufs, candidate.truePeakDbtp) = (measurement.profile.integrated(gainDB: gainDB), inputPeak.map { $0 + gainDB })
             }
@@ -140,7 +142,8 @@ public enum LoudnessMaster {
 public enum Delivery {
     public struct Result: Sendable {
         public var outputs: [EncodedOutput]
-        /// The alignment of the programme's own shape (the report's `mastering.output`).
+        /// The alignment of the reported shape (the report's `mastering.output`): the programme's
+        /// own shape when a format has it, else the first format's.
         public var alignment: LoudnessMaster.Alignment?
         /// The full analysis of the mastered programme at its own shape, when asked for.
         public var analysis: AudioAnalysis?
@@ -162,7 +165,9 @@ public enum Delivery {
         let own = Shape(channels: chained.channelCount, rate: chained.sampleRate)
         var shapes = [Shape]()
         for f in formats where !shapes.contains(Shape(f)) { shapes.append(Shape(f)) }
-        if analyse && !shapes.contains(own) { shapes.insert(own, at: 0) }
+        // What the report calls the output: the programme's own shape when a format has it,
+        // else the first format's (what was delivered; no pass is spent on a shape nobody gets).
+        let reported = shapes.contains(own) || shapes.isEmpty ? own : shapes[0]
 
         // 1. One pass conforms the programme to every other shape and measures each.
         var sources = [Shape: BlockSource]()
@@ -189,9 +194,11 @@ public enum Delivery {
             // typically adds, so the decoded check passes the first time.
             mine.filter(\.isLossy).map { decoderMargin($0) + codecOvershoot }.max() ?? 0
         }
+        // A shape of lossy formats only has its true peak checked on the decoded files.
+        func lossyOnly(_ shape: Shape) -> Bool { mine(shape).allSatisfy(\.isLossy) }
         func align(_ shape: Shape) throws -> LoudnessMaster.Alignment {
             try LoudnessMaster.align(sources[shape]!, measurement: measurements[shape]!, target: target,
-                                     ceiling: ceiling - headroom(mine(shape)), pool: pool)
+                                     ceiling: ceiling - headroom(mine(shape)), checksPeak: !lossyOnly(shape), pool: pool)
         }
         let first = Swift.Result { try align(shapes[order[0]]) }
         var outcomes = [Swift.Result<(alignment: LoudnessMaster.Alignment, outputs: [EncodedOutput], analysis: AudioAnalysis?), Error>](
@@ -202,14 +209,19 @@ public enum Delivery {
                 slots[s] = Swift.Result {
                     let source = sources[shape]!, measured = measurements[shape]!, mine = mine(shape)
                     let alignment = try o == 0 ? first.get() : align(shape)
-                    let (outputs, analysis) = try encode(source, measured, alignment, as: mine, to: paths, in: transaction,
-                                                         analyse: analyse && shape == own, pool: pool, progress: progress)
-                    var checked = outputs
+                    // The report's analysis: of the processed signal, or for lossy formats alone
+                    // of the first one as decoded (which is measured anyway).
+                    let reportsHere = analyse && shape == reported
+                    var (outputs, analysis) = try encode(source, measured, alignment, as: mine, to: paths, in: transaction,
+                                                         analyse: reportsHere && !lossyOnly(shape), pool: pool, progress: progress)
                     for (i, format) in mine.enumerated() where format.isLossy {
-                        checked[i] = try check(format, output: outputs[i], source: source, measured: measured, paths: paths,
-                                               transaction: transaction, target: target, ceiling: ceiling, pool: pool)
+                        let decoded: AudioAnalysis?
+                        (outputs[i], decoded) = try check(format, output: outputs[i], source: source, measured: measured, paths: paths,
+                                                          transaction: transaction, target: target, ceiling: ceiling,
+                                                          analyse: reportsHere && lossyOnly(shape) && i == 0, pool: pool)
+                        analysis = analysis ?? decoded
                     }
-                    return (alignment, checked, analysis)
+                    return (alignment, outputs, analysis)
                 }
             }
         }
@@ -218,7 +230,7 @@ public enum Delivery {
         for (shape, outcome) in zip(shapes, outcomes) {
             let value = try outcome.get()
             for o in value.outputs { byFormat[o.endFormat] = o }
-            if shape == own { result.alignment = value.alignment; result.analysis = value.analysis }
+            if shape == reported { result.alignment = value.alignment; result.analysis = value.analysis }
         }
         result.outputs = formats.map { byFormat[$0]! }
         return result
@@ -306,22 +318,33 @@ public enum Delivery {
 
     /// Decodes a lossy file as a player would and, where it misses the target or the ceiling,
     /// aligns that format again towards a target corrected by the codec's own loss.
+    /// With `analyse`, also the full analysis of the file as finally decoded.
     static func check(_ format: EndFormat, output: EncodedOutput, source: BlockSource, measured: ProgrammeMeter.Measurement,
-                      paths: [EndFormat: String], transaction: OutputTransaction, target: Double, ceiling: Double, pool: WorkerPool) throws -> EncodedOutput {
+                      paths: [EndFormat: String], transaction: OutputTransaction, target: Double, ceiling: Double,
+                      analyse: Bool = false, pool: WorkerPool) throws -> (EncodedOutput, AudioAnalysis?) {
         let margin = decoderMargin(format)
         var aim = target, peakLimit = ceiling - margin - codecOvershoot
         var output = output
-        for _ in 0..<2 {
-            var meter = ProgrammeMeter(sampleRate: format.sampleRate, channels: format.channels, pool: pool)
-            _ = try AudioFileReader.stream(try transaction.pendingPath(for: paths[format]!)) { meter.process($0) }
-            let decoded = meter.finish()
+        var analysis: AudioAnalysis?
+        for attempt in 0..<3 {
+            let path = try transaction.pendingPath(for: paths[format]!)
+            let decoded: ProgrammeMeter.Measurement
+            if analyse {
+                var accumulator = AnalysisAccumulator(sampleRate: format.sampleRate, channels: format.channels, expectedFrames: output.samples, pool: pool)
+                _ = try AudioFileReader.stream(path) { accumulator.process($0) }
+                (analysis, decoded) = accumulator.finish()
+            } else {
+                var meter = ProgrammeMeter(sampleRate: format.sampleRate, channels: format.channels, pool: pool)
+                _ = try AudioFileReader.stream(path) { meter.process($0) }
+                decoded = meter.finish()
+            }
             let loudness = decoded.integrated ?? target, peak = decoded.truePeakDbtp ?? -100
-            if abs(loudness - target) <= 0.3 && peak <= ceiling - margin { break }
+            if attempt == 2 || (abs(loudness - target) <= 0.3 && peak <= ceiling - margin) { break }
             aim += target - loudness
             if peak > ceiling - margin { peakLimit -= peak - (ceiling - margin) + 0.05 }
             let alignment = try LoudnessMaster.align(source, measurement: measured, target: aim, ceiling: peakLimit, pool: pool)
             output = try encode(source, measured, alignment, as: [format], to: paths, in: transaction, analyse: false, replacing: true, pool: pool).0[0]
         }
-        return output
+        return (output, analysis)
     }
 }
