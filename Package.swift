@@ -62,6 +62,7 @@ let package = Package(
         ]),
         .testTarget(name: "MixdownRenderTests", dependencies: ["mixdown", "Mixdown", "MixdownIO", "MixdownScript", "MixdownDSP", "MixdownMaster", "MixdownSpeech",
                                                                "MixdownTestSupport"]),
+        .testTarget(name: "MixdownBatchTests", dependencies: ["MixdownBatch", "MixdownCore"]),
         .testTarget(name: "MixdownCLITests", dependencies: ["mixdown", "MixdownIO", "MixdownDSP", "MixdownTestSupport"]),
     ],
     swiftLanguageModes: [.v5]

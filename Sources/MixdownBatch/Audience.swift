@@ -72,7 +72,9 @@ public struct Audience: Sendable {
                     variant.variables[columns[i]] = value
                 }
             }
-            if variant.problem == nil {
+            // An id is taken by its first row even when that row fails, so fixing that row
+            // later cannot make two rows write the same files.
+            if Self.idProblem(variant.id) == nil {
                 if let first = ids[variant.id] {
                     fail(idColumn, "id '\(variant.id)' is already row \(first)'s")
                 } else {

@@ -88,8 +88,7 @@ public final class BatchRunner: Sendable {
     /// batch (the production cannot render for any row, the folder cannot be written).
     public func run(_ request: BatchRequest, progress: @escaping @Sendable (BatchProgress) -> Void = { _ in }) throws -> BatchSummary {
         let directory = request.directory
-        try Self.prepareFolder(directory)
-        let manifest = try Manifest(directory: directory)
+        let created = try Self.prepareFolder(directory)
         let pool = WorkerPool(width: max(1, request.cores - request.jobs + 1))
         var rowBase = RenderRequest(production: request.production, name: "batch", pool: pool)
         rowBase.endFormats = request.endFormats
@@ -106,7 +105,13 @@ public final class BatchRunner: Sendable {
         var probe = rowBase
         probe.variables = Dictionary(uniqueKeysWithValues: request.audience.columns.filter { $0 != "id" }.map { ($0, "x") })
         probe.output = directory + "/probe"
-        _ = try Pipeline.check(probe)
+        do {
+            _ = try Pipeline.check(probe)
+        } catch {
+            if created { try? FileManager.default.removeItem(atPath: directory) }
+            throw error
+        }
+        let manifest = try Manifest(directory: directory)
 
         let shard = request.audience.variants.filter { ($0.row - 1) % request.shard.count == request.shard.index }
         let done = manifest.done()
@@ -200,8 +205,8 @@ public final class BatchRunner: Sendable {
         return line
     }
 
-    /// The output folder, made if missing, and writable.
-    static func prepareFolder(_ directory: String) throws {
+    /// The output folder, made if missing (true), and writable.
+    static func prepareFolder(_ directory: String) throws -> Bool {
         var info = stat()
         if lstat(directory, &info) == 0 {
             if (info.st_mode & S_IFMT) == S_IFLNK {
@@ -216,10 +221,13 @@ public final class BatchRunner: Sendable {
             } catch {
                 throw MixdownError.badInput("\(directory): cannot create the folder", code: "outputNotWritable")
             }
+            return true
         }
         guard access(directory, W_OK | X_OK) == 0 else {
             throw MixdownError.badInput("\(directory): cannot write: permission denied", code: "outputNotWritable")
         }
+        OutputTransaction.sweepAbandoned(in: directory)
+        return false
     }
 
     /// What made a row: the production's fingerprint, the row's id and cells.

@@ -37,6 +37,7 @@ public struct CSVTable: Sendable {
         var fieldColumn = 1
         var inQuotes = false, quoted = false, afterQuote = false
         var recordHasContent = false
+        var opened = SourceLocation(file: file, line: 1, column: 1)
 
         func endField() throws {
             fields.append(String(field))
@@ -101,6 +102,7 @@ public struct CSVTable: Sendable {
                 if !recordHasContent { recordStart = SourceLocation(file: file, line: line, column: column) }
                 recordHasContent = true
                 inQuotes = true; quoted = true
+                opened = SourceLocation(file: file, line: line, column: column)
                 column += 1
             default:
                 if afterQuote {
@@ -114,7 +116,7 @@ public struct CSVTable: Sendable {
             }
         }
         if inQuotes {
-            throw MixdownError.at(SourceLocation(file: file, line: line, column: column), "a quoted field is never closed (a \" is missing)", code: code)
+            throw MixdownError.at(opened, "the quoted field that starts here is never closed (a \" is missing)", code: code)
         }
         try endRecord()
         return CSVTable(records: records)

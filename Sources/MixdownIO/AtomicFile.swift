@@ -117,3 +117,16 @@ extension OutputTransaction {
         }
     }
 }
+
+extension OutputTransaction {
+    /// Removes the temporaries (`.NAME.PID.RANDOM.partial`) that a process killed outright left
+    /// in `folder`: those whose process no longer exists. A batch does this when it starts, so
+    /// a batch killed with SIGKILL and run again leaves nothing behind.
+    public static func sweepAbandoned(in folder: String) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.hasPrefix(".") && name.hasSuffix(".partial") {
+            let parts = name.split(separator: ".")
+            guard parts.count >= 4, let pid = pid_t(parts[parts.count - 3]), pid > 0, kill(pid, 0) != 0 && errno == ESRCH else { continue }
+            unlink(folder + "/" + name)
+        }
+    }
+}
