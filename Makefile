@@ -30,6 +30,7 @@ bench: build
 	@bash Benchmarks/master-vs-loudnorm.sh
 	@bash Benchmarks/hybrid.sh
 	@bash Benchmarks/long-render.sh
+	@bash Benchmarks/batch.sh
 
 # Regenerates SoundTemplates/ from the synthesiser in SoundTemplates/Generator.
 templates: deps

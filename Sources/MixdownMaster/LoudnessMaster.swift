@@ -66,11 +66,14 @@ public enum LoudnessMaster {
         }, consume: { block in if block.frames > 0 { try body(block) } })
     }
 
-    /// Chooses the gain and limiter ceiling for `source`, measured as `measurement`. With
-    /// `checksPeak: false` a pass through the limiter measures loudness alone and takes the
-    /// limiter's ceiling as kept: for a lossy format, whose decoded file is measured anyway.
+    /// Chooses the gain and limiter ceiling for `source`, measured as `measurement`.
+    ///
+    /// For a lossy format, whose decoded file is measured anyway (and aligned again when it
+    /// misses), `verified: false` saves passes: a pass through the limiter measures loudness
+    /// alone and takes the limiter's ceiling as kept, and the gain corrected after a pass is
+    /// returned without another pass to confirm it (the loudness then reads nil).
     public static func align(_ source: BlockSource, measurement: ProgrammeMeter.Measurement, target: Double, ceiling: Double,
-                             checksPeak: Bool = true, pool: WorkerPool = .serial) throws -> Alignment {
+                             verified: Bool = true, pool: WorkerPool = .serial) throws -> Alignment {
         let inputPeak = measurement.truePeakDbtp
         guard let loudness = measurement.integrated else {
             return Alignment(gainDB: 0, limiterCeilingDB: ceiling, integratedLufs: nil, truePeakDbtp: inputPeak, reachedTarget: false, limiting: 0)
@@ -86,10 +89,10 @@ public enum LoudnessMaster {
             // Where the limiter does not act, the output is the input times the gain: its
             // loudness and true peak follow from the measurement, without a pass.
             if acts {
-                var meter = ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount, truePeak: checksPeak, pool: pool)
+                var meter = ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount, truePeak: verified, pool: pool)
                 try limited(source, candidate, blockPeaks: measurement.blockPeaks, pool: pool) { meter.process($0) }
                 let m = meter.finish()
-                (candidate.integratedLufs, candidate.truePeakDbtp) = (m.integrated, checksPeak ? m.truePeakDbtp : candidate.limiterCeilingDB)
+                (candidate.integratedLufs, candidate.truePeakDbtp) = (m.integrated, verified ? m.truePeakDbtp : candidate.limiterCeilingDB)
             } else {
                 (candidate.integratedLufs, candidate.truePeakDbtp) = (measurement.profile.integrated(gainDB: gainDB), inputPeak.map { $0 + gainDB })
             }
@@ -102,6 +105,10 @@ public enum LoudnessMaster {
             if peakOK && abs(level - target) <= 0.2 { break }
             if !peakOK { margin += peak - ceiling + 0.05 }
             gainDB += max(-6, min(6, target - level))
+            if !verified && acts && candidate.integratedLufs != nil {
+                return Alignment(gainDB: gainDB, limiterCeilingDB: ceiling - margin, integratedLufs: nil, truePeakDbtp: nil, reachedTarget: true,
+                                 limiting: max(0, gainDB + (inputPeak ?? -100) - (ceiling - margin)))
+            }
         }
         return best!
     }
@@ -198,7 +205,7 @@ public enum Delivery {
         func lossyOnly(_ shape: Shape) -> Bool { mine(shape).allSatisfy(\.isLossy) }
         func align(_ shape: Shape) throws -> LoudnessMaster.Alignment {
             try LoudnessMaster.align(sources[shape]!, measurement: measurements[shape]!, target: target,
-                                     ceiling: ceiling - headroom(mine(shape)), checksPeak: !lossyOnly(shape), pool: pool)
+                                     ceiling: ceiling - headroom(mine(shape)), verified: !lossyOnly(shape), pool: pool)
         }
         let first = Swift.Result { try align(shapes[order[0]]) }
         var outcomes = [Swift.Result<(alignment: LoudnessMaster.Alignment, outputs: [EncodedOutput], analysis: AudioAnalysis?), Error>](
@@ -208,18 +215,24 @@ public enum Delivery {
                 let s = order[o], shape = shapes[s]
                 slots[s] = Swift.Result {
                     let source = sources[shape]!, measured = measurements[shape]!, mine = mine(shape)
-                    let alignment = try o == 0 ? first.get() : align(shape)
+                    var alignment = try o == 0 ? first.get() : align(shape)
                     // The report's analysis: of the processed signal, or for lossy formats alone
                     // of the first one as decoded (which is measured anyway).
                     let reportsHere = analyse && shape == reported
                     var (outputs, analysis) = try encode(source, measured, alignment, as: mine, to: paths, in: transaction,
                                                          analyse: reportsHere && !lossyOnly(shape), pool: pool, progress: progress)
                     for (i, format) in mine.enumerated() where format.isLossy {
-                        let decoded: AudioAnalysis?
-                        (outputs[i], decoded) = try check(format, output: outputs[i], source: source, measured: measured, paths: paths,
-                                                          transaction: transaction, target: target, ceiling: ceiling,
-                                                          analyse: reportsHere && lossyOnly(shape) && i == 0, pool: pool)
-                        analysis = analysis ?? decoded
+                        let checked = try check(format, output: outputs[i], source: source, measured: measured, paths: paths,
+                                                transaction: transaction, target: target, ceiling: ceiling,
+                                                analyse: reportsHere && lossyOnly(shape) && i == 0, pool: pool)
+                        outputs[i] = checked.output
+                        analysis = analysis ?? checked.analysis
+                        // Lossy formats alone: what was reached is what the first decodes to.
+                        if lossyOnly(shape) && i == 0 {
+                            let (loudness, peak) = (checked.decoded.integrated, checked.decoded.truePeakDbtp)
+                            (alignment.integratedLufs, alignment.truePeakDbtp) = (loudness, peak)
+                            alignment.reachedTarget = loudness.map { abs($0 - target) <= 0.5 } == true && (peak ?? -100) <= ceiling
+                        }
                     }
                     return (alignment, outputs, analysis)
                 }
@@ -321,14 +334,15 @@ public enum Delivery {
     /// With `analyse`, also the full analysis of the file as finally decoded.
     static func check(_ format: EndFormat, output: EncodedOutput, source: BlockSource, measured: ProgrammeMeter.Measurement,
                       paths: [EndFormat: String], transaction: OutputTransaction, target: Double, ceiling: Double,
-                      analyse: Bool = false, pool: WorkerPool) throws -> (EncodedOutput, AudioAnalysis?) {
+                      analyse: Bool = false, pool: WorkerPool) throws -> (output: EncodedOutput, analysis: AudioAnalysis?, decoded: ProgrammeMeter.Measurement) {
         let margin = decoderMargin(format)
         var aim = target, peakLimit = ceiling - margin - codecOvershoot
         var output = output
         var analysis: AudioAnalysis?
-        for attempt in 0..<3 {
+        var decoded: ProgrammeMeter.Measurement
+        var attempt = 0
+        while true {
             let path = try transaction.pendingPath(for: paths[format]!)
-            let decoded: ProgrammeMeter.Measurement
             if analyse {
                 var accumulator = AnalysisAccumulator(sampleRate: format.sampleRate, channels: format.channels, expectedFrames: output.samples, pool: pool)
                 _ = try AudioFileReader.stream(path) { accumulator.process($0) }
@@ -340,11 +354,12 @@ public enum Delivery {
             }
             let loudness = decoded.integrated ?? target, peak = decoded.truePeakDbtp ?? -100
             if attempt == 2 || (abs(loudness - target) <= 0.3 && peak <= ceiling - margin) { break }
+            attempt += 1
             aim += target - loudness
             if peak > ceiling - margin { peakLimit -= peak - (ceiling - margin) + 0.05 }
             let alignment = try LoudnessMaster.align(source, measurement: measured, target: aim, ceiling: peakLimit, pool: pool)
             output = try encode(source, measured, alignment, as: [format], to: paths, in: transaction, analyse: false, replacing: true, pool: pool).0[0]
         }
-        return (output, analysis)
+        return (output, analysis, decoded)
     }
 }
