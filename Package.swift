@@ -17,6 +17,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         system("CSndFile", pkgConfig: "sndfile", apt: "libsndfile1-dev"),
@@ -38,10 +42,19 @@ let package = Package(
         .target(name: "Mixdown", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP", "MixdownScript", "MixdownSpeech",
                                                 "MixdownTimeline", "MixdownTemplates", "MixdownMaster"]),
         .target(name: "MixdownBatch", dependencies: ["Mixdown", "MixdownCore", "MixdownIO", "MixdownScript", "MixdownSpeech", "MixdownTemplates"]),
+        .target(name: "MixdownServer", dependencies: [
+            "Mixdown", "MixdownBatch", "MixdownCore", "MixdownIO", "MixdownScript", "MixdownSpeech", "MixdownTemplates",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "mixdown", dependencies: [
-            "Mixdown", "MixdownBatch", "MixdownCore", "MixdownIO", "MixdownDSP", "MixdownScript", "MixdownSpeech", "MixdownTemplates", "MixdownMaster",
+            "Mixdown", "MixdownBatch", "MixdownServer", "MixdownCore", "MixdownIO", "MixdownDSP", "MixdownScript", "MixdownSpeech", "MixdownTemplates", "MixdownMaster",
             "CEspeakNG", "CSndFile", "CLame", "CSampleRate",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Rebuilds SoundTemplates/ from nothing: `make templates`.

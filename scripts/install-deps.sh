@@ -15,6 +15,7 @@ packages=(
   libebur128-dev       # tests only: the independent BS.1770 reference meter
   ffmpeg               # tests only: the independent decoder
   espeak-ng            # tests only: a real external TTS command for the speechEngine tests
+  postgresql           # tests only: the service's shared queue (tests start a private cluster)
 )
 
 missing=()

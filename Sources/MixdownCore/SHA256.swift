@@ -58,3 +58,16 @@ public enum SHA256 {
 extension UInt32 {
     @inline(__always) func rotatedRight(_ n: UInt32) -> UInt32 { (self >> n) | (self << (32 - n)) }
 }
+
+extension SHA256 {
+    /// Lower-case hex of bytes.
+    public static func hex(bytes: [UInt8]) -> String { bytes.map(format2).joined() }
+
+    /// HMAC-SHA256 (RFC 2104) of `message` keyed with `key`: how the service signs webhooks.
+    public static func hmac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var block = key.count > 64 ? digest(key) : key
+        block += [UInt8](repeating: 0, count: 64 - block.count)
+        let inner = digest(block.map { $0 ^ 0x36 } + message)
+        return digest(block.map { $0 ^ 0x5c } + inner)
+    }
+}

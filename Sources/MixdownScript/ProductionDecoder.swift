@@ -146,7 +146,7 @@ public enum ProductionDecoder {
         return files
     }
 
-    static func engine(_ field: JSONField) throws -> ExternalEngine {
+    public static func engine(_ field: JSONField) throws -> ExternalEngine {
         let e = try field.object(allowed: ["command", "stdin", "timeoutSeconds"])
         guard let command = e["command"] else { throw field.error("missing command") }
         let argv = try command.list().map { try $0.string() }

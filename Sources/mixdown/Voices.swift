@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Mixdown
 import MixdownSpeech
 
 struct Voices: ParsableCommand {
@@ -11,18 +12,14 @@ struct Voices: ParsableCommand {
     var json = false
 
     func run() throws {
-        let voices = try EspeakEngine.shared.voices().sorted { ($0.languages.first ?? $0.name) < ($1.languages.first ?? $1.name) }
+        let voices = try Catalog.voices()
         if json {
-            let objects = voices.map { v -> [String: Any] in
-                ["name": v.name, "identifier": v.identifier, "languages": v.languages, "gender": v.gender ?? NSNull(),
-                 "engine": "espeak-ng"]
-            }
-            let data = try JSONSerialization.data(withJSONObject: objects, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            let data = try JSONSerialization.data(withJSONObject: voices, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
         } else {
             for v in voices {
-                let language = v.languages.first ?? "–"
-                print("\(language.padding(toLength: 14, withPad: " ", startingAt: 0)) \(v.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \((v.gender ?? "–").padding(toLength: 7, withPad: " ", startingAt: 0)) espeak-ng  (\(v.identifier))")
+                let language = (v["languages"] as? [String])?.first ?? "–", name = v["name"] as? String ?? "", gender = v["gender"] as? String ?? "–"
+                print("\(language.padding(toLength: 14, withPad: " ", startingAt: 0)) \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(gender.padding(toLength: 7, withPad: " ", startingAt: 0)) espeak-ng  (\(v["identifier"] ?? ""))")
             }
         }
     }

@@ -1,0 +1,119 @@
+import Foundation
+
+/// An API key as stored: its name, the SHA-256 of the key (never the key itself), and how many
+/// jobs it may have queued or running at once.
+public struct APIKeyRecord: Sendable, Equatable, Codable {
+    public var name: String
+    public var hash: String
+    public var maxConcurrent: Int
+    public var created: Double
+    public var revoked: Bool
+    public init(name: String, hash: String, maxConcurrent: Int, created: Double, revoked: Bool) {
+        (self.name, self.hash, self.maxConcurrent, self.created, self.revoked) = (name, hash, maxConcurrent, created, revoked)
+    }
+}
+
+/// An uploaded audio file, owned by one key.
+public struct MediaRecord: Sendable, Equatable {
+    public var id: String
+    public var key: String
+    public var name: String
+    /// Relative to the data folder.
+    public var path: String
+    public var sampleRate: Int
+    public var channels: Int
+    public var durationSamples: Int
+    public var created: Double
+}
+
+public enum JobState: String, Sendable, Codable, CaseIterable {
+    case queued, running, succeeded, failed, cancelled
+    public var isFinal: Bool { self == .succeeded || self == .failed || self == .cancelled }
+}
+
+/// One render: a production (with a batch row's variables), owned by one key.
+public struct JobRecord: Sendable, Equatable {
+    public var id: String
+    public var key: String
+    /// `{"production": {…}, "variables": {…}}` as the client sent it.
+    public var spec: String
+    public var state: JobState
+    public var progress: Double
+    /// The error object (`{"code", "message", "path"}`) of a failed job, as JSON.
+    public var error: String?
+    /// The render report, as JSON.
+    public var report: String?
+    /// `[{"endFormat", "file", "bytes"}]`, as JSON: the files in the job's folder.
+    public var outputs: String?
+    public var idempotencyKey: String?
+    public var batch: String?
+    public var webhook: String?
+    public var worker: String?
+    public var attempts: Int
+    public var created: Double
+    public var finished: Double?
+}
+
+/// What a worker reports when a render ends.
+public struct JobOutcome: Sendable {
+    public var state: JobState
+    public var error: String?
+    public var report: String?
+    public var outputs: String?
+    public init(state: JobState, error: String? = nil, report: String? = nil, outputs: String? = nil) {
+        (self.state, self.error, self.report, self.outputs) = (state, error, report, outputs)
+    }
+}
+
+/// How many jobs are in each state, and how long the oldest queued one has waited (Prometheus).
+public struct JobCounts: Sendable {
+    public var byState: [JobState: Int]
+    public var oldestQueuedSeconds: Double
+}
+
+/// The durable job queue and what it keeps (keys, media, jobs), behind one interface: SQLite
+/// for one machine, PostgreSQL for many.
+///
+/// A job is claimed under a lease (`claim`), which its worker renews while it renders
+/// (`renew`). A job whose lease ran out — its worker was killed or its machine lost — is
+/// claimed again by the next worker that asks. `finish` succeeds only for the worker that
+/// holds the lease of a running job, so every job ends exactly once.
+public protocol JobStore: Sendable {
+    /// Creates or upgrades the schema (run on every start; safe for several processes at once).
+    func migrate() async throws
+
+    func addKey(_ key: APIKeyRecord) async throws
+    func keys() async throws -> [APIKeyRecord]
+    /// False when no live key has that name.
+    func revokeKey(name: String) async throws -> Bool
+    func key(hash: String) async throws -> APIKeyRecord?
+
+    func addMedia(_ media: MediaRecord) async throws
+    func media(id: String, key: String) async throws -> MediaRecord?
+
+    /// Inserts the jobs together. With an idempotency key already used by the same API key,
+    /// inserts nothing and returns that earlier job instead.
+    func enqueue(_ jobs: [JobRecord]) async throws -> JobRecord?
+    func job(id: String, key: String) async throws -> JobRecord?
+    func jobs(batch: String, key: String) async throws -> [JobRecord]
+    func job(idempotencyKey: String, key: String) async throws -> JobRecord?
+    /// Jobs of `key` queued or running.
+    func activeCount(key: String) async throws -> Int
+
+    /// The oldest queued job (or one whose lease expired), now running for `worker`.
+    func claim(worker: String, leaseSeconds: Double) async throws -> JobRecord?
+    /// Extends the lease and records progress; false when the job is no longer this worker's
+    /// (cancelled, or taken by another after the lease expired).
+    func renew(id: String, worker: String, leaseSeconds: Double, progress: Double) async throws -> Bool
+    /// Ends a running job held by `worker`; false (and nothing changed) otherwise.
+    func finish(id: String, worker: String, outcome: JobOutcome) async throws -> Bool
+    /// Cancels a queued or running job of `key`; returns it as it is now (nil: no such job).
+    func cancel(id: String, key: String) async throws -> JobRecord?
+
+    func counts() async throws -> JobCounts
+}
+
+extension JobStore {
+    /// Seconds since 1970, the stores' clock.
+    static var now: Double { Date().timeIntervalSince1970 }
+}

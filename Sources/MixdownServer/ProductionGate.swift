@@ -1,0 +1,121 @@
+import Foundation
+import Mixdown
+import MixdownCore
+import MixdownScript
+
+/// A production as the API takes it (DESIGN.md §14): the same JSON as a production file, held
+/// to what a client of a shared server may ask for. It cannot reach the server's files or run
+/// programs:
+///
+/// - `scriptFile` is refused (send `scriptText`);
+/// - `mediaFiles` entries are uploaded media ids, `{"media": "ID", "role": "speech"}`, never paths;
+/// - `soundTemplate` is the name of one of the server's templates, never a folder;
+/// - `speechEngine` (at the top or in `sections`) is the name of an engine the operator
+///   configured, never a command line;
+/// - `webhook`: `{"url": "https://…"}`, taken out of the production and kept with the job.
+///
+/// The rewritten production (media ids replaced by the server's own paths, engine names by
+/// their commands) goes through the same strict decoder as a production file.
+struct ProductionGate {
+    let media: (String) async throws -> MediaRecord?
+    let dataDirectory: String
+    let engines: [String: ExternalEngine]
+    let templateNames: [String]
+
+    struct Admitted {
+        var production: Production
+        var webhook: String?
+    }
+
+    func admit(_ root: JSONNode, file: String) async throws -> Admitted {
+        guard case .object(let members) = root.value else {
+            throw MixdownError(.badInput, "a production is a JSON object", code: "invalidProduction", location: root.location)
+        }
+        var out = [(key: String, value: JSONNode)]()
+        var webhook: String?
+        for (key, value) in members {
+            let field = JSONField(node: value, path: key)
+            switch key {
+            case "scriptFile":
+                throw field.error("the API takes the script as scriptText; it cannot name a file on the server", code: "forbidden")
+            case "webhook":
+                let object = try field.object(allowed: ["url"])
+                guard let url = object["url"] else { throw field.error("missing url") }
+                let text = try url.nonEmptyString()
+                guard let parsed = URL(string: text), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil,
+                      text.count <= 2_000 else {
+                    throw url.error("must be an http:// or https:// URL")
+                }
+                webhook = text
+            case "mediaFiles":
+                out.append((key, try await mediaFiles(field)))
+            case "soundTemplate":
+                let name = try field.nonEmptyString()
+                guard templateNames.contains(name) else {
+                    throw field.error("no template '\(MixdownError.excerpt(name))' on this server (templates: \(templateNames.joined(separator: ", ")))",
+                                      code: name.contains("/") ? "forbidden" : "unknownName")
+                }
+                out.append((key, value))
+            case "speechEngine":
+                out.append((key, try engine(field)))
+            case "sections":
+                out.append((key, try sections(field)))
+            default:
+                out.append((key, value))
+            }
+        }
+        let production = try ProductionDecoder.decode(JSONNode(value: .object(out), location: root.location), file: file, baseDirectory: dataDirectory)
+        return Admitted(production: production, webhook: webhook)
+    }
+
+    /// `{"name": {"media": "ID", "role": "speech"}}` → the stored file's path.
+    func mediaFiles(_ field: JSONField) async throws -> JSONNode {
+        var entries = [(key: String, value: JSONNode)]()
+        for (name, value) in try field.dictionary() {
+            guard case .object = value.node.value else {
+                throw value.error("upload the audio (POST /v1/media) and give {\"media\": \"ID\"}; the API takes no file paths", code: "forbidden")
+            }
+            let object = try value.object(allowed: ["media", "role"])
+            guard let id = object["media"] else { throw value.error("missing media (the id POST /v1/media returned)") }
+            let idText = try id.nonEmptyString()
+            guard let record = try await media(idText) else { throw id.error("no media '\(MixdownError.excerpt(idText))' for this key", code: "unknownName") }
+            var rewritten: [(key: String, value: JSONNode)] = [("path", JSONNode(value: .string(dataDirectory + "/" + record.path), location: id.node.location))]
+            if let role = object["role"] { rewritten.append(("role", role.node)) }
+            entries.append((name, JSONNode(value: .object(rewritten), location: value.node.location)))
+        }
+        return JSONNode(value: .object(entries), location: field.node.location)
+    }
+
+    /// An engine's name → the command the operator configured for it.
+    func engine(_ field: JSONField) throws -> JSONNode {
+        guard case .string(let name) = field.node.value else {
+            throw field.error("the API takes the name of a speech engine this server configured, not a command", code: "forbidden")
+        }
+        guard let engine = engines[name] else {
+            let known = engines.keys.sorted()
+            throw field.error("no speech engine '\(MixdownError.excerpt(name))' on this server" + (known.isEmpty ? " (it configures none)" : " (engines: \(known.joined(separator: ", ")))"),
+                              code: "unknownName")
+        }
+        let at = field.node.location
+        var members: [(key: String, value: JSONNode)] = [
+            ("command", JSONNode(value: .array(engine.command.map { JSONNode(value: .string($0), location: at) }), location: at)),
+            ("timeoutSeconds", JSONNode(value: .number(engine.timeoutSeconds), location: at)),
+        ]
+        if let stdin = engine.stdin { members.append(("stdin", JSONNode(value: .string(stdin), location: at))) }
+        return JSONNode(value: .object(members), location: at)
+    }
+
+    func sections(_ field: JSONField) throws -> JSONNode {
+        guard case .object(let members) = field.node.value else { return field.node }
+        var out = [(key: String, value: JSONNode)]()
+        for (name, section) in members {
+            guard case .object(let keys) = section.value else { out.append((name, section)); continue }
+            var rewritten = [(key: String, value: JSONNode)]()
+            for (key, value) in keys {
+                rewritten.append((key, key == "speechEngine" ? try engine(JSONField(node: value, path: "\(field.path).\(name).speechEngine")) : value))
+            }
+            out.append((name, JSONNode(value: .object(rewritten), location: section.location)))
+        }
+        return JSONNode(value: .object(out), location: field.node.location)
+    }
+}

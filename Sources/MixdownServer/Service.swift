@@ -1,0 +1,217 @@
+import Foundation
+import Mixdown
+import MixdownCore
+import MixdownIO
+import MixdownScript
+import MixdownSpeech
+import MixdownTemplates
+
+/// What the operator sets (`mixdown serve` / `mixdown worker` options).
+public struct ServiceConfiguration: Sendable {
+    /// Media, job files and (with SQLite) the database; shared storage when several machines
+    /// serve one PostgreSQL queue.
+    public var dataDirectory: String
+    /// Renders at once in this process.
+    public var workers: Int
+    /// How long a claimed job stays this worker's without a renewal (renewed every third of it).
+    public var leaseSeconds = 30.0
+    public var maxUploadBytes = 256 << 20
+    public var maxProductionBytes = Limits.maximumTextBytes
+    public var maxBatchRows = 10_000
+    public var templateLibraries: [String]
+    /// Speech engines a production may name (`"speechEngine": "NAME"`).
+    public var engines: [String: ExternalEngine] = [:]
+    public var speechCache: SpeechCache
+    public var temporaryDirectory: String
+    public var maximumDuration = Limits.maximumProgrammeSeconds
+    /// This process in the queue's `worker` column: host and process id.
+    public var workerName: String
+
+    public init(dataDirectory: String, workers: Int, templateLibraries: [String], speechCache: SpeechCache, temporaryDirectory: String) {
+        (self.dataDirectory, self.workers, self.templateLibraries, self.speechCache, self.temporaryDirectory) =
+            (dataDirectory, workers, templateLibraries, speechCache, temporaryDirectory)
+        workerName = "\(ProcessInfo.processInfo.hostName)-\(getpid())"
+    }
+}
+
+/// The service: the store, the engine's shared resources (one worker pool, one template
+/// cache) and the jobs this process is rendering. `router()` answers HTTP; `work()` renders
+/// queued jobs until cancelled. `mixdown serve` runs both, `mixdown worker` only `work()`.
+public final class MixdownService: Sendable {
+    public let store: any JobStore
+    public let configuration: ServiceConfiguration
+    let pool: WorkerPool
+    let templates = TemplateCache()
+    let metrics = ServiceMetrics()
+    /// Jobs rendering in this process, so that a DELETE answered here stops them at once.
+    let rendering = Locked([String: RenderControl]())
+
+    public init(store: any JobStore, configuration: ServiceConfiguration) throws {
+        self.store = store
+        self.configuration = configuration
+        pool = WorkerPool.machine()
+        for folder in ["media", "jobs", "tmp"] {
+            try FileManager.default.createDirectory(atPath: configuration.dataDirectory + "/" + folder, withIntermediateDirectories: true)
+        }
+    }
+
+    /// The server's templates by name (first found wins, as for the CLI).
+    var templateFolders: [(name: String, path: String)] { Catalog.templateFolders(libraries: configuration.templateLibraries) }
+
+    func gate(for key: String) -> ProductionGate {
+        let store = store
+        return ProductionGate(media: { try await store.media(id: $0, key: key) }, dataDirectory: configuration.dataDirectory,
+                              engines: configuration.engines, templateNames: templateFolders.map(\.name))
+    }
+
+    /// A render request for `production` with a row's `variables`, writing into `folder`.
+    func renderRequest(_ production: Production, variables: [String: String], folder: String) -> RenderRequest {
+        var request = RenderRequest(production: production, name: "audio", pool: pool)
+        request.variables = variables
+        request.output = folder + "/"
+        request.cache = configuration.speechCache
+        request.temporaryDirectory = configuration.temporaryDirectory
+        request.templateLibraries = configuration.templateLibraries
+        request.templates = templates
+        request.maximumDuration = configuration.maximumDuration
+        return request
+    }
+
+    // MARK: Rendering queued jobs
+
+    /// Runs `configuration.workers` claim loops until the task is cancelled.
+    public func work() async {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<max(1, configuration.workers) {
+                group.addTask { await self.claimLoop() }
+            }
+        }
+    }
+
+    func claimLoop() async {
+        while !Task.isCancelled {
+            do {
+                if let job = try await store.claim(worker: configuration.workerName, leaseSeconds: configuration.leaseSeconds) {
+                    await render(job)
+                } else {
+                    try await Task.sleep(for: .milliseconds(150))
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                try? await Task.sleep(for: .seconds(1))   // the database is away: try again
+            }
+        }
+    }
+
+    /// The job's files of this attempt: `jobs/ID/N/`. A second attempt (after a lost lease)
+    /// writes its own folder, so two workers never write the same file.
+    func attemptFolder(_ job: JobRecord) -> String { "jobs/\(job.id)/\(job.attempts)" }
+
+    func render(_ job: JobRecord) async {
+        let started = Date()
+        let relative = attemptFolder(job)
+        let folder = configuration.dataDirectory + "/" + relative
+        let progress = Locked(0.0)
+        let control = RenderControl { event in progress.withLock { $0 = event.overall } }
+        rendering.withLock { $0[job.id] = control }
+        defer { _ = rendering.withLock { $0.removeValue(forKey: job.id) } }
+
+        // The lease is renewed while the render runs; a job no longer ours (cancelled, or
+        // taken after a stall) is stopped.
+        let store = store, configuration = configuration
+        let renewal = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(configuration.leaseSeconds / 3))
+                if Task.isCancelled { return }
+                if let owned = try? await store.renew(id: job.id, worker: configuration.workerName, leaseSeconds: configuration.leaseSeconds,
+                                                      progress: progress.withLock { $0 }), !owned {
+                    control.cancel()
+                    return
+                }
+            }
+        }
+        // Earlier attempts (a worker that died or stalled) leave no files behind.
+        for earlier in 1..<max(1, job.attempts) {
+            try? FileManager.default.removeItem(atPath: configuration.dataDirectory + "/jobs/\(job.id)/\(earlier)")
+        }
+        var outcome: JobOutcome
+        do {
+            let (production, variables) = try await decodeSpec(job)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            var request = renderRequest(production, variables: variables, folder: folder)
+            request.control = control
+            let ready = request
+            let report = try await Self.onThread { try Pipeline.render(ready) }
+            let outputs = report.outputs.map { o -> [String: Any] in
+                ["endFormat": o.endFormat.rawValue, "file": relative + "/" + URL(fileURLWithPath: o.path).lastPathComponent, "bytes": o.bytes]
+            }
+            outcome = JobOutcome(state: .succeeded, report: String(decoding: try report.json(), as: UTF8.self),
+                                 outputs: String(decoding: JSONText.serialize(outputs), as: UTF8.self))
+        } catch let error as MixdownError {
+            outcome = JobOutcome(state: error.kind == .cancelled ? .cancelled : .failed, error: Self.errorJSON(error))
+        } catch let error as APIError {
+            outcome = JobOutcome(state: .failed, error: String(decoding: JSONText.encode(error.body["error"]!), as: UTF8.self))
+        } catch {
+            outcome = JobOutcome(state: .failed, error: Self.errorJSON(MixdownError.failure("\(error)", code: "internalError")))
+        }
+        renewal.cancel()
+        let finished = (try? await store.finish(id: job.id, worker: configuration.workerName, outcome: outcome)) ?? false
+        if !finished || outcome.state != .succeeded {
+            // Cancelled, failed, or no longer ours: this attempt's files go.
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        if finished {
+            metrics.finished(outcome.state, seconds: Date().timeIntervalSince(started))
+            if let hook = job.webhook, let current = try? await store.job(id: job.id, key: job.key) {
+                let body = JSONText.serialize(status(current))
+                Task { await Webhook.deliver(hook, body: body) }
+            }
+        }
+    }
+
+    /// `{"code", "message", "path"}` of an error, as stored and answered.
+    static func errorJSON(_ error: MixdownError) -> String {
+        var object = ["code": error.code, "message": error.reason]
+        if let path = error.path { object["path"] = path }
+        return JSONText.string(object)
+    }
+
+    /// A job's spec back to a production (through the gate again: media may have gone) and
+    /// its row's variables.
+    func decodeSpec(_ job: JobRecord) async throws -> (Production, [String: String]) {
+        let root = try JSONParser.parse(job.spec, file: "production")
+        guard case .object(let members) = root.value, let production = members.first(where: { $0.key == "production" })?.value else {
+            throw MixdownError.failure("job \(job.id): no production in its spec")
+        }
+        var variables = [String: String]()
+        if case .object(let vars)? = members.first(where: { $0.key == "variables" })?.value.value {
+            for (k, v) in vars { if case .string(let s) = v.value { variables[k] = s } }
+        }
+        return (try await gate(for: job.key).admit(production, file: "production").production, variables)
+    }
+
+    /// Runs blocking engine work on a thread of its own, off the concurrency pool.
+    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try body() }) }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    // MARK: Status objects
+
+    /// `{"id", "status", "progress", "error", "report", "outputs": [{"endFormat", "url", "bytes"}]}`.
+    func status(_ job: JobRecord) -> [String: Any] {
+        var object: [String: Any] = ["id": job.id, "status": job.state.rawValue, "progress": job.state == .succeeded ? 1.0 : job.progress,
+                                     "error": JSONText.parse(job.error) ?? NSNull(), "report": JSONText.parse(job.report) ?? NSNull()]
+        let outputs = (JSONText.parse(job.outputs) as? [[String: Any]]) ?? []
+        object["outputs"] = outputs.compactMap { o -> [String: Any]? in
+            guard let format = o["endFormat"] as? String else { return nil }
+            return ["endFormat": format, "url": "/v1/productions/\(job.id)/outputs/\(format)", "bytes": o["bytes"] ?? 0]
+        }
+        if let batch = job.batch { object["batch"] = batch }
+        return object
+    }
+}

@@ -1,0 +1,216 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Mixdown
+import MixdownCore
+import MixdownScript
+import MixdownServer
+import MixdownSpeech
+import MixdownTemplates
+
+/// Where the queue lives: PostgreSQL when `--database` names one, else SQLite under `--data`.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "The data folder: media, outputs and (without --database) the SQLite queue. Shared storage for several machines.")
+    var data = "./mixdown-data"
+
+    @Option(help: "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE: a queue shared by any number of serve and worker processes.")
+    var database: String?
+
+    func open() async throws -> any JobStore {
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        let store: any JobStore
+        do {
+            store = try database.map { try PostgresStore(url: $0) } ?? SQLiteStore(path: data + "/mixdown.sqlite")
+            try await store.migrate()
+        } catch let error as StoreError {
+            throw MixdownError.badInput(error.description)
+        } catch {
+            throw MixdownError.badInput("cannot open the queue (\(database == nil ? data + "/mixdown.sqlite" : "--database")): \(error)")
+        }
+        return store
+    }
+}
+
+/// Runs async work from a synchronous command (the CLI's entry point is synchronous).
+func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let result = Locked<Result<T, Error>?>(nil)
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        let r = await Result { try await body() }
+        result.withLock { $0 = r }
+        done.signal()
+    }
+    done.wait()
+    return try result.withLock { $0! }.get()
+}
+
+extension Result where Failure == Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
+
+struct WorkerOptions: ParsableArguments {
+    @Option(help: "Renders at once in this process (default: the number of cores).")
+    var workers: Int?
+
+    @Option(help: "A JSON file of the speech engines productions may name: {\"NAME\": {\"command\": [...], \"timeoutSeconds\": 60}}.")
+    var engines: String?
+
+    @Option(name: .customLong("max-duration"), help: "The longest programme a job may make, in seconds (at most and by default 21600).")
+    var maxDuration: Double?
+
+    @Option(help: "Seconds a claimed job stays this process's without renewal (renewed every third): after a crash, its job is taken again this long after the last renewal.")
+    var lease: Double = 30
+
+    @Option(name: .customLong("max-upload-mb"), help: "The largest media upload, in MB.")
+    var maxUploadMB = 256
+
+    func configuration(data: String) throws -> ServiceConfiguration {
+        if let workers, !(0...64).contains(workers) { throw MixdownError.usage("--workers must be 0 to 64") }
+        guard lease.isFinite, lease >= 1, lease <= 3_600 else { throw MixdownError.usage("--lease must be 1 to 3600 seconds") }
+        guard (1...4_096).contains(maxUploadMB) else { throw MixdownError.usage("--max-upload-mb must be 1 to 4096") }
+        let env = ProcessInfo.processInfo.environment
+        var c = ServiceConfiguration(
+            dataDirectory: URL(fileURLWithPath: data).standardizedFileURL.path, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
+            templateLibraries: SoundTemplate.standardLibraries(environment: env, executable: CommandLine.arguments[0],
+                                                               currentDirectory: FileManager.default.currentDirectoryPath),
+            speechCache: SpeechCache.standard(), temporaryDirectory: temporaryDirectory())
+        c.leaseSeconds = lease
+        c.maxUploadBytes = maxUploadMB << 20
+        if let maxDuration {
+            guard maxDuration.isFinite, maxDuration > 0, maxDuration <= Limits.maximumProgrammeSeconds else {
+                throw MixdownError.usage("--max-duration must be more than 0 and at most 21600 seconds (6 hours)")
+            }
+            c.maximumDuration = maxDuration
+        }
+        if let engines {
+            let root = try JSONParser.parse(try InputFile.readText(engines, limit: Limits.maximumTextBytes), file: engines)
+            for (name, value) in try JSONField(node: root, path: "").dictionary() {
+                c.engines[name] = try ProductionDecoder.engine(value)
+            }
+        }
+        return c
+    }
+}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the HTTP API (and, by default, workers that render its jobs).",
+        discussion: """
+        With no --database, jobs live in SQLite under --data and this process renders them: \
+        `mixdown serve` alone is a working service. With --database postgres://…, any number of \
+        serve and `mixdown worker` processes share one queue. Prints `listening on http://HOST:PORT` \
+        once it accepts connections. See docs/service.md.
+        """)
+
+    @Option(help: "The address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port (0: any free port, printed when listening).")
+    var port = 8080
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var worker: WorkerOptions
+
+    func run() throws {
+        guard (0...65_535).contains(port) else { throw MixdownError.usage("--port must be 0 to 65535") }
+        let store = try blocking { try await self.store.open() }
+        let service = try MixdownService(store: store, configuration: try worker.configuration(data: self.store.data))
+        let host = host, port = port
+        var logger = Logger(label: "mixdown")
+        logger.logLevel = .warning
+        let app = Application(router: service.router(), configuration: .init(address: .hostname(host, port: port), serverName: "mixdown"),
+                              onServerRunning: { channel in
+                                  let bound = channel.localAddress?.port ?? port
+                                  print("listening on http://\(host):\(bound)")
+                                  fflush(stdout)
+                              }, logger: logger)
+        try blocking {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await app.runService() }
+                group.addTask { await service.work() }
+                try await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+}
+
+struct Worker: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render jobs from a shared PostgreSQL queue (more workers, on any machine).",
+        discussion: "mixdown worker --database postgres://… [--data DIR] [--workers N]: --data must be the storage the serve processes see. See docs/service.md.")
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var worker: WorkerOptions
+
+    func validate() throws {
+        if store.database == nil { throw ValidationError("a worker needs --database postgres://… (with SQLite, `mixdown serve` renders its own jobs)") }
+    }
+
+    func run() throws {
+        let store = try blocking { try await self.store.open() }
+        let service = try MixdownService(store: store, configuration: try worker.configuration(data: self.store.data))
+        print("worker \(service.configuration.workerName): \(service.configuration.workers) at once")
+        fflush(stdout)
+        try blocking { await service.work() }
+    }
+}
+
+struct Keys: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage the service's API keys (stored hashed).",
+        subcommands: [Add.self, List.self, Revoke.self])
+
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a key; prints the key alone on stdout (it is shown once).")
+        @Argument(help: "A name for the key (who or what uses it).") var name: String
+        @Option(name: .customLong("max-concurrent"), help: "Jobs this key may have queued or running at once.") var maxConcurrent = 64
+        @OptionGroup var store: StoreOptions
+
+        func validate() throws {
+            guard (1...100).contains(name.count), name.allSatisfy({ $0.isLetter || $0.isNumber || "._-@".contains($0) }) else {
+                throw ValidationError("a key's name is 1 to 100 letters, digits and . _ - @")
+            }
+            guard (1...100_000).contains(maxConcurrent) else { throw ValidationError("--max-concurrent must be 1 to 100000") }
+        }
+
+        func run() throws {
+            var generator = SystemRandomNumberGenerator()
+            let key = "mxd_" + SHA256.hex(bytes: (0..<24).map { _ in UInt8.random(in: 0...255, using: &generator) })
+            let record = APIKeyRecord(name: name, hash: SHA256.hex(key), maxConcurrent: maxConcurrent, created: Date().timeIntervalSince1970, revoked: false)
+            try blocking {
+                let store = try await self.store.open()
+                do { try await store.addKey(record) } catch let e as StoreError { throw MixdownError.badInput(e.description) }
+            }
+            print(key)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the keys: name, jobs at once, created, revoked.")
+        @OptionGroup var store: StoreOptions
+        func run() throws {
+            let keys = try blocking { try await self.store.open().keys() }
+            let format = ISO8601DateFormatter()
+            for k in keys {
+                print("\(k.name)  max-concurrent \(k.maxConcurrent)  created \(format.string(from: Date(timeIntervalSince1970: k.created)))\(k.revoked ? "  revoked" : "")")
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key: requests with it get 401 from now on.")
+        @Argument var name: String
+        @OptionGroup var store: StoreOptions
+        func run() throws {
+            let name = name
+            guard try blocking({ try await self.store.open().revokeKey(name: name) }) else {
+                throw MixdownError.badInput("no live key named '\(MixdownError.excerpt(name))'")
+            }
+            print("revoked \(name)")
+        }
+    }
+}

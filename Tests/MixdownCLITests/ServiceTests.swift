@@ -1,0 +1,228 @@
+import Foundation
+import MixdownCore
+import MixdownIO
+import MixdownTestSupport
+import Testing
+
+/// `mixdown serve` and `mixdown worker` as real processes on loopback, driven by a real HTTP
+/// client: SQLite under --data, and a real PostgreSQL shared by two workers.
+@Suite(.serialized) struct ServiceTests {
+    let folder = TemporaryFolder()
+    var repository: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+
+    func key(_ name: String, _ store: [String], max: Int = 64) throws -> String {
+        let r = try Tools.run(Tools.mixdown, ["keys", "add", name, "--max-concurrent", String(max)] + store)
+        try #require(r.status == 0, "\(r.stderr)")
+        let key = r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(key.hasPrefix("mxd_") && !key.contains("\n"))
+        return key
+    }
+
+    /// A half-second 880 Hz jingle, as a WAV file's bytes.
+    func jingle() throws -> Data {
+        let path = folder.file("jingle.wav")
+        try AudioFileWriter.writeFloatWAV(Signals.sine(frequency: 880, dBFS: -12, seconds: 0.5), to: path)
+        return try Data(contentsOf: URL(fileURLWithPath: path))
+    }
+
+    func waitFor(_ base: String, _ id: String, key: String, seconds: Double = 120, until done: (String) -> Bool = { ["succeeded", "failed", "cancelled"].contains($0) }) throws -> [String: Any] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let s = try HTTP.send("GET", "\(base)/v1/productions/\(id)", key: key).object
+            if done(s["status"] as? String ?? "") { return s }
+            usleep(100_000)
+        }
+        throw ServiceError("job \(id) did not finish in \(seconds) s")
+    }
+
+    func jobsInQueue(_ base: String, key: String) throws -> Int {
+        let text = String(decoding: try HTTP.send("GET", "\(base)/metrics", key: key).body, as: UTF8.self)
+        return text.split(separator: "\n").filter { $0.hasPrefix("mixdown_jobs{") }.compactMap { Int($0.split(separator: " ").last!) }.reduce(0, +)
+    }
+
+    @Test func theServiceOnSQLiteEndToEnd() throws {
+        let data = folder.file("data")
+        let store = ["--data", data]
+        let alice = try key("alice", store), bob = try key("bob", store)
+        let server = try ServiceProcess(["serve", "--port", "0", "--workers", "2"] + store, environment: ["MIXDOWN_CACHE": folder.file("cache")])
+        let base = server.base
+
+        // Keys: none, a wrong one; /health and the document need none.
+        #expect(try HTTP.send("GET", "\(base)/v1/templates").status == 401)
+        #expect(try HTTP.send("GET", "\(base)/v1/templates", key: "mxd_wrong").error["code"] as? String == "unauthorized")
+        #expect(try HTTP.send("GET", "\(base)/health").status == 200)
+        let document = try HTTP.send("GET", "\(base)/openapi.yaml")
+        let inRepo = try String(contentsOf: repository.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+        #expect(String(decoding: document.body, as: UTF8.self).trimmingCharacters(in: .newlines) == inRepo.trimmingCharacters(in: .newlines))
+        let templates = try HTTP.send("GET", "\(base)/v1/templates", headers: ["x-api-key": alice])
+        #expect(templates.status == 200 && ((templates.json as? [[String: Any]]) ?? []).contains { $0["name"] as? String == "corporate" })
+
+        // Media, then a production that uses it.
+        let upload = try HTTP.send("POST", "\(base)/v1/media?name=jingle", key: alice, body: try jingle(), headers: ["Content-Type": "audio/wav"])
+        #expect(upload.status == 201, "\(upload.object)")
+        #expect(upload.object["durationSamples"] as? Int == 24_000 && upload.object["sampleRate"] as? Int == 48_000)
+        let media = try #require(upload.object["id"] as? String)
+        let production: [String: Any] = [
+            "scriptText": "<<sectionName::hello>><<soundSegment::main>>Hello from the service. <<media::jingle>>",
+            "soundTemplate": "corporate", "forceLength": 6, "mediaFiles": ["jingle": ["media": media]],
+            "endFormat": ["wav", "mp3_medium"],
+        ]
+        let created = try HTTP.send("POST", "\(base)/v1/productions", key: alice, body: HTTP.json(production), headers: ["Idempotency-Key": "spot-1"])
+        #expect(created.status == 202, "\(created.object)")
+        let id = try #require(created.object["id"] as? String)
+        #expect(created.header("Location") == "/v1/productions/\(id)")
+        // The same Idempotency-Key gives the same job, not a second one.
+        let again = try HTTP.send("POST", "\(base)/v1/productions", key: alice, body: HTTP.json(production), headers: ["Idempotency-Key": "spot-1"])
+        #expect(again.status == 202 && again.object["id"] as? String == id)
+        // Another key sees none of it.
+        #expect(try HTTP.send("GET", "\(base)/v1/productions/\(id)", key: bob).status == 404)
+        var stolen = production
+        stolen["mediaFiles"] = ["jingle": ["media": media]]
+        let theft = try HTTP.send("POST", "\(base)/v1/productions", key: bob, body: HTTP.json(stolen))
+        #expect(theft.status == 422 && theft.error["path"] as? String == "mediaFiles.jingle.media", "\(theft.object)")
+
+        let status = try waitFor(base, id, key: alice)
+        try #require(status["status"] as? String == "succeeded", "\(status)")
+        #expect(status["progress"] as? Double == 1)
+        let outputs = try #require(status["outputs"] as? [[String: Any]])
+        #expect(outputs.map { $0["endFormat"] as? String } == ["wav", "mp3_medium"])
+
+        // Every format downloaded and decoded by ffmpeg: exact length, loudness on target.
+        let report = try HTTP.send("GET", "\(base)/v1/productions/\(id)/report", key: alice).object
+        #expect(report["totalSamples"] as? Int == 288_000)
+        let target = ((report["mastering"] as? [String: Any])?["loudnessTarget"] as? Double) ?? -99
+        for (format, rate, frames) in [("wav", 48_000, 288_000), ("mp3_medium", 44_100, 264_600)] {
+            let file = try HTTP.send("GET", "\(base)/v1/productions/\(id)/outputs/\(format)", key: alice)
+            #expect(file.status == 200 && file.header("Accept-Ranges") == "bytes")
+            let path = folder.file("out.\(format == "wav" ? "wav" : "mp3")")
+            try file.body.write(to: URL(fileURLWithPath: path))
+            let decoded = try Tools.ffmpegDecode(path)
+            #expect(decoded.sampleRate == rate && decoded.frames == frames, "\(format): \(decoded.frames) frames")
+            let measured = try Tools.run("ffmpeg", ["-nostats", "-i", path, "-af", "ebur128", "-f", "null", "-"])
+            let line = measured.stderr.split(separator: "\n").last { $0.contains("I:") && $0.contains("LUFS") }
+            let integrated = line.flatMap { Double($0.split(separator: " ").dropLast().last ?? "") } ?? 0
+            #expect(abs(integrated - target) <= 0.5, "\(format): \(integrated) LUFS for \(target)")
+        }
+        // The report says where the jingle landed; the WAV has it there.
+        let items = ((report["sections"] as? [[String: Any]])?.first?["items"] as? [[String: Any]]) ?? []
+        let jingleItem = try #require(items.first { $0["kind"] as? String == "media" })
+        #expect((jingleItem["endSample"] as! Int) - (jingleItem["startSample"] as! Int) == 24_000)
+
+        // A byte range of an output.
+        let part = try HTTP.send("GET", "\(base)/v1/productions/\(id)/outputs/wav", key: alice, headers: ["Range": "bytes=100-199"])
+        #expect(part.status == 206 && part.body.count == 100)
+        #expect(part.header("Content-Range")?.hasPrefix("bytes 100-199/") == true)
+        #expect(try HTTP.send("GET", "\(base)/v1/productions/\(id)/outputs/wav", key: alice, headers: ["Range": "bytes=99999999-"]).status == 416)
+
+        // Bad productions: 400 or 422 with the key path, nothing queued.
+        let queued = try jobsInQueue(base, key: alice)
+        let refusals: [(Data, Int, String?, String)] = [
+            (Data("{\"scriptText\": ".utf8), 400, "production:1:16", "invalidJSON"),
+            (HTTP.json(["scriptText": "Hi.", "speed": 9]), 422, "speed", "invalidProduction"),
+            (HTTP.json(["scriptText": "<<sectionName::a>>Hi.", "sectionProperties": ["b": ["endAt": 2]]]), 422, "sectionProperties.b", "unknownName"),
+            // Nothing reaches the server's files or starts a program.
+            (HTTP.json(["scriptFile": "/etc/passwd"]), 422, "scriptFile", "forbidden"),
+            (HTTP.json(["scriptText": "Hi.", "mediaFiles": ["x": "/etc/passwd"]]), 422, "mediaFiles.x", "forbidden"),
+            (HTTP.json(["scriptText": "Hi.", "mediaFiles": ["x": ["path": "/etc/passwd"]]]), 422, "mediaFiles.x", "forbidden"),
+            (HTTP.json(["scriptText": "Hi.", "soundTemplate": "../../etc"]), 422, "soundTemplate", "forbidden"),
+            (HTTP.json(["scriptText": "Hi.", "speechEngine": ["command": ["sh", "-c", "touch /tmp/pwned"]]]), 422, "speechEngine", "forbidden"),
+            (HTTP.json(["scriptText": "Hi.", "sections": ["a": ["speechEngine": ["command": ["rm", "-rf", "/"]]]]]), 422, "sections.a.speechEngine", "forbidden"),
+            (HTTP.json(["scriptText": "Hi.", "webhook": ["url": "file:///etc/passwd"]]), 422, "webhook.url", "invalidProduction"),
+        ]
+        for (body, code, path, errorCode) in refusals {
+            let r = try HTTP.send("POST", "\(base)/v1/productions", key: alice, body: body)
+            #expect(r.status == code, "\(String(decoding: body, as: UTF8.self)): \(r.status) \(r.object)")
+            #expect(r.error["path"] as? String == path && r.error["code"] as? String == errorCode, "\(r.object)")
+        }
+        #expect(try jobsInQueue(base, key: alice) == queued, "a refused production was queued")
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/pwned"))
+        // 413: a body over the limit.
+        let huge = Data(("{\"scriptText\": \"" + String(repeating: "a", count: 2 << 20) + "\"}").utf8)
+        let tooLarge = try HTTP.send("POST", "\(base)/v1/productions", key: alice, body: huge)
+        #expect(tooLarge.status == 413 && tooLarge.error["code"] as? String == "tooLarge")
+
+        // DELETE removes the files.
+        let deleted = try HTTP.send("DELETE", "\(base)/v1/productions/\(id)", key: alice)
+        #expect(deleted.status == 200)
+        #expect(try HTTP.send("GET", "\(base)/v1/productions/\(id)/outputs/wav", key: alice).status == 404)
+        #expect(!FileManager.default.fileExists(atPath: "\(data)/jobs/\(id)"))
+
+        let metrics = String(decoding: try HTTP.send("GET", "\(base)/metrics", key: alice).body, as: UTF8.self)
+        #expect(metrics.contains("mixdown_render_seconds_count{outcome=\"succeeded\"} 1"), "\(metrics)")
+        #expect(metrics.contains("mixdown_http_requests_total{status=\"401\"}"))
+    }
+
+    @Test func concurrencyLimitsCancellationBatchesAndWebhooks() throws {
+        let data = folder.file("data")
+        let store = ["--data", data]
+        let one = try key("one", store, max: 1)
+        let many = try key("many", store)
+        // No workers: jobs stay queued, so the limits are seen exactly.
+        let server = try ServiceProcess(["serve", "--port", "0", "--workers", "0"] + store)
+        let base = server.base
+        let production = HTTP.json(["scriptText": "Hi.", "endFormat": ["wav"]])
+        let first = try HTTP.send("POST", "\(base)/v1/productions", key: one, body: production)
+        #expect(first.status == 202)
+        let second = try HTTP.send("POST", "\(base)/v1/productions", key: one, body: production)
+        #expect(second.status == 429 && second.error["code"] as? String == "tooManyJobs" && second.header("Retry-After") != nil)
+        // Cancelling frees the slot.
+        let id = try #require(first.object["id"] as? String)
+        #expect(try HTTP.send("DELETE", "\(base)/v1/productions/\(id)", key: one).object["status"] as? String == "cancelled")
+        #expect(try HTTP.send("POST", "\(base)/v1/productions", key: one, body: production).status == 202)
+
+        let batch = try HTTP.send("POST", "\(base)/v1/batches", key: many, body: HTTP.json([
+            "production": ["scriptText": "Hi {{name}}.", "endFormat": ["wav"]],
+            "rows": [["name": "Sam"], ["name": "Ana"], ["name": "Kofi"]],
+        ]))
+        #expect(batch.status == 202, "\(batch.object)")
+        #expect((batch.object["jobs"] as? [String])?.count == 3)
+        let summary = try HTTP.send("GET", "\(base)/v1/batches/\(batch.object["id"] as? String ?? "")", key: many).object
+        #expect(summary["status"] as? String == "queued" && (summary["counts"] as? [String: Int])?["queued"] == 3)
+        let badRow = try HTTP.send("POST", "\(base)/v1/batches", key: many, body: HTTP.json([
+            "production": ["scriptText": "Hi {{name}}.", "endFormat": ["wav"]], "rows": [["name": "Sam"], ["city": "Leeds"]],
+        ]))
+        #expect(badRow.status == 422 && badRow.error["path"] as? String == "rows[1]", "\(badRow.object)")
+    }
+
+    @Test func twoWorkersOnPostgreSQLSurviveAKill() throws {
+        let cluster = try PostgresCluster()
+        let data = folder.file("shared")
+        let store = ["--database", cluster.url, "--data", data]
+        let key = try key("team", store)
+        let environment = ["MIXDOWN_CACHE": folder.file("cache")]
+        let server = try ServiceProcess(["serve", "--port", "0", "--workers", "0"] + store, environment: environment)
+        let base = server.base
+        // A job long enough to be killed in the middle of: three minutes of bed, three formats.
+        let production = HTTP.json(["scriptText": "<<soundSegment::main>>A long programme.", "soundTemplate": "corporate", "forceLength": 180,
+                                    "endFormat": ["wav", "flac", "mp3_high"]])
+        let first = try ServiceProcess(["worker", "--workers", "1", "--lease", "2"] + store, environment: environment)
+        let created = try HTTP.send("POST", "\(base)/v1/productions", key: key, body: production)
+        let id = try #require(created.object["id"] as? String)
+        _ = try waitFor(base, id, key: key, seconds: 60) { $0 == "running" }
+        usleep(300_000)
+        first.kill()
+        // Another worker, and the killed one started again: the job is taken once its lease runs out.
+        let second = try ServiceProcess(["worker", "--workers", "1", "--lease", "2"] + store, environment: environment)
+        let restarted = try ServiceProcess(["worker", "--workers", "1", "--lease", "2"] + store, environment: environment)
+        let status = try waitFor(base, id, key: key, seconds: 180)
+        #expect(status["status"] as? String == "succeeded", "\(status)")
+        // Finished once: one attempt's files, each format once, each the right length.
+        let attempts = (try? FileManager.default.contentsOfDirectory(atPath: "\(data)/jobs/\(id)")) ?? []
+        #expect(attempts.count == 1, "attempt folders: \(attempts)")
+        let outputs = status["outputs"] as? [[String: Any]] ?? []
+        #expect(outputs.map { $0["endFormat"] as? String } == ["wav", "flac", "mp3_high"])
+        let wav = try HTTP.send("GET", "\(base)/v1/productions/\(id)/outputs/wav", key: key)
+        try wav.body.write(to: URL(fileURLWithPath: folder.file("long.wav")))
+        #expect(try Tools.ffmpegDecode(folder.file("long.wav")).frames == 180 * 48_000)
+        // More jobs through both workers, each finishing once.
+        var ids = [String]()
+        for n in 0..<4 {
+            let r = try HTTP.send("POST", "\(base)/v1/productions", key: key, body: HTTP.json(["scriptText": "Job \(n).", "endFormat": ["wav"]]))
+            ids.append(try #require(r.object["id"] as? String))
+        }
+        for job in ids { #expect(try waitFor(base, job, key: key)["status"] as? String == "succeeded") }
+        let metrics = String(decoding: try HTTP.send("GET", "\(base)/metrics", key: key).body, as: UTF8.self)
+        #expect(metrics.contains("mixdown_jobs{state=\"succeeded\"} 5"), "\(metrics)")
+        _ = (second, restarted)
+    }
+}
