@@ -1,7 +1,7 @@
 # Mixdown — the two commands a newcomer needs are `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: deps build demo test fuzz bench templates clean
+.PHONY: deps build demo demo-service test fuzz bench templates clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -12,6 +12,10 @@ build: deps
 # Renders the example 30 s spot into out/ (mp3_medium and wav, report, stems).
 demo: build
 	@bash scripts/demo.sh
+
+# The same spot through the HTTP API: mixdown serve, a key, POST, poll, download (docs/service.md).
+demo-service: build
+	@bash scripts/service-demo.sh
 
 # Tests run optimised: the DSP tests measure minutes of synthesised audio.
 test: deps
@@ -31,6 +35,7 @@ bench: build
 	@bash Benchmarks/hybrid.sh
 	@bash Benchmarks/long-render.sh
 	@bash Benchmarks/batch.sh
+	@bash Benchmarks/service-load.sh
 
 # Regenerates SoundTemplates/ from the synthesiser in SoundTemplates/Generator.
 templates: deps

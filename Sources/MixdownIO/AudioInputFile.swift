@@ -30,6 +30,7 @@ final class SndFileInputFile: AudioInputFile {
     private(set) lazy var roles: [ChannelRole] = channelRoles()
 
     init(path: String) throws {
+        if let problem = RIFFChunks.problem(path) { throw MixdownError.badInput("\(path): \(problem)", code: "invalidAudio") }
         var info = SF_INFO()
         guard let file = sf_open(path, Int32(SFM_READ), &info) else {
             throw MixdownError.badInput("\(path): not a readable audio file (\(libraryMessage(sf_strerror(nil))))", code: "invalidAudio")

@@ -72,7 +72,7 @@ struct ProductionGate {
     func mediaFiles(_ field: JSONField) async throws -> JSONNode {
         var entries = [(key: String, value: JSONNode)]()
         for (name, value) in try field.dictionary() {
-            guard case .object = value.node.value else {
+            guard case .object(let keys) = value.node.value, !keys.contains(where: { $0.key == "path" }) else {
                 throw value.error("upload the audio (POST /v1/media) and give {\"media\": \"ID\"}; the API takes no file paths", code: "forbidden")
             }
             let object = try value.object(allowed: ["media", "role"])

@@ -4,6 +4,7 @@ import Mixdown
 import MixdownCore
 import MixdownIO
 import MixdownScript
+import NIOCore
 
 /// A request's context: the API key it carries, once checked.
 public struct ServiceContext: RequestContext {
@@ -296,6 +297,8 @@ struct ErrorMiddleware: RouterMiddleware {
             case let e as MixdownError: APIError(e)
             case let e as HTTPError where e.status == .contentTooLarge:
                 APIError(.contentTooLarge, "tooLarge", "the body is larger than this route takes")
+            case let e as NIOTooManyBytesError:
+                APIError(.contentTooLarge, "tooLarge", "the body is larger than this route takes (at most \(e.maxBytes.map(String.init) ?? "?") bytes)")
             case let e as HTTPError where e.status == .notFound: APIError(.notFound, "notFound", "no such route or resource")
             case let e as HTTPError: APIError(e.status, "httpError", e.body ?? e.status.reasonPhrase)
             default: APIError(.internalServerError, "internalError", "\(error)")

@@ -45,6 +45,7 @@ import Testing
         let store = ["--data", data]
         let alice = try key("alice", store), bob = try key("bob", store)
         let server = try ServiceProcess(["serve", "--port", "0", "--workers", "2"] + store, environment: ["MIXDOWN_CACHE": folder.file("cache")])
+        defer { withExtendedLifetime(server) {} }
         let base = server.base
 
         // Keys: none, a wrong one; /health and the document need none.
@@ -141,6 +142,45 @@ import Testing
         let tooLarge = try HTTP.send("POST", "\(base)/v1/productions", key: alice, body: huge)
         #expect(tooLarge.status == 413 && tooLarge.error["code"] as? String == "tooLarge")
 
+        // A webhook: the status POSTed when the job ends, signed with the key, retried after
+        // a failed delivery (the receiver answers 500 the first time).
+        let port = Int.random(in: 41_000...49_000), received = folder.file("hook")
+        let receiver = Process()
+        receiver.executableURL = URL(fileURLWithPath: try Tools.which("python3"))
+        receiver.arguments = ["-c", """
+            import http.server, sys
+            calls = [0]
+            class H(http.server.BaseHTTPRequestHandler):
+                def do_POST(self):
+                    body = self.rfile.read(int(self.headers['Content-Length']))
+                    calls[0] += 1
+                    if calls[0] == 1:
+                        self.send_response(500); self.end_headers(); return
+                    open(sys.argv[2] + '.sig', 'w').write(self.headers.get('X-Mixdown-Signature', ''))
+                    open(sys.argv[2] + '.body', 'wb').write(body)
+                    self.send_response(204); self.end_headers()
+                def log_message(self, *a): pass
+            http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()
+            """, String(port), received]
+        receiver.standardOutput = FileHandle.nullDevice
+        receiver.standardError = FileHandle.nullDevice
+        try receiver.run()
+        defer {
+            kill(receiver.processIdentifier, SIGKILL)
+            receiver.waitUntilExit()
+        }
+        let hooked = try HTTP.send("POST", "\(base)/v1/productions", key: alice, body: HTTP.json([
+            "scriptText": "Call me back.", "endFormat": ["wav"], "webhook": ["url": "http://127.0.0.1:\(port)/done"]]))
+        let hookedID = try #require(hooked.object["id"] as? String)
+        #expect(try waitFor(base, hookedID, key: alice)["status"] as? String == "succeeded")
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, !FileManager.default.fileExists(atPath: received + ".body") { usleep(100_000) }
+        let hookBody = try Data(contentsOf: URL(fileURLWithPath: received + ".body"))
+        let signature = try String(contentsOfFile: received + ".sig", encoding: .utf8)
+        #expect(signature == "sha256=" + SHA256.hex(bytes: SHA256.hmac(key: Array(alice.utf8), message: [UInt8](hookBody))))
+        let hookStatus = try JSONSerialization.jsonObject(with: hookBody) as? [String: Any]
+        #expect(hookStatus?["id"] as? String == hookedID && hookStatus?["status"] as? String == "succeeded")
+
         // DELETE removes the files.
         let deleted = try HTTP.send("DELETE", "\(base)/v1/productions/\(id)", key: alice)
         #expect(deleted.status == 200)
@@ -148,17 +188,18 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "\(data)/jobs/\(id)"))
 
         let metrics = String(decoding: try HTTP.send("GET", "\(base)/metrics", key: alice).body, as: UTF8.self)
-        #expect(metrics.contains("mixdown_render_seconds_count{outcome=\"succeeded\"} 1"), "\(metrics)")
+        #expect(metrics.contains("mixdown_render_seconds_count{outcome=\"succeeded\"} 2"), "\(metrics)")
         #expect(metrics.contains("mixdown_http_requests_total{status=\"401\"}"))
     }
 
-    @Test func concurrencyLimitsCancellationBatchesAndWebhooks() throws {
+    @Test func concurrencyLimitsCancellationAndBatches() throws {
         let data = folder.file("data")
         let store = ["--data", data]
         let one = try key("one", store, max: 1)
         let many = try key("many", store)
         // No workers: jobs stay queued, so the limits are seen exactly.
         let server = try ServiceProcess(["serve", "--port", "0", "--workers", "0"] + store)
+        defer { withExtendedLifetime(server) {} }
         let base = server.base
         let production = HTTP.json(["scriptText": "Hi.", "endFormat": ["wav"]])
         let first = try HTTP.send("POST", "\(base)/v1/productions", key: one, body: production)
@@ -186,11 +227,13 @@ import Testing
 
     @Test func twoWorkersOnPostgreSQLSurviveAKill() throws {
         let cluster = try PostgresCluster()
+        defer { withExtendedLifetime(cluster) {} }
         let data = folder.file("shared")
         let store = ["--database", cluster.url, "--data", data]
         let key = try key("team", store)
         let environment = ["MIXDOWN_CACHE": folder.file("cache")]
         let server = try ServiceProcess(["serve", "--port", "0", "--workers", "0"] + store, environment: environment)
+        defer { withExtendedLifetime(server) {} }
         let base = server.base
         // A job long enough to be killed in the middle of: three minutes of bed, three formats.
         let production = HTTP.json(["scriptText": "<<soundSegment::main>>A long programme.", "soundTemplate": "corporate", "forceLength": 180,
@@ -204,6 +247,7 @@ import Testing
         // Another worker, and the killed one started again: the job is taken once its lease runs out.
         let second = try ServiceProcess(["worker", "--workers", "1", "--lease", "2"] + store, environment: environment)
         let restarted = try ServiceProcess(["worker", "--workers", "1", "--lease", "2"] + store, environment: environment)
+        defer { withExtendedLifetime((second, restarted)) {} }
         let status = try waitFor(base, id, key: key, seconds: 180)
         #expect(status["status"] as? String == "succeeded", "\(status)")
         // Finished once: one attempt's files, each format once, each the right length.
@@ -223,6 +267,5 @@ import Testing
         for job in ids { #expect(try waitFor(base, job, key: key)["status"] as? String == "succeeded") }
         let metrics = String(decoding: try HTTP.send("GET", "\(base)/metrics", key: key).body, as: UTF8.self)
         #expect(metrics.contains("mixdown_jobs{state=\"succeeded\"} 5"), "\(metrics)")
-        _ = (second, restarted)
     }
 }

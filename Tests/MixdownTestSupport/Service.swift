@@ -17,6 +17,7 @@ public final class ServiceProcess: @unchecked Sendable {
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
         try process.run()
         guard arguments.first == "serve" else { return }
         var text = ""
@@ -111,10 +112,26 @@ public final class PostgresCluster: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         if getuid() == 0 { _ = try Tools.run("chown", ["postgres:postgres", folder]) }
         try run("initdb", ["-D", folder + "/data", "-A", "trust", "-U", "mixdown", "--no-sync", "-E", "UTF8"])
-        try run("pg_ctl", ["-D", folder + "/data", "-l", folder + "/log", "-w", "-o",
-                           "-k \(folder) -p \(port) -c listen_addresses='' -c fsync=off -c max_connections=100", "start"])
+        // The server runs as this object's child (not daemonised by pg_ctl), logging to a file.
+        let arguments = ["-D", folder + "/data", "-k", folder, "-p", String(port), "-c", "listen_addresses=", "-c", "fsync=off"]
+        server.executableURL = URL(fileURLWithPath: getuid() == 0 ? "/usr/sbin/runuser" : "\(bin)/postgres")
+        server.arguments = getuid() == 0 ? ["-u", "postgres", "--", "\(bin)/postgres"] + arguments : arguments
+        FileManager.default.createFile(atPath: folder + "/log", contents: nil)
+        let log = FileHandle(forWritingAtPath: folder + "/log")
+        server.standardOutput = log
+        server.standardError = log
+        server.standardInput = FileHandle.nullDevice
+        try server.run()
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: "\(folder)/.s.PGSQL.\(port)") {
+            guard Date() < deadline, server.isRunning else {
+                throw ServiceError("PostgreSQL did not start: \((try? String(contentsOfFile: folder + "/log", encoding: .utf8)) ?? "")")
+            }
+            usleep(50_000)
+        }
         try run("createdb", ["-h", folder, "-p", String(port), "-U", "mixdown", "mixdown"])
     }
+    let server = Process()
 
     func run(_ tool: String, _ arguments: [String]) throws {
         let result = getuid() == 0 ? try Tools.run("runuser", ["-u", "postgres", "--", "\(bin)/\(tool)"] + arguments)
@@ -123,7 +140,12 @@ public final class PostgresCluster: @unchecked Sendable {
     }
 
     deinit {
-        try? run("pg_ctl", ["-D", folder + "/data", "-m", "immediate", "stop"])
+        // SIGQUIT to the server itself (runuser does not pass it on): an immediate shutdown.
+        _ = try? Tools.run("pkill", ["-QUIT", "-f", "postgres -D \(folder)/data"])
+        if server.isRunning {
+            if getuid() != 0 { kill(server.processIdentifier, SIGQUIT) }
+            server.waitUntilExit()
+        }
         try? FileManager.default.removeItem(atPath: folder)
     }
 }
