@@ -70,8 +70,8 @@ public enum LoudnessMaster {
     ///
     /// For a lossy format, whose decoded file is measured anyway (and aligned again when it
     /// misses), `verified: false` saves passes: a pass through the limiter measures loudness
-    /// alone and takes the limiter's ceiling as kept, and the gain corrected after a pass is
-    /// returned without another pass to confirm it (the loudness then reads nil).
+    /// alone and takes the limiter's ceiling as kept, and a gain corrected by at most 1 dB after
+    /// a pass is returned without another pass to confirm it (the loudness then reads nil).
     public static func align(_ source: BlockSource, measurement: ProgrammeMeter.Measurement, target: Double, ceiling: Double,
                              verified: Bool = true, pool: WorkerPool = .serial) throws -> Alignment {
         let inputPeak = measurement.truePeakDbtp
@@ -104,8 +104,11 @@ public enum LoudnessMaster {
             }
             if peakOK && abs(level - target) <= 0.2 { break }
             if !peakOK { margin += peak - ceiling + 0.05 }
-            gainDB += max(-6, min(6, target - level))
-            if !verified && acts && candidate.integratedLufs != nil {
+            let correction = max(-6, min(6, target - level))
+            gainDB += correction
+            // A small correction moves the limited loudness almost one for one; a large one
+            // (heavy limiting) is measured again.
+            if !verified && acts && peakOK && candidate.integratedLufs != nil && abs(correction) <= 1 {
                 return Alignment(gainDB: gainDB, limiterCeilingDB: ceiling - margin, integratedLufs: nil, truePeakDbtp: nil, reachedTarget: true,
                                  limiting: max(0, gainDB + (inputPeak ?? -100) - (ceiling - margin)))
             }
@@ -201,11 +204,14 @@ public enum Delivery {
             // typically adds, so the decoded check passes the first time.
             mine.filter(\.isLossy).map { decoderMargin($0) + codecOvershoot }.max() ?? 0
         }
-        // A shape of lossy formats only has its true peak checked on the decoded files.
+        // A shape of lossy formats only is checked on its decoded files, so its alignment may
+        // skip the confirming pass, except at the lowest bitrates (mp3_alexa, 48 kbps), whose
+        // codecs move loudness too far for the check to correct from an unconfirmed start.
         func lossyOnly(_ shape: Shape) -> Bool { mine(shape).allSatisfy(\.isLossy) }
         func align(_ shape: Shape) throws -> LoudnessMaster.Alignment {
-            try LoudnessMaster.align(sources[shape]!, measurement: measurements[shape]!, target: target,
-                                     ceiling: ceiling - headroom(mine(shape)), verified: !lossyOnly(shape), pool: pool)
+            let verified = !lossyOnly(shape) || mine(shape).contains { decoderMargin($0) > 0.2 }
+            return try LoudnessMaster.align(sources[shape]!, measurement: measurements[shape]!, target: target,
+                                            ceiling: ceiling - headroom(mine(shape)), verified: verified, pool: pool)
         }
         let first = Swift.Result { try align(shapes[order[0]]) }
         var outcomes = [Swift.Result<(alignment: LoudnessMaster.Alignment, outputs: [EncodedOutput], analysis: AudioAnalysis?), Error>](
