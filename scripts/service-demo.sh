@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 bin=$PWD/.build/release/mixdown
 data=$(mktemp -d)
 mkdir -p out/api
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; rm -rf "$data"' EXIT
+server=
+stop() { [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null; rm -rf "$data"; }
+trap 'stop || true' EXIT
 
 key=$($bin keys add demo --data "$data")
 $bin serve --port 0 --data "$data" > "$data/serve.log" &
@@ -40,3 +42,5 @@ curl -sS -H "Authorization: Bearer $key" -o out/api/spot.mp3 "$base/v1/productio
 curl -sS -H "Authorization: Bearer $key" -o out/api/spot-report.json "$base/v1/productions/$id/report"
 echo "== downloaded out/api/spot.mp3"
 $bin analyze out/api/spot.mp3 | grep -E "duration|integrated|true peak"
+stop || true
+trap - EXIT
