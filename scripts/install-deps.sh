@@ -16,6 +16,7 @@ packages=(
   ffmpeg               # tests only: the independent decoder
   espeak-ng            # tests only: a real external TTS command for the speechEngine tests
   postgresql           # tests only: the service's shared queue (tests start a private cluster)
+  sqlite3              # tests only: reads the service's SQLite queue
 )
 
 missing=()

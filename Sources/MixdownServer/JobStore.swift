@@ -111,6 +111,8 @@ public protocol JobStore: Sendable {
     func cancel(id: String, key: String) async throws -> JobRecord?
 
     func counts() async throws -> JobCounts
+    /// Erases a job's webhook target (its signing key) once the webhook is delivered or given up.
+    func forgetWebhook(id: String) async throws
 }
 
 extension JobStore {

@@ -232,4 +232,8 @@ public final class PostgresStore: JobStore {
         }
         return JobCounts(byState: byState, oldestQueuedSeconds: oldest)
     }
+
+    public func forgetWebhook(id: String) async throws {
+        try await client.query("UPDATE jobs SET webhook = NULL WHERE id = \(id)", logger: logger)
+    }
 }

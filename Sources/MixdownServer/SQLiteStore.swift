@@ -176,6 +176,10 @@ public final class SQLiteStore: JobStore {
         }
     }
 
+    public func forgetWebhook(id: String) async throws {
+        try await database.write { db in try db.execute(sql: "UPDATE jobs SET webhook = NULL WHERE id = ?", arguments: [id]) }
+    }
+
     static func key(_ r: Row) -> APIKeyRecord {
         APIKeyRecord(name: r["name"], hash: r["hash"], maxConcurrent: r["max_concurrent"], created: r["created"], revoked: (r["revoked"] as Int) != 0)
     }

@@ -165,7 +165,10 @@ public final class MixdownService: Sendable {
             metrics.finished(outcome.state, seconds: Date().timeIntervalSince(started))
             if let hook = job.webhook, let current = try? await store.job(id: job.id, key: job.key) {
                 let body = JSONText.serialize(status(current))
-                Task { await Webhook.deliver(hook, body: body) }
+                Task {
+                    await Webhook.deliver(hook, body: body)
+                    try? await store.forgetWebhook(id: job.id)
+                }
             }
         }
     }

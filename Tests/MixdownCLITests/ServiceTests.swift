@@ -180,6 +180,10 @@ import Testing
         #expect(signature == "sha256=" + SHA256.hex(bytes: SHA256.hmac(key: Array(alice.utf8), message: [UInt8](hookBody))))
         let hookStatus = try JSONSerialization.jsonObject(with: hookBody) as? [String: Any]
         #expect(hookStatus?["id"] as? String == hookedID && hookStatus?["status"] as? String == "succeeded")
+        // Delivered, the signing key is no longer kept with the job.
+        usleep(500_000)
+        let kept = try Tools.run("sqlite3", ["\(data)/mixdown.sqlite", "SELECT COUNT(*) FROM jobs WHERE webhook IS NOT NULL"])
+        #expect(kept.status == 0 && kept.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(kept.stdout) \(kept.stderr)")
 
         // DELETE removes the files.
         let deleted = try HTTP.send("DELETE", "\(base)/v1/productions/\(id)", key: alice)
