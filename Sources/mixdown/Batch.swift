@@ -38,15 +38,11 @@ struct Batch: ParsableCommand {
     @Option(name: .customLong("end-format"), help: "Delivery format (repeatable); overrides the production's endFormat.")
     var endFormats: [EndFormat] = []
 
-    @Option(name: .customLong("max-duration"), help: "The longest programme a row may make, in seconds (at most and by default 21600).")
-    var maxDuration: Double?
+    @OptionGroup var maxDuration: MaxDurationOption
 
     func validate() throws {
         if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs must be 1 to 64") }
         _ = try shardParts()
-        if let maxDuration, !(maxDuration.isFinite && maxDuration > 0 && maxDuration <= Limits.maximumProgrammeSeconds) {
-            throw ValidationError("--max-duration must be more than 0 and at most 21600 seconds (6 hours)")
-        }
     }
 
     /// `I/N` with 0 ≤ I < N.
@@ -74,7 +70,7 @@ struct Batch: ParsableCommand {
         request.templateLibraries = SoundTemplate.standardLibraries(environment: ProcessInfo.processInfo.environment,
                                                                     executable: CommandLine.arguments[0],
                                                                     currentDirectory: FileManager.default.currentDirectoryPath)
-        if let maxDuration { request.maximumDuration = maxDuration }
+        request.maximumDuration = maxDuration.seconds
 
         let bar = isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil
         let summary = try BatchRunner().run(request) { bar?.show($0) }

@@ -52,8 +52,7 @@ struct Render: ParsableCommand {
     @Option(help: "Write word-timed captions (srt or vtt) beside the output.")
     var captions: CaptionFormat?
 
-    @Option(name: .customLong("max-duration"), help: "The longest programme to make, in seconds (at most and by default 21600: 6 hours).")
-    var maxDuration: Double?
+    @OptionGroup var maxDuration: MaxDurationOption
 
     @Flag(help: "Print the report on stdout.")
     var json = false
@@ -83,12 +82,7 @@ struct Render: ParsableCommand {
         // The environment is read here, at the edge, and handed to the engine.
         request.cache = SpeechCache.standard()
         request.temporaryDirectory = temporaryDirectory()
-        if let maxDuration {
-            guard maxDuration.isFinite, maxDuration > 0, maxDuration <= Limits.maximumProgrammeSeconds else {
-                throw MixdownError.usage("--max-duration must be more than 0 and at most 21600 seconds (6 hours)")
-            }
-            request.maximumDuration = maxDuration
-        }
+        request.maximumDuration = maxDuration.seconds
         request.templateLibraries = SoundTemplate.standardLibraries(environment: ProcessInfo.processInfo.environment,
                                                                     executable: CommandLine.arguments[0],
                                                                     currentDirectory: FileManager.default.currentDirectoryPath)
@@ -130,4 +124,18 @@ struct Render: ParsableCommand {
         let production = try ProductionDecoder.decode(JSONNode(value: .object(members), location: here), file: "command line", baseDirectory: cwd)
         return (production, URL(fileURLWithPath: scriptPath).deletingPathExtension().lastPathComponent)
     }
+}
+
+/// `--max-duration S` (render, batch, serve, worker): the longest programme to make.
+struct MaxDurationOption: ParsableArguments {
+    @Option(name: .customLong("max-duration"), help: "The longest programme to make, in seconds (at most and by default 21600: 6 hours).")
+    var value: Double?
+
+    func validate() throws {
+        if let value, !(value.isFinite && value > 0 && value <= Limits.maximumProgrammeSeconds) {
+            throw ValidationError("--max-duration must be more than 0 and at most 21600 seconds (6 hours)")
+        }
+    }
+
+    var seconds: Double { value ?? Limits.maximumProgrammeSeconds }
 }

@@ -58,8 +58,7 @@ struct WorkerOptions: ParsableArguments {
     @Option(help: "A JSON file of the speech engines productions may name: {\"NAME\": {\"command\": [...], \"timeoutSeconds\": 60}}.")
     var engines: String?
 
-    @Option(name: .customLong("max-duration"), help: "The longest programme a job may make, in seconds (at most and by default 21600).")
-    var maxDuration: Double?
+    @OptionGroup var maxDuration: MaxDurationOption
 
     @Option(help: "Seconds a claimed job stays this process's without renewal (renewed every third): after a crash, its job is taken again this long after the last renewal.")
     var lease: Double = 30
@@ -79,12 +78,7 @@ struct WorkerOptions: ParsableArguments {
             speechCache: SpeechCache.standard(), temporaryDirectory: temporaryDirectory())
         c.leaseSeconds = lease
         c.maxUploadBytes = maxUploadMB << 20
-        if let maxDuration {
-            guard maxDuration.isFinite, maxDuration > 0, maxDuration <= Limits.maximumProgrammeSeconds else {
-                throw MixdownError.usage("--max-duration must be more than 0 and at most 21600 seconds (6 hours)")
-            }
-            c.maximumDuration = maxDuration
-        }
+        c.maximumDuration = maxDuration.seconds
         if let engines {
             let root = try JSONParser.parse(try InputFile.readText(engines, limit: Limits.maximumTextBytes), file: engines)
             for (name, value) in try JSONField(node: root, path: "").dictionary() {
