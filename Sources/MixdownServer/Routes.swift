@@ -39,6 +39,7 @@ extension MixdownService {
 
         router.post("v1/media") { request, context in try await self.uploadMedia(request, context) }
         router.post("v1/productions") { request, context in try await self.createProduction(request, context) }
+        router.post("v1/master") { request, context in try await self.createMaster(request, context) }
         router.get("v1/productions/:id") { _, context in
             Response.json(.ok, JSONText.serialize(self.status(try await self.ownJob(context))))
         }
@@ -70,8 +71,17 @@ extension MixdownService {
     // MARK: Media
 
     func uploadMedia(_ request: Request, _ context: ServiceContext) async throws -> Response {
-        let key = context.key!
-        let name = request.uri.queryParameters.get("name") ?? "media"
+        for (name, _) in request.uri.queryParameters where name != "name" {
+            throw APIError(.unprocessableContent, "invalidParameter", "unknown query parameter (known: name)", path: MixdownError.excerpt(name))
+        }
+        let record = try await storeUpload(request, key: context.key!, name: request.uri.queryParameters.get("name") ?? "media")
+        let object: [String: Any] = ["id": record.id, "name": record.name, "sampleRate": record.sampleRate, "channels": record.channels,
+                                     "durationSamples": record.durationSamples]
+        return Response.json(.created, JSONText.serialize(object))
+    }
+
+    /// The body, an audio file, checked by decoding it whole and kept as `key`'s media.
+    func storeUpload(_ request: Request, key: APIKeyRecord, name: String) async throws -> MediaRecord {
         guard (1...100).contains(name.count), name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
             throw APIError(.unprocessableContent, "invalidName", "name: 1 to 100 letters, digits, . _ or -", path: "name")
         }
@@ -99,8 +109,7 @@ extension MixdownService {
         let record = MediaRecord(id: id, key: key.name, name: name, path: relative, sampleRate: info.sampleRate, channels: info.channels,
                                  durationSamples: info.frames, created: Date().timeIntervalSince1970)
         try await store.addMedia(record)
-        let object: [String: Any] = ["id": id, "name": name, "sampleRate": info.sampleRate, "channels": info.channels, "durationSamples": info.frames]
-        return Response.json(.created, JSONText.serialize(object))
+        return record
     }
 
     // MARK: Productions
@@ -116,10 +125,7 @@ extension MixdownService {
 
     func createProduction(_ request: Request, _ context: ServiceContext) async throws -> Response {
         let key = context.key!
-        let idempotency = Self.header(request, "idempotency-key")
-        if let idempotency, idempotency.isEmpty || idempotency.count > 200 {
-            throw APIError(.badRequest, "invalidHeader", "Idempotency-Key: 1 to 200 characters")
-        }
+        let idempotency = try Self.idempotencyKey(request)
         let (text, root) = try await readJSON(request, limit: configuration.maxProductionBytes, file: "production")
         if let idempotency, let earlier = try await store.job(idempotencyKey: idempotency, key: key.name) {
             return accepted(earlier)
@@ -133,6 +139,15 @@ extension MixdownService {
                             attempts: 0, created: Date().timeIntervalSince1970)
         if let earlier = try await store.enqueue([job]) { return accepted(earlier) }
         return accepted(job)
+    }
+
+    /// The `Idempotency-Key` header: a retried request with the same key gets the first's job.
+    static func idempotencyKey(_ request: Request) throws -> String? {
+        let value = header(request, "idempotency-key")
+        if let value, value.isEmpty || value.count > 200 {
+            throw APIError(.badRequest, "invalidHeader", "Idempotency-Key: 1 to 200 characters", path: "Idempotency-Key")
+        }
+        return value
     }
 
     func accepted(_ job: JobRecord) -> Response {

@@ -137,17 +137,23 @@ public final class MixdownService: Sendable {
         }
         var outcome: JobOutcome
         do {
-            let (production, variables) = try await decodeSpec(job)
+            let work = try await decodeSpec(job)
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            var request = renderRequest(production, variables: variables, folder: folder)
-            request.control = control
-            let ready = request
-            let report = try await Self.onThread { try Pipeline.render(ready) }
-            let outputs = report.outputs.map { o -> [String: Any] in
+            let done: (report: String, outputs: [EncodedOutput])
+            switch work {
+            case .production(let production, let variables):
+                var request = renderRequest(production, variables: variables, folder: folder)
+                request.control = control
+                let ready = request
+                let report = try await Self.onThread { try Pipeline.render(ready) }
+                done = (String(decoding: try report.json(), as: UTF8.self), report.outputs)
+            case .master(let settings):
+                done = try await master(settings, job: job, folder: folder, control: control)
+            }
+            let outputs = done.outputs.map { o -> [String: Any] in
                 ["endFormat": o.endFormat.rawValue, "file": relative + "/" + URL(fileURLWithPath: o.path).lastPathComponent, "bytes": o.bytes]
             }
-            outcome = JobOutcome(state: .succeeded, report: String(decoding: try report.json(), as: UTF8.self),
-                                 outputs: String(decoding: JSONText.serialize(outputs), as: UTF8.self))
+            outcome = JobOutcome(state: .succeeded, report: done.report, outputs: String(decoding: JSONText.serialize(outputs), as: UTF8.self))
         } catch let error as MixdownError {
             outcome = JobOutcome(state: error.kind == .cancelled ? .cancelled : .failed, error: Self.errorJSON(error))
         } catch let error as APIError {
@@ -180,9 +186,23 @@ public final class MixdownService: Sendable {
         return JSONText.string(object)
     }
 
-    /// A job's spec back to a production (through the gate again: media may have gone) and
-    /// its row's variables.
-    func decodeSpec(_ job: JobRecord) async throws -> (Production, [String: String]) {
+    /// What a job renders, from its stored spec.
+    enum Work {
+        /// A production with a batch row's variables.
+        case production(Production, [String: String])
+        /// `POST /v1/master`.
+        case master(MasterJob)
+    }
+
+    /// A job's spec back to its work: a production goes through the gate again (media may
+    /// have gone).
+    func decodeSpec(_ job: JobRecord) async throws -> Work {
+        if job.spec.hasPrefix(#"{"master":"#) {
+            guard let spec = try? JSONDecoder().decode([String: MasterJob].self, from: Data(job.spec.utf8)), let settings = spec["master"] else {
+                throw MixdownError.failure("job \(job.id): its master settings cannot be read")
+            }
+            return .master(settings)
+        }
         let root = try JSONParser.parse(job.spec, file: "production")
         guard case .object(let members) = root.value, let production = members.first(where: { $0.key == "production" })?.value else {
             throw MixdownError.failure("job \(job.id): no production in its spec")
@@ -191,7 +211,7 @@ public final class MixdownService: Sendable {
         if case .object(let vars)? = members.first(where: { $0.key == "variables" })?.value.value {
             for (k, v) in vars { if case .string(let s) = v.value { variables[k] = s } }
         }
-        return (try await gate(for: job.key).admit(production, file: "production").production, variables)
+        return .production(try await gate(for: job.key).admit(production, file: "production").production, variables)
     }
 
     /// Runs blocking engine work on a thread of its own, off the concurrency pool.

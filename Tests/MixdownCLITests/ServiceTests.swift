@@ -229,6 +229,66 @@ import Testing
         #expect(badRow.status == 422 && badRow.error["path"] as? String == "rows[1]", "\(badRow.object)")
     }
 
+    @Test func masteringThroughTheAPI() throws {
+        let data = folder.file("data")
+        let store = ["--data", data]
+        let alice = try key("alice", store), bob = try key("bob", store)
+        let server = try ServiceProcess(["serve", "--port", "0", "--workers", "1"] + store)
+        defer { withExtendedLifetime(server) {} }
+        let base = server.base
+        // A 12 s mix at 44.1 kHz, quieter than any target.
+        let mixPath = folder.file("mix.wav")
+        try AudioFileWriter.writeFloatWAV(Signals.musicLike(seconds: 12, rate: 44_100), to: mixPath)
+        let mix = try Data(contentsOf: URL(fileURLWithPath: mixPath))
+        let wav = ["Content-Type": "audio/wav"]
+
+        // Settings are checked before the body is stored: 422 with the parameter as path.
+        let queued = try jobsInQueue(base, key: alice)
+        let refusals: [(String, String)] = [
+            ("targetLUFS=-10", "targetLUFS"), ("targetLufs=3", "targetLufs"), ("truePeak=abc", "truePeak"),
+            ("endFormat=mp4", "endFormat"), ("preset=reference", "reference"), ("loudnessPreset=loudest", "loudnessPreset"),
+        ]
+        for (query, path) in refusals {
+            let r = try HTTP.send("POST", "\(base)/v1/master?\(query)", key: alice, body: mix, headers: wav)
+            #expect(r.status == 422 && r.error["path"] as? String == path && r.error["code"] as? String == "invalidParameter", "\(query): \(r.object)")
+        }
+        // A reference must be the key's own upload.
+        let reference = try HTTP.send("POST", "\(base)/v1/media?name=ref", key: bob, body: mix, headers: wav)
+        let bobsMedia = try #require(reference.object["id"] as? String)
+        let theft = try HTTP.send("POST", "\(base)/v1/master?preset=reference&reference=\(bobsMedia)", key: alice, body: mix, headers: wav)
+        #expect(theft.status == 422 && theft.error["path"] as? String == "reference", "\(theft.object)")
+        #expect(try HTTP.send("POST", "\(base)/v1/master", key: alice, body: Data("not audio".utf8), headers: wav).status == 422)
+        #expect(try jobsInQueue(base, key: alice) == queued, "a refused master was queued")
+
+        let created = try HTTP.send("POST", "\(base)/v1/master?loudnessPreset=podcast&endFormat=wav,mp3_medium", key: alice, body: mix,
+                                    headers: wav.merging(["Idempotency-Key": "master-1"]) { a, _ in a })
+        #expect(created.status == 202 && created.object["status"] as? String == "queued", "\(created.object)")
+        let id = try #require(created.object["id"] as? String)
+        let again = try HTTP.send("POST", "\(base)/v1/master?loudnessPreset=podcast&endFormat=wav,mp3_medium", key: alice, body: mix,
+                                  headers: wav.merging(["Idempotency-Key": "master-1"]) { a, _ in a })
+        #expect(again.object["id"] as? String == id)
+        #expect(try HTTP.send("GET", "\(base)/v1/productions/\(id)", key: bob).status == 404)
+        let status = try waitFor(base, id, key: alice)
+        try #require(status["status"] as? String == "succeeded", "\(status)")
+        let report = try HTTP.send("GET", "\(base)/v1/productions/\(id)/report", key: alice).object
+        #expect(report["loudnessTarget"] as? Double == -16 && report["truePeakLimit"] as? Double == -1, "\(report)")
+        // Each format decoded by ffmpeg: 12 s exactly at its rate, on target, under the ceiling.
+        for (format, rate, frames) in [("wav", 48_000, 576_000), ("mp3_medium", 44_100, 529_200)] {
+            let file = try HTTP.send("GET", "\(base)/v1/productions/\(id)/outputs/\(format)", key: alice)
+            #expect(file.status == 200)
+            let path = folder.file("mastered.\(format == "wav" ? "wav" : "mp3")")
+            try file.body.write(to: URL(fileURLWithPath: path))
+            let decoded = try Tools.ffmpegDecode(path)
+            #expect(decoded.sampleRate == rate && decoded.frames == frames, "\(format): \(decoded.frames) frames")
+            let measured = try Tools.run("ffmpeg", ["-nostats", "-i", path, "-af", "ebur128=peak=true", "-f", "null", "-"])
+            let lines = measured.stderr.split(separator: "\n")
+            let integrated = lines.last { $0.contains("I:") && $0.contains("LUFS") }.flatMap { Double($0.split(separator: " ").dropLast().last ?? "") } ?? 0
+            let peak = lines.last { $0.contains("Peak:") && $0.contains("dBFS") }.flatMap { Double($0.split(separator: " ").dropLast().last ?? "") } ?? 0
+            #expect(abs(integrated + 16) <= 0.5, "\(format): \(integrated) LUFS")
+            #expect(peak <= -1 + (format == "wav" ? 0.1 : 0.5), "\(format): true peak \(peak)")
+        }
+    }
+
     @Test func twoWorkersOnPostgreSQLSurviveAKill() throws {
         let cluster = try PostgresCluster()
         defer { withExtendedLifetime(cluster) {} }

@@ -1,0 +1,122 @@
+import Foundation
+import Hummingbird
+import Mixdown
+import MixdownCore
+import MixdownIO
+import MixdownScript
+
+/// `POST /v1/master`: a finished mix as the body, the settings in the query. The upload is
+/// kept as the key's media and a job like a production's is queued; its report is the
+/// mastering report (`mixdown master --report`).
+struct MasterJob: Codable, Sendable, Equatable {
+    /// The uploaded mix (a media id of the same key).
+    var media: String
+    var preset: String
+    /// With the reference preset: a media id of the same key.
+    var reference: String?
+    var loudnessPreset: String?
+    var targetLufs: Double?
+    var truePeak: Double?
+    var endFormat: [String]
+
+    /// The query parameters the route takes (anything else is refused, so a misspelt one is
+    /// not silently ignored).
+    static let parameters: Set<String> = ["preset", "reference", "loudnessPreset", "targetLufs", "truePeak", "endFormat", "name"]
+
+    /// The settings from the query, checked as the engine checks them; `media` is set later.
+    static func settings(_ query: Parameters) throws -> MasterJob {
+        for (name, _) in query where !parameters.contains(String(name)) {
+            throw APIError(.unprocessableContent, "invalidParameter",
+                           "unknown query parameter (known: \(parameters.sorted().joined(separator: ", ")))", path: MixdownError.excerpt(name))
+        }
+        func single(_ name: String) throws -> String? {
+            let values = query.getAll(name)
+            if values.count > 1 { throw APIError(.unprocessableContent, "invalidParameter", "give it once", path: name) }
+            return values.first
+        }
+        func number(_ name: String) throws -> Double? {
+            guard let text = try single(name) else { return nil }
+            guard let value = Double(text), value.isFinite else {
+                throw APIError(.unprocessableContent, "invalidParameter", "'\(MixdownError.excerpt(text))' is not a number", path: name)
+            }
+            return value
+        }
+        func one<T: RawRepresentable & CaseIterable>(of: T.Type, _ name: String, _ text: String) throws -> T where T.RawValue == String {
+            guard let value = T(rawValue: text) else {
+                throw APIError(.unprocessableContent, "invalidParameter",
+                               "unknown value '\(MixdownError.excerpt(text))' (one of \(T.allCases.map(\.rawValue).joined(separator: ", ")))", path: name)
+            }
+            return value
+        }
+        // endFormat may be repeated or comma-separated; the default is a WAV master.
+        let formatNames = query.getAll("endFormat").flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let formats = try (formatNames.isEmpty ? ["wav"] : formatNames).map { try one(of: EndFormat.self, "endFormat", $0) }
+        var request = MasterRequest(input: "mix", output: "out/", endFormats: formats, pool: .serial)
+        request.preset = try one(of: MasterRequest.Preset.self, "preset", try single("preset") ?? "streaming")
+        request.reference = try single("reference")
+        request.loudnessPreset = try single("loudnessPreset").map { try one(of: LoudnessPreset.self, "loudnessPreset", $0) }
+        request.targetLufs = try number("targetLufs")
+        request.truePeak = try number("truePeak")
+        do {
+            _ = try request.checkSettings()
+        } catch let error as MixdownError {
+            throw APIError(.unprocessableContent, "invalidParameter", error.reason, path: error.keyPath)
+        }
+        var unique = [String]()
+        for f in formats.map(\.rawValue) where !unique.contains(f) { unique.append(f) }
+        return MasterJob(media: "", preset: request.preset.rawValue, reference: request.reference, loudnessPreset: request.loudnessPreset?.rawValue,
+                         targetLufs: request.targetLufs, truePeak: request.truePeak, endFormat: unique)
+    }
+
+    /// The engine's request for this job, reading the key's media from the data folder.
+    func request(dataDirectory: String, folder: String, lookup: (String) async throws -> MediaRecord?) async throws -> MasterRequest {
+        func path(_ id: String, _ setting: String) async throws -> String {
+            guard let record = try await lookup(id) else {
+                throw APIError(.unprocessableContent, "unknownMedia", "no media with id '\(MixdownError.excerpt(id))' for this key", path: setting)
+            }
+            return dataDirectory + "/" + record.path
+        }
+        var request = MasterRequest(input: try await path(media, "media"), output: folder + "/audio",
+                                    endFormats: endFormat.compactMap(EndFormat.init(rawValue:)), pool: .serial)
+        request.preset = MasterRequest.Preset(rawValue: preset) ?? .streaming
+        if let reference { request.reference = try await path(reference, "reference") }
+        request.loudnessPreset = loudnessPreset.flatMap(LoudnessPreset.init(rawValue:))
+        request.targetLufs = targetLufs
+        request.truePeak = truePeak
+        request.analyse = true
+        return request
+    }
+}
+
+extension MixdownService {
+    func createMaster(_ request: Request, _ context: ServiceContext) async throws -> Response {
+        let key = context.key!
+        let idempotency = try Self.idempotencyKey(request)
+        if let idempotency, let earlier = try await store.job(idempotencyKey: idempotency, key: key.name) { return accepted(earlier) }
+        // Everything that can be checked comes before the body is read.
+        var settings = try MasterJob.settings(request.uri.queryParameters)
+        if let reference = settings.reference, try await store.media(id: reference, key: key.name) == nil {
+            throw APIError(.unprocessableContent, "unknownMedia", "no media with id '\(MixdownError.excerpt(reference))' for this key: upload the reference first (POST /v1/media)", path: "reference")
+        }
+        try await checkConcurrency(key, adding: 1)
+        let media = try await storeUpload(request, key: key, name: request.uri.queryParameters.get("name") ?? "mix")
+        settings.media = media.id
+        let job = JobRecord(id: UUID().uuidString.lowercased(), key: key.name, spec: JSONText.string(["master": settings]),
+                            state: .queued, progress: 0, idempotencyKey: idempotency, batch: nil, webhook: nil,
+                            attempts: 0, created: Date().timeIntervalSince1970)
+        if let earlier = try await store.enqueue([job]) { return accepted(earlier) }
+        return accepted(job)
+    }
+
+    /// Renders a master job into `folder`; returns its report and outputs.
+    func master(_ settings: MasterJob, job: JobRecord, folder: String, control: RenderControl) async throws -> (report: String, outputs: [EncodedOutput]) {
+        let store = store
+        var request = try await settings.request(dataDirectory: configuration.dataDirectory, folder: folder) { try await store.media(id: $0, key: job.key) }
+        request.pool = pool
+        request.control = control
+        request.temporaryDirectory = configuration.temporaryDirectory
+        let ready = request
+        let result = try await Self.onThread { try Mastering.master(ready) }
+        return (String(decoding: try result.report!.json(), as: UTF8.self), result.outputs)
+    }
+}
