@@ -276,9 +276,12 @@ public struct JSONField {
         return v
     }
 
-    /// Seconds within a programme: up to `Limits.maximumProgrammeSeconds`.
+    /// Seconds within a programme: up to `Limits.maximumProgrammeSeconds`. A positive time (a
+    /// length, an end) is at least a millisecond: a smaller one rounds to no samples at all.
     public func seconds(positive: Bool = false) throws -> Double {
-        try number(positive: positive, nonNegative: !positive, atMost: (Limits.maximumProgrammeSeconds, " s (6 hours)"))
+        let v = try number(positive: positive, nonNegative: !positive, atMost: (Limits.maximumProgrammeSeconds, " s (6 hours)"))
+        if positive && v < 0.001 { throw error("must be at least 0.001 s (a millisecond), got \(JSONField.format(v))") }
+        return v
     }
 
     /// A voice name, checked before it can reach a speech library.

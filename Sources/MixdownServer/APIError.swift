@@ -11,8 +11,8 @@ public struct APIError: Error, HTTPResponseError {
     public var path: String?
     public var headers: HTTPFields = [:]
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, path: String? = nil) {
-        (self.status, self.code, self.message, self.path) = (status, code, message, path)
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, path: String? = nil, headers: HTTPFields = [:]) {
+        (self.status, self.code, self.message, self.path, self.headers) = (status, code, message, path, headers)
     }
 
     /// A render's or a check's error: bad input is 422 (400 when the body is not JSON at all).

@@ -92,9 +92,14 @@ extension MixdownService {
     func createMaster(_ request: Request, _ context: ServiceContext) async throws -> Response {
         let key = context.key!
         let idempotency = try Self.idempotencyKey(request)
-        if let idempotency, let earlier = try await store.job(idempotencyKey: idempotency, key: key.name) { return accepted(earlier) }
         // Everything that can be checked comes before the body is read.
         var settings = try MasterJob.settings(request.uri.queryParameters)
+        // A retry (same key, same settings) gets the first job without sending the mix again.
+        if let earlier = try await earlierJob(idempotency, key: key, sameRequest: { job in
+            guard var first = (try? JSONDecoder().decode([String: MasterJob].self, from: Data(job.spec.utf8)))?["master"] else { return false }
+            first.media = ""
+            return first == settings
+        }) { return accepted(earlier) }
         if let reference = settings.reference, try await store.media(id: reference, key: key.name) == nil {
             throw APIError(.unprocessableContent, "unknownMedia", "no media with id '\(MixdownError.excerpt(reference))' for this key: upload the reference first (POST /v1/media)", path: "reference")
         }

@@ -1,5 +1,6 @@
-// Generated from docs/openapi.yaml (a test checks that the two agree): the document the
-// server serves at /openapi.yaml, built in so the binary needs no resource files.
+// Generated from docs/openapi.yaml by scripts/openapi-swift.sh (a test checks that the two
+// agree): the document the server serves at /openapi.yaml, built in so the binary needs no
+// resource files.
 enum OpenAPIDocument {
     static let yaml = #"""
 openapi: 3.1.0
@@ -24,6 +25,7 @@ security:
 paths:
   /health:
     get:
+      operationId: health
       summary: Liveness.
       security: []
       responses:
@@ -38,6 +40,7 @@ paths:
                   status: { type: string, const: ok }
   /openapi.yaml:
     get:
+      operationId: openapiDocument
       summary: This document.
       security: []
       responses:
@@ -48,6 +51,7 @@ paths:
               schema: { type: string }
   /metrics:
     get:
+      operationId: metrics
       summary: Prometheus metrics (jobs by state, queue age, render seconds, requests).
       responses:
         "200":
@@ -58,6 +62,7 @@ paths:
         "401": { $ref: "#/components/responses/Unauthorized" }
   /v1/templates:
     get:
+      operationId: listTemplates
       summary: The server's sound templates.
       responses:
         "200":
@@ -70,6 +75,7 @@ paths:
         "401": { $ref: "#/components/responses/Unauthorized" }
   /v1/voices:
     get:
+      operationId: listVoices
       summary: The voices of the in-process engine.
       responses:
         "200":
@@ -82,6 +88,7 @@ paths:
         "401": { $ref: "#/components/responses/Unauthorized" }
   /v1/media:
     post:
+      operationId: uploadMedia
       summary: Upload an audio file for productions to use as media.
       parameters:
         - name: name
@@ -107,6 +114,7 @@ paths:
         "422": { $ref: "#/components/responses/Invalid" }
   /v1/productions:
     post:
+      operationId: createProduction
       summary: Queue a production.
       description: |
         The body is a production as a production file holds it, with `scriptText` (not
@@ -132,15 +140,92 @@ paths:
           content:
             application/json:
               schema: { $ref: "#/components/schemas/Accepted" }
+          links:
+            status: { operationId: getProduction, parameters: { id: "$response.body#/id" } }
+            report: { operationId: getReport, parameters: { id: "$response.body#/id" } }
+            cancel: { operationId: cancelProduction, parameters: { id: "$response.body#/id" } }
         "400": { $ref: "#/components/responses/Invalid" }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "413": { $ref: "#/components/responses/TooLarge" }
+        "422": { $ref: "#/components/responses/Invalid" }
+        "429": { $ref: "#/components/responses/TooMany" }
+  /v1/master:
+    post:
+      operationId: createMaster
+      summary: Queue the mastering of a finished mix.
+      description: |
+        The body is the mix (any audio file the media upload takes); the settings are query
+        parameters. Unknown parameters are refused, and every setting is checked before the
+        body is stored. The mix is kept as the key's media and a job like a production's is
+        queued: poll `/v1/productions/{id}`, download `/v1/productions/{id}/outputs/{endFormat}`;
+        its report is the mastering report (input and output analysis, warnings).
+      parameters:
+        - name: preset
+          in: query
+          required: false
+          schema: { type: string, enum: [streaming, loud, reference], default: streaming }
+        - name: reference
+          in: query
+          required: false
+          description: With `preset=reference`, the media id of the track to match (this key's upload).
+          schema: { type: string }
+        - name: loudnessPreset
+          in: query
+          required: false
+          schema: { type: string, enum: [streaming, podcast, ebu-r128, broadcast, atsc-a85] }
+        - name: targetLufs
+          in: query
+          required: false
+          schema: { type: number, minimum: -70, maximum: 0 }
+        - name: truePeak
+          in: query
+          required: false
+          schema: { type: number, minimum: -20, maximum: 0 }
+        - name: endFormat
+          in: query
+          required: false
+          description: Repeated (or comma-separated); `wav` when absent.
+          schema: { type: array, items: { $ref: "#/components/schemas/EndFormat" } }
+          style: form
+          explode: true
+        - name: name
+          in: query
+          required: false
+          schema: { type: string, pattern: "^[A-Za-z0-9._-]{1,100}$" }
+        - name: Idempotency-Key
+          in: header
+          required: false
+          schema: { type: string, minLength: 1, maxLength: 200 }
+      requestBody:
+        required: true
+        content:
+          audio/*:
+            schema: { type: string, contentMediaType: audio/* }
+          application/octet-stream:
+            schema: { type: string, contentMediaType: application/octet-stream }
+      responses:
+        "202":
+          description: Queued (or, for a repeated Idempotency-Key, the job it made).
+          headers:
+            Location: { schema: { type: string } }
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Accepted" }
+          links:
+            status: { operationId: getProduction, parameters: { id: "$response.body#/id" } }
+            report: { operationId: getReport, parameters: { id: "$response.body#/id" } }
+            cancel: { operationId: cancelProduction, parameters: { id: "$response.body#/id" } }
+        "400": { $ref: "#/components/responses/Invalid" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "413": { $ref: "#/components/responses/TooLarge" }
+        "415": { $ref: "#/components/responses/Invalid" }
         "422": { $ref: "#/components/responses/Invalid" }
         "429": { $ref: "#/components/responses/TooMany" }
   /v1/productions/{id}:
     parameters:
       - { $ref: "#/components/parameters/id" }
     get:
+      operationId: getProduction
       summary: A job's status, report and outputs.
       responses:
         "200":
@@ -151,7 +236,9 @@ paths:
         "401": { $ref: "#/components/responses/Unauthorized" }
         "404": { $ref: "#/components/responses/NotFound" }
     delete:
+      operationId: cancelProduction
       summary: Cancel a queued or running job and delete its files.
+      description: The job stays readable, with status `cancelled` (or its final state if it had already ended), and without outputs.
       responses:
         "200":
           description: The job as it is now.
@@ -164,6 +251,7 @@ paths:
     parameters:
       - { $ref: "#/components/parameters/id" }
     get:
+      operationId: getReport
       summary: The render report (where every section and item landed, in samples).
       responses:
         "200":
@@ -173,6 +261,7 @@ paths:
               schema: { type: object }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/NotReady" }
   /v1/productions/{id}/outputs/{endFormat}:
     parameters:
       - { $ref: "#/components/parameters/id" }
@@ -181,6 +270,7 @@ paths:
         required: true
         schema: { type: string }
     get:
+      operationId: getOutput
       summary: One delivered file (Range requests served).
       parameters:
         - name: Range
@@ -200,9 +290,11 @@ paths:
               schema: { type: string, contentMediaType: audio/* }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/NotReady" }
         "416": { $ref: "#/components/responses/Invalid" }
   /v1/batches:
     post:
+      operationId: createBatch
       summary: Queue one job per row of variables.
       requestBody:
         required: true
@@ -232,6 +324,9 @@ paths:
                 properties:
                   id: { type: string }
                   jobs: { type: array, items: { type: string } }
+          links:
+            summary: { operationId: getBatch, parameters: { id: "$response.body#/id" } }
+            firstJob: { operationId: getProduction, parameters: { id: "$response.body#/jobs/0" } }
         "400": { $ref: "#/components/responses/Invalid" }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "413": { $ref: "#/components/responses/TooLarge" }
@@ -241,6 +336,7 @@ paths:
     parameters:
       - { $ref: "#/components/parameters/id" }
     get:
+      operationId: getBatch
       summary: A batch summed up.
       responses:
         "200":
@@ -289,6 +385,11 @@ components:
       content:
         application/json:
           schema: { $ref: "#/components/schemas/Error" }
+    NotReady:
+      description: The job exists but has not succeeded (yet); `message` says its state.
+      content:
+        application/json:
+          schema: { $ref: "#/components/schemas/Error" }
     TooLarge:
       description: The body is larger than the route takes.
       content:
@@ -315,20 +416,95 @@ components:
             path: { type: string }
     Production:
       type: object
-      description: A production (docs/script-and-production.md), as the API takes it.
+      description: |
+        A production (docs/script-and-production.md) as the API takes it: the script as
+        `scriptText`, media as uploaded ids, the server's templates and engines by name.
+        Unknown keys are refused. What a schema cannot say (the script's syntax, that a
+        section, template, voice or media id exists) is checked before the job is queued,
+        and answered 422 with the key path.
+      required: [scriptText]
+      additionalProperties: false
       properties:
-        scriptText: { type: string }
-        voice: { type: string }
-        soundTemplate: { type: string }
+        scriptText: { type: string, minLength: 1 }
+        voice: { $ref: "#/components/schemas/VoiceName" }
+        speed: { $ref: "#/components/schemas/Speed" }
+        pitch: { type: number, minimum: 0.5, maximum: 2 }
+        speechEngine: { type: string, minLength: 1, description: "The name of an engine this server configured." }
+        sections:
+          type: object
+          additionalProperties:
+            type: object
+            additionalProperties: false
+            properties:
+              voice: { $ref: "#/components/schemas/VoiceName" }
+              speed: { $ref: "#/components/schemas/Speed" }
+              pitch: { type: number, minimum: 0.5, maximum: 2 }
+              speechEngine: { type: string, minLength: 1 }
+        soundTemplate: { type: string, minLength: 1, description: "A template of GET /v1/templates, by name." }
+        sectionProperties:
+          type: object
+          additionalProperties:
+            type: object
+            additionalProperties: false
+            properties:
+              endAt: { $ref: "#/components/schemas/PositiveSeconds" }
+              justify: { type: string, enum: [flex-start, start, left, flex-end, end, right, centre, center, middle] }
+              paddingStart: { $ref: "#/components/schemas/Seconds" }
+              paddingEnd: { $ref: "#/components/schemas/Seconds" }
+              fadeIn: { $ref: "#/components/schemas/Seconds" }
+              fadeOut: { $ref: "#/components/schemas/Seconds" }
+        timelineProperties:
+          type: object
+          additionalProperties: false
+          properties:
+            forceLength: { $ref: "#/components/schemas/PositiveSeconds" }
+            speechStart: { $ref: "#/components/schemas/Seconds" }
+            sectionGap: { $ref: "#/components/schemas/Seconds" }
+            soundTail: { $ref: "#/components/schemas/Seconds" }
+            fadeOut: { $ref: "#/components/schemas/Seconds" }
+            overflow: { type: string, enum: [stretch, truncate, extend] }
+        forceLength: { $ref: "#/components/schemas/PositiveSeconds" }
+        audience:
+          oneOf:
+            - { $ref: "#/components/schemas/Audience" }
+            - { type: array, items: { $ref: "#/components/schemas/Audience" } }
+        mediaFiles:
+          type: object
+          additionalProperties:
+            type: object
+            required: [media]
+            additionalProperties: false
+            properties:
+              media: { type: string, minLength: 1, description: "An id POST /v1/media returned to this key." }
+              role: { type: string, enum: [insert, speech] }
+        masteringPreset: { type: string, enum: [balanced, voiceenhanced, musicenhanced, lightducking, heavyducking, radio] }
+        loudnessPreset: { type: string, enum: [streaming, podcast, ebu-r128, broadcast, atsc-a85] }
+        loudnessTarget: { type: number, minimum: -70, maximum: 0 }
+        truePeak: { type: number, minimum: -20, maximum: 0 }
         endFormat:
           oneOf:
-            - { type: string }
-            - { type: array, items: { type: string } }
+            - { $ref: "#/components/schemas/EndFormat" }
+            - { type: array, minItems: 1, items: { $ref: "#/components/schemas/EndFormat" } }
         webhook:
           type: object
           required: [url]
+          additionalProperties: false
           properties:
-            url: { type: string, format: uri }
+            url: { type: string, format: uri, pattern: "^[Hh][Tt][Tt][Pp][Ss]?://", maxLength: 2000 }
+    VoiceName: { type: string, pattern: "^[A-Za-z0-9_+/.-]{1,40}$" }
+    Speed:
+      description: A factor (1 = the voice's own), or 50–300 as a percentage.
+      anyOf:
+        - { type: number, minimum: 0.5, maximum: 3 }
+        - { type: number, minimum: 50, maximum: 300 }
+    Seconds: { type: number, minimum: 0, maximum: 21600 }
+    PositiveSeconds: { type: number, minimum: 0.001, maximum: 21600 }
+    Audience:
+      type: object
+      additionalProperties: { type: [string, number, boolean] }
+    EndFormat:
+      type: string
+      enum: [wav, wav_24, flac, ogg, opus, mp3, mp3_very_low, mp3_low, mp3_medium, mp3_high, mp3_very_high, mp3_alexa]
     Accepted:
       type: object
       required: [id, status]

@@ -18,42 +18,49 @@ public struct ServiceContext: RequestContext {
 }
 
 extension MixdownService {
+    typealias Handler = @Sendable (Request, ServiceContext) async throws -> Response
+
     /// Every route of DESIGN.md §14 that this build serves (docs/openapi.yaml).
+    var routes: [(method: HTTPRequest.Method, path: String, handler: Handler)] {
+        [
+            (.get, "health", { _, _ in Response.json(.ok, Array(#"{"status":"ok"}"#.utf8)) }),
+            (.get, "openapi.yaml", { _, _ in
+                Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+            }),
+            (.get, "metrics", { _, _ in
+                let text = self.metrics.text(try await self.store.counts())
+                return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
+            }),
+            (.get, "v1/templates", { _, _ in
+                Response.json(.ok, JSONText.serialize(try Catalog.templates(libraries: self.configuration.templateLibraries, cache: self.templates, withPaths: false)))
+            }),
+            (.get, "v1/voices", { _, _ in Response.json(.ok, JSONText.serialize(try Catalog.voices())) }),
+            (.post, "v1/media", { request, context in try await self.uploadMedia(request, context) }),
+            (.post, "v1/productions", { request, context in try await self.createProduction(request, context) }),
+            (.post, "v1/master", { request, context in try await self.createMaster(request, context) }),
+            (.get, "v1/productions/:id", { _, context in
+                Response.json(.ok, JSONText.serialize(self.status(try await self.ownJob(context))))
+            }),
+            (.delete, "v1/productions/:id", { _, context in try await self.deleteProduction(context) }),
+            (.get, "v1/productions/:id/report", { _, context in
+                let job = try await self.ownJob(context)
+                guard let report = job.report else {
+                    throw APIError(.conflict, "notReady", "the job is \(job.state.rawValue); its report exists once it has succeeded")
+                }
+                return Response.json(.ok, Array(report.utf8))
+            }),
+            (.get, "v1/productions/:id/outputs/:endFormat", { request, context in try await self.output(request, context) }),
+            (.post, "v1/batches", { request, context in try await self.createBatch(request, context) }),
+            (.get, "v1/batches/:id", { _, context in try await self.batchStatus(context) }),
+        ]
+    }
+
     public func router() -> Router<ServiceContext> {
+        let routes = routes
         let router = Router(context: ServiceContext.self)
-        router.add(middleware: ErrorMiddleware(metrics: metrics))
+        router.add(middleware: ErrorMiddleware(metrics: metrics, routes: RouteTable(routes.map { ($0.method, $0.path) })))
         router.add(middleware: KeyMiddleware(store: store))
-
-        router.get("health") { _, _ in Response.json(.ok, Array(#"{"status":"ok"}"#.utf8)) }
-        router.get("openapi.yaml") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
-        }
-        router.get("metrics") { _, _ in
-            let text = self.metrics.text(try await self.store.counts())
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
-        }
-        router.get("v1/templates") { _, _ in
-            Response.json(.ok, JSONText.serialize(try Catalog.templates(libraries: self.configuration.templateLibraries, cache: self.templates, withPaths: false)))
-        }
-        router.get("v1/voices") { _, _ in Response.json(.ok, JSONText.serialize(try Catalog.voices())) }
-
-        router.post("v1/media") { request, context in try await self.uploadMedia(request, context) }
-        router.post("v1/productions") { request, context in try await self.createProduction(request, context) }
-        router.post("v1/master") { request, context in try await self.createMaster(request, context) }
-        router.get("v1/productions/:id") { _, context in
-            Response.json(.ok, JSONText.serialize(self.status(try await self.ownJob(context))))
-        }
-        router.get("v1/productions/:id/report") { _, context in
-            let job = try await self.ownJob(context)
-            guard let report = job.report else {
-                throw APIError(.notFound, "notReady", "the job is \(job.state.rawValue); its report exists once it has succeeded")
-            }
-            return Response.json(.ok, Array(report.utf8))
-        }
-        router.get("v1/productions/:id/outputs/:endFormat") { request, context in try await self.output(request, context) }
-        router.delete("v1/productions/:id") { _, context in try await self.deleteProduction(context) }
-        router.post("v1/batches") { request, context in try await self.createBatch(request, context) }
-        router.get("v1/batches/:id") { _, context in try await self.batchStatus(context) }
+        for route in routes { router.on(RouterPath(route.path), method: route.method, use: route.handler) }
         return router
     }
 
@@ -127,13 +134,12 @@ extension MixdownService {
         let key = context.key!
         let idempotency = try Self.idempotencyKey(request)
         let (text, root) = try await readJSON(request, limit: configuration.maxProductionBytes, file: "production")
-        if let idempotency, let earlier = try await store.job(idempotencyKey: idempotency, key: key.name) {
-            return accepted(earlier)
-        }
+        let spec = #"{"production":"# + text + #","variables":{}}"#
+        if let earlier = try await earlierJob(idempotency, key: key, sameRequest: { $0.spec == spec }) { return accepted(earlier) }
         let admitted = try await gate(for: key.name).admit(root, file: "production")
         _ = try Pipeline.check(renderRequest(admitted.production, variables: [:], folder: configuration.dataDirectory + "/tmp"))
         try await checkConcurrency(key, adding: 1)
-        let job = JobRecord(id: UUID().uuidString.lowercased(), key: key.name, spec: #"{"production":"# + text + #","variables":{}}"#,
+        let job = JobRecord(id: UUID().uuidString.lowercased(), key: key.name, spec: spec,
                             state: .queued, progress: 0, idempotencyKey: idempotency, batch: nil,
                             webhook: admitted.webhook.map { Webhook.target(url: $0, secret: context.rawKey ?? "") },
                             attempts: 0, created: Date().timeIntervalSince1970)
@@ -148,6 +154,17 @@ extension MixdownService {
             throw APIError(.badRequest, "invalidHeader", "Idempotency-Key: 1 to 200 characters", path: "Idempotency-Key")
         }
         return value
+    }
+
+    /// The job an earlier request with this Idempotency-Key made (nil: none). The same key with
+    /// a different request is refused rather than answered with a job it did not ask for.
+    func earlierJob(_ idempotency: String?, key: APIKeyRecord, sameRequest: (JobRecord) -> Bool) async throws -> JobRecord? {
+        guard let idempotency, let earlier = try await store.job(idempotencyKey: idempotency, key: key.name) else { return nil }
+        guard sameRequest(earlier) else {
+            throw APIError(.unprocessableContent, "idempotencyKeyReused", "this Idempotency-Key was used for a different request (job \(earlier.id))",
+                           path: "Idempotency-Key")
+        }
+        return earlier
     }
 
     func accepted(_ job: JobRecord) -> Response {
@@ -170,9 +187,11 @@ extension MixdownService {
         let job = try await ownJob(context)
         let format = try context.parameters.require("endFormat")
         let outputs = (JSONText.parse(job.outputs) as? [[String: Any]]) ?? []
-        guard job.state == .succeeded, let entry = outputs.first(where: { $0["endFormat"] as? String == format }), let file = entry["file"] as? String else {
-            throw APIError(.notFound, "notFound", job.state == .succeeded ? "no output in format '\(MixdownError.excerpt(format))' for this production"
-                                                                          : "the job is \(job.state.rawValue); its outputs exist once it has succeeded")
+        guard job.state == .succeeded else {
+            throw APIError(.conflict, "notReady", "the job is \(job.state.rawValue); its outputs exist once it has succeeded")
+        }
+        guard let entry = outputs.first(where: { $0["endFormat"] as? String == format }), let file = entry["file"] as? String else {
+            throw APIError(.notFound, "notFound", "no output in format '\(MixdownError.excerpt(format))' for this production")
         }
         let path = configuration.dataDirectory + "/" + file
         var info = stat()
@@ -296,10 +315,31 @@ extension MixdownService {
     }
 }
 
+/// The routes' paths and methods, to tell "no such route" (404) from "not this method" (405).
+struct RouteTable: Sendable {
+    let entries: [(method: HTTPRequest.Method, path: [Substring])]
+
+    init(_ routes: [(HTTPRequest.Method, String)]) {
+        entries = routes.map { ($0.0, $0.1.split(separator: "/")) }
+    }
+
+    /// The methods a path answers (HEAD with GET), empty when no route has this path.
+    func methods(for path: String) -> [HTTPRequest.Method] {
+        let parts = path.split(separator: "/")
+        var methods = [HTTPRequest.Method]()
+        for entry in entries where entry.path.count == parts.count && zip(entry.path, parts).allSatisfy({ $0.hasPrefix(":") || $0 == $1 }) {
+            methods.append(entry.method)
+            if entry.method == .get { methods.append(.head) }
+        }
+        return methods
+    }
+}
+
 /// Errors of every kind answered as `{"error": {…}}`, and requests counted by status.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = ServiceContext
     let metrics: ServiceMetrics
+    let routes: RouteTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -314,7 +354,13 @@ struct ErrorMiddleware: RouterMiddleware {
                 APIError(.contentTooLarge, "tooLarge", "the body is larger than this route takes")
             case let e as NIOTooManyBytesError:
                 APIError(.contentTooLarge, "tooLarge", "the body is larger than this route takes (at most \(e.maxBytes.map(String.init) ?? "?") bytes)")
-            case let e as HTTPError where e.status == .notFound: APIError(.notFound, "notFound", "no such route or resource")
+            case let e as HTTPError where e.status == .notFound:
+                if case let allowed = routes.methods(for: request.uri.path), !allowed.isEmpty {
+                    APIError(.methodNotAllowed, "methodNotAllowed", "\(request.method.rawValue) is not a method of this route",
+                             headers: [.allow: allowed.map(\.rawValue).joined(separator: ", ")])
+                } else {
+                    APIError(.notFound, "notFound", "no such route or resource")
+                }
             case let e as HTTPError: APIError(e.status, "httpError", e.body ?? e.status.reasonPhrase)
             default: APIError(.internalServerError, "internalError", "\(error)")
             }
