@@ -17,16 +17,30 @@ packages=(
   espeak-ng            # tests only: a real external TTS command for the speechEngine tests
   postgresql           # tests only: the service's shared queue (tests start a private cluster)
   sqlite3              # tests only: reads the service's SQLite queue
+  python3-venv         # tests only: the project's virtual environment (.venv) for schemathesis
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+fi
 
-echo "Installing: ${missing[*]}"
-sudo=""
-[ "$(id -u)" -ne 0 ] && sudo="sudo"
-$sudo apt-get update
-DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+# Python tools from PyPI, pinned, in the project's own virtual environment (.venv), built on
+# Debian's python3. Rebuilt only when the pins change.
+cd "$(dirname "$0")/.."
+python=/usr/bin/python3
+[ -x "$python" ] || python=python3
+if ! cmp -s scripts/requirements-test.txt .venv/.requirements-test.txt 2>/dev/null; then
+  echo "Installing the test tools into .venv (scripts/requirements-test.txt)"
+  rm -rf .venv
+  "$python" -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
+  cp scripts/requirements-test.txt .venv/.requirements-test.txt
+fi

@@ -289,6 +289,33 @@ import Testing
         }
     }
 
+    /// schemathesis (installed by `make deps` into .venv) generates requests from
+    /// docs/openapi.yaml, valid and invalid, for every route, follows its links (create →
+    /// status → report → cancel), and checks every answer against the document: status codes,
+    /// content types, bodies, headers, 401 without a key, 405 for other methods.
+    @Test func theDocumentDescribesTheService() throws {
+        let schemathesis = repository.appendingPathComponent(".venv/bin/schemathesis").path
+        try #require(FileManager.default.isExecutableFile(atPath: schemathesis), "run `make deps`: it installs schemathesis into .venv")
+        let data = folder.file("data")
+        let store = ["--data", data]
+        let key = try key("schema", store, max: 100_000)
+        let server = try ServiceProcess(["serve", "--port", "0", "--workers", "1"] + store, environment: ["MIXDOWN_CACHE": folder.file("cache")])
+        defer { withExtendedLifetime(server) {} }
+        let work = folder.file("schemathesis")
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let r = try Tools.run(schemathesis, ["--config-file", repository.appendingPathComponent("Tests/Service/schemathesis.toml").path,
+                                             "run", "\(server.base)/openapi.yaml", "--checks", "all",
+                                             "-H", "Authorization: Bearer \(key)", "-H", "x-api-key: \(key)"],
+                              environment: ["NO_COLOR": "1", "HOME": work], directory: work)
+        let summary = r.stdout.split(separator: "\n").last { $0.contains(" in ") && $0.hasPrefix("=") } ?? ""
+        #expect(r.status == 0 && !summary.contains("fail") && !summary.contains("error"), "\(r.stdout.suffix(6_000))\n\(r.stderr.suffix(2_000))")
+        // Every operation of the document was tested.
+        let operations = r.stdout.split(separator: "\n").first { $0.contains("Tested:") }.map(String.init) ?? ""
+        #expect(operations.contains("Tested: 13"), "\(operations)")
+        let generated = r.stdout.split(separator: "\n").first { $0.contains(" generated, ") }.map(String.init) ?? ""
+        #expect(generated.contains("passed"), "\(generated)")
+    }
+
     @Test func twoWorkersOnPostgreSQLSurviveAKill() throws {
         let cluster = try PostgresCluster()
         defer { withExtendedLifetime(cluster) {} }
