@@ -37,10 +37,14 @@ fi
 cd "$(dirname "$0")/.."
 python=/usr/bin/python3
 [ -x "$python" ] || python=python3
+# Building and rendering need none of them: without PyPI this says so and goes on (the tests
+# that use them then fail with a line saying what is missing).
 if ! cmp -s scripts/requirements-test.txt .venv/.requirements-test.txt 2>/dev/null; then
   echo "Installing the test tools into .venv (scripts/requirements-test.txt)"
   rm -rf .venv
-  "$python" -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
-  cp scripts/requirements-test.txt .venv/.requirements-test.txt
+  if "$python" -m venv .venv && .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt; then
+    cp scripts/requirements-test.txt .venv/.requirements-test.txt
+  else
+    echo "notice: could not install the test tools into .venv (is PyPI reachable?); building and rendering do not need them" >&2
+  fi
 fi
