@@ -1,7 +1,7 @@
 # Mixdown — the two commands a newcomer needs are `make demo` and `make test`.
 SWIFT ?= swift
 
-.PHONY: deps build demo demo-service test fuzz bench templates clean
+.PHONY: deps build demo demo-service test fuzz bench templates templates-check clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -37,9 +37,16 @@ bench: build
 	@bash Benchmarks/batch.sh
 	@bash Benchmarks/service-load.sh
 
-# Regenerates SoundTemplates/ from the synthesiser in SoundTemplates/Generator.
+# Rebuilds the template library in SoundTemplates/ from its generator (SoundTemplates/Generator:
+# composed in code, played by FluidSynth with the FluidR3 General MIDI SoundFont).
 templates: deps
-	$(SWIFT) run -c release mixdown-templates SoundTemplates
+	@bash scripts/install-deps.sh templates
+	$(SWIFT) run -c release --scratch-path .build-templates mixdown-templates SoundTemplates
+
+# Rebuilds the library into a scratch folder and checks it is byte-identical to SoundTemplates/.
+templates-check: deps
+	@bash scripts/install-deps.sh templates
+	@bash scripts/check-templates.sh
 
 clean:
 	rm -rf .build out

@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "MixdownScriptTests", dependencies: ["MixdownScript"]),
         .testTarget(name: "MixdownMasterTests", dependencies: ["MixdownMaster", "MixdownDSP", "MixdownIO", "MixdownTestSupport"]),
         .testTarget(name: "MixdownSpeechTests", dependencies: ["MixdownSpeech", "MixdownTestSupport"]),
-        .testTarget(name: "MixdownTemplatesTests", dependencies: ["MixdownTemplates", "MixdownTestSupport"]),
+        .testTarget(name: "MixdownTemplatesTests", dependencies: ["MixdownTemplates", "MixdownDSP", "MixdownTestSupport", "CEbur128"]),
         .testTarget(name: "MixdownTimelineTests", dependencies: [
             "MixdownTimeline", "MixdownScript", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),

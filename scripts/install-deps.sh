@@ -20,6 +20,12 @@ packages=(
   python3-venv         # tests only: the project's virtual environment (.venv) for schemathesis
 )
 
+# `install-deps.sh templates`: what `make templates` needs instead (FluidSynth and the
+# General MIDI SoundFont it plays the library with).
+if [ "${1:-}" = templates ]; then
+  packages=(fluidsynth fluid-soundfont-gm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -31,6 +37,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 fi
+
+[ "${1:-}" = templates ] && exit 0
 
 # Python tools from PyPI, pinned, in the project's own virtual environment (.venv), built on
 # Debian's python3. Rebuilt only when the pins change.

@@ -1,4 +1,5 @@
 import Foundation
+import MixdownCore
 import MixdownSpeech
 import MixdownTemplates
 
@@ -17,11 +18,26 @@ public enum Catalog {
         return found
     }
 
-    /// `{"name", "segments", "effects"}` per template (and `"path"` when asked).
+    /// Per template: `name`, `description`, `mood`, `tempo`, `beatsPerBar`, `key`,
+    /// `defaultSegment`, its `segments` (lengths and loop points in samples at 48 kHz) and
+    /// `effects` (and `path` when asked). docs/templates.md lists the fields.
     public static func templates(libraries: [String], cache: TemplateCache = TemplateCache(), withPaths: Bool) throws -> [[String: Any]] {
         try templateFolders(libraries: libraries).map { folder in
             let t = try cache.load(directory: folder.path)
-            var object: [String: Any] = ["name": folder.name, "segments": t.segmentNames, "effects": t.effectNames]
+            func decibels(_ gain: Float) -> Double { (20 * log10(Double(gain)) * 100).rounded() / 100 }
+            let segments = t.segmentNames.map { name -> [String: Any] in
+                let s = t.segments[name]!
+                var object: [String: Any] = ["name": name, "lengthSamples": s.audio.frameCount, "gainDb": decibels(s.gain), "playsOnce": name == "outro"]
+                if name != "outro" { (object["loopStartSample"], object["loopEndSample"]) = (s.loopStart, s.loopEnd) }
+                return object
+            }
+            let effects = t.effectNames.map { name -> [String: Any] in
+                let e = t.effects[name]!
+                return ["name": name, "lengthSamples": e.audio.frameCount, "gainDb": decibels(e.gain), "description": e.description ?? NSNull()]
+            }
+            var object: [String: Any] = ["name": folder.name, "description": t.description ?? NSNull(), "mood": t.mood,
+                                         "tempo": t.tempo ?? NSNull(), "beatsPerBar": t.beatsPerBar, "key": t.key ?? NSNull(),
+                                         "defaultSegment": t.defaultSegment, "sampleRate": SampleTime.renderRate, "segments": segments, "effects": effects]
             if withPaths { object["path"] = folder.path }
             return object
         }

@@ -350,7 +350,7 @@ public enum Pipeline {
         }
         let shape = template.map { t in
             PlanInput.Template(segments: t.segmentNames, defaultSegment: t.defaultSegment,
-                               outroLength: t.segments["outro"].map { $0.audio.frameCount })
+                               outroLength: t.segments["outro"].map { $0.audio.frameCount }, beatLength: t.beatLength)
         }
         return PlanInput(sections: sections, timeline: production.timeline, template: shape)
     }
@@ -405,6 +405,7 @@ public enum Pipeline {
             engine: .init(version: version), sampleRate: plan.sampleRate, totalSamples: plan.totalSamples,
             durationMs: Double(plan.totalSamples) * 1_000 / Double(plan.sampleRate), sections: sections,
             tail: plan.tail.map { RenderReport.TailRange(startSample: $0.startSample, endSample: $0.endSample) },
+            music: plan.music.map { .init(segment: $0.segment, startSample: $0.startSample, endSample: $0.endSample, fadeOutSamples: $0.fadeOut) },
             warnings: warnings,
             mastering: .init(preset: production.masteringPreset.rawValue, loudnessTarget: production.targetLoudness,
                              truePeakLimit: production.truePeakCeiling, input: mastering.input, output: output),

@@ -98,6 +98,8 @@ public struct RenderReport: Sendable, EncodesEveryKey {
     public var durationMs: Double
     public var sections: [Section]
     public var tail: TailRange?
+    /// The sound template on the music bus: which segment plays where.
+    public var music: [MusicRegion]
     public var warnings: [Warning]
     public var mastering: Mastering
     public var hybridVoice: HybridVoice?
@@ -109,6 +111,14 @@ public struct RenderReport: Sendable, EncodesEveryKey {
 
     public struct Timings: Sendable, EncodesEveryKey {
         public var speech = 0.0, hybrid = 0.0, plan = 0.0, render = 0.0, master = 0.0, encode = 0.0
+    }
+
+    public struct MusicRegion: Sendable, EncodesEveryKey {
+        public var segment: String
+        public var startSample: Int
+        public var endSample: Int
+        /// Samples of fade at its end (the end of the programme without an outro, or a cut outro).
+        public var fadeOutSamples: Int
     }
 
     public struct TailRange: Sendable, EncodesEveryKey {

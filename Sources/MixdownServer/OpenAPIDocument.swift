@@ -552,11 +552,39 @@ components:
         durationSamples: { type: integer }
     Template:
       type: object
-      required: [name, segments, effects]
+      description: Lengths and loop points are in samples at 48 kHz.
+      required: [name, description, mood, tempo, beatsPerBar, key, defaultSegment, sampleRate, segments, effects]
       properties:
         name: { type: string }
-        segments: { type: array, items: { type: string } }
-        effects: { type: array, items: { type: string } }
+        description: { type: [string, "null"] }
+        mood: { type: array, items: { type: string } }
+        tempo: { type: [number, "null"] }
+        beatsPerBar: { type: number }
+        key: { type: [string, "null"] }
+        defaultSegment: { type: string }
+        sampleRate: { type: integer, const: 48000 }
+        segments:
+          type: array
+          items:
+            type: object
+            required: [name, lengthSamples, gainDb, playsOnce]
+            properties:
+              name: { type: string }
+              lengthSamples: { type: integer }
+              loopStartSample: { type: integer }
+              loopEndSample: { type: integer }
+              gainDb: { type: number }
+              playsOnce: { type: boolean }
+        effects:
+          type: array
+          items:
+            type: object
+            required: [name, lengthSamples, gainDb, description]
+            properties:
+              name: { type: string }
+              lengthSamples: { type: integer }
+              gainDb: { type: number }
+              description: { type: [string, "null"] }
     Voice:
       type: object
       required: [name, identifier, languages, gender, engine]

@@ -21,6 +21,8 @@ public struct SoundTemplate: Sendable {
         public var name: String
         public var audio: AudioBuffer
         public var gain: Float
+        /// What it is (`whoosh`, `riser`, `impact`, `chime`, `sting`…).
+        public var description: String?
     }
 
     public var name: String
@@ -28,6 +30,17 @@ public struct SoundTemplate: Sendable {
     public var segments: [String: Segment]
     public var effects: [String: Effect]
     public var defaultSegment: String
+    /// What the template sounds like, and mood tags to choose it by.
+    public var description: String?
+    public var mood: [String] = []
+    /// Tempo (bpm), metre and key, when the manifest gives them. With a tempo, segment
+    /// changes land on the beat (docs/templates.md).
+    public var tempo: Double?
+    public var beatsPerBar: Double = 4
+    public var key: String?
+
+    /// Samples per beat at 48 kHz (nil without a tempo).
+    public var beatLength: Int? { tempo.map { Int((Double(SampleTime.renderRate) * 60 / $0).rounded()) } }
 
     public var segmentNames: [String] { segments.keys.sorted() }
     public var effectNames: [String] { effects.keys.sorted() }
@@ -71,11 +84,18 @@ public struct SoundTemplate: Sendable {
     /// What a segment may say; an effect says a subset (file, gain).
     static let segmentKeys = ["file", "loopStart", "loopEnd", "loopStartBar", "loopEndBar", "gain"]
 
+    /// Text of a manifest field, one line of at most `limit` characters.
+    static func oneLine(_ field: JSONField, at limit: Int) throws -> String {
+        let s = try field.nonEmptyString()
+        guard s.count <= limit, !s.contains(where: \.isNewline) else { throw field.error("one line of at most \(limit) characters") }
+        return s
+    }
+
     public static func load(directory: String, pool: WorkerPool = .serial) throws -> SoundTemplate {
         let manifestPath = directory + "/template.json"
         let text = try InputFile.readText(manifestPath, limit: Limits.maximumTextBytes)
         let root = try JSONField(node: JSONParser.parse(text, file: manifestPath), path: "")
-            .object(allowed: ["name", "tempo", "beatsPerBar", "segments", "effects", "defaultSegment"])
+            .object(allowed: ["name", "description", "mood", "tempo", "beatsPerBar", "key", "segments", "effects", "defaultSegment"])
         let tempo = try root["tempo"].map { f -> Double in
             let v = try f.number(positive: true, atMost: (400, " bpm"))
             guard v >= 20 else { throw f.error("must be at least 20 bpm, got \(JSONField.format(v))") }
@@ -142,9 +162,9 @@ public struct SoundTemplate: Sendable {
         var effects = [String: Effect]()
         if let effectField = root["effects"] {
             for (name, field) in try effectField.dictionary() {
-                let e = try field.object(allowed: ["file", "gain"])
+                let e = try field.object(allowed: ["file", "gain", "description"])
                 guard let fileField = e["file"] else { throw field.error("missing file") }
-                effects[name] = Effect(name: name, audio: try audio(fileField).0, gain: try gain(e["gain"]))
+                effects[name] = Effect(name: name, audio: try audio(fileField).0, gain: try gain(e["gain"]), description: try e["description"].map { try oneLine($0, at: 200) })
             }
         }
         var defaultSegment = segments["main"] != nil ? "main" : segments.keys.sorted()[0]
@@ -153,6 +173,13 @@ public struct SoundTemplate: Sendable {
             guard segments[defaultSegment] != nil else { throw d.error("no segment '\(defaultSegment)'") }
         }
         let name = try root["name"]?.nonEmptyString() ?? URL(fileURLWithPath: directory).lastPathComponent
-        return SoundTemplate(name: name, directory: directory, segments: segments, effects: effects, defaultSegment: defaultSegment)
+        var template = SoundTemplate(name: name, directory: directory, segments: segments, effects: effects, defaultSegment: defaultSegment)
+        template.description = try root["description"].map { try oneLine($0, at: 500) }
+        template.mood = try root["mood"]?.list().map { try oneLine($0, at: 40) } ?? []
+        if template.mood.count > 20 { throw root["mood"]!.error("at most 20 tags") }
+        template.key = try root["key"].map { try oneLine($0, at: 40) }
+        template.tempo = tempo
+        template.beatsPerBar = beatsPerBar
+        return template
     }
 }

@@ -38,8 +38,10 @@ public struct PlanInput: Sendable {
         public var defaultSegment: String
         /// Length of the `outro` segment's audio, which ends the file when there is one.
         public var outroLength: Int?
-        public init(segments: [String], defaultSegment: String, outroLength: Int?) {
-            (self.segments, self.defaultSegment, self.outroLength) = (segments, defaultSegment, outroLength)
+        /// Samples per beat (a template with a tempo): segment changes then land on the beat.
+        public var beatLength: Int?
+        public init(segments: [String], defaultSegment: String, outroLength: Int?, beatLength: Int? = nil) {
+            (self.segments, self.defaultSegment, self.outroLength, self.beatLength) = (segments, defaultSegment, outroLength, beatLength)
         }
     }
 

@@ -221,7 +221,13 @@ public enum TimelinePlanner {
 
     /// Regions of the music bus: a region runs while the segment continues, restarts where a
     /// section names a segment, stops under `none`. The last runs through the tail, and the
-    /// programme ends with the template's outro (ending exactly at the last sample) or a fade.
+    /// programme ends with the template's outro (its ring ending at the last sample) or a fade.
+    ///
+    /// With a tempo, a change from one segment to the next lands on a beat of the one playing:
+    /// the new segment starts (on its own downbeat) at the first beat at or after its section's
+    /// start, less than a beat later, when the section is long enough; and the outro starts on
+    /// the last beat that leaves it its whole length, so it rings out less than a beat before
+    /// the end. Otherwise the change is where the plan puts it, crossfaded.
     static func musicRegions(_ sections: [PlannedSection], restarts: [Bool], total: Int, template: PlanInput.Template?,
                              fadeOut: Int) -> [MusicRegion] {
         guard template != nil else { return [] }
@@ -231,17 +237,27 @@ public enum TimelinePlanner {
             if let o = open, end > o.start { regions.append(MusicRegion(segment: o.segment, startSample: o.start, endSample: end, fadeOut: 0)) }
             open = nil
         }
+        /// The running region's first beat at or after `at`, when it comes before `limit`.
+        func nextBeat(_ at: Int, limit: Int) -> Int {
+            guard let beat = template?.beatLength, beat > 0, let o = open, at > o.start else { return at }
+            let snapped = o.start + (at - o.start + beat - 1) / beat * beat
+            return snapped < limit ? snapped : at
+        }
         var previous: String?
         for (i, section) in sections.enumerated() {
             if restarts[i] || section.soundSegment != previous {
-                close(at: section.startSample)
-                if let s = section.soundSegment { open = (s, section.startSample) }
+                let at = section.soundSegment == nil ? section.startSample : nextBeat(section.startSample, limit: min(section.endSample, total))
+                close(at: at)
+                if let s = section.soundSegment { open = (s, at) }
             }
             previous = section.soundSegment
         }
         guard let last = open else { return regions }
         if let outroLength = template?.outroLength, last.segment != "outro", template!.segments.contains("outro") {
-            let outroStart = max(last.start, total - outroLength)
+            var outroStart = max(last.start, total - outroLength)
+            if let beat = template?.beatLength, beat > 0, total - outroLength > last.start {
+                outroStart = last.start + (total - outroLength - last.start) / beat * beat
+            }
             close(at: outroStart)
             // An outro given less room than its length fades out rather than stop mid-note.
             let length = total - outroStart

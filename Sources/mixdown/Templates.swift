@@ -2,26 +2,102 @@ import ArgumentParser
 import Foundation
 import Mixdown
 import MixdownCore
+import MixdownScript
 import MixdownTemplates
 
 struct Templates: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the sound templates Mixdown can find, with their segments and effects.")
+    static let configuration = CommandConfiguration(
+        abstract: "List the sound templates Mixdown can find, or render an audition of one.",
+        subcommands: [List.self, Preview.self], defaultSubcommand: List.self)
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    static var libraries: [String] {
+        SoundTemplate.standardLibraries(environment: ProcessInfo.processInfo.environment,
+                                        executable: CommandLine.arguments[0], currentDirectory: FileManager.default.currentDirectoryPath)
+    }
 
-    func run() throws {
-        let libraries = SoundTemplate.standardLibraries(environment: ProcessInfo.processInfo.environment,
-                                                        executable: CommandLine.arguments[0], currentDirectory: FileManager.default.currentDirectoryPath)
-        let found = try Catalog.templates(libraries: libraries, withPaths: true)
-        if json {
-            let data = try JSONSerialization.data(withJSONObject: found, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
-        } else {
-            for t in found {
-                let segments = (t["segments"] as? [String] ?? []).joined(separator: ", "), effects = (t["effects"] as? [String] ?? []).joined(separator: ", ")
-                print("\(t["name"] ?? "")  segments: \(segments)  effects: \(effects)  (\(t["path"] ?? ""))")
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List every template: style, tempo, key, segments (lengths, loop points) and effects.")
+
+        @Flag(help: "Print JSON (lengths and loop points in samples at 48 kHz).")
+        var json = false
+
+        func run() throws {
+            let found = try Catalog.templates(libraries: Templates.libraries, withPaths: true)
+            if json {
+                let data = try JSONSerialization.data(withJSONObject: found, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                print(String(decoding: data, as: UTF8.self))
+                return
             }
+            func seconds(_ samples: Any?) -> String { String(format: "%.1f s", Double(samples as? Int ?? 0) / 48_000) }
+            for t in found {
+                var head = "\(t["name"] ?? "")"
+                if let tempo = t["tempo"] as? Double { head += String(format: "  %g bpm", tempo) }
+                if let key = t["key"] as? String { head += "  \(key)" }
+                if let mood = t["mood"] as? [String], !mood.isEmpty { head += "  (\(mood.joined(separator: ", ")))" }
+                print(head)
+                if let description = t["description"] as? String { print("  \(description)") }
+                let segments = (t["segments"] as? [[String: Any]] ?? []).map { s -> String in
+                    let loop = (s["loopEndSample"] as? Int).map { end in ", loop \(seconds((end - (s["loopStartSample"] as? Int ?? 0))))" } ?? ", once"
+                    return "\(s["name"] ?? "") (\(seconds(s["lengthSamples"]))\(loop))"
+                }
+                let effects = (t["effects"] as? [[String: Any]] ?? []).map { e in
+                    "\(e["name"] ?? "")" + ((e["description"] as? String).map { $0 == e["name"] as? String ? "" : " (\($0))" } ?? "")
+                }
+                print("  segments: \(segments.joined(separator: ", "))")
+                print("  effects: \(effects.joined(separator: ", "))")
+                print("  \(t["path"] ?? "")")
+            }
+        }
+    }
+
+    struct Preview: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Render a short audition of a template: its intro, one pass of its main loop with an effect, and its outro.")
+
+        @Argument(help: "The template (a name `mixdown templates` lists, or a folder).")
+        var name: String
+
+        @Option(name: .shortAndLong, help: "The audition file (its extension picks the format: .wav, .mp3, .flac…).")
+        var output: String
+
+        @Option(help: "The effect to play at the start of the main loop (default: the first).")
+        var effect: String?
+
+        func run() throws {
+            let folder = try SoundTemplate.locate(name, relativeTo: FileManager.default.currentDirectoryPath, libraries: Templates.libraries)
+            let template = try SoundTemplate.load(directory: folder, pool: .machine())
+            let production = try Self.audition(template, folder: folder, effect: effect)
+            var request = RenderRequest(production: production, name: template.name, pool: .machine())
+            request.output = output
+            request.temporaryDirectory = temporaryDirectory()
+            let result = try Pipeline.render(request)
+            for o in result.outputs { print("\(o.path)  \(o.endFormat.rawValue)  \(o.samples) samples at \(o.sampleRate) Hz  \(o.bytes) bytes") }
+        }
+
+        /// A production of silence with the template under it: a section per looping segment
+        /// (`intro` first, `main` with the effect, then any others), each one loop long, and
+        /// the outro as the tail.
+        static func audition(_ template: SoundTemplate, folder: String, effect: String?) throws -> Production {
+            let looping = template.segmentNames.filter { $0 != "outro" }
+                .sorted { ($0 == "intro" ? 0 : $0 == "main" ? 1 : 2, $0) < ($1 == "intro" ? 0 : $1 == "main" ? 1 : 2, $1) }
+            let effectName = effect ?? template.effectNames.first
+            if let effect, template.effects[effect] == nil {
+                throw MixdownError.usage("--effect: '\(effect)' is not an effect of \(template.name) (effects: \(template.effectNames.joined(separator: ", ")))")
+            }
+            var script = ""
+            for name in looping {
+                let s = template.segments[name]!
+                let seconds = Double(s.loopEnd) / 48_000
+                script += "<<sectionName::\(name)>><<soundSegment::\(name)>>"
+                if name == "main", let effectName { script += "<<soundEffect::\(effectName)>>" }
+                script += "<break time=\"\(Int((seconds * 1_000).rounded()))ms\"/>\n"
+            }
+            let tail = Double(template.segments["outro"]?.audio.frameCount ?? 96_000) / 48_000
+            let object: [String: Any] = ["scriptText": script, "soundTemplate": folder,
+                                         "timelineProperties": ["speechStart": 0, "sectionGap": 0, "soundTail": tail, "fadeOut": 0.5]]
+            let text = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+            return try ProductionDecoder.decode(JSONParser.parse(text, file: "preview"), file: "preview", baseDirectory: folder)
         }
     }
 }

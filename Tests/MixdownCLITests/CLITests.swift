@@ -17,6 +17,34 @@ import Testing
         return path
     }
 
+    /// `templates --json` lists the library with lengths and loop points; `templates preview`
+    /// renders intro, one pass of main and the outro, to the sample.
+    @Test func templatesAreListedAndAuditioned() throws {
+        let list = try Tools.run(Tools.mixdown, ["templates", "--json"])
+        try #require(list.status == 0, "\(list.stderr)")
+        let templates = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(templates.count >= 8)
+        let acoustic = try #require(templates.first { $0["name"] as? String == "acoustic" })
+        #expect(acoustic["tempo"] as? Double == 96 && acoustic["key"] as? String == "D major" && (acoustic["mood"] as? [String])?.isEmpty == false)
+        let segments = acoustic["segments"] as? [[String: Any]] ?? []
+        func segment(_ name: String) -> [String: Any] { segments.first { $0["name"] as? String == name } ?? [:] }
+        // 96 bpm: a bar is 120,000 samples; one bar of pickup, then the loop.
+        #expect(segment("main")["loopStartSample"] as? Int == 120_000 && segment("main")["loopEndSample"] as? Int == 600_000)
+        #expect(segment("intro")["loopEndSample"] as? Int == 360_000)
+        #expect(segment("outro")["playsOnce"] as? Bool == true && segment("outro")["loopEndSample"] == nil)
+        let outro = try #require(segment("outro")["lengthSamples"] as? Int)
+        #expect(((acoustic["effects"] as? [[String: Any]]) ?? []).map { $0["name"] as? String } == ["chime", "whoosh"])
+
+        let audition = folder.file("acoustic.wav")
+        let run = try Tools.run(Tools.mixdown, ["templates", "preview", "acoustic", "-o", audition])
+        try #require(run.status == 0, "\(run.stderr)")
+        let decoded = try Tools.ffmpegDecode(audition)
+        #expect(decoded.frames == 360_000 + 600_000 + outro, "\(decoded.frames) frames")
+        let wrong = try Tools.run(Tools.mixdown, ["templates", "preview", "acoustic", "-o", folder.file("x.wav"), "--effect", "gong"])
+        #expect(wrong.status == 2 && wrong.stderr.contains("effects: chime, whoosh"), "\(wrong.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("x.wav")))
+    }
+
     @Test func analyzeJSONOfOneFileIsAnObject() throws {
         let path = try writeTone("tone.wav", seconds: 5)
         let result = try mixdown("analyze", "--json", path)

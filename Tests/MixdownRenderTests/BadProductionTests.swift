@@ -31,7 +31,7 @@ import Testing
         Case(name: "segment without a template", script: "<<soundSegment::main>><<sectionName::a>> Hi", production: #"{"scriptFile": "SCRIPT"}"#,
              says: "asks for sound segment 'main' but the production has no soundTemplate"),
         Case(name: "unknown effect", script: "<<sectionName::a>> Hi <<soundEffect::bang>>", production: #"{"scriptFile": "SCRIPT", \#(template)}"#,
-             says: "unknown sound effect 'bang' in template 'corporate' (effects: effect1, effect2)"),
+             says: "unknown sound effect 'bang' in template 'corporate' (effects: chime, whoosh)"),
         Case(name: "unknown media", script: "<<sectionName::a>> <<media::jingel>>", production: #"{"scriptFile": "SCRIPT", "mediaFiles": {"jingle": "j.wav"}}"#,
              says: "unknown media 'jingel' (did you mean 'jingle'?)"),
         Case(name: "missing media file", script: "<<sectionName::a>> <<media::jingle>>", production: #"{"scriptFile": "SCRIPT", "mediaFiles": {"jingle": "nothere.wav"}}"#,

@@ -35,7 +35,7 @@ import Testing
         let tone = (0..<30_001).map { Float(0.3 * sin(2 * Double.pi * 660 * Double($0) / 48_000)) }
         try AudioFileWriter.writeFloatWAV(AudioBuffer(sampleRate: 48_000, channels: [tone, tone]), to: folder.file("tone.wav"))
         try write("script.txt", """
-        <<soundSegment::intro>><<sectionName::first>> Block sizes must not matter. <<media::tone>> <<soundEffect::effect1>>
+        <<soundSegment::intro>><<sectionName::first>> Block sizes must not matter. <<media::tone>> <<soundEffect::whoosh>>
         <<soundSegment::main>><<sectionName::second>> This section is far too long for the short span it has been given, so it will be compressed.
         <<sectionName::third>> And the end.
         """)
@@ -144,9 +144,12 @@ import Testing
             .filter { FileManager.default.fileExists(atPath: Self.repository + "/SoundTemplates/\($0)/template.json") }.sorted()
         #expect(!templates.isEmpty)
         let spot = try String(contentsOfFile: Self.repository + "/Examples/spot30/spot.txt", encoding: .utf8)
-        try write("spot.txt", spot)
         for template in templates {
             let path = Self.repository + "/SoundTemplates/" + template
+            // The spot with this template's first effect in place of the example's chime.
+            let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path + "/template.json"))) as? [String: Any]
+            let effect = ((manifest?["effects"] as? [String: Any])?.keys.sorted().first) ?? "chime"
+            try write("spot.txt", spot.replacingOccurrences(of: "<<soundEffect::chime>>", with: "<<soundEffect::\(effect)>>"))
             let productions = [
                 ("spot", """
                 {"scriptFile": "spot.txt", "soundTemplate": "\(path)", "forceLength": 30,
@@ -158,11 +161,31 @@ import Testing
             for (name, json) in productions {
                 try write("\(name).json", json)
                 let stems = folder.file("stems-\(template)-\(name)")
-                let run = try Tools.run(Tools.mixdown, ["render", folder.file("\(name).json"), "-o", folder.file("\(template)-\(name).wav"), "--stems", stems],
-                                        environment: ["MIXDOWN_CACHE": folder.file("cache")])
+                let reportPath = folder.file("\(template)-\(name).json")
+                let run = try Tools.run(Tools.mixdown, ["render", folder.file("\(name).json"), "-o", folder.file("\(template)-\(name).wav"), "--stems", stems,
+                                                        "--report", reportPath], environment: ["MIXDOWN_CACHE": folder.file("cache")])
                 try #require(run.status == 0, "\(run.stderr)")
                 let music = try AudioFileReader.read(stems + "/music.wav").audio.channels[0]
-                let output = try Tools.ffmpegDecode(folder.file("\(template)-\(name).wav")).channel(0)
+                // Segment changes: no click (no step larger than the bed's own), no dip in the
+                // crossfade (150 ms) below the level either side of it.
+                let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportPath))) as? [String: Any] ?? [:]
+                let regions = report["music"] as? [[String: Any]] ?? []
+                #expect(regions.map { $0["segment"] as? String } == (name == "spot" ? ["intro", "main", "outro"] : ["main", "outro"]), "\(template) \(name): \(regions)")
+                let ownStep = zip(music, music.dropFirst()).map { abs($1 - $0) }.max() ?? 0
+                func level(_ range: Range<Int>) -> Double {
+                    20 * log10((music[range].reduce(0.0) { $0 + Double($1) * Double($1) } / Double(range.count)).squareRoot() + 1e-9)
+                }
+                for region in regions.dropFirst() {
+                    let b = region["startSample"] as? Int ?? 0
+                    let window = b..<(b + 7_200)
+                    let steps = zip(music[(b - 480)..<(b + 7_680)], music[(b - 479)..<(b + 7_681)]).map { abs($1 - $0) }.max() ?? 0
+                    #expect(steps <= ownStep, "\(template) \(name): a click at the change to \(region["segment"] ?? "")")
+                    let before = level((b - 7_200)..<b), during = level(window), after = level((b + 7_200)..<(b + 14_400))
+                    #expect(during >= min(before, after) - 1, "\(template) \(name): \(during) dB in the crossfade, \(before) before, \(after) after")
+                }
+                let decoded = try Tools.ffmpegDecode(folder.file("\(template)-\(name).wav"))
+                #expect(decoded.frames == (name == "spot" ? 1_440_000 : 1_125_888), "\(template) \(name): \(decoded.frames) frames")
+                let output = decoded.channel(0)
                 let musicRise = Self.lastOnsetRise(music), outputRise = Self.lastOnsetRise(output)
                 #expect(musicRise < 3, "\(template) \(name): music stem rises \(musicRise) dB in its last 100 ms")
                 #expect(outputRise < 3, "\(template) \(name): output rises \(outputRise) dB in its last 100 ms")

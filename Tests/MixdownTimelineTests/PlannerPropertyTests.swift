@@ -178,6 +178,26 @@ import Testing
         #expect(faded.music.last?.fadeOut == 48_000)
     }
 
+    /// With a tempo, segment changes land on a beat of the segment playing: `main` starts on
+    /// the first beat of `intro` at or after its section's start, and the outro on the last beat
+    /// of `main` that leaves it its whole length (it then rings out before the end).
+    @Test func segmentChangesLandOnTheBeat() throws {
+        var t = TimelineProperties(); t.forceLength = 30
+        let beat = 28_800   // 100 bpm
+        let plan = try TimelinePlanner.plan(PlanInput(sections: [
+            .init(name: "a", soundSegment: .named("intro"), items: [.init(.speech(text: "x"), length: 96_000)], properties: .init(endAt: 8.1)),
+            .init(name: "b", soundSegment: .named("main"), items: [.init(.speech(text: "y"), length: 96_000)], properties: .init(endAt: 27)),
+        ], timeline: t, template: .init(segments: ["intro", "main", "outro"], defaultSegment: "main", outroLength: 400_000, beatLength: beat)))
+        #expect(plan.sections[1].startSample == 388_800)
+        // 388,800 is 13.5 beats into intro: main starts on beat 14.
+        #expect(plan.music[0] == MusicRegion(segment: "intro", startSample: 0, endSample: 14 * beat, fadeOut: 0))
+        #expect(plan.music[1].segment == "main" && plan.music[1].startSample == 14 * beat)
+        // The outro would start at 1,040,000, 22.1 beats into main: it starts on beat 22.
+        #expect(plan.music[1].endSample == 14 * beat + 22 * beat)
+        #expect(plan.music[2] == MusicRegion(segment: "outro", startSample: 36 * beat, endSample: 1_440_000, fadeOut: 0))
+        #expect(plan.totalSamples == 1_440_000)
+    }
+
     @Test("refusals", arguments: [
         (PlanInput(sections: [.init(name: "a", soundSegment: nil, items: [.init(.pause, length: 480)], properties: .init(endAt: 5)),
                               .init(name: "b", soundSegment: nil, items: [.init(.pause, length: 480)], properties: .init(endAt: 4))],
