@@ -116,7 +116,6 @@ struct EffectSpec {
     var name: String
     var kind: String
     var parts: [Part]
-    var beats: Double
 }
 
 struct Style {

@@ -41,7 +41,7 @@ enum Library {
     static let pulseLine: [(Double, Double, Int)] = (0..<8).map { i -> (Double, Double, Int) in (Double(i) * 0.5, 0.35, i == 7 ? 2 : 0) }
 
     static func whoosh(_ name: String, volume: Int = 100, key: Int = 60) -> EffectSpec {
-        EffectSpec(name: name, kind: "whoosh", parts: [Parts.oneShot("cymbal", program: reverseCymbal, volume: volume, notes: [(key, 0, 2.2, 110)], reverb: 70)], beats: 4)
+        EffectSpec(name: name, kind: "whoosh", parts: [Parts.oneShot("cymbal", program: reverseCymbal, volume: volume, notes: [(key, 0, 2.2, 110)], reverb: 70)])
     }
 
     // MARK: corporate — bright, confident, 100 bpm
@@ -66,7 +66,7 @@ enum Library {
         ],
         effects: [
             whoosh("whoosh"),
-            EffectSpec(name: "chime", kind: "chime", parts: [Parts.oneShot("bells", program: tubularBells, volume: 100, notes: [(77, 0, 3, 100), (84, 0.5, 3, 90)], reverb: 80)], beats: 4),
+            EffectSpec(name: "chime", kind: "chime", parts: [Parts.oneShot("bells", program: tubularBells, volume: 100, notes: [(77, 0, 3, 100), (84, 0.5, 3, 90)], reverb: 80)]),
         ],
         air: 1)
 
@@ -96,11 +96,11 @@ enum Library {
                 Parts.oneShot("swell", program: synthStrings, volume: 110, notes: [(55, 0, 7.5, 90), (62, 0, 7.5, 90), (67, 0, 7.5, 90)], reverb: 60,
                               bends: bend(over: 8), swells: swell(over: 8, from: 20, to: 116)),
                 Parts.oneShot("cymbal", program: reverseCymbal, volume: 100, notes: [(60, 5.8, 2.2, 110)], reverb: 60),
-            ], beats: 8),
+            ]),
             EffectSpec(name: "impact", kind: "impact", parts: [
                 Parts.oneShot("kit", program: powerKit, volume: 120, notes: [(kick, 0, 1, 127), (crash, 0, 3, 120), (35, 0, 1, 127)], drums: true, reverb: 80),
                 Parts.oneShot("hit", program: orchestraHit, volume: 90, notes: [(43, 0, 1, 110)], reverb: 80),
-            ], beats: 4),
+            ]),
         ],
         air: 2)
 
@@ -125,7 +125,7 @@ enum Library {
         ],
         effects: [
             EffectSpec(name: "chime", kind: "chime", parts: [Parts.oneShot("glock", program: glockenspiel, volume: 100,
-                                                                         notes: [(74, 0, 1.5, 96), (78, 0.25, 1.5, 92), (81, 0.5, 1.5, 92), (86, 0.75, 2, 100)], reverb: 70)], beats: 4),
+                                                                         notes: [(74, 0, 1.5, 96), (78, 0.25, 1.5, 92), (81, 0.5, 1.5, 92), (86, 0.75, 2, 100)], reverb: 70)]),
             whoosh("whoosh", volume: 90),
         ])
 
@@ -155,12 +155,12 @@ enum Library {
                 Parts.oneShot("timpani", program: timpani, volume: 110, notes: [(38, 0, 3, 127)], reverb: 90),
                 Parts.oneShot("kit", program: orchestraKit, volume: 110, notes: [(35, 0, 2, 127), (crash, 0, 3, 110)], drums: true, reverb: 90),
                 Parts.oneShot("hit", program: orchestraHit, volume: 80, notes: [(50, 0, 1, 110)], reverb: 90),
-            ], beats: 6),
+            ]),
             EffectSpec(name: "riser", kind: "riser", parts: [
                 Parts.oneShot("tremolo", program: strings, volume: 110, notes: tremolo([62, 69], beats: 4, step: 0.125, from: 30, to: 124), reverb: 80,
                               bends: bend(over: 4, steps: 16, to: 2)),
                 Parts.oneShot("cymbal", program: reverseCymbal, volume: 100, notes: [(60, 1.8, 2.2, 110)], reverb: 80),
-            ], beats: 4),
+            ]),
         ],
         air: 0.5)
 
@@ -187,11 +187,11 @@ enum Library {
                 Parts.oneShot("saw", program: sawLead, volume: 90, notes: [(57, 0, 7.8, 90), (64, 0, 7.8, 80)], reverb: 70,
                               bends: bend(over: 8), swells: swell(over: 8, from: 10, to: 106)),
                 Parts.oneShot("cymbal", program: reverseCymbal, volume: 100, notes: [(60, 5.8, 2.2, 110)], reverb: 70),
-            ], beats: 8),
+            ]),
             EffectSpec(name: "impact", kind: "impact", parts: [
                 Parts.oneShot("kit", program: kit808, volume: 120, notes: [(kick, 0, 2, 127), (crash, 0, 3, 110)], drums: true, reverb: 80),
                 Parts.oneShot("sweep", program: sweepPad, volume: 90, notes: [(45, 0, 2, 110), (57, 0, 2, 100)], reverb: 90),
-            ], beats: 4),
+            ]),
         ],
         air: 1.5)
 
@@ -215,7 +215,7 @@ enum Library {
         ],
         effects: [
             EffectSpec(name: "chime", kind: "chime", parts: [Parts.oneShot("vibes", program: vibraphone, volume: 100,
-                                                                         notes: [(70, 0, 2, 90), (74, 0.2, 2, 86), (79, 0.4, 2, 86), (82, 0.6, 2.5, 90)], reverb: 70)], beats: 4),
+                                                                         notes: [(70, 0, 2, 90), (74, 0.2, 2, 86), (79, 0.4, 2, 86), (82, 0.6, 2.5, 90)], reverb: 70)]),
             whoosh("whoosh", volume: 80, key: 55),
         ],
         air: -7)
@@ -244,7 +244,7 @@ enum Library {
                 Parts.oneShot("brass", program: brass, volume: 110, notes: [(48, 0, 1.5, 110), (55, 0, 1.5, 110), (60, 0, 1.5, 110), (63, 0, 1.5, 110)], reverb: 60),
                 Parts.oneShot("timpani", program: timpani, volume: 110, notes: [(36, 0, 2, 127)], reverb: 60),
                 Parts.oneShot("kit", program: standardKit, volume: 110, notes: [(crash, 0, 3, 115), (kick, 0, 1, 120)], drums: true, reverb: 60),
-            ], beats: 4),
+            ]),
             whoosh("whoosh"),
         ],
         air: 1)
@@ -269,11 +269,11 @@ enum Library {
         ],
         effects: [
             EffectSpec(name: "chime", kind: "chime", parts: [Parts.oneShot("vibes", program: vibraphone, volume: 100,
-                                                                         notes: [(70, 0, 2, 86), (74, 0.17, 2, 84), (77, 0.33, 2, 84), (81, 0.5, 2.5, 92)], reverb: 60)], beats: 4),
+                                                                         notes: [(70, 0, 2, 86), (74, 0.17, 2, 84), (77, 0.33, 2, 84), (81, 0.5, 2.5, 92)], reverb: 60)]),
             EffectSpec(name: "sting", kind: "sting", parts: [
                 Parts.oneShot("piano", program: piano, volume: 110, notes: [(46, 0, 3, 100), (62, 0, 3, 90), (67, 0, 3, 90), (69, 0, 3, 90), (74, 0, 3, 96)], reverb: 60),
                 Parts.oneShot("bass", program: acousticBass, volume: 110, notes: [(34, 0, 2, 110)], reverb: 30),
                 Parts.oneShot("kit", program: brushKit, volume: 100, notes: [(ride, 0, 2, 100), (kick, 0, 1, 90)], drums: true, reverb: 50),
-            ], beats: 4),
+            ]),
         ])
 }
