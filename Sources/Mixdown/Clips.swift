@@ -46,7 +46,7 @@ enum ClipPreparation {
     /// The engine and request for one speech item: settings from the item's `<as:sub>`, then
     /// `sections[part]`, `sections[section]`, the production, and the defaults.
     static func job(for item: ScriptItem, text: String, voice: String?, speed: Double?, part: String?, section: String,
-                    production: Production, temporaryDirectory: String) -> SpeechSynthesizer.Job {
+                    production: Production, temporaryDirectory: String, piper: PiperLibrary?) -> SpeechSynthesizer.Job {
         let sectionVoice = production.sections[section]
         let partVoice = part.flatMap { production.sections[$0] }
         let external = partVoice?.speechEngine ?? sectionVoice?.speechEngine ?? production.speechEngine
@@ -58,7 +58,7 @@ enum ClipPreparation {
             pitch: partVoice?.pitch ?? sectionVoice?.pitch ?? production.pitch)
         let engine: any SpeechEngine = external.map {
             CommandEngine(command: $0.command, stdin: $0.stdin, timeoutSeconds: $0.timeoutSeconds, temporaryDirectory: temporaryDirectory)
-        } ?? EspeakEngine.shared
+        } ?? piper?.engine(for: request.voice) ?? EspeakEngine.shared
         return SpeechSynthesizer.Job(request: request, engine: engine)
     }
 
@@ -110,7 +110,7 @@ enum ClipPreparation {
     }
 
     /// All speech, together: shared, cached and synthesised in parallel, kept on disk.
-    static func speak(_ script: Script, production: Production, cache: SpeechCache, spool: ClipSpool, pool: WorkerPool,
+    static func speak(_ script: Script, production: Production, cache: SpeechCache, spool: ClipSpool, pool: WorkerPool, piper: PiperLibrary?,
                       progress: @escaping @Sendable (Double) throws -> Void, into clips: inout PreparedClips) throws {
         var speechKeys = [(key: PreparedClips.Key, location: SourceLocation)]()
         var jobs = [SpeechSynthesizer.Job]()
@@ -119,7 +119,7 @@ enum ClipPreparation {
                 guard case .speech(let text, let voice, let speed, let part) = item.kind else { continue }
                 speechKeys.append((item.id, item.location))
                 jobs.append(job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production,
-                                temporaryDirectory: spool.directory))
+                                temporaryDirectory: spool.directory, piper: piper))
             }
         }
         let (results, statistics) = SpeechSynthesizer(cache: cache).stored(for: jobs, spool: spool, pool: pool, progress: progress)

@@ -33,6 +33,9 @@ public struct RenderRequest: Sendable {
     /// Folders of named sound templates, searched after `<production folder>/SoundTemplates`
     /// (the CLI passes `SoundTemplate.standardLibraries`; a service its own library).
     public var templateLibraries: [String] = []
+    /// Neural voices (Piper) a production may name, and the process that speaks them (nil:
+    /// none; `voice` then names an espeak-ng voice).
+    public var piper: PiperLibrary?
     /// Templates already decoded in this process (a batch's or a service's; nil: load afresh).
     public var templates: TemplateCache?
     /// The longest programme this render may make (seconds; `--max-duration`, a server setting).
@@ -70,7 +73,7 @@ public enum Pipeline {
         try control.step(.speaking, 0)
         _ = split()
         let spool = try ClipSpool(directory: request.temporaryDirectory)
-        try ClipPreparation.speak(script, production: production, cache: request.cache, spool: spool, pool: pool,
+        try ClipPreparation.speak(script, production: production, cache: request.cache, spool: spool, pool: pool, piper: request.piper,
                                   progress: control.ticker(.speaking), into: &clips)
         timings.speech = split()
         try control.step(.matching, 0)

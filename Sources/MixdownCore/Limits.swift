@@ -17,7 +17,9 @@ public enum Limits {
     public static func voiceNameProblem(_ name: String) -> String? {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_+/.")
         let quoted = "'\(name.prefix(48))\(name.count > 48 ? "…" : "")'"
-        if name.count > 40 { return "\(quoted) is \(name.count) characters long; a voice name has at most 40" }
+        // A path to a model file (a Piper `.onnx`) may be longer than a name.
+        let limit = name.hasSuffix(".onnx") ? 400 : 40
+        if name.count > limit { return "\(quoted) is \(name.count) characters long; a voice name has at most 40 (a model path 400)" }
         if name.contains("..") || !name.allSatisfy({ allowed.contains($0) }) {
             return "\(quoted) is not a voice name (letters, digits and - _ + / . only)"
         }

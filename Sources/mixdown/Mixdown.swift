@@ -73,6 +73,16 @@ enum MixdownVersion {
 extension ExitCode { static let badInput = ExitCode(1) }
 
 /// Where the engine spills between passes: `$TMPDIR`, else /tmp.
+/// The Piper voices this command may speak with, found from the environment (the process
+/// that speaks them starts only when a production names one).
+func piperLibrary() -> PiperLibrary {
+    let environment = ProcessInfo.processInfo.environment
+    let (folders, python) = PiperLibrary.standardFolders(environment: environment, executable: CommandLine.arguments[0])
+    // MIXDOWN_PIPER_TIMEOUT: how long one clip may take (seconds, default 120).
+    let timeout = environment["MIXDOWN_PIPER_TIMEOUT"].flatMap(Double.init).flatMap { $0.isFinite && $0 > 0 ? min($0, 3_600) : nil } ?? 120
+    return PiperLibrary(host: PiperHost(python: python, timeoutSeconds: timeout, temporaryDirectory: temporaryDirectory()), folders: folders)
+}
+
 func temporaryDirectory() -> String {
     let dir = ProcessInfo.processInfo.environment["TMPDIR"] ?? ""
     return dir.isEmpty ? "/tmp" : (dir.hasSuffix("/") && dir.count > 1 ? String(dir.dropLast()) : dir)

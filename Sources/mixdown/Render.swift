@@ -83,6 +83,7 @@ struct Render: ParsableCommand {
         request.cache = SpeechCache.standard()
         request.temporaryDirectory = temporaryDirectory()
         request.maximumDuration = maxDuration.seconds
+        request.piper = piperLibrary()
         request.templateLibraries = SoundTemplate.standardLibraries(environment: ProcessInfo.processInfo.environment,
                                                                     executable: CommandLine.arguments[0],
                                                                     currentDirectory: FileManager.default.currentDirectoryPath)

@@ -1,0 +1,336 @@
+import Foundation
+import MixdownCore
+import MixdownIO
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A Piper neural voice: `NAME.onnx` with its `NAME.onnx.json` (the model's configuration:
+/// language, sample rate, quality).
+public struct PiperVoice: Sendable, Equatable {
+    /// The model's file name without `.onnx` (`en_US-joe-medium`): the `voice` a production names.
+    public var id: String
+    public var model: String
+    public var languages: [String]
+    /// `x_low`, `low`, `medium` or `high`, from the configuration (or the name).
+    public var quality: String?
+    public var sampleRate: Int?
+
+    /// The voices in `folders` (first found of an id wins), sorted by id. A folder may hold
+    /// models directly or one level down (`VOICE/VOICE.onnx`).
+    public static func find(in folders: [String]) -> [PiperVoice] {
+        var found = [String: PiperVoice]()
+        let fm = FileManager.default
+        for folder in folders {
+            var candidates = [String]()
+            for entry in ((try? fm.contentsOfDirectory(atPath: folder)) ?? []).sorted() {
+                let path = folder + "/" + entry
+                if entry.hasSuffix(".onnx") { candidates.append(path) }
+                var isDirectory: ObjCBool = false
+                if fm.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+                    candidates += ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".onnx") }.sorted().map { path + "/" + $0 }
+                }
+            }
+            for model in candidates {
+                guard let voice = load(model: model), found[voice.id] == nil else { continue }
+                found[voice.id] = voice
+            }
+        }
+        return found.values.sorted { $0.id < $1.id }
+    }
+
+    /// A model and its configuration, or nil when the configuration is missing or unreadable.
+    public static func load(model: String) -> PiperVoice? {
+        guard let text = try? InputFile.readText(model + ".json", limit: 4 << 20), let data = text.data(using: .utf8),
+              let config = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        let id = URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent
+        let language = (config["language"] as? [String: Any])?["code"] as? String
+            ?? (config["espeak"] as? [String: Any])?["voice"] as? String
+        let quality = (config["audio"] as? [String: Any])?["quality"] as? String ?? id.split(separator: "-").last.map(String.init)
+        let rate = (config["audio"] as? [String: Any])?["sample_rate"] as? Int
+        return PiperVoice(id: id, model: model, languages: language.map { [$0.replacingOccurrences(of: "_", with: "-")] } ?? [],
+                          quality: quality, sampleRate: rate)
+    }
+}
+
+/// Piper (neural TTS, onnxruntime) driven through one long-lived Python process that keeps
+/// each model loaded: requests go in as JSON lines, answers come back as JSON lines with the
+/// audio written to a WAV file and the phoneme alignments grouped into words. Requests are
+/// taken one at a time (onnxruntime spreads each over the cores itself). The Swift side owns
+/// the time limit, the errors (one line, naming the engine) and the process's end.
+public final class PiperHost: @unchecked Sendable {
+    /// The Python interpreter that has `piper-tts` (the project's `.venv/bin/python`).
+    public let python: String
+    public let timeoutSeconds: Double
+    let temporaryDirectory: String
+    private let lock = NSLock()
+    private var process: Process?
+    private var input: FileHandle?
+    private var output: Int32 = -1
+    private var buffered = [UInt8]()
+    private var work: String?
+
+    public init(python: String, timeoutSeconds: Double = 120, temporaryDirectory: String = "/tmp") {
+        (self.python, self.timeoutSeconds, self.temporaryDirectory) = (python, timeoutSeconds, temporaryDirectory)
+    }
+
+    deinit { stop() }
+
+    /// Ends the synthesis process (it is started again on the next request).
+    public func stop() {
+        if let process, process.isRunning { kill(-process.processIdentifier, SIGKILL); kill(process.processIdentifier, SIGKILL) }
+        process?.waitUntilExit()
+        try? input?.close()
+        if output >= 0 { close(output) }
+        if let work { try? FileManager.default.removeItem(atPath: work) }
+        (process, input, output, buffered, work) = (nil, nil, -1, [], nil)
+    }
+
+    struct Answer: Decodable {
+        var ok: Bool
+        var error: String?
+        var sampleRate: Int?
+        var words: [[Double]]?
+        var wordCount: Int?
+    }
+
+    /// Synthesises `text` with `model` into a WAV at `wav`; returns the answer line.
+    func synthesize(model: String, text: String, lengthScale: Double, wav: String) throws -> Answer {
+        lock.lock()
+        defer { lock.unlock() }
+        if process == nil || process?.isRunning != true { try start() }
+        let request = try JSONSerialization.data(withJSONObject: ["model": model, "text": text, "lengthScale": lengthScale, "output": wav])
+        do {
+            try input!.write(contentsOf: request + Data("\n".utf8))
+        } catch {
+            stop()
+            throw MixdownError.failure("speech engine 'piper' stopped before it answered", code: "speechFailed")
+        }
+        guard let line = try readLine(deadline: Date().addingTimeInterval(timeoutSeconds)) else {
+            stop()
+            throw MixdownError.badInput("speech engine 'piper' did not answer within \(String(format: "%g", timeoutSeconds)) s for \"\(text.prefix(40))\"", code: "speechFailed")
+        }
+        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(line)) else {
+            stop()
+            throw MixdownError.failure("speech engine 'piper' answered something that is not its protocol", code: "speechFailed")
+        }
+        return answer
+    }
+
+    private func start() throws {
+        stop()
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            throw MixdownError.badInput("speech engine 'piper' is not installed (no \(python)): run `make deps`", code: "speechFailed")
+        }
+        let folder = try ChildProcess.workingFolder(in: temporaryDirectory)
+        let script = folder + "/piper-glue.py"
+        try Self.glue.write(toFile: script, atomically: true, encoding: .utf8)
+        let p = Process()
+        // setpriv: the engine dies with this process even when it is killed outright.
+        if let setpriv = ChildProcess.locate("setpriv") {
+            p.executableURL = URL(fileURLWithPath: setpriv)
+            p.arguments = ["--pdeathsig", "KILL", python, script]
+        } else {
+            p.executableURL = URL(fileURLWithPath: python)
+            p.arguments = [script]
+        }
+        p.currentDirectoryURL = URL(fileURLWithPath: folder)
+        var environment = ProcessInfo.processInfo.environment
+        environment["PYTHONUNBUFFERED"] = "1"
+        p.environment = environment
+        let stdin = Pipe(), stdout = Pipe()
+        p.standardInput = stdin
+        p.standardOutput = stdout
+        p.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        do { try p.run() } catch {
+            try? FileManager.default.removeItem(atPath: folder)
+            throw MixdownError.failure("speech engine 'piper': cannot start \(python)", code: "speechFailed")
+        }
+        (process, input, work) = (p, stdin.fileHandleForWriting, folder)
+        output = dup(stdout.fileHandleForReading.fileDescriptor)
+        try? stdout.fileHandleForReading.close()
+    }
+
+    /// One line from the process, or nil when the deadline passes first (or it ended).
+    private func readLine(deadline: Date) throws -> [UInt8]? {
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            if let newline = buffered.firstIndex(of: 10) {
+                let line = Array(buffered[..<newline])
+                buffered.removeFirst(newline + 1)
+                return line
+            }
+            let left = deadline.timeIntervalSinceNow
+            if left <= 0 { return nil }
+            var descriptor = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, Int32(min(left, 1) * 1_000))
+            if ready < 0 && errno != EINTR { return nil }
+            if ready > 0 {
+                let n = read(output, &chunk, chunk.count)
+                if n <= 0 { return nil }   // the process ended
+                buffered += chunk[0..<n]
+                if buffered.count > 16 << 20 { return nil }
+            }
+        }
+    }
+
+    /// The Python side: model cache, synthesis, words from the phoneme alignments. Each answer
+    /// is one JSON line; any failure is an answer with `"ok": false` and the reason.
+    static let glue = #"""
+import json, sys, wave
+
+models = {}
+
+def voice_for(path):
+    if path not in models:
+        from piper import PiperVoice
+        try:
+            models[path] = PiperVoice.load(path, include_alignments=True)
+        except Exception as error:
+            raise RuntimeError("cannot load the voice model %s: %s" % (path, str(error).splitlines()[0] if str(error) else type(error).__name__))
+    return models[path]
+
+def answer(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+for line in sys.stdin:
+    try:
+        request = json.loads(line)
+        from piper import SynthesisConfig
+        voice = voice_for(request["model"])
+        rate = voice.config.sample_rate
+        config = SynthesisConfig(length_scale=request["lengthScale"])
+        samples, words, gap = [], [], int(rate * 0.25)
+        for n, chunk in enumerate(voice.synthesize(request["text"], config, include_alignments=True)):
+            if n > 0:
+                samples.append(b"\x00\x00" * gap)
+            offset = sum(len(s) for s in samples) // 2
+            position, start = offset, None
+            for a in (chunk.phoneme_alignments or []):
+                p = a.phoneme
+                if p in ("^", "$", "_"):
+                    position += int(a.num_samples)
+                    continue
+                if p == " ":
+                    if start is not None:
+                        words.append([start, position])
+                        start = None
+                elif start is None and p.strip(".,;:!?\u2014-\"'") != "":
+                    start = position
+                position += int(a.num_samples)
+            if start is not None:
+                words.append([start, position])
+            samples.append(chunk.audio_int16_bytes)
+        with wave.open(request["output"], "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(rate)
+            out.writeframes(b"".join(samples))
+        answer({"ok": True, "sampleRate": rate, "words": words})
+    except Exception as error:
+        answer({"ok": False, "error": str(error).splitlines()[0] if str(error) else type(error).__name__})
+"""#
+}
+
+/// One Piper voice as a speech engine. Speed maps to the model's length scale (`lengthScale`);
+/// pitch, where asked, is shifted keeping the duration. Word timings come from the phoneme
+/// alignments; when their count does not match the text's words they are spread by length.
+public struct PiperEngine: SpeechEngine {
+    public let host: PiperHost
+    public let voice: PiperVoice
+
+    public init(host: PiperHost, voice: PiperVoice) { (self.host, self.voice) = (host, voice) }
+
+    /// The model file's size and time: a changed model never serves stale speech.
+    public var identity: String {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: voice.model)
+        return "piper-glue-1 \(voice.id) \((attributes?[.size] as? Int) ?? 0)-\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+    }
+
+    /// The length scale for a speed. A Piper clip's length is not proportional to the scale:
+    /// about 30 % of it does not scale (measured with en_US-joe-medium: scale 0.75 gives 82 %
+    /// of the length, 0.7 gives 77 %), so the scale is set for the clip to take 1/speed.
+    static func lengthScale(speed: Double) -> Double { max(0.25, min(4, (1 / speed - 0.3) / 0.7)) }
+
+    /// One process serves every clip, in script order.
+    public var isSerial: Bool { true }
+
+    public func synthesize(_ request: SpeechRequest) throws -> SpeechClip {
+        let work = try ChildProcess.workingFolder(in: host.temporaryDirectory)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let wav = work + "/speech.wav"
+        let answer = try host.synthesize(model: voice.model, text: request.text, lengthScale: Self.lengthScale(speed: request.speed), wav: wav)
+        guard answer.ok, let rate = answer.sampleRate else {
+            throw MixdownError.badInput("speech engine 'piper' (voice \(voice.id)): \(answer.error ?? "no audio")", code: "speechFailed")
+        }
+        let decoded = try AudioFileReader.read(wav)
+        let mono = try Resampler.resample(ChannelMix.toMono(decoded.audio), to: SampleTime.renderRate, quality: .medium).channels[0]
+        let textWords = request.text.split(whereSeparator: \.isWhitespace).map(String.init)
+        let spans = answer.words ?? []
+        var words: [SpeechClip.Word]
+        if spans.count == textWords.count, !spans.isEmpty {
+            words = zip(textWords, spans).map { word, span in
+                SpeechClip.Word(text: word, start: SampleTime.rescale(Int(span[0]), from: rate, to: SampleTime.renderRate),
+                                end: min(mono.count, SampleTime.rescale(Int(span[1]), from: rate, to: SampleTime.renderRate)))
+            }
+        } else {
+            words = EstimatedWords.spread(request.text, over: mono)
+        }
+        return SpeechClip(audio: mono, words: words)
+    }
+}
+
+/// The neural voices a render may use and the process that speaks them: one per render (the
+/// CLI) or per service process. `voice` in a production names a voice id, or a path to a
+/// `.onnx` model.
+public final class PiperLibrary: Sendable {
+    public let host: PiperHost
+    public let voices: [PiperVoice]
+    /// Whether `voice` may be a path to a model (the CLI: yes; a service: no, its voices only).
+    public let allowsModelPaths: Bool
+
+    public init(host: PiperHost, folders: [String], allowsModelPaths: Bool = true) {
+        self.host = host
+        voices = PiperVoice.find(in: folders)
+        self.allowsModelPaths = allowsModelPaths
+    }
+
+    /// The engine for `voice` when it names a Piper voice, else nil (another engine's voice).
+    public func engine(for voice: String) -> PiperEngine? {
+        if let v = voices.first(where: { $0.id == voice }) { return PiperEngine(host: host, voice: v) }
+        if allowsModelPaths && voice.hasSuffix(".onnx") {
+            let model = PiperVoice.load(model: voice) ?? PiperVoice(id: URL(fileURLWithPath: voice).deletingPathExtension().lastPathComponent,
+                                                                     model: voice, languages: [], quality: nil, sampleRate: nil)
+            return PiperEngine(host: host, voice: model)
+        }
+        return nil
+    }
+
+    /// Where a program run from a shell finds voices: `$MIXDOWN_VOICES` (colon-separated),
+    /// `~/.local/share/mixdown/voices`, and the voices `make deps` installed into the Mixdown
+    /// checkout's `.venv` (…/.build/<config>/mixdown → …/.venv). The caller passes its
+    /// environment in; the engine reads none.
+    public static func standardFolders(environment: [String: String], executable: String) -> (folders: [String], python: String) {
+        var folders = (environment["MIXDOWN_VOICES"] ?? "").split(separator: ":").map(String.init)
+        if let home = environment["HOME"] { folders.append(home + "/.local/share/mixdown/voices") }
+        var python = environment["MIXDOWN_PIPER_PYTHON"] ?? ""
+        var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            let venv = dir.appendingPathComponent(".venv").path
+            if FileManager.default.fileExists(atPath: venv + "/bin/python") {
+                if python.isEmpty { python = venv + "/bin/python" }
+                let lib = venv + "/lib"
+                for version in ((try? FileManager.default.contentsOfDirectory(atPath: lib)) ?? []).sorted() where version.hasPrefix("python") {
+                    let site = "\(lib)/\(version)/site-packages"
+                    for package in ((try? FileManager.default.contentsOfDirectory(atPath: site)) ?? []).sorted() where package.hasSuffix("_piper_voice") {
+                        folders.append("\(site)/\(package)/data")
+                    }
+                }
+                break
+            }
+            dir = dir.deletingLastPathComponent()
+        }
+        return (folders, python.isEmpty ? "/usr/bin/python3" : python)
+    }
+}

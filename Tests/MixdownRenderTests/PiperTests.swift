@@ -1,0 +1,102 @@
+import Foundation
+import MixdownCore
+import MixdownIO
+import MixdownTestSupport
+import Testing
+
+/// The `piper` engine through the CLI, with the en_US-joe-medium voice `make deps` installs
+/// into .venv: the example spot, word timings, speed, the cache, and every way it can fail.
+@Suite(.serialized) struct PiperTests {
+    let folder = TemporaryFolder()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let voice = "en_US-joe-medium"
+
+    func render(_ arguments: [String], environment: [String: String] = [:]) throws -> Tools.Result {
+        try Tools.run(Tools.mixdown, ["render"] + arguments, environment: ["MIXDOWN_CACHE": folder.file("cache")].merging(environment) { _, b in b })
+    }
+
+    func report(_ path: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any] ?? [:]
+    }
+
+    @Test func theSpotSpeaksWithTheNeuralVoiceWithWordTimings() throws {
+        try #require(FileManager.default.fileExists(atPath: Self.root.appendingPathComponent(".venv/bin/python").path), "run `make deps`: it installs Piper into .venv")
+        let spot = Self.root.appendingPathComponent("Examples/spot30").path
+        var production = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: spot + "/spot.json"))) as! [String: Any]
+        production["voice"] = Self.voice
+        production["scriptFile"] = spot + "/spot.txt"
+        production["endFormat"] = ["wav"]
+        try JSONSerialization.data(withJSONObject: production).write(to: URL(fileURLWithPath: folder.file("spot.json")))
+        let started = Date()
+        let run = try render([folder.file("spot.json"), "-o", folder.file("spot.wav"), "--report", folder.file("r.json")])
+        let cold = Date().timeIntervalSince(started)
+        try #require(run.status == 0, "\(run.stderr)")
+        #expect(try Tools.ffmpegDecode(folder.file("spot.wav")).frames == 1_440_000)
+        let r = try report(folder.file("r.json"))
+        let items = (r["sections"] as? [[String: Any]] ?? []).flatMap { $0["items"] as? [[String: Any]] ?? [] }.filter { $0["kind"] as? String == "speech" }
+        #expect(items.count == 4)
+        for item in items {
+            let start = item["startSample"] as! Int, end = item["endSample"] as! Int
+            let words = item["words"] as? [[String: Any]] ?? []
+            let text = (item["text"] as? String ?? "").split(separator: " ")
+            #expect(words.count == text.count, "\(item["text"] ?? ""): \(words.count) words")
+            var previous = start
+            for w in words {
+                let s = w["startSample"] as! Int, e = w["endSample"] as! Int
+                #expect(s >= previous && e > s && e <= end, "\(w)")
+                previous = e
+            }
+        }
+        // The cache: a second render is byte-identical and synthesises nothing.
+        let again = Date()
+        let second = try render([folder.file("spot.json"), "-o", folder.file("again.wav"), "--report", folder.file("r2.json")])
+        let warm = Date().timeIntervalSince(again)
+        try #require(second.status == 0, "\(second.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.file("again.wav"))) == Data(contentsOf: URL(fileURLWithPath: folder.file("spot.wav"))))
+        #expect((try report(folder.file("r2.json"))["speech"] as? [String: Int])?["synthesised"] == 0)
+        #expect(warm < cold, "warm \(warm) s, cold \(cold) s")
+    }
+
+    @Test func speedShortensTheClip() throws {
+        try "<<sectionName::a>>Fresh beans, the perfect grind, every single time you make a cup.\n".write(toFile: folder.file("s.txt"), atomically: true, encoding: .utf8)
+        var lengths = [Double]()
+        for speed in [1.0, 1.25] {
+            try JSONSerialization.data(withJSONObject: ["scriptFile": folder.file("s.txt"), "voice": Self.voice, "speed": speed, "endFormat": ["wav"]])
+                .write(to: URL(fileURLWithPath: folder.file("s\(speed).json")))
+            let run = try render([folder.file("s\(speed).json"), "-o", folder.file("s\(speed).wav"), "--report", folder.file("s\(speed)-r.json")])
+            try #require(run.status == 0, "\(run.stderr)")
+            let item = ((try report(folder.file("s\(speed)-r.json"))["sections"] as? [[String: Any]])?.first?["items"] as? [[String: Any]])?.first ?? [:]
+            lengths.append(Double((item["endSample"] as? Int ?? 0) - (item["startSample"] as? Int ?? 0)))
+        }
+        let shorter = 1 - lengths[1] / lengths[0]
+        #expect(shorter >= 0.15 && shorter <= 0.25, "speed 1.25 shortened the clip by \(shorter * 100) %")
+    }
+
+    @Test func failuresAreOneLineAndLeaveNothing() throws {
+        try "<<sectionName::a>>Hello there.\n".write(toFile: folder.file("h.txt"), atomically: true, encoding: .utf8)
+        // A damaged model (its configuration intact), a missing one, an unknown voice id.
+        let model = folder.file("damaged.onnx")
+        try Data((0..<2_000).map { UInt8(truncatingIfNeeded: $0 &* 7) }).write(to: URL(fileURLWithPath: model))
+        let config = Self.root.appendingPathComponent(".venv/lib").path
+        let joe = try FileManager.default.subpathsOfDirectory(atPath: config).first { $0.hasSuffix("\(Self.voice).onnx.json") }
+        try FileManager.default.copyItem(atPath: config + "/" + (try #require(joe)), toPath: model + ".json")
+        let hang = folder.file("hang.sh")
+        try "#!/bin/sh\nexec sleep 600\n".write(toFile: hang, atomically: true, encoding: .utf8)
+        chmod(hang, 0o755)
+        let cases: [(String, [String: String], String)] = [
+            (model, [:], "cannot load the voice model"),
+            (folder.file("missing.onnx"), [:], "cannot load the voice model"),
+            ("en_US-nobody-medium", [:], "is not an espeak-ng voice"),
+            (Self.voice, ["MIXDOWN_PIPER_PYTHON": "/nonexistent/python"], "speech engine 'piper' is not installed"),
+            (Self.voice, ["MIXDOWN_PIPER_PYTHON": hang, "MIXDOWN_PIPER_TIMEOUT": "3"], "speech engine 'piper' did not answer within 3 s"),
+        ]
+        for (voice, environment, says) in cases {
+            let out = folder.file("out.wav")
+            let started = Date()
+            let run = try render(["--script", folder.file("h.txt"), "--voice", voice, "-o", out], environment: environment.merging(["MIXDOWN_CACHE": "off"]) { _, b in b })
+            #expect(run.status == 1 && run.stderr.split(separator: "\n").count == 1 && run.stderr.contains(says), "\(voice): \(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+            #expect(Date().timeIntervalSince(started) < 30)
+        }
+    }
+}
