@@ -43,10 +43,17 @@ public enum Catalog {
         }
     }
 
-    /// `{"name", "identifier", "languages", "gender", "engine"}` per voice of the in-process engine.
-    public static func voices() throws -> [[String: Any]] {
-        try EspeakEngine.shared.voices().sorted { ($0.languages.first ?? $0.name) < ($1.languages.first ?? $1.name) }.map { v in
-            ["name": v.name, "identifier": v.identifier, "languages": v.languages, "gender": v.gender ?? NSNull(), "engine": "espeak-ng"]
+    /// `{"id", "engine", "name", "identifier", "languages", "gender", "quality"}` per voice: the
+    /// Piper voices of `piper` first (neural), then espeak-ng's. `id` is what a production's
+    /// `voice` names.
+    public static func voices(piper: PiperLibrary? = nil) throws -> [[String: Any]] {
+        let neural: [[String: Any]] = (piper?.voices ?? []).map { v in
+            ["id": v.id, "engine": "piper", "name": v.id, "identifier": v.id, "languages": v.languages, "gender": NSNull(), "quality": v.quality ?? NSNull()]
         }
+        let espeak: [[String: Any]] = try EspeakEngine.shared.voices().sorted { ($0.languages.first ?? $0.name) < ($1.languages.first ?? $1.name) }.map { v in
+            ["id": v.languages.first ?? v.identifier, "engine": "espeak-ng", "name": v.name, "identifier": v.identifier, "languages": v.languages,
+             "gender": v.gender ?? NSNull(), "quality": "formant"]
+        }
+        return neural + espeak
     }
 }

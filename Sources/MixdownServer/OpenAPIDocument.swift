@@ -76,7 +76,7 @@ paths:
   /v1/voices:
     get:
       operationId: listVoices
-      summary: The voices of the in-process engine.
+      summary: The server's voices (Piper neural voices, then espeak-ng's).
       responses:
         "200":
           description: Every voice.
@@ -587,12 +587,15 @@ components:
               description: { type: [string, "null"] }
     Voice:
       type: object
-      required: [name, identifier, languages, gender, engine]
+      description: "`id` is what a production's `voice` names."
+      required: [id, engine, name, identifier, languages, gender, quality]
       properties:
+        id: { type: string }
+        quality: { type: [string, "null"] }
         name: { type: string }
         identifier: { type: string }
         languages: { type: array, items: { type: string } }
         gender: { type: [string, "null"] }
-        engine: { type: string }
+        engine: { type: string, enum: [piper, espeak-ng] }
 """#
 }

@@ -34,7 +34,7 @@ extension MixdownService {
             (.get, "v1/templates", { _, _ in
                 Response.json(.ok, JSONText.serialize(try Catalog.templates(libraries: self.configuration.templateLibraries, cache: self.templates, withPaths: false)))
             }),
-            (.get, "v1/voices", { _, _ in Response.json(.ok, JSONText.serialize(try Catalog.voices())) }),
+            (.get, "v1/voices", { _, _ in Response.json(.ok, JSONText.serialize(try Catalog.voices(piper: self.configuration.piper))) }),
             (.post, "v1/media", { request, context in try await self.uploadMedia(request, context) }),
             (.post, "v1/productions", { request, context in try await self.createProduction(request, context) }),
             (.post, "v1/master", { request, context in try await self.createMaster(request, context) }),

@@ -22,6 +22,8 @@ public struct ServiceConfiguration: Sendable {
     /// Speech engines a production may name (`"speechEngine": "NAME"`).
     public var engines: [String: ExternalEngine] = [:]
     public var speechCache: SpeechCache
+    /// The server's neural voices (by id; no model paths), nil: espeak-ng only.
+    public var piper: PiperLibrary?
     public var temporaryDirectory: String
     public var maximumDuration = Limits.maximumProgrammeSeconds
     /// This process in the queue's `worker` column: host and process id.
@@ -70,6 +72,7 @@ public final class MixdownService: Sendable {
         request.variables = variables
         request.output = folder + "/"
         request.cache = configuration.speechCache
+        request.piper = configuration.piper
         request.temporaryDirectory = configuration.temporaryDirectory
         request.templateLibraries = configuration.templateLibraries
         request.templates = templates

@@ -290,9 +290,9 @@ public final class PiperLibrary: Sendable {
     /// Whether `voice` may be a path to a model (the CLI: yes; a service: no, its voices only).
     public let allowsModelPaths: Bool
 
-    public init(host: PiperHost, folders: [String], allowsModelPaths: Bool = true) {
+    public init(host: PiperHost, folders: [String], voices more: [PiperVoice] = [], allowsModelPaths: Bool = true) {
         self.host = host
-        voices = PiperVoice.find(in: folders)
+        voices = more + PiperVoice.find(in: folders).filter { v in !more.contains { $0.id == v.id } }
         self.allowsModelPaths = allowsModelPaths
     }
 

@@ -76,6 +76,9 @@ struct WorkerOptions: ParsableArguments {
             templateLibraries: SoundTemplate.standardLibraries(environment: env, executable: CommandLine.arguments[0],
                                                                currentDirectory: FileManager.default.currentDirectoryPath),
             speechCache: SpeechCache.standard(), temporaryDirectory: temporaryDirectory())
+        // The server's neural voices by id only: a production cannot name a model file.
+        let voices = piperLibrary()
+        c.piper = PiperLibrary(host: voices.host, folders: [], voices: voices.voices, allowsModelPaths: false)
         c.leaseSeconds = lease
         c.maxUploadBytes = maxUploadMB << 20
         c.maximumDuration = maxDuration.seconds

@@ -5,21 +5,22 @@ import MixdownSpeech
 
 struct Voices: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the voices of the in-process engine (espeak-ng): name, languages, gender.",
-        discussion: "Use a language (en-gb) or a voice name as \\\"voice\\\"; add a variant with + (en-us+f3). Other engines: speechEngine in the production.")
+        abstract: "List the voices: Piper neural voices (when installed) and espeak-ng's, with languages, gender and quality.",
+        discussion: "A production's `voice` is an id: a Piper voice (en_US-joe-medium), an espeak-ng language (en-gb) with an optional variant (en-us+f3), or a path to a Piper .onnx model. Other engines: speechEngine in the production.")
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() throws {
-        let voices = try Catalog.voices()
+        let voices = try Catalog.voices(piper: piperLibrary())
         if json {
             let data = try JSONSerialization.data(withJSONObject: voices, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             print(String(decoding: data, as: UTF8.self))
         } else {
             for v in voices {
                 let language = (v["languages"] as? [String])?.first ?? "–", name = v["name"] as? String ?? "", gender = v["gender"] as? String ?? "–"
-                print("\(language.padding(toLength: 14, withPad: " ", startingAt: 0)) \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(gender.padding(toLength: 7, withPad: " ", startingAt: 0)) espeak-ng  (\(v["identifier"] ?? ""))")
+                let id = v["id"] as? String ?? "", engine = v["engine"] as? String ?? "", quality = v["quality"] as? String ?? "–"
+                print("\(id.padding(toLength: 20, withPad: " ", startingAt: 0)) \(engine.padding(toLength: 10, withPad: " ", startingAt: 0)) \(language.padding(toLength: 10, withPad: " ", startingAt: 0)) \(gender.padding(toLength: 7, withPad: " ", startingAt: 0)) \(quality.padding(toLength: 8, withPad: " ", startingAt: 0)) \(name)")
             }
         }
     }

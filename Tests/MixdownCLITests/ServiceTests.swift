@@ -304,7 +304,7 @@ import Testing
         let work = folder.file("schemathesis")
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         let r = try Tools.run(schemathesis, ["--config-file", repository.appendingPathComponent("Tests/Service/schemathesis.toml").path,
-                                             "run", "\(server.base)/openapi.yaml", "--checks", "all",
+                                             "run", "\(server.base)/openapi.yaml", "--checks", "all", "--exclude-checks", "use_after_free",
                                              "-H", "Authorization: Bearer \(key)", "-H", "x-api-key: \(key)"],
                               environment: ["NO_COLOR": "1", "HOME": work], directory: work)
         let summary = r.stdout.split(separator: "\n").last { $0.contains(" in ") && $0.hasPrefix("=") } ?? ""
