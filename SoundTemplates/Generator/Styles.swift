@@ -202,7 +202,7 @@ enum Library {
         mood: ["chill", "relaxed", "nostalgic"], tempo: 75, key: "Eb major",
         room: .init(size: 0.35, damp: 0.8, width: 0.7, level: 0.45), timing: 0.025, velocitySpread: 0.12, swing: 0.1,
         parts: [
-            Parts.hits("keys", program: rhodes, volume: 92, low: 55, count: 5, at: [(0, 1.4), (1.5, 0.4), (2.5, 1.4)], pan: 56, reverb: 50, velocity: 70),
+            Parts.hits("keys", program: rhodes, volume: 92, low: 55, count: 5, at: [(0, 1.5), (1.5, 1.0), (2.5, 1.5)], pan: 56, reverb: 50, velocity: 70),
             Parts.bass("bass", program: fingerBass, volume: 96, low: 27, line: [(0, 1.4, 0), (1.5, 0.4, 0), (2.5, 1, 1), (3.5, 0.4, 2)], velocity: 82),
             Parts.drums("drums", kit: jazzKit, volume: 88, lines: [("x.....x...x.....", kick, 92), ("....o.......o...", snare, 90), ("o.o.o.o.o.o.o.o.", closedHat, 58)],
                         fill: [("x.....x...x.....", kick, 92), ("....o.......o.o.", snare, 90), ("o.o.o.o.o.o.o.o.", closedHat, 58)]),
