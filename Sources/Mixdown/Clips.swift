@@ -24,6 +24,10 @@ struct PreparedClips {
     }
     var audio: [Key: Audio] = [:]
     var words: [Key: [SpeechClip.Word]] = [:]
+    /// Piper voices spoken by espeak-ng because Piper is not installed (voice → language).
+    var voiceFallbacks: [String: String] = [:]
+    /// What a Piper voice could not honour (`pitch`, `SSML prosody`), by voice.
+    var unhonoured: [String: Set<String>] = [:]
     /// Speech recordings whole (levelled like their clip, untrimmed): their room, for hybrid voice.
     var rooms: [Key: [Float]] = [:]
     var speech = SpeechSynthesizer.Statistics()
@@ -46,7 +50,7 @@ enum ClipPreparation {
     /// The engine and request for one speech item: settings from the item's `<as:sub>`, then
     /// `sections[part]`, `sections[section]`, the production, and the defaults.
     static func job(for item: ScriptItem, text: String, voice: String?, speed: Double?, part: String?, section: String,
-                    production: Production, temporaryDirectory: String, piper: PiperLibrary?) -> SpeechSynthesizer.Job {
+                    production: Production, temporaryDirectory: String, piper: PiperLibrary?) -> (job: SpeechSynthesizer.Job, fallbackFrom: String?) {
         let sectionVoice = production.sections[section]
         let partVoice = part.flatMap { production.sections[$0] }
         let external = partVoice?.speechEngine ?? sectionVoice?.speechEngine ?? production.speechEngine
@@ -56,10 +60,19 @@ enum ClipPreparation {
             voice: voice ?? partVoice?.voice ?? sectionVoice?.voice ?? production.voice ?? (external == nil ? defaultVoice : "default"),
             speed: speed ?? partVoice?.speed ?? sectionVoice?.speed ?? production.speed,
             pitch: partVoice?.pitch ?? sectionVoice?.pitch ?? production.pitch)
-        let engine: any SpeechEngine = external.map {
-            CommandEngine(command: $0.command, stdin: $0.stdin, timeoutSeconds: $0.timeoutSeconds, temporaryDirectory: temporaryDirectory)
-        } ?? piper?.engine(for: request.voice) ?? EspeakEngine.shared
-        return SpeechSynthesizer.Job(request: request, engine: engine)
+        if let external {
+            return (SpeechSynthesizer.Job(request: request, engine: CommandEngine(command: external.command, stdin: external.stdin,
+                                                                                   timeoutSeconds: external.timeoutSeconds, temporaryDirectory: temporaryDirectory)), nil)
+        }
+        if let engine = piper?.engine(for: request.voice) { return (SpeechSynthesizer.Job(request: request, engine: engine), nil) }
+        // A Piper voice where Piper is not installed: espeak-ng speaks its language (with a
+        // warning in the report); where Piper is installed, an unknown id is an error.
+        var spoken = request
+        if !(piper?.isInstalled ?? false), let language = PiperLibrary.fallback(for: request.voice) {
+            spoken.voice = language
+            return (SpeechSynthesizer.Job(request: spoken, engine: EspeakEngine.shared), request.voice)
+        }
+        return (SpeechSynthesizer.Job(request: spoken, engine: EspeakEngine.shared), nil)
     }
 
     /// Decodes media and checks effects: everything that needs no speech, done before any
@@ -118,8 +131,14 @@ enum ClipPreparation {
             for item in section.items {
                 guard case .speech(let text, let voice, let speed, let part) = item.kind else { continue }
                 speechKeys.append((item.id, item.location))
-                jobs.append(job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production,
-                                temporaryDirectory: spool.directory, piper: piper))
+                let (job, asked) = job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production,
+                                       temporaryDirectory: spool.directory, piper: piper)
+                jobs.append(job)
+                if let asked { clips.voiceFallbacks[asked] = job.request.voice }
+                if job.engine is PiperEngine {
+                    if job.request.pitch != 1 { clips.unhonoured[job.request.voice, default: []].insert("pitch") }
+                    if job.request.markup != nil { clips.unhonoured[job.request.voice, default: []].insert("SSML prosody, say-as and emphasis") }
+                }
             }
         }
         let (results, statistics) = SpeechSynthesizer(cache: cache).stored(for: jobs, spool: spool, pool: pool, progress: progress)

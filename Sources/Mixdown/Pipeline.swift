@@ -394,6 +394,14 @@ public enum Pipeline {
         }
         var warnings = plan.warnings.map { RenderReport.Warning(code: $0.code, section: $0.section, overflowMs: $0.overflowMs, message: $0.message) }
         warnings += script.warnings.map { RenderReport.Warning(code: "markupRemoved", section: nil, overflowMs: nil, message: $0.description) }
+        warnings += clips.voiceFallbacks.sorted { $0.key < $1.key }.map { asked, spoken in
+            RenderReport.Warning(code: "voiceFallback", section: nil, overflowMs: nil,
+                                 message: "Piper is not installed (run make deps): voice \(asked) was spoken by espeak-ng as \(spoken)")
+        }
+        warnings += clips.unhonoured.sorted { $0.key < $1.key }.map { voice, what in
+            RenderReport.Warning(code: "voiceIgnored", section: nil, overflowMs: nil,
+                                 message: "the Piper voice \(voice) does not take \(what.sorted().joined(separator: " or ")): spoken without it")
+        }
         let output = mastering.output
         if !mastering.alignment.reachedTarget, mastering.input.integratedLufs != nil {
             warnings.append(RenderReport.Warning(code: "loudnessTargetMissed", section: nil, overflowMs: nil, message: String(

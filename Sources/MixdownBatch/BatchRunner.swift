@@ -28,6 +28,8 @@ public struct BatchRequest: Sendable {
     public var cache = SpeechCache(directory: nil)
     public var temporaryDirectory = "/tmp"
     public var templateLibraries: [String] = []
+    /// Neural voices, spoken by one process for the whole batch (models stay loaded).
+    public var piper: PiperLibrary?
     public var templates = TemplateCache()
     public var maximumDuration = Limits.maximumProgrammeSeconds
     /// The cores the batch may use in all.
@@ -95,6 +97,7 @@ public final class BatchRunner: Sendable {
         rowBase.cache = request.cache
         rowBase.temporaryDirectory = request.temporaryDirectory
         rowBase.templateLibraries = request.templateLibraries
+        rowBase.piper = request.piper
         rowBase.templates = request.templates
         rowBase.maximumDuration = request.maximumDuration
         let ownCache = request.cache.directory == nil

@@ -296,9 +296,24 @@ public final class PiperLibrary: Sendable {
         self.allowsModelPaths = allowsModelPaths
     }
 
+    /// Whether Piper can speak here: its interpreter exists and at least one voice was found.
+    public var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: host.python) && !voices.isEmpty }
+
+    /// For a voice id in Piper's form (`en_US-joe-medium`: language_REGION-name-quality), the
+    /// espeak-ng language that speaks in its place where Piper is not installed (`en-us`).
+    public static func fallback(for voice: String) -> String? {
+        let parts = voice.split(separator: "-")
+        guard parts.count >= 3, ["x_low", "low", "medium", "high"].contains(String(parts.last!)) else { return nil }
+        let language = parts[0].split(separator: "_")
+        guard language.count == 2, (2...3).contains(language[0].count), language[0].allSatisfy(\.isLowercase),
+              language[1].count == 2, language[1].allSatisfy(\.isUppercase) else { return nil }
+        return "\(language[0])-\(language[1].lowercased())"
+    }
+
     /// The engine for `voice` when it names a Piper voice, else nil (another engine's voice).
     public func engine(for voice: String) -> PiperEngine? {
-        if let v = voices.first(where: { $0.id == voice }) { return PiperEngine(host: host, voice: v) }
+        // A voice by id needs Piper installed; without it the caller falls back to espeak-ng.
+        if let v = voices.first(where: { $0.id == voice }) { return isInstalled ? PiperEngine(host: host, voice: v) : nil }
         if allowsModelPaths && voice.hasSuffix(".onnx") {
             let model = PiperVoice.load(model: voice) ?? PiperVoice(id: URL(fileURLWithPath: voice).deletingPathExtension().lastPathComponent,
                                                                      model: voice, languages: [], quality: nil, sampleRate: nil)

@@ -71,6 +71,7 @@ struct Batch: ParsableCommand {
                                                                     executable: CommandLine.arguments[0],
                                                                     currentDirectory: FileManager.default.currentDirectoryPath)
         request.maximumDuration = maxDuration.seconds
+        request.piper = piperLibrary()
 
         let bar = isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil
         let summary = try BatchRunner().run(request) { bar?.show($0) }

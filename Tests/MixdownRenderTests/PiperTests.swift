@@ -72,6 +72,20 @@ import Testing
         #expect(shorter >= 0.15 && shorter <= 0.25, "speed 1.25 shortened the clip by \(shorter * 100) %")
     }
 
+    /// Without Piper (no interpreter that has it), a Piper voice id is spoken by espeak-ng in
+    /// its language, and the report and stderr say so.
+    @Test func withoutPiperTheVoiceFallsBackToEspeak() throws {
+        try "<<sectionName::a>>Hello there.\n".write(toFile: folder.file("f.txt"), atomically: true, encoding: .utf8)
+        let run = try render(["--script", folder.file("f.txt"), "--voice", Self.voice, "-o", folder.file("f.wav"), "--report", folder.file("f.json")],
+                             environment: ["MIXDOWN_PIPER_PYTHON": "/nonexistent/python", "MIXDOWN_VOICES": "", "MIXDOWN_CACHE": "off", "HOME": folder.path])
+        // (The checkout's .venv still holds the voice files, but no interpreter can run them.)
+        try #require(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("voice en_US-joe-medium was spoken by espeak-ng as en-us"), "\(run.stderr)")
+        let warnings = try report(folder.file("f.json"))["warnings"] as? [[String: Any]] ?? []
+        #expect(warnings.contains { $0["code"] as? String == "voiceFallback" })
+        #expect(try Tools.ffmpegDecode(folder.file("f.wav")).frames > 24_000)
+    }
+
     @Test func failuresAreOneLineAndLeaveNothing() throws {
         try "<<sectionName::a>>Hello there.\n".write(toFile: folder.file("h.txt"), atomically: true, encoding: .utf8)
         // A damaged model (its configuration intact), a missing one, an unknown voice id.
@@ -87,7 +101,7 @@ import Testing
             (model, [:], "cannot load the voice model"),
             (folder.file("missing.onnx"), [:], "cannot load the voice model"),
             ("en_US-nobody-medium", [:], "is not an espeak-ng voice"),
-            (Self.voice, ["MIXDOWN_PIPER_PYTHON": "/nonexistent/python"], "speech engine 'piper' is not installed"),
+            (model, ["MIXDOWN_PIPER_PYTHON": "/nonexistent/python"], "speech engine 'piper' is not installed"),
             (Self.voice, ["MIXDOWN_PIPER_PYTHON": hang, "MIXDOWN_PIPER_TIMEOUT": "3"], "speech engine 'piper' did not answer within 3 s"),
         ]
         for (voice, environment, says) in cases {
