@@ -54,6 +54,12 @@ public enum Catalog {
             ["id": v.languages.first ?? v.identifier, "engine": "espeak-ng", "name": v.name, "identifier": v.identifier, "languages": v.languages,
              "gender": v.gender ?? NSNull(), "quality": "formant"]
         }
-        return neural + espeak
+        // Variants combine with any espeak-ng language (`fr+f3`); listed once each, with
+        // American English, so that they (and their genders) can be found.
+        let variants: [[String: Any]] = try EspeakEngine.shared.variants().sorted { $0.identifier < $1.identifier }.map { v in
+            ["id": "en-us+\(v.identifier)", "engine": "espeak-ng", "name": "\(v.name) (variant \(v.identifier))", "identifier": v.identifier,
+             "languages": ["en-us"], "gender": v.gender ?? NSNull(), "quality": "formant", "variant": v.identifier]
+        }
+        return neural + espeak + variants
     }
 }

@@ -84,6 +84,9 @@ struct HybridMatching {
         var roomTone: HybridVoice.RoomTone
         var start = 0, end = 0
         var recordings: [Range<Int>] = []
+        /// The room tone's fade at the end of the speech flow: at least 300 ms, so the room
+        /// never stops dead into digital silence.
+        static let fadeOut = 14_400
 
         init(_ matching: HybridMatching, plan: TimelinePlan) {
             roomTone = matching.roomTone
@@ -100,7 +103,10 @@ struct HybridMatching {
             }
             guard let first = voiced.first?.range.lowerBound, let last = voiced.last?.range.upperBound else { return }
             start = max(0, first - HybridVoice.bridge)
-            end = min(plan.totalSamples, last + HybridVoice.bridge)
+            // Through the pauses and paddings to the end of the speech flow (the last section's
+            // end), then a fade of at least 300 ms.
+            let flowEnd = max(last + HybridVoice.bridge, plan.sections.last?.endSample ?? last)
+            end = min(plan.totalSamples, flowEnd + Self.fadeOut)
             recordings = voiced.filter(\.recorded).map(\.range)
         }
 
@@ -113,10 +119,11 @@ struct HybridMatching {
             let n = upper - lower, b = HybridVoice.bridge
             if tone.count < n { tone = [Float](repeating: 0, count: n); gains = tone }
             var speechGain = [(Int, Float)]()
+            let fade = min(Self.fadeOut, end - start)
             for k in 0..<n {
-                let i = lower + k - start, total = end - start
-                let edge = min(i, total - 1 - i)
-                gains[k] = edge < b ? HybridVoice.crossfade(edge, b).incoming : 1
+                let i = lower + k - start, fromEnd = end - start - 1 - i
+                gains[k] = i < b ? HybridVoice.crossfade(i, b).incoming : 1
+                if fromEnd < fade { gains[k] = min(gains[k], HybridVoice.crossfade(fromEnd, fade).incoming) }
             }
             for range in recordings where range.upperBound > lower && range.lowerBound < upper {
                 let bridge = min(b, range.count / 2)

@@ -592,6 +592,7 @@ components:
       properties:
         id: { type: string }
         quality: { type: [string, "null"] }
+        variant: { type: string, description: "An espeak-ng variant (listed once, as en-us+NAME; it combines with any espeak-ng language)." }
         name: { type: string }
         identifier: { type: string }
         languages: { type: array, items: { type: string } }

@@ -81,8 +81,24 @@ public final class EspeakEngine: SpeechEngine, @unchecked Sendable {
         return listVoices()
     }
 
-    private func listVoices() -> [Voice] {
-        guard let list = espeak_ListVoices(nil) else { return [] }
+    /// espeak-ng's voice variants (`f3`, `m1`, `klatt`…), each with its gender: `en-us+f3`
+    /// speaks American English with the variant `f3`.
+    public func variants() throws -> [Voice] {
+        lock.lock(); defer { lock.unlock() }
+        try initialise()
+        return "variant".withCString { languages in
+            var spec = espeak_VOICE()
+            spec.languages = languages
+            return listVoices(&spec).map { v in
+                var v = v
+                v.identifier = String(v.identifier.split(separator: "/").last ?? Substring(v.identifier))
+                return v
+            }
+        }
+    }
+
+    private func listVoices(_ spec: UnsafeMutablePointer<espeak_VOICE>? = nil) -> [Voice] {
+        guard let list = espeak_ListVoices(spec) else { return [] }
         var voices = [Voice]()
         var i = 0
         while let v = list[i] {

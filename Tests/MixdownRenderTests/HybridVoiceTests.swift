@@ -87,6 +87,13 @@ import Testing
         // The gaps are not silent: room tone runs under them.
         let gap = speech[(voices[0].end + 2_400)..<(voices[1].start - 2_400)]
         #expect(DuckingTests.levelDB(gap) > floor(NoiseFloor.estimate(recorded)) - 6)
+        // Nor is the end: 100–200 ms after the last word the room is still there, and it fades
+        // out (over at least 300 ms) rather than stopping dead.
+        let after = speech[(voices[2].end + 4_800)..<(voices[2].end + 9_600)]
+        #expect(DuckingTests.levelDB(after) > floor(NoiseFloor.estimate(recorded)) - 6, "room tone after the last word: \(DuckingTests.levelDB(after)) dB")
+        let lastTone = speech.lastIndex { abs($0) > 1e-6 } ?? 0
+        let fading = speech[(lastTone - 14_400)..<(lastTone - 9_600)], ending = speech[(lastTone - 2_400)...lastTone]
+        #expect(DuckingTests.levelDB(ending) < DuckingTests.levelDB(fading) - 6, "the room tone's last 50 ms are not quieter than 300 ms before")
     }
 
     @Test func offWithoutARecording() throws {

@@ -57,6 +57,24 @@ import Testing
         #expect(warm < cold, "warm \(warm) s, cold \(cold) s")
     }
 
+    /// `voices --json`: the Piper voice first, espeak-ng's voices, and its variants with
+    /// their genders (the female ones findable).
+    @Test func voicesListEveryEngineAndTheVariants() throws {
+        let run = try Tools.run(Tools.mixdown, ["voices", "--json"])
+        try #require(run.status == 0, "\(run.stderr)")
+        let voices = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(voices.first?["id"] as? String == Self.voice && voices.first?["engine"] as? String == "piper" && voices.first?["quality"] as? String == "medium")
+        #expect(voices.allSatisfy { ["id", "engine", "name", "languages", "gender", "quality"].allSatisfy($0.keys.contains) })
+        let f3 = voices.first { $0["id"] as? String == "en-us+f3" }
+        #expect(f3?["gender"] as? String == "female" && f3?["engine"] as? String == "espeak-ng")
+        #expect(voices.filter { $0["variant"] != nil && $0["gender"] as? String == "female" }.count >= 10)
+        #expect(voices.contains { $0["id"] as? String == "en-us" && $0["variant"] == nil })
+        // A listed variant speaks.
+        try "<<sectionName::a>>Hello there.\n".write(toFile: folder.file("v.txt"), atomically: true, encoding: .utf8)
+        let spoken = try render(["--script", folder.file("v.txt"), "--voice", "en-us+f3", "-o", folder.file("v.wav")])
+        #expect(spoken.status == 0, "\(spoken.stderr)")
+    }
+
     @Test func speedShortensTheClip() throws {
         try "<<sectionName::a>>Fresh beans, the perfect grind, every single time you make a cup.\n".write(toFile: folder.file("s.txt"), atomically: true, encoding: .utf8)
         var lengths = [Double]()
