@@ -26,7 +26,7 @@ struct PreparedClips {
     var words: [Key: [SpeechClip.Word]] = [:]
     /// Piper voices spoken by espeak-ng because Piper is not installed (voice → language).
     var voiceFallbacks: [String: String] = [:]
-    /// What a Piper voice could not honour (`pitch`, `SSML prosody`), by voice.
+    /// What a Piper voice could not honour (SSML prosody, say-as, emphasis), by voice.
     var unhonoured: [String: Set<String>] = [:]
     /// Speech recordings whole (levelled like their clip, untrimmed): their room, for hybrid voice.
     var rooms: [Key: [Float]] = [:]
@@ -136,7 +136,6 @@ enum ClipPreparation {
                 jobs.append(job)
                 if let asked { clips.voiceFallbacks[asked] = job.request.voice }
                 if job.engine is PiperEngine {
-                    if job.request.pitch != 1 { clips.unhonoured[job.request.voice, default: []].insert("pitch") }
                     if job.request.markup != nil { clips.unhonoured[job.request.voice, default: []].insert("SSML prosody, say-as and emphasis") }
                 }
             }

@@ -1,16 +1,17 @@
 import CRubberBand
 import MixdownCore
 
-/// Time compression with the pitch kept, through librubberband (offline, finer engine). The
-/// output has exactly the requested length: the stretcher's own count is trimmed or padded.
+/// Time compression with the pitch kept (or shifted by `pitch`, a frequency ratio), through
+/// librubberband (offline, finer engine). The output has exactly the requested length: the
+/// stretcher's own count is trimmed or padded.
 public enum TimeStretch {
-    public static func stretch(_ samples: [Float], sampleRate: Int, to length: Int) -> [Float] {
+    public static func stretch(_ samples: [Float], sampleRate: Int, to length: Int, pitch: Double = 1) -> [Float] {
         guard length > 0, !samples.isEmpty else { return [Float](repeating: 0, count: max(0, length)) }
-        if length == samples.count { return samples }
+        if length == samples.count && pitch == 1 { return samples }
         let ratio = Double(length) / Double(samples.count)
         let options = Int32(bitPattern: RubberBandOptionProcessOffline.rawValue | RubberBandOptionEngineFiner.rawValue
                                         | RubberBandOptionPitchHighQuality.rawValue)
-        guard let state = rubberband_new(UInt32(sampleRate), 1, options, ratio, 1.0) else { return samples }
+        guard let state = rubberband_new(UInt32(sampleRate), 1, options, ratio, pitch) else { return samples }
         defer { rubberband_delete(state) }
         rubberband_set_expected_input_duration(state, UInt32(samples.count))
         let block = 4_096

@@ -1,5 +1,6 @@
 import Foundation
 import MixdownCore
+import MixdownDSP
 import MixdownIO
 #if canImport(Glibc)
 import Glibc
@@ -234,7 +235,7 @@ for line in sys.stdin:
 }
 
 /// One Piper voice as a speech engine. Speed maps to the model's length scale (`lengthScale`);
-/// pitch, where asked, is shifted keeping the duration. Word timings come from the phoneme
+/// pitch, where asked, is shifted keeping the duration (rubberband). Word timings come from the phoneme
 /// alignments; when their count does not match the text's words they are spread by length.
 public struct PiperEngine: SpeechEngine {
     public let host: PiperHost
@@ -265,7 +266,9 @@ public struct PiperEngine: SpeechEngine {
             throw MixdownError.badInput("speech engine 'piper' (voice \(voice.id)): \(answer.error ?? "no audio")", code: "speechFailed")
         }
         let decoded = try AudioFileReader.read(wav)
-        let mono = try Resampler.resample(ChannelMix.toMono(decoded.audio), to: SampleTime.renderRate, quality: .medium).channels[0]
+        var mono = try Resampler.resample(ChannelMix.toMono(decoded.audio), to: SampleTime.renderRate, quality: .medium).channels[0]
+        // Pitch: shifted by the time-stretcher with the length kept, so the word timings hold.
+        if request.pitch != 1 { mono = TimeStretch.stretch(mono, sampleRate: SampleTime.renderRate, to: mono.count, pitch: request.pitch) }
         let textWords = request.text.split(whereSeparator: \.isWhitespace).map(String.init)
         let spans = answer.words ?? []
         var words: [SpeechClip.Word]

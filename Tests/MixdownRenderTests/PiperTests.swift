@@ -75,8 +75,31 @@ import Testing
         #expect(spoken.status == 0, "\(spoken.stderr)")
     }
 
+    /// Pitch 1.5 raises the voice's fundamental by about a fifth, with the clip's words intact.
+    @Test func pitchShiftsTheVoice() throws {
+        try "<<sectionName::a>>Good morning, and welcome to a brand new day of fresh coffee.\n".write(toFile: folder.file("p.txt"), atomically: true, encoding: .utf8)
+        var medians = [Double]()
+        for pitch in [1.0, 1.5] {
+            try JSONSerialization.data(withJSONObject: ["scriptFile": folder.file("p.txt"), "voice": Self.voice, "pitch": pitch, "endFormat": ["wav"]])
+                .write(to: URL(fileURLWithPath: folder.file("p\(pitch).json")))
+            let run = try render([folder.file("p\(pitch).json"), "-o", folder.file("p\(pitch).wav"), "--stems", folder.file("ps\(pitch)"),
+                                  "--report", folder.file("p\(pitch)-r.json")])
+            try #require(run.status == 0, "\(run.stderr)")
+            let speech = try AudioFileReader.read(folder.file("ps\(pitch)/speech.wav")).audio.channels[0]
+            medians.append(try #require(Pitch.median(speech[...])))
+            let warnings = try report(folder.file("p\(pitch)-r.json"))["warnings"] as? [[String: Any]] ?? []
+            #expect(!warnings.contains { $0["code"] as? String == "voiceIgnored" })
+        }
+        #expect(medians[1] / medians[0] > 1.35 && medians[1] / medians[0] < 1.65, "f0 \(medians[0]) Hz → \(medians[1]) Hz")
+    }
+
     @Test func speedShortensTheClip() throws {
-        try "<<sectionName::a>>Fresh beans, the perfect grind, every single time you make a cup.\n".write(toFile: folder.file("s.txt"), atomically: true, encoding: .utf8)
+        // Piper's durations vary a little from one synthesis to the next (its noise is random):
+        // three sentences average that out.
+        try """
+        <<sectionName::a>>Fresh beans, the perfect grind, every single time you make a cup. Meet Brewline, the smart grinder that \
+        has your coffee ready before you are. Better mornings start here, so visit brewline dot com today.
+        """.write(toFile: folder.file("s.txt"), atomically: true, encoding: .utf8)
         var lengths = [Double]()
         for speed in [1.0, 1.25] {
             try JSONSerialization.data(withJSONObject: ["scriptFile": folder.file("s.txt"), "voice": Self.voice, "speed": speed, "endFormat": ["wav"]])
