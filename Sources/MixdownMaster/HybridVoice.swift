@@ -67,13 +67,45 @@ public enum HybridVoice {
     /// Brings the synthetic clips' common long-term spectrum to the room's speech: one EQ for
     /// all of them, so the synthetic voice stays one voice. Returns its gain per band (dB).
     public static func matchTone(_ clips: inout [[Float]], to room: Room, pool: WorkerPool = .serial) -> [Double] {
-        guard let spectrum = speechSpectrum(Array(clips.joined())) else { return speechBands.centres.map { _ in 0 } }
+        guard var spectrum = speechSpectrum(Array(clips.joined())) else { return speechBands.centres.map { _ in 0 } }
+        // A recording narrower than the synthetic voice (a phone line, a lavalier's roll-off)
+        // is followed first with steep filters at its band edges: no EQ bound reaches that far.
+        if let limits = bandLimits(synthetic: speechBands.levels(power: spectrum, rate: SampleTime.renderRate), recording: room.speechLevels) {
+            clips.withUnsafeMutableBufferPointer { slots in
+                pool.forEach(slots.count) { limits.process(&slots[$0]) }
+            }
+            spectrum = speechSpectrum(Array(clips.joined())) ?? spectrum
+        }
         let gains = speechBands.fit(power: spectrum, rate: SampleTime.renderRate, to: room.speechLevels)
         let eq = speechBands.equaliser(gains, rate: SampleTime.renderRate)
         clips.withUnsafeMutableBufferPointer { slots in
             pool.forEach(slots.count) { eq.process(&slots[$0]) }
         }
         return gains
+    }
+
+    /// Band edges of a recording that the EQ's bounds could not follow: where, from the top
+    /// (or bottom) band inwards, the recording lies more than the largest cut below the
+    /// synthetic voice (levels compared with the 300 Hz–3 kHz mean removed). Returns fourth-
+    /// order low- and high-pass filters at those edges, or nil for a full-band recording.
+    static func bandLimits(synthetic: [Double], recording: [Double]) -> FilterChain? {
+        let centres = speechBands.centres
+        let middle = centres.indices.filter { (300.0...3_000).contains(centres[$0]) }
+        let d = zip(recording, synthetic).map { $0 - $1 }
+        let mean = middle.map { d[$0] }.reduce(0, +) / Double(max(1, middle.count))
+        let out = d.map { $0 - mean < -(speechBands.maximumCut - 3) }
+        var stages = [Biquad]()
+        // The top: the first band of a run of unreachable bands that goes to the last band.
+        if var top = out.lastIndex(of: false).map({ $0 + 1 }), top < centres.count, centres[top] > 2_000 {
+            top = max(top, 1)
+            let edge = (centres[top - 1] * centres[top]).squareRoot()
+            stages += [Biquad.lowPass(edge, q: 0.541, rate: SampleTime.renderRate), Biquad.lowPass(edge, q: 1.307, rate: SampleTime.renderRate)]
+        }
+        if let bottom = out.firstIndex(of: false), bottom > 0, centres[bottom] < 500 {
+            let edge = (centres[bottom - 1] * centres[bottom]).squareRoot()
+            stages += [Biquad.highPass(edge, q: 0.541, rate: SampleTime.renderRate), Biquad.highPass(edge, q: 1.307, rate: SampleTime.renderRate)]
+        }
+        return stages.isEmpty ? nil : FilterChain(stages)
     }
 
     /// Room tone: seeded white noise shaped to the pauses' third-octave spectrum and scaled to
