@@ -20,6 +20,9 @@ struct HybridMatching {
     }
 
     var room: HybridVoice.Room
+    /// Reverberation (decay time, 500 Hz–2 kHz) of the recordings and of the synthetic side
+    /// as matched: measured and reported, not yet matched.
+    var decay: (recording: Double?, synthetic: Double?)
     var roomTone: HybridVoice.RoomTone
     var toneGains: [Double]
     var recordings: Set<PreparedClips.Key>
@@ -72,7 +75,8 @@ struct HybridMatching {
             let (r, s) = sides(a, b)
             return HybridVoice.difference(recorded: r, synthetic: zip(s, tone).map { $0 + $1 })
         }
-        return HybridMatching(room: room, roomTone: roomTone!, toneGains: gains, recordings: Set(recorded),
+        let decay = (HybridVoice.decayTime(Array(recorded.map { clips.rooms[$0]! }.joined())), HybridVoice.decayTime(Array(audio.joined())))
+        return HybridMatching(room: room, decay: decay, roomTone: roomTone!, toneGains: gains, recordings: Set(recorded),
                               boundaries: zip(pairs, zip(before, after)).map { pair, d in
                                   Boundary(from: pair.0.key, to: pair.1.key, recordingFirst: pair.0.recorded, before: d.0, after: d.1)
                               })
@@ -158,7 +162,8 @@ struct HybridMatching {
             return .init(section: p.section, item: id.item, kind: recordings.contains(id) ? "recording" : "synthetic",
                          startSample: p.item.startSample, endSample: p.item.endSample)
         }
-        return .init(roomNoiseFloorDbfs: room.noiseFloorDb,
+        func seconds(_ t: Double?) -> Double? { t.map { ($0 * 1_000).rounded() / 1_000 } }
+        return .init(roomNoiseFloorDbfs: room.noiseFloorDb, recordingDecaySeconds: seconds(decay.recording), syntheticDecaySeconds: seconds(decay.synthetic),
                      toneEq: zip(HybridVoice.speechBands.centres, toneGains).map { .init(hz: ($0 * 10).rounded() / 10, gainDb: $1) },
                      boundaries: boundaries.compactMap { b in
                          guard let from = side(b.from), let to = side(b.to) else { return nil }

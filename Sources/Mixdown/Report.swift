@@ -79,6 +79,10 @@ public struct RenderReport: Sendable, EncodesEveryKey {
         }
         /// The recordings' room: the noise floor the room tone is made to (dBFS, 20 ms RMS, 5th percentile).
         public var roomNoiseFloorDbfs: Double
+        /// Reverberation, seconds to decay 60 dB in 500 Hz–2 kHz, read from the decays after
+        /// words: of the recordings, and of the synthetic side as matched (null: too few decays).
+        public var recordingDecaySeconds: Double?
+        public var syntheticDecaySeconds: Double?
         /// The EQ on the synthetic clips, per third-octave band.
         public var toneEq: [Band]
         public var boundaries: [Boundary]

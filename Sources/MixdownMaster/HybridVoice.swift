@@ -84,6 +84,53 @@ public enum HybridVoice {
         return gains
     }
 
+    /// The reverberation of speech in `x`: the decay time (seconds to fall 60 dB) in the
+    /// 500 Hz–2 kHz band, read from the decays after words. The band's 10 ms levels are
+    /// followed down from each local peak at least 25 dB over the noise floor, while they keep
+    /// falling (5 ms levels smoothed over 15 ms), to 5 dB over the floor; the slope from 5 to 20 dB under the peak gives that
+    /// decay's time. The decays inside words are shorter than the room's, so the upper quartile
+    /// of the decays is the estimate. Nil when fewer than three decays were found.
+    public static func decayTime(_ x: [Float], rate: Int = SampleTime.renderRate) -> Double? {
+        var band = x
+        FilterChain([Biquad.highPass(500, rate: rate), Biquad.highPass(500, rate: rate),
+                     Biquad.lowPass(2_000, rate: rate), Biquad.lowPass(2_000, rate: rate)]).process(&band)
+        // 5 ms levels, smoothed over 15 ms (in power) so a noise-like decay reads as a line.
+        let frame = rate / 200
+        let raw = NoiseFloor.frameLevels(band, frame: frame).map { pow(10, $0 / 10) }
+        guard raw.count > 40 else { return nil }
+        let levels = raw.indices.map { k -> Double in
+            let window = raw[max(0, k - 1)...min(raw.count - 1, k + 1)]
+            return 10 * log10(window.reduce(0, +) / Double(window.count) + 1e-12)
+        }
+        let floor = levels.sorted()[levels.count / 10]
+        var decays = [Double]()
+        var i = 1
+        while i < levels.count - 1 {
+            let peak = levels[i]
+            guard peak >= floor + 25, peak >= levels[i - 1], peak > levels[i + 1] else { i += 1; continue }
+            // Follow the fall; a rise of more than 2 dB (the next syllable) ends it.
+            var j = i, lowest = peak
+            while j + 1 < levels.count, levels[j + 1] <= lowest + 2, levels[j + 1] > floor + 5 {
+                j += 1
+                lowest = min(lowest, levels[j])
+            }
+            let points = (i...j).filter { levels[$0] <= peak - 5 && levels[$0] >= peak - 20 }
+            if points.count >= 4, lowest <= peak - 20 {
+                let ts: [Double] = points.map { Double($0 - i) / 200 }
+                let ls: [Double] = points.map { levels[$0] }
+                let mt: Double = ts.reduce(0, +) / Double(ts.count)
+                let ml: Double = ls.reduce(0, +) / Double(ls.count)
+                var covariance = 0.0, variance = 0.0
+                for (t, l) in zip(ts, ls) { covariance += (t - mt) * (l - ml); variance += (t - mt) * (t - mt) }
+                let slope = covariance / variance
+                if slope < 0 { decays.append(-60 / slope) }
+            }
+            i = max(i + 1, j)
+        }
+        guard decays.count >= 3 else { return nil }
+        return decays.sorted()[(decays.count * 3) / 4]
+    }
+
     /// Band edges of a recording that the EQ's bounds could not follow: where, from the top
     /// (or bottom) band inwards, the recording lies more than the largest cut below the
     /// synthetic voice (levels compared with the 300 Hz–3 kHz mean removed). Returns fourth-

@@ -123,3 +123,31 @@ extension MasteringTests {
         #expect(level(processed[0][(n + 4_800)..<(2 * n - 4_800)]) < level(programme[(n + 4_800)..<(2 * n - 4_800)]) - 3)
     }
 }
+
+/// The decay-time estimate hybrid voice reads from a recording's word ends.
+@Suite struct DecayTimeTests {
+    /// Bursts of noise ("words") each ending in an exponential decay of `t60` seconds, with
+    /// quiet noise between.
+    static func words(t60: Double, count: Int = 12) -> [Float] {
+        var rng = SplitMix(seed: 11)
+        var x = [Float]()
+        for _ in 0..<count {
+            for _ in 0..<9_600 { x.append(Float(rng.nextSigned()) * 0.3) }
+            let tail = Int(max(t60, 0.05) * 1.2 * 48_000)
+            for n in 0..<tail { x.append(Float(rng.nextSigned()) * 0.3 * Float(pow(10, -3 * Double(n) / 48_000 / t60))) }
+            for _ in 0..<24_000 { x.append(Float(rng.nextSigned()) * 0.0003) }
+        }
+        return x
+    }
+
+    @Test(arguments: [0.3, 0.6, 1.0])
+    func reverberantWordEndsGiveTheirDecayTime(_ t60: Double) throws {
+        let measured = try #require(HybridVoice.decayTime(Self.words(t60: t60)))
+        #expect(abs(measured - t60) / t60 < 0.2, "\(t60) s decays measured \(measured) s")
+    }
+
+    @Test func drySpeechIsShort() throws {
+        let measured = try #require(HybridVoice.decayTime(Self.words(t60: 0.08)))
+        #expect(measured < 0.2, "\(measured) s")
+    }
+}
