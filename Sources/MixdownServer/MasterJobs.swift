@@ -51,21 +51,29 @@ struct MasterJob: Codable, Sendable, Equatable {
         // endFormat may be repeated or comma-separated; the default is a WAV master.
         let formatNames = query.getAll("endFormat").flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
         let formats = try (formatNames.isEmpty ? ["wav"] : formatNames).map { try one(of: EndFormat.self, "endFormat", $0) }
-        var request = MasterRequest(input: "mix", output: "out/", endFormats: formats, pool: .serial)
-        request.preset = try one(of: MasterRequest.Preset.self, "preset", try single("preset") ?? "streaming")
-        request.reference = try single("reference")
-        request.loudnessPreset = try single("loudnessPreset").map { try one(of: LoudnessPreset.self, "loudnessPreset", $0) }
-        request.targetLufs = try number("targetLufs")
-        request.truePeak = try number("truePeak")
+        var unique = [String]()
+        for f in formats.map(\.rawValue) where !unique.contains(f) { unique.append(f) }
+        let job = MasterJob(media: "", preset: try one(of: MasterRequest.Preset.self, "preset", try single("preset") ?? "streaming").rawValue,
+                            reference: try single("reference"),
+                            loudnessPreset: try single("loudnessPreset").map { try one(of: LoudnessPreset.self, "loudnessPreset", $0).rawValue },
+                            targetLufs: try number("targetLufs"), truePeak: try number("truePeak"), endFormat: unique)
         do {
-            _ = try request.checkSettings()
+            _ = try job.engineRequest(input: "mix", reference: job.reference, output: "out/").checkSettings()
         } catch let error as MixdownError {
             throw APIError(.unprocessableContent, "invalidParameter", error.reason, path: error.keyPath)
         }
-        var unique = [String]()
-        for f in formats.map(\.rawValue) where !unique.contains(f) { unique.append(f) }
-        return MasterJob(media: "", preset: request.preset.rawValue, reference: request.reference, loudnessPreset: request.loudnessPreset?.rawValue,
-                         targetLufs: request.targetLufs, truePeak: request.truePeak, endFormat: unique)
+        return job
+    }
+
+    /// The engine's request for these settings (values were checked when the job was made).
+    func engineRequest(input: String, reference: String?, output: String) -> MasterRequest {
+        var request = MasterRequest(input: input, output: output, endFormats: endFormat.compactMap(EndFormat.init(rawValue:)), pool: .serial)
+        request.preset = MasterRequest.Preset(rawValue: preset) ?? .streaming
+        request.reference = reference
+        request.loudnessPreset = loudnessPreset.flatMap(LoudnessPreset.init(rawValue:))
+        request.targetLufs = targetLufs
+        request.truePeak = truePeak
+        return request
     }
 
     /// The engine's request for this job, reading the key's media from the data folder.
@@ -76,13 +84,8 @@ struct MasterJob: Codable, Sendable, Equatable {
             }
             return dataDirectory + "/" + record.path
         }
-        var request = MasterRequest(input: try await path(media, "media"), output: folder + "/audio",
-                                    endFormats: endFormat.compactMap(EndFormat.init(rawValue:)), pool: .serial)
-        request.preset = MasterRequest.Preset(rawValue: preset) ?? .streaming
-        if let reference { request.reference = try await path(reference, "reference") }
-        request.loudnessPreset = loudnessPreset.flatMap(LoudnessPreset.init(rawValue:))
-        request.targetLufs = targetLufs
-        request.truePeak = truePeak
+        let referencePath: String? = if let reference { try await path(reference, "reference") } else { nil }
+        var request = engineRequest(input: try await path(media, "media"), reference: referencePath, output: folder + "/audio")
         request.analyse = true
         return request
     }
