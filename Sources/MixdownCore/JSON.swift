@@ -29,6 +29,33 @@ public struct JSONNode: Sendable {
     }
 }
 
+extension JSONNode {
+    /// Whether two documents hold the same value wherever it was written: object members are
+    /// compared by key, whatever their order (keys are unique), numbers by value. Two clients
+    /// serialising one request need not agree on key order or spacing.
+    public func sameValue(as other: JSONNode) -> Bool {
+        switch (value, other.value) {
+        case (.object(let a), .object(let b)):
+            guard a.count == b.count else { return false }
+            let others = Dictionary(b.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+            return a.allSatisfy { member in others[member.key].map { member.value.sameValue(as: $0) } ?? false }
+        case (.array(let a), .array(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.sameValue(as: $1) }
+        case (.string(let a), .string(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.null, .null): return true
+        default: return false
+        }
+    }
+
+    /// The member `key` of an object (nil: not an object, or no such member).
+    public subscript(member key: String) -> JSONNode? {
+        if case .object(let members) = value { return members.first { $0.key == key }?.value }
+        return nil
+    }
+}
+
 /// A strict RFC 8259 parser (no comments, no trailing commas, no duplicate keys) that keeps
 /// positions. Errors are one line: `file:line:col: …`.
 public struct JSONParser {

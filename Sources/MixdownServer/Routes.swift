@@ -135,7 +135,11 @@ extension MixdownService {
         let idempotency = try Self.idempotencyKey(request)
         let (text, root) = try await readJSON(request, limit: configuration.maxProductionBytes, file: "production")
         let spec = #"{"production":"# + text + #","variables":{}}"#
-        if let earlier = try await earlierJob(idempotency, key: key, sameRequest: { $0.spec == spec }) { return accepted(earlier) }
+        if let earlier = try await earlierJob(idempotency, key: key, sameRequest: { job in
+            // The same production, however it was serialised (key order, spacing).
+            guard let first = (try? JSONParser.parse(job.spec, file: "job"))?[member: "production"] else { return false }
+            return first.sameValue(as: root)
+        }) { return accepted(earlier) }
         let admitted = try await gate(for: key.name).admit(root, file: "production")
         _ = try Pipeline.check(renderRequest(admitted.production, variables: [:], folder: configuration.dataDirectory + "/tmp"))
         try await checkConcurrency(key, adding: 1)

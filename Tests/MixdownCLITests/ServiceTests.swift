@@ -75,6 +75,11 @@ import Testing
         // The same Idempotency-Key gives the same job, not a second one.
         let again = try HTTP.send("POST", "\(base)/v1/productions", key: alice, body: HTTP.json(production), headers: ["Idempotency-Key": "spot-1"])
         #expect(again.status == 202 && again.object["id"] as? String == id)
+        // So does the same production written in another key order and spacing.
+        let reordered = #"{ "endFormat": ["wav", "mp3_medium"], "forceLength": 6, "mediaFiles": {"jingle": {"media": "\#(media)"}},"#
+            + #" "soundTemplate": "corporate", "scriptText": "<<sectionName::hello>><<soundSegment::main>>Hello from the service. <<media::jingle>>" }"#
+        let retried = try HTTP.send("POST", "\(base)/v1/productions", key: alice, body: Data(reordered.utf8), headers: ["Idempotency-Key": "spot-1"])
+        #expect(retried.status == 202 && retried.object["id"] as? String == id, "\(retried.object)")
         // Another key sees none of it.
         #expect(try HTTP.send("GET", "\(base)/v1/productions/\(id)", key: bob).status == 404)
         var stolen = production
