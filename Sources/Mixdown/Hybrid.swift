@@ -21,8 +21,10 @@ struct HybridMatching {
 
     var room: HybridVoice.Room
     /// Reverberation (decay time, 500 Hz–2 kHz) of the recordings and of the synthetic side
-    /// as matched: measured and reported, not yet matched.
+    /// as matched.
     var decay: (recording: Double?, synthetic: Double?)
+    /// The room given to the synthetic side (nil: none needed, or no decay to match).
+    var syntheticRoom: HybridVoice.SyntheticRoom?
     var roomTone: HybridVoice.RoomTone
     var toneGains: [Double]
     var recordings: Set<PreparedClips.Key>
@@ -30,7 +32,7 @@ struct HybridMatching {
 
     /// Matches the synthetic clips in place. Nil (matching off) unless the flow holds both a
     /// recording and synthetic speech.
-    static func match(_ clips: inout PreparedClips, script: Script, pool: WorkerPool) throws -> HybridMatching? {
+    static func match(_ clips: inout PreparedClips, script: Script, settings: MasteringSettings, pool: WorkerPool) throws -> HybridMatching? {
         var voices = [(key: PreparedClips.Key, recorded: Bool)]()
         for section in script.sections {
             for item in section.items {
@@ -58,25 +60,40 @@ struct HybridMatching {
         }
         let before = pairs.map { a, b in sides(a, b) }.map { HybridVoice.difference(recorded: $0.recorded, synthetic: $0.synthetic) }
 
-        // One EQ for every synthetic clip, then each back to the common speech level.
+        // The room first (its reverberation colours the voice; the EQ then matches what is
+        // heard): the synthetic clips get the recordings' decay, and their tails.
         var audio = synthetic.map { mono($0) }
-        // The tone match and the room tone are independent: side by side.
-        var gains = [Double](), roomTone: HybridVoice.RoomTone?
-        pool.forEach(2) { job in
-            if job == 0 { gains = HybridVoice.matchTone(&audio, to: room, pool: pool) } else { roomTone = HybridVoice.RoomTone(room) }
+        let roomTone = HybridVoice.RoomTone(room)
+        // Reverberation is compared as heard, through the speech bus (its compressor changes decays).
+        func listen(_ x: [Float]) -> [Float] {
+            var channels = [x]
+            SpeechChain.process(&channels, rate: SampleTime.renderRate, settings: settings)
+            return channels[0]
         }
+        let recordingDecay = HybridVoice.decayTime(listen(Array(recorded.map { clips.rooms[$0]! }.joined())))
+        let syntheticRoom = recordingDecay.flatMap { HybridVoice.matchRoom(audio, target: $0, roomTone: roomTone, listen: listen).room }
+        if let syntheticRoom {
+            let tail = syntheticRoom.tail()
+            audio.withUnsafeMutableBufferPointer { slots in
+                pool.forEach(slots.count) { slots[$0] = syntheticRoom.apply(slots[$0], convolver: Convolver(impulse: tail)) }
+            }
+        }
+        // One EQ for every synthetic clip, then each back to the common speech level.
+        let gains = HybridVoice.matchTone(&audio, to: room, pool: pool)
         for (key, clip) in zip(synthetic, audio) {
             let g = SpeechCleanup.levelGain(clip)
             clips.audio[key] = .memory([clip.map { $0 * g }])
         }
         // After: the synthetic side as it will sound, with the room tone under it.
-        let tone = roomTone!.render(length: audio.map(\.count).max() ?? 0)
+        let tone = roomTone.render(length: audio.map(\.count).max() ?? 0)
         let after = pairs.map { a, b -> HybridVoice.Difference in
             let (r, s) = sides(a, b)
             return HybridVoice.difference(recorded: r, synthetic: zip(s, tone).map { $0 + $1 })
         }
-        let decay = (HybridVoice.decayTime(Array(recorded.map { clips.rooms[$0]! }.joined())), HybridVoice.decayTime(Array(audio.joined())))
-        return HybridMatching(room: room, decay: decay, roomTone: roomTone!, toneGains: gains, recordings: Set(recorded),
+        // The synthetic side as heard: its clips with the room tone under them.
+        let excerpt = HybridVoice.decayExcerpt(audio)
+        let decay = (recordingDecay, HybridVoice.decayTime(listen(zip(excerpt, roomTone.render(length: excerpt.count)).map { $0 + $1 })))
+        return HybridMatching(room: room, decay: decay, syntheticRoom: syntheticRoom, roomTone: roomTone, toneGains: gains, recordings: Set(recorded),
                               boundaries: zip(pairs, zip(before, after)).map { pair, d in
                                   Boundary(from: pair.0.key, to: pair.1.key, recordingFirst: pair.0.recorded, before: d.0, after: d.1)
                               })
@@ -164,6 +181,7 @@ struct HybridMatching {
         }
         func seconds(_ t: Double?) -> Double? { t.map { ($0 * 1_000).rounded() / 1_000 } }
         return .init(roomNoiseFloorDbfs: room.noiseFloorDb, recordingDecaySeconds: seconds(decay.recording), syntheticDecaySeconds: seconds(decay.synthetic),
+                     syntheticRoom: syntheticRoom.map { .init(decaySeconds: seconds($0.decaySeconds)!, directToReverberantDb: $0.directToReverberantDb) },
                      toneEq: zip(HybridVoice.speechBands.centres, toneGains).map { .init(hz: ($0 * 10).rounded() / 10, gainDb: $1) },
                      boundaries: boundaries.compactMap { b in
                          guard let from = side(b.from), let to = side(b.to) else { return nil }

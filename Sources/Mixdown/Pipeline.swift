@@ -77,7 +77,7 @@ public enum Pipeline {
                                   progress: control.ticker(.speaking), into: &clips)
         timings.speech = split()
         try control.step(.matching, 0)
-        let hybrid = try HybridMatching.match(&clips, script: script, pool: pool)
+        let hybrid = try HybridMatching.match(&clips, script: script, settings: MasteringSettings.preset(production.masteringPreset.rawValue)!, pool: pool)
         timings.hybrid = split()
         try control.step(.planning, 0)
         let plan = try TimelinePlanner.plan(planInput(script, production: production, template: template, clips: clips))

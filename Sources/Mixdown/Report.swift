@@ -83,6 +83,14 @@ public struct RenderReport: Sendable, EncodesEveryKey {
         /// words: of the recordings, and of the synthetic side as matched (null: too few decays).
         public var recordingDecaySeconds: Double?
         public var syntheticDecaySeconds: Double?
+        /// The room put on the synthetic side so it decays like the recordings (null: none).
+        public var syntheticRoom: Room?
+        public struct Room: Sendable, EncodesEveryKey {
+            /// Decay time of the synthetic impulse response's tail (seconds to fall 60 dB).
+            public var decaySeconds: Double
+            /// Direct sound over the tail, by energy (dB).
+            public var directToReverberantDb: Double
+        }
         /// The EQ on the synthetic clips, per third-octave band.
         public var toneEq: [Band]
         public var boundaries: [Boundary]

@@ -5,7 +5,8 @@ import Foundation
 /// thread-safe, so every plan is made under one lock here; executing a plan on its own
 /// buffers is safe from any thread.
 public final class RealFFT: @unchecked Sendable {
-    private static let plannerLock = NSLock()
+    /// FFTW's planner is shared by every plan in the process (FFT and `Convolver`).
+    static let plannerLock = NSLock()
 
     public let size: Int
     private let input: UnsafeMutablePointer<Float>
