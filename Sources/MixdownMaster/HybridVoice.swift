@@ -191,12 +191,12 @@ public enum HybridVoice {
     /// heard), and what the synthetic side then reads. The direct-to-reverberant ratio cannot
     /// be read reliably from speech, so the driest mix that reaches the target is taken (from
     /// +12 dB down to −3 dB in 3 dB steps): the voice stays as clear as the room allows. The
-    /// tail's decay starts at the target and is corrected by what the search measures (at most
-    /// three rounds). Each trial is heard as the listener will hear it: an excerpt (the clips
-    /// with 0.5 s between them, up to 30 s) with the room tone under it, through `listen`
-    /// (the speech bus: its compressor lengthens decays, more on a dry voice's sharp word ends
-    /// than on a recording's). Nil room: the synthetic side already decays as slowly (a room
-    /// cannot be taken away).
+    /// tail's decay starts at the target and is corrected by what the search measures until it
+    /// reads within 15 % (at most three rounds). Each trial is heard as the listener will hear
+    /// it: an excerpt (the clips with 0.5 s between them, up to 30 s) with the room tone under
+    /// it, through `listen` (the speech bus: its compressor lengthens decays, more on a dry
+    /// voice's sharp word ends than on a recording's). Nil room: the synthetic side already
+    /// decays as slowly (a room cannot be taken away).
     public static func matchRoom(_ clips: [[Float]], target: Double, roomTone: RoomTone? = nil,
                                  listen: ([Float]) -> [Float] = { $0 }) -> (room: SyntheticRoom?, synthetic: Double?) {
         let excerpt = decayExcerpt(clips)
@@ -221,7 +221,7 @@ public enum HybridVoice {
             }
             guard let found else { break }
             if best == nil || abs(log(found.measured / target)) < abs(log(best!.measured / target)) { best = found }
-            if abs(found.measured / target - 1) <= 0.1 { break }
+            if abs(found.measured / target - 1) <= 0.15 { break }
             decay = min(3, max(0.1, decay * target / found.measured))
         }
         return best.map { ($0.room, $0.measured) } ?? (nil, unmatched)

@@ -80,7 +80,12 @@ func piperLibrary() -> PiperLibrary {
     let (folders, python) = PiperLibrary.standardFolders(environment: environment, executable: CommandLine.arguments[0])
     // MIXDOWN_PIPER_TIMEOUT: how long one clip may take (seconds, default 120).
     let timeout = environment["MIXDOWN_PIPER_TIMEOUT"].flatMap(Double.init).flatMap { $0.isFinite && $0 > 0 ? min($0, 3_600) : nil } ?? 120
-    return PiperLibrary(host: PiperHost(python: python, timeoutSeconds: timeout, temporaryDirectory: temporaryDirectory()), folders: folders)
+    // MIXDOWN_PIPER_PROCESSES: how many synthesis processes may speak at once (default: two,
+    // or one on a single core); the cores are shared among them.
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let processes = environment["MIXDOWN_PIPER_PROCESSES"].flatMap(Int.init).map { max(1, min($0, 64)) } ?? min(2, cores)
+    return PiperLibrary(host: PiperHost(python: python, timeoutSeconds: timeout, temporaryDirectory: temporaryDirectory(), processes: processes),
+                        folders: folders)
 }
 
 func temporaryDirectory() -> String {
