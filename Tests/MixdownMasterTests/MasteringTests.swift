@@ -161,21 +161,8 @@ extension DecayTimeTests {
     @Test(arguments: [0.3, 0.6, 0.9])
     func speechThroughAKnownRoom(_ t60: Double) throws {
         let folder = TemporaryFolder()
-        let said = try Tools.run("espeak-ng", ["-v", "en-gb", "-s", "150", "-w", folder.file("dry22.wav"),
-                                               "I was sceptical at first. Our bill dropped forty pounds. I'm never going back. It took ten minutes to switch, and the people on the phone were kind."])
-        try #require(said.status == 0, "\(said.stderr)")
-        var rng = SplitMix(seed: 5)
-        let count = Int(1.2 * t60 * 48_000)
-        var tail = (0..<count).map { n in n < 144 ? 0 : Float(rng.nextSigned()) * Float(exp(-3 * log(10.0) * Double(n) / (t60 * 48_000))) }
-        let energy = tail.reduce(0) { $0 + Double($1 * $1) }
-        tail = tail.map { $0 * Float((pow(10, -0.3) / energy).squareRoot()) }
-        tail[0] = 1
-        try AudioFileWriter.writeFloatWAV(AudioBuffer(sampleRate: 48_000, channels: [tail]), to: folder.file("ir.wav"))
-        let convolved = try Tools.run("ffmpeg", ["-nostdin", "-loglevel", "error", "-y", "-i", folder.file("dry22.wav"), "-i", folder.file("ir.wav"),
-                                                 "-filter_complex", "[0:a]aresample=48000[d];[d][1:a]afir=gtype=none:dry=1:wet=1",
-                                                 "-c:a", "pcm_f32le", folder.file("room.wav")])
-        try #require(convolved.status == 0, "\(convolved.stderr)")
-        var x = try AudioFileReader.read(folder.file("room.wav")).audio.channels[0]
+        var x = try KnownRoom.speech(KnownRoom.testimonial, voice: "en-gb",
+                                     impulse: KnownRoom.impulse(t60: t60, directToReverberantDb: 3, seed: 5), in: folder)
         var noise = SplitMix(seed: 9)
         x = x.map { $0 + Float(noise.nextSigned()) * 3e-4 }
         let estimate = HybridVoice.decayTime(x)

@@ -41,22 +41,8 @@ import Testing
     /// 0.6 s, level with the direct sound by energy —, with pink-ish noise 40 dB under the
     /// speech and mains hum (50 Hz and its harmonics to 250 Hz).
     func reverberantHummingRecording() throws -> String {
-        let said = try Tools.run("espeak-ng", ["-v", "en-gb+m3", "-s", "150", "-w", folder.file("dry22.wav"),
-                                               "I was sceptical at first. Our bill dropped forty pounds. I'm never going back. It took ten minutes to switch, and the people on the phone were kind."])
-        try #require(said.status == 0, "\(said.stderr)")
-        var rng = SplitMix(seed: 21)
-        let t60 = 0.6, count = Int(1.2 * t60 * 48_000)
-        var tail = (0..<count).map { n in n < 144 ? 0 : Float(rng.nextSigned()) * Float(exp(-3 * log(10.0) * Double(n) / (t60 * 48_000))) }
-        FilterChain([.lowPass(4_000, rate: 48_000)]).process(&tail)
-        let energy = tail.reduce(0) { $0 + Double($1 * $1) }
-        tail = tail.map { $0 / Float(energy.squareRoot()) }
-        tail[0] = 1
-        try AudioFileWriter.writeFloatWAV(AudioBuffer(sampleRate: 48_000, channels: [tail]), to: folder.file("hall.wav"))
-        let convolved = try Tools.run("ffmpeg", ["-nostdin", "-loglevel", "error", "-y", "-i", folder.file("dry22.wav"), "-i", folder.file("hall.wav"),
-                                                 "-filter_complex", "[0:a]aresample=48000,apad=pad_dur=1,adelay=500[d];[d][1:a]afir=gtype=none:dry=1:wet=1",
-                                                 "-c:a", "pcm_f32le", folder.file("hall-speech.wav")])
-        try #require(convolved.status == 0, "\(convolved.stderr)")
-        var x = try AudioFileReader.read(folder.file("hall-speech.wav")).audio.channels[0]
+        let hall = KnownRoom.impulse(t60: 0.6, directToReverberantDb: 0, seed: 21) { FilterChain([.lowPass(4_000, rate: 48_000)]).process(&$0) }
+        var x = try KnownRoom.speech(KnownRoom.testimonial, voice: "en-gb+m3", impulse: hall, leadIn: 0.5, leadOut: 1, in: folder)
         let peak = x.map(abs).max() ?? 1
         var noise = [Float](repeating: 0, count: x.count)
         var n = SplitMix(seed: 22)

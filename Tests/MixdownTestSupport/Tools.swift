@@ -93,3 +93,9 @@ public final class TemporaryFolder {
     public func file(_ name: String) -> String { "\(path)/\(name)" }
     public var contents: [String] { ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() }
 }
+
+/// A tool a test depends on failed; the message says which and why.
+public struct ToolError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
