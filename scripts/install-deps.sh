@@ -18,6 +18,7 @@ packages=(
   postgresql           # tests only: the service's shared queue (tests start a private cluster)
   sqlite3              # tests only: reads the service's SQLite queue
   python3-venv         # tests only: the project's virtual environment (.venv) for schemathesis
+  chromium             # tests only: the visual report opened in a real headless browser
 )
 
 # `install-deps.sh templates`: what `make templates` needs instead (FluidSynth and the

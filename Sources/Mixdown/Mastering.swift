@@ -33,7 +33,11 @@ public struct MasterRequest: Sendable {
     public var truePeak: Double?
     /// The report as JSON, written with the outputs (atomically, like them).
     public var reportPath: String?
-    /// Analyse the input and the delivered output fully (implied by `reportPath`).
+    /// The visual report (a self-contained page), written with them, and its player link for
+    /// an output (nil: the file's path relative to the page).
+    public var reportPagePath: String?
+    public var reportPagePlayer: (@Sendable (EncodedOutput) -> String)?
+    /// Analyse the input and the delivered output fully (implied by `reportPath` and `reportPagePath`).
     public var analyse = false
     public var temporaryDirectory = "/tmp"
     public var pool: WorkerPool
@@ -66,7 +70,7 @@ public struct MasterRequest: Sendable {
         let (target, ceiling) = try checkSettings()
         let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
         let paths = AudioEncoder.outputPaths(for: endFormats, output: output, inputStem: stem)
-        try OutputTransaction.checkTargets(endFormats.map { paths[$0]! } + (reportPath.map { [$0] } ?? []))
+        try OutputTransaction.checkTargets(endFormats.map { paths[$0]! } + [reportPath, reportPagePath].compactMap { $0 })
         return (target, ceiling, paths)
     }
 }
@@ -107,7 +111,7 @@ public enum Mastering {
         let control = request.control, pool = request.pool
         try control.step(.checking, 0)
         let (givenTarget, ceiling, paths) = try request.check()
-        let analyse = request.analyse || request.reportPath != nil
+        let analyse = request.analyse || request.reportPath != nil || request.reportPagePath != nil
 
         // The reference, decoded like the input; its loudness is the target unless one is given.
         let referenceMix = try request.reference.map { try AudioDecoder.decodeForMix($0, pool: pool) }
@@ -180,6 +184,11 @@ public enum Mastering {
         }
         if let path = request.reportPath, let report {
             try report.json().write(to: URL(fileURLWithPath: try transaction.temporaryPath(for: path)))
+        }
+        if let path = request.reportPagePath, let report {
+            let page = try ReportPage.master(report, curves: delivered.curves, title: URL(fileURLWithPath: request.input).lastPathComponent,
+                                             player: delivered.outputs.first.map { request.reportPagePlayer?($0) ?? ReportPage.relativePath(to: $0.path, from: path) })
+            try Data(page.utf8).write(to: URL(fileURLWithPath: try transaction.temporaryPath(for: path)))
         }
         try control.step(.finishing, 1)
         try transaction.commit()

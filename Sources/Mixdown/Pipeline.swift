@@ -19,6 +19,11 @@ public struct RenderRequest: Sendable {
     /// `--end-format`: overrides the production's endFormat.
     public var endFormats: [EndFormat] = []
     public var reportPath: String?
+    /// `--report-html`: the visual report, a self-contained page (DESIGN.md §16).
+    public var reportPagePath: String?
+    /// The page's player link for an output (nil: the file's path relative to the page; a
+    /// service serves the page and the outputs under its own URLs).
+    public var reportPagePlayer: (@Sendable (EncodedOutput) -> String)?
     public var stemsDirectory: String?
     /// `--captions srt|vtt`: word-timed captions beside the (first) output.
     public var captions: CaptionFormat?
@@ -127,6 +132,12 @@ public enum Pipeline {
         if let reportPath = request.reportPath {
             let temporary = try transaction.temporaryPath(for: reportPath)
             try report.json().write(to: URL(fileURLWithPath: temporary))
+        }
+        if let pagePath = request.reportPagePath {
+            let page = try ReportPage.render(report, curves: delivered.curves, duck: (duck, settings.duckDepthDB),
+                                             target: production.targetLoudness, ceiling: production.truePeakCeiling, title: request.name,
+                                             player: delivered.outputs.first.map { request.reportPagePlayer?($0) ?? ReportPage.relativePath(to: $0.path, from: pagePath) })
+            try Data(page.utf8).write(to: URL(fileURLWithPath: try transaction.temporaryPath(for: pagePath)))
         }
         try control.step(.finishing, 1)
         try transaction.commit()
@@ -298,6 +309,7 @@ public enum Pipeline {
     static func checkOutputs(_ request: RenderRequest, paths: [String]) throws {
         var files = paths
         if let r = request.reportPath { files.append(r) }
+        if let r = request.reportPagePath { files.append(r) }
         try OutputTransaction.checkTargets(files)
         if let stems = request.stemsDirectory {
             var isDirectory: ObjCBool = false

@@ -78,6 +78,25 @@ public struct Ducker: Sendable {
         let frame: Int
         let depthDB: Double
 
+        /// The deepest gain (dB, 0 = no duck) in each `bucket` frames of a `total`-frame
+        /// programme: the duck as a visual report draws it, from the same curve the music bus
+        /// is ducked by.
+        public func deepestGainDb(bucket: Int, total: Int) -> [Float] {
+            let buckets = (total + bucket - 1) / bucket
+            var out = [Float](repeating: 0, count: buckets)
+            for (f, a) in amount.enumerated() {
+                // Within a frame the amount runs from its value to the next frame's: the larger
+                // of the two bounds it.
+                let reach = max(a, f + 1 < amount.count ? amount[f + 1] : a)
+                guard reach > 0 else { continue }
+                let deepest = Float(-depthDB * (0.5 - 0.5 * cos(Double.pi * Double(reach))))
+                let first = f * frame / bucket, last = min(buckets - 1, ((f + 1) * frame - 1) / bucket)
+                guard first < buckets else { break }
+                for b in first...last { out[b] = min(out[b], deepest) }
+            }
+            return out
+        }
+
         /// Gains for positions [from, from + out.count).
         public func gains(from: Int, into g: UnsafeMutableBufferPointer<Float>) {
             let frames = amount.count

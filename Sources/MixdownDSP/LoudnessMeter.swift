@@ -204,6 +204,11 @@ public struct LoudnessProfile: Sendable {
         }
     }
 
+    /// Loudness (LUFS, nil for silence) of every window of `blocks` × 100 ms, stepping by
+    /// 100 ms: entry j is the window ending at (j + blocks) × 100 ms. Four blocks give the
+    /// momentary loudness a meter shows every 100 ms, thirty the short-term.
+    public func windowLoudness(blocks: Int) -> [Double?] { windowPowers(width: blocks).map(Self.lufs) }
+
     /// Momentary loudness (400 ms) of every window, one per sub-block step: entry j ends at
     /// sub-block j + 160, i.e. at (j + 160) × 2.5 ms. Empty unless recorded.
     public func momentarySeries() -> [Double?] { (series?.momentary ?? []).map(Self.lufs) }

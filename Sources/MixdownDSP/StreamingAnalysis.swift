@@ -72,9 +72,12 @@ public struct AnalysisAccumulator: Sendable {
     var spectrumFrames = 0
     let fft: RealFFT
     let window: [Float]
+    /// The waveform's envelope, for the visual report.
+    var waveform: WaveformOverview
 
     public init(sampleRate: Int, channels: Int, expectedFrames: Int, pool: WorkerPool = .serial) {
         meter = ProgrammeMeter(sampleRate: sampleRate, channels: channels, pool: pool)
+        waveform = WaveformOverview(sampleRate: sampleRate, expectedFrames: expectedFrames)
         (self.sampleRate, self.channels) = (sampleRate, channels)
         var size = 1
         while size < sampleRate / 6 { size *= 2 }
@@ -88,6 +91,7 @@ public struct AnalysisAccumulator: Sendable {
 
     public mutating func process(_ block: AudioBlock) {
         meter.process(block)
+        waveform.process(block)
         let n = block.frames
         for c in 0..<channels {
             block.withChannel(c) { (x: UnsafeBufferPointer<Float>) in
@@ -131,7 +135,8 @@ public struct AnalysisAccumulator: Sendable {
         }
     }
 
-    public mutating func finish() -> (analysis: AudioAnalysis, measurement: ProgrammeMeter.Measurement) {
+    /// The analysis, the measurement it came from, and the curves a visual report draws.
+    public mutating func finish() -> (analysis: AudioAnalysis, measurement: ProgrammeMeter.Measurement, curves: ProgrammeCurves) {
         let m = meter.finish()
         let n = m.frames
         let rms = n > 0 ? (sumSquares / Double(n * channels)).squareRoot() : 0
@@ -144,6 +149,6 @@ public struct AnalysisAccumulator: Sendable {
         let analysis = AudioAnalysis(profile: m.profile, truePeak: m.truePeak, samplePeak: Double(peak), rms: rms, frames: n,
                                      sampleRate: sampleRate, channels: channels, bandPowers: bands,
                                      correlation: stereo.correlation, sideToMid: stereo.sideToMid)
-        return (analysis, m)
+        return (analysis, m, ProgrammeCurves(sampleRate: sampleRate, frames: n, waveform: waveform, measurement: m))
     }
 }

@@ -157,6 +157,17 @@ public enum Delivery {
         public var alignment: LoudnessMaster.Alignment?
         /// The full analysis of the mastered programme at its own shape, when asked for.
         public var analysis: AudioAnalysis?
+        /// What a visual report draws of that same programme (waveform, loudness, true peaks).
+        public var curves: ProgrammeCurves?
+    }
+
+    /// A delivered programme's analysis and the curves measured with it.
+    struct Analysed: Sendable {
+        var analysis: AudioAnalysis
+        var curves: ProgrammeCurves
+        init(_ finished: (analysis: AudioAnalysis, measurement: ProgrammeMeter.Measurement, curves: ProgrammeCurves)) {
+            (analysis, curves) = (finished.analysis, finished.curves)
+        }
     }
 
     struct Shape: Hashable {
@@ -214,7 +225,7 @@ public enum Delivery {
                                             ceiling: ceiling - headroom(mine(shape)), verified: verified, pool: pool)
         }
         let first = Swift.Result { try align(shapes[order[0]]) }
-        var outcomes = [Swift.Result<(alignment: LoudnessMaster.Alignment, outputs: [EncodedOutput], analysis: AudioAnalysis?), Error>](
+        var outcomes = [Swift.Result<(alignment: LoudnessMaster.Alignment, outputs: [EncodedOutput], analysis: Analysed?), Error>](
             repeating: .failure(MixdownError.failure("not delivered")), count: shapes.count)
         outcomes.withUnsafeMutableBufferPointer { slots in
             pool.forEach(order.count) { o in
@@ -245,11 +256,11 @@ public enum Delivery {
             }
         }
         var byFormat = [EndFormat: EncodedOutput]()
-        var result = Result(outputs: [], alignment: nil, analysis: nil)
+        var result = Result(outputs: [], alignment: nil, analysis: nil, curves: nil)
         for (shape, outcome) in zip(shapes, outcomes) {
             let value = try outcome.get()
             for o in value.outputs { byFormat[o.endFormat] = o }
-            if shape == reported { result.alignment = value.alignment; result.analysis = value.analysis }
+            if shape == reported { (result.alignment, result.analysis, result.curves) = (value.alignment, value.analysis?.analysis, value.analysis?.curves) }
         }
         result.outputs = formats.map { byFormat[$0]! }
         return result
@@ -305,7 +316,7 @@ public enum Delivery {
     static func encode(_ source: BlockSource, _ measured: ProgrammeMeter.Measurement, _ alignment: LoudnessMaster.Alignment,
                        as formats: [EndFormat], to paths: [EndFormat: String], in transaction: OutputTransaction,
                        analyse: Bool, replacing: Bool = false, pool: WorkerPool,
-                       progress: (@Sendable (Double) throws -> Void)? = nil) throws -> ([EncodedOutput], AudioAnalysis?) {
+                       progress: (@Sendable (Double) throws -> Void)? = nil) throws -> ([EncodedOutput], Analysed?) {
         if replacing { for f in formats { transaction.discard(paths[f]!) } }
         let temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
         let encoders = try zip(formats, temporaries).map { try AudioEncoder.stream($0, to: $1) }
@@ -322,7 +333,7 @@ public enum Delivery {
             EncodedOutput(endFormat: f, path: paths[f]!, bytes: ((try? FileManager.default.attributesOfItem(atPath: t)[.size] as? Int) ?? nil) ?? 0,
                           sampleRate: f.sampleRate, channels: f.channels, samples: source.frameCount)
         }
-        return (outputs, analysis.map { var a = $0; return a.finish().analysis })
+        return (outputs, analysis.map { var a = $0; return Analysed(a.finish()) })
     }
 
     /// MP3 decoders legitimately differ within the codec's noise, and at low bitrates that
@@ -340,11 +351,11 @@ public enum Delivery {
     /// With `analyse`, also the full analysis of the file as finally decoded.
     static func check(_ format: EndFormat, output: EncodedOutput, source: BlockSource, measured: ProgrammeMeter.Measurement,
                       paths: [EndFormat: String], transaction: OutputTransaction, target: Double, ceiling: Double,
-                      analyse: Bool = false, pool: WorkerPool) throws -> (output: EncodedOutput, analysis: AudioAnalysis?, decoded: ProgrammeMeter.Measurement) {
+                      analyse: Bool = false, pool: WorkerPool) throws -> (output: EncodedOutput, analysis: Analysed?, decoded: ProgrammeMeter.Measurement) {
         let margin = decoderMargin(format)
         var aim = target, peakLimit = ceiling - margin - codecOvershoot
         var output = output
-        var analysis: AudioAnalysis?
+        var analysis: Analysed?
         var decoded: ProgrammeMeter.Measurement
         var attempt = 0
         while true {
@@ -352,7 +363,8 @@ public enum Delivery {
             if analyse {
                 var accumulator = AnalysisAccumulator(sampleRate: format.sampleRate, channels: format.channels, expectedFrames: output.samples, pool: pool)
                 _ = try AudioFileReader.stream(path) { accumulator.process($0) }
-                (analysis, decoded) = accumulator.finish()
+                let finished = accumulator.finish()
+                (analysis, decoded) = (Analysed(finished), finished.measurement)
             } else {
                 var meter = ProgrammeMeter(sampleRate: format.sampleRate, channels: format.channels, pool: pool)
                 _ = try AudioFileReader.stream(path) { meter.process($0) }

@@ -123,6 +123,8 @@ extension MixdownService {
         request.pool = pool
         request.control = control
         request.temporaryDirectory = configuration.temporaryDirectory
+        request.reportPagePath = folder + "/" + Self.reportPage
+        request.reportPagePlayer = Self.servedPlayer
         let ready = request
         let result = try await Self.onThread { try Mastering.master(ready) }
         return (String(decoding: try result.report!.json(), as: UTF8.self), result.outputs)

@@ -143,6 +143,7 @@ paths:
           links:
             status: { operationId: getProduction, parameters: { id: "$response.body#/id" } }
             report: { operationId: getReport, parameters: { id: "$response.body#/id" } }
+            reportPage: { operationId: getReportPage, parameters: { id: "$response.body#/id" } }
             cancel: { operationId: cancelProduction, parameters: { id: "$response.body#/id" } }
         "400": { $ref: "#/components/responses/Invalid" }
         "401": { $ref: "#/components/responses/Unauthorized" }
@@ -214,6 +215,7 @@ paths:
           links:
             status: { operationId: getProduction, parameters: { id: "$response.body#/id" } }
             report: { operationId: getReport, parameters: { id: "$response.body#/id" } }
+            reportPage: { operationId: getReportPage, parameters: { id: "$response.body#/id" } }
             cancel: { operationId: cancelProduction, parameters: { id: "$response.body#/id" } }
         "400": { $ref: "#/components/responses/Invalid" }
         "401": { $ref: "#/components/responses/Unauthorized" }
@@ -259,6 +261,25 @@ paths:
           content:
             application/json:
               schema: { type: object }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/NotReady" }
+  /v1/productions/{id}/report.html:
+    parameters:
+      - { $ref: "#/components/parameters/id" }
+    get:
+      operationId: getReportPage
+      summary: The visual report, one self-contained page (timeline, duck, waveform, loudness, true peak, player).
+      description: >
+        Written when the job renders. Its player plays `outputs/{endFormat}` of the same job,
+        relative to the page; its Content-Security-Policy allows its inline script and style
+        and media from this server only.
+      responses:
+        "200":
+          description: The page.
+          content:
+            text/html:
+              schema: { type: string }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "404": { $ref: "#/components/responses/NotFound" }
         "409": { $ref: "#/components/responses/NotReady" }

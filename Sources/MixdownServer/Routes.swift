@@ -49,6 +49,7 @@ extension MixdownService {
                 }
                 return Response.json(.ok, Array(report.utf8))
             }),
+            (.get, "v1/productions/:id/report.html", { _, context in try await self.reportPage(context) }),
             (.get, "v1/productions/:id/outputs/:endFormat", { request, context in try await self.output(request, context) }),
             (.post, "v1/batches", { request, context in try await self.createBatch(request, context) }),
             (.get, "v1/batches/:id", { _, context in try await self.batchStatus(context) }),
@@ -185,6 +186,23 @@ extension MixdownService {
             error.headers[.retryAfter] = "5"
             throw error
         }
+    }
+
+    /// The visual report written beside the job's outputs. Its policy lets the page run its
+    /// own inline script and play the job's outputs from this server, and nothing else.
+    func reportPage(_ context: ServiceContext) async throws -> Response {
+        let job = try await ownJob(context)
+        guard job.state == .succeeded else {
+            throw APIError(.conflict, "notReady", "the job is \(job.state.rawValue); its report exists once it has succeeded")
+        }
+        let outputs = (JSONText.parse(job.outputs) as? [[String: Any]]) ?? []
+        guard let file = outputs.first?["file"] as? String,
+              let page = FileManager.default.contents(atPath: configuration.dataDirectory + "/" + (file as NSString).deletingLastPathComponent + "/" + Self.reportPage) else {
+            throw APIError(.notFound, "notFound", "this job has no visual report")
+        }
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentLength: String(page.count),
+                                               .contentSecurityPolicy: "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; media-src 'self'"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: page)))
     }
 
     func output(_ request: Request, _ context: ServiceContext) async throws -> Response {

@@ -77,8 +77,15 @@ public final class MixdownService: Sendable {
         request.templateLibraries = configuration.templateLibraries
         request.templates = templates
         request.maximumDuration = configuration.maximumDuration
+        request.reportPagePath = folder + "/" + Self.reportPage
+        request.reportPagePlayer = Self.servedPlayer
         return request
     }
+
+    /// The visual report, beside a job's outputs; served at `/v1/productions/{id}/report.html`.
+    static let reportPage = "report.html"
+    /// From that URL, the page's player plays `outputs/{endFormat}` of the same job.
+    static let servedPlayer: @Sendable (EncodedOutput) -> String = { "outputs/\($0.endFormat.rawValue)" }
 
     // MARK: Rendering queued jobs
 

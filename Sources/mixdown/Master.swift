@@ -35,6 +35,10 @@ struct Master: ParsableCommand {
     @Option(help: "Write the analysis before and after, and warnings, as JSON.")
     var report: String?
 
+    @Option(name: .customLong("report-html"), help: ArgumentHelp("Write the visual report here: one self-contained page (waveform, loudness, true peak, player).",
+                                                               valueName: "R.html"))
+    var reportHTML: String?
+
     func run() throws {
         var formats = endFormats
         if formats.isEmpty {
@@ -55,6 +59,7 @@ struct Master: ParsableCommand {
         request.targetLufs = targetLufs
         request.truePeak = truePeak
         request.reportPath = report
+        request.reportPagePath = reportHTML
         request.temporaryDirectory = temporaryDirectory()
         let result: Mastering.Result
         do {

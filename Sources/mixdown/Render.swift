@@ -12,7 +12,7 @@ struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render a production (or a bare script) to finished, mastered audio.",
         discussion: """
-        mixdown render PRODUCTION.json [-o OUT] [--report R.json] [--stems DIR] [--var k=v]... [--end-format F]...
+        mixdown render PRODUCTION.json [-o OUT] [--report R.json] [--report-html R.html] [--stems DIR] [--var k=v]... [--end-format F]...
         mixdown render --script S.txt [--template NAME] [--force-length S] [--section-properties JSON] [...]
         """)
 
@@ -39,6 +39,10 @@ struct Render: ParsableCommand {
 
     @Option(help: "Write the render report (JSON) here.")
     var report: String?
+
+    @Option(name: .customLong("report-html"), help: ArgumentHelp("Write the visual report here: one self-contained page (timeline, duck, waveform, loudness, true peak, player).",
+                                                               valueName: "R.html"))
+    var reportHTML: String?
 
     @Option(help: "Write speech.wav, music.wav and mix.wav (48 kHz float) into this folder.")
     var stems: String?
@@ -77,6 +81,7 @@ struct Render: ParsableCommand {
         request.output = output
         request.endFormats = endFormats
         request.reportPath = report
+        request.reportPagePath = reportHTML
         request.stemsDirectory = stems
         request.captions = captions
         // The environment is read here, at the edge, and handed to the engine.

@@ -114,6 +114,15 @@ import Testing
         let jingleItem = try #require(items.first { $0["kind"] as? String == "media" })
         #expect((jingleItem["endSample"] as! Int) - (jingleItem["startSample"] as! Int) == 24_000)
 
+        // The visual report: a page that carries the same report, plays this job's first
+        // output, and may fetch nothing but media from this server.
+        let page = try HTTP.send("GET", "\(base)/v1/productions/\(id)/report.html", key: alice)
+        #expect(page.status == 200 && page.header("Content-Type")?.hasPrefix("text/html") == true)
+        #expect(page.header("Content-Security-Policy")?.contains("default-src 'none'") == true)
+        let html = String(decoding: page.body, as: UTF8.self)
+        #expect(html.contains(#""name":"hello""#) && html.contains(#""totalSamples":288000"#) && html.contains(#""player":"outputs/wav""#))
+        #expect(try HTTP.send("GET", "\(base)/v1/productions/\(id)/report.html", key: bob).status == 404)
+
         // A byte range of an output.
         let part = try HTTP.send("GET", "\(base)/v1/productions/\(id)/outputs/wav", key: alice, headers: ["Range": "bytes=100-199"])
         #expect(part.status == 206 && part.body.count == 100)
