@@ -55,6 +55,7 @@ table.outputs td, table.outputs th { border-bottom: 1px solid var(--line); paddi
 <section class="notes">
 <h2>Warnings</h2>
 <ul class="warnings" id="warnings"></ul>
+<div id="hybrid"></div>
 <h2>Outputs</h2>
 <table class="outputs" id="outputs"></table>
 </section>
@@ -106,7 +107,8 @@ table.outputs td, table.outputs th { border-bottom: 1px solid var(--line); paddi
 
   // A line through a series, one point per value when they fit in the pixels, else the lowest
   // and highest of each pixel column. A gap (null) breaks the line.
-  function linePath(s, y, step) {
+  // upper: a curve where only the highest value counts (true peaks): one point per column.
+  function linePath(s, y, step, upper) {
     if (!s) return "";
     var r = seriesRange(s, view.from, view.to), n = r[1] - r[0], out = [], pen = false;
     if (n <= plotWidth * 2) {
@@ -121,7 +123,12 @@ table.outputs td, table.outputs th { border-bottom: 1px solid var(--line); paddi
       return out.join("");
     }
     var col = -1, lo = 0, hi = 0, have = false;
-    function flush() { if (have) { var px = fixed(LEFT + col + 0.5, 2); out.push((pen ? "L" : "M") + px + " " + fixed(y(hi), 2) + "L" + px + " " + fixed(y(lo), 2)); pen = true; } }
+    function flush() {
+      if (!have) return;
+      var px = fixed(LEFT + col + 0.5, 2);
+      out.push((pen ? "L" : "M") + px + " " + fixed(y(hi), 2) + (upper ? "" : "L" + px + " " + fixed(y(lo), 2)));
+      pen = true;
+    }
     for (var j = r[0]; j < r[1]; j++) {
       var c = Math.floor(x(seriesTime(s, j)) - LEFT);
       if (c !== col) { flush(); col = c; have = false; }
@@ -168,6 +175,8 @@ table.outputs td, table.outputs th { border-bottom: 1px solid var(--line); paddi
   // SVG attributes take no CSS variables: the palette again, for the drawing.
   var C = { speech: "#3b82c4", "break": "#b8bec6", media: "#e08a2e", effect: "#8b5cc7", music: "#4f9d69", tail: "#9aa3ad", target: "#c2410c", ceiling: "#b91c1c" };
   var colours = C;
+  // Hybrid-voice boundaries (samples), marked on the items lane.
+  var boundaries = [];
 
   function draw() {
     width = Math.max(480, svg.getBoundingClientRect().width || document.documentElement.clientWidth || 1200);
@@ -212,7 +221,7 @@ table.outputs td, table.outputs th { border-bottom: 1px solid var(--line); paddi
       o.push('<g class="section" data-name="' + esc(s.name) + '" data-start-sample="' + s.startSample + '" data-end-sample="' + s.endSample + '">' +
              '<title>' + esc(s.name) + (s.soundSegment ? " · segment " + esc(s.soundSegment) : "") + ": " + span(s.startSample, s.endSample) + '</title>' +
              '<rect class="section" x="' + fixed(x0, 2) + '" y="' + top + '" width="' + fixed(Math.max(0, x1 - x0), 2) + '" height="' + h + '" fill="' + (k % 2 ? "#e8eef6" : "#dbe6f3") + '" stroke="#9fb3c8"/>' +
-             '<text class="section-name" x="' + fixed(clampX(x0) + 4, 2) + '" y="' + (top + 19) + '">' + esc(s.name) + '</text></g>');
+             '<text class="section-name" x="' + fixed(clampX(x0) + 4, 2) + '" y="' + (top + 19) + '">' + esc(fitText(s.name, Math.min(x1, LEFT + plotWidth) - clampX(x0) - 8)) + '</text></g>');
       o.push('<line x1="' + fixed(x0, 2) + '" x2="' + fixed(x0, 2) + '" y1="' + top + '" y2="' + height + '" stroke="#9fb3c8" stroke-dasharray="2 3"/>');
     });
     top = laneTop.items; h = laneHeight("items");
@@ -239,6 +248,11 @@ table.outputs td, table.outputs th { border-bottom: 1px solid var(--line); paddi
         });
         o.push('</g>');
       });
+    });
+    boundaries.forEach(function (b) {
+      if (!visible(secs(b), secs(b))) return;
+      var bx = fixed(x(secs(b)), 2);
+      o.push('<g class="hybrid-boundary"><title>hybrid-voice boundary: ' + fmtTime(secs(b)) + ' (sample ' + b + ')</title><path d="M' + bx + ' ' + (top - 1) + 'l-4 -5h8z" fill="#111"/></g>');
     });
     top = laneTop.music; h = laneHeight("music");
     (report.music || []).forEach(function (m) {
@@ -285,7 +299,7 @@ table.outputs td, table.outputs th { border-bottom: 1px solid var(--line); paddi
     var py = function (tenth) { var v = Math.max(PBOTTOM, Math.min(PTOP, tenth / 10)); return top + 4 + (PTOP - v) / (PTOP - PBOTTOM) * (h - 8); };
     var cy = fixed(py(data.ceiling * 10), 2);
     o.push('<g class="true-peak" data-dbtp-top="' + PTOP + '" data-dbtp-bottom="' + PBOTTOM + '">');
-    o.push('<path d="' + linePath(data.truePeak, py, true) + '" fill="none" stroke="#7c3aed" stroke-width="1.2"/>');
+    o.push('<path class="peaks" d="' + linePath(data.truePeak, py, true, true) + '" fill="none" stroke="#7c3aed" stroke-width="1.2"/>');
     o.push('<line class="ceiling" x1="' + LEFT + '" x2="' + (LEFT + plotWidth) + '" y1="' + cy + '" y2="' + cy + '" stroke="' + C.ceiling + '" stroke-dasharray="6 4"/>');
     var max = peakMax();
     o.push('<text x="' + (LEFT + 4) + '" y="' + (+cy - 3) + '" fill="' + C.ceiling + '">ceiling ' + fixed(data.ceiling, 1) + ' dBTP · maximum ' + (max === null ? "—" : fixed(max, 2) + " dBTP") + '</text>');
@@ -329,6 +343,22 @@ table.outputs td, table.outputs th { border-bottom: 1px solid var(--line); paddi
       return "<tr><td>" + esc(f.endFormat) + "</td><td>" + esc(f.path) + "</td><td>" + f.samples + " samples at " + f.sampleRate + " Hz</td><td>" + f.channels + " ch</td><td>" + f.bytes + " bytes</td></tr>";
     });
     document.getElementById("outputs").innerHTML = "<tr><th>Format</th><th>File</th><th>Length</th><th></th><th>Size</th></tr>" + rows.join("");
+    var hv = isRender ? report.hybridVoice : null;
+    if (hv) {
+      var d = function (v, unit) { return v === null || v === undefined ? "—" : fixed(v, 1) + " " + unit; };
+      var rowsH = (hv.boundaries || []).map(function (b) {
+        return "<tr><td>" + fmtTime(secs(b.sample)) + "</td><td>" + esc(b.from.kind) + " → " + esc(b.to.kind) + "</td><td>" +
+          d(b.before.loudnessDifferenceLu, "LU") + " → " + d(b.after.loudnessDifferenceLu, "LU") + "</td><td>" +
+          d(b.before.spectralDistanceDb, "dB") + " → " + d(b.after.spectralDistanceDb, "dB") + "</td><td>" +
+          d(b.before.noiseFloorDifferenceDb, "dB") + " → " + d(b.after.noiseFloorDifferenceDb, "dB") + "</td></tr>";
+      });
+      var room = hv.syntheticRoom ? "a " + fixed(hv.syntheticRoom.decaySeconds, 2) + " s room at " + fixed(hv.syntheticRoom.directToReverberantDb, 0) + " dB direct-to-reverberant" : "no room added";
+      document.getElementById("hybrid").innerHTML = "<h2>Hybrid voice</h2><p>Room noise floor " + d(hv.roomNoiseFloorDbfs, "dBFS") +
+        "; reverberation " + (hv.recordingDecaySeconds === null ? "—" : fixed(hv.recordingDecaySeconds, 2) + " s") + " in the recordings, " +
+        (hv.syntheticDecaySeconds === null ? "—" : fixed(hv.syntheticDecaySeconds, 2) + " s") + " on the synthetic side (" + room + ").</p>" +
+        '<table class="outputs"><tr><th>Boundary</th><th></th><th>Loudness difference</th><th>Tone distance</th><th>Noise floor difference</th></tr>' + rowsH.join("") + "</table>";
+      (hv.boundaries || []).forEach(function (b) { boundaries.push(b.sample); });
+    }
     var legend = isRender ? [["speech", "Speech"], ["break", "Break"], ["media", "Media"], ["effect", "Effect"], ["music", "Music segment"], ["tail", "Tail"]] : [];
     legend = legend.map(function (l) { return '<span><i style="background: var(--' + l[0] + ')"></i>' + l[1] + "</span>"; });
     legend.push('<span><i style="background:#1d4ed8"></i>Short-term loudness</span><span><i style="background:#93c5fd"></i>Momentary</span><span><i style="background:#7c3aed"></i>True peak per block</span>');
@@ -402,10 +432,12 @@ table.outputs td, table.outputs th { border-bottom: 1px solid var(--line); paddi
     if (e.shiftKey) { var d = (view.to - view.from) * (e.deltaY > 0 ? 0.15 : -0.15); setView(view.from + d, view.to + d); return; }
     setView(t - (t - view.from) * k, t + (view.to - t) * k);
   }, { passive: false });
-  function setView(a, b) {
+  function setView(a, b, quiet) {
     var spanS = Math.max(0.05, Math.min(duration, b - a));
     a = Math.max(0, Math.min(duration - spanS, a));
     view.from = a; view.to = a + spanS;
+    // The view is kept in the address (#view=FROM-TO, seconds), so a link opens it again.
+    if (!quiet && history.replaceState) history.replaceState(null, "", "#view=" + fixed(view.from, 3) + "-" + fixed(view.to, 3));
     draw();
   }
   function zoom(k) { var mid = (view.from + view.to) / 2, h = (view.to - view.from) * k / 2; setView(mid - h, mid + h); }
@@ -415,7 +447,8 @@ table.outputs td, table.outputs th { border-bottom: 1px solid var(--line); paddi
   window.addEventListener("resize", draw);
 
   summary();
-  draw();
+  var asked = /^#view=([0-9.]+)-([0-9.]+)$/.exec(location.hash);
+  if (asked && +asked[2] > +asked[1]) setView(+asked[1], +asked[2], true); else draw();
   // Milliseconds from the start of navigation (reading and parsing the page included) and
   // of this script alone, to the first drawing.
   document.body.setAttribute("data-render-ms", fixed(performance.now(), 1));

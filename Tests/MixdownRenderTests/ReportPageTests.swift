@@ -175,6 +175,84 @@ import Testing
         #expect((try FileManager.default.attributesOfItem(atPath: folder.file("r.png"))[.size] as? Int ?? 0) > 20_000)
     }
 
+    /// An hour: the 5-minute narration twelve times over (its sections renamed per part; the
+    /// speech cache speaks each paragraph once), espeak-ng, made an hour exactly by forceLength.
+    @Test func anHoursPageStaysSmallAndDrawsFast() throws {
+        let source = try String(contentsOfFile: Self.root.appendingPathComponent("Examples/narration-5min/narration.txt").path, encoding: .utf8)
+        let parts = (1...12).map { k in source.replacingOccurrences(of: #"<<sectionName::([a-z0-9-]+)>>"#, with: "<<sectionName::$1-\(k)>>", options: .regularExpression) }
+        try parts.joined(separator: "\n").write(toFile: folder.file("hour.txt"), atomically: true, encoding: .utf8)
+        try #"{"scriptFile": "hour.txt", "voice": "en-us", "soundTemplate": "acoustic", "forceLength": 3600, "loudnessPreset": "podcast", "endFormat": ["wav"]}"#
+            .write(toFile: folder.file("hour.json"), atomically: true, encoding: .utf8)
+        let run = try Tools.run(Tools.mixdown, ["render", folder.file("hour.json"), "-o", folder.file("hour.wav"), "--report", folder.file("hour-report.json"),
+                                                "--report-html", folder.file("hour.html")], environment: ["MIXDOWN_CACHE": folder.file("cache")])
+        try #require(run.status == 0, "\(run.stderr)")
+        try? FileManager.default.removeItem(atPath: folder.file("hour.wav"))   // 690 MB the page does not need
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.file("hour-report.json")))) as? [String: Any])
+        #expect(report["totalSamples"] as? Int == 172_800_000)
+        let sections = report["sections"] as! [[String: Any]]
+        let words = sections.flatMap { $0["items"] as! [[String: Any]] }.map { ($0["words"] as? [Any])?.count ?? 0 }.reduce(0, +)
+        let bytes = try #require(try FileManager.default.attributesOfItem(atPath: folder.file("hour.html"))[.size] as? Int)
+        print("report page: an hour (\(sections.count) sections, \(words) words) in \(bytes) bytes")
+        #expect(bytes < 2_000_000, "the hour's page is \(bytes) bytes")
+
+        // The whole hour: drawn in under 2 s, a few thousand elements, words left out.
+        let page = try Browser.open(folder.file("hour.html"))
+        #expect(page.console.isEmpty && page.requests.isEmpty, "\(page.console) \(page.requests)")
+        let body = try #require(Self.tags("body", in: page.dom).first)
+        let drawnIn = try #require(Self.attribute("data-render-ms", in: body).flatMap(Double.init), "\(body)")
+        print("report page: the hour drawn \(drawnIn) ms after navigation started; browser run \(page.seconds) s")
+        #expect(drawnIn < 2_000, "the hour took \(drawnIn) ms to draw")
+        var svg = try Self.drawing(page.dom)
+        let elements = svg.components(separatedBy: "<").count - 1
+        #expect(elements < 20_000, "\(elements) SVG elements")
+        #expect(Self.tags("g", in: svg, having: ["class=\"section\""]).count == sections.count)
+
+        // A minute of it (#view=FROM-TO): sections to scale there, words drawn.
+        let zoomed = try Browser.open(folder.file("hour.html"), fragment: "view=1800-1860")
+        svg = try Self.drawing(zoomed.dom)
+        let scale = try Self.scale(svg)
+        #expect(scale.from == 1_800 && scale.to == 1_860)
+        var seen = 0
+        for section in sections {
+            let start = section["startSample"] as! Int, end = section["endSample"] as! Int
+            guard Double(end) / 48_000 >= 1_800, Double(start) / 48_000 <= 1_860, let name = section["name"] as? String,
+                  let group = Self.tags("g", in: svg, having: ["data-name=\"\(name)\""]).first,
+                  let rect = svg[group.endIndex...].range(of: "<rect class=\"section\"").flatMap({ Self.tags("rect", in: String(svg[$0.lowerBound...])).first }),
+                  let x = Self.attribute("x", in: rect).flatMap(Double.init) else { continue }
+            #expect(abs(x - scale.x(seconds: Double(start) / 48_000)) <= 0.01, "\(name) at \(x)")
+            seen += 1
+        }
+        #expect(seen >= 1)
+        #expect(svg.contains("<line") && svg.components(separatedBy: "<title>").count > 100, "words are drawn when zoomed in")
+    }
+
+    /// A stretched item is outlined dashed with its factor on hover; a cut one red, with a
+    /// hatched end.
+    @Test func stretchedAndTruncatedItemsAreMarked() throws {
+        try #"""
+        {"scriptText": "<<sectionName::a>> We asked our customers what they thought. <<sectionName::b>> This sentence is far too long for the very short section that it has been given here.",
+         "sectionProperties": {"a": {"endAt": 1.95}, "b": {"endAt": 3.6}}, "voice": "en-us", "endFormat": ["wav"]}
+        """#.write(toFile: folder.file("tight.json"), atomically: true, encoding: .utf8)
+        let run = try Tools.run(Tools.mixdown, ["render", folder.file("tight.json"), "-o", folder.file("tight.wav"), "--report", folder.file("t.json"),
+                                                "--report-html", folder.file("t.html")], environment: ["MIXDOWN_CACHE": folder.file("cache")])
+        try #require(run.status == 0, "\(run.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.file("t.json")))) as? [String: Any])
+        let items = (report["sections"] as! [[String: Any]]).flatMap { $0["items"] as! [[String: Any]] }.filter { $0["kind"] as? String == "speech" }
+        let stretched = try #require(items.first { ($0["stretch"] as? Double ?? 1) > 1.01 && $0["truncated"] == nil }, "no stretched item: \(items)")
+        let cut = try #require(items.first { $0["truncated"] as? Bool == true }, "no truncated item: \(items)")
+        let page = try Browser.open(folder.file("t.html"))
+        #expect(page.console.isEmpty && page.requests.isEmpty)
+        let svg = try Self.drawing(page.dom)
+        func drawn(_ item: [String: Any]) throws -> Substring {
+            let group = try #require(Self.tags("g", in: svg, having: ["class=\"item\"", "data-start-sample=\"\(item["startSample"] as! Int)\""]).first)
+            let end = try #require(svg[group.endIndex...].range(of: "</g>"))
+            return svg[group.startIndex..<end.upperBound]
+        }
+        let s = try drawn(stretched), c = try drawn(cut)
+        #expect(s.contains("stroke-dasharray") && s.contains("stretched ×"), "\(s)")
+        #expect(c.contains("stroke=\"#b91c1c\"") && c.contains("url(#cut)") && c.contains("truncated"), "\(c)")
+    }
+
     @Test func aMasteredFilesPageShowsItsCurves() throws {
         let input = folder.file("mix.wav")
         try AudioFileWriter.writeFloatWAV(Signals.musicLike(seconds: 12), to: input)

@@ -26,13 +26,13 @@ public enum Browser {
          "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000"]
     }
 
-    /// Opens `path` and returns the DOM, the console and the page's requests.
-    public static func open(_ path: String, size: (Int, Int) = (1400, 1000)) throws -> Page {
+    /// Opens `path` (with `#fragment`, if given) and returns the DOM, the console and the page's requests.
+    public static func open(_ path: String, fragment: String? = nil, size: (Int, Int) = (1400, 1000)) throws -> Page {
         guard let chromium = executable else { throw ToolError("chromium is not installed: run `make deps`") }
         let folder = TemporaryFolder()
         let netLog = folder.file("net.json")
         let started = Date()
-        let run = try Tools.run(chromium, arguments(folder: folder, size: size) + ["--log-net-log=\(netLog)", "--dump-dom", URL(fileURLWithPath: path).absoluteString])
+        let run = try Tools.run(chromium, arguments(folder: folder, size: size) + ["--log-net-log=\(netLog)", "--dump-dom", URL(fileURLWithPath: path).absoluteString + (fragment.map { "#" + $0 } ?? "")])
         let seconds = Date().timeIntervalSince(started)
         guard run.status == 0 else { throw ToolError("chromium exited \(run.status): \(run.stderr.suffix(400))") }
         let console = run.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init)
