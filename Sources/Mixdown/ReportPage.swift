@@ -98,10 +98,11 @@ public enum ReportPage {
         return try encoder.encode(value)
     }
 
-    /// JSON inside a `<script>` element: `</` may not appear there (it could close the
-    /// element), so it is written `<\/`, which JSON reads as the same string.
+    /// JSON inside a `<script>` element: a `<` there could close the element (`</script>`) or
+    /// switch the parser's state (`<!--`), whatever a script's text holds, so every `<` is
+    /// written `\u003c`, which JSON reads as the same character (outside strings JSON has none).
     static func embeddable(_ json: Data) -> String {
-        String(decoding: json, as: UTF8.self).replacingOccurrences(of: "</", with: "<\\/")
+        String(decoding: json, as: UTF8.self).replacingOccurrences(of: "<", with: "\\u003c")
     }
 
     static func escapeHTML(_ s: String) -> String {

@@ -70,7 +70,7 @@ table.outputs td, table.outputs th { border-bottom: 1px solid var(--line); paddi
   var report = JSON.parse(document.getElementById("report-json").textContent);
   var data = JSON.parse(document.getElementById("page-data").textContent);
   var svg = document.getElementById("timeline");
-  var rate = data.timelineRate, total = data.totalSamples, duration = total / rate;
+  var rate = data.timelineRate, total = data.totalSamples, duration = Math.max(total / rate, 0.001);
   var isRender = data.kind === "render";
   var LEFT = 96, RIGHT = 16;
   var view = { from: 0, to: duration };

@@ -253,6 +253,25 @@ import Testing
         #expect(c.contains("stroke=\"#b91c1c\"") && c.contains("url(#cut)") && c.contains("truncated"), "\(c)")
     }
 
+    /// A personalised value that looks like markup stays text: it can neither end the page's
+    /// data nor its script.
+    @Test func textThatLooksLikeMarkupStaysText() throws {
+        try #"{"scriptText": "<<sectionName::a>> Hello {{name|friend}}, welcome.", "voice": "en-us", "endFormat": ["wav"]}"#
+            .write(toFile: folder.file("hello.json"), atomically: true, encoding: .utf8)
+        let value = "Sam</script><!--<script>document.title='x'</script>"
+        let run = try Tools.run(Tools.mixdown, ["render", folder.file("hello.json"), "-o", folder.file("hello.wav"), "--var", "name=\(value)",
+                                                "--report", folder.file("h.json"), "--report-html", folder.file("h.html")], environment: ["MIXDOWN_CACHE": folder.file("cache")])
+        try #require(run.status == 0, "\(run.stderr)")
+        let report = try String(contentsOfFile: folder.file("h.json"), encoding: .utf8)
+        try #require(report.contains("Sam\u{3C}/script>") || report.contains("Sam</script>"), "the value reached the report: \(report.prefix(400))")
+        let page = try Browser.open(folder.file("h.html"))
+        let body = try #require(Self.tags("body", in: page.dom).first)
+        #expect(Self.attribute("data-ready", in: body) == "true" && page.console.isEmpty, "\(body) \(page.console)")
+        #expect(!page.dom.contains("<title>x</title>"))
+        let svg = try Self.drawing(page.dom)
+        #expect(svg.contains("Sam&lt;/script&gt;&lt;!--&lt;script&gt;"), "the text is drawn as text")
+    }
+
     @Test func aMasteredFilesPageShowsItsCurves() throws {
         let input = folder.file("mix.wav")
         try AudioFileWriter.writeFloatWAV(Signals.musicLike(seconds: 12), to: input)
