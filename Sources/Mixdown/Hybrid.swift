@@ -71,7 +71,7 @@ struct HybridMatching {
             return channels[0]
         }
         let recordingDecay = HybridVoice.decayTime(listen(Array(recorded.map { clips.rooms[$0]! }.joined())))
-        let syntheticRoom = recordingDecay.flatMap { HybridVoice.matchRoom(audio, target: $0, roomTone: roomTone, listen: listen).room }
+        let syntheticRoom = recordingDecay.flatMap { HybridVoice.matchRoom(audio, target: $0, roomTone: roomTone, listen: listen) }
         if let syntheticRoom {
             let tail = syntheticRoom.tail()
             audio.withUnsafeMutableBufferPointer { slots in
@@ -90,9 +90,7 @@ struct HybridMatching {
             let (r, s) = sides(a, b)
             return HybridVoice.difference(recorded: r, synthetic: zip(s, tone).map { $0 + $1 })
         }
-        // The synthetic side as heard: its clips with the room tone under them.
-        let excerpt = HybridVoice.decayExcerpt(audio)
-        let decay = (recordingDecay, HybridVoice.decayTime(listen(zip(excerpt, roomTone.render(length: excerpt.count)).map { $0 + $1 })))
+        let decay = (recordingDecay, HybridVoice.heardDecayTime(audio, roomTone: roomTone, listen: listen))
         return HybridMatching(room: room, decay: decay, syntheticRoom: syntheticRoom, roomTone: roomTone, toneGains: gains, recordings: Set(recorded),
                               boundaries: zip(pairs, zip(before, after)).map { pair, d in
                                   Boundary(from: pair.0.key, to: pair.1.key, recordingFirst: pair.0.recorded, before: d.0, after: d.1)

@@ -36,6 +36,22 @@ public enum VectorOps {
         return m
     }
 
+    /// The lowest and highest of x[0..<count] (count > 0).
+    @inlinable
+    public static func extremes(_ x: UnsafePointer<Float>, count: Int) -> (low: Float, high: Float) {
+        var low = Lane(repeating: x[0]), high = low
+        var i = 0
+        while i + 8 <= count {
+            let v = load(x + i)
+            low = low.replacing(with: v, where: v .< low)
+            high = maximum(high, v)
+            i += 8
+        }
+        var lo = low.min(), hi = high.max()
+        while i < count { lo = min(lo, x[i]); hi = max(hi, x[i]); i += 1 }
+        return (lo, hi)
+    }
+
     /// Σ x[i]², summed in Float lanes over the run and returned as Double.
     @inlinable
     public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Double {

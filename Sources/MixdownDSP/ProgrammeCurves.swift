@@ -58,9 +58,8 @@ public struct WaveformOverview: Sendable {
             if b == low.count { low.append(.infinity); high.append(-.infinity) }
             var lo = low[b], hi = high[b]
             for c in 0..<block.channelCount {
-                block.withChannel(c) { (x: UnsafeBufferPointer<Float>) in
-                    for k in i..<(i + run) { lo = min(lo, x[k]); hi = max(hi, x[k]) }
-                }
+                let e = block.withChannel(c) { (x: UnsafeBufferPointer<Float>) in VectorOps.extremes(x.baseAddress! + i, count: run) }
+                (lo, hi) = (min(lo, e.low), max(hi, e.high))
             }
             (low[b], high[b]) = (lo, hi)
             i += run

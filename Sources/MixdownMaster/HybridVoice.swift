@@ -188,26 +188,23 @@ public enum HybridVoice {
     }
 
     /// The room the synthetic clips need to decay like the recordings (`target`, seconds, as
-    /// heard), and what the synthetic side then reads. The direct-to-reverberant ratio cannot
-    /// be read reliably from speech, so the driest mix that reaches the target is taken (from
-    /// +12 dB down to −3 dB in 3 dB steps): the voice stays as clear as the room allows. The
+    /// heard). The direct-to-reverberant ratio cannot be read reliably from speech, so the
+    /// driest mix that reaches the target is taken (from +12 dB down to −3 dB in 3 dB steps):
+    /// the voice stays as clear as the room allows. The
     /// tail's decay starts at the target and is corrected by what the search measures until it
     /// reads within 15 % (at most three rounds). Each trial is heard as the listener will hear
     /// it: an excerpt (the clips with 0.5 s between them, up to 30 s) with the room tone under
     /// it, through `listen` (the speech bus: its compressor lengthens decays, more on a dry
-    /// voice's sharp word ends than on a recording's). Nil room: the synthetic side already
+    /// voice's sharp word ends than on a recording's). Nil: the synthetic side already
     /// decays as slowly (a room cannot be taken away).
     public static func matchRoom(_ clips: [[Float]], target: Double, roomTone: RoomTone? = nil,
-                                 listen: ([Float]) -> [Float] = { $0 }) -> (room: SyntheticRoom?, synthetic: Double?) {
+                                 listen: ([Float]) -> [Float] = { $0 }) -> SyntheticRoom? {
         let excerpt = decayExcerpt(clips)
-        let tone = roomTone?.render(length: excerpt.count) ?? [Float](repeating: 0, count: excerpt.count)
-        func heard(_ wet: [Float]?, _ g: Float) -> Double? {
-            var y = zip(excerpt, tone).map { $0 + $1 }
-            if let wet { for i in y.indices { y[i] += g * wet[i] } }
-            return decayTime(listen(y))
+        let dry = withRoomTone(excerpt, roomTone)
+        func heard(_ wet: [Float], _ g: Float) -> Double? {
+            decayTime(listen(zip(dry, wet).map { $0 + g * $1 }))
         }
-        let unmatched = heard(nil, 0)
-        if let unmatched, unmatched >= 0.9 * target { return (nil, unmatched) }
+        if let unmatched = decayTime(listen(dry)), unmatched >= 0.9 * target { return nil }
         var best: (room: SyntheticRoom, measured: Double)?
         var decay = target
         for _ in 0..<3 {
@@ -224,7 +221,18 @@ public enum HybridVoice {
             if abs(found.measured / target - 1) <= 0.15 { break }
             decay = min(3, max(0.1, decay * target / found.measured))
         }
-        return best.map { ($0.room, $0.measured) } ?? (nil, unmatched)
+        return best?.room
+    }
+
+    /// The decay time of synthetic `clips` as heard: their excerpt with the room tone under it,
+    /// through `listen` (what `matchRoom` aims at, and what the report gives).
+    public static func heardDecayTime(_ clips: [[Float]], roomTone: RoomTone?, listen: ([Float]) -> [Float] = { $0 }) -> Double? {
+        decayTime(listen(withRoomTone(decayExcerpt(clips), roomTone)))
+    }
+
+    static func withRoomTone(_ x: [Float], _ roomTone: RoomTone?) -> [Float] {
+        guard let roomTone else { return x }
+        return zip(x, roomTone.render(length: x.count)).map { $0 + $1 }
     }
 
     /// Clips joined with 0.5 s of silence between them (so their ends decay freely), up to 30 s.
