@@ -17,9 +17,10 @@ demo: build
 demo-service: build
 	@bash scripts/service-demo.sh
 
-# Tests run optimised: the DSP tests measure minutes of synthesised audio.
+# Tests run optimised: the DSP tests measure minutes of synthesised audio. The log is kept in
+# .build/test.log, and a failure's issues are repeated at the end of the output.
 test: deps
-	$(SWIFT) test -c release -Xswiftc -enable-testing
+	@SWIFT=$(SWIFT) bash scripts/test.sh
 
 # libFuzzer targets (script, production, template manifest, audio decoders), 10 minutes each
 # by default: `make fuzz FUZZ_SECONDS=60 FUZZ_TARGETS="script audio"`.

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# `make test`: every test, optimised (the DSP tests measure minutes of synthesised audio).
+# The whole output is kept in .build/test.log; when a test fails, its issues are printed
+# again at the end, so that the last lines of a long run (all a CI page may show) name them.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+SWIFT="${SWIFT:-swift}"
+mkdir -p .build
+log=.build/test.log
+"$SWIFT" test -c release -Xswiftc -enable-testing "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then
+    echo
+    echo "── the tests failed (exit $status); what failed, from $log: ──"
+    # Swift Testing marks failures with ✘ (an issue's message may run on a few lines), XCTest
+    # with "error:"; a build error also says "error:".
+    grep -n -A4 -E '✘|error:|Fatal error|Test .* failed' "$log" | grep -v -E '^[0-9]+-.*(✔|◇)' | tail -n 80
+fi
+exit "$status"
