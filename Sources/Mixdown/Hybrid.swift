@@ -1,3 +1,4 @@
+import Foundation
 import Dispatch
 import MixdownCore
 import MixdownDSP
@@ -52,45 +53,72 @@ struct HybridMatching {
             if case .memory(let a) = clips.audio[key] { return a[0] }
             return []
         }
-        let room = HybridVoice.room(of: recorded.map { clips.rooms[$0]! })
+        let recordings = recorded.map { clips.rooms[$0]! }
+        let room = HybridVoice.room(of: recordings)
         let pairs = zip(voices, voices.dropFirst()).filter { $0.recorded != $1.recorded }
-        func sides(_ a: (key: PreparedClips.Key, recorded: Bool), _ b: (key: PreparedClips.Key, recorded: Bool)) -> (recorded: [Float], synthetic: [Float]) {
-            let (r, s) = a.recorded ? (a.key, b.key) : (b.key, a.key)
-            return (mono(r), mono(s))
-        }
-        let before = pairs.map { a, b in sides(a, b) }.map { HybridVoice.difference(recorded: $0.recorded, synthetic: $0.synthetic) }
-
-        // The room first (its reverberation colours the voice; the EQ then matches what is
-        // heard): the synthetic clips get the recordings' decay, and their tails.
-        var audio = synthetic.map { mono($0) }
+        // Loudness and reverberation are matched, and the boundaries measured, as heard:
+        // through the speech bus (its de-esser and compressor treat a dry voice differently
+        // from a recording), with the room tone under the synthetic side.
         let roomTone = HybridVoice.RoomTone(room)
-        // Reverberation is compared as heard, through the speech bus (its compressor changes decays).
-        func listen(_ x: [Float]) -> [Float] {
+        let listener = HybridVoice.Listener(roomTone: roomTone) { x in
             var channels = [x]
             SpeechChain.process(&channels, rate: SampleTime.renderRate, settings: settings)
             return channels[0]
         }
-        let recordingDecay = HybridVoice.decayTime(listen(Array(recorded.map { clips.rooms[$0]! }.joined())))
-        let syntheticRoom = recordingDecay.flatMap { HybridVoice.matchRoom(audio, target: $0, roomTone: roomTone, listen: listen) }
-        if let syntheticRoom {
-            let tail = syntheticRoom.tail()
-            audio.withUnsafeMutableBufferPointer { slots in
-                pool.forEach(slots.count) { slots[$0] = syntheticRoom.apply(slots[$0], convolver: Convolver(impulse: tail)) }
-            }
+        let heardRecordings = listener.chain(Array(recordings.joined()))
+        var heard = [PreparedClips.Key: [Float]]()
+        for key in recorded { heard[key] = listener.chain(mono(key)) }
+        func difference(_ a: (key: PreparedClips.Key, recorded: Bool), _ b: (key: PreparedClips.Key, recorded: Bool),
+                        _ synthetic: ([Float]) -> [Float]) -> HybridVoice.Difference {
+            let (r, s) = a.recorded ? (a.key, b.key) : (b.key, a.key)
+            return HybridVoice.difference(recorded: heard[r] ?? [], synthetic: synthetic(mono(s)))
         }
-        // One EQ for every synthetic clip, then each back to the common speech level.
-        let gains = HybridVoice.matchTone(&audio, to: room, pool: pool)
-        for (key, clip) in zip(synthetic, audio) {
+        let before = pairs.map { a, b in difference(a, b) { listener.chain($0) } }
+
+        let dry = synthetic.map { mono($0) }
+        let recordingDecay = HybridVoice.decayTime(heardRecordings, floorDb: listener.decayFloorDb)
+        let beside = Set(pairs.flatMap { [$0, $1] }.filter { !$0.recorded }.compactMap { v in synthetic.firstIndex(of: v.key) })
+        let loudness = HybridVoice.speechLoudness(heardRecordings)
+        func levelled(_ clip: [Float]) -> [Float] {
             let g = SpeechCleanup.levelGain(clip)
-            clips.audio[key] = .memory([clip.map { $0 * g }])
+            return clip.map { $0 * g }
         }
-        // After: the synthetic side as it will sound, with the room tone under it.
-        let tone = roomTone.render(length: audio.map(\.count).max() ?? 0)
-        let after = pairs.map { a, b -> HybridVoice.Difference in
-            let (r, s) = sides(a, b)
-            return HybridVoice.difference(recorded: r, synthetic: zip(s, tone).map { $0 + $1 })
+        /// The synthetic side made to match: the room first (its reverberation colours the
+        /// voice; the EQ then matches what is heard), one EQ for every clip, each back to the
+        /// common speech level and then to the recordings' loudness as the bus lets it through.
+        func matched(in syntheticRoom: HybridVoice.SyntheticRoom?) -> (audio: [[Float]], gains: [Double], decay: Double?) {
+            var audio = dry
+            if let syntheticRoom {
+                let tail = syntheticRoom.tail()
+                audio.withUnsafeMutableBufferPointer { slots in
+                    pool.forEach(slots.count) { slots[$0] = syntheticRoom.apply(slots[$0], convolver: Convolver(impulse: tail)) }
+                }
+            }
+            let gains = HybridVoice.matchTone(&audio, to: room, beside: beside, pool: pool)
+            audio = audio.map(levelled)
+            if let loudness {
+                let heardGains = HybridVoice.heardLevelGains(audio, target: loudness, listener: listener, measure: beside)
+                audio = zip(audio, heardGains).map { clip, g in clip.map { $0 * g } }
+            }
+            return (audio, gains, HybridVoice.heardDecayTime(audio, listener: listener))
         }
-        let decay = (recordingDecay, HybridVoice.heardDecayTime(audio, roomTone: roomTone, listen: listen))
+        // The search hears the clips at the level they enter the bus at (its compressor
+        // lengthens decays by how far the voice goes over its threshold), but without the EQ
+        // and the tails' fade that come after: the decay of the finished side is read once
+        // more, and the room's decay corrected by it once if it missed by more than 8 %.
+        var syntheticRoom = recordingDecay.flatMap { HybridVoice.matchRoom(dry.map(levelled), target: $0, listener: listener) }
+        var result = matched(in: syntheticRoom)
+        if let target = recordingDecay, let first = syntheticRoom, let measured = result.decay, abs(measured / target - 1) > 0.08 {
+            var corrected = first
+            corrected.decaySeconds = min(3, max(0.1, first.decaySeconds * target / measured))
+            let second = matched(in: corrected)
+            if let again = second.decay, abs(log(again / target)) < abs(log(measured / target)) { (syntheticRoom, result) = (corrected, second) }
+        }
+        let (audio, gains) = (result.audio, result.gains)
+        for (key, clip) in zip(synthetic, audio) { clips.audio[key] = .memory([clip]) }
+        // After: the synthetic side as it will sound.
+        let after = pairs.map { a, b in difference(a, b) { listener.hear($0) } }
+        let decay = (recordingDecay, result.decay)
         return HybridMatching(room: room, decay: decay, syntheticRoom: syntheticRoom, roomTone: roomTone, toneGains: gains, recordings: Set(recorded),
                               boundaries: zip(pairs, zip(before, after)).map { pair, d in
                                   Boundary(from: pair.0.key, to: pair.1.key, recordingFirst: pair.0.recorded, before: d.0, after: d.1)

@@ -65,8 +65,13 @@ public enum HybridVoice {
     }
 
     /// Brings the synthetic clips' common long-term spectrum to the room's speech: one EQ for
-    /// all of them, so the synthetic voice stays one voice. Returns its gain per band (dB).
-    public static func matchTone(_ clips: inout [[Float]], to room: Room, pool: WorkerPool = .serial) -> [Double] {
+    /// all of them, so the synthetic voice stays one voice. A clip beside a recording (index
+    /// in `beside`) is what the ear compares at the seam: what its own words leave of the
+    /// difference is trimmed too, within ±3 dB of the shared EQ. Returns the shared EQ's gain
+    /// per band (dB). (Fitting the spectra as heard through the speech bus instead was tried:
+    /// closer for espeak-ng, further for a Piper voice against a humming hall, so the fit
+    /// stays on the clips themselves.)
+    public static func matchTone(_ clips: inout [[Float]], to room: Room, beside: Set<Int> = [], pool: WorkerPool = .serial) -> [Double] {
         guard var spectrum = speechSpectrum(Array(clips.joined())) else { return speechBands.centres.map { _ in 0 } }
         // A recording narrower than the synthetic voice (a phone line, a lavalier's roll-off)
         // is followed first with steep filters at its band edges: no EQ bound reaches that far.
@@ -79,16 +84,46 @@ public enum HybridVoice {
         let gains = speechBands.fit(power: spectrum, rate: SampleTime.renderRate, to: room.speechLevels)
         let eq = speechBands.equaliser(gains, rate: SampleTime.renderRate)
         clips.withUnsafeMutableBufferPointer { slots in
-            pool.forEach(slots.count) { eq.process(&slots[$0]) }
+            pool.forEach(slots.count) { i in
+                eq.process(&slots[i])
+                guard beside.contains(i), let own = speechSpectrum(slots[i]) else { return }
+                let trim = seamBands.fit(power: own, rate: SampleTime.renderRate, to: room.speechLevels)
+                seamBands.equaliser(trim, rate: SampleTime.renderRate).process(&slots[i])
+            }
         }
         return gains
+    }
+
+    /// The per-clip trim at a seam: the speech bands, with narrow bounds (the shared EQ does
+    /// the work; the trim only follows what one clip's words differ by).
+    static let seamBands = BandMatch.thirdOctaves(from: 100, to: 8_000, maximumBoost: 3, maximumCut: 3)
+
+    /// Gains that bring levelled synthetic clips to the recordings' loudness as heard
+    /// (`target`, LUFS through the listener's chain): the bus's compressor holds back a dry
+    /// voice's peaks more than a recording's, so clips levelled alike come out up to 1 LU
+    /// apart. Heard and corrected twice (the compressor answers a change by less than its
+    /// size) for the clips in `measure` (those beside a recording); the others get the mean
+    /// of those corrections.
+    public static func heardLevelGains(_ clips: [[Float]], target: Double, listener: Listener, measure: Set<Int>) -> [Float] {
+        var gains = [Float?](repeating: nil, count: clips.count)
+        for i in measure.sorted() where clips.indices.contains(i) {
+            var g: Float = 1
+            for _ in 0..<2 {
+                guard let heard = speechLoudness(listener.hear(clips[i].map { $0 * g })) else { break }
+                g *= Float(pow(10, (target - heard) / 20))
+            }
+            gains[i] = g
+        }
+        let known = gains.compactMap { $0 }
+        let mean = known.isEmpty ? 1 : Float(pow(10, known.map { 20 * log10(Double($0)) }.reduce(0, +) / Double(known.count) / 20))
+        return gains.map { $0 ?? mean }
     }
 
     /// The reverberation of speech in `x`: the decay time (seconds to fall 60 dB) in the
     /// 500 Hz–2 kHz band, read from the decays after words. Nil when fewer than three decays
     /// were found (see `decayTime(band:rate:)`).
-    public static func decayTime(_ x: [Float], rate: Int = SampleTime.renderRate) -> Double? {
-        decayTime(band: decayBand(x, rate: rate), rate: rate)
+    public static func decayTime(_ x: [Float], rate: Int = SampleTime.renderRate, floorDb: Double? = nil) -> Double? {
+        decayTime(band: decayBand(x, rate: rate), rate: rate, floorDb: floorDb)
     }
 
     /// `x` in the band the decay is read in: 500 Hz–2 kHz, fourth-order edges.
@@ -187,27 +222,53 @@ public enum HybridVoice {
         }
     }
 
+    /// How the listener hears synthetic speech in the programme: with the room tone under it,
+    /// through the speech bus (`chain`: its de-esser and compressor treat a dry voice's sharp
+    /// peaks and word ends differently from a recording's). Every match is measured on what
+    /// this returns, against the recordings through the same `chain`.
+    public struct Listener {
+        public var roomTone: RoomTone?
+        public var chain: ([Float]) -> [Float]
+
+        /// The room's level in the decay band as heard (median 5 ms level of the room tone
+        /// through the chain): decays on both sides are read down to it, as a listener hears
+        /// them end in the room rather than in whatever a clip's quietest moment was.
+        public let decayFloorDb: Double?
+
+        public init(roomTone: RoomTone? = nil, chain: @escaping ([Float]) -> [Float] = { $0 }) {
+            (self.roomTone, self.chain) = (roomTone, chain)
+            decayFloorDb = roomTone.map { tone in
+                let levels = NoiseFloor.frameLevels(decayBand(chain(tone.render(length: 2 * SampleTime.renderRate))), frame: SampleTime.renderRate / 200).sorted()
+                return levels[levels.count / 2]
+            }
+        }
+
+        /// Synthetic speech as heard: the room tone under it, through the bus.
+        public func hear(_ x: [Float]) -> [Float] { chain(withRoomTone(x, roomTone)) }
+
+        /// The decay time of `x` as the chain lets it through, read down to the room.
+        public func decayTime(_ x: [Float]) -> Double? { HybridVoice.decayTime(chain(x), floorDb: decayFloorDb) }
+    }
+
     /// The room the synthetic clips need to decay like the recordings (`target`, seconds, as
     /// heard). The direct-to-reverberant ratio cannot be read reliably from speech, so the
     /// driest mix that reaches the target is taken (from +12 dB down to −3 dB in 3 dB steps):
-    /// the voice stays as clear as the room allows. The
-    /// tail's decay starts at the target and is corrected by what the search measures until it
-    /// reads within 15 % (at most three rounds). Each trial is heard as the listener will hear
-    /// it: an excerpt (the clips with 0.5 s between them, up to 30 s) with the room tone under
-    /// it, through `listen` (the speech bus: its compressor lengthens decays, more on a dry
-    /// voice's sharp word ends than on a recording's). Nil: the synthetic side already
-    /// decays as slowly (a room cannot be taken away).
-    public static func matchRoom(_ clips: [[Float]], target: Double, roomTone: RoomTone? = nil,
-                                 listen: ([Float]) -> [Float] = { $0 }) -> SyntheticRoom? {
+    /// the voice stays as clear as the room allows. The tail's decay starts at the target and
+    /// is corrected by what the search measures until it reads within 8 % (at most four
+    /// rounds: the estimate from a few word ends is itself uncertain by about 10 %, so a
+    /// looser stop would add to it). Each trial is heard as the listener will hear it: an
+    /// excerpt (the clips with 0.5 s between them, up to 30 s) through `listener`. Nil: the
+    /// synthetic side already decays as slowly (a room cannot be taken away).
+    public static func matchRoom(_ clips: [[Float]], target: Double, listener: Listener = Listener()) -> SyntheticRoom? {
         let excerpt = decayExcerpt(clips)
-        let dry = withRoomTone(excerpt, roomTone)
+        let dry = withRoomTone(excerpt, listener.roomTone)
         func heard(_ wet: [Float], _ g: Float) -> Double? {
-            decayTime(listen(zip(dry, wet).map { $0 + g * $1 }))
+            listener.decayTime(zip(dry, wet).map { $0 + g * $1 })
         }
-        if let unmatched = decayTime(listen(dry)), unmatched >= 0.9 * target { return nil }
+        if let unmatched = listener.decayTime(dry), unmatched >= 0.9 * target { return nil }
         var best: (room: SyntheticRoom, measured: Double)?
         var decay = target
-        for _ in 0..<3 {
+        for _ in 0..<4 {
             let tail = SyntheticRoom(decaySeconds: decay, directToReverberantDb: 0).tail()
             let wet = Convolver(impulse: tail).convolve(excerpt, length: excerpt.count)
             var found: (room: SyntheticRoom, measured: Double)?
@@ -218,16 +279,16 @@ public enum HybridVoice {
             }
             guard let found else { break }
             if best == nil || abs(log(found.measured / target)) < abs(log(best!.measured / target)) { best = found }
-            if abs(found.measured / target - 1) <= 0.15 { break }
+            if abs(found.measured / target - 1) <= 0.08 { break }
             decay = min(3, max(0.1, decay * target / found.measured))
         }
         return best?.room
     }
 
-    /// The decay time of synthetic `clips` as heard: their excerpt with the room tone under it,
-    /// through `listen` (what `matchRoom` aims at, and what the report gives).
-    public static func heardDecayTime(_ clips: [[Float]], roomTone: RoomTone?, listen: ([Float]) -> [Float] = { $0 }) -> Double? {
-        decayTime(listen(withRoomTone(decayExcerpt(clips), roomTone)))
+    /// The decay time of synthetic `clips` as heard: their excerpt through `listener` (what
+    /// `matchRoom` aims at, and what the report gives).
+    public static func heardDecayTime(_ clips: [[Float]], listener: Listener) -> Double? {
+        listener.decayTime(withRoomTone(decayExcerpt(clips), listener.roomTone))
     }
 
     static func withRoomTone(_ x: [Float], _ roomTone: RoomTone?) -> [Float] {
