@@ -97,7 +97,7 @@ struct HybridMatching {
             let gains = HybridVoice.matchTone(&audio, to: room, beside: beside, pool: pool)
             audio = audio.map(levelled)
             if let loudness {
-                let heardGains = HybridVoice.heardLevelGains(audio, target: loudness, listener: listener, measure: beside)
+                let heardGains = HybridVoice.heardLevelGains(audio, target: loudness, listener: listener, measure: beside, pool: pool)
                 audio = zip(audio, heardGains).map { clip, g in clip.map { $0 * g } }
             }
             return (audio, gains, HybridVoice.heardDecayTime(audio, listener: listener))

@@ -104,15 +104,20 @@ public enum HybridVoice {
     /// apart. Heard and corrected twice (the compressor answers a change by less than its
     /// size) for the clips in `measure` (those beside a recording); the others get the mean
     /// of those corrections.
-    public static func heardLevelGains(_ clips: [[Float]], target: Double, listener: Listener, measure: Set<Int>) -> [Float] {
+    public static func heardLevelGains(_ clips: [[Float]], target: Double, listener: Listener, measure: Set<Int>,
+                                       pool: WorkerPool = .serial) -> [Float] {
         var gains = [Float?](repeating: nil, count: clips.count)
-        for i in measure.sorted() where clips.indices.contains(i) {
-            var g: Float = 1
-            for _ in 0..<2 {
-                guard let heard = speechLoudness(listener.hear(clips[i].map { $0 * g })) else { break }
-                g *= Float(pow(10, (target - heard) / 20))
+        let measured = measure.sorted().filter(clips.indices.contains)
+        gains.withUnsafeMutableBufferPointer { slots in
+            pool.forEach(measured.count) { k in
+                let i = measured[k]
+                var g: Float = 1
+                for _ in 0..<2 {
+                    guard let heard = speechLoudness(listener.hear(clips[i].map { $0 * g })) else { break }
+                    g *= Float(pow(10, (target - heard) / 20))
+                }
+                slots[i] = g
             }
-            gains[i] = g
         }
         let known = gains.compactMap { $0 }
         let mean = known.isEmpty ? 1 : Float(pow(10, known.map { 20 * log10(Double($0)) }.reduce(0, +) / Double(known.count) / 20))
