@@ -99,9 +99,7 @@ public enum LoudnessMaster {
             let level = candidate.integratedLufs ?? -70, peak = candidate.truePeakDbtp ?? -100
             let peakOK = peak <= ceiling
             candidate.reachedTarget = peakOK && abs(level - target) <= 0.5
-            if best == nil || (candidate.reachedTarget && (!best!.reachedTarget || abs(level - target) < abs((best!.integratedLufs ?? -70) - target))) {
-                best = candidate
-            }
+            if best.map({ closer(candidate, than: $0, target: target, ceiling: ceiling) }) ?? true { best = candidate }
             if peakOK && abs(level - target) <= 0.2 { break }
             if !peakOK { margin += peak - ceiling + 0.05 }
             let correction = max(-6, min(6, target - level))
@@ -114,6 +112,16 @@ public enum LoudnessMaster {
             }
         }
         return best!
+    }
+
+    /// Which of two alignments to keep: one that reached the target; else one under the
+    /// ceiling; else the nearer the target. (Keeping the first when none reached it made a
+    /// decoded check that asked for a little more loudness get the uncorrected, quieter gain.)
+    static func closer(_ a: Alignment, than b: Alignment, target: Double, ceiling: Double) -> Bool {
+        if a.reachedTarget != b.reachedTarget { return a.reachedTarget }
+        let under = (a: (a.truePeakDbtp ?? -100) <= ceiling, b: (b.truePeakDbtp ?? -100) <= ceiling)
+        if under.a != under.b { return under.a }
+        return abs((a.integratedLufs ?? -70) - target) < abs((b.integratedLufs ?? -70) - target)
     }
 
     public struct Result: Sendable {

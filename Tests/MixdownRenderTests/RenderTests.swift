@@ -131,6 +131,26 @@ import Testing
         #expect(abs(integrated - -14) <= 0.5, "ffmpeg reads \(integrated) LUFS")
     }
 
+    /// Examples/hybrid delivered as mp3_alexa alone (mono, 24 kHz, 48 kbps): a mono file
+    /// measures 3 LU under the stereo programme, so −14 LUFS asks this dynamic spot for heavy
+    /// limiting, and the 48 kbps encode loses a further 0.9 LU. Its decoded check once asked for
+    /// that much more loudness and got the uncorrected, quieter gain (−15.7 LUFS delivered).
+    /// Read by ffmpeg from the file.
+    @Test func aMonoLowBitrateDeliveryReachesItsTarget() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let run = try mixdown(["render", root.appendingPathComponent("Examples/hybrid/hybrid.json").path, "--end-format", "mp3_alexa",
+                               "-o", folder.file("alexa.mp3"), "--report", folder.file("r.json")])
+        try #require(run.status == 0, "\(run.stderr)")
+        let warnings = (try report(folder.file("r.json"))["warnings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(!warnings.contains("loudnessTargetMissed"), "\(run.stderr)")
+        let measured = try Tools.run("ffmpeg", ["-nostats", "-i", folder.file("alexa.mp3"), "-af", "ebur128=peak=true", "-f", "null", "-"])
+        let lines = measured.stderr.split(separator: "\n")
+        let integrated = try #require(lines.last { $0.contains("I:") && $0.contains("LUFS") }.flatMap { Double($0.split(separator: " ").dropLast().last ?? "") })
+        let peak = try #require(lines.last { $0.contains("Peak:") && $0.contains("dBFS") }.flatMap { Double($0.split(separator: " ").dropLast().last ?? "") })
+        #expect(abs(integrated - -14) <= 0.5, "ffmpeg reads \(integrated) LUFS")
+        #expect(peak <= -1, "ffmpeg reads a true peak of \(peak) dBTP")
+    }
+
     @Test func personalisationAndVariables() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let production = root.appendingPathComponent("Examples/personalised/personalised.json").path
