@@ -376,7 +376,7 @@ table.outputs td, table.outputs th { border-bottom: 1px solid var(--line); paddi
     bar.appendChild(audio);
     var label = document.createElement("span");
     label.style.color = "var(--muted)";
-    label.textContent = data.player;
+    label.textContent = data.player.split("?")[0];
     bar.appendChild(label);
     var follow = function () { moveCursor(audio.currentTime); if (!audio.paused) requestAnimationFrame(follow); };
     audio.addEventListener("play", function () { requestAnimationFrame(follow); });

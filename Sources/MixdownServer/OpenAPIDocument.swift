@@ -272,8 +272,9 @@ paths:
       summary: The visual report, one self-contained page (timeline, duck, waveform, loudness, true peak, player).
       description: >
         Written when the job renders. Its player plays `outputs/{endFormat}` of the same job,
-        relative to the page; its Content-Security-Policy allows its inline script and style
-        and media from this server only.
+        relative to the page, by a link that carries its own `access` token (valid 12 hours:
+        an audio element sends no API key); its Content-Security-Policy allows its inline
+        script and style and media from this server only.
       responses:
         "200":
           description: The page.
@@ -293,10 +294,18 @@ paths:
     get:
       operationId: getOutput
       summary: One delivered file (Range requests served).
+      description: >
+        With an API key; or, without one, with the `access` token of the player link in a page
+        served by `report.html` (that output of that job only, for 12 hours, while its key lives).
       parameters:
         - name: Range
           in: header
           required: false
+          schema: { type: string }
+        - name: access
+          in: query
+          required: false
+          description: A report page's player token, used only when no API key is sent.
           schema: { type: string }
       responses:
         "200":

@@ -197,8 +197,14 @@ extension MixdownService {
         }
         let outputs = (JSONText.parse(job.outputs) as? [[String: Any]]) ?? []
         guard let file = outputs.first?["file"] as? String,
-              let page = FileManager.default.contents(atPath: configuration.dataDirectory + "/" + (file as NSString).deletingLastPathComponent + "/" + Self.reportPage) else {
+              var page = FileManager.default.contents(atPath: configuration.dataDirectory + "/" + (file as NSString).deletingLastPathComponent + "/" + Self.reportPage) else {
             throw APIError(.notFound, "notFound", "this job has no visual report")
+        }
+        // The player's link gets a token of its own: an <audio> element sends no API key.
+        if let format = outputs.first?["endFormat"] as? String, let key = context.key {
+            let link = #""player":"outputs/\#(format)""#
+            let signed = #""player":"outputs/\#(format)?access=\#(PlayerAccess.token(job: job.id, format: format, key: key))""#
+            if let range = page.range(of: Data(link.utf8)) { page.replaceSubrange(range, with: Data(signed.utf8)) }
         }
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentLength: String(page.count),
                                                .contentSecurityPolicy: "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; media-src 'self'"],
@@ -403,6 +409,17 @@ struct KeyMiddleware: RouterMiddleware {
         var raw = MixdownService.header(request, "x-api-key")
         if raw == nil, let auth = request.headers[.authorization], auth.lowercased().hasPrefix("bearer ") {
             raw = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        }
+        // A served report page's player: one output, by the link the page was given.
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if raw == nil, let access = request.uri.queryParameters.get("access"),
+           parts.count == 6, parts[1] == "v1", parts[2] == "productions", parts[4] == "outputs" {
+            guard let key = try await PlayerAccess.verify(access, job: String(parts[3]), format: String(parts[5]), store: store) else {
+                throw APIError(.unauthorized, "unauthorized", "this player link is not valid (expired, or its key revoked): open the report page again")
+            }
+            var context = context
+            context.key = key
+            return try await next(request, context)
         }
         guard let raw, !raw.isEmpty, raw.count <= 200 else {
             throw APIError(.unauthorized, "unauthorized", "send an API key: Authorization: Bearer KEY (or x-api-key: KEY)")

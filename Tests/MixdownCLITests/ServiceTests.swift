@@ -120,8 +120,21 @@ import Testing
         #expect(page.status == 200 && page.header("Content-Type")?.hasPrefix("text/html") == true)
         #expect(page.header("Content-Security-Policy")?.contains("default-src 'none'") == true)
         let html = String(decoding: page.body, as: UTF8.self)
-        #expect(html.contains(#""name":"hello""#) && html.contains(#""totalSamples":288000"#) && html.contains(#""player":"outputs/wav""#))
+        #expect(html.contains(#""name":"hello""#) && html.contains(#""totalSamples":288000"#))
         #expect(try HTTP.send("GET", "\(base)/v1/productions/\(id)/report.html", key: bob).status == 404)
+        // Its player's link carries its own token (an <audio> element sends no API key): it
+        // fetches that output without a key, whole or by range, and opens nothing else.
+        let link = try #require(html.firstMatch(of: #/"player":"(outputs/wav\?access=[0-9a-f]+\.[0-9]+\.[0-9a-f]{64})"/#)?.1)
+        let keyed = try HTTP.send("GET", "\(base)/v1/productions/\(id)/outputs/wav", key: alice)
+        let played = try HTTP.send("GET", "\(base)/v1/productions/\(id)/\(link)")
+        #expect(played.status == 200 && played.body == keyed.body && played.body.count > 500_000)
+        #expect(try HTTP.send("GET", "\(base)/v1/productions/\(id)/\(link)", headers: ["Range": "bytes=0-99"]).status == 206)
+        let token = String(link.split(separator: "=").last!)
+        let forged = String(token.dropLast()) + (token.last == "0" ? "1" : "0")
+        #expect(try HTTP.send("GET", "\(base)/v1/productions/\(id)/outputs/wav?access=\(forged)").status == 401)
+        #expect(try HTTP.send("GET", "\(base)/v1/productions/\(id)/outputs/mp3_medium?access=\(token)").status == 401)
+        #expect(try HTTP.send("GET", "\(base)/v1/productions/00000000-0000-0000-0000-000000000000/outputs/wav?access=\(token)").status == 401)
+        #expect(try HTTP.send("GET", "\(base)/v1/productions/\(id)/outputs/wav").status == 401)
 
         // A byte range of an output.
         let part = try HTTP.send("GET", "\(base)/v1/productions/\(id)/outputs/wav", key: alice, headers: ["Range": "bytes=100-199"])

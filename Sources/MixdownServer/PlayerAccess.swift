@@ -1,0 +1,48 @@
+import Foundation
+import MixdownCore
+
+/// Links that let the visual report's player fetch an output without an API key.
+///
+/// A browser's `<audio>` element sends no `Authorization` header, so a page served by
+/// `GET /v1/productions/{id}/report.html` could not play `outputs/{endFormat}` with the key
+/// the page itself was fetched with. The page is served with its player's link carrying
+/// `?access=TOKEN`: the owning key's name (hex), an expiry (Unix seconds), and an HMAC-SHA256
+/// of the job, the format and the expiry keyed with the key's stored hash. Every replica can
+/// check it from the database alone; it opens that one output of that one job, until it
+/// expires or the key is revoked.
+enum PlayerAccess {
+    /// How long a served page's player link stays valid.
+    static let lifetime: Double = 12 * 3600
+
+    static func token(job: String, format: String, key: APIKeyRecord, now: Double = Date().timeIntervalSince1970) -> String {
+        let expiry = Int(now + lifetime)
+        return SHA256.hex(bytes: Array(key.name.utf8)) + "." + String(expiry) + "." + mac(job: job, format: format, expiry: expiry, key: key)
+    }
+
+    /// The key a token opens `format` of `job` for, or nil (malformed, expired, revoked,
+    /// another job or format, or forged).
+    static func verify(_ token: String, job: String, format: String, store: any JobStore, now: Double = Date().timeIntervalSince1970) async throws -> APIKeyRecord? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard token.count <= 400, parts.count == 3, let nameBytes = unhex(parts[0]), let name = String(bytes: nameBytes, encoding: .utf8),
+              let expiry = Int(parts[1]), Double(expiry) >= now, Double(expiry) <= now + lifetime + 60 else { return nil }
+        guard let key = try await store.keys().first(where: { $0.name == name && !$0.revoked }) else { return nil }
+        let expected = Array(mac(job: job, format: format, expiry: expiry, key: key).utf8), given = Array(parts[2].utf8)
+        // Compared in constant time: how far a guess matches must not show in the timing.
+        guard expected.count == given.count, zip(expected, given).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else { return nil }
+        return key
+    }
+
+    static func mac(job: String, format: String, expiry: Int, key: APIKeyRecord) -> String {
+        SHA256.hex(bytes: SHA256.hmac(key: Array(key.hash.utf8), message: Array("mixdown-player \(job) \(format) \(expiry)".utf8)))
+    }
+
+    static func unhex(_ s: Substring) -> [UInt8]? {
+        guard s.count % 2 == 0, !s.isEmpty else { return nil }
+        var out = [UInt8](), digits = Array(s.utf8)
+        for i in stride(from: 0, to: digits.count, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[i...i + 1], as: UTF8.self), radix: 16) else { return nil }
+            out.append(byte)
+        }
+        return out
+    }
+}
