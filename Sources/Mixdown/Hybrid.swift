@@ -68,15 +68,21 @@ struct HybridMatching {
         let heardRecordings = listener.chain(Array(recordings.joined()))
         var heard = [PreparedClips.Key: [Float]]()
         for key in recorded { heard[key] = listener.chain(mono(key)) }
-        func difference(_ a: (key: PreparedClips.Key, recorded: Bool), _ b: (key: PreparedClips.Key, recorded: Bool),
-                        _ synthetic: ([Float]) -> [Float]) -> HybridVoice.Difference {
-            let (r, s) = a.recorded ? (a.key, b.key) : (b.key, a.key)
-            return HybridVoice.difference(recorded: heard[r] ?? [], synthetic: synthetic(mono(s)))
+        /// Each boundary's difference, the synthetic side heard through `synthetic` (once per
+        /// clip: a clip between two recordings serves both boundaries).
+        func differences(_ synthetic: ([Float]) -> [Float]) -> [HybridVoice.Difference] {
+            var sides = [PreparedClips.Key: [Float]]()
+            return pairs.map { a, b in
+                let (r, s) = a.recorded ? (a.key, b.key) : (b.key, a.key)
+                let side = sides[s] ?? synthetic(mono(s))
+                sides[s] = side
+                return HybridVoice.difference(recorded: heard[r] ?? [], synthetic: side)
+            }
         }
-        let before = pairs.map { a, b in difference(a, b) { listener.chain($0) } }
+        let before = differences { listener.chain($0) }
 
         let dry = synthetic.map { mono($0) }
-        let recordingDecay = HybridVoice.decayTime(heardRecordings, floorDb: listener.decayFloorDb)
+        let recordingDecay = listener.decayTime(heard: heardRecordings)
         let beside = Set(pairs.flatMap { [$0, $1] }.filter { !$0.recorded }.compactMap { v in synthetic.firstIndex(of: v.key) })
         let loudness = HybridVoice.speechLoudness(heardRecordings)
         func levelled(_ clip: [Float]) -> [Float] {
@@ -117,7 +123,7 @@ struct HybridMatching {
         let (audio, gains) = (result.audio, result.gains)
         for (key, clip) in zip(synthetic, audio) { clips.audio[key] = .memory([clip]) }
         // After: the synthetic side as it will sound.
-        let after = pairs.map { a, b in difference(a, b) { listener.hear($0) } }
+        let after = differences { listener.hear($0) }
         let decay = (recordingDecay, result.decay)
         return HybridMatching(room: room, decay: decay, syntheticRoom: syntheticRoom, roomTone: roomTone, toneGains: gains, recordings: Set(recorded),
                               boundaries: zip(pairs, zip(before, after)).map { pair, d in

@@ -252,7 +252,10 @@ public enum HybridVoice {
         public func hear(_ x: [Float]) -> [Float] { chain(withRoomTone(x, roomTone)) }
 
         /// The decay time of `x` as the chain lets it through, read down to the room.
-        public func decayTime(_ x: [Float]) -> Double? { HybridVoice.decayTime(chain(x), floorDb: decayFloorDb) }
+        public func decayTime(_ x: [Float]) -> Double? { decayTime(heard: chain(x)) }
+
+        /// The decay time of what has already been through the chain, read down to the room.
+        public func decayTime(heard x: [Float]) -> Double? { HybridVoice.decayTime(x, floorDb: decayFloorDb) }
     }
 
     /// The room the synthetic clips need to decay like the recordings (`target`, seconds, as
