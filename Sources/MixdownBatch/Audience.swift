@@ -1,7 +1,7 @@
 import Foundation
 import MixdownCore
 
-/// A batch's rows (DESIGN.md §13): a header of variable names, then one variant per row. An
+/// A batch's rows (docs/batch.md): a header of variable names, then one variant per row. An
 /// `id` column names each variant's files; without one (or with its cell empty) a row is
 /// named by its number, zero-padded (`00001`). An empty cell leaves its variable unset, so the
 /// script's fallback (`{{city|your town}}`) or the production's `audience` applies.

@@ -1,12 +1,12 @@
 import Foundation
-import Mixdown
 import MixdownCore
 import MixdownIO
 import MixdownScript
 import MixdownSpeech
 import MixdownTemplates
+import MixdownRender
 
-/// One production rendered once per row of an audience (DESIGN.md §13), in one process: the
+/// One production rendered once per row of an audience (docs/batch.md), in one process: the
 /// template is decoded once, speech that no row changes is synthesised once (the first row
 /// renders alone and fills the speech cache; the others find it there), and rows render side
 /// by side on `jobs` threads that share one worker pool sized so the machine's cores are not
@@ -202,7 +202,7 @@ public final class BatchRunner: Sendable {
             if error.kind == .cancelled { return nil }
             (line.error, line.code, line.path) = (error.message, error.code, error.path)
         } catch {
-            (line.error, line.code) = ("\(error)", "internalError")
+            (line.error, line.code) = ("\(error)", .internalError)
         }
         line.seconds = Date().timeIntervalSince(started)
         return line
@@ -213,21 +213,21 @@ public final class BatchRunner: Sendable {
         var info = stat()
         if lstat(directory, &info) == 0 {
             if (info.st_mode & S_IFMT) == S_IFLNK {
-                guard stat(directory, &info) == 0 else { throw MixdownError.badInput("\(directory): a broken symbolic link", code: "outputNotWritable") }
+                guard stat(directory, &info) == 0 else { throw MixdownError.badInput("\(directory): a broken symbolic link", code: .outputNotWritable) }
             }
             guard (info.st_mode & S_IFMT) == S_IFDIR else {
-                throw MixdownError.badInput("\(directory): -o names a file; a batch writes into a folder", code: "outputNotWritable")
+                throw MixdownError.badInput("\(directory): -o names a file; a batch writes into a folder", code: .outputNotWritable)
             }
         } else {
             do {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             } catch {
-                throw MixdownError.badInput("\(directory): cannot create the folder", code: "outputNotWritable")
+                throw MixdownError.badInput("\(directory): cannot create the folder", code: .outputNotWritable)
             }
             return true
         }
         guard access(directory, W_OK | X_OK) == 0 else {
-            throw MixdownError.badInput("\(directory): cannot write: permission denied", code: "outputNotWritable")
+            throw MixdownError.badInput("\(directory): cannot write: permission denied", code: .outputNotWritable)
         }
         OutputTransaction.sweepAbandoned(in: directory)
         return false

@@ -20,7 +20,7 @@ public struct CSVTable: Sendable {
     public static let maximumBytes = 64 << 20
     public static let maximumRecords = 1_000_000
     public static let maximumFields = 1_000
-    static let code = "invalidAudience"
+    static let code = MixdownError.Code.invalidAudience
 
     public static func load(path: String) throws -> CSVTable {
         try parse(InputFile.readText(path, limit: maximumBytes), file: path)

@@ -1,9 +1,9 @@
 import Foundation
-import Mixdown
 import MixdownCore
 import MixdownIO
+import MixdownReport
 
-/// `DIR/manifest.jsonl`: one line per row as it finishes (DESIGN.md §13), the batch's record of
+/// `DIR/manifest.jsonl`: one line per row as it finishes (docs/batch.md), the batch's record of
 /// what is done. Lines are only ever appended, each with one `write` on a file opened for
 /// appending, so shards sharing a folder interleave whole lines; a line cut short by a kill is
 /// skipped when the manifest is read back. For a row written more than once (failed, then
@@ -21,7 +21,7 @@ public final class Manifest: @unchecked Sendable {
         /// The one-line error of a failed row.
         public var error: String?
         /// The error's code and where it points (key path or file:line:col), as the service gives them.
-        public var code: String?
+        public var code: MixdownError.Code?
         public var path: String?
         /// A digest of what made the row (production, script, row, formats): a rerun redoes the
         /// row when it changed.
@@ -51,11 +51,11 @@ public final class Manifest: @unchecked Sendable {
         path = directory + "/manifest.jsonl"
         var info = stat()
         if lstat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
-            throw MixdownError.badInput("\(path): exists and is not a regular file", code: "invalidOutput")
+            throw MixdownError.badInput("\(path): exists and is not a regular file", code: .invalidOutput)
         }
         descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw MixdownError.badInput("\(path): cannot write: \(String(cString: strerror(errno)).lowercased())", code: "invalidOutput")
+            throw MixdownError.badInput("\(path): cannot write: \(String(cString: strerror(errno)).lowercased())", code: .invalidOutput)
         }
         // A line cut short by a kill stays on its own line, unreadable and skipped.
         if info.st_size > 0, let handle = FileHandle(forReadingAtPath: path) {
@@ -87,9 +87,7 @@ public final class Manifest: @unchecked Sendable {
     }
 
     public func append(_ line: Line) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(line)
+        var data = try JSONOutput.encode(line)
         data.append(UInt8(ascii: "\n"))
         let written = lock.withLock {
             data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }

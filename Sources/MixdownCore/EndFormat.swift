@@ -1,4 +1,4 @@
-/// The delivery formats of DESIGN.md §7. Names and numbers are a contract with outside programs.
+/// The delivery formats of docs/formats.md. Names and numbers are a contract with outside programs.
 public enum EndFormat: String, CaseIterable, Sendable, Codable {
     case wav, wav_24, flac, ogg, opus
     case mp3, mp3_very_low, mp3_low, mp3_medium, mp3_high, mp3_very_high, mp3_alexa
@@ -72,7 +72,7 @@ public enum EndFormat: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// The format a bare output name asks for: `.mp3` is mp3_medium (DESIGN.md §5).
+    /// The format a bare output name asks for: `.mp3` is mp3_medium (docs/formats.md).
     public static func forExtension(_ ext: String) -> EndFormat? {
         switch ext.lowercased() {
         case "wav", "wave": return .wav

@@ -14,7 +14,7 @@ public enum InputFile {
         var info = stat()
         guard stat(path, &info) == 0 else {
             let e = errno
-            throw MixdownError.badInput("\(path): \(e == ENOENT || e == ENOTDIR ? "no such file" : String(cString: strerror(e)).lowercased())", code: "invalidInput")
+            throw MixdownError.badInput("\(path): \(e == ENOENT || e == ENOTDIR ? "no such file" : String(cString: strerror(e)).lowercased())", code: .invalidInput)
         }
         switch info.st_mode & S_IFMT {
         case S_IFREG: break
@@ -48,5 +48,5 @@ public enum InputFile {
     /// (`/dev/shm`, ordinary shared memory, is allowed).
     static let kernelFolders = ["/proc", "/sys", "/dev"]
 
-    static func refuse(_ path: String, _ why: String) -> MixdownError { .badInput("\(path): \(why)", code: "invalidInput") }
+    static func refuse(_ path: String, _ why: String) -> MixdownError { .badInput("\(path): \(why)", code: .invalidInput) }
 }

@@ -84,7 +84,7 @@ public struct JSONParser {
 
     private var location: SourceLocation { SourceLocation(file: file, line: line, column: index - lineStart + 1) }
 
-    private func error(_ message: String) -> MixdownError { .at(location, "invalid JSON: \(message)", code: "invalidJSON") }
+    private func error(_ message: String) -> MixdownError { .at(location, "invalid JSON: \(message)", code: .invalidJSON) }
 
     private mutating func skipWhitespace() {
         while index < bytes.count {
@@ -138,7 +138,7 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key in double quotes") }
             let keyLocation = location
             let key = try parseString()
-            if !keys.insert(key).inserted { throw MixdownError.at(keyLocation, "duplicate key '\(MixdownError.excerpt(key))'", code: "invalidJSON") }
+            if !keys.insert(key).inserted { throw MixdownError.at(keyLocation, "duplicate key '\(MixdownError.excerpt(key))'", code: .invalidJSON) }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after '\(MixdownError.excerpt(key))'") }
             index += 1
@@ -251,7 +251,7 @@ public struct JSONField {
 
     public init(node: JSONNode, path: String) { (self.node, self.path) = (node, path) }
 
-    public func error(_ message: String, code: String = "invalidProduction") -> MixdownError {
+    public func error(_ message: String, code: MixdownError.Code = .invalidProduction) -> MixdownError {
         MixdownError(.badInput, message, code: code, location: node.location, keyPath: path)
     }
 

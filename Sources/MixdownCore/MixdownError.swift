@@ -16,12 +16,43 @@ public struct MixdownError: Error, CustomStringConvertible, Equatable, Sendable 
         case cancelled
     }
 
+    /// A stable name for the kind of mistake: programs branch on it, people read `message`.
+    /// The raw values are the documented codes (docs/service.md, docs/batch.md).
+    public enum Code: String, Sendable, Codable, CaseIterable {
+        /// A production file's JSON is well-formed but wrong (a key, a type, a range).
+        case invalidProduction
+        /// A script's tags or markup are wrong.
+        case invalidScript
+        /// A name (section, segment, media, effect, template, voice) that does not exist.
+        case unknownName
+        /// Times that cannot be kept (`endAt` order, `forceLength`, the length limit).
+        case invalidTiming
+        /// An audio file that cannot be decoded.
+        case invalidAudio
+        /// An output that cannot be written where asked.
+        case outputNotWritable
+        /// An output path that names something other than a regular file.
+        case invalidOutput
+        /// A speech engine failed or timed out.
+        case speechFailed
+        /// Text that is not JSON (or has a key twice).
+        case invalidJSON
+        /// A batch's audience (CSV) is wrong.
+        case invalidAudience
+        /// What the service does not allow (file paths, commands).
+        case forbidden
+        /// The command line itself is wrong.
+        case usage
+        /// The caller cancelled the render.
+        case cancelled
+        /// Any other bad input.
+        case invalidInput
+        /// Something outside the user's control failed.
+        case internalError
+    }
+
     public var kind: Kind
-    /// A stable name for the kind of mistake (`invalidProduction`, `invalidScript`,
-    /// `unknownName`, `invalidTiming`, `invalidAudio`, `outputNotWritable`, `speechFailed`,
-    /// `usage`, `cancelled`, `invalidInput`, `internalError`): programs branch on it, people
-    /// read `message`.
-    public var code: String
+    public var code: Code
     /// What is wrong, without where.
     public var reason: String
     /// Where in a script or production file, when the mistake is in one.
@@ -29,7 +60,7 @@ public struct MixdownError: Error, CustomStringConvertible, Equatable, Sendable 
     /// The key path in a production (`sectionProperties.first.justify`), when there is one.
     public var keyPath: String?
 
-    public init(_ kind: Kind, _ reason: String, code: String? = nil, location: SourceLocation? = nil, keyPath: String? = nil) {
+    public init(_ kind: Kind, _ reason: String, code: Code? = nil, location: SourceLocation? = nil, keyPath: String? = nil) {
         self.kind = kind
         self.reason = reason
         self.code = code ?? Self.defaultCode(kind)
@@ -37,7 +68,7 @@ public struct MixdownError: Error, CustomStringConvertible, Equatable, Sendable 
         self.keyPath = keyPath
     }
 
-    static func defaultCode(_ kind: Kind) -> String {
+    static func defaultCode(_ kind: Kind) -> Code {
         switch kind {
         case .badInput: "invalidInput"
         case .usage: "usage"
@@ -46,9 +77,9 @@ public struct MixdownError: Error, CustomStringConvertible, Equatable, Sendable 
         }
     }
 
-    public static func badInput(_ message: String, code: String? = nil) -> MixdownError { .init(.badInput, message, code: code) }
+    public static func badInput(_ message: String, code: Code? = nil) -> MixdownError { .init(.badInput, message, code: code) }
     public static func usage(_ message: String) -> MixdownError { .init(.usage, message) }
-    public static func failure(_ message: String, code: String? = nil) -> MixdownError { .init(.failure, message, code: code) }
+    public static func failure(_ message: String, code: Code? = nil) -> MixdownError { .init(.failure, message, code: code) }
     public static let cancelled = MixdownError(.cancelled, "cancelled")
 
     /// `file:line:col: key.path: reason` — the one line.
@@ -106,11 +137,9 @@ public struct MixdownError: Error, CustomStringConvertible, Equatable, Sendable 
 
     /// `{"error": {"code": …, "message": …, "path": …}}`, as the service answers.
     public func json() -> Data {
-        var error: [String: String] = ["code": code, "message": reason]
+        var error: [String: String] = ["code": code.rawValue, "message": reason]
         if let path { error["path"] = path }
         if let location { error["location"] = location.description }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(["error": error])) ?? Data(#"{"error":{"code":"internalError"}}"#.utf8)
+        return (try? JSONOutput.encode(["error": error])) ?? Data(#"{"error":{"code":"internalError"}}"#.utf8)
     }
 }

@@ -1,5 +1,5 @@
 /// Time on a sample grid. Every boundary Mixdown reports is an integer sample; seconds are
-/// converted exactly once, with the rounding DESIGN.md §4 fixes (half away from zero).
+/// converted exactly once, with the rounding docs/timeline.md fixes (half away from zero).
 public enum SampleTime {
     /// The render rate of the whole pipeline.
     public static let renderRate = 48_000

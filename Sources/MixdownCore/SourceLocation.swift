@@ -14,7 +14,7 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
 
 extension MixdownError {
     /// `file:line:col: message`, the one-line form of a mistake in a script or production.
-    public static func at(_ location: SourceLocation, _ message: String, code: String = "invalidScript") -> MixdownError {
+    public static func at(_ location: SourceLocation, _ message: String, code: Code = .invalidScript) -> MixdownError {
         MixdownError(.badInput, message, code: code, location: location)
     }
 }

@@ -65,6 +65,40 @@ public final class WorkerPool: @unchecked Sendable {
         if let error = errors.lazy.compactMap({ $0 }).first { throw error }
     }
 
+    /// `body(i)` for every i in 0..<count, side by side as `forEach` runs them; the results in
+    /// index order. Every iteration runs; the first error (by index) is thrown once all have.
+    public func map<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
+        var results = [Result<T, Error>?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { slots in
+            forEach(count) { (i: Int) in slots[i] = Result { try body(i) } }
+        }
+        return try results.map { try $0!.get() }
+    }
+
+    /// `map` whose iterations cannot fail.
+    public func map<T>(_ count: Int, _ body: (Int) -> T) -> [T] {
+        var results = [T?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { slots in
+            forEach(count) { (i: Int) in slots[i] = body(i) }
+        }
+        return results.map { $0! }
+    }
+
+    /// `transform` of every element, side by side; the results in order (see `map(_:_:)`).
+    public func map<C: RandomAccessCollection, T>(_ items: C, _ transform: (C.Element) throws -> T) throws -> [T] where C.Index == Int {
+        try map(items.count) { try transform(items[items.startIndex + $0]) }
+    }
+
+    /// Two different jobs side by side; both run, the first error (a's, then b's) is thrown.
+    public func both<A, B>(_ a: () throws -> A, _ b: () throws -> B) throws -> (A, B) {
+        var first: Result<A, Error>?
+        var second: Result<B, Error>?
+        forEach(2) { (job: Int) in
+            if job == 0 { first = Result { try a() } } else { second = Result { try b() } }
+        }
+        return (try first!.get(), try second!.get())
+    }
+
     private func borrow(upTo wanted: Int) -> Int {
         free.withLock { free in
             let n = min(wanted, free)

@@ -4,7 +4,7 @@ import MixdownCore
 import Glibc
 #endif
 
-/// Everything `mixdown analyze` reports about a file (DESIGN.md §5). Values that do not exist
+/// Everything `mixdown analyze` reports about a file (docs/analysis.md). Values that do not exist
 /// (the loudness of silence, the correlation of one channel) are nil and encode as `null`.
 public struct AudioAnalysis: Sendable, Equatable, EncodesEveryKey {
     public struct Bands: Sendable, Equatable, EncodesEveryKey {

@@ -3,7 +3,7 @@ import MixdownCore
 import Glibc
 #endif
 
-/// Long-term energy of the mid signal in six bands (DESIGN.md §5), by Welch's method: Hann
+/// Long-term energy of the mid signal in six bands (docs/analysis.md), by Welch's method: Hann
 /// frames of ~6 Hz resolution, no overlap, one-sided power summed over each band's bins.
 /// A band's value is the mean square of the band-limited mid signal in dB: a full-scale
 /// sine inside the band reads −3.01 dB.

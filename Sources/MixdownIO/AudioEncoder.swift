@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 import MixdownCore
 
-/// What one encode produced, as the report lists it (DESIGN.md §6 `outputs`).
+/// What one encode produced, as the report lists it (docs/report.md, `outputs`).
 public struct EncodedOutput: Sendable, Codable, Equatable {
     public var endFormat: EndFormat
     public var path: String
@@ -16,67 +16,10 @@ public struct EncodedOutput: Sendable, Codable, Equatable {
     }
 }
 
-/// The delivery step: conform a finished mix to a format's channels and rate, then write it
-/// atomically through the format's codec.
+/// Block-fed encoders for every codec, and where each format's file goes. Delivering a
+/// programme in several formats (conforming it to each shape, aligning loudness, the decoded
+/// check) is `Delivery`'s, in module MixdownDelivery.
 public enum AudioEncoder {
-    public static func encode(_ mix: AudioBuffer, as format: EndFormat, to path: String) throws -> EncodedOutput {
-        let transaction = OutputTransaction()
-        let output = try encode(mix, as: format, to: path, in: transaction)
-        try transaction.commit()
-        return output
-    }
-
-    /// Encodes into `transaction`: the file appears at `path` only when the transaction commits.
-    public static func encode(_ mix: AudioBuffer, as format: EndFormat, to path: String,
-                              in transaction: OutputTransaction) throws -> EncodedOutput {
-        try encode(mix, as: [format], to: [format: path], in: transaction)[0]
-    }
-
-    /// Encodes several formats into `transaction`, block by block: the mix is conformed once per
-    /// shape (channel count and rate; the formats of a shape share it, resampled to keep what the
-    /// widest of their encoders keeps), and the shapes run side by side.
-    public static func encode(_ mix: AudioBuffer, as formats: [EndFormat], to paths: [EndFormat: String],
-                              in transaction: OutputTransaction, replacing: Bool = false, pool: WorkerPool = .serial) throws -> [EncodedOutput] {
-        if replacing { for f in formats { transaction.discard(paths[f]!) } }
-        struct Shape: Hashable { var channels: Int, rate: Int }
-        var shapes = [Shape]()
-        for f in formats where !shapes.contains(Shape(channels: f.channels, rate: f.sampleRate)) { shapes.append(Shape(channels: f.channels, rate: f.sampleRate)) }
-        let temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
-        var results = [Result<[Int: EncodedOutput], Error>](repeating: .success([:]), count: shapes.count)
-        results.withUnsafeMutableBufferPointer { slots in
-            pool.forEach(shapes.count) { s in
-                slots[s] = Result {
-                    let shape = shapes[s]
-                    let mine = formats.indices.filter { Shape(channels: formats[$0].channels, rate: formats[$0].sampleRate) == shape }
-                    let conformer = try ShapeConformer(from: mix.sampleRate, to: shape.channels, rate: shape.rate,
-                                                       keep: mine.map { formats[$0].keptBandwidth }.max()!, capacity: 65_536, pool: pool)
-                    let encoders = try mine.map { try stream(formats[$0], to: temporaries[$0]) }
-                    var frames = 0, position = 0
-                    let source = BufferSource(mix)
-                    var block = AudioBlock(channels: mix.channelCount, capacity: 65_536)
-                    repeat {
-                        try source.read(from: position, into: &block)
-                        position += block.frames
-                        let conformed = try conformer.process(block, last: position >= mix.frameCount)
-                        for e in encoders { try e.consume(conformed) }
-                        frames += conformed.frames
-                    } while position < mix.frameCount
-                    for e in encoders { try e.finish() }
-                    var outputs = [Int: EncodedOutput]()
-                    for i in mine {
-                        let size = (try? FileManager.default.attributesOfItem(atPath: temporaries[i])[.size] as? Int) ?? nil
-                        outputs[i] = EncodedOutput(endFormat: formats[i], path: paths[formats[i]]!, bytes: size ?? 0,
-                                                   sampleRate: shape.rate, channels: shape.channels, samples: frames)
-                    }
-                    return outputs
-                }
-            }
-        }
-        var all = [Int: EncodedOutput]()
-        for r in results { all.merge(try r.get()) { a, _ in a } }
-        return formats.indices.map { all[$0]! }
-    }
-
     /// Writes a whole buffer at its own rate and channel count: the block-fed encoder, fed it all.
     static func write(_ buffer: AudioBuffer, codec: EndFormat.Codec, to path: String) throws {
         let encoder = try stream(codec, sampleRate: buffer.sampleRate, channels: buffer.channelCount, to: path)

@@ -17,10 +17,10 @@ public enum AudioFileReader {
         let file = try open(path)
         let ext = (path as NSString).pathExtension
         if let expected = AudioContainer.expected(forExtension: ext), !expected.contains(file.container) {
-            throw MixdownError.badInput("\(path): the extension says .\(ext) but the content is \(file.container.rawValue); rename the file or re-export it", code: "invalidAudio")
+            throw MixdownError.badInput("\(path): the extension says .\(ext) but the content is \(file.container.rawValue); rename the file or re-export it", code: .invalidAudio)
         }
         if let shortfall = file.declaredLengthShortfall() {
-            throw MixdownError.badInput("\(path): truncated: the header declares \(shortfall.declared) bytes of audio, the file holds \(shortfall.present)", code: "invalidAudio")
+            throw MixdownError.badInput("\(path): truncated: the header declares \(shortfall.declared) bytes of audio, the file holds \(shortfall.present)", code: .invalidAudio)
         }
         let declared = file.declaredFrames
         let (planar, decoderError) = readFrames(file, expectedFrames: declared.map { min($0, Int(Int32.max)) } ?? 0)
@@ -28,11 +28,11 @@ public enum AudioFileReader {
         // A shortfall against the declared length is truncation, whatever the decoder said.
         if let declared, frames < declared {
             let why = decoderError.map { " (\($0))" } ?? ""
-            throw MixdownError.badInput("\(path): truncated: the header declares \(declared) frames, only \(frames) decode\(why)", code: "invalidAudio")
+            throw MixdownError.badInput("\(path): truncated: the header declares \(declared) frames, only \(frames) decode\(why)", code: .invalidAudio)
         }
-        if let decoderError { throw MixdownError.badInput("\(path): corrupt audio data (\(decoderError))", code: "invalidAudio") }
+        if let decoderError { throw MixdownError.badInput("\(path): corrupt audio data (\(decoderError))", code: .invalidAudio) }
         guard frames > 0 else {
-            throw MixdownError.badInput("\(path): contains no audio (0 frames)", code: "invalidAudio")
+            throw MixdownError.badInput("\(path): contains no audio (0 frames)", code: .invalidAudio)
         }
         let audio = AudioBuffer(sampleRate: file.sampleRate, channels: planar)
         return DecodedFile(audio: audio, container: file.container, roles: file.roles)
@@ -63,7 +63,7 @@ public enum AudioFileReader {
         try checkReadable(path)
         let file: any AudioInputFile = looksLikeMPEG(path) ? try MPEGInputFile(path: path) : try SndFileInputFile(path: path)
         guard Limits.channelCounts.contains(file.channels), Limits.sampleRates.contains(file.sampleRate) else {
-            throw MixdownError.badInput("\(path): header declares \(file.channels) channels at \(file.sampleRate) Hz (Mixdown reads 1–8 channels at 8–384 kHz)", code: "invalidAudio")
+            throw MixdownError.badInput("\(path): header declares \(file.channels) channels at \(file.sampleRate) Hz (Mixdown reads 1–8 channels at 8–384 kHz)", code: .invalidAudio)
         }
         return file
     }
@@ -79,7 +79,7 @@ public enum AudioFileReader {
 
     private static func checkReadable(_ path: String) throws {
         do { try InputFile.check(path) } catch var e as MixdownError {
-            e.code = "invalidAudio"
+            e.code = .invalidAudio
             throw e
         }
     }

@@ -30,14 +30,14 @@ final class SndFileInputFile: AudioInputFile {
     private(set) lazy var roles: [ChannelRole] = channelRoles()
 
     init(path: String) throws {
-        if let problem = RIFFChunks.problem(path) { throw MixdownError.badInput("\(path): \(problem)", code: "invalidAudio") }
+        if let problem = RIFFChunks.problem(path) { throw MixdownError.badInput("\(path): \(problem)", code: .invalidAudio) }
         var info = SF_INFO()
         guard let file = sf_open(path, Int32(SFM_READ), &info) else {
-            throw MixdownError.badInput("\(path): not a readable audio file (\(libraryMessage(sf_strerror(nil))))", code: "invalidAudio")
+            throw MixdownError.badInput("\(path): not a readable audio file (\(libraryMessage(sf_strerror(nil))))", code: .invalidAudio)
         }
         guard let container = AudioContainer(sfFormat: info.format) else {
             sf_close(file)
-            throw MixdownError.badInput("\(path): unsupported audio container (format 0x\(String(info.format, radix: 16)))", code: "invalidAudio")
+            throw MixdownError.badInput("\(path): unsupported audio container (format 0x\(String(info.format, radix: 16)))", code: .invalidAudio)
         }
         self.file = file
         self.container = container
@@ -110,7 +110,7 @@ final class MPEGInputFile: AudioInputFile {
         func fail(_ what: String) -> MixdownError {
             let message = libraryMessage(mpg123_strerror(handle))
             mpg123_delete(handle)
-            return MixdownError.badInput("\(path): \(what) (\(message))", code: "invalidAudio")
+            return MixdownError.badInput("\(path): \(what) (\(message))", code: .invalidAudio)
         }
         let flags = MPG123_QUIET.rawValue | MPG123_GAPLESS.rawValue | MPG123_FORCE_FLOAT.rawValue | MPG123_NO_FRANKENSTEIN.rawValue
         _ = mixdown_mpg123_param(handle, MPG123_ADD_FLAGS, Int(flags))

@@ -41,20 +41,19 @@ public enum Resampler {
     /// A whole buffer: each channel is a stream of one block, the channels side by side.
     public static func resample(_ buffer: AudioBuffer, to rate: Int, quality: Quality = .best, pool: WorkerPool = .serial) throws -> AudioBuffer {
         if buffer.sampleRate == rate { return buffer }
-        var results = [Result<[Float], MixdownError>](repeating: .success([]), count: buffer.channelCount)
-        results.withUnsafeMutableBufferPointer { slots in
-            pool.forEach(buffer.channelCount) { c in
-                slots[c] = Result {
-                    var input = AudioBlock(channels: 1, capacity: 0)
-                    input.channels = [buffer.channels[c]]
-                    input.frames = buffer.frameCount
-                    var output = AudioBlock(channels: 1, capacity: 0)
-                    try StreamResampler(from: buffer.sampleRate, to: rate, channels: 1, quality: quality).process(input, into: &output, last: true)
-                    output.channels[0].removeLast(output.capacity - output.frames)
-                    return output.channels[0]
-                }.mapError { $0 as? MixdownError ?? .failure("\($0)") }
+        let channels = try pool.map(buffer.channelCount) { c in
+            do {
+                var input = AudioBlock(channels: 1, capacity: 0)
+                input.channels = [buffer.channels[c]]
+                input.frames = buffer.frameCount
+                var output = AudioBlock(channels: 1, capacity: 0)
+                try StreamResampler(from: buffer.sampleRate, to: rate, channels: 1, quality: quality).process(input, into: &output, last: true)
+                output.channels[0].removeLast(output.capacity - output.frames)
+                return output.channels[0]
+            } catch {
+                throw error as? MixdownError ?? .failure("\(error)")
             }
         }
-        return AudioBuffer(sampleRate: rate, channels: try results.map { try $0.get() })
+        return AudioBuffer(sampleRate: rate, channels: channels)
     }
 }

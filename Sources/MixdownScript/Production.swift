@@ -1,6 +1,6 @@
 import MixdownCore
 
-/// A validated production (DESIGN.md §3): everything a render needs, with defaults applied
+/// A validated production (docs/script-and-production.md): everything a render needs, with defaults applied
 /// only where the design fixes them. Times are seconds here; the planner turns them into
 /// samples once.
 public struct Production: Sendable {
@@ -59,7 +59,7 @@ public struct SectionVoice: Sendable, Equatable {
 public enum Justify: String, Sendable, CaseIterable {
     case flexStart = "flex-start", centre, flexEnd = "flex-end"
 
-    /// The spellings DESIGN.md §3 accepts.
+    /// The spellings docs/script-and-production.md accepts.
     static let spellings: [String: Justify] = [
         "flex-start": .flexStart, "start": .flexStart, "left": .flexStart,
         "flex-end": .flexEnd, "end": .flexEnd, "right": .flexEnd,
@@ -102,7 +102,7 @@ public struct MediaFile: Sendable, Equatable {
     public init(path: String, role: MediaRole) { (self.path, self.role) = (path, role) }
 }
 
-/// Any other TTS, as a command line (DESIGN.md §3 `speechEngine`).
+/// Any other TTS, as a command line (docs/script-and-production.md `speechEngine`).
 public struct ExternalEngine: Sendable, Equatable {
     public var command: [String]
     public var stdin: String?
@@ -116,7 +116,7 @@ public enum MasteringPreset: String, Sendable, CaseIterable {
     case balanced, voiceenhanced, musicenhanced, lightducking, heavyducking, radio
 }
 
-/// DESIGN.md §8.
+/// Loudness targets and ceilings by name (docs/mastering.md).
 public enum LoudnessPreset: String, Sendable, CaseIterable {
     case streaming, podcast, ebuR128 = "ebu-r128", broadcast, atscA85 = "atsc-a85"
 

@@ -1,7 +1,7 @@
 import Foundation
 import MixdownCore
 
-/// Strict decoding of a production file (DESIGN.md §3). Unknown keys and wrong types are
+/// Strict decoding of a production file (docs/script-and-production.md). Unknown keys and wrong types are
 /// errors naming the key path where they were written:
 /// `spot.json:5:40: sectionProperties.first.justify: unknown value 'centr' (did you mean 'centre'?)`.
 public enum ProductionDecoder {

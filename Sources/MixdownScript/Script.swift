@@ -13,7 +13,7 @@ public struct ScriptWarning: Sendable, Equatable {
     public var description: String { "\(location): \(message)" }
 }
 
-/// What plays under a section (DESIGN.md §2). `nil` on a section means it was not set there:
+/// What plays under a section (docs/script-and-production.md). `nil` on a section means it was not set there:
 /// the previous section's segment continues, as with `*`.
 public enum SoundSegmentChoice: Sendable, Equatable {
     case named(String)

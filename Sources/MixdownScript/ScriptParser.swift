@@ -1,7 +1,7 @@
 import Foundation
 import MixdownCore
 
-/// Both script syntaxes of DESIGN.md §2. Strict about whatever changes the timeline (every
+/// Both script syntaxes of docs/script-and-production.md. Strict about whatever changes the timeline (every
 /// `<<…::…>>` tag, breaks, sections, media, effects); lenient about harmless form
 /// (spacing, indentation, `<break time = "2s">` without its slash). Vendor SSML is removed with
 /// a warning and never spoken.
@@ -21,7 +21,7 @@ public enum ScriptParser {
             if let problem = Limits.variableProblem(value) { throw MixdownError(.badInput, problem, keyPath: "audience.\(key)") }
         }
         guard source.text.utf8.count <= Limits.maximumTextBytes else {
-            throw MixdownError(.badInput, "\(source.origin): the script is \(source.text.utf8.count) bytes; at most \(Limits.maximumTextBytes)", code: "invalidScript")
+            throw MixdownError(.badInput, "\(source.origin): the script is \(source.text.utf8.count) bytes; at most \(Limits.maximumTextBytes)", code: .invalidScript)
         }
         var tokenizer = Tokenizer(source)
         let tokens = try tokenizer.tokens()

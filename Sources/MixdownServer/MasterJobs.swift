@@ -1,9 +1,9 @@
 import Foundation
 import Hummingbird
-import Mixdown
 import MixdownCore
 import MixdownIO
 import MixdownScript
+import MixdownMasterFile
 
 /// `POST /v1/master`: a finished mix as the body, the settings in the query. The upload is
 /// kept as the key's media and a job like a production's is queued; its report is the

@@ -1,5 +1,4 @@
 import Foundation
-import Mixdown
 import MixdownCore
 import MixdownScript
 

@@ -1,10 +1,11 @@
 import Foundation
 import Hummingbird
-import Mixdown
 import MixdownCore
 import MixdownIO
 import MixdownScript
 import NIOCore
+import MixdownCatalog
+import MixdownRender
 
 /// A request's context: the API key it carries, once checked.
 public struct ServiceContext: RequestContext {
@@ -32,9 +33,9 @@ extension MixdownService {
                 return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: text)))
             }),
             (.get, "v1/templates", { _, _ in
-                Response.json(.ok, JSONText.serialize(try Catalog.templates(libraries: self.configuration.templateLibraries, cache: self.templates, withPaths: false)))
+                Response.json(.ok, JSONText.encode(try Catalog.templates(libraries: self.configuration.templateLibraries, cache: self.templates, withPaths: false)))
             }),
-            (.get, "v1/voices", { _, _ in Response.json(.ok, JSONText.serialize(try Catalog.voices(piper: self.configuration.piper))) }),
+            (.get, "v1/voices", { _, _ in Response.json(.ok, JSONText.encode(try Catalog.voices(piper: self.configuration.piper))) }),
             (.post, "v1/media", { request, context in try await self.uploadMedia(request, context) }),
             (.post, "v1/productions", { request, context in try await self.createProduction(request, context) }),
             (.post, "v1/master", { request, context in try await self.createMaster(request, context) }),

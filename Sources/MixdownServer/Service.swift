@@ -1,10 +1,11 @@
 import Foundation
-import Mixdown
 import MixdownCore
 import MixdownIO
 import MixdownScript
 import MixdownSpeech
 import MixdownTemplates
+import MixdownCatalog
+import MixdownRender
 
 /// What the operator sets (`mixdown serve` / `mixdown worker` options).
 public struct ServiceConfiguration: Sendable {

@@ -44,19 +44,19 @@ public struct CommandEngine: SpeechEngine {
         do {
             outcome = try ChildProcess.run(argv, stdin: stdin.map { Data(fill($0).utf8) }, timeout: timeoutSeconds, workingDirectory: work)
         } catch ChildProcess.Failure.notFound(let program) {
-            throw MixdownError.badInput("speech engine '\(program)': no such program", code: "speechFailed")
+            throw MixdownError.badInput("speech engine '\(program)': no such program", code: .speechFailed)
         } catch ChildProcess.Failure.cannotStart(let program, let code) {
-            throw MixdownError.failure("speech engine '\(program)': cannot start (\(String(cString: strerror(code))))", code: "speechFailed")
+            throw MixdownError.failure("speech engine '\(program)': cannot start (\(String(cString: strerror(code))))", code: .speechFailed)
         }
         if outcome.overran {
-            throw MixdownError.badInput("speech engine '\(name)' wrote more than \(ChildProcess.maximumBytes >> 20) MB for \"\(request.text.prefix(40))\" and was stopped", code: "speechFailed")
+            throw MixdownError.badInput("speech engine '\(name)' wrote more than \(ChildProcess.maximumBytes >> 20) MB for \"\(request.text.prefix(40))\" and was stopped", code: .speechFailed)
         }
         if outcome.timedOut {
-            throw MixdownError.badInput("speech engine '\(name)' did not finish within \(String(format: "%g", timeoutSeconds)) s (timeoutSeconds) for \"\(request.text.prefix(40))\"", code: "speechFailed")
+            throw MixdownError.badInput("speech engine '\(name)' did not finish within \(String(format: "%g", timeoutSeconds)) s (timeoutSeconds) for \"\(request.text.prefix(40))\"", code: .speechFailed)
         }
         guard outcome.status == 0 else {
             let last = outcome.stderr.split(separator: "\n").last.map { ": \($0.trimmingCharacters(in: .whitespaces))" } ?? ""
-            throw MixdownError.badInput("speech engine '\(name)' failed (exit \(outcome.status))\(last)", code: "speechFailed")
+            throw MixdownError.badInput("speech engine '\(name)' failed (exit \(outcome.status))\(last)", code: .speechFailed)
         }
         if !command.contains(where: { $0.contains("{output}") }) {
             _ = FileManager.default.createFile(atPath: output, contents: outcome.stdout)
@@ -64,7 +64,7 @@ public struct CommandEngine: SpeechEngine {
         let decoded: DecodedFile
         do { decoded = try AudioFileReader.read(output) } catch let e as MixdownError {
             let reason = e.message.replacingOccurrences(of: "\(output): ", with: "")
-            throw MixdownError.badInput("speech engine '\(name)' wrote no usable audio (\(reason))", code: "speechFailed")
+            throw MixdownError.badInput("speech engine '\(name)' wrote no usable audio (\(reason))", code: .speechFailed)
         }
         let mono = try Resampler.resample(ChannelMix.toMono(decoded.audio), to: SampleTime.renderRate, quality: .medium).channels[0]
         return SpeechClip(audio: mono, words: EstimatedWords.spread(request.text, over: mono))

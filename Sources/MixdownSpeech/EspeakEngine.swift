@@ -125,7 +125,7 @@ public final class EspeakEngine: SpeechEngine, @unchecked Sendable {
     private func select(_ requested: String) throws {
         // Checked before espeak-ng sees it: its lookup copies names into fixed buffers.
         if let problem = Limits.voiceNameProblem(requested) {
-            throw MixdownError.badInput("voice \(problem)", code: "unknownName")
+            throw MixdownError.badInput("voice \(problem)", code: .unknownName)
         }
         if try setVoice(requested, as: requested) { return }
         let wanted = requested.lowercased()
@@ -136,7 +136,7 @@ public final class EspeakEngine: SpeechEngine, @unchecked Sendable {
         if let match, try setVoice(match.identifier, as: requested) { return }
         let names = Array(Set(voices.flatMap { $0.languages })).sorted()
         let close = names.filter { $0.hasPrefix(String(wanted.prefix(2))) }.prefix(8)
-        throw MixdownError.badInput("voice '\(requested)' is not an espeak-ng voice\(Suggestion.hint(for: requested, in: names))\(close.isEmpty ? "" : " (close: \(close.joined(separator: ", ")))")", code: "unknownName")
+        throw MixdownError.badInput("voice '\(requested)' is not an espeak-ng voice\(Suggestion.hint(for: requested, in: names))\(close.isEmpty ? "" : " (close: \(close.joined(separator: ", ")))")", code: .unknownName)
     }
 
     /// espeak_SetVoiceByName, after making sure an MBROLA voice can load: without the mbrola
@@ -149,7 +149,7 @@ public final class EspeakEngine: SpeechEngine, @unchecked Sendable {
             let hasData = data.contains { var folder: ObjCBool = false; return FileManager.default.fileExists(atPath: $0, isDirectory: &folder) && !folder.boolValue }
             guard ChildProcess.locate("mbrola") != nil, hasData else {
                 throw MixdownError.badInput("voice '\(requested)' is an MBROLA voice: it needs the mbrola program and MBROLA's voice data "
-                                            + "'\(database)', which this machine does not have", code: "unknownName")
+                                            + "'\(database)', which this machine does not have", code: .unknownName)
             }
         }
         return espeak_SetVoiceByName(name) == EE_OK
@@ -170,7 +170,7 @@ public final class EspeakEngine: SpeechEngine, @unchecked Sendable {
             let status = bytes.withUnsafeBufferPointer { p in
                 espeak_Synth(p.baseAddress, p.count, 0, POS_CHARACTER, 0, UInt32(espeakCHARS_UTF8 | (ssml ? espeakSSML : 0)), nil, user.toOpaque())
             }
-            guard status == EE_OK else { throw MixdownError.failure("espeak-ng: synthesis failed (\(status.rawValue)) for \"\(text.prefix(40))\"", code: "speechFailed") }
+            guard status == EE_OK else { throw MixdownError.failure("espeak-ng: synthesis failed (\(status.rawValue)) for \"\(text.prefix(40))\"", code: .speechFailed) }
             return (collector.samples, Int(sampleRate), collector.wordEvents)
         }
         let floats = samples.map { Float($0) / 32_768 }

@@ -164,15 +164,15 @@ final class PiperProcess: @unchecked Sendable {
             try input!.write(contentsOf: request + Data("\n".utf8))
         } catch {
             stop()
-            throw MixdownError.failure("speech engine 'piper' stopped before it answered", code: "speechFailed")
+            throw MixdownError.failure("speech engine 'piper' stopped before it answered", code: .speechFailed)
         }
         guard let line = try readLine(deadline: Date().addingTimeInterval(timeoutSeconds)) else {
             stop()
-            throw MixdownError.badInput("speech engine 'piper' did not answer within \(String(format: "%g", timeoutSeconds)) s for \"\(text.prefix(40))\"", code: "speechFailed")
+            throw MixdownError.badInput("speech engine 'piper' did not answer within \(String(format: "%g", timeoutSeconds)) s for \"\(text.prefix(40))\"", code: .speechFailed)
         }
         guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(line)) else {
             stop()
-            throw MixdownError.failure("speech engine 'piper' answered something that is not its protocol", code: "speechFailed")
+            throw MixdownError.failure("speech engine 'piper' answered something that is not its protocol", code: .speechFailed)
         }
         return answer
     }
@@ -180,7 +180,7 @@ final class PiperProcess: @unchecked Sendable {
     private func start() throws {
         stop()
         guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw MixdownError.badInput("speech engine 'piper' is not installed (no \(python)): run `make deps`", code: "speechFailed")
+            throw MixdownError.badInput("speech engine 'piper' is not installed (no \(python)): run `make deps`", code: .speechFailed)
         }
         let folder = try ChildProcess.workingFolder(in: temporaryDirectory)
         let script = folder + "/piper-glue.py"
@@ -204,7 +204,7 @@ final class PiperProcess: @unchecked Sendable {
         p.standardError = FileHandle(forWritingAtPath: "/dev/null")
         do { try p.run() } catch {
             try? FileManager.default.removeItem(atPath: folder)
-            throw MixdownError.failure("speech engine 'piper': cannot start \(python)", code: "speechFailed")
+            throw MixdownError.failure("speech engine 'piper': cannot start \(python)", code: .speechFailed)
         }
         (process, input, work) = (p, stdin.fileHandleForWriting, folder)
         output = dup(stdout.fileHandleForReading.fileDescriptor)
@@ -346,7 +346,7 @@ public struct PiperEngine: SpeechEngine {
         let wav = work + "/speech.wav"
         let answer = try host.synthesize(model: voice.model, text: request.text, lengthScale: Self.lengthScale(speed: request.speed), wav: wav)
         guard answer.ok, let rate = answer.sampleRate else {
-            throw MixdownError.badInput("speech engine 'piper' (voice \(voice.id)): \(answer.error ?? "no audio")", code: "speechFailed")
+            throw MixdownError.badInput("speech engine 'piper' (voice \(voice.id)): \(answer.error ?? "no audio")", code: .speechFailed)
         }
         let decoded = try AudioFileReader.read(wav)
         var mono = try Resampler.resample(ChannelMix.toMono(decoded.audio), to: SampleTime.renderRate, quality: .medium).channels[0]

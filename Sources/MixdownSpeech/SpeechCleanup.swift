@@ -4,7 +4,7 @@ import MixdownDSP
 import Glibc
 #endif
 
-/// The clean-up every speech clip gets, synthetic or recorded (DESIGN.md §9): leading and
+/// The clean-up every speech clip gets, synthetic or recorded (docs/speech.md): leading and
 /// trailing silence trimmed, level brought to the common speech level.
 public enum SpeechCleanup {
     /// The level speech clips are brought to before mixing (LUFS, integrated or, for clips

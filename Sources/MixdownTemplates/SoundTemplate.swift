@@ -2,7 +2,7 @@ import Foundation
 import MixdownCore
 import MixdownIO
 
-/// A sound template (DESIGN.md §10): a folder with `template.json` and its audio. Segments loop
+/// A sound template (docs/templates.md): a folder with `template.json` and its audio. Segments loop
 /// at their loop points to fill any length; effects play once. Audio is decoded to the render
 /// format (48 kHz stereo) when the template loads. The manifest is documented in
 /// docs/templates.md.
@@ -114,10 +114,7 @@ public struct SoundTemplate: Sendable {
         let named = Array(Set(["segments", "effects"].flatMap { key in
             ((try? root[key]?.dictionary()) ?? []).compactMap { try? $0.1.object(allowed: segmentKeys)["file"]?.nonEmptyString() }
         })).sorted()
-        var decodedFiles = [Swift.Result<(AudioBuffer, Int), Error>](repeating: .failure(MixdownError.failure("not decoded")), count: named.count)
-        decodedFiles.withUnsafeMutableBufferPointer { slots in
-            pool.forEach(named.count) { i in slots[i] = Swift.Result { try decode(named[i]) } }
-        }
+        let decodedFiles = pool.map(named.count) { i in Swift.Result { try decode(named[i]) } }
         func audio(_ field: JSONField) throws -> (AudioBuffer, Int) {
             let file = try field.nonEmptyString()
             do {

@@ -53,7 +53,7 @@ public struct PlanInput: Sendable {
     }
 }
 
-/// Where everything goes, in samples at 48 kHz (DESIGN.md §4). The renderer reads only this.
+/// Where everything goes, in samples at 48 kHz (docs/timeline.md). The renderer reads only this.
 public struct TimelinePlan: Sendable, Equatable {
     public var sampleRate = SampleTime.renderRate
     public var totalSamples: Int
@@ -112,7 +112,11 @@ public struct MusicRegion: Sendable, Equatable {
 }
 
 public struct PlanWarning: Sendable, Equatable {
-    public var code: String
+    public enum Code: String, Sendable {
+        /// A section's content does not fit its span: cut, stretched or extended.
+        case sectionOverflow
+    }
+    public var code: Code
     public var section: String?
     public var overflowMs: Double?
     public var message: String

@@ -1,7 +1,7 @@
 import MixdownCore
 import MixdownScript
 
-/// The timing rules of DESIGN.md §4 as a pure function: no audio, no I/O, integer samples.
+/// The timing rules of docs/timeline.md as a pure function: no audio, no I/O, integer samples.
 /// Seconds become samples exactly once (`round(t × 48000)`, half away from zero); everything
 /// after that is integer arithmetic, so boundaries never drift.
 public enum TimelinePlanner {
@@ -41,7 +41,7 @@ public enum TimelinePlanner {
             var layout: [PlannedItem]
             if let fixedEnd {
                 guard fixedEnd > start else {
-                    throw MixdownError.badInput("section '\(section.name)' would start at \(seconds(start)), after the sections before it, but must end at \(seconds(fixedEnd)) (its endAt or forceLength): shorten the earlier sections or move this endAt", code: "invalidTiming")
+                    throw MixdownError.badInput("section '\(section.name)' would start at \(seconds(start)), after the sections before it, but must end at \(seconds(fixedEnd)) (its endAt or forceLength): shorten the earlier sections or move this endAt", code: .invalidTiming)
                 }
                 // Paddings that do not fit the fixed span shrink, end padding first.
                 let span = fixedEnd - start
@@ -66,18 +66,18 @@ public enum TimelinePlanner {
                         layout = place(section.items, section: i, from: low, speechLengths: lengths, cut: fits ? nil : high)
                         let how = fits ? String(format: "speech compressed %.3fx", Double(speechTotal(section.items)) / Double(max(1, lengths.values.reduce(0, +))))
                                        : "speech compressed 1.3x (the most allowed) and the rest cut"
-                        warnings.append(PlanWarning(code: "sectionOverflow", section: section.name, overflowMs: overflowMs,
+                        warnings.append(PlanWarning(code: .sectionOverflow, section: section.name, overflowMs: overflowMs,
                                                     message: "section '\(section.name)' is \(Int(overflowMs.rounded())) ms too long for its span: \(how)"))
                         end = fixedEnd
                     case .truncate:
                         layout = place(section.items, section: i, from: low, speechLengths: nil, cut: high)
-                        warnings.append(PlanWarning(code: "sectionOverflow", section: section.name, overflowMs: overflowMs,
+                        warnings.append(PlanWarning(code: .sectionOverflow, section: section.name, overflowMs: overflowMs,
                                                     message: "section '\(section.name)' is \(Int(overflowMs.rounded())) ms too long for its span: cut with a fade"))
                         end = fixedEnd
                     case .extend:
                         layout = place(section.items, section: i, from: low, speechLengths: nil, cut: nil)
                         end = low + content + padEnd
-                        warnings.append(PlanWarning(code: "sectionOverflow", section: section.name, overflowMs: overflowMs,
+                        warnings.append(PlanWarning(code: .sectionOverflow, section: section.name, overflowMs: overflowMs,
                                                     message: "section '\(section.name)' is \(Int(overflowMs.rounded())) ms too long for its span: extended to \(seconds(end))"))
                     }
                 }
@@ -123,11 +123,11 @@ public enum TimelinePlanner {
             guard let endAt = section.properties.endAt else { continue }
             let end = samples(endAt)
             if let p = previousEndAt, end <= p.at {
-                throw MixdownError(.badInput, "\(seconds(end)) is not after the end of '\(p.name)' at \(seconds(p.at))", code: "invalidTiming",
+                throw MixdownError(.badInput, "\(seconds(end)) is not after the end of '\(p.name)' at \(seconds(p.at))", code: .invalidTiming,
                                    keyPath: "sectionProperties.\(section.name).endAt")
             }
             if let f = forceTotal, end > f {
-                throw MixdownError(.badInput, "\(seconds(end)) is beyond forceLength \(seconds(f))", code: "invalidTiming",
+                throw MixdownError(.badInput, "\(seconds(end)) is beyond forceLength \(seconds(f))", code: .invalidTiming,
                                    keyPath: "sectionProperties.\(section.name).endAt")
             }
             previousEndAt = (section.name, end)

@@ -30,9 +30,7 @@ struct Analyze: ParsableCommand {
             }
         }
         if json && !results.isEmpty {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let data = files.count == 1 ? try encoder.encode(results[0]) : try encoder.encode(results)
+            let data = files.count == 1 ? try JSONOutput.encode(results[0], pretty: true) : try JSONOutput.encode(results, pretty: true)
             print(String(decoding: data, as: UTF8.self))
         }
         if failed { throw ExitCode.badInput }

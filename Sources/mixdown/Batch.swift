@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
-import Mixdown
 import MixdownBatch
 import MixdownCore
 import MixdownScript
 import MixdownSpeech
 import MixdownTemplates
+import MixdownDelivery
 
 struct Batch: ParsableCommand {
     static let configuration = CommandConfiguration(

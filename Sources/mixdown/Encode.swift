@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MixdownCore
 import MixdownIO
+import MixdownDelivery
 
 extension EndFormat: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument) }
@@ -43,13 +44,11 @@ struct Encode: ParsableCommand {
         let mix = try AudioDecoder.decodeForMix(input, pool: pool)
 
         let transaction = OutputTransaction()
-        let outputs = try AudioEncoder.encode(mix, as: unique, to: paths, in: transaction, pool: pool)
+        let outputs = try Delivery.encodeAsIs(BufferSource(mix), as: unique, to: paths, in: transaction, pool: pool)
         try transaction.commit()
 
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(outputs), as: UTF8.self))
+            print(String(decoding: try JSONOutput.encode(outputs, pretty: true), as: UTF8.self))
         } else {
             for o in outputs {
                 print("\(o.path)  \(o.endFormat.rawValue)  \(o.sampleRate) Hz  \(o.channels) ch  \(o.samples) samples  \(o.bytes) bytes")

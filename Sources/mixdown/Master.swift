@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import MixdownCore
-import Mixdown
 import MixdownScript
+import MixdownDelivery
+import MixdownMasterFile
 
 struct Master: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,12 +33,7 @@ struct Master: ParsableCommand {
     @Option(name: .customLong("true-peak"), parsing: .unconditional, help: "True-peak ceiling in dBTP (overrides the preset).")
     var truePeak: Double?
 
-    @Option(help: "Write the analysis before and after, and warnings, as JSON.")
-    var report: String?
-
-    @Option(name: .customLong("report-html"), help: ArgumentHelp("Write the visual report here: one self-contained page (waveform, loudness, true peak, player).",
-                                                               valueName: "R.html"))
-    var reportHTML: String?
+    @OptionGroup var reports: ReportOptions
 
     func run() throws {
         var formats = endFormats
@@ -58,8 +54,8 @@ struct Master: ParsableCommand {
         }
         request.targetLufs = targetLufs
         request.truePeak = truePeak
-        request.reportPath = report
-        request.reportPagePath = reportHTML
+        request.reportPath = reports.report
+        request.reportPagePath = reports.reportHTML
         request.temporaryDirectory = temporaryDirectory()
         let result: Mastering.Result
         do {
@@ -70,7 +66,7 @@ struct Master: ParsableCommand {
             error.keyPath = error.keyPath.map { options[$0] ?? $0 }
             throw error
         }
-        for o in result.outputs { print("\(o.path)  \(o.endFormat.rawValue)  \(o.samples) samples at \(o.sampleRate) Hz  \(o.bytes) bytes") }
+        printOutputs(result.outputs)
         for w in result.warnings { FileHandle.standardError.write(Data("mixdown: warning: \(w)\n".utf8)) }
     }
 }

@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
-import Mixdown
 import MixdownSpeech
 import MixdownCore
 import MixdownScript
 import MixdownTemplates
+import MixdownDelivery
+import MixdownRender
+import MixdownReport
 
 extension CaptionFormat: ExpressibleByArgument {}
 
@@ -37,12 +39,7 @@ struct Render: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file; with several formats a folder or a stem of a name.")
     var output: String?
 
-    @Option(help: "Write the render report (JSON) here.")
-    var report: String?
-
-    @Option(name: .customLong("report-html"), help: ArgumentHelp("Write the visual report here: one self-contained page (timeline, duck, waveform, loudness, true peak, player).",
-                                                               valueName: "R.html"))
-    var reportHTML: String?
+    @OptionGroup var reports: ReportOptions
 
     @Option(help: "Write speech.wav, music.wav and mix.wav (48 kHz float) into this folder.")
     var stems: String?
@@ -80,8 +77,8 @@ struct Render: ParsableCommand {
         }
         request.output = output
         request.endFormats = endFormats
-        request.reportPath = report
-        request.reportPagePath = reportHTML
+        request.reportPath = reports.report
+        request.reportPagePath = reports.reportHTML
         request.stemsDirectory = stems
         request.captions = captions
         // The environment is read here, at the edge, and handed to the engine.
@@ -104,9 +101,7 @@ struct Render: ParsableCommand {
         if json {
             print(String(decoding: try result.json(), as: UTF8.self))
         } else {
-            for o in result.outputs {
-                print("\(o.path)  \(o.endFormat.rawValue)  \(o.samples) samples at \(o.sampleRate) Hz  \(o.bytes) bytes")
-            }
+            printOutputs(result.outputs)
             for w in result.warnings { FileHandle.standardError.write(Data("mixdown: warning: \(w.message)\n".utf8)) }
         }
     }
@@ -117,7 +112,7 @@ struct Render: ParsableCommand {
         if let production {
             return (try ProductionDecoder.load(path: production), URL(fileURLWithPath: production).deletingPathExtension().lastPathComponent)
         }
-        let scriptPath = script!
+        guard let scriptPath = script else { throw MixdownError.usage("give a production file or --script S.txt") }
         let here = SourceLocation(file: "command line", line: 1, column: 1)
         var members: [(key: String, value: JSONNode)] = [("scriptFile", JSONNode(value: .string(scriptPath), location: here))]
         if let template { members.append(("soundTemplate", JSONNode(value: .string(template), location: here))) }
@@ -130,18 +125,4 @@ struct Render: ParsableCommand {
         let production = try ProductionDecoder.decode(JSONNode(value: .object(members), location: here), file: "command line", baseDirectory: cwd)
         return (production, URL(fileURLWithPath: scriptPath).deletingPathExtension().lastPathComponent)
     }
-}
-
-/// `--max-duration S` (render, batch, serve, worker): the longest programme to make.
-struct MaxDurationOption: ParsableArguments {
-    @Option(name: .customLong("max-duration"), help: "The longest programme to make, in seconds (at most and by default 21600: 6 hours).")
-    var value: Double?
-
-    func validate() throws {
-        if let value, !(value.isFinite && value > 0 && value <= Limits.maximumProgrammeSeconds) {
-            throw ValidationError("--max-duration must be more than 0 and at most 21600 seconds (6 hours)")
-        }
-    }
-
-    var seconds: Double { value ?? Limits.maximumProgrammeSeconds }
 }

@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
-import Mixdown
 import MixdownCore
 import MixdownScript
 import MixdownTemplates
+import MixdownCatalog
+import MixdownRender
 
 struct Templates: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,28 +26,25 @@ struct Templates: ParsableCommand {
         func run() throws {
             let found = try Catalog.templates(libraries: Templates.libraries, withPaths: true)
             if json {
-                let data = try JSONSerialization.data(withJSONObject: found, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-                print(String(decoding: data, as: UTF8.self))
+                print(String(decoding: try JSONOutput.encode(found, pretty: true), as: UTF8.self))
                 return
             }
-            func seconds(_ samples: Any?) -> String { String(format: "%.1f s", Double(samples as? Int ?? 0) / 48_000) }
+            func seconds(_ samples: Int) -> String { String(format: "%.1f s", Double(samples) / 48_000) }
             for t in found {
-                var head = "\(t["name"] ?? "")"
-                if let tempo = t["tempo"] as? Double { head += String(format: "  %g bpm", tempo) }
-                if let key = t["key"] as? String { head += "  \(key)" }
-                if let mood = t["mood"] as? [String], !mood.isEmpty { head += "  (\(mood.joined(separator: ", ")))" }
+                var head = t.name
+                if let tempo = t.tempo { head += String(format: "  %g bpm", tempo) }
+                if let key = t.key { head += "  \(key)" }
+                if !t.mood.isEmpty { head += "  (\(t.mood.joined(separator: ", ")))" }
                 print(head)
-                if let description = t["description"] as? String { print("  \(description)") }
-                let segments = (t["segments"] as? [[String: Any]] ?? []).map { s -> String in
-                    let loop = (s["loopEndSample"] as? Int).map { end in ", loop \(seconds((end - (s["loopStartSample"] as? Int ?? 0))))" } ?? ", once"
-                    return "\(s["name"] ?? "") (\(seconds(s["lengthSamples"]))\(loop))"
+                if let description = t.description { print("  \(description)") }
+                let segments = t.segments.map { s -> String in
+                    let loop = s.loopEndSample.map { end in ", loop \(seconds(end - (s.loopStartSample ?? 0)))" } ?? ", once"
+                    return "\(s.name) (\(seconds(s.lengthSamples))\(loop))"
                 }
-                let effects = (t["effects"] as? [[String: Any]] ?? []).map { e in
-                    "\(e["name"] ?? "")" + ((e["description"] as? String).map { $0 == e["name"] as? String ? "" : " (\($0))" } ?? "")
-                }
+                let effects = t.effects.map { e in e.name + (e.description.map { $0 == e.name ? "" : " (\($0))" } ?? "") }
                 print("  segments: \(segments.joined(separator: ", "))")
                 print("  effects: \(effects.joined(separator: ", "))")
-                print("  \(t["path"] ?? "")")
+                print("  \(t.path ?? "")")
             }
         }
     }
@@ -72,7 +70,7 @@ struct Templates: ParsableCommand {
             request.output = output
             request.temporaryDirectory = temporaryDirectory()
             let result = try Pipeline.render(request)
-            for o in result.outputs { print("\(o.path)  \(o.endFormat.rawValue)  \(o.samples) samples at \(o.sampleRate) Hz  \(o.bytes) bytes") }
+            printOutputs(result.outputs)
         }
 
         /// A production of silence with the template under it: a section per looping segment

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import Mixdown
+import MixdownCore
 import MixdownSpeech
+import MixdownCatalog
 
 struct Voices: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,13 +15,11 @@ struct Voices: ParsableCommand {
     func run() throws {
         let voices = try Catalog.voices(piper: piperLibrary())
         if json {
-            let data = try JSONSerialization.data(withJSONObject: voices, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
+            print(String(decoding: try JSONOutput.encode(voices, pretty: true), as: UTF8.self))
         } else {
             for v in voices {
-                let language = (v["languages"] as? [String])?.first ?? "–", name = v["name"] as? String ?? "", gender = v["gender"] as? String ?? "–"
-                let id = v["id"] as? String ?? "", engine = v["engine"] as? String ?? "", quality = v["quality"] as? String ?? "–"
-                print("\(id.padding(toLength: 20, withPad: " ", startingAt: 0)) \(engine.padding(toLength: 10, withPad: " ", startingAt: 0)) \(language.padding(toLength: 10, withPad: " ", startingAt: 0)) \(gender.padding(toLength: 7, withPad: " ", startingAt: 0)) \(quality.padding(toLength: 8, withPad: " ", startingAt: 0)) \(name)")
+                let language = v.languages.first ?? "–", gender = v.gender ?? "–", quality = v.quality ?? "–"
+                print("\(v.id.padding(toLength: 20, withPad: " ", startingAt: 0)) \(v.engine.padding(toLength: 10, withPad: " ", startingAt: 0)) \(language.padding(toLength: 10, withPad: " ", startingAt: 0)) \(gender.padding(toLength: 7, withPad: " ", startingAt: 0)) \(quality.padding(toLength: 8, withPad: " ", startingAt: 0)) \(v.name)")
             }
         }
     }

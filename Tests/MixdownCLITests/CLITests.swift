@@ -4,6 +4,7 @@ import MixdownIO
 import MixdownDSP
 import MixdownTestSupport
 import Testing
+import MixdownDelivery
 
 /// The `mixdown` binary end to end: exit codes, one clear line per bad file, no partial output.
 @Suite struct CLITests {

@@ -3,6 +3,7 @@ import MixdownCore
 import MixdownIO
 import MixdownTestSupport
 import Testing
+import MixdownDelivery
 
 /// Input that used to trap, hang or grow without bound, through the CLI: exit 1 (2 for usage),
 /// one line naming the file:line:col or key path, nothing written.

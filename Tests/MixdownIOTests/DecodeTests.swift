@@ -3,6 +3,7 @@ import MixdownCore
 import MixdownTestSupport
 import Testing
 @testable import MixdownIO
+import MixdownDelivery
 
 /// Reading every input format into the working format (48 kHz stereo float), with files made
 /// by ffmpeg so the decoder is not only reading what our own encoder wrote.

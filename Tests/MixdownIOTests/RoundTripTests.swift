@@ -3,6 +3,7 @@ import MixdownCore
 import MixdownTestSupport
 import Testing
 @testable import MixdownIO
+import MixdownDelivery
 
 /// Every delivery format, decoded by ffmpeg (the independent decoder): the table's rate and
 /// channel count, a bitrate in the format's class, and exactly round(duration × rate) samples.

@@ -102,6 +102,8 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import MixdownDelivery
+import MixdownHybrid
 #endif
 
 extension MasteringTests {
@@ -114,7 +116,7 @@ extension MasteringTests {
             .processed(Signals.noise(seconds: 1, rmsDBFS: -14, channels: 1).channels[0])
         let programme = voiced + hiss
         var processed = [programme, programme]
-        var settings = MasteringSettings.preset("voiceenhanced")!
+        var settings = MasteringSettings.voiceEnhanced
         settings.speechHighPass = 0; settings.speechRatio = 1; settings.presenceDB = 0   // the de-esser alone
         SpeechChain.process(&processed, rate: rate, settings: settings)
         func level(_ x: ArraySlice<Float>) -> Double { 10 * log10(x.reduce(0) { $0 + Double($1 * $1) } / Double(x.count)) }

@@ -1,11 +1,11 @@
 import Foundation
-import Mixdown
 import MixdownCore
 import MixdownIO
 import MixdownScript
 import MixdownSpeech
 import MixdownTestSupport
 import Testing
+import MixdownRender
 
 /// The engine inside a long-lived process: several renders sharing one worker pool, progress
 /// events, cancellation that leaves nothing behind, and errors as data (code, key path, JSON).

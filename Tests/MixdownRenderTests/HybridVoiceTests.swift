@@ -5,6 +5,7 @@ import MixdownIO
 import MixdownMaster
 import MixdownTestSupport
 import Testing
+import MixdownHybrid
 
 /// Hybrid voice measured where a listener hears it: the speech stem of a render, in which a
 /// coloured, noisy recording sits between two stretches of clean espeak-ng speech.

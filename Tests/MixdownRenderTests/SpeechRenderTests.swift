@@ -4,6 +4,7 @@ import MixdownIO
 import MixdownSpeech
 import MixdownTestSupport
 import Testing
+import MixdownReport
 
 /// The speech layer through `mixdown render`: voices per section, captions, the cache, and
 /// external engines.

@@ -1,11 +1,12 @@
 import Foundation
-import Mixdown
 import MixdownCore
 import MixdownIO
 import MixdownScript
 import MixdownSpeech
 import MixdownTestSupport
 import Testing
+import MixdownRender
+import MixdownReport
 
 /// The streaming engine: the output does not depend on the block size; checks that need no
 /// speech run before any speech; a programme's last 100 ms start nothing new.

@@ -94,7 +94,7 @@ import Testing
                 let flow = p.items.filter { if case .effect = $0.kind { return false }; return true }
                 let content = section.items.filter(\.takesTime).reduce(0) { $0 + $1.length }
                 let fixed = section.properties.endAt != nil || (s == input.sections.count - 1 && input.timeline.forceLength != nil)
-                let overflowWarned = plan.warnings.contains { $0.section == section.name && $0.code == "sectionOverflow" }
+                let overflowWarned = plan.warnings.contains { $0.section == section.name && $0.code == .sectionOverflow }
                 // Items in order, back to back, never overlapping.
                 for (a, b) in zip(flow, flow.dropFirst()) { #expect(a.endSample == b.startSample) }
                 for item in p.items {
@@ -129,7 +129,7 @@ import Testing
         let plan = try TimelinePlanner.plan(input)
         #expect(plan.sections[0].endSample == 240_000)   // grew from 96,000
         #expect(plan.sections[1].endSample == 384_000)   // later fixed boundaries still hold
-        #expect(plan.warnings.map(\.code) == ["sectionOverflow"])
+        #expect(plan.warnings.map(\.code) == [.sectionOverflow])
         #expect(plan.warnings[0].overflowMs == 3_000)
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 import Fuzz
-import Mixdown
 import MixdownCore
 import MixdownScript
+import MixdownRender
 
 /// A production file through everything a render checks before it speaks: the JSON reader,
 /// the production decoder, the script with the production's variables, the template manifest,

@@ -19,7 +19,7 @@ struct BusRenderer {
     enum Bus { case speech, insert, effect }
 
     struct Placement {
-        var key: PreparedClips.Key
+        var key: ItemID
         var bus: Bus
         var start: Int, end: Int
         var placedLength: Int, sourceLength: Int

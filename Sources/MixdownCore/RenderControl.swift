@@ -1,5 +1,4 @@
 import Foundation
-import MixdownCore
 
 /// How far a render has got: the stage it is in, how far through that stage, and an estimate
 /// of the whole (stages weighted by their usual share of a render's time). A service turns
@@ -33,7 +32,7 @@ public final class RenderControl: Sendable {
     public var isCancelled: Bool { state.withLock { $0.cancelled } }
 
     /// Where each stage starts and ends in `overall`.
-    static func span(_ stage: RenderEvent.Stage) -> (start: Double, end: Double) {
+    package static func span(_ stage: RenderEvent.Stage) -> (start: Double, end: Double) {
         switch stage {
         case .checking: (0, 0.02)
         case .speaking: (0.02, 0.30)
@@ -48,7 +47,7 @@ public final class RenderControl: Sendable {
 
     /// Reports progress and throws `cancelled` once `cancel()` has been called. Safe from any
     /// thread (parallel shapes report together; only progress forward is passed on).
-    func step(_ stage: RenderEvent.Stage, _ fraction: Double) throws {
+    package func step(_ stage: RenderEvent.Stage, _ fraction: Double) throws {
         let (start, end) = Self.span(stage)
         let f = min(1, max(0, fraction.isFinite ? fraction : 0))
         let overall = start + (end - start) * f
@@ -62,7 +61,26 @@ public final class RenderControl: Sendable {
     }
 
     /// `step` for one stage, as the closure lower modules take.
-    func ticker(_ stage: RenderEvent.Stage) -> @Sendable (Double) throws -> Void {
+    package func ticker(_ stage: RenderEvent.Stage) -> @Sendable (Double) throws -> Void {
         { [self] fraction in try step(stage, fraction) }
+    }
+}
+
+/// A job's stages as they run: each announced to the control when it starts (which is where a
+/// cancelled job stops) and timed. Render and master both run their stages through one, so
+/// progress and the report's timings are kept in one place.
+package struct StageClock {
+    package let control: RenderControl
+    /// Seconds spent in each stage so far.
+    package private(set) var seconds: [RenderEvent.Stage: Double] = [:]
+
+    package init(_ control: RenderControl) { self.control = control }
+
+    /// Runs `body` as `stage`: announced at 0, timed (progress inside it is the body's own).
+    package mutating func run<T>(_ stage: RenderEvent.Stage, _ body: () throws -> T) throws -> T {
+        try control.step(stage, 0)
+        let start = Date()
+        defer { seconds[stage, default: 0] += Date().timeIntervalSince(start) }
+        return try body()
     }
 }

@@ -1,14 +1,14 @@
 import ArgumentParser
-import Mixdown
 import Foundation
 import MixdownCore
 import MixdownSpeech
 import MixdownIO
+import MixdownRender
 
 /// `mixdown`: exit 0 on success, 1 on bad input (one line on stderr), 2 on usage errors
-/// (DESIGN.md §5). ArgumentParser's own usage exit code (64) is mapped to 2.
+/// (docs/limits.md). ArgumentParser's own usage exit code (64) is mapped to 2.
 @main
-struct Mixdown: ParsableCommand {
+struct MixdownCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mixdown",
         abstract: "Script-to-audio production engine: render scripts, master, encode and analyse audio.",

@@ -1,8 +1,9 @@
 import Foundation
+import MixdownIO
 
 public enum CaptionFormat: String, Sendable, CaseIterable { case srt, vtt }
 
-/// Word-timed captions from the report's words (DESIGN.md §5 `--captions`). A cue holds up to
+/// Word-timed captions from the report's words (`--captions`, docs/report.md). A cue holds up to
 /// 42 characters and 6 s of speech; it ends early at a pause of 0.5 s or more, or after a word
 /// that ends a sentence.
 public enum Captions {
@@ -43,5 +44,15 @@ public enum Captions {
             return "WEBVTT\n\n" + cues.map { c in "\(time(c.start, separator: ".")) --> \(time(c.end, separator: "."))\n\(c.text)\n" }
                 .joined(separator: "\n")
         }
+    }
+}
+
+extension Captions {
+    /// Writes the captions of `words` beside `output` (its name with the format's extension)
+    /// into `transaction`.
+    public static func write(_ words: [RenderReport.Word], format: CaptionFormat, sampleRate: Int, beside output: String,
+                             in transaction: OutputTransaction) throws {
+        let path = URL(fileURLWithPath: output).deletingPathExtension().path + "." + format.rawValue
+        try render(words, format: format, sampleRate: sampleRate).write(toFile: try transaction.temporaryPath(for: path), atomically: false, encoding: .utf8)
     }
 }

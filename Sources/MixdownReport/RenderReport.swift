@@ -2,8 +2,9 @@ import MixdownCore
 import MixdownDSP
 import MixdownIO
 import MixdownMaster
+import MixdownHybrid
 
-/// The render report (DESIGN.md §6): where every section and item landed, in samples on the
+/// The render report (docs/report.md): where every section and item landed, in samples on the
 /// 48 kHz timeline, what the master did, and what was written.
 public struct RenderReport: Sendable, EncodesEveryKey {
     public struct Engine: Sendable, EncodesEveryKey {
@@ -22,7 +23,7 @@ public struct RenderReport: Sendable, EncodesEveryKey {
     public struct Item: Sendable, Encodable {
         /// The script item: `"SECTION.ITEM"`, numbered from 0 in script order.
         public var id: ItemID
-        public var kind: String
+        public var kind: Kind
         public var text: String?
         public var name: String?
         public var startSample: Int
@@ -34,6 +35,13 @@ public struct RenderReport: Sendable, EncodesEveryKey {
 
         // Only the keys that apply to the kind: a break has no text, a media item no stretch.
         enum CodingKeys: String, CodingKey { case id, kind, text, name, startSample, endSample, stretch, truncated, words }
+    }
+
+    /// What an item is, as the report names it.
+    public enum Kind: String, Sendable, Codable {
+        case speech
+        case pause = "break"
+        case media, effect
     }
 
     public struct Word: Sendable, Codable, Equatable {
@@ -50,7 +58,22 @@ public struct RenderReport: Sendable, EncodesEveryKey {
     }
 
     public struct Warning: Sendable, Encodable {
-        public var code: String
+        /// What a warning is about; programs branch on it (docs/report.md lists them).
+        public enum Code: String, Sendable, Codable {
+            /// A section's content is longer than its span (cut, stretched or extended).
+            case sectionOverflow
+            /// SSML markup a script used that its engine cannot speak was dropped.
+            case markupRemoved
+            /// A Piper voice was spoken by espeak-ng because Piper is not installed.
+            case voiceFallback
+            /// A Piper voice could not honour what the script asked (prosody, say-as).
+            case voiceIgnored
+            /// The delivered loudness missed its target or the ceiling.
+            case loudnessTargetMissed
+            /// Reaching the target took more than 6 dB of limiting.
+            case heavyLimiting
+        }
+        public var code: Code
         public var section: String?
         public var overflowMs: Double?
         public var message: String
@@ -64,8 +87,8 @@ public struct RenderReport: Sendable, EncodesEveryKey {
         public struct Side: Sendable, EncodesEveryKey {
             public var section: String
             public var item: Int
-            /// "recording" or "synthetic".
-            public var kind: String
+            public enum Kind: String, Sendable, Codable { case recording, synthetic }
+            public var kind: Kind
             public var startSample: Int
             public var endSample: Int
         }
@@ -74,8 +97,8 @@ public struct RenderReport: Sendable, EncodesEveryKey {
             public var sample: Int
             public var from: Side
             public var to: Side
-            public var before: MixdownMaster.HybridVoice.Difference
-            public var after: MixdownMaster.HybridVoice.Difference
+            public var before: MixdownHybrid.HybridVoice.Difference
+            public var after: MixdownHybrid.HybridVoice.Difference
         }
         /// The recordings' room: the noise floor the room tone is made to (dBFS, 20 ms RMS, 5th percentile).
         public var roomNoiseFloorDbfs: Double

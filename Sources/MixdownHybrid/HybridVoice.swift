@@ -5,7 +5,7 @@ import MixdownDSP
 import Glibc
 #endif
 
-/// Recorded and synthetic speech in one flow (DESIGN.md §9): the synthetic side is made to
+/// Recorded and synthetic speech in one flow (docs/hybrid-voice.md): the synthetic side is made to
 /// sound as if it were spoken in the recording's room. Its loudness is matched to the speech
 /// loudness of the recordings, its long-term spectrum to theirs (a smooth third-octave EQ,
 /// boost limited), and a room tone with the spectrum and level of the recordings' pauses runs
@@ -106,19 +106,17 @@ public enum HybridVoice {
     /// of those corrections.
     public static func heardLevelGains(_ clips: [[Float]], target: Double, listener: Listener, measure: Set<Int>,
                                        pool: WorkerPool = .serial) -> [Float] {
-        var gains = [Float?](repeating: nil, count: clips.count)
         let measured = measure.sorted().filter(clips.indices.contains)
-        gains.withUnsafeMutableBufferPointer { slots in
-            pool.forEach(measured.count) { k in
-                let i = measured[k]
-                var g: Float = 1
-                for _ in 0..<2 {
-                    guard let heard = speechLoudness(listener.hear(clips[i].map { $0 * g })) else { break }
-                    g *= Float(pow(10, (target - heard) / 20))
-                }
-                slots[i] = g
+        let heardGains = pool.map(measured.count) { k -> Float in
+            var g: Float = 1
+            for _ in 0..<2 {
+                guard let heard = speechLoudness(listener.hear(clips[measured[k]].map { $0 * g })) else { break }
+                g *= Float(pow(10, (target - heard) / 20))
             }
+            return g
         }
+        var gains = [Float?](repeating: nil, count: clips.count)
+        for (i, g) in zip(measured, heardGains) { gains[i] = g }
         let known = gains.compactMap { $0 }
         let mean = known.isEmpty ? 1 : Float(pow(10, known.map { 20 * log10(Double($0)) }.reduce(0, +) / Double(known.count) / 20))
         return gains.map { $0 ?? mean }

@@ -2,7 +2,7 @@ import Foundation
 import MixdownCore
 import MixdownDSP
 
-/// The visual report (DESIGN.md §16, `--report-html`): one self-contained HTML file — inline
+/// The visual report (docs/visual-report.md, `--report-html`): one self-contained HTML file — inline
 /// CSS, SVG drawn by inline JavaScript, no network requests — that shows to scale on one time
 /// axis where everything landed (sections, items, music, tail), the duck, the master's
 /// waveform, its momentary and short-term loudness against the target, its true peaks against
@@ -93,9 +93,7 @@ public enum ReportPage {
     static func tenths(_ x: Double) -> Int { Int((max(-999, min(999, x)) * 10).rounded()) }
 
     static func compact<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(value)
+        try JSONOutput.encode(value)
     }
 
     /// JSON inside a `<script>` element: a `<` there could close the element (`</script>`) or

@@ -3,57 +3,56 @@ import Dispatch
 import MixdownCore
 import MixdownDSP
 import MixdownMaster
-import MixdownScript
 import MixdownSpeech
 import MixdownTimeline
 
-/// Hybrid voice in the pipeline (DESIGN.md §9): finds where recorded and synthetic speech meet
-/// in the flow, matches the synthetic clips to the recordings' room before planning (their
+/// Hybrid voice in a render (docs/hybrid-voice.md): finds where recorded and synthetic speech
+/// meet in the flow, matches the synthetic clips to the recordings' room before planning (their
 /// lengths do not change), and lays the room tone under the flow after it.
-struct HybridMatching {
-    struct Boundary {
-        var from: PreparedClips.Key
-        var to: PreparedClips.Key
+public struct HybridMatching: Sendable {
+    public struct Boundary: Sendable {
+        public var from: ItemID
+        public var to: ItemID
         /// Which side is the recording.
-        var recordingFirst: Bool
-        var before: HybridVoice.Difference
-        var after: HybridVoice.Difference
+        public var recordingFirst: Bool
+        public var before: HybridVoice.Difference
+        public var after: HybridVoice.Difference
     }
 
-    var room: HybridVoice.Room
+    /// One voice item of the speech flow, in script order.
+    public struct Voice: Sendable {
+        public var id: ItemID
+        /// The clip as it will be placed (mono): a recording trimmed and levelled, or synthetic speech.
+        public var audio: [Float]
+        /// A recording's whole take, levelled like its clip: its room. Nil for synthetic speech.
+        public var room: [Float]?
+        public init(id: ItemID, audio: [Float], room: [Float]?) { (self.id, self.audio, self.room) = (id, audio, room) }
+    }
+
+    public var room: HybridVoice.Room
     /// Reverberation (decay time, 500 Hz–2 kHz) of the recordings and of the synthetic side
     /// as matched.
-    var decay: (recording: Double?, synthetic: Double?)
+    public var decay: (recording: Double?, synthetic: Double?)
     /// The room given to the synthetic side (nil: none needed, or no decay to match).
-    var syntheticRoom: HybridVoice.SyntheticRoom?
-    var roomTone: HybridVoice.RoomTone
-    var toneGains: [Double]
-    var recordings: Set<PreparedClips.Key>
-    var boundaries: [Boundary]
+    public var syntheticRoom: HybridVoice.SyntheticRoom?
+    public var roomTone: HybridVoice.RoomTone
+    public var toneGains: [Double]
+    public var recordings: Set<ItemID>
+    public var boundaries: [Boundary]
 
-    /// Matches the synthetic clips in place. Nil (matching off) unless the flow holds both a
-    /// recording and synthetic speech.
-    static func match(_ clips: inout PreparedClips, script: Script, settings: MasteringSettings, pool: WorkerPool) throws -> HybridMatching? {
-        var voices = [(key: PreparedClips.Key, recorded: Bool)]()
-        for section in script.sections {
-            for item in section.items {
-                let key = item.id
-                switch item.kind {
-                case .speech: voices.append((key, false))
-                case .media where clips.rooms[key] != nil: voices.append((key, true))
-                default: break
-                }
-            }
-        }
+    /// Whether a flow needs matching at all: it holds both a recording and synthetic speech.
+    public static func applies(recorded: Int, synthetic: Int) -> Bool { recorded > 0 && synthetic > 0 }
+
+    /// The matching, and the synthetic clips as matched (by item). Nil (matching off) unless
+    /// the flow holds both a recording and synthetic speech.
+    public static func match(_ flow: [Voice], settings: MasteringSettings, pool: WorkerPool) throws -> (matching: HybridMatching, matched: [ItemID: [Float]])? {
+        let voices = flow.map { (key: $0.id, recorded: $0.room != nil) }
         let recorded = voices.filter(\.recorded).map(\.key), synthetic = voices.filter { !$0.recorded }.map(\.key)
-        guard !recorded.isEmpty, !synthetic.isEmpty else { return nil }
-        // Matching reads every voice clip: the synthetic ones come into memory for it.
-        for key in synthetic { if let a = try clips.load(key) { clips.audio[key] = .memory(a) } }
-        func mono(_ key: PreparedClips.Key) -> [Float] {
-            if case .memory(let a) = clips.audio[key] { return a[0] }
-            return []
-        }
-        let recordings = recorded.map { clips.rooms[$0]! }
+        guard applies(recorded: recorded.count, synthetic: synthetic.count) else { return nil }
+        var clipAudio = [ItemID: [Float]]()
+        for voice in flow { clipAudio[voice.id] = voice.audio }
+        func mono(_ key: ItemID) -> [Float] { clipAudio[key] ?? [] }
+        let recordings = flow.compactMap(\.room)
         let room = HybridVoice.room(of: recordings)
         let pairs = zip(voices, voices.dropFirst()).filter { $0.recorded != $1.recorded }
         // Loudness and reverberation are matched, and the boundaries measured, as heard:
@@ -66,12 +65,12 @@ struct HybridMatching {
             return channels[0]
         }
         let heardRecordings = listener.chain(Array(recordings.joined()))
-        var heard = [PreparedClips.Key: [Float]]()
+        var heard = [ItemID: [Float]]()
         for key in recorded { heard[key] = listener.chain(mono(key)) }
         /// Each boundary's difference, the synthetic side heard through `synthetic` (once per
         /// clip: a clip between two recordings serves both boundaries).
         func differences(_ synthetic: ([Float]) -> [Float]) -> [HybridVoice.Difference] {
-            var sides = [PreparedClips.Key: [Float]]()
+            var sides = [ItemID: [Float]]()
             return pairs.map { a, b in
                 let (r, s) = a.recorded ? (a.key, b.key) : (b.key, a.key)
                 let side = sides[s] ?? synthetic(mono(s))
@@ -96,9 +95,7 @@ struct HybridMatching {
             var audio = dry
             if let syntheticRoom {
                 let tail = syntheticRoom.tail()
-                audio.withUnsafeMutableBufferPointer { slots in
-                    pool.forEach(slots.count) { slots[$0] = syntheticRoom.apply(slots[$0], convolver: Convolver(impulse: tail)) }
-                }
+                audio = pool.map(dry.count) { syntheticRoom.apply(dry[$0], convolver: Convolver(impulse: tail)) }
             }
             let gains = HybridVoice.matchTone(&audio, to: room, beside: beside, pool: pool)
             audio = audio.map(levelled)
@@ -121,19 +118,21 @@ struct HybridMatching {
             if let again = second.decay, abs(log(again / target)) < abs(log(measured / target)) { (syntheticRoom, result) = (corrected, second) }
         }
         let (audio, gains) = (result.audio, result.gains)
-        for (key, clip) in zip(synthetic, audio) { clips.audio[key] = .memory([clip]) }
+        var matchedClips = [ItemID: [Float]]()
+        for (key, clip) in zip(synthetic, audio) { matchedClips[key] = clip }
         // After: the synthetic side as it will sound.
         let after = differences { listener.hear($0) }
         let decay = (recordingDecay, result.decay)
-        return HybridMatching(room: room, decay: decay, syntheticRoom: syntheticRoom, roomTone: roomTone, toneGains: gains, recordings: Set(recorded),
-                              boundaries: zip(pairs, zip(before, after)).map { pair, d in
-                                  Boundary(from: pair.0.key, to: pair.1.key, recordingFirst: pair.0.recorded, before: d.0, after: d.1)
-                              })
+        let matching = HybridMatching(room: room, decay: decay, syntheticRoom: syntheticRoom, roomTone: roomTone, toneGains: gains,
+                                      recordings: Set(recorded), boundaries: zip(pairs, zip(before, after)).map { pair, d in
+                                          Boundary(from: pair.0.key, to: pair.1.key, recordingFirst: pair.0.recorded, before: d.0, after: d.1)
+                                      })
+        return (matching, matchedClips)
     }
 
     /// Where room tone plays and how the recordings' edges cross into it, as a function of
     /// position (so the speech bus can get it block by block).
-    struct RoomLayer {
+    public struct RoomLayer: Sendable {
         var roomTone: HybridVoice.RoomTone
         var start = 0, end = 0
         var recordings: [Range<Int>] = []
@@ -141,7 +140,7 @@ struct HybridMatching {
         /// never stops dead into digital silence.
         static let fadeOut = 14_400
 
-        init(_ matching: HybridMatching, plan: TimelinePlan) {
+        public init(_ matching: HybridMatching, plan: TimelinePlan) {
             roomTone = matching.roomTone
             var voiced = [(range: Range<Int>, recorded: Bool)]()
             for section in plan.sections {
@@ -166,7 +165,7 @@ struct HybridMatching {
         /// Room tone from a bridge before the first voice item to a bridge after the last, except
         /// under the recordings, which carry their own room: at each recording edge the room tone
         /// and the recording's noise cross over with equal power, inside the recording's margin.
-        func add(to block: inout AudioBlock, at blockStart: Int, tone: inout [Float], gains: inout [Float]) {
+        public func add(to block: inout AudioBlock, at blockStart: Int, tone: inout [Float], gains: inout [Float]) {
             let lower = max(start, blockStart), upper = min(end, blockStart + block.frames)
             guard lower < upper else { return }
             let n = upper - lower, b = HybridVoice.bridge
@@ -200,24 +199,5 @@ struct HybridMatching {
                 }
             }
         }
-    }
-
-    func report(_ plan: TimelinePlan) -> RenderReport.HybridVoice {
-        var placed = [ItemID: (section: String, item: PlannedItem)]()
-        for section in plan.sections { for item in section.items { placed[item.id] = (section.name, item) } }
-        // A boundary with an item the plan did not place (cut by an endAt) is not reported.
-        func side(_ id: ItemID) -> RenderReport.HybridVoice.Side? {
-            guard let p = placed[id] else { return nil }
-            return .init(section: p.section, item: id.item, kind: recordings.contains(id) ? "recording" : "synthetic",
-                         startSample: p.item.startSample, endSample: p.item.endSample)
-        }
-        func seconds(_ t: Double?) -> Double? { t.map { ($0 * 1_000).rounded() / 1_000 } }
-        return .init(roomNoiseFloorDbfs: room.noiseFloorDb, recordingDecaySeconds: seconds(decay.recording), syntheticDecaySeconds: seconds(decay.synthetic),
-                     syntheticRoom: syntheticRoom.map { .init(decaySeconds: seconds($0.decaySeconds)!, directToReverberantDb: $0.directToReverberantDb) },
-                     toneEq: zip(HybridVoice.speechBands.centres, toneGains).map { .init(hz: ($0 * 10).rounded() / 10, gainDb: $1) },
-                     boundaries: boundaries.compactMap { b in
-                         guard let from = side(b.from), let to = side(b.to) else { return nil }
-                         return .init(sample: to.startSample, from: from, to: to, before: b.before, after: b.after)
-                     })
     }
 }

@@ -6,42 +6,63 @@ import MixdownScript
 import MixdownSpeech
 import MixdownTemplates
 
-/// The audio every item of the script needs, ready to place: speech spoken, trimmed and
-/// levelled (kept on disk until the render reaches it); media decoded (speech recordings
-/// cleaned like speech, inserts as they are); effects from the template. Keyed by the script
-/// item's identity.
-struct PreparedClips {
-    typealias Key = ItemID
-    enum Audio {
-        case memory([[Float]])
-        case stored(StoredClip)
-        var length: Int {
-            switch self {
-            case .memory(let a): return a.first?.count ?? 0
-            case .stored(let c): return c.length
-            }
+/// A clip's audio: in memory (media, effects, matched speech) or on disk (speech as spoken,
+/// read when the render reaches it).
+enum ClipAudio: Sendable {
+    case memory([[Float]])
+    case stored(StoredClip)
+    var length: Int {
+        switch self {
+        case .memory(let a): return a.first?.count ?? 0
+        case .stored(let c): return c.length
         }
     }
-    var audio: [Key: Audio] = [:]
-    var words: [Key: [SpeechClip.Word]] = [:]
+    /// The clip's channels (read from disk for speech).
+    func load() throws -> [[Float]] {
+        switch self {
+        case .memory(let a): return a
+        case .stored(let c): return [try c.load()]
+        }
+    }
+}
+
+/// What the media stage makes: media decoded (speech recordings cleaned like speech, inserts
+/// as they are) and effects from the template, by script item.
+struct MediaClips: Sendable {
+    var audio: [ItemID: ClipAudio] = [:]
+    /// Speech recordings whole (levelled like their clip, untrimmed): their room, for hybrid voice.
+    var rooms: [ItemID: [Float]] = [:]
+}
+
+/// What the speech stage makes: every speech item spoken, trimmed and levelled (kept on disk).
+struct SpokenClips: Sendable {
+    var audio: [ItemID: ClipAudio] = [:]
+    var words: [ItemID: [SpeechClip.Word]] = [:]
     /// Piper voices spoken by espeak-ng because Piper is not installed (voice → language).
     var voiceFallbacks: [String: String] = [:]
     /// What a Piper voice could not honour (SSML prosody, say-as, emphasis), by voice.
     var unhonoured: [String: Set<String>] = [:]
-    /// Speech recordings whole (levelled like their clip, untrimmed): their room, for hybrid voice.
-    var rooms: [Key: [Float]] = [:]
-    var speech = SpeechSynthesizer.Statistics()
+    var statistics = SpeechSynthesizer.Statistics()
+}
 
-    func length(_ key: Key) -> Int { audio[key]?.length ?? 0 }
+/// The audio every item of the script needs, ready to place, keyed by the script item's
+/// identity: the media and speech stages' clips, with the synthetic clips hybrid matching
+/// changed in their place. Built once; the planner and the renderer only read it.
+struct PreparedClips: Sendable {
+    let audio: [ItemID: ClipAudio]
+    let words: [ItemID: [SpeechClip.Word]]
+    let speech: SpokenClips
+
+    init(media: MediaClips = MediaClips(), speech: SpokenClips = SpokenClips(), matched: [ItemID: [Float]] = [:]) {
+        var audio = media.audio.merging(speech.audio) { _, spoken in spoken }
+        for (id, clip) in matched { audio[id] = .memory([clip]) }
+        (self.audio, self.words, self.speech) = (audio, speech.words, speech)
+    }
+
+    func length(_ key: ItemID) -> Int { audio[key]?.length ?? 0 }
 
     /// The clip's channels (read from disk for speech).
-    func load(_ key: Key) throws -> [[Float]]? {
-        switch audio[key] {
-        case .memory(let a): return a
-        case .stored(let c): return [try c.load()]
-        case nil: return nil
-        }
-    }
+    func load(_ key: ItemID) throws -> [[Float]]? { try audio[key]?.load() }
 }
 
 enum ClipPreparation {
@@ -77,8 +98,8 @@ enum ClipPreparation {
 
     /// Decodes media and checks effects: everything that needs no speech, done before any
     /// speech is synthesised (an unknown name costs no engine time).
-    static func prepareMedia(_ script: Script, production: Production, template: SoundTemplate?, pool: WorkerPool) throws -> PreparedClips {
-        var clips = PreparedClips()
+    static func prepareMedia(_ script: Script, production: Production, template: SoundTemplate?, pool: WorkerPool) throws -> MediaClips {
+        var clips = MediaClips()
         var media = [String: AudioBuffer]()
         for section in script.sections {
             for item in section.items {
@@ -89,7 +110,7 @@ enum ClipPreparation {
                 case .media(let name):
                     guard let file = production.mediaFiles[name] else {
                         let names = production.mediaFiles.keys.sorted()
-                        throw MixdownError.at(item.location, "unknown media '\(name)'\(Suggestion.hint(for: name, in: names)) (mediaFiles: \(names.isEmpty ? "none" : names.joined(separator: ", ")))", code: "unknownName")
+                        throw MixdownError.at(item.location, "unknown media '\(name)'\(Suggestion.hint(for: name, in: names)) (mediaFiles: \(names.isEmpty ? "none" : names.joined(separator: ", ")))", code: .unknownName)
                     }
                     let decoded: AudioBuffer
                     if let cached = media[file.path] { decoded = cached } else {
@@ -110,10 +131,10 @@ enum ClipPreparation {
                     }
                 case .effect(let name):
                     guard let template else {
-                        throw MixdownError.at(item.location, "soundEffect '\(name)' needs a soundTemplate in the production", code: "invalidProduction")
+                        throw MixdownError.at(item.location, "soundEffect '\(name)' needs a soundTemplate in the production", code: .invalidProduction)
                     }
                     guard let effect = template.effects[name] else {
-                        throw MixdownError.at(item.location, "unknown sound effect '\(name)'\(Suggestion.hint(for: name, in: template.effectNames)) in template '\(template.name)' (effects: \(template.effectNames.joined(separator: ", ")))", code: "unknownName")
+                        throw MixdownError.at(item.location, "unknown sound effect '\(name)'\(Suggestion.hint(for: name, in: template.effectNames)) in template '\(template.name)' (effects: \(template.effectNames.joined(separator: ", ")))", code: .unknownName)
                     }
                     clips.audio[key] = .memory(effect.audio.channels.map { $0.map { $0 * effect.gain } })
                 }
@@ -124,8 +145,9 @@ enum ClipPreparation {
 
     /// All speech, together: shared, cached and synthesised in parallel, kept on disk.
     static func speak(_ script: Script, production: Production, cache: SpeechCache, spool: ClipSpool, pool: WorkerPool, piper: PiperLibrary?,
-                      progress: @escaping @Sendable (Double) throws -> Void, into clips: inout PreparedClips) throws {
-        var speechKeys = [(key: PreparedClips.Key, location: SourceLocation)]()
+                      progress: @escaping @Sendable (Double) throws -> Void) throws -> SpokenClips {
+        var clips = SpokenClips()
+        var speechKeys = [(key: ItemID, location: SourceLocation)]()
         var jobs = [SpeechSynthesizer.Job]()
         for section in script.sections {
             for item in section.items {
@@ -141,7 +163,7 @@ enum ClipPreparation {
             }
         }
         let (results, statistics) = SpeechSynthesizer(cache: cache).stored(for: jobs, spool: spool, pool: pool, progress: progress)
-        clips.speech = statistics
+        clips.statistics = statistics
         for (k, result) in zip(speechKeys, results) {
             switch result {
             case .success(let clip):
@@ -153,5 +175,6 @@ enum ClipPreparation {
                 throw e.located(at: k.location)
             }
         }
+        return clips
     }
 }

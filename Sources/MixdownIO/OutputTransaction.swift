@@ -100,9 +100,9 @@ extension OutputTransaction {
             guard lstat(path, &st) == 0 else { continue }
             switch st.st_mode & S_IFMT {
             case S_IFREG: continue
-            case S_IFLNK: throw MixdownError.badInput("\(path): cannot write: it is a symbolic link; name the file itself", code: "outputNotWritable")
-            case S_IFDIR: throw MixdownError.badInput("\(path): cannot write: it is a folder", code: "outputNotWritable")
-            default: throw MixdownError.badInput("\(path): cannot write: it exists and is not a regular file", code: "outputNotWritable")
+            case S_IFLNK: throw MixdownError.badInput("\(path): cannot write: it is a symbolic link; name the file itself", code: .outputNotWritable)
+            case S_IFDIR: throw MixdownError.badInput("\(path): cannot write: it is a folder", code: .outputNotWritable)
+            default: throw MixdownError.badInput("\(path): cannot write: it exists and is not a regular file", code: .outputNotWritable)
             }
         }
     }
@@ -110,10 +110,10 @@ extension OutputTransaction {
     public static func checkWritableFolder(_ folder: String, for path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw MixdownError.badInput("\(path): cannot write: folder \(folder) does not exist", code: "outputNotWritable")
+            throw MixdownError.badInput("\(path): cannot write: folder \(folder) does not exist", code: .outputNotWritable)
         }
         guard access(folder, W_OK | X_OK) == 0 else {
-            throw MixdownError.badInput("\(path): cannot write: folder \(folder) is not writable", code: "outputNotWritable")
+            throw MixdownError.badInput("\(path): cannot write: folder \(folder) is not writable", code: .outputNotWritable)
         }
     }
 }

@@ -1,0 +1,136 @@
+import Foundation
+import MixdownCore
+import MixdownSpeech
+import MixdownTemplates
+
+/// What `mixdown templates` / `voices` and the API's `/v1/templates` / `/v1/voices` list
+/// (docs/templates.md and docs/speech.md list the fields).
+public enum Catalog {
+    /// A template as listed: lengths and loop points in samples at 48 kHz.
+    public struct Template: Sendable, Encodable, Equatable {
+        public struct Segment: Sendable, Encodable, Equatable {
+            public var name: String
+            public var lengthSamples: Int
+            public var gainDb: Double
+            /// The outro plays once; the others loop between the loop points (absent for the outro).
+            public var playsOnce: Bool
+            public var loopStartSample: Int?
+            public var loopEndSample: Int?
+        }
+        public struct Effect: Sendable, Equatable, EncodesEveryKey {
+            public var name: String
+            public var lengthSamples: Int
+            public var gainDb: Double
+            public var description: String?
+        }
+        public var name: String
+        public var description: String?
+        public var mood: [String]
+        public var tempo: Double?
+        public var beatsPerBar: Double
+        public var key: String?
+        public var defaultSegment: String
+        public var sampleRate: Int
+        public var segments: [Segment]
+        public var effects: [Effect]
+        /// Where it was found (the CLI's listing; the API does not show server paths).
+        public var path: String?
+
+        enum CodingKeys: String, CodingKey { case name, description, mood, tempo, beatsPerBar, key, defaultSegment, sampleRate, segments, effects, path }
+
+        public func encode(to encoder: Encoder) throws {
+            // Every key, null where there is nothing, except `path` when it is not shown.
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(description, forKey: .description)
+            try container.encode(mood, forKey: .mood)
+            try container.encode(tempo, forKey: .tempo)
+            try container.encode(beatsPerBar, forKey: .beatsPerBar)
+            try container.encode(key, forKey: .key)
+            try container.encode(defaultSegment, forKey: .defaultSegment)
+            try container.encode(sampleRate, forKey: .sampleRate)
+            try container.encode(segments, forKey: .segments)
+            try container.encode(effects, forKey: .effects)
+            try container.encodeIfPresent(path, forKey: .path)
+        }
+    }
+
+    /// A voice as listed: `id` is what a production's `voice` names.
+    public struct Voice: Sendable, Encodable, Equatable {
+        public var id: String
+        public var engine: String
+        public var name: String
+        public var identifier: String
+        public var languages: [String]
+        public var gender: String?
+        public var quality: String?
+        /// An espeak-ng variant (`f3`), combinable with any of its languages.
+        public var variant: String?
+
+        enum CodingKeys: String, CodingKey { case id, engine, name, identifier, languages, gender, quality, variant }
+
+        public func encode(to encoder: Encoder) throws {
+            // gender and quality are always there (null when unknown); variant only on variants.
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(engine, forKey: .engine)
+            try container.encode(name, forKey: .name)
+            try container.encode(identifier, forKey: .identifier)
+            try container.encode(languages, forKey: .languages)
+            try container.encode(gender, forKey: .gender)
+            try container.encode(quality, forKey: .quality)
+            try container.encodeIfPresent(variant, forKey: .variant)
+        }
+    }
+
+    /// Template folders by name in `libraries`, in order; the first of a name wins.
+    public static func templateFolders(libraries: [String]) -> [(name: String, path: String)] {
+        var found = [(name: String, path: String)]()
+        for library in libraries {
+            for entry in ((try? FileManager.default.contentsOfDirectory(atPath: library)) ?? []).sorted() {
+                let dir = "\(library)/\(entry)"
+                guard FileManager.default.fileExists(atPath: dir + "/template.json"), !found.contains(where: { $0.name == entry }) else { continue }
+                found.append((entry, dir))
+            }
+        }
+        return found
+    }
+
+    /// Every template in `libraries` (with its folder when `withPaths`).
+    public static func templates(libraries: [String], cache: TemplateCache = TemplateCache(), withPaths: Bool) throws -> [Template] {
+        try templateFolders(libraries: libraries).map { folder in
+            let t = try cache.load(directory: folder.path)
+            func decibels(_ gain: Float) -> Double { (20 * log10(Double(gain)) * 100).rounded() / 100 }
+            let segments = t.segmentNames.compactMap { name in
+                t.segments[name].map { s in
+                    Template.Segment(name: name, lengthSamples: s.audio.frameCount, gainDb: decibels(s.gain), playsOnce: name == "outro",
+                                     loopStartSample: name == "outro" ? nil : s.loopStart, loopEndSample: name == "outro" ? nil : s.loopEnd)
+                }
+            }
+            let effects = t.effectNames.compactMap { name in
+                t.effects[name].map { e in Template.Effect(name: name, lengthSamples: e.audio.frameCount, gainDb: decibels(e.gain), description: e.description) }
+            }
+            return Template(name: folder.name, description: t.description, mood: t.mood, tempo: t.tempo, beatsPerBar: t.beatsPerBar, key: t.key,
+                            defaultSegment: t.defaultSegment, sampleRate: SampleTime.renderRate, segments: segments, effects: effects,
+                            path: withPaths ? folder.path : nil)
+        }
+    }
+
+    /// Every voice: the Piper voices of `piper` first (neural), then espeak-ng's.
+    public static func voices(piper: PiperLibrary? = nil) throws -> [Voice] {
+        let neural = (piper?.voices ?? []).map { v in
+            Voice(id: v.id, engine: "piper", name: v.id, identifier: v.id, languages: v.languages, gender: nil, quality: v.quality)
+        }
+        let espeak = try EspeakEngine.shared.voices().sorted { ($0.languages.first ?? $0.name) < ($1.languages.first ?? $1.name) }.map { v in
+            Voice(id: v.languages.first ?? v.identifier, engine: "espeak-ng", name: v.name, identifier: v.identifier, languages: v.languages,
+                  gender: v.gender, quality: "formant")
+        }
+        // Variants combine with any espeak-ng language (`fr+f3`); listed once each, with
+        // American English, so that they (and their genders) can be found.
+        let variants = try EspeakEngine.shared.variants().sorted { $0.identifier < $1.identifier }.map { v in
+            Voice(id: "en-us+\(v.identifier)", engine: "espeak-ng", name: "\(v.name) (variant \(v.identifier))", identifier: v.identifier,
+                  languages: ["en-us"], gender: v.gender, quality: "formant", variant: v.identifier)
+        }
+        return neural + espeak + variants
+    }
+}

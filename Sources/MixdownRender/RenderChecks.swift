@@ -1,0 +1,141 @@
+import Foundation
+import MixdownCore
+import MixdownDSP
+import MixdownIO
+import MixdownMaster
+import MixdownScript
+import MixdownSpeech
+import MixdownTemplates
+import MixdownTimeline
+
+extension Pipeline {
+    /// A request checked in everything that needs no speech: the script parsed with its
+    /// variables, the template loaded, the formats and where each goes.
+    public struct Checked: Sendable {
+        public let script: Script
+        public let template: SoundTemplate?
+        public let formats: [EndFormat]
+        public let paths: [EndFormat: String]
+    }
+
+    /// Checks everything that needs no speech (names, effects, `endAt` order and ranges,
+    /// formats, output targets, the length limit) and loads the template: what `render` does
+    /// first, for a caller that wants to refuse a request before queueing it.
+    public static func check(_ request: RenderRequest) throws -> Checked {
+        let production = request.production
+        let variables = production.audience.merging(request.variables) { _, cli in cli }
+        let script = try ScriptParser.parse(production.script, variables: variables)
+        try checkSectionNames(script, production)
+        let template = try production.soundTemplate.map { name -> SoundTemplate in
+            let directory = try SoundTemplate.locate(name, relativeTo: production.baseDirectory, libraries: request.templateLibraries)
+            return try request.templates?.load(directory: directory, pool: request.pool) ?? SoundTemplate.load(directory: directory, pool: request.pool)
+        }
+        try checkSegments(script, template: template)
+        let formats = try endFormats(request)
+        let paths = outputPaths(request, formats: formats)
+        try TimelinePlanner.checkFixedEnds(planInput(script, production: production, template: template, clips: PreparedClips()))
+        try checkOutputs(request, paths: formats.map { paths[$0]! })
+        try checkLength(script, production: production, maximum: request.maximumDuration)
+        return Checked(script: script, template: template, formats: formats, paths: paths)
+    }
+
+    /// A programme that cannot fit the length limit is refused before any speech: `forceLength`
+    /// beyond it, or more words than even the fastest speech (3x espeak's 175 words per minute,
+    /// compressed by the 1.3x the planner allows) says within it.
+    static func checkLength(_ script: Script, production: Production, maximum: Double) throws {
+        if let force = production.timeline.forceLength, force > maximum {
+            throw MixdownError(.badInput, String(format: "%g s is longer than the limit of %g s (--max-duration)", force, maximum),
+                               code: .invalidTiming, keyPath: "forceLength")
+        }
+        var words = 0
+        for section in script.sections {
+            for item in section.items { if case .speech(let text, _, _, _) = item.kind { words += text.split(whereSeparator: \.isWhitespace).count } }
+        }
+        let fastestMinutes = Double(words) / (175 * 3 * 1.3)
+        if fastestMinutes * 60 > maximum {
+            throw MixdownError(.badInput, String(format: "the script has %d words: at least %.0f s of speech, over the limit of %g s (--max-duration)",
+                                                 words, fastestMinutes * 60, maximum), code: .invalidTiming, keyPath: "script")
+        }
+    }
+
+    /// Output problems are found before any work: every file's folder exists and is writable,
+    /// and no output names a folder or a special file.
+    static func checkOutputs(_ request: RenderRequest, paths: [String]) throws {
+        var files = paths
+        if let r = request.reportPath { files.append(r) }
+        if let r = request.reportPagePath { files.append(r) }
+        try OutputTransaction.checkTargets(files)
+        if let stems = request.stemsDirectory {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: stems, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else { throw MixdownError.badInput("\(stems): --stems names a file, not a folder", code: .outputNotWritable) }
+                try OutputTransaction.checkWritableFolder(stems, for: stems + "/speech.wav")
+            } else {
+                try OutputTransaction.checkWritableFolder(URL(fileURLWithPath: stems).deletingLastPathComponent().path, for: stems)
+            }
+        }
+    }
+
+
+    static func checkSectionNames(_ script: Script, _ production: Production) throws {
+        let names = script.sections.map(\.name)
+        for name in production.sectionProperties.keys.sorted() where !names.contains(name) {
+            throw MixdownError(.badInput, "no section '\(name)' in the script\(Suggestion.hint(for: name, in: names)) (sections: \(names.joined(separator: ", ")))",
+                               code: .unknownName, keyPath: "sectionProperties.\(name)")
+        }
+        let parts = script.sections.flatMap { $0.items.compactMap { item -> String? in
+            if case .speech(_, _, _, let part) = item.kind { return part }
+            return nil
+        } }
+        for name in production.sections.keys.sorted() where !names.contains(name) && !parts.contains(name) {
+            throw MixdownError(.badInput, "no section or <as:sub> '\(name)' in the script\(Suggestion.hint(for: name, in: names + parts))",
+                               code: .unknownName, keyPath: "sections.\(name)")
+        }
+    }
+
+    static func checkSegments(_ script: Script, template: SoundTemplate?) throws {
+        for section in script.sections {
+            guard case .some(.named(let segment)) = section.soundSegment else { continue }
+            guard let template else {
+                throw MixdownError.at(section.location, "section '\(section.name)' asks for sound segment '\(segment)' but the production has no soundTemplate", code: .invalidProduction)
+            }
+            if template.segments[segment] == nil {
+                throw MixdownError.at(section.location, "unknown sound segment '\(segment)'\(Suggestion.hint(for: segment, in: template.segmentNames)) in template '\(template.name)' (segments: \(template.segmentNames.joined(separator: ", ")))", code: .unknownName)
+            }
+        }
+    }
+
+    static func planInput(_ script: Script, production: Production, template: SoundTemplate?, clips: PreparedClips) -> PlanInput {
+        let sections = script.sections.map { section in
+            PlanInput.Section(name: section.name, soundSegment: section.soundSegment, items: section.items.map { item in
+                let id = item.id
+                switch item.kind {
+                case .speech(let text, _, _, _): return PlanInput.Item(.speech(text: text), length: clips.length(id), id: id)
+                case .pause(let seconds): return PlanInput.Item(.pause, length: SampleTime.samples(seconds: seconds, rate: SampleTime.renderRate), id: id)
+                case .media(let name): return PlanInput.Item(.media(name: name), length: clips.length(id), id: id)
+                case .effect(let name): return PlanInput.Item(.effect(name: name), length: clips.length(id), id: id)
+                }
+            }, properties: production.sectionProperties[section.name] ?? SectionProperties())
+        }
+        let shape = template.map { t in
+            PlanInput.Template(segments: t.segmentNames, defaultSegment: t.defaultSegment,
+                               outroLength: t.segments["outro"].map { $0.audio.frameCount }, beatLength: t.beatLength)
+        }
+        return PlanInput(sections: sections, timeline: production.timeline, template: shape)
+    }
+
+    /// `--end-format` over the production's endFormat over OUT's extension; mp3_medium last.
+    static func endFormats(_ request: RenderRequest) throws -> [EndFormat] {
+        var formats = !request.endFormats.isEmpty ? request.endFormats : request.production.endFormats
+        if formats.isEmpty {
+            if let out = request.output, let f = EndFormat.forExtension(URL(fileURLWithPath: out).pathExtension) { formats = [f] } else { formats = [.mp3_medium] }
+        }
+        var unique = [EndFormat]()
+        for f in formats where !unique.contains(f) { unique.append(f) }
+        return unique
+    }
+
+    static func outputPaths(_ request: RenderRequest, formats: [EndFormat]) -> [EndFormat: String] {
+        AudioEncoder.outputPaths(for: formats, output: request.output ?? request.name, inputStem: request.name)
+    }
+}

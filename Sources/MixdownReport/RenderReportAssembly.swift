@@ -1,0 +1,108 @@
+import Foundation
+import MixdownCore
+import MixdownDSP
+import MixdownHybrid
+import MixdownIO
+import MixdownMaster
+import MixdownScript
+import MixdownSpeech
+import MixdownTimeline
+
+extension RenderReport {
+    /// What the mastering stages leave for the report.
+    public struct MasteringOutcome: Sendable {
+        public var preset: String
+        public var target: Double
+        public var ceiling: Double
+        /// The mix before the master chain.
+        public var input: AudioAnalysis
+        /// The reported shape's alignment and the analysis of its output.
+        public var alignment: LoudnessMaster.Alignment
+        public var output: AudioAnalysis
+        public init(preset: String, target: Double, ceiling: Double, input: AudioAnalysis, alignment: LoudnessMaster.Alignment, output: AudioAnalysis) {
+            (self.preset, self.target, self.ceiling, self.input, self.alignment, self.output) = (preset, target, ceiling, input, alignment, output)
+        }
+    }
+
+    /// How the speech was made, for the report's warnings.
+    public struct SpeechOutcome: Sendable {
+        public var words: [ItemID: [SpeechClip.Word]]
+        /// Piper voices spoken by espeak-ng (voice → the language spoken).
+        public var voiceFallbacks: [String: String]
+        /// What a Piper voice could not honour, by voice.
+        public var unhonoured: [String: Set<String>]
+        public var statistics: SpeechSynthesizer.Statistics
+        public init(words: [ItemID: [SpeechClip.Word]], voiceFallbacks: [String: String], unhonoured: [String: Set<String>],
+                    statistics: SpeechSynthesizer.Statistics) {
+            (self.words, self.voiceFallbacks, self.unhonoured, self.statistics) = (words, voiceFallbacks, unhonoured, statistics)
+        }
+    }
+
+    /// The report of a finished render: the plan's sections and items (words moved to where
+    /// they landed), the warnings of every stage, the mastering and the outputs.
+    public init(plan: TimelinePlan, scriptWarnings: [ScriptWarning], speech: SpeechOutcome, mastering: MasteringOutcome,
+                hybrid: HybridMatching?, outputs: [EncodedOutput], timings: Timings, runtimeSeconds: Double, version: String) {
+        let sections = plan.sections.map { section in
+            Section(name: section.name, soundSegment: section.soundSegment, startSample: section.startSample,
+                    endSample: section.endSample, items: section.items.map { Self.item(item: $0, words: speech.words[$0.id] ?? []) })
+        }
+        var warnings = plan.warnings.map { w in
+            let code: Warning.Code = switch w.code { case .sectionOverflow: .sectionOverflow }
+            return Warning(code: code, section: w.section, overflowMs: w.overflowMs, message: w.message)
+        }
+        warnings += scriptWarnings.map { Warning(code: .markupRemoved, section: nil, overflowMs: nil, message: $0.description) }
+        warnings += speech.voiceFallbacks.sorted { $0.key < $1.key }.map { asked, spoken in
+            Warning(code: .voiceFallback, section: nil, overflowMs: nil,
+                    message: "Piper is not installed (run make deps): voice \(asked) was spoken by espeak-ng as \(spoken)")
+        }
+        warnings += speech.unhonoured.sorted { $0.key < $1.key }.map { voice, what in
+            Warning(code: .voiceIgnored, section: nil, overflowMs: nil,
+                    message: "the Piper voice \(voice) does not take \(what.sorted().joined(separator: " or ")): spoken without it")
+        }
+        warnings += LoudnessWarnings.check(mastering.alignment, delivered: mastering.output, target: mastering.target, ceiling: mastering.ceiling,
+                                           measurable: mastering.input.integratedLufs != nil)
+        self.init(
+            engine: .init(version: version), sampleRate: plan.sampleRate, totalSamples: plan.totalSamples,
+            durationMs: Double(plan.totalSamples) * 1_000 / Double(plan.sampleRate), sections: sections,
+            tail: plan.tail.map { TailRange(startSample: $0.startSample, endSample: $0.endSample) },
+            music: plan.music.map { .init(segment: $0.segment, startSample: $0.startSample, endSample: $0.endSample, fadeOutSamples: $0.fadeOut) },
+            warnings: warnings,
+            mastering: .init(preset: mastering.preset, loudnessTarget: mastering.target, truePeakLimit: mastering.ceiling,
+                             input: mastering.input, output: mastering.output),
+            hybridVoice: hybrid.map { HybridVoice($0, plan: plan) }, outputs: outputs, runtimeSeconds: runtimeSeconds, timings: timings,
+            speech: .init(clips: speech.statistics.cacheHits + speech.statistics.synthesised, cacheHits: speech.statistics.cacheHits,
+                          synthesised: speech.statistics.synthesised))
+    }
+
+    static func item(item: PlannedItem, words: [SpeechClip.Word]) -> Item {
+        var r = Item(id: item.id, kind: .pause, startSample: item.startSample, endSample: item.endSample)
+        switch item.kind {
+        case .speech(let text):
+            r.kind = .speech; r.text = text; r.stretch = item.stretch
+            r.words = timelineWords(words, item: item)
+        case .pause: r.kind = .pause
+        case .media(let name): r.kind = .media; r.name = name
+        case .effect(let name): r.kind = .effect; r.name = name
+        }
+        if item.truncated { r.truncated = true }
+        return r
+    }
+
+    /// A clip's words on the final timeline: scaled by the item's stretch, moved to where it was
+    /// placed, cut where the item was cut.
+    static func timelineWords(_ words: [SpeechClip.Word], item: PlannedItem) -> [Word] {
+        let scale = item.sourceLength > 0 ? Double(item.placedLength) / Double(item.sourceLength) : 1
+        return words.compactMap { w in
+            let start = item.startSample + Int((Double(w.start) * scale).rounded())
+            let end = min(item.endSample, item.startSample + Int((Double(w.end) * scale).rounded()))
+            guard start < item.endSample, !w.text.isEmpty else { return nil }
+            return Word(text: w.text, startSample: start, endSample: max(start, end))
+        }
+    }
+
+    /// Every word of the programme in order (for captions).
+    public var allWords: [Word] { sections.flatMap { $0.items.flatMap { $0.words ?? [] } } }
+
+    /// The report as the file `--report` writes (pretty-printed, keys sorted).
+    public func json() throws -> Data { try JSONOutput.encode(self, pretty: true) }
+}
