@@ -71,7 +71,7 @@ let package = Package(
         ]),
 
         // Rebuilds SoundTemplates/ from nothing: `make templates`.
-        .executableTarget(name: "mixdown-templates", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP"],
+        .executableTarget(name: "mixdown-templates", dependencies: ["MixdownCore", "MixdownIO", "MixdownDelivery", "MixdownDSP"],
                           path: "SoundTemplates/Generator"),
 
         // Tests only: libebur128 is the independent reference meter, never linked into the product.

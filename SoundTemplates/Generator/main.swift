@@ -7,6 +7,7 @@
 import Foundation
 import MixdownCore
 import MixdownDSP
+import MixdownDelivery
 import MixdownIO
 
 let arguments = Array(CommandLine.arguments.dropFirst())

@@ -70,10 +70,10 @@ public struct MixdownError: Error, CustomStringConvertible, Equatable, Sendable 
 
     static func defaultCode(_ kind: Kind) -> Code {
         switch kind {
-        case .badInput: "invalidInput"
-        case .usage: "usage"
-        case .failure: "internalError"
-        case .cancelled: "cancelled"
+        case .badInput: .invalidInput
+        case .usage: .usage
+        case .failure: .internalError
+        case .cancelled: .cancelled
         }
     }
 

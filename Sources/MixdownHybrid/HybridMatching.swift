@@ -119,7 +119,7 @@ public struct HybridMatching: Sendable {
         }
         let (audio, gains) = (result.audio, result.gains)
         var matchedClips = [ItemID: [Float]]()
-        for (key, clip) in zip(synthetic, audio) { matchedClips[key] = clip }
+        for (key, clip) in zip(synthetic, audio) { matchedClips[key] = clip; clipAudio[key] = clip }
         // After: the synthetic side as it will sound.
         let after = differences { listener.hear($0) }
         let decay = (recordingDecay, result.decay)

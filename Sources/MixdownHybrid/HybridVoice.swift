@@ -1,6 +1,7 @@
 import Dispatch
 import MixdownCore
 import MixdownDSP
+import MixdownMaster
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -11,7 +11,7 @@ extension RenderReport.HybridVoice {
         for section in plan.sections { for item in section.items { placed[item.id] = (section.name, item) } }
         func side(_ id: ItemID) -> Side? {
             guard let p = placed[id] else { return nil }
-            return .init(section: p.section, item: id.item, kind: matching.recordings.contains(id) ? "recording" : "synthetic",
+            return .init(section: p.section, item: id.item, kind: matching.recordings.contains(id) ? .recording : .synthetic,
                          startSample: p.item.startSample, endSample: p.item.endSample)
         }
         func seconds(_ t: Double) -> Double { (t * 1_000).rounded() / 1_000 }

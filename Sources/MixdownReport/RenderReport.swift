@@ -146,6 +146,7 @@ public struct RenderReport: Sendable, EncodesEveryKey {
 
     public struct Timings: Sendable, EncodesEveryKey {
         public var speech = 0.0, hybrid = 0.0, plan = 0.0, render = 0.0, master = 0.0, encode = 0.0
+        public init() {}
     }
 
     public struct MusicRegion: Sendable, EncodesEveryKey {

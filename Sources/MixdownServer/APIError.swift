@@ -18,11 +18,11 @@ public struct APIError: Error, HTTPResponseError {
     /// A render's or a check's error: bad input is 422 (400 when the body is not JSON at all).
     public init(_ error: MixdownError) {
         let status: HTTPResponse.Status = switch error.kind {
-        case .badInput, .usage: error.code == "invalidJSON" ? .badRequest : .unprocessableContent
+        case .badInput, .usage: error.code == .invalidJSON ? .badRequest : .unprocessableContent
         case .cancelled: .conflict
         default: .internalServerError
         }
-        self.init(status, error.code, error.reason, path: error.path)
+        self.init(status, error.code.rawValue, error.reason, path: error.path)
     }
 
     public static func notFound(_ what: String) -> APIError { APIError(.notFound, "notFound", "no \(what) with this id") }

@@ -28,7 +28,7 @@ struct ProductionGate {
 
     func admit(_ root: JSONNode, file: String) async throws -> Admitted {
         guard case .object(let members) = root.value else {
-            throw MixdownError(.badInput, "a production is a JSON object", code: "invalidProduction", location: root.location)
+            throw MixdownError(.badInput, "a production is a JSON object", code: .invalidProduction, location: root.location)
         }
         var out = [(key: String, value: JSONNode)]()
         var webhook: String?
@@ -36,7 +36,7 @@ struct ProductionGate {
             let field = JSONField(node: value, path: key)
             switch key {
             case "scriptFile":
-                throw field.error("the API takes the script as scriptText; it cannot name a file on the server", code: "forbidden")
+                throw field.error("the API takes the script as scriptText; it cannot name a file on the server", code: .forbidden)
             case "webhook":
                 let object = try field.object(allowed: ["url"])
                 guard let url = object["url"] else { throw field.error("missing url") }
@@ -52,7 +52,7 @@ struct ProductionGate {
                 let name = try field.nonEmptyString()
                 guard templateNames.contains(name) else {
                     throw field.error("no template '\(MixdownError.excerpt(name))' on this server (templates: \(templateNames.joined(separator: ", ")))",
-                                      code: name.contains("/") ? "forbidden" : "unknownName")
+                                      code: name.contains("/") ? .forbidden : .unknownName)
                 }
                 out.append((key, value))
             case "speechEngine":
@@ -72,12 +72,12 @@ struct ProductionGate {
         var entries = [(key: String, value: JSONNode)]()
         for (name, value) in try field.dictionary() {
             guard case .object(let keys) = value.node.value, !keys.contains(where: { $0.key == "path" }) else {
-                throw value.error("upload the audio (POST /v1/media) and give {\"media\": \"ID\"}; the API takes no file paths", code: "forbidden")
+                throw value.error("upload the audio (POST /v1/media) and give {\"media\": \"ID\"}; the API takes no file paths", code: .forbidden)
             }
             let object = try value.object(allowed: ["media", "role"])
             guard let id = object["media"] else { throw value.error("missing media (the id POST /v1/media returned)") }
             let idText = try id.nonEmptyString()
-            guard let record = try await media(idText) else { throw id.error("no media '\(MixdownError.excerpt(idText))' for this key", code: "unknownName") }
+            guard let record = try await media(idText) else { throw id.error("no media '\(MixdownError.excerpt(idText))' for this key", code: .unknownName) }
             var rewritten: [(key: String, value: JSONNode)] = [("path", JSONNode(value: .string(dataDirectory + "/" + record.path), location: id.node.location))]
             if let role = object["role"] { rewritten.append(("role", role.node)) }
             entries.append((name, JSONNode(value: .object(rewritten), location: value.node.location)))
@@ -88,12 +88,12 @@ struct ProductionGate {
     /// An engine's name → the command the operator configured for it.
     func engine(_ field: JSONField) throws -> JSONNode {
         guard case .string(let name) = field.node.value else {
-            throw field.error("the API takes the name of a speech engine this server configured, not a command", code: "forbidden")
+            throw field.error("the API takes the name of a speech engine this server configured, not a command", code: .forbidden)
         }
         guard let engine = engines[name] else {
             let known = engines.keys.sorted()
             throw field.error("no speech engine '\(MixdownError.excerpt(name))' on this server" + (known.isEmpty ? " (it configures none)" : " (engines: \(known.joined(separator: ", ")))"),
-                              code: "unknownName")
+                              code: .unknownName)
         }
         let at = field.node.location
         var members: [(key: String, value: JSONNode)] = [

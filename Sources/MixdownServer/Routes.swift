@@ -298,7 +298,7 @@ extension MixdownService {
             do {
                 _ = try Pipeline.check(renderRequest(admitted.production, variables: values, folder: configuration.dataDirectory + "/tmp"))
             } catch let error as MixdownError {
-                throw APIError(.unprocessableContent, error.code, error.reason, path: "rows[\(i)]" + (error.keyPath.map { ($0.hasPrefix("audience.") ? "." + $0.dropFirst(9) : ": " + $0) } ?? ""))
+                throw APIError(.unprocessableContent, error.code.rawValue, error.reason, path: "rows[\(i)]" + (error.keyPath.map { ($0.hasPrefix("audience.") ? "." + $0.dropFirst(9) : ": " + $0) } ?? ""))
             }
             variables.append(values)
         }

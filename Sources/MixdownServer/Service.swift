@@ -170,7 +170,7 @@ public final class MixdownService: Sendable {
         } catch let error as APIError {
             outcome = JobOutcome(state: .failed, error: String(decoding: JSONText.encode(error.body["error"]!), as: UTF8.self))
         } catch {
-            outcome = JobOutcome(state: .failed, error: Self.errorJSON(MixdownError.failure("\(error)", code: "internalError")))
+            outcome = JobOutcome(state: .failed, error: Self.errorJSON(MixdownError.failure("\(error)", code: .internalError)))
         }
         renewal.cancel()
         let finished = (try? await store.finish(id: job.id, worker: configuration.workerName, outcome: outcome)) ?? false
@@ -192,7 +192,7 @@ public final class MixdownService: Sendable {
 
     /// `{"code", "message", "path"}` of an error, as stored and answered.
     static func errorJSON(_ error: MixdownError) -> String {
-        var object = ["code": error.code, "message": error.reason]
+        var object = ["code": error.code.rawValue, "message": error.reason]
         if let path = error.path { object["path"] = path }
         return JSONText.string(object)
     }
