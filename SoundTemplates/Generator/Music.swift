@@ -89,7 +89,7 @@ struct Bar {
 
 /// An instrument of a template: a General MIDI program on its own channel with its mix
 /// (volume, pan, reverb send) and what it plays in a bar.
-struct Part {
+struct Part: Sendable {
     var name: String
     var program: Int
     var volume: Int
@@ -99,11 +99,11 @@ struct Part {
     var drums = false
     /// Controller moves in an effect (pitch bends, expression swells), in beats.
     var automation: [(at: Double, kind: Control.Kind)] = []
-    var play: (inout Bar) -> [Note]
+    var play: @Sendable (inout Bar) -> [Note]
 }
 
 /// One segment: its chords (one per bar) and the parts that play.
-struct SegmentSpec {
+struct SegmentSpec: Sendable {
     var name: String
     var chords: [String]
     var parts: [String]
@@ -112,13 +112,13 @@ struct SegmentSpec {
 }
 
 /// An effect: notes written straight (not per bar), played once.
-struct EffectSpec {
+struct EffectSpec: Sendable {
     var name: String
     var kind: String
     var parts: [Part]
 }
 
-struct Style {
+struct Style: Sendable {
     var name: String
     var description: String
     var mood: [String]

@@ -8,7 +8,7 @@ import MixdownReport
 /// appending, so shards sharing a folder interleave whole lines; a line cut short by a kill is
 /// skipped when the manifest is read back. For a row written more than once (failed, then
 /// redone), the last line counts.
-public final class Manifest: @unchecked Sendable {
+public final class Manifest: Sendable {
     /// One finished row.
     public struct Line: Encodable, Sendable {
         public var row: Int

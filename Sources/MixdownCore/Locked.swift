@@ -1,6 +1,7 @@
 import Foundation
 
 /// A value that several threads share, reached only under its lock.
+/// Unchecked Sendable: the value is reached only inside `withLock`, under the lock.
 public final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value

@@ -10,6 +10,7 @@ import Foundation
 /// renders run, the extra threads of parallel work never exceed `width − 1`: two renders on
 /// two cores run side by side, each mostly on its own thread, instead of four threads fighting
 /// for two cores.
+/// Unchecked Sendable: `width` is immutable and the count of free helpers is a `Locked`.
 public final class WorkerPool: @unchecked Sendable {
     /// Threads the pool's work may use in all (callers' own threads included).
     public let width: Int
@@ -39,7 +40,10 @@ public final class WorkerPool: @unchecked Sendable {
         withoutActuallyEscaping(body) { body in
             let next = Counter()
             let group = DispatchGroup()
-            let work = {
+            // The one place where work crosses threads unchecked: `body` runs on helpers, but
+            // this call waits for them all before it returns, so nothing it captures outlives
+            // the caller's frame, and each index runs once. Callers write to distinct slots.
+            nonisolated(unsafe) let work = {
                 while let i = next.take(below: count) { body(i) }
             }
             for _ in 0..<helpers {

@@ -98,6 +98,8 @@ func decibels(amplitude: Double) -> Double? { amplitude > 0 ? 20 * log10(amplitu
 func decibels(power: Double?) -> Double? { power.flatMap { $0 > 0 ? 10 * log10($0) : nil } }
 
 /// A result written by exactly one concurrent job and read after they have all finished.
+/// Unchecked Sendable: written by exactly one job and read only after `forEach` has returned
+/// (which waits for every job), so no access overlaps.
 final class Slot<T>: @unchecked Sendable { var value: T? }
 
 /// Sample-domain statistics in one pass: peak, RMS over all channels, and for stereo the

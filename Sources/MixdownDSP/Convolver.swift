@@ -5,6 +5,8 @@ import Foundation
 /// blocks of `size - impulse + 1` input samples, each transformed, multiplied by the
 /// impulse's spectrum and added back at its place. Offline: one call convolves a whole clip.
 /// A convolver owns its buffers; use one per thread.
+/// Unchecked Sendable: it owns its buffers and is documented one-per-thread; it is handed to
+/// a thread, never shared between two.
 public final class Convolver: @unchecked Sendable {
     public let impulseLength: Int
     /// FFT size: the power of two at least twice the impulse, so a block is at least as long

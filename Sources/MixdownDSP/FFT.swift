@@ -4,6 +4,8 @@ import Foundation
 /// A real-input FFT of one size through FFTW (single precision). FFTW's planner is not
 /// thread-safe, so every plan is made under one lock here; executing a plan on its own
 /// buffers is safe from any thread.
+/// Unchecked Sendable: the plan is made under the global planner lock and then only executed,
+/// which FFTW allows from any thread; a transform's buffers belong to its caller.
 public final class RealFFT: @unchecked Sendable {
     /// FFTW's planner is shared by every plan in the process (FFT and `Convolver`).
     static let plannerLock = NSLock()

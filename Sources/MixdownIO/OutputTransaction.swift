@@ -4,6 +4,7 @@ import MixdownCore
 /// A set of output files that appear together or not at all. Each is written under a temporary
 /// name beside its destination; `commit` renames them into place, and anything that fails
 /// before that removes every temporary, so a failed run never leaves a partial file behind.
+/// Unchecked Sendable: the pending list and the committed flag are reached only under `lock`.
 public final class OutputTransaction: @unchecked Sendable {
     private var pending: [(temporary: String, final: String)] = []
     private var committed = false

@@ -12,6 +12,8 @@ import MixdownCore
 /// The filter's delay is taken out (output j is the input at time j·M/L), and the output has
 /// exactly `round(frames × to / from)` frames, the signal continuing as silence at the end: the
 /// same contract as `Resampler`, at a small fraction of libsamplerate's cost for these ratios.
+/// Unchecked Sendable: each channel's history is touched by the one pool job that processes
+/// that channel; the filter tables are immutable after init.
 public final class PolyphaseResampler: BlockResampler, @unchecked Sendable {
     public let from: Int, to: Int, channels: Int
     let up: Int, down: Int
@@ -150,6 +152,8 @@ extension PolyphaseResampler {
 
 /// A programme's blocks conformed to one delivery shape, block by block: channel mix (mono is
 /// the average, stereo from mono duplicated), then the delivery resampler when the rate differs.
+/// Unchecked Sendable: owned by one delivery lane; only its resampler's per-channel state is
+/// shared with the pool, each channel on one thread (see PolyphaseResampler).
 public final class ShapeConformer: @unchecked Sendable {
     public let channels: Int, rate: Int
     private let resampler: (any BlockResampler)?

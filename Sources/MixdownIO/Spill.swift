@@ -45,6 +45,8 @@ public struct BufferSource: BlockSource {
 /// An open file read and written at offsets, whole transfers or an error. `temporary` files
 /// are unlinked as soon as they are created: they never outlive the process, even one that
 /// is killed, and need no clean-up.
+/// Unchecked Sendable: a file descriptor read and written with pread/pwrite at explicit
+/// offsets (no shared file position); the descriptor is closed only in deinit.
 public final class PositionalFile: @unchecked Sendable {
     public let descriptor: Int32
     let name: String
@@ -90,6 +92,8 @@ public final class PositionalFile: @unchecked Sendable {
 
 /// A programme spilled to disk as raw interleaved Float32 in an unlinked temporary file,
 /// written once in order and read back any number of times.
+/// Unchecked Sendable: written by one producer, in order, before any read; reads are
+/// positional and touch no shared state.
 public final class SpillFile: BlockSink, BlockSource, @unchecked Sendable {
     public let sampleRate: Int
     public let channelCount: Int
@@ -136,6 +140,7 @@ public final class SpillFile: BlockSink, BlockSource, @unchecked Sendable {
 }
 
 /// Blocks collected in memory (short programmes, tests): a sink that is then a source.
+/// Unchecked Sendable: like SpillFile, filled by one producer before it is read.
 public final class MemorySink: BlockSink, BlockSource, @unchecked Sendable {
     public private(set) var buffer: AudioBuffer
     /// `capacity`: the frames expected, reserved at once (no regrowth on the way).

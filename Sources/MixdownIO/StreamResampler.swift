@@ -6,6 +6,7 @@ import MixdownCore
 /// block by block. The total output is exactly `round(frames × to / from)` frames, as the
 /// whole-buffer `Resampler` gives: the converter's surplus is dropped and a shortfall padded
 /// at the end.
+/// Unchecked Sendable: a libsamplerate state owned by one stream, used by one thread at a time.
 public final class StreamResampler: @unchecked Sendable {
     public let from: Int, to: Int
     public let channels: Int

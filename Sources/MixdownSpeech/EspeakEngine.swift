@@ -20,6 +20,7 @@ public struct SpeechClip: Sendable {
 
 /// espeak-ng, in-process. The library keeps global state and is not thread-safe, so this is its
 /// one owner: every call goes through `shared`, serialised by the lock here and nowhere else.
+/// Unchecked Sendable: all mutable state is the C library's, reached only under `lock`.
 public final class EspeakEngine: SpeechEngine, @unchecked Sendable {
     public static let shared = EspeakEngine()
 

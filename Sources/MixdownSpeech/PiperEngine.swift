@@ -62,6 +62,8 @@ public struct PiperVoice: Sendable, Equatable {
 /// one-thread processes speak 16 sentences in 4.4 s where one two-thread process takes 4.9 s).
 /// A process is started when a request finds none free. The Swift side owns the time limit,
 /// the errors (one line, naming the engine) and the processes' end.
+/// Unchecked Sendable: its idle list and running count are reached only under `available`
+/// (an NSCondition); each process is lent to one request at a time.
 public final class PiperHost: @unchecked Sendable {
     /// The Python interpreter that has `piper-tts` (the project's `.venv/bin/python`).
     public let python: String
@@ -128,6 +130,8 @@ public final class PiperHost: @unchecked Sendable {
 
 /// One synthesis process: started on its first request, stopped (and started again on the
 /// next) when it fails, hangs or answers outside the protocol.
+/// Unchecked Sendable: lent to one request at a time by `PiperHost` (under its condition);
+/// its pipes and pid are never touched by two threads at once.
 final class PiperProcess: @unchecked Sendable {
     let python: String
     let threads: Int

@@ -28,6 +28,8 @@ public struct StoredClip: Sendable {
 
 /// Where clips go when there is no speech cache: one unlinked temporary file per render
 /// (it disappears with the process), clips appended.
+/// Unchecked Sendable: its file offset is advanced under its own lock; the file is written at
+/// offsets (pwrite), never through shared state.
 public final class ClipSpool: @unchecked Sendable {
     let file: PositionalFile
     private var end = 0

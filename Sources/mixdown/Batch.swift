@@ -92,7 +92,7 @@ struct Batch: ParsableCommand {
 }
 
 /// `[██████░░░░] 57/200 rows · 2.4/s · 1 failed · 0:59 left` on stderr, redrawn in place.
-final class ProgressBar: @unchecked Sendable {
+final class ProgressBar: Sendable {
     private let lock = NSLock()
 
     func show(_ p: BatchProgress) {

@@ -41,7 +41,9 @@ struct MixdownCommand: ParsableCommand {
 /// SIGINT, SIGTERM and SIGHUP end the program (status 128 + the signal), but first kill the speech engines
 /// it started (their process groups), remove their working folders and remove the hidden
 /// temporary outputs: an interrupted run leaves no engine running and no file behind.
-private let signalSources: [DispatchSourceSignal] = [SIGINT, SIGTERM, SIGHUP].map { number in
+/// Made once, on the main thread, before any other thread starts, and never changed: read-only
+/// shared state (DispatchSource has no Sendable annotation).
+nonisolated(unsafe) private let signalSources: [DispatchSourceSignal] = [SIGINT, SIGTERM, SIGHUP].map { number in
     signal(number, SIG_IGN)
     let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
     source.setEventHandler {

@@ -120,8 +120,7 @@ struct Serve: ParsableCommand {
         let app = Application(router: service.router(), configuration: .init(address: .hostname(host, port: port), serverName: "mixdown"),
                               onServerRunning: { channel in
                                   let bound = channel.localAddress?.port ?? port
-                                  print("listening on http://\(host):\(bound)")
-                                  fflush(stdout)
+                                  printNow("listening on http://\(host):\(bound)")
                               }, logger: logger)
         try blocking {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -149,8 +148,7 @@ struct Worker: ParsableCommand {
     func run() throws {
         let store = try blocking { try await self.store.open() }
         let service = try MixdownService(store: store, configuration: try worker.configuration(data: self.store.data))
-        print("worker \(service.configuration.workerName): \(service.configuration.workers) at once")
-        fflush(stdout)
+        printNow("worker \(service.configuration.workerName): \(service.configuration.workers) at once")
         try blocking { await service.work() }
     }
 }
@@ -209,4 +207,9 @@ struct Keys: ParsableCommand {
             print("revoked \(name)")
         }
     }
+}
+
+/// A line on stdout at once (a script waiting for the server reads it through a pipe).
+func printNow(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
