@@ -51,9 +51,7 @@ done
 for f in $(find . -name '*.vtt' | sort); do
     echo "$(sha256sum < "$f" | cut -c1-64)  $f"
 done
-for f in $(find . -name '*.json' | sort); do
-    echo "$(strip whole < "$f" | sha256sum | cut -c1-64)  $f (report, run times removed)"
-done
-for f in $(find . -name 'manifest.jsonl' | sort); do
-    echo "$(strip lines < "$f" | sort | sha256sum | cut -c1-64)  $f (manifest, run times removed)"
+for f in $(find . -name '*.json' -o -name 'manifest.jsonl' | sort); do
+    kind=whole; [ "${f##*.}" = jsonl ] && kind=lines
+    echo "$(strip $kind < "$f" | sort | sha256sum | cut -c1-64)  $f (run times removed)"
 done

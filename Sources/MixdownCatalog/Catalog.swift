@@ -7,8 +7,8 @@ import MixdownTemplates
 /// (docs/templates.md and docs/speech.md list the fields).
 public enum Catalog {
     /// A template as listed: lengths and loop points in samples at 48 kHz.
-    public struct Template: Sendable, Encodable, Equatable {
-        public struct Segment: Sendable, Encodable, Equatable {
+    public struct Template: Sendable, Equatable, EncodesEveryKey {
+        public struct Segment: Sendable, Equatable, EncodesEveryKey {
             public var name: String
             public var lengthSamples: Int
             public var gainDb: Double
@@ -16,6 +16,7 @@ public enum Catalog {
             public var playsOnce: Bool
             public var loopStartSample: Int?
             public var loopEndSample: Int?
+            public static var omittedWhenNil: Set<String> { ["loopStartSample", "loopEndSample"] }
         }
         public struct Effect: Sendable, Equatable, EncodesEveryKey {
             public var name: String
@@ -36,27 +37,11 @@ public enum Catalog {
         /// Where it was found (the CLI's listing; the API does not show server paths).
         public var path: String?
 
-        enum CodingKeys: String, CodingKey { case name, description, mood, tempo, beatsPerBar, key, defaultSegment, sampleRate, segments, effects, path }
-
-        public func encode(to encoder: Encoder) throws {
-            // Every key, null where there is nothing, except `path` when it is not shown.
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(name, forKey: .name)
-            try container.encode(description, forKey: .description)
-            try container.encode(mood, forKey: .mood)
-            try container.encode(tempo, forKey: .tempo)
-            try container.encode(beatsPerBar, forKey: .beatsPerBar)
-            try container.encode(key, forKey: .key)
-            try container.encode(defaultSegment, forKey: .defaultSegment)
-            try container.encode(sampleRate, forKey: .sampleRate)
-            try container.encode(segments, forKey: .segments)
-            try container.encode(effects, forKey: .effects)
-            try container.encodeIfPresent(path, forKey: .path)
-        }
+        public static var omittedWhenNil: Set<String> { ["path"] }
     }
 
     /// A voice as listed: `id` is what a production's `voice` names.
-    public struct Voice: Sendable, Encodable, Equatable {
+    public struct Voice: Sendable, Equatable, EncodesEveryKey {
         public var id: String
         public var engine: String
         public var name: String
@@ -67,20 +52,7 @@ public enum Catalog {
         /// An espeak-ng variant (`f3`), combinable with any of its languages.
         public var variant: String?
 
-        enum CodingKeys: String, CodingKey { case id, engine, name, identifier, languages, gender, quality, variant }
-
-        public func encode(to encoder: Encoder) throws {
-            // gender and quality are always there (null when unknown); variant only on variants.
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(id, forKey: .id)
-            try container.encode(engine, forKey: .engine)
-            try container.encode(name, forKey: .name)
-            try container.encode(identifier, forKey: .identifier)
-            try container.encode(languages, forKey: .languages)
-            try container.encode(gender, forKey: .gender)
-            try container.encode(quality, forKey: .quality)
-            try container.encodeIfPresent(variant, forKey: .variant)
-        }
+        public static var omittedWhenNil: Set<String> { ["variant"] }
     }
 
     /// Template folders by name in `libraries`, in order; the first of a name wins.

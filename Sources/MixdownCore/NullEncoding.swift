@@ -2,13 +2,23 @@
 /// Synthesised `Encodable` drops nil keys (`encodeIfPresent`), which would make a reader's
 /// `integratedLufs` disappear for silence instead of reading `null`. Conforming types get this
 /// `encode(to:)`; keys are the property names, in declaration order.
-public protocol EncodesEveryKey: Encodable {}
+public protocol EncodesEveryKey: Encodable {
+    static var omittedWhenNil: Set<String> { get }
+}
 
 extension EncodesEveryKey {
+    /// Optional properties left out when they are nil, instead of written as null (a key that
+    /// only some entries have, like a voice's `variant`).
+    public static var omittedWhenNil: Set<String> { [] }
+
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: PropertyKey.self)
         for child in Mirror(reflecting: self).children {
             guard let label = child.label, let value = child.value as? any Encodable else { continue }
+            if Self.omittedWhenNil.contains(label) {
+                let optional = Mirror(reflecting: child.value)
+                if optional.displayStyle == .optional && optional.children.isEmpty { continue }
+            }
             try container.encode(EncodableBox(value), forKey: PropertyKey(label))
         }
     }

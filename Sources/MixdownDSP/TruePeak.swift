@@ -55,15 +55,6 @@ public struct TruePeakMeter: Sendable {
         return sum
     }
 
-    /// An upper bound of the true peak of positions `range`: its neighbourhood's sample peak
-    /// times the interpolator's largest gain. Cheap; used to skip stretches far under a ceiling.
-    public func peakBound(_ samples: UnsafeBufferPointer<Float>, range: Range<Int>) -> Float {
-        let half = Self.tapsPerPhase / 2
-        let from = max(0, range.lowerBound - half + 1), to = min(samples.count, range.upperBound + half)
-        guard to > from else { return 0 }
-        return VectorOps.peak(samples.baseAddress! + from, count: to - from) * gainBound
-    }
-
     /// Largest reconstructed magnitude (linear) of one channel. Beyond both ends the signal
     /// is taken as silence.
     public func peak(_ samples: UnsafeBufferPointer<Float>) -> Float {

@@ -64,7 +64,7 @@ final class SndFileInputFile: AudioInputFile {
     func declaredLengthShortfall() -> (declared: Int, present: Int)? {
         var log = [CChar](repeating: 0, count: 16_384)
         sf_command(file, Int32(SFC_GET_LOG_INFO), &log, Int32(log.count))
-        let text = String(cString: log)
+        let text = String(decoding: log.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         for line in text.split(separator: "\n") {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             guard trimmed.hasPrefix("data ") || trimmed.hasPrefix("SSND ") else { continue }
