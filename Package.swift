@@ -79,6 +79,10 @@ let package = Package(
                                                                "MixdownTestSupport"]),
         .testTarget(name: "MixdownBatchTests", dependencies: ["MixdownBatch", "MixdownCore"]),
         .testTarget(name: "MixdownCLITests", dependencies: ["mixdown", "MixdownIO", "MixdownDSP", "MixdownTestSupport"]),
+        .testTarget(name: "MixdownServerTests", dependencies: [
+            "MixdownServer", "MixdownCore", "MixdownIO", "MixdownSpeech", "MixdownTestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )
