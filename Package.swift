@@ -92,6 +92,10 @@ let package = Package(
                                                                "MixdownSpeech", "MixdownTestSupport"]),
         .testTarget(name: "MixdownBatchTests", dependencies: ["MixdownBatch", "MixdownCore"]),
         .testTarget(name: "MixdownCLITests", dependencies: ["mixdown", "MixdownIO", "MixdownDelivery", "MixdownDSP", "MixdownTestSupport"]),
+        .testTarget(name: "MixdownServerTests", dependencies: [
+            "MixdownServer", "MixdownCore", "MixdownIO", "MixdownSpeech", "MixdownTestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -27,45 +27,57 @@ public struct APIError: Error, HTTPResponseError {
 
     public static func notFound(_ what: String) -> APIError { APIError(.notFound, "notFound", "no \(what) with this id") }
 
-    var body: [String: [String: String]] {
-        var object = ["code": code, "message": message]
-        if let path { object["path"] = path }
-        return ["error": object]
-    }
+    /// The error object, as answered and as a failed job keeps it.
+    var object: ErrorObject { ErrorObject(code: code, message: message, path: path) }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var headers = self.headers
-        headers[.contentType] = "application/json"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONText.encode(body))))
+        Response.json(status, ["error": object], headers: headers)
     }
 }
 
-/// JSON for responses and the store: sorted keys, no escaped slashes.
+/// `{"code", "message", "path"}`: an answered error's body inside `{"error": …}`, and a failed
+/// job's `error` (`path` left out when there is none).
+struct ErrorObject: Codable, Sendable, Equatable {
+    var code: String
+    var message: String
+    var path: String?
+
+    init(code: String, message: String, path: String?) { (self.code, self.message, self.path) = (code, message, path) }
+
+    init(_ error: MixdownError) { self.init(code: error.code.rawValue, message: error.reason, path: error.path) }
+}
+
+/// JSON for responses and the store, in the one configuration everything Mixdown writes uses
+/// (`JSONOutput`: sorted keys, no escaped slashes), compact.
 enum JSONText {
     static func encode<T: Encodable>(_ value: T) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? [UInt8](encoder.encode(value))) ?? Array(#"{"error":{"code":"internalError","message":"cannot encode"}}"#.utf8)
+        (try? [UInt8](JSONOutput.encode(value))) ?? Array(#"{"error":{"code":"internalError","message":"cannot encode"}}"#.utf8)
     }
 
     static func string<T: Encodable>(_ value: T) -> String { String(decoding: encode(value), as: UTF8.self) }
 
-    /// `object` as JSON (JSONSerialization: for values assembled from stored JSON).
-    static func serialize(_ object: Any) -> [UInt8] {
-        (try? [UInt8](JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))) ?? Array("{}".utf8)
+    /// Stored JSON text back to a value (nil: absent, or not of that shape).
+    static func decode<T: Decodable>(_ type: T.Type, from text: String?) -> T? {
+        guard let text else { return nil }
+        return try? JSONDecoder().decode(type, from: Data(text.utf8))
     }
 
-    static func parse(_ text: String?) -> Any? {
-        guard let text, let data = text.data(using: .utf8) else { return nil }
-        return try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+    /// `object` as JSON, for the values `Catalog` assembles (JSONSerialization: sorted keys).
+    static func serialize(_ object: Any) -> [UInt8] {
+        (try? [UInt8](JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))) ?? Array("{}".utf8)
     }
 }
 
 extension Response {
     /// A JSON body with its status.
-    static func json(_ status: HTTPResponse.Status, _ bytes: [UInt8], headers: HTTPFields = [:]) -> Response {
+    static func json(_ status: HTTPResponse.Status, bytes: [UInt8], headers: HTTPFields = [:]) -> Response {
         var headers = headers
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// `body` encoded as JSON (`JSONText`), with its status.
+    static func json(_ status: HTTPResponse.Status, _ body: some Encodable, headers: HTTPFields = [:]) -> Response {
+        json(status, bytes: JSONText.encode(body), headers: headers)
     }
 }

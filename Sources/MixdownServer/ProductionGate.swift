@@ -2,7 +2,7 @@ import Foundation
 import MixdownCore
 import MixdownScript
 
-/// A production as the API takes it (DESIGN.md §14): the same JSON as a production file, held
+/// A production as the API takes it (docs/service.md): the same JSON as a production file, held
 /// to what a client of a shared server may ask for. It cannot reach the server's files or run
 /// programs:
 ///

@@ -148,7 +148,7 @@ public final class MixdownService: Sendable {
         }
         var outcome: JobOutcome
         do {
-            let work = try await decodeSpec(job)
+            let work = try await admit(job)
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let done: (report: String, outputs: [EncodedOutput])
             switch work {
@@ -161,16 +161,16 @@ public final class MixdownService: Sendable {
             case .master(let settings):
                 done = try await master(settings, job: job, folder: folder, control: control)
             }
-            let outputs = done.outputs.map { o -> [String: Any] in
-                ["endFormat": o.endFormat.rawValue, "file": relative + "/" + URL(fileURLWithPath: o.path).lastPathComponent, "bytes": o.bytes]
+            let outputs = done.outputs.map {
+                StoredOutput(endFormat: $0.endFormat.rawValue, file: relative + "/" + URL(fileURLWithPath: $0.path).lastPathComponent, bytes: $0.bytes)
             }
-            outcome = JobOutcome(state: .succeeded, report: done.report, outputs: String(decoding: JSONText.serialize(outputs), as: UTF8.self))
+            outcome = JobOutcome(state: .succeeded, report: done.report, outputs: JSONText.string(outputs))
         } catch let error as MixdownError {
-            outcome = JobOutcome(state: error.kind == .cancelled ? .cancelled : .failed, error: Self.errorJSON(error))
+            outcome = JobOutcome(state: error.kind == .cancelled ? .cancelled : .failed, error: JSONText.string(ErrorObject(error)))
         } catch let error as APIError {
-            outcome = JobOutcome(state: .failed, error: String(decoding: JSONText.encode(error.body["error"]!), as: UTF8.self))
+            outcome = JobOutcome(state: .failed, error: JSONText.string(error.object))
         } catch {
-            outcome = JobOutcome(state: .failed, error: Self.errorJSON(MixdownError.failure("\(error)", code: .internalError)))
+            outcome = JobOutcome(state: .failed, error: JSONText.string(ErrorObject(MixdownError.failure("\(error)", code: .internalError))))
         }
         renewal.cancel()
         let finished = (try? await store.finish(id: job.id, worker: configuration.workerName, outcome: outcome)) ?? false
@@ -181,7 +181,7 @@ public final class MixdownService: Sendable {
         if finished {
             metrics.finished(outcome.state, seconds: Date().timeIntervalSince(started))
             if let hook = job.webhook, let current = try? await store.job(id: job.id, key: job.key) {
-                let body = JSONText.serialize(status(current))
+                let body = JSONText.encode(JobStatus(current))
                 Task {
                     await Webhook.deliver(hook, body: body)
                     try? await store.forgetWebhook(id: job.id)
@@ -190,14 +190,7 @@ public final class MixdownService: Sendable {
         }
     }
 
-    /// `{"code", "message", "path"}` of an error, as stored and answered.
-    static func errorJSON(_ error: MixdownError) -> String {
-        var object = ["code": error.code.rawValue, "message": error.reason]
-        if let path = error.path { object["path"] = path }
-        return JSONText.string(object)
-    }
-
-    /// What a job renders, from its stored spec.
+    /// What a job renders, its spec admitted again (media may have gone since it was queued).
     enum Work {
         /// A production with a batch row's variables.
         case production(Production, [String: String])
@@ -205,24 +198,16 @@ public final class MixdownService: Sendable {
         case master(MasterJob)
     }
 
-    /// A job's spec back to its work: a production goes through the gate again (media may
-    /// have gone).
-    func decodeSpec(_ job: JobRecord) async throws -> Work {
-        if job.spec.hasPrefix(#"{"master":"#) {
-            guard let spec = try? JSONDecoder().decode([String: MasterJob].self, from: Data(job.spec.utf8)), let settings = spec["master"] else {
-                throw MixdownError.failure("job \(job.id): its master settings cannot be read")
-            }
+    /// A job's spec back to its work: a production goes through the gate again.
+    func admit(_ job: JobRecord) async throws -> Work {
+        guard let spec = JobSpec(text: job.spec) else { throw MixdownError.failure("job \(job.id): its spec cannot be read") }
+        switch spec {
+        case .master(let settings):
             return .master(settings)
+        case .production(let work):
+            let production = try await gate(for: job.key).admit(try work.production.node(file: "production"), file: "production")
+            return .production(production.production, work.variables)
         }
-        let root = try JSONParser.parse(job.spec, file: "production")
-        guard case .object(let members) = root.value, let production = members.first(where: { $0.key == "production" })?.value else {
-            throw MixdownError.failure("job \(job.id): no production in its spec")
-        }
-        var variables = [String: String]()
-        if case .object(let vars)? = members.first(where: { $0.key == "variables" })?.value.value {
-            for (k, v) in vars { if case .string(let s) = v.value { variables[k] = s } }
-        }
-        return .production(try await gate(for: job.key).admit(production, file: "production").production, variables)
     }
 
     /// Runs blocking engine work on a thread of its own, off the concurrency pool.
@@ -232,20 +217,5 @@ public final class MixdownService: Sendable {
             thread.stackSize = 8 << 20
             thread.start()
         }
-    }
-
-    // MARK: Status objects
-
-    /// `{"id", "status", "progress", "error", "report", "outputs": [{"endFormat", "url", "bytes"}]}`.
-    func status(_ job: JobRecord) -> [String: Any] {
-        var object: [String: Any] = ["id": job.id, "status": job.state.rawValue, "progress": job.state == .succeeded ? 1.0 : job.progress,
-                                     "error": JSONText.parse(job.error) ?? NSNull(), "report": JSONText.parse(job.report) ?? NSNull()]
-        let outputs = (JSONText.parse(job.outputs) as? [[String: Any]]) ?? []
-        object["outputs"] = outputs.compactMap { o -> [String: Any]? in
-            guard let format = o["endFormat"] as? String else { return nil }
-            return ["endFormat": format, "url": "/v1/productions/\(job.id)/outputs/\(format)", "bytes": o["bytes"] ?? 0]
-        }
-        if let batch = job.batch { object["batch"] = batch }
-        return object
     }
 }

@@ -4,7 +4,7 @@ import FoundationNetworking
 #endif
 import MixdownCore
 
-/// Completion callbacks (DESIGN.md §14): the job's status object POSTed to the production's
+/// Completion callbacks (docs/service.md): the job's status object POSTed to the production's
 /// `webhook.url`, signed `X-Mixdown-Signature: sha256=<hex HMAC-SHA256 of the body, keyed with
 /// the API key>`, retried with backoff (1, 2, 4 … 64 s; 8 tries) until a 2xx answer.
 ///

@@ -43,13 +43,11 @@ import MixdownRender
         // Three renders at once on one two-core pool.
         let pool = WorkerPool(width: 2)
         let requests = try ["a", "b", "c"].map { try request(spot, name: "spot", output: folder.file("\($0)/"), pool: pool) }
-        var failures = [String?](repeating: nil, count: 3)
-        failures.withUnsafeMutableBufferPointer { failures in
-            DispatchQueue.concurrentPerform(iterations: 3) { i in
-                do { _ = try Pipeline.render(requests[i]) } catch { failures[i] = "\(error)" }
-            }
+        let failures = Locked([String?](repeating: nil, count: 3))
+        DispatchQueue.concurrentPerform(iterations: 3) { i in
+            do { _ = try Pipeline.render(requests[i]) } catch { failures.withLock { $0[i] = "\(error)" } }
         }
-        #expect(failures == [nil, nil, nil])
+        #expect(failures.withLock { $0 } == [nil, nil, nil])
         for d in ["a", "b", "c"] {
             #expect(try Data(contentsOf: URL(fileURLWithPath: folder.file("\(d)/spot.wav"))) == reference, "render \(d) differs from the serial one")
             let mp3 = try Tools.ffmpegDecode(folder.file("\(d)/spot.mp3"))
@@ -125,7 +123,7 @@ import MixdownRender
             _ = try Pipeline.render(request)
         } throws: { error in
             guard let e = error as? MixdownError else { return false }
-            return e.code == "cancelled" && e.kind == .cancelled
+            return e.code == .cancelled && e.kind == .cancelled
         }
         let left = try FileManager.default.contentsOfDirectory(atPath: out)
         #expect(left.isEmpty, "cancelled render left \(left)")
@@ -140,7 +138,7 @@ import MixdownRender
                                              file: "p.json", baseDirectory: folder.path)
             Issue.record("no error")
         } catch let e as MixdownError {
-            #expect(e.code == "invalidProduction")
+            #expect(e.code == .invalidProduction)
             #expect(e.keyPath == "sectionProperties.a.justify")
             #expect(e.location == SourceLocation(file: "p.json", line: 1, column: 61))
             #expect(e.message == "p.json:1:61: sectionProperties.a.justify: \(e.reason)")
@@ -156,7 +154,7 @@ import MixdownRender
             _ = try Pipeline.render(request)
         } throws: { error in
             guard let e = error as? MixdownError else { return false }
-            return e.code == "unknownName" && e.location?.line == 2 && e.location?.column == 1 && e.message.hasPrefix(folder.file("bad.json") + "#scriptText:2:1: ")
+            return e.code == .unknownName && e.location?.line == 2 && e.location?.column == 1 && e.message.hasPrefix(folder.file("bad.json") + "#scriptText:2:1: ")
         }
         // A timing refusal names its key path.
         request = try self.request(#"{"scriptText": "<<sectionName::a>> A. <<sectionName::b>> B.", "forceLength": 5, "sectionProperties": {"b": {"endAt": 9}}}"#,
@@ -165,7 +163,7 @@ import MixdownRender
             _ = try Pipeline.render(request)
         } throws: { error in
             guard let e = error as? MixdownError else { return false }
-            return e.code == "invalidTiming" && e.path == "sectionProperties.b.endAt"
+            return e.code == .invalidTiming && e.path == "sectionProperties.b.endAt"
         }
     }
 }

@@ -116,7 +116,7 @@ public final class PostgresCluster: @unchecked Sendable {
         let arguments = ["-D", folder + "/data", "-k", folder, "-p", String(port), "-c", "listen_addresses=", "-c", "fsync=off"]
         server.executableURL = URL(fileURLWithPath: getuid() == 0 ? "/usr/sbin/runuser" : "\(bin)/postgres")
         server.arguments = getuid() == 0 ? ["-u", "postgres", "--", "\(bin)/postgres"] + arguments : arguments
-        FileManager.default.createFile(atPath: folder + "/log", contents: nil)
+        _ = FileManager.default.createFile(atPath: folder + "/log", contents: nil)
         let log = FileHandle(forWritingAtPath: folder + "/log")
         server.standardOutput = log
         server.standardError = log

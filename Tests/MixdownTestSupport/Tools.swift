@@ -65,6 +65,25 @@ public enum Tools {
         }
     }
 
+    /// What ffmpeg's EBU R128 meter (`-af ebur128=peak=true`: true peak by oversampling to
+    /// 192 kHz) reads from a file: integrated loudness (LUFS), loudness range (LU) and true
+    /// peak (dBTP), each as ffmpeg prints it (to 0.1). An independent meter for the product's.
+    public struct Loudness { public var integrated, range, truePeak: Double }
+
+    public static func ffmpegLoudness(_ path: String) throws -> Loudness {
+        let measured = try run("ffmpeg", ["-nostats", "-nostdin", "-i", path, "-af", "ebur128=peak=true", "-f", "null", "-"])
+        // The summary is the last block; each of its lines is `Name: value unit`.
+        let summary = measured.stderr.components(separatedBy: "Summary:").last ?? ""
+        func value(_ name: String, _ unit: String) throws -> Double {
+            let line = summary.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(name + ":") && $0.hasSuffix(unit) }
+            guard let line, let v = Double(line.split(separator: " ").dropLast().last ?? "") else {
+                throw ToolError("ffmpeg's ebur128 gave no \(name) for \(path): \(measured.stderr.suffix(600))")
+            }
+            return v
+        }
+        return Loudness(integrated: try value("I", "LUFS"), range: try value("LRA", "LU"), truePeak: try value("Peak", "dBFS"))
+    }
+
     public static func ffmpegDecode(_ path: String) throws -> Decoded {
         let probe = try run("ffprobe", ["-v", "error", "-select_streams", "a:0", "-show_entries",
                                         "stream=sample_rate,channels", "-of", "csv=p=0", path])
@@ -83,7 +102,7 @@ public enum Tools {
 }
 
 /// A fresh folder under the system temporary folder, removed when released.
-public final class TemporaryFolder {
+public final class TemporaryFolder: Sendable {
     public let path: String
     public init() {
         path = NSTemporaryDirectory() + "mixdown-test-\(UUID().uuidString)"

@@ -92,30 +92,6 @@ struct MasterJob: Codable, Sendable, Equatable {
 }
 
 extension MixdownService {
-    func createMaster(_ request: Request, _ context: ServiceContext) async throws -> Response {
-        let key = context.key!
-        let idempotency = try Self.idempotencyKey(request)
-        // Everything that can be checked comes before the body is read.
-        var settings = try MasterJob.settings(request.uri.queryParameters)
-        // A retry (same key, same settings) gets the first job without sending the mix again.
-        if let earlier = try await earlierJob(idempotency, key: key, sameRequest: { job in
-            guard var first = (try? JSONDecoder().decode([String: MasterJob].self, from: Data(job.spec.utf8)))?["master"] else { return false }
-            first.media = ""
-            return first == settings
-        }) { return accepted(earlier) }
-        if let reference = settings.reference, try await store.media(id: reference, key: key.name) == nil {
-            throw APIError(.unprocessableContent, "unknownMedia", "no media with id '\(MixdownError.excerpt(reference))' for this key: upload the reference first (POST /v1/media)", path: "reference")
-        }
-        try await checkConcurrency(key, adding: 1)
-        let media = try await storeUpload(request, key: key, name: request.uri.queryParameters.get("name") ?? "mix")
-        settings.media = media.id
-        let job = JobRecord(id: UUID().uuidString.lowercased(), key: key.name, spec: JSONText.string(["master": settings]),
-                            state: .queued, progress: 0, idempotencyKey: idempotency, batch: nil, webhook: nil,
-                            attempts: 0, created: Date().timeIntervalSince1970)
-        if let earlier = try await store.enqueue([job]) { return accepted(earlier) }
-        return accepted(job)
-    }
-
     /// Renders a master job into `folder`; returns its report and outputs.
     func master(_ settings: MasterJob, job: JobRecord, folder: String, control: RenderControl) async throws -> (report: String, outputs: [EncodedOutput]) {
         let store = store

@@ -1,0 +1,45 @@
+import Hummingbird
+
+/// A request's context on the router: who is calling, once an `APIKeyAuthenticator` has checked
+/// it (routes anyone may call never look).
+public struct ServiceContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// Set by the authenticator of a route that needs a key: the key the request carried.
+    public var caller: Caller?
+
+    public init(source: ApplicationRequestContextSource) { coreContext = .init(source: source) }
+    /// Bodies are read with explicit limits per route.
+    public var maxUploadSize: Int { 1 << 20 }
+}
+
+/// The key a request was made with.
+public struct Caller: Sendable {
+    public var key: APIKeyRecord
+    /// The key as sent (a webhook is signed with it); nil when a report page's player link
+    /// (`?access=`) opened the route.
+    public var rawKey: String?
+}
+
+/// The context of every route that needs a key (`router.group(…, context:)`): built from the
+/// router's context once the group's `APIKeyAuthenticator` ran, it always has the key, and a
+/// request without one never reaches the route: 401.
+public struct AuthenticatedContext: ChildRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let key: APIKeyRecord
+    /// The key as sent (a webhook is signed with it); nil for a player link.
+    public let rawKey: String?
+
+    public init(context: ServiceContext) throws {
+        guard let caller = context.caller else { throw APIError.noKey }
+        coreContext = context.coreContext
+        key = caller.key
+        rawKey = caller.rawKey
+    }
+
+    public var maxUploadSize: Int { 1 << 20 }
+}
+
+extension APIError {
+    /// A route that needs a key, asked without one.
+    static var noKey: APIError { APIError(.unauthorized, "unauthorized", "send an API key: Authorization: Bearer KEY (or x-api-key: KEY)") }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+// The API's response bodies (docs/service.md, docs/openapi.yaml), encoded through `JSONText`.
+
+/// `GET /health`.
+struct HealthStatus: Codable, Sendable, Equatable {
+    var status = "ok"
+}
+
+/// `POST /v1/media` (201).
+struct MediaCreated: Codable, Sendable, Equatable {
+    var id: String
+    var name: String
+    var sampleRate: Int
+    var channels: Int
+    var durationSamples: Int
+
+    init(_ record: MediaRecord) {
+        (id, name, sampleRate, channels, durationSamples) = (record.id, record.name, record.sampleRate, record.channels, record.durationSamples)
+    }
+}
+
+/// A queued job (202): `POST /v1/productions`, `POST /v1/master`.
+struct JobAccepted: Codable, Sendable, Equatable {
+    var id: String
+    var status: String
+}
+
+/// `POST /v1/batches` (202).
+struct BatchAccepted: Codable, Sendable, Equatable {
+    var id: String
+    var jobs: [String]
+}
+
+/// `GET /v1/batches/{id}`.
+struct BatchStatus: Codable, Sendable, Equatable {
+    var id: String
+    var status: String
+    var progress: Double
+    /// Jobs by state, every state named.
+    var counts: [String: Int]
+    var jobs: [String]
+}
+
+/// One file of a finished job as its `outputs` column keeps it: `[{"endFormat", "file", "bytes"}]`,
+/// `file` relative to the data folder.
+struct StoredOutput: Codable, Sendable, Equatable {
+    var endFormat: String
+    var file: String
+    var bytes: Int
+
+    /// A job's outputs (none when it has not succeeded).
+    static func of(_ job: JobRecord) -> [StoredOutput] { JSONText.decode([StoredOutput].self, from: job.outputs) ?? [] }
+}
+
+/// `GET /v1/productions/{id}`, `DELETE …`, and a webhook's body:
+/// `{"id", "status", "progress", "error", "report", "outputs": [{"endFormat", "url", "bytes"}], "batch"}`.
+/// `error` and `report` are null until there is one; `batch` is there for a batch's job only.
+struct JobStatus: Codable, Sendable, Equatable {
+    struct Output: Codable, Sendable, Equatable {
+        var endFormat: String
+        var url: String
+        var bytes: Int
+    }
+
+    var id: String
+    var status: String
+    var progress: Double
+    var error: JSONValue?
+    var report: JSONValue?
+    var outputs: [Output]
+    var batch: String?
+
+    init(_ job: JobRecord) {
+        id = job.id
+        status = job.state.rawValue
+        progress = job.state == .succeeded ? 1 : job.progress
+        error = JSONText.decode(JSONValue.self, from: job.error)
+        report = JSONText.decode(JSONValue.self, from: job.report)
+        outputs = StoredOutput.of(job).map { Output(endFormat: $0.endFormat, url: "/v1/productions/\(job.id)/outputs/\($0.endFormat)", bytes: $0.bytes) }
+        batch = job.batch
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, status, progress, error, report, outputs, batch }
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(status, forKey: .status)
+        try container.encode(progress, forKey: .progress)
+        try container.encode(error, forKey: .error)      // null, not left out
+        try container.encode(report, forKey: .report)    // null, not left out
+        try container.encode(outputs, forKey: .outputs)
+        try container.encodeIfPresent(batch, forKey: .batch)
+    }
+}
