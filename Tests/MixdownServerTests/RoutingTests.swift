@@ -88,6 +88,9 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
             #expect(header.status == .ok)
             let names = ((try JSONSerialization.jsonObject(with: Data(header.text.utf8)) as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
             #expect(names.contains("corporate"))
+            let voices = try await client.send(.get, "/v1/voices", key: harness.alice)
+            #expect(voices.status == .ok && voices.headers[.contentType] == "application/json")
+            #expect(((try JSONSerialization.jsonObject(with: Data(voices.text.utf8)) as? [[String: Any]]) ?? []).isEmpty == false, "\(voices.text)")
         }
     }
 
