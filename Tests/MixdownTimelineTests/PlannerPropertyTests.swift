@@ -4,7 +4,7 @@ import Testing
 @testable import MixdownScript
 @testable import MixdownTimeline
 
-/// The rules of DESIGN.md §4, checked over random productions.
+/// The timing rules of docs/timeline.md, checked over random productions.
 @Suite struct PlannerPropertyTests {
     static let rate = 48_000
 
@@ -112,13 +112,92 @@ import Testing
                     case .flexEnd: #expect(last.endSample == high)
                     case .centre: #expect(first.startSample - low == (high - low - content) / 2)
                     }
-                } else if overflowWarned, input.timeline.overflow == .stretch, let last = flow.last {
-                    // Compressed to fit exactly, or cut at the span's end when 1.3x was not enough.
-                    #expect(last.endSample == high || flow.contains(where: \.truncated) || last.endSample <= high)
+                } else if overflowWarned, input.timeline.overflow == .stretch {
+                    let broken = Self.stretchViolations(flow, source: section.items, low: low, high: high)
+                    #expect(broken.isEmpty, "\(broken) for \(generated)")
                 }
             }
         }
         #expect(planned > 150, "too few productions planned: \(planned)")
+    }
+
+    /// docs/timeline.md, overflow `stretch`, for a section whose content overflows its padded
+    /// span `low..<high`: speech may be compressed by at most `TimelinePlanner.maximumStretch`
+    /// (each speech item keeps at least ⌈length / 1.3⌉ samples); breaks and media keep their
+    /// length. When the speech compressed to 1.3x plus the rest fits, the flow ends exactly at
+    /// `high` with nothing cut and every item's `stretch` = source / placed length. When even
+    /// 1.3x is not enough, every speech item is at its 1.3x length, the flow still starts at
+    /// `low` and is cut at `high`: the item across `high` is truncated there (or one ends on it
+    /// exactly) and nothing after it plays. Returns what is broken (empty when the rule holds).
+    static func stretchViolations(_ flow: [PlannedItem], source: [PlanInput.Item], low: Int, high: Int) -> [String] {
+        var broken = [String]()
+        func isSpeech(_ kind: PlanInput.Item.Kind) -> Bool { if case .speech = kind { return true }; return false }
+        let timed = source.filter(\.takesTime)
+        let minimum = timed.map { isSpeech($0.kind) ? Int((Double($0.length) / TimelinePlanner.maximumStretch).rounded(.up)) : $0.length }
+        let speechTotal = timed.filter { isSpeech($0.kind) }.reduce(0) { $0 + $1.length }
+        let fits = speechTotal > 0 && minimum.reduce(0, +) <= high - low
+        guard let first = flow.first, let last = flow.last else { return ["no items placed"] }
+        if first.startSample != low { broken.append("starts at \(first.startSample), not \(low)") }
+        if last.endSample != high { broken.append("ends at \(last.endSample), not exactly at \(high) (fits at 1.3x: \(fits))") }
+        for (i, (item, source)) in zip(flow, timed).enumerated() {
+            if item.sourceLength != source.length { broken.append("\(item.id) placed from \(item.sourceLength) samples, not \(source.length)") }
+            let uncut = item.placedLength
+            if isSpeech(item.kind) {
+                if uncut < minimum[i] { broken.append("\(item.id) compressed beyond 1.3x: \(item.sourceLength) → \(uncut)") }
+                if !fits, uncut != Int((Double(item.sourceLength) / TimelinePlanner.maximumStretch).rounded(.up)) {
+                    broken.append("\(item.id) placed at \(uncut), not its 1.3x length, though even 1.3x does not fit")
+                }
+                if uncut > item.sourceLength { broken.append("\(item.id) lengthened") }
+                if uncut != item.sourceLength, abs(item.stretch - Double(item.sourceLength) / Double(uncut)) > 1e-12 {
+                    broken.append("\(item.id) stretch \(item.stretch) is not \(item.sourceLength)/\(uncut)")
+                }
+            } else if uncut != item.sourceLength {
+                broken.append("\(item.id) (not speech) placed at \(uncut) of \(item.sourceLength)")
+            }
+        }
+        if fits {
+            if flow.contains(where: \.truncated) { broken.append("cut although the speech fits at 1.3x or less") }
+            if flow.count != timed.count { broken.append("\(timed.count - flow.count) items dropped although they fit") }
+        } else {
+            // Cut at high: every item but the last whole; the last truncated at high or ending on it.
+            for item in flow.dropLast() where item.truncated || item.endSample - item.startSample != item.placedLength {
+                broken.append("\(item.id) cut before the span's end")
+            }
+            if last.truncated != (last.endSample - last.startSample < last.placedLength) { broken.append("the last item's truncated flag is wrong") }
+            let placedThrough = flow.reduce(low) { $0 + $1.placedLength }
+            if placedThrough < high { broken.append("the flow stops short at \(placedThrough) without a cut") }
+        }
+        return broken
+    }
+
+    /// The check above on a plan that breaks the rule each way it can: it must fail there.
+    @Test func theStretchCheckCatchesABrokenPlan() throws {
+        func plan(speech: Int) throws -> (TimelinePlan, [PlanInput.Item]) {
+            var t = TimelineProperties(); t.overflow = .stretch; t.forceLength = 4
+            let items: [PlanInput.Item] = [.init(.speech(text: "x"), length: speech), .init(.pause, length: 24_000), .init(.speech(text: "y"), length: speech)]
+            return (try TimelinePlanner.plan(PlanInput(sections: [.init(name: "a", soundSegment: nil, items: items, properties: .init(paddingEnd: 0))],
+                                                       timeline: t, template: nil)), items)
+        }
+        for speech in [100_000, 200_000] {
+            let (good, items) = try plan(speech: speech)
+            let flow = good.sections[0].items
+            #expect(Self.stretchViolations(flow, source: items, low: 0, high: 192_000).isEmpty, "\(speech)")
+            // Ends one sample short of the boundary.
+            var short = flow
+            short[2].endSample -= 1
+            #expect(!Self.stretchViolations(short, source: items, low: 0, high: 192_000).isEmpty)
+            // Compressed further than 1.3x (and so fits).
+            var squeezed = flow
+            squeezed[0].placedLength = Int(Double(speech) / 1.4)
+            squeezed[0].stretch = Double(speech) / Double(squeezed[0].placedLength)
+            #expect(!Self.stretchViolations(squeezed, source: items, low: 0, high: 192_000).isEmpty)
+        }
+        // Not stretched at all but cut (what truncate does) where 1.19x would have fitted.
+        let (_, items) = try plan(speech: 100_000)
+        var t = TimelineProperties(); t.overflow = .truncate; t.forceLength = 4
+        let cut = try TimelinePlanner.plan(PlanInput(sections: [.init(name: "a", soundSegment: nil, items: items, properties: .init(paddingEnd: 0))],
+                                                     timeline: t, template: nil))
+        #expect(!Self.stretchViolations(cut.sections[0].items, source: items, low: 0, high: 192_000).isEmpty)
     }
 
     @Test func extendLetsTheSpanGrowAndWarns() throws {
