@@ -143,7 +143,7 @@ import Testing
         ([(-20.0, 20.0), (-15, 20)], 5.0),
         ([(-40.0, 20.0), (-20, 20)], 20.0),
         ([(-50.0, 20.0), (-35, 20), (-20, 20), (-35, 20), (-50, 20)], 15.0),
-    ])
+    ] as [([(Double, Double)], Double)])
     func loudnessRange(segments: [(Double, Double)], expected: Double) throws {
         let buffer = Signals.toneSequence(segments.map { (dBFS: Optional($0.0), seconds: $0.1) })
         let lra = try #require(LoudnessProfile(buffer, weights: [1, 1]).loudnessRange)

@@ -31,7 +31,7 @@ import Testing
     }
 
     /// What ffmpeg decodes from a delivered file, measured by our meter (which agrees with
-    /// libebur128 within 0.1 LU, Tests/MixdownDSPTests) and cross-checked by ffmpeg's own.
+    /// libebur128 within 0.1 LU, Tests/MixdownDSPTests).
     static func measureDecoded(_ path: String) throws -> (lufs: Double, truePeak: Double) {
         let decoded = try Tools.ffmpegDecode(path).buffer
         let a = AudioAnalysis.analyze(decoded)
@@ -43,7 +43,7 @@ import Testing
         let input = Self.programme(programme)
         for preset in Self.presets {
             let folder = TemporaryFolder()
-            let master = LoudnessMaster.align(MasterChain.process(input, settings: .preset("streaming")!), target: preset.target, ceiling: preset.ceiling)
+            let master = LoudnessMaster.align(MasterChain.process(input, settings: .streaming), target: preset.target, ceiling: preset.ceiling)
             // The ISP tone sits at 12 kHz: the 24 kHz and V9 deliveries cannot carry it at all.
             let formats: [EndFormat] = programme == "mixed" && preset.name == "streaming" ? EndFormat.allCases
                 : programme == "isp" ? [.wav, .mp3_medium, .opus, .ogg] : [.wav, .mp3_medium, .opus, .mp3_alexa]
@@ -55,8 +55,31 @@ import Testing
                 let (lufs, peak) = try Self.measureDecoded(paths[format]!)
                 #expect(abs(lufs - preset.target) <= 0.5, "\(programme) \(preset.name) \(format): \(lufs) LUFS")
                 #expect(peak <= preset.ceiling, "\(programme) \(preset.name) \(format): \(peak) dBTP")
+                // Cross-checked by an independent meter: ffmpeg's ebur128 (its own K-weighting,
+                // gating and 192 kHz true-peak oversampling), not the limiter's detector.
+                let ffmpeg = try Tools.ffmpegLoudness(paths[format]!)
+                #expect(abs(ffmpeg.integrated - preset.target) <= 0.5, "\(programme) \(preset.name) \(format): ffmpeg reads \(ffmpeg.integrated) LUFS")
+                #expect(ffmpeg.truePeak <= preset.ceiling, "\(programme) \(preset.name) \(format): ffmpeg reads \(ffmpeg.truePeak) dBTP")
             }
         }
+    }
+
+    /// The independent meter the checks above lean on sees what they guard against: the ISP
+    /// signal written as it is (float WAV, samples below full scale) reads a true peak above
+    /// 0 dBTP by ffmpeg, several dB over its sample peak, so an over-ceiling delivery fails there.
+    @Test func theIndependentMeterSeesInterSamplePeaks() throws {
+        let folder = TemporaryFolder()
+        let isp = Self.programme("isp")
+        try AudioFileWriter.writeFloatWAV(isp, to: folder.file("isp.wav"))
+        let samplePeak = 20 * log10(Double(isp.channels.flatMap { $0 }.map { abs($0) }.max()!))
+        let ffmpeg = try Tools.ffmpegLoudness(folder.file("isp.wav"))
+        #expect(samplePeak < 0 && ffmpeg.truePeak > 2 && ffmpeg.truePeak > samplePeak + 2, "sample peak \(samplePeak) dBFS, ffmpeg's true peak \(ffmpeg.truePeak) dBTP")
+        // And a master turned up until its samples reach −0.5 dBFS reads over a −1 dBTP ceiling.
+        let master = LoudnessMaster.align(MasterChain.process(Self.programme("music"), settings: .streaming), target: -14, ceiling: -1).audio
+        let gain = Float(pow(10, -0.5 / 20)) / master.channels.flatMap { $0 }.map { abs($0) }.max()!
+        let over = AudioBuffer(sampleRate: 48_000, channels: master.channels.map { $0.map { $0 * gain } })
+        try AudioFileWriter.writeFloatWAV(over, to: folder.file("over.wav"))
+        #expect(try Tools.ffmpegLoudness(folder.file("over.wav")).truePeak > -1, "a master over the ceiling reads under it")
     }
 
     /// LR4 crossovers: the three bands sum to an all-pass, flat in magnitude.
@@ -76,7 +99,7 @@ import Testing
         for k in 0..<16 { parts.append(Signals.sine(frequency: 220, dBFS: k % 2 == 0 ? -6 : -26, seconds: 0.5)) }
         let input = Signals.concatenate(parts)
         let target = AudioAnalysis.analyze(input).integratedLufs!
-        let out = LoudnessMaster.align(MasterChain.process(input, settings: .preset("streaming")!), target: target, ceiling: -1).audio
+        let out = LoudnessMaster.align(MasterChain.process(input, settings: .streaming), target: target, ceiling: -1).audio
         func relativeStep(_ b: AudioBuffer) -> Float {
             let step = b.channels.map { c in zip(c, c.dropFirst()).map { abs($1 - $0) }.max()! }.max()!
             let peak = b.channels.map { c in c.map { abs($0) }.max()! }.max()!
