@@ -387,3 +387,88 @@ import Testing
         #expect(metrics.contains("mixdown_jobs{state=\"succeeded\"} 5"), "\(metrics)")
     }
 }
+
+extension ServiceTests {
+    /// `mixdown keys revoke NAME` on the store a running server uses: that key gets 401 on its
+    /// next request (the server asks the store, it does not remember keys), the other key still
+    /// works, and revoking a key that does not exist fails in one line.
+    @Test func aRevokedKeyIsRefusedByARunningServer() throws {
+        let store = ["--data", folder.file("data")]
+        let alice = try key("alice", store), bob = try key("bob", store)
+        let server = try ServiceProcess(["serve", "--port", "0", "--workers", "0"] + store)
+        defer { withExtendedLifetime(server) {} }
+        let base = server.base
+        #expect(try HTTP.send("GET", "\(base)/v1/templates", key: alice).status == 200)
+        let queued = try HTTP.send("POST", "\(base)/v1/productions", key: alice, body: HTTP.json(["scriptText": "Hi.", "endFormat": ["wav"]]))
+        #expect(queued.status == 202)
+        let job = try #require(queued.object["id"] as? String)
+
+        let revoke = try Tools.run(Tools.mixdown, ["keys", "revoke", "alice"] + store)
+        #expect(revoke.status == 0 && revoke.stdout.contains("revoked alice"), "\(revoke.stderr)")
+        for (method, path) in [("GET", "/v1/templates"), ("GET", "/v1/productions/\(job)"), ("POST", "/v1/productions")] {
+            let r = try HTTP.send(method, base + path, key: alice, body: method == "POST" ? HTTP.json(["scriptText": "Hi.", "endFormat": ["wav"]]) : nil)
+            #expect(r.status == 401 && r.error["code"] as? String == "unauthorized", "\(method) \(path) with a revoked key: \(r.status) \(r.object)")
+        }
+        #expect(try HTTP.send("GET", "\(base)/v1/templates", headers: ["x-api-key": alice]).status == 401)
+        #expect(try HTTP.send("GET", "\(base)/v1/templates", key: bob).status == 200)
+        // The listing says so; a second revoke, or an unknown name, is refused.
+        let list = try Tools.run(Tools.mixdown, ["keys", "list"] + store)
+        #expect(list.stdout.split(separator: "\n").contains { $0.hasPrefix("alice ") && $0.hasSuffix("revoked") }, "\(list.stdout)")
+        #expect(list.stdout.split(separator: "\n").contains { $0.hasPrefix("bob ") && !$0.hasSuffix("revoked") }, "\(list.stdout)")
+        for name in ["alice", "carol"] {
+            let again = try Tools.run(Tools.mixdown, ["keys", "revoke", name] + store)
+            #expect(again.status == 1 && again.stderrLines.count == 1 && again.stderr.contains("no live key named '\(name)'"), "\(again.stderr)")
+        }
+    }
+
+    /// A batch through the API that finishes: three rows, polled until the batch succeeds;
+    /// every row's job succeeded and each row's WAV, downloaded and decoded by ffmpeg, is the
+    /// forced length and carries the row's own speech (the rows' files differ).
+    @Test func aBatchFinishesAndItsRowsDownload() throws {
+        let store = ["--data", folder.file("data")]
+        let owner = try key("owner", store)
+        let server = try ServiceProcess(["serve", "--port", "0", "--workers", "2"] + store, environment: ["MIXDOWN_CACHE": folder.file("cache")])
+        defer { withExtendedLifetime(server) {} }
+        let base = server.base
+        let batch = try HTTP.send("POST", "\(base)/v1/batches", key: owner, body: HTTP.json([
+            "production": ["scriptText": "<<sectionName::a>>Hello {{name}}, this one is yours.", "forceLength": 4, "endFormat": ["wav", "mp3_medium"]],
+            "rows": [["name": "Sam"], ["name": "Ana"], ["name": "Kofi"]],
+        ]))
+        try #require(batch.status == 202, "\(batch.object)")
+        let id = try #require(batch.object["id"] as? String)
+        let jobs = try #require(batch.object["jobs"] as? [String])
+        #expect(jobs.count == 3)
+        // Poll the batch (each poll waits 0.1 s; at most 1,200 polls).
+        var summary = [String: Any]()
+        for _ in 0..<1_200 {
+            summary = try HTTP.send("GET", "\(base)/v1/batches/\(id)", key: owner).object
+            if ["succeeded", "failed", "cancelled"].contains(summary["status"] as? String ?? "") { break }
+            usleep(100_000)
+        }
+        try #require(summary["status"] as? String == "succeeded", "\(summary)")
+        #expect(summary["progress"] as? Double == 1)
+        #expect((summary["counts"] as? [String: Int])?.filter { $0.value > 0 } == ["succeeded": 3], "\(summary)")
+        // (The summary lists the jobs in another order than the rows: compared as a set.)
+        #expect(Set(summary["jobs"] as? [String] ?? []) == Set(jobs))
+        var files = [Data]()
+        for (row, job) in jobs.enumerated() {
+            let status = try HTTP.send("GET", "\(base)/v1/productions/\(job)", key: owner).object
+            #expect(status["status"] as? String == "succeeded", "\(status)")
+            let wav = try HTTP.send("GET", "\(base)/v1/productions/\(job)/outputs/wav", key: owner)
+            try #require(wav.status == 200, "row \(row): \(wav.status)")
+            let path = folder.file("row\(row).wav")
+            try wav.body.write(to: URL(fileURLWithPath: path))
+            let decoded = try Tools.ffmpegDecode(path)
+            #expect(decoded.sampleRate == 48_000 && decoded.channels == 2 && decoded.frames == 192_000, "row \(row): \(decoded.frames) frames at \(decoded.sampleRate) Hz")
+            #expect(decoded.samples.contains { abs($0) > 0.05 }, "row \(row) is silent")
+            let mp3 = try HTTP.send("GET", "\(base)/v1/productions/\(job)/outputs/mp3_medium", key: owner)
+            try mp3.body.write(to: URL(fileURLWithPath: folder.file("row\(row).mp3")))
+            #expect(try Tools.ffmpegDecode(folder.file("row\(row).mp3")).frames == 176_400, "row \(row): mp3 length")
+            files.append(wav.body)
+            let report = try HTTP.send("GET", "\(base)/v1/productions/\(job)/report", key: owner).object
+            let text = (((report["sections"] as? [[String: Any]])?.first?["items"] as? [[String: Any]])?.first?["text"] as? String) ?? ""
+            #expect(text == "Hello \(["Sam", "Ana", "Kofi"][row]), this one is yours.", "row \(row): \(text)")
+        }
+        #expect(Set(files).count == 3, "the rows' files are not all different")
+    }
+}
