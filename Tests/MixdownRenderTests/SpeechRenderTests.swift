@@ -38,6 +38,56 @@ import MixdownReport
         #expect(f0[1] > f0[0] * 1.4, "section pitches \(f0)")
     }
 
+    /// `--captions vtt`: a WEBVTT file beside the output whose cues, in order, hold every word
+    /// of the report once, each cue from its first word's start to its last word's end to the
+    /// millisecond (the report's samples at 48 kHz, rounded), at most 42 characters and 6 s,
+    /// broken after a sentence's end and at the 1 s pause.
+    @Test func vttCaptionsCarryTheReportsWordTimes() throws {
+        try write("p.json", """
+        {"scriptText": "<<sectionName::a>> WebVTT captions for the web player. <break time=\\"1s\\"/> Every word is timed from the report, to the millisecond! <<sectionName::b>> And the next section is captioned as well.",
+         "sectionProperties": {"b": {"endAt": 12, "justify": "centre"}}, "endFormat": ["wav"]}
+        """)
+        let run = try render([folder.file("p.json"), "-o", folder.file("v.wav"), "--report", folder.file("r.json"), "--captions", "vtt"])
+        try #require(run.status == 0, "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("v.srt")))
+        let words = Self.speechItems(try json(folder.file("r.json"))).flatMap { $0["words"] as! [[String: Any]] }
+            .map { (text: $0["text"] as! String, start: $0["startSample"] as! Int, end: $0["endSample"] as! Int) }
+        #expect(words.count == 24)
+        let vtt = try String(contentsOfFile: folder.file("v.vtt"), encoding: .utf8)
+        #expect(vtt.hasPrefix("WEBVTT\n\n"), "\(vtt.prefix(40))")
+        func ms(_ sample: Int) -> Int { Int((Double(sample) * 1_000 / 48_000).rounded()) }
+        func parse(_ t: Substring) -> Int? {
+            let p = t.split(whereSeparator: { $0 == ":" || $0 == "." }).compactMap { Int($0) }
+            return p.count == 4 && t.count == 12 ? ((p[0] * 60 + p[1]) * 60 + p[2]) * 1_000 + p[3] : nil
+        }
+        let cues = vtt.dropFirst("WEBVTT\n\n".count).components(separatedBy: "\n\n").filter { !$0.isEmpty }
+        var next = 0, previousEnd = -1
+        for cue in cues {
+            let lines = cue.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
+            try #require(lines.count == 2, "a cue is a timing line and one line of text: \(cue)")
+            let times = lines[0].components(separatedBy: " --> ").map { parse(Substring($0)) }
+            let (start, end) = (try #require(times.first ?? nil, "\(lines[0])"), try #require(times.last ?? nil, "\(lines[0])"))
+            let text = lines[1].split(separator: " ").map(String.init)
+            try #require(next + text.count <= words.count, "more words in the captions than in the report")
+            let mine = words[next..<(next + text.count)]
+            #expect(text == mine.map(\.text), "cue \(lines[1]) vs report \(mine.map(\.text))")
+            #expect(start == ms(mine.first!.start) && end == ms(mine.last!.end),
+                    "\(lines[0]) for words \(mine.first!.start)…\(mine.last!.end) (\(ms(mine.first!.start)) … \(ms(mine.last!.end)) ms)")
+            #expect(start >= previousEnd && end > start)
+            #expect(lines[1].count <= 42 && end - start <= 6_000, "\(lines[1])")
+            // Broken after a sentence's end and at the pause, never inside a sentence for no reason.
+            if let after = words.dropFirst(next + text.count).first {
+                let reason = ".!?".contains(mine.last!.text.last!) || after.start - mine.last!.end >= 24_000
+                    || lines[1].count + 1 + after.text.count > 42 || after.end - mine.first!.start > 6 * 48_000
+                #expect(reason, "cue \(lines[1]) ends before \(after.text) for no reason")
+            }
+            previousEnd = end
+            next += text.count
+        }
+        #expect(next == words.count, "\(words.count - next) words of the report have no cue")
+        #expect(cues.count >= 3, "\(cues)")
+    }
+
     @Test func captionsFollowTheWords() throws {
         try write("p.json", """
         {"scriptText": "<<sectionName::a>> Captions follow every word. <break time=\\"1s\\"/> Even after a pause! <<sectionName::b>> And in the next section, too.",
@@ -143,18 +193,35 @@ import MixdownReport
         #expect((items[0]["words"] as! [[String: Any]]).count == 5)
     }
 
-    /// External engines run side by side: four clips from an engine that takes a second each
-    /// finish in well under four seconds.
+    /// External engines run side by side: of four calls to an engine, some run at the same
+    /// time. Each call marks itself running in a folder, waits (up to 10 s) to see another call
+    /// running beside it, notes whether it did, and unmarks itself; calls made one after the
+    /// other never see each other. (How long they take: Benchmarks/speech-cache.sh.)
     @Test func externalEnginesRunInParallel() throws {
+        let marks = folder.file("marks")
+        try FileManager.default.createDirectory(atPath: marks, withIntermediateDirectories: true)
+        try write("engine.sh", """
+        touch \(marks)/running.$$
+        for i in $(seq 100); do
+          if [ "$(ls \(marks) | grep -c '^running')" -ge 2 ]; then touch \(marks)/overlapped.$$; break; fi
+          sleep 0.1
+        done
+        espeak-ng -w "$1" "$2"
+        status=$?
+        touch \(marks)/called.$$
+        rm \(marks)/running.$$
+        exit $status
+        """)
         try write("p.json", """
         {"scriptText": "<<sectionName::a>> One. <<sectionName::b>> Two. <<sectionName::c>> Three. <<sectionName::d>> Four.",
-         "speechEngine": {"command": ["sh", "-c", "sleep 1; espeak-ng -w \\"$0\\" \\"$1\\"", "{output}", "{text}"]}, "endFormat": "wav"}
+         "speechEngine": {"command": ["sh", "\(folder.file("engine.sh"))", "{output}", "{text}"]}, "endFormat": "wav"}
         """)
         let run = try render([folder.file("p.json"), "-o", folder.file("o.wav"), "--json"], cache: "off")
         try #require(run.status == 0, "\(run.stderr)")
-        let r = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
-        let speech = (r["timings"] as! [String: Double])["speech"]!
-        #expect(speech < 3.5, "4 × 1 s engine calls took \(speech) s")
+        let left = try FileManager.default.contentsOfDirectory(atPath: marks)
+        #expect(left.filter { $0.hasPrefix("called.") }.count == 4, "\(left)")
+        #expect(left.filter { $0.hasPrefix("overlapped.") }.count >= 2, "no two engine calls ran at the same time: \(left)")
+        #expect(!left.contains { $0.hasPrefix("running.") })
     }
 
     @Test("a failing external engine leaves nothing behind", arguments: [
