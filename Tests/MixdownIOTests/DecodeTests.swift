@@ -87,11 +87,9 @@ import MixdownDelivery
         wav += Array("data".utf8) + le(32) + [UInt8](repeating: 0, count: 32)
         let path = folder.file("lying.wav")
         try Data(wav).write(to: URL(fileURLWithPath: path))
-        let started = Date()
         #expect(throws: MixdownError.badInput("\(path): not a valid WAV file: entry 'ISFT' of the LIST chunk at byte 36 claims 4294967283 bytes; the list has 14 after it")) {
             _ = try AudioFileReader.read(path)
         }
-        #expect(Date().timeIntervalSince(started) < 1)
         // The fuzzer's own find, kept as a regression seed, is refused too.
         let seed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fuzz/Corpus/audio/regression-list-entry-claims-4gb.wav").path
