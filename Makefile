@@ -37,6 +37,7 @@ bench: build
 	@bash Benchmarks/long-render.sh
 	@bash Benchmarks/batch.sh
 	@bash Benchmarks/service-load.sh
+	@bash Benchmarks/report-page.sh
 
 # Rebuilds the template library in SoundTemplates/ from its generator (SoundTemplates/Generator:
 # composed in code, played by FluidSynth with the FluidR3 General MIDI SoundFont).

@@ -56,7 +56,8 @@ public struct SoundTemplate: Sendable {
         let libraries = existing([base + "/SoundTemplates"] + libraries)
         for library in libraries where isTemplate(library + "/" + nameOrPath) { return library + "/" + nameOrPath }
         let known = Set(libraries.flatMap { dir in ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { isTemplate(dir + "/" + $0) } }).sorted()
-        throw MixdownError.badInput("soundTemplate: no template '\(nameOrPath)'\(Suggestion.hint(for: nameOrPath, in: known)) (available: \(known.isEmpty ? "none found" : known.joined(separator: ", ")))")
+        throw MixdownError(.badInput, "no template '\(nameOrPath)'\(Suggestion.hint(for: nameOrPath, in: known)) (available: \(known.isEmpty ? "none found" : known.joined(separator: ", ")))",
+                           code: .unknownName, keyPath: "soundTemplate")
     }
 
     /// The template folders a program run from a shell would search: `$MIXDOWN_TEMPLATES`

@@ -71,8 +71,7 @@ import Testing
         Case(name: "empty section", code: .invalidScript, at: "s.txt:1:1", script: "<<sectionName::a>> <<sectionName::b>> Hi", production: #"{"scriptFile": "SCRIPT"}"#, says: "section 'a' is empty"),
         Case(name: "missing script file", code: .invalidProduction, at: "scriptFile", script: "Hi", production: #"{"scriptFile": "other.txt"}"#, says: "scriptFile: no such file 'other.txt'"),
         Case(name: "unknown template", code: .unknownName, at: "soundTemplate", script: "Hi", production: #"{"scriptFile": "SCRIPT", "soundTemplate": "corprate"}"#,
-             says: "soundTemplate: no template 'corprate' (did you mean 'corporate'?)",
-             knownIssue: "SoundTemplate.locate throws a plain badInput with the key path inside its reason: code invalidInput, no path (docs: unknownName, path soundTemplate)"),
+             says: "soundTemplate: no template 'corprate' (did you mean 'corporate'?)"),
         Case(name: "unreadable template", code: .invalidJSON, at: "broken/template.json:1:10", script: "Hi", production: #"{"scriptFile": "SCRIPT", "soundTemplate": "broken"}"#,
              says: "broken/template.json:1:10: invalid JSON", setup: { f in
                  try FileManager.default.createDirectory(atPath: f.file("broken"), withIntermediateDirectories: true)
