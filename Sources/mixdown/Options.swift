@@ -24,7 +24,7 @@ struct ReportOptions: ParsableArguments {
     @Option(help: "Write the report (JSON) here.")
     var report: String?
 
-    @Option(name: .customLong("report-html"), help: ArgumentHelp("Write the visual report here: one self-contained page (timeline, waveform, loudness, true peak, player).",
+    @Option(name: .customLong("report-html"), help: ArgumentHelp("Write the visual report here: one self-contained page (waveform, loudness, true peak, player; a render's also shows its timeline).",
                                                                valueName: "R.html"))
     var reportHTML: String?
 }
