@@ -145,8 +145,7 @@ public enum Delivery {
     /// Every format as it is, without loudness alignment (`mixdown encode`): the same one
     /// pass that conforms a programme to every shape feeds each shape's encoders directly.
     public static func encodeAsIs(_ source: BlockSource, as formats: [EndFormat], to paths: [EndFormat: String],
-                                  in transaction: OutputTransaction, replacing: Bool = false, pool: WorkerPool = .serial) throws -> [EncodedOutput] {
-        if replacing { for f in formats { transaction.discard(paths[f]!) } }
+                                  in transaction: OutputTransaction, pool: WorkerPool = .serial) throws -> [EncodedOutput] {
         let shapes = Shape.all(formats)
         let temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
         let lanes = try shapes.map { shape in

@@ -47,7 +47,7 @@ public enum Pipeline {
         }
         let timings = timings(clock)
         var report = try clock.run(.finishing) {
-            try finish(plan, checked: checked, speech: speech, mix: mix, duck: duck, hybrid: hybrid?.matching, delivered: delivered,
+            try finish(plan, checked: checked, speech: speech, mix: mix, duck: (duck, settings.duckDepthDB), hybrid: hybrid?.matching, delivered: delivered,
                        timings: timings, started: started, request: request, transaction: transaction)
         }
         try request.control.step(.finishing, 1)
@@ -111,7 +111,8 @@ public enum Pipeline {
     }
 
     /// The report, and the sidecars (captions, report, page) written into the transaction.
-    static func finish(_ plan: TimelinePlan, checked: Checked, speech: SpokenClips, mix: Mix, duck: Ducker.Curve, hybrid: HybridMatching?,
+    static func finish(_ plan: TimelinePlan, checked: Checked, speech: SpokenClips, mix: Mix, duck: (curve: Ducker.Curve, depthDb: Double),
+                       hybrid: HybridMatching?,
                        delivered: Delivery.Result, timings: RenderReport.Timings, started: Date, request: RenderRequest,
                        transaction: OutputTransaction) throws -> RenderReport {
         let production = request.production
@@ -127,9 +128,8 @@ public enum Pipeline {
         if let format = request.captions, let first = delivered.outputs.first {
             try Captions.write(report.allWords, format: format, sampleRate: plan.sampleRate, beside: first.path, in: transaction)
         }
-        let depth = MasteringSettings(production.masteringPreset).duckDepthDB
         try request.sidecars.write(json: report.json, page: { player in
-            try ReportPage.render(report, curves: delivered.curves, duck: (duck, depth), target: production.targetLoudness,
+            try ReportPage.render(report, curves: delivered.curves, duck: duck, target: production.targetLoudness,
                                   ceiling: production.truePeakCeiling, title: request.name, player: player)
         }, outputs: delivered.outputs, in: transaction)
         return report
