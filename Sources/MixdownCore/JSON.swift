@@ -286,6 +286,11 @@ public struct JSONField {
         return s
     }
 
+    public func bool() throws -> Bool {
+        guard case .bool(let b) = node.value else { throw error("must be true or false, got \(node.typeName)") }
+        return b
+    }
+
     public func nonEmptyString() throws -> String {
         let s = try string()
         guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw error("must not be empty") }

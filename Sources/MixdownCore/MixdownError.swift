@@ -45,6 +45,21 @@ public struct MixdownError: Error, CustomStringConvertible, Equatable, Sendable 
         case usage
         /// The caller cancelled the render.
         case cancelled
+        /// A section's content does not fit its span and `overflow` is `fail` (or strict mode).
+        case sectionOverflow
+        // Strict delivery (docs/strict-delivery.md): each warning of a render, refused.
+        /// SSML an engine cannot speak was dropped.
+        case markupRemoved
+        /// A voice could not honour what the script asked.
+        case voiceIgnored
+        /// Personalisation the script never uses.
+        case unusedVariable
+        /// Sound segments asked for without a sound template.
+        case noSoundTemplate
+        /// The delivered loudness missed its target or the ceiling.
+        case loudnessTargetMissed
+        /// Reaching the target took more than 6 dB of limiting.
+        case heavyLimiting
         /// Any other bad input.
         case invalidInput
         /// Something outside the user's control failed.

@@ -21,6 +21,8 @@ public struct Production: Sendable {
     public var truePeak: Double?
     public var endFormats: [EndFormat]
     public var speechEngine: ExternalEngine?
+    /// Strict delivery: every warning is an error (nothing is written).
+    public var strict = false
     /// Relative paths in the production resolve against this folder.
     public var baseDirectory: String
 
@@ -81,7 +83,8 @@ public struct SectionProperties: Sendable, Equatable {
     }
 }
 
-public enum OverflowPolicy: String, Sendable, CaseIterable { case stretch, truncate, extend }
+/// What a section whose content is longer than its fixed span does (docs/timeline.md "Overflow").
+public enum OverflowPolicy: String, Sendable, CaseIterable { case fit, stretch, truncate, extend, fail }
 
 public struct TimelineProperties: Sendable, Equatable {
     public var forceLength: Double?
@@ -89,7 +92,9 @@ public struct TimelineProperties: Sendable, Equatable {
     public var sectionGap: Double?
     public var soundTail: Double?
     public var fadeOut: Double?
-    public var overflow: OverflowPolicy = .stretch
+    public var overflow: OverflowPolicy = .fit
+    /// The most speech may be time-compressed to fit its span (1.0–1.5; nil: 1.3).
+    public var maxStretch: Double?
     public init() {}
 }
 

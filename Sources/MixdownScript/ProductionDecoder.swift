@@ -13,7 +13,7 @@ public enum ProductionDecoder {
 
     static let topLevelKeys = ["scriptText", "scriptFile", "voice", "speed", "pitch", "sections", "soundTemplate", "sectionProperties",
                                "timelineProperties", "forceLength", "audience", "mediaFiles", "masteringPreset",
-                               "loudnessPreset", "loudnessTarget", "truePeak", "endFormat", "speechEngine"]
+                               "loudnessPreset", "loudnessTarget", "truePeak", "endFormat", "speechEngine", "strict"]
 
     public static func decode(_ root: JSONNode, file: String, baseDirectory: String) throws -> Production {
         let top = try JSONField(node: root, path: "").object(allowed: topLevelKeys)
@@ -58,12 +58,17 @@ public enum ProductionDecoder {
             }
         }
         if let timeline = top["timelineProperties"] {
-            let t = try timeline.object(allowed: ["forceLength", "speechStart", "sectionGap", "soundTail", "fadeOut", "overflow"])
+            let t = try timeline.object(allowed: ["forceLength", "speechStart", "sectionGap", "soundTail", "fadeOut", "overflow", "maxStretch"])
             p.timeline.forceLength = try t["forceLength"]?.seconds(positive: true)
             p.timeline.speechStart = try t["speechStart"]?.seconds()
             p.timeline.sectionGap = try t["sectionGap"]?.seconds()
             p.timeline.soundTail = try t["soundTail"]?.seconds()
             p.timeline.fadeOut = try t["fadeOut"]?.seconds()
+            if let m = t["maxStretch"] {
+                let v = try m.number()
+                guard (1.0...1.5).contains(v) else { throw m.error("must be between 1.0 and 1.5, got \(JSONField.format(v))") }
+                p.timeline.maxStretch = v
+            }
             if let o = t["overflow"] { p.timeline.overflow = try o.choice(Dictionary(uniqueKeysWithValues: OverflowPolicy.allCases.map { ($0.rawValue, $0) })) }
         }
         if let force = top["forceLength"] {
@@ -94,6 +99,7 @@ public enum ProductionDecoder {
             if p.endFormats.isEmpty { throw formats.error("names no format (one or more of \(EndFormat.names))") }
         }
         p.speechEngine = try top["speechEngine"].map(engine)
+        if let strict = top["strict"] { p.strict = try strict.bool() }
         return p
     }
 

@@ -61,7 +61,10 @@ public enum TimelinePlanner {
                     let overflow = content - available
                     let overflowMs = Double(overflow) * 1_000 / Double(rate)
                     switch timeline.overflow {
-                    case .stretch:
+                    case .fail:
+                        throw MixdownError(.badInput, "section '\(section.name)' is \(Int(overflowMs.rounded())) ms too long for its span (overflow: fail)",
+                                           code: .sectionOverflow, keyPath: "sectionProperties.\(section.name)")
+                    case .stretch, .fit:
                         let (lengths, fits) = compressedSpeech(section.items, available: available)
                         layout = place(section.items, section: i, from: low, speechLengths: lengths, cut: fits ? nil : high)
                         let how = fits ? String(format: "speech compressed %.3fx", Double(speechTotal(section.items)) / Double(max(1, lengths.values.reduce(0, +))))
