@@ -5,6 +5,7 @@ import MixdownScript
 import MixdownSpeech
 import MixdownTemplates
 import MixdownRender
+import MixdownReport
 
 /// One production rendered once per row of an audience (docs/batch.md), in one process: the
 /// template is decoded once, speech that no row changes is synthesised once (the first row
@@ -32,6 +33,9 @@ public struct BatchRequest: Sendable {
     public var piper: PiperLibrary?
     public var templates = TemplateCache()
     public var maximumDuration = Limits.maximumProgrammeSeconds
+    /// Strict delivery (`--strict`): a row with a warning fails; what warns for every row (an
+    /// unused column) fails the batch before any speech.
+    public var strict = false
     /// The cores the batch may use in all.
     public var cores: Int
     /// What the production is made of beyond its rows (its file, its script): a row is done
@@ -58,6 +62,11 @@ public struct BatchProgress: Sendable {
 public struct BatchSummary: Sendable {
     public var rows: Int
     public var succeeded: Int
+    /// Of the rows that succeeded in this run, those whose render warned (their manifest lines
+    /// say what).
+    public var withWarnings: Int
+    /// What the batch's first check found for every row (an unused column): said once.
+    public var warnings: [RenderReport.Warning]
     public var skipped: Int
     /// Row numbers that failed, in order.
     public var failed: [Int]
@@ -71,6 +80,7 @@ public final class BatchRunner: Sendable {
         var controls = [Int: RenderControl]()
         var progress = BatchProgress(rows: 0, finished: 0, failed: 0, skipped: 0, seconds: 0)
         var failed = [Int]()
+        var withWarnings = 0
         var fatal: Error?
     }
     private let state = Locked(State())
@@ -100,6 +110,8 @@ public final class BatchRunner: Sendable {
         rowBase.piper = request.piper
         rowBase.templates = request.templates
         rowBase.maximumDuration = request.maximumDuration
+        rowBase.variablesOrigin = "CSV column"
+        rowBase.strict = request.strict
         let ownCache = request.cache.directory == nil
         if ownCache { rowBase.cache = SpeechCache(directory: directory + "/.mixdown-speech") }
 
@@ -108,8 +120,9 @@ public final class BatchRunner: Sendable {
         var probe = rowBase
         probe.variables = Dictionary(uniqueKeysWithValues: request.audience.columns.filter { $0 != "id" }.map { ($0, "x") })
         probe.output = directory + "/probe"
+        let shared: [RenderReport.Warning]
         do {
-            _ = try Pipeline.check(probe)
+            shared = try Pipeline.check(probe).warnings
         } catch {
             if created { try? FileManager.default.removeItem(atPath: directory) }
             throw error
@@ -138,6 +151,7 @@ public final class BatchRunner: Sendable {
                 do { try manifest.append(line) } catch { s.fatal = error; return nil }
                 s.progress.finished += 1
                 if line.status == .failed { s.progress.failed += 1; s.failed.append(line.row) }
+                if line.status == .ok && !line.warnings.isEmpty { s.withWarnings += 1 }
                 s.progress.seconds = Date().timeIntervalSince(started)
                 return s.progress
             }
@@ -166,7 +180,8 @@ public final class BatchRunner: Sendable {
         if let fatal = final.fatal { throw fatal }
         if final.cancelled { throw MixdownError.cancelled }
         if ownCache && final.failed.isEmpty { try? FileManager.default.removeItem(atPath: directory + "/.mixdown-speech") }
-        return BatchSummary(rows: shard.count, succeeded: final.progress.finished - final.progress.failed, skipped: skipped,
+        return BatchSummary(rows: shard.count, succeeded: final.progress.finished - final.progress.failed, withWarnings: final.withWarnings,
+                            warnings: shared, skipped: skipped,
                             failed: final.failed.sorted(), manifest: manifest.path, seconds: Date().timeIntervalSince(started))
     }
 

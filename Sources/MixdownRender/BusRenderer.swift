@@ -24,6 +24,8 @@ struct BusRenderer {
         var start: Int, end: Int
         var placedLength: Int, sourceLength: Int
         var truncated: Bool
+        /// Parts of the clip's pauses taken out before any stretch (clip samples).
+        var tightened: [SampleRange]
     }
 
     let plan: TimelinePlan
@@ -58,7 +60,8 @@ struct BusRenderer {
                 let key = item.id
                 guard clips.audio[key] != nil, item.endSample > item.startSample else { continue }
                 placements.append(Placement(key: key, bus: bus, start: item.startSample, end: item.endSample,
-                                            placedLength: item.placedLength, sourceLength: item.sourceLength, truncated: item.truncated))
+                                            placedLength: item.placedLength, sourceLength: item.sourceLength, truncated: item.truncated,
+                                            tightened: item.tightened))
             }
         }
         self.placements = placements.sorted { ($0.start, $0.end) < ($1.start, $1.end) }
@@ -108,15 +111,40 @@ struct BusRenderer {
 
     /// A clip as placed: stretched to its placed length, cut where the plan cuts it.
     private func source(for p: Placement) throws -> Source {
-        if case .stored(let clip) = clips.audio[p.key], p.placedLength == p.sourceLength, p.end - p.start <= clip.length {
+        if case .stored(let clip) = clips.audio[p.key], p.placedLength == p.sourceLength, p.tightened.isEmpty, p.end - p.start <= clip.length {
             return .disk(clip)
         }
         guard var audio = try clips.load(p.key) else { return .memory([]) }
-        if p.bus == .speech || p.bus == .insert, p.placedLength != p.sourceLength {
+        if !p.tightened.isEmpty { audio = audio.map { Self.removing(p.tightened, from: $0) } }
+        if p.bus == .speech || p.bus == .insert, p.placedLength != audio[0].count {
             audio = audio.map { TimeStretch.stretch($0, sampleRate: plan.sampleRate, to: p.placedLength) }
         }
         let played = p.end - p.start
         return .memory(audio.map { $0.count > played ? Array($0.prefix(played)) : $0 + [Float](repeating: 0, count: played - $0.count) })
+    }
+
+    /// A pause's part taken out is joined with a 2.5 ms crossfade: the pause is near silence,
+    /// and the crossfade keeps its room tone from clicking.
+    static let tightenCrossfade = 120
+
+    /// `audio` without the `ranges` (ascending, disjoint), each join crossfaded.
+    static func removing(_ ranges: [SampleRange], from audio: [Float]) -> [Float] {
+        var out = [Float]()
+        out.reserveCapacity(audio.count)
+        var from = 0
+        for r in ranges {
+            out.append(contentsOf: audio[from..<r.startSample])
+            // The last samples kept fade into the last ones taken out, which lead into the rest.
+            let fade = min(tightenCrossfade, r.length, r.startSample - from)
+            for k in 0..<fade {
+                let t = Float(k + 1) / Float(fade + 1)
+                let i = out.count - fade + k
+                out[i] = out[i] * (1 - t) + audio[r.endSample - fade + k] * t
+            }
+            from = r.endSample
+        }
+        out.append(contentsOf: audio[from...])
+        return out
     }
 
     /// The template's segments and the sections' fades, added into `music` (effects are already in it).

@@ -2,6 +2,7 @@ import Foundation
 import MixdownCore
 import MixdownDSP
 import MixdownIO
+import MixdownReport
 import MixdownScript
 import MixdownSpeech
 import MixdownTemplates
@@ -11,10 +12,13 @@ import MixdownTemplates
 enum ClipAudio: Sendable {
     case memory([[Float]])
     case stored(StoredClip)
+    /// Speech not spoken, its length estimated from the text (`plan --estimate`): never rendered.
+    case estimated(Int)
     var length: Int {
         switch self {
         case .memory(let a): return a.first?.count ?? 0
         case .stored(let c): return c.length
+        case .estimated(let length): return length
         }
     }
     /// The clip's channels (read from disk for speech).
@@ -22,6 +26,7 @@ enum ClipAudio: Sendable {
         switch self {
         case .memory(let a): return a
         case .stored(let c): return [try c.load()]
+        case .estimated(let length): return [[Float](repeating: 0, count: length)]
         }
     }
 }
@@ -38,11 +43,18 @@ struct MediaClips: Sendable {
 struct SpokenClips: Sendable {
     var audio: [ItemID: ClipAudio] = [:]
     var words: [ItemID: [SpeechClip.Word]] = [:]
+    /// The pauses the engine made inside each clip (`overflow: fit` may shorten them).
+    var pauses: [ItemID: [Range<Int>]] = [:]
     /// Piper voices spoken by espeak-ng because Piper is not installed (voice → language).
     var voiceFallbacks: [String: String] = [:]
     /// What a Piper voice could not honour (SSML prosody, say-as, emphasis), by voice.
     var unhonoured: [String: Set<String>] = [:]
     var statistics = SpeechSynthesizer.Statistics()
+
+    /// What the report's warnings need to know of the speech.
+    var outcome: RenderReport.SpeechOutcome {
+        .init(words: words, voiceFallbacks: voiceFallbacks, unhonoured: unhonoured, statistics: statistics)
+    }
 }
 
 /// The audio every item of the script needs, ready to place, keyed by the script item's
@@ -164,11 +176,17 @@ enum ClipPreparation {
         }
         let (results, statistics) = SpeechSynthesizer(cache: cache).stored(for: jobs, spool: spool, pool: pool, progress: progress)
         clips.statistics = statistics
-        for (k, result) in zip(speechKeys, results) {
+        // Each clip's pauses, read back from its file (one clip in memory per worker).
+        let pauses = try pool.map(results.count) { i -> [Range<Int>] in
+            guard case .success(let clip) = results[i] else { return [] }
+            return SpeechPauses.find(in: try clip.load())
+        }
+        for ((k, result), pauses) in zip(zip(speechKeys, results), pauses) {
             switch result {
             case .success(let clip):
                 clips.audio[k.key] = .stored(clip)
                 clips.words[k.key] = clip.words
+                clips.pauses[k.key] = pauses
             case .failure(let e) where e.kind == .cancelled:
                 throw e
             case .failure(let e):

@@ -30,6 +30,8 @@ public enum Pipeline {
         let hybrid = try clock.run(.matching) { try matchHybrid(checked.script, media: media, speech: speech, settings: settings, pool: pool) }
         let clips = PreparedClips(media: media, speech: speech, matched: hybrid?.matched ?? [:])
         let plan = try clock.run(.planning) { try self.plan(checked, clips: clips, request) }
+        try refuseWarnings(RenderReport.warnings(checks: checked.warnings, plan: plan, scriptWarnings: checked.script.warnings,
+                                                 speech: speech.outcome), request)
         let transaction = OutputTransaction()
         let (mix, duck) = try clock.run(.rendering) {
             try renderBuses(plan, clips: clips, template: checked.template, hybrid: hybrid?.matching, settings: settings, request: request, transaction: transaction)
@@ -120,11 +122,11 @@ public enum Pipeline {
             throw MixdownError.failure("delivery measured no output")
         }
         let report = RenderReport(
-            plan: plan, scriptWarnings: checked.script.warnings,
-            speech: .init(words: speech.words, voiceFallbacks: speech.voiceFallbacks, unhonoured: speech.unhonoured, statistics: speech.statistics),
+            plan: plan, checks: checked.warnings, scriptWarnings: checked.script.warnings, speech: speech.outcome,
             mastering: .init(preset: production.masteringPreset.rawValue, target: production.targetLoudness, ceiling: production.truePeakCeiling,
                              input: mix.analysis, alignment: alignment, output: output),
             hybrid: hybrid, outputs: delivered.outputs, timings: timings, runtimeSeconds: Date().timeIntervalSince(started), version: version)
+        try refuseWarnings(report.warnings, request)   // the loudness warnings: known only now
         if let format = request.captions, let first = delivered.outputs.first {
             try Captions.write(report.allWords, format: format, sampleRate: plan.sampleRate, beside: first.path, in: transaction)
         }

@@ -3,6 +3,7 @@ import MixdownCore
 import MixdownDSP
 import MixdownIO
 import MixdownMaster
+import MixdownReport
 import MixdownScript
 import MixdownSpeech
 import MixdownTemplates
@@ -16,12 +17,14 @@ extension Pipeline {
         public let template: SoundTemplate?
         public let formats: [EndFormat]
         public let paths: [EndFormat: String]
+        /// What the checks found that a render does anyway, with a warning (strict refuses it).
+        public let warnings: [RenderReport.Warning]
     }
 
     /// Checks everything that needs no speech (names, effects, `endAt` order and ranges,
     /// formats, output targets, the length limit) and loads the template: what `render` does
     /// first, for a caller that wants to refuse a request before queueing it.
-    public static func check(_ request: RenderRequest) throws -> Checked {
+    public static func check(_ request: RenderRequest, outputs: Bool = true) throws -> Checked {
         let production = request.production
         let variables = production.audience.merging(request.variables) { _, cli in cli }
         let script = try ScriptParser.parse(production.script, variables: variables)
@@ -30,13 +33,16 @@ extension Pipeline {
             let directory = try SoundTemplate.locate(name, relativeTo: production.baseDirectory, libraries: request.templateLibraries)
             return try request.templates?.load(directory: directory, pool: request.pool) ?? SoundTemplate.load(directory: directory, pool: request.pool)
         }
-        try checkSegments(script, template: template)
+        var warnings = unusedVariables(script, request)
+        if let missing = try checkSegments(script, template: template) { warnings.append(missing) }
         let formats = try endFormats(request)
         let paths = outputPaths(request, formats: formats)
         try TimelinePlanner.checkFixedEnds(planInput(script, production: production, template: template, clips: PreparedClips()))
-        try checkOutputs(request, paths: formats.map { paths[$0]! })
+        if outputs { try checkOutputs(request, paths: formats.map { paths[$0]! }) }
         try checkLength(script, production: production, maximum: request.maximumDuration)
-        return Checked(script: script, template: template, formats: formats, paths: paths)
+        let checked = Checked(script: script, template: template, formats: formats, paths: paths, warnings: warnings)
+        try refuseWarnings(RenderReport.warnings(checks: warnings, plan: nil, scriptWarnings: script.warnings, speech: nil), request)
+        return checked
     }
 
     /// A programme that cannot fit the length limit is refused before any speech: `forceLength`
@@ -93,16 +99,44 @@ extension Pipeline {
         }
     }
 
-    static func checkSegments(_ script: Script, template: SoundTemplate?) throws {
+    /// Every segment named is in the template. Without a template, segments are ignored (the
+    /// programme has no music, as an AudioStack script mastered without one) with a warning.
+    static func checkSegments(_ script: Script, template: SoundTemplate?) throws -> RenderReport.Warning? {
+        var unplayed = [String]()
         for section in script.sections {
             guard case .some(.named(let segment)) = section.soundSegment else { continue }
             guard let template else {
-                throw MixdownError.at(section.location, "section '\(section.name)' asks for sound segment '\(segment)' but the production has no soundTemplate", code: .invalidProduction)
+                if !unplayed.contains(segment) { unplayed.append(segment) }
+                continue
             }
             if template.segments[segment] == nil {
                 throw MixdownError.at(section.location, "unknown sound segment '\(segment)'\(Suggestion.hint(for: segment, in: template.segmentNames)) in template '\(template.name)' (segments: \(template.segmentNames.joined(separator: ", ")))", code: .unknownName)
             }
         }
+        guard !unplayed.isEmpty else { return nil }
+        return RenderReport.Warning(code: .noSoundTemplate, section: nil, overflowMs: nil, message:
+            "the script asks for sound segment\(unplayed.count == 1 ? "" : "s") \(unplayed.map { "'\($0)'" }.joined(separator: ", ")) but the production has no soundTemplate: rendered without music")
+    }
+
+    /// Personalisation the script never uses: a misspelt key (`nmae`) would otherwise leave
+    /// every listener hearing the fallback. Each is named with the closest key the script uses.
+    static func unusedVariables(_ script: Script, _ request: RenderRequest) -> [RenderReport.Warning] {
+        let used = script.variableNames.sorted()
+        var given = request.production.audience.keys.sorted().map { ($0, "audience") }
+        given += request.variables.keys.sorted().filter { request.production.audience[$0] == nil }.map { ($0, request.variablesOrigin) }
+        return given.filter { !script.variableNames.contains($0.0) }.map { key, origin in
+            RenderReport.Warning(code: .unusedVariable, section: nil, overflowMs: nil, message:
+                "\(origin) '\(MixdownError.excerpt(key))' is never used by the script\(Suggestion.hint(for: key, in: used))\(used.isEmpty ? " (it has no {{placeholders}})" : "")")
+        }
+    }
+
+    /// Strict delivery (the production's `strict`, `--strict`, `?strict=true`): the first
+    /// warning becomes the error, with its code, and nothing is written.
+    static func refuseWarnings(_ warnings: [RenderReport.Warning], _ request: RenderRequest) throws {
+        guard request.production.strict || request.strict, let first = warnings.first else { return }
+        let more = warnings.count > 1 ? " (and \(warnings.count - 1) more warning\(warnings.count == 2 ? "" : "s"))" : ""
+        throw MixdownError(.badInput, "strict: \(first.message)\(more)", code: MixdownError.Code(rawValue: first.code.rawValue) ?? .invalidInput,
+                           keyPath: first.section.map { "sectionProperties.\($0)" })
     }
 
     static func planInput(_ script: Script, production: Production, template: SoundTemplate?, clips: PreparedClips) -> PlanInput {
@@ -110,10 +144,20 @@ extension Pipeline {
             PlanInput.Section(name: section.name, soundSegment: section.soundSegment, items: section.items.map { item in
                 let id = item.id
                 switch item.kind {
-                case .speech(let text, _, _, _): return PlanInput.Item(.speech(text: text), length: clips.length(id), id: id)
+                case .speech(let text, _, _, _):
+                    var planned = PlanInput.Item(.speech(text: text), length: clips.length(id), id: id)
+                    planned.pauses = (clips.speech.pauses[id] ?? []).map { SampleRange($0.lowerBound, $0.upperBound) }
+                    planned.words = (clips.words[id] ?? []).map { SampleRange($0.start, max($0.start, $0.end)) }
+                    return planned
                 case .pause(let seconds): return PlanInput.Item(.pause, length: SampleTime.samples(seconds: seconds, rate: SampleTime.renderRate), id: id)
                 case .media(let name): return PlanInput.Item(.media(name: name), length: clips.length(id), id: id)
-                case .effect(let name): return PlanInput.Item(.effect(name: name), length: clips.length(id), id: id)
+                case .effect(let name):
+                    var planned = PlanInput.Item(.effect(name: name), length: clips.length(id), id: id)
+                    if let placement = item.effectPlacement {
+                        planned.alignEnd = placement.align == .end
+                        planned.offset = SampleTime.samples(seconds: placement.offset, rate: SampleTime.renderRate)
+                    }
+                    return planned
                 }
             }, properties: production.sectionProperties[section.name] ?? SectionProperties())
         }

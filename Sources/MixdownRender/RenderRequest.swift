@@ -11,6 +11,12 @@ public struct RenderRequest: Sendable {
     public var production: Production
     /// `--var k=v`: personalisation that overrides the production's audience.
     public var variables: [String: String] = [:]
+    /// What `variables` are called in a warning about one the script never uses (`--var`, a
+    /// batch's `CSV column`, the API's `variables`).
+    public var variablesOrigin = "--var"
+    /// Strict delivery (`--strict`, `?strict=true`; or the production's `strict`): every
+    /// warning is an error and nothing is written.
+    public var strict = false
     /// `-o`: a file, a folder or a stem; nil writes `<name>.<ext>` in the current folder.
     public var output: String?
     /// `--end-format`: overrides the production's endFormat.

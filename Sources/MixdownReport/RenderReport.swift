@@ -72,11 +72,18 @@ public struct RenderReport: Sendable, EncodesEveryKey {
             case loudnessTargetMissed
             /// Reaching the target took more than 6 dB of limiting.
             case heavyLimiting
+            /// Personalisation (audience, --var, a CSV column, an API row) the script never uses.
+            case unusedVariable
+            /// The script asks for sound segments but the production has no sound template.
+            case noSoundTemplate
         }
         public var code: Code
         public var section: String?
         public var overflowMs: Double?
         public var message: String
+        public init(code: Code, section: String?, overflowMs: Double?, message: String) {
+            (self.code, self.section, self.overflowMs, self.message) = (code, section, overflowMs, message)
+        }
     }
 
     /// Where recorded and synthetic speech meet (null when the flow has no recording or no

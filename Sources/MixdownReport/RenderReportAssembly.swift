@@ -40,25 +40,13 @@ extension RenderReport {
 
     /// The report of a finished render: the plan's sections and items (words moved to where
     /// they landed), the warnings of every stage, the mastering and the outputs.
-    public init(plan: TimelinePlan, scriptWarnings: [ScriptWarning], speech: SpeechOutcome, mastering: MasteringOutcome,
+    public init(plan: TimelinePlan, checks: [Warning] = [], scriptWarnings: [ScriptWarning], speech: SpeechOutcome, mastering: MasteringOutcome,
                 hybrid: HybridMatching?, outputs: [EncodedOutput], timings: Timings, runtimeSeconds: Double, version: String) {
         let sections = plan.sections.map { section in
             Section(name: section.name, soundSegment: section.soundSegment, startSample: section.startSample,
                     endSample: section.endSample, items: section.items.map { Self.item(item: $0, words: speech.words[$0.id] ?? []) })
         }
-        var warnings = plan.warnings.map { w in
-            let code: Warning.Code = switch w.code { case .sectionOverflow: .sectionOverflow }
-            return Warning(code: code, section: w.section, overflowMs: w.overflowMs, message: w.message)
-        }
-        warnings += scriptWarnings.map { Warning(code: .markupRemoved, section: nil, overflowMs: nil, message: $0.description) }
-        warnings += speech.voiceFallbacks.sorted { $0.key < $1.key }.map { asked, spoken in
-            Warning(code: .voiceFallback, section: nil, overflowMs: nil,
-                    message: "Piper is not installed (run make deps): voice \(asked) was spoken by espeak-ng as \(spoken)")
-        }
-        warnings += speech.unhonoured.sorted { $0.key < $1.key }.map { voice, what in
-            Warning(code: .voiceIgnored, section: nil, overflowMs: nil,
-                    message: "the Piper voice \(voice) does not take \(what.sorted().joined(separator: " or ")): spoken without it")
-        }
+        var warnings = Self.warnings(checks: checks, plan: plan, scriptWarnings: scriptWarnings, speech: speech)
         warnings += LoudnessWarnings.check(mastering.alignment, delivered: mastering.output, target: mastering.target, ceiling: mastering.ceiling,
                                            measurable: mastering.input.integratedLufs != nil)
         self.init(
@@ -72,6 +60,29 @@ extension RenderReport {
             hybridVoice: hybrid.map { HybridVoice($0, plan: plan) }, outputs: outputs, runtimeSeconds: runtimeSeconds, timings: timings,
             speech: .init(clips: speech.statistics.cacheHits + speech.statistics.synthesised, cacheHits: speech.statistics.cacheHits,
                           synthesised: speech.statistics.synthesised))
+    }
+
+    /// The warnings of every stage before mastering, in the order the stages run: the checks'
+    /// (unused personalisation, segments without a template), the script's, the speech's, the
+    /// plan's. A plan and a render say the same; strict delivery refuses any of them.
+    public static func warnings(checks: [Warning], plan: TimelinePlan?, scriptWarnings: [ScriptWarning], speech: SpeechOutcome?) -> [Warning] {
+        var warnings = checks
+        warnings += scriptWarnings.map { Warning(code: .markupRemoved, section: nil, overflowMs: nil, message: $0.description) }
+        if let speech {
+            warnings += speech.voiceFallbacks.sorted { $0.key < $1.key }.map { asked, spoken in
+                Warning(code: .voiceFallback, section: nil, overflowMs: nil,
+                        message: "Piper is not installed (run make deps): voice \(asked) was spoken by espeak-ng as \(spoken)")
+            }
+            warnings += speech.unhonoured.sorted { $0.key < $1.key }.map { voice, what in
+                Warning(code: .voiceIgnored, section: nil, overflowMs: nil,
+                        message: "the Piper voice \(voice) does not take \(what.sorted().joined(separator: " or ")): spoken without it")
+            }
+        }
+        warnings += (plan?.warnings ?? []).map { w in
+            let code: Warning.Code = switch w.code { case .sectionOverflow: .sectionOverflow }
+            return Warning(code: code, section: w.section, overflowMs: w.overflowMs, message: w.message)
+        }
+        return warnings
     }
 
     static func item(item: PlannedItem, words: [SpeechClip.Word]) -> Item {
@@ -88,13 +99,12 @@ extension RenderReport {
         return r
     }
 
-    /// A clip's words on the final timeline: scaled by the item's stretch, moved to where it was
-    /// placed, cut where the item was cut.
+    /// A clip's words on the final timeline: moved as its pauses were tightened and its speech
+    /// stretched, to where it was placed, cut where the item was cut.
     static func timelineWords(_ words: [SpeechClip.Word], item: PlannedItem) -> [Word] {
-        let scale = item.sourceLength > 0 ? Double(item.placedLength) / Double(item.sourceLength) : 1
-        return words.compactMap { w in
-            let start = item.startSample + Int((Double(w.start) * scale).rounded())
-            let end = min(item.endSample, item.startSample + Int((Double(w.end) * scale).rounded()))
+        words.compactMap { w in
+            let start = item.startSample + item.placedOffset(ofSource: w.start)
+            let end = min(item.endSample, item.startSample + item.placedOffset(ofSource: w.end))
             guard start < item.endSample, !w.text.isEmpty else { return nil }
             return Word(text: w.text, startSample: start, endSample: max(start, end))
         }

@@ -5,6 +5,9 @@ public struct Script: Sendable {
     public var sections: [ScriptSection]
     /// Harmless things removed on the way (vendor SSML), each with where it was.
     public var warnings: [ScriptWarning]
+    /// Every personalisation key a placeholder names (with or without a fallback): what the
+    /// script can use, for the unused-variable warning.
+    public var variableNames: Set<String> = []
 }
 
 public struct ScriptWarning: Sendable, Equatable {
@@ -47,8 +50,19 @@ public struct ScriptItem: Sendable {
     /// The speech as SSML for engines that read it, when the script used markup they honour
     /// (`<prosody>`, `<say-as>`, `<emphasis>`); the `text` of `kind` stays plain.
     public var markup: String?
+    /// Where an effect sits against its point in the flow (`align`, `offset`); nil: it starts there.
+    public var effectPlacement: EffectPlacement?
 
     public init(kind: Kind, location: SourceLocation, markup: String? = nil) {
         (self.kind, self.location, self.markup) = (kind, location, markup)
     }
+}
+
+/// An effect's placement against its point in the flow: `align: end` ends it there (a riser
+/// leading into its line), `offset` moves it (seconds, −10…10). docs/script-and-production.md.
+public struct EffectPlacement: Sendable, Equatable {
+    public enum Align: String, Sendable, CaseIterable { case start, end }
+    public var align: Align = .start
+    public var offset: Double = 0
+    public init(align: Align = .start, offset: Double = 0) { (self.align, self.offset) = (align, offset) }
 }

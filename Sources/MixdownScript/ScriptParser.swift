@@ -248,6 +248,8 @@ struct SectionBuilder {
     var sub: (name: String?, voice: String?, speed: Double?, location: SourceLocation)?
     var placeholder: (key: String, fallback: String, location: SourceLocation)?
     var warnedElements = Set<String>()
+    /// The keys placeholders name.
+    var variableNames = Set<String>()
 
     init(origin: String, variables: [String: String], xml: Bool) {
         (self.origin, self.variables, self.xml) = (origin, variables, xml)
@@ -292,6 +294,7 @@ struct SectionBuilder {
         case .text(let s):
             appendText(s, at: token.location)
         case .placeholder(let key, let fallback):
+            variableNames.insert(key)
             guard let value = variables[key] ?? fallback else {
                 let name = MixdownError.excerpt(key)
                 throw MixdownError.at(token.location, "no value for '{{\(name)}}': add \"\(name)\" to audience, pass --var \(name)=…, or write {{\(name)|fallback}}")
@@ -320,7 +323,20 @@ struct SectionBuilder {
             }
         case "soundEffect":
             flushText()
-            current.items.append(ScriptItem(kind: .effect(name: value), location: location))
+            // NAME, then optional `|align=end` and `|offset=-0.2`.
+            let parts = value.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            var options = [(name: String, value: String, location: SourceLocation)]()
+            for part in parts.dropFirst() {
+                let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard pair.count == 2 else {
+                    throw MixdownError.at(location, "soundEffect option '\(MixdownError.excerpt(part))' is not name=value (align=start|end, offset=SECONDS)")
+                }
+                options.append((pair[0], pair[1], location))
+            }
+            guard !parts[0].isEmpty else { throw MixdownError.at(location, "soundEffect tag names no effect") }
+            var item = ScriptItem(kind: .effect(name: parts[0]), location: location)
+            item.effectPlacement = try effectPlacement(options, at: location)
+            current.items.append(item)
         case "media":
             flushText()
             current.items.append(ScriptItem(kind: .media(name: value), location: location))
@@ -416,13 +432,19 @@ struct SectionBuilder {
         case ("fx", false), ("media", false):
             guard let value = e.attribute("name")?.value, !value.isEmpty else { throw MixdownError.at(location, "<as:\(name)> needs a name=\"…\"") }
             flushText()
-            current.items.append(ScriptItem(kind: name == "fx" ? .effect(name: value) : .media(name: value), location: location))
+            var item = ScriptItem(kind: name == "fx" ? .effect(name: value) : .media(name: value), location: location)
+            if name == "fx" {
+                item.effectPlacement = try effectPlacement(e.attributes.filter { $0.name.lowercased() != "name" }
+                    .map { ($0.name.lowercased(), $0.value, $0.location) }, at: location)
+            }
+            current.items.append(item)
         case ("fx", true), ("media", true):
             return
         case ("placeholder", false):
             guard let key = e.attribute("id")?.value ?? e.attribute("name")?.value, !key.isEmpty else {
                 throw MixdownError.at(location, "<as:placeholder> needs an id=\"…\"")
             }
+            variableNames.insert(key)
             if e.selfClosing {
                 guard let value = variables[key] else {
                     throw MixdownError.at(location, "no value for placeholder '\(MixdownError.excerpt(key))': add it to audience or pass --var \(MixdownError.excerpt(key))=…")
@@ -439,6 +461,31 @@ struct SectionBuilder {
             let hint = Suggestion.closest(to: name, in: ScriptParser.elementNames).map { " (did you mean '<as:\($0)>'?)" } ?? ""
             throw MixdownError.at(location, "unknown element '<\(e.name)>'\(hint)")
         }
+    }
+
+    /// An effect's `align` and `offset` (both syntaxes); nil when neither is given.
+    func effectPlacement(_ options: [(name: String, value: String, location: SourceLocation)], at location: SourceLocation) throws -> EffectPlacement? {
+        guard !options.isEmpty else { return nil }
+        var placement = EffectPlacement()
+        for option in options {
+            switch option.name.lowercased() {
+            case "align":
+                guard let align = EffectPlacement.Align(rawValue: option.value.lowercased()) else {
+                    throw MixdownError.at(option.location, "effect align '\(MixdownError.excerpt(option.value))' is not start or end")
+                }
+                placement.align = align
+            case "offset":
+                var text = option.value.lowercased()
+                if text.hasSuffix("ms"), let ms = Double(text.dropLast(2)) { text = String(ms / 1_000) } else if text.hasSuffix("s") { text.removeLast() }
+                guard let seconds = Double(text), seconds.isFinite, (-10.0...10.0).contains(seconds) else {
+                    throw MixdownError.at(option.location, "effect offset '\(MixdownError.excerpt(option.value))' is not a number of seconds between -10 and 10")
+                }
+                placement.offset = seconds
+            default:
+                throw MixdownError.at(option.location, "unknown effect option '\(MixdownError.excerpt(option.name))'\(Suggestion.hint(for: option.name, in: ["align", "offset"])) (align=start|end, offset=SECONDS)")
+            }
+        }
+        return placement
     }
 
     /// `time="500ms"`, `time = "1.5s"`, `strength="strong"`; a bare `<break/>` is medium.
@@ -493,6 +540,6 @@ struct SectionBuilder {
         for s in sections.indices {
             for i in sections[s].items.indices { sections[s].items[i].id = ItemID(section: s, item: i) }
         }
-        return Script(sections: sections, warnings: warnings)
+        return Script(sections: sections, warnings: warnings, variableNames: variableNames)
     }
 }

@@ -71,6 +71,7 @@ public final class MixdownService: Sendable {
     func renderRequest(_ production: Production, variables: [String: String], folder: String) -> RenderRequest {
         var request = RenderRequest(production: production, name: "audio", pool: pool)
         request.variables = variables
+        request.variablesOrigin = "variables"
         request.output = folder + "/"
         request.cache = configuration.speechCache
         request.piper = configuration.piper

@@ -16,6 +16,16 @@ public struct PlanInput: Sendable {
         public var length: Int
         /// The script item it is (nil in plans made without a script: the planner numbers them).
         public var id: ItemID?
+        /// Speech: the silent runs inside the clip (clip samples), the pauses the engine made,
+        /// which `overflow: fit` may shorten.
+        public var pauses: [SampleRange] = []
+        /// Speech: where its words are in the clip (clip samples, in order). A cut falls only at
+        /// a word's start or end, never inside one.
+        public var words: [SampleRange] = []
+        /// An effect: ends at its point (`align: end`) rather than starting there.
+        public var alignEnd = false
+        /// An effect: moved by this many samples (negative: earlier).
+        public var offset = 0
         public init(_ kind: Kind, length: Int, id: ItemID? = nil) { (self.kind, self.length, self.id) = (kind, length, id) }
         var takesTime: Bool { if case .effect = kind { return false }; return true }
         var isSpeech: Bool { if case .speech = kind { return true }; return false }
@@ -77,6 +87,12 @@ public struct PlannedSection: Sendable, Equatable {
     public var soundSegment: String?
     public var startSample: Int
     public var endSample: Int
+    /// What the content needs (speech, media and breaks as they are, before any fitting).
+    public var contentSamples: Int
+    /// The room the content has between the paddings: a fixed span's, or (a section without
+    /// `endAt`) the content's own. `spanSamples - contentSamples` is the slack (negative:
+    /// the content overflows and was fitted).
+    public var spanSamples: Int
     public var items: [PlannedItem]
     public var fadeIn: Int
     public var fadeOut: Int
@@ -90,12 +106,28 @@ public struct PlannedItem: Sendable, Equatable {
     public var endSample: Int
     /// Length of the source audio before stretching or cutting.
     public var sourceLength: Int
-    /// Length after stretching, before any cut: the renderer stretches to exactly this.
+    /// Length after tightening and stretching, before any cut: the renderer makes exactly this.
     public var placedLength: Int
-    /// Time compression applied (source length / placed length before any cut); 1 = none.
+    /// Time compression applied (tightened length / placed length); 1 = none.
     public var stretch: Double
-    /// Cut short (overflow `truncate`, or beyond 1.3x in `stretch`).
+    /// Cut short (at a word boundary) because the content did not fit its span.
     public var truncated: Bool
+    /// Parts of the engine's pauses taken out of the clip (clip samples, in order) by
+    /// `overflow: fit`, before any stretch.
+    public var tightened: [SampleRange] = []
+
+    /// Where a sample of the source clip lands, counted from the item's start: the tightened
+    /// parts taken out, then the stretch. Words in the report and cut points use this.
+    public func placedOffset(ofSource sample: Int) -> Int {
+        var removed = 0
+        for r in tightened {
+            if sample >= r.endSample { removed += r.length } else if sample > r.startSample { removed += sample - r.startSample }
+        }
+        let tight = sample - removed
+        let tightLength = sourceLength - tightened.reduce(0) { $0 + $1.length }
+        guard tightLength > 0, placedLength != tightLength else { return tight }
+        return Int((Double(tight) * Double(placedLength) / Double(tightLength)).rounded())
+    }
 }
 
 /// A stretch of one sound-template segment on the music bus.

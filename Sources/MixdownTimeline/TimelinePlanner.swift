@@ -5,7 +5,7 @@ import MixdownScript
 /// Seconds become samples exactly once (`round(t × 48000)`, half away from zero); everything
 /// after that is integer arithmetic, so boundaries never drift.
 public enum TimelinePlanner {
-    /// The most speech may be time-compressed to fit (`overflow: stretch`).
+    /// The most speech may be time-compressed to fit (`timelineProperties.maxStretch`'s default).
     public static let maximumStretch = 1.3
     static let defaultSectionGap = 0.3
     static let defaultSpeechStart = 0.5
@@ -39,6 +39,7 @@ public enum TimelinePlanner {
 
             var end: Int
             var layout: [PlannedItem]
+            var room = content
             if let fixedEnd {
                 guard fixedEnd > start else {
                     throw MixdownError.badInput("section '\(section.name)' would start at \(seconds(start)), after the sections before it, but must end at \(seconds(fixedEnd)) (its endAt or forceLength): shorten the earlier sections or move this endAt", code: .invalidTiming)
@@ -51,45 +52,42 @@ public enum TimelinePlanner {
                 }
                 let low = start + padStart, high = fixedEnd - padEnd
                 let available = high - low
+                room = available
                 if content <= available {
                     let justify = section.properties.justify ?? .flexStart
                     let spare = available - content
                     let offset = justify == .flexStart ? 0 : justify == .flexEnd ? spare : spare / 2
-                    layout = place(section.items, section: i, from: low + offset, speechLengths: nil, cut: nil)
+                    layout = place(section.items, section: i, from: low + offset, fitting: Fitting(), cut: nil)
                     end = fixedEnd
                 } else {
-                    let overflow = content - available
-                    let overflowMs = Double(overflow) * 1_000 / Double(rate)
-                    switch timeline.overflow {
-                    case .fail:
-                        throw MixdownError(.badInput, "section '\(section.name)' is \(Int(overflowMs.rounded())) ms too long for its span (overflow: fail)",
+                    let overflowMs = Double(content - available) * 1_000 / Double(rate)
+                    let too = "section '\(section.name)' is \(Int(overflowMs.rounded())) ms too long for its span"
+                    if timeline.overflow == .fail {
+                        throw MixdownError(.badInput, "\(too) (overflow: fail): shorten its copy, move its endAt or choose another overflow",
                                            code: .sectionOverflow, keyPath: "sectionProperties.\(section.name)")
-                    case .stretch, .fit:
-                        let (lengths, fits) = compressedSpeech(section.items, available: available)
-                        layout = place(section.items, section: i, from: low, speechLengths: lengths, cut: fits ? nil : high)
-                        let how = fits ? String(format: "speech compressed %.3fx", Double(speechTotal(section.items)) / Double(max(1, lengths.values.reduce(0, +))))
-                                       : "speech compressed 1.3x (the most allowed) and the rest cut"
-                        warnings.append(PlanWarning(code: .sectionOverflow, section: section.name, overflowMs: overflowMs,
-                                                    message: "section '\(section.name)' is \(Int(overflowMs.rounded())) ms too long for its span: \(how)"))
-                        end = fixedEnd
-                    case .truncate:
-                        layout = place(section.items, section: i, from: low, speechLengths: nil, cut: high)
-                        warnings.append(PlanWarning(code: .sectionOverflow, section: section.name, overflowMs: overflowMs,
-                                                    message: "section '\(section.name)' is \(Int(overflowMs.rounded())) ms too long for its span: cut with a fade"))
-                        end = fixedEnd
-                    case .extend:
-                        layout = place(section.items, section: i, from: low, speechLengths: nil, cut: nil)
+                    }
+                    if timeline.overflow == .extend {
+                        layout = place(section.items, section: i, from: low, fitting: Fitting(), cut: nil)
                         end = low + content + padEnd
                         warnings.append(PlanWarning(code: .sectionOverflow, section: section.name, overflowMs: overflowMs,
-                                                    message: "section '\(section.name)' is \(Int(overflowMs.rounded())) ms too long for its span: extended to \(seconds(end))"))
+                                                    message: "\(too): extended to \(seconds(end))"))
+                    } else {
+                        let fitting = fit(section.items, available: available, policy: timeline.overflow,
+                                          maxStretch: timeline.maxStretch ?? maximumStretch)
+                        layout = place(section.items, section: i, from: low, fitting: fitting, cut: fitting.needsCut ? high : nil)
+                        var notes = fitting.notes
+                        if fitting.needsCut { notes.append(cutNote(layout, section: section.items, at: high)) }
+                        warnings.append(PlanWarning(code: .sectionOverflow, section: section.name, overflowMs: overflowMs,
+                                                    message: "\(too): \(notes.joined(separator: ", then "))"))
+                        end = fixedEnd
                     }
                 }
             } else {
-                layout = place(section.items, section: i, from: start + padStart, speechLengths: nil, cut: nil)
+                layout = place(section.items, section: i, from: start + padStart, fitting: Fitting(), cut: nil)
                 end = start + padStart + content + padEnd
             }
             planned.append(PlannedSection(name: section.name, soundSegment: segments[i], startSample: start, endSample: end,
-                                          items: layout, fadeIn: samples(section.properties.fadeIn ?? 0),
+                                          contentSamples: content, spanSamples: room, items: layout, fadeIn: samples(section.properties.fadeIn ?? 0),
                                           fadeOut: samples(section.properties.fadeOut ?? 0)))
             cursor = end
         }
@@ -137,48 +135,160 @@ public enum TimelinePlanner {
         }
     }
 
+    /// How a flow too long for its room is made to fit (docs/timeline.md "Overflow"): parts of
+    /// the engine's pauses taken out, speech compressed, and whether the rest is cut.
+    struct Fitting {
+        /// By item index: the parts of its pauses taken out (clip samples).
+        var tightened: [Int: [SampleRange]] = [:]
+        /// By item index: speech compressed to this length (after tightening).
+        var compressed: [Int: Int] = [:]
+        var needsCut = false
+        /// What was done, for the warning.
+        var notes: [String] = []
+    }
+
+    /// A pause may shrink to a quarter of itself, and never below 60 ms: speech stays speech.
+    static let pauseKeptFraction = 0.25
+    static let shortestPause = 2_880
+
+    /// `fit` tightens the engine's pauses, then compresses speech (as `stretch` does) by at most
+    /// `maxStretch`; what still does not fit is cut (as `truncate` does, at a word boundary).
+    static func fit(_ items: [PlanInput.Item], available: Int, policy: OverflowPolicy, maxStretch: Double) -> Fitting {
+        var fitting = Fitting()
+        func ms(_ samples: Int) -> Int { Int((Double(samples) * 1_000 / Double(SampleTime.renderRate)).rounded()) }
+        var lengths = [Int: Int]()
+        for (index, item) in items.enumerated() where item.takesTime { lengths[index] = item.length }
+        var total: Int { lengths.values.reduce(0, +) }
+        if policy == .fit {
+            fitting.tightened = tightenPauses(items, by: total - available)
+            let removed = fitting.tightened.values.joined().reduce(0) { $0 + $1.length }
+            for (index, ranges) in fitting.tightened { lengths[index]! -= ranges.reduce(0) { $0 + $1.length } }
+            if removed > 0 { fitting.notes.append("the engine's pauses tightened by \(ms(removed)) ms") }
+        }
+        if total > available, policy == .fit || policy == .stretch {
+            let before = items.indices.filter { items[$0].isSpeech }.reduce(0) { $0 + lengths[$1]! }
+            let (compressed, fits) = compressedSpeech(items, lengths: lengths, available: available, maxStretch: maxStretch)
+            fitting.compressed = compressed
+            for (index, length) in compressed { lengths[index] = length }
+            let after = compressed.values.reduce(0, +)
+            if after < before {
+                fitting.notes.append(String(format: "speech compressed %.3fx%@", Double(before) / Double(max(1, after)), fits ? "" : " (the most allowed, maxStretch)"))
+            }
+        }
+        fitting.needsCut = total > available
+        return fitting
+    }
+
+    /// Takes `needed` samples (or as many as they have) out of the speech's pauses, from each in
+    /// proportion to what it can give, apportioned exactly; each part taken is the pause's middle.
+    static func tightenPauses(_ items: [PlanInput.Item], by needed: Int) -> [Int: [SampleRange]] {
+        var slack = [(item: Int, pause: SampleRange, give: Int)]()
+        for (index, item) in items.enumerated() where item.isSpeech {
+            for pause in item.pauses {
+                let keep = max(shortestPause, Int((Double(pause.length) * pauseKeptFraction).rounded(.up)))
+                if pause.length > keep { slack.append((index, pause, pause.length - keep)) }
+            }
+        }
+        let available = slack.reduce(0) { $0 + $1.give }
+        let take = min(max(0, needed), available)
+        guard take > 0 else { return [:] }
+        var shares = slack.map { $0.give * take / available }
+        var left = take - shares.reduce(0, +)
+        let order = slack.indices.sorted { a, b in
+            let (ra, rb) = (slack[a].give * take % available, slack[b].give * take % available)
+            return ra != rb ? ra > rb : a < b
+        }
+        for k in order where left > 0 { shares[k] += 1; left -= 1 }
+        var ranges = [Int: [SampleRange]]()
+        for (k, s) in slack.enumerated() where shares[k] > 0 {
+            let from = s.pause.startSample + (s.pause.length - shares[k]) / 2
+            ranges[s.item, default: []].append(SampleRange(from, from + shares[k]))
+        }
+        return ranges
+    }
+
     /// Lays the flow out from `start`: each item after the one before, effects at the point
-    /// where they appear without taking time. `speechLengths` replaces speech items' lengths
-    /// (compression); `cut` ends the flow there, cutting the item across it.
-    static func place(_ items: [PlanInput.Item], section: Int, from start: Int, speechLengths: [Int: Int]?, cut: Int?) -> [PlannedItem] {
+    /// where they appear (or ending there, and moved by their offset) without taking time.
+    /// `cut` ends the flow there or before: at the last word boundary of the item across it
+    /// that fits (an item none of whose words fit is not played), or at `cut` itself for media
+    /// and breaks.
+    static func place(_ items: [PlanInput.Item], section: Int, from start: Int, fitting: Fitting, cut: Int?) -> [PlannedItem] {
         var out = [PlannedItem]()
         var position = start
+        var stopped = false
         for (index, item) in items.enumerated() {
-            let placedLength = speechLengths?[index] ?? item.length
-            var itemEnd = position + (item.takesTime ? placedLength : item.length)
-            var truncated = false
-            if let cut, item.takesTime {
-                if position >= cut { continue }   // entirely beyond the span: not played
-                if itemEnd > cut { itemEnd = cut; truncated = true }
+            let tightened = fitting.tightened[index] ?? []
+            let tightLength = item.length - tightened.reduce(0) { $0 + $1.length }
+            let placedLength = fitting.compressed[index] ?? tightLength
+            let id = item.id ?? ItemID(section: section, item: index)
+            guard item.takesTime else {
+                if stopped { continue }   // its point was cut from the flow
+                let begin = max(0, position + (item.alignEnd ? -item.length : 0) + item.offset)
+                out.append(PlannedItem(kind: item.kind, id: id, startSample: begin, endSample: begin + item.length,
+                                       sourceLength: item.length, placedLength: item.length, stretch: 1, truncated: false))
+                continue
             }
-            let stretch = placedLength > 0 && placedLength != item.length ? Double(item.length) / Double(placedLength) : 1
-            out.append(PlannedItem(kind: item.kind, id: item.id ?? ItemID(section: section, item: index), startSample: position, endSample: itemEnd,
-                                   sourceLength: item.length, placedLength: placedLength, stretch: stretch, truncated: truncated))
-            if item.takesTime { position = itemEnd }
+            if stopped { continue }
+            var planned = PlannedItem(kind: item.kind, id: id, startSample: position, endSample: position + placedLength,
+                                      sourceLength: item.length, placedLength: placedLength,
+                                      stretch: placedLength > 0 && placedLength != tightLength ? Double(tightLength) / Double(placedLength) : 1,
+                                      truncated: false, tightened: tightened)
+            if let cut, planned.endSample > cut {
+                stopped = true
+                let room = cut - position
+                var played = room
+                if item.isSpeech, !item.words.isEmpty {
+                    // The latest word boundary that fits.
+                    played = 0
+                    for w in item.words {
+                        for boundary in [w.startSample, w.endSample] {
+                            let at = planned.placedOffset(ofSource: boundary)
+                            if at <= room, at > played { played = at }
+                        }
+                    }
+                }
+                guard played > 0 else { continue }
+                planned.endSample = position + played
+                planned.truncated = true
+            }
+            out.append(planned)
+            position = planned.endSample
         }
         return out
     }
 
+    /// The warning's words for a cut: where, and how much was not played.
+    static func cutNote(_ layout: [PlannedItem], section items: [PlanInput.Item], at cut: Int) -> String {
+        let end = layout.filter { if case .effect = $0.kind { return false }; return true }.map(\.endSample).max() ?? cut
+        var unplayed = 0
+        for item in items where item.isSpeech {
+            guard let planned = layout.first(where: { $0.id == item.id }) else { unplayed += item.words.count; continue }
+            unplayed += item.words.filter { planned.startSample + planned.placedOffset(ofSource: $0.startSample) >= planned.endSample }.count
+        }
+        let seconds = String(format: "%.3f s", Double(end) / Double(SampleTime.renderRate))
+        return "cut at a word boundary at \(seconds)" + (unplayed > 0 ? " (\(unplayed) word\(unplayed == 1 ? "" : "s") not played)" : "")
+    }
+
     static func speechTotal(_ items: [PlanInput.Item]) -> Int { items.filter(\.isSpeech).reduce(0) { $0 + $1.length } }
 
-    /// New speech lengths that make the flow fit `available`, compressing every speech item by
-    /// (nearly) the same factor and none by more than 1.3x: each keeps at least ⌈length / 1.3⌉,
-    /// and the shares are apportioned so their sum is exact. `fits` is false when even 1.3x is
-    /// not enough; then every item is at its 1.3x length and the flow is cut.
-    static func compressedSpeech(_ items: [PlanInput.Item], available: Int) -> (lengths: [Int: Int], fits: Bool) {
-        let speech = speechTotal(items)
-        let other = items.filter { $0.takesTime && !$0.isSpeech }.reduce(0) { $0 + $1.length }
+    /// New speech lengths that make the flow fit `available`, compressing every speech item
+    /// (from its length in `lengths`) by (nearly) the same factor and none by more than
+    /// `maxStretch`: each keeps at least ⌈length / maxStretch⌉, and the shares are apportioned so
+    /// their sum is exact. `fits` is false when even `maxStretch` is not enough; then every
+    /// item is at its shortest and the flow is cut.
+    static func compressedSpeech(_ items: [PlanInput.Item], lengths base: [Int: Int], available: Int, maxStretch: Double) -> (lengths: [Int: Int], fits: Bool) {
+        let speechIndices = items.indices.filter { items[$0].isSpeech }
+        let speech = speechIndices.reduce(0) { $0 + base[$1]! }
+        let other = items.indices.filter { items[$0].takesTime && !items[$0].isSpeech }.reduce(0) { $0 + base[$1]! }
         let room = available - other
         var minimum = [Int: Int]()
-        for (index, item) in items.enumerated() where item.isSpeech {
-            minimum[index] = Int((Double(item.length) / maximumStretch).rounded(.up))
-        }
+        for index in speechIndices { minimum[index] = Int((Double(base[index]!) / maxStretch).rounded(.up)) }
         guard speech > 0, room >= minimum.values.reduce(0, +) else { return (minimum, false) }
         // Proportional shares, floored, never below the minimum.
         var lengths = [Int: Int]()
         var remainders = [(index: Int, remainder: Int)]()
-        for (index, item) in items.enumerated() where item.isSpeech {
-            let exact = item.length * room
+        for index in speechIndices {
+            let exact = base[index]! * room
             lengths[index] = max(minimum[index]!, exact / speech)
             remainders.append((index, exact % speech))
         }

@@ -1,0 +1,46 @@
+import Foundation
+import MixdownCore
+import MixdownReport
+import MixdownScript
+import MixdownSpeech
+import MixdownTimeline
+
+/// `mixdown plan` and `POST /v1/plan` (docs/plan.md): the render's first stages — check, speak,
+/// plan — and nothing after them. The speech comes from the cache or is synthesised into it,
+/// so the render that follows finds the same clips and lands on the same samples, even with an
+/// engine whose takes vary (Piper). Estimated, nothing is spoken: lengths come from the text.
+public enum Planning {
+    public static func plan(_ request: RenderRequest, estimate: Bool = false) throws -> PlanReport {
+        let started = Date()
+        var clock = StageClock(request.control)
+        let checked = try clock.run(.checking) { try Pipeline.check(request, outputs: false) }
+        let media = try ClipPreparation.prepareMedia(checked.script, production: request.production, template: checked.template, pool: request.pool)
+        let speech = try clock.run(.speaking) {
+            estimate ? ClipPreparation.estimate(checked.script, production: request.production, piper: request.piper)
+                     : try Pipeline.speak(checked.script, request)
+        }
+        let plan = try clock.run(.planning) { try Pipeline.plan(checked, clips: PreparedClips(media: media, speech: speech), request) }
+        let warnings = RenderReport.warnings(checks: checked.warnings, plan: plan, scriptWarnings: checked.script.warnings, speech: speech.outcome)
+        try Pipeline.refuseWarnings(warnings, request)
+        return PlanReport(plan: plan, warnings: warnings, words: speech.words, estimated: estimate, statistics: speech.statistics,
+                          runtimeSeconds: Date().timeIntervalSince(started), version: Pipeline.version)
+    }
+}
+
+extension ClipPreparation {
+    /// Every speech item's length estimated from its text for the voice and speed that would
+    /// speak it: no engine runs.
+    static func estimate(_ script: Script, production: Production, piper: PiperLibrary?) -> SpokenClips {
+        var clips = SpokenClips()
+        for section in script.sections {
+            for item in section.items {
+                guard case .speech(let text, let voice, let speed, let part) = item.kind else { continue }
+                let (job, _) = job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production,
+                                   temporaryDirectory: "/tmp", piper: piper)
+                let engine: SpeechEstimate.Engine = job.engine is PiperEngine ? .piper : job.engine is EspeakEngine ? .espeak : .external
+                clips.audio[item.id] = .estimated(SpeechEstimate.samples(for: text, voice: job.request.voice, speed: job.request.speed, engine: engine))
+            }
+        }
+        return clips
+    }
+}
