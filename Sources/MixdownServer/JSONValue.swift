@@ -58,3 +58,12 @@ enum JSONValue: Codable, Sendable, Equatable {
         }
     }
 }
+
+extension JSONValue {
+    /// A production object with `"strict": true` when `strict` (`?strict=true`); else as it is.
+    func settingStrict(_ strict: Bool) -> JSONValue {
+        guard strict, case .object(var members) = self else { return self }
+        members["strict"] = .bool(true)
+        return .object(members)
+    }
+}

@@ -30,6 +30,7 @@ extension MixdownService {
         CatalogController(service: self).addRoutes(to: v1)
         MediaController(service: self).addRoutes(to: v1)
         ProductionsController(service: self).addRoutes(to: v1)
+        PlanController(service: self).addRoutes(to: v1)
         OutputsController(service: self).addRoutes(to: routes.group("v1", authenticatedBy: APIKeyAuthenticator(store: store, acceptsPlayerLinks: true)))
         MasterController(service: self).addRoutes(to: v1)
         BatchesController(service: self).addRoutes(to: v1)

@@ -27,6 +27,16 @@ extension MixdownService {
         return try JSONParser.parse(text, file: file)
     }
 
+    /// A true/false query parameter (`?strict=true`); absent is false, anything else a 400.
+    static func flag(_ request: Request, _ name: String) throws -> Bool {
+        guard let value = request.uri.queryParameters.get(name) else { return false }
+        switch value.lowercased() {
+        case "true", "1", "": return true
+        case "false", "0": return false
+        default: throw APIError(.badRequest, "invalidQuery", "\(name) is true or false, got '\(MixdownError.excerpt(value))'", path: name)
+        }
+    }
+
     /// The `Idempotency-Key` header: a retried request with the same key gets the first's job.
     static func idempotencyKey(_ request: Request) throws -> String? {
         let value = header(request, "idempotency-key")

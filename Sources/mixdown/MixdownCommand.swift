@@ -13,7 +13,7 @@ struct MixdownCommand: ParsableCommand {
         commandName: "mixdown",
         abstract: "Script-to-audio production engine: render scripts, master, encode and analyse audio.",
         version: MixdownVersion.string,
-        subcommands: [Render.self, Batch.self, Serve.self, Worker.self, Keys.self, Analyze.self, Encode.self, Master.self, Templates.self, Voices.self, Version.self])
+        subcommands: [Render.self, Plan.self, Batch.self, Serve.self, Worker.self, Keys.self, Analyze.self, Encode.self, Master.self, Templates.self, Voices.self, Version.self])
 
     static func main() {
         stopEnginesOnSignals()

@@ -16,25 +16,14 @@ struct Render: ParsableCommand {
         discussion: """
         mixdown render PRODUCTION.json [-o OUT] [--report R.json] [--report-html R.html] [--stems DIR] [--var k=v]... [--end-format F]...
         mixdown render --script S.txt [--template NAME] [--force-length S] [--section-properties JSON] [...]
+
+        Warnings (a section's copy fitted to its span, a variable the script never uses, the \
+        loudness target missed, ...) are printed on stderr and kept in the report; with --strict \
+        (or "strict": true in the production) each is an error and nothing is written. \
+        `mixdown plan` shows the timeline before any rendering.
         """)
 
-    @Argument(help: "The production file (JSON; see docs/script-and-production.md).")
-    var production: String?
-
-    @Option(help: "Render a script file without a production file.")
-    var script: String?
-
-    @Option(help: "Sound template (name or folder), with --script.")
-    var template: String?
-
-    @Option(name: .customLong("force-length"), parsing: .unconditional, help: "Total length in seconds, with --script.")
-    var forceLength: Double?
-
-    @Option(name: .customLong("section-properties"), help: "sectionProperties as JSON, with --script.")
-    var sectionProperties: String?
-
-    @Option(help: "Voice, with --script (default en-us).")
-    var voice: String?
+    @OptionGroup var input: ProductionInput
 
     @Option(name: .shortAndLong, help: "Output file; with several formats a folder or a stem of a name.")
     var output: String?
@@ -43,9 +32,6 @@ struct Render: ParsableCommand {
 
     @Option(help: "Write speech.wav, music.wav and mix.wav (48 kHz float) into this folder.")
     var stems: String?
-
-    @Option(name: .customLong("var"), help: "Personalisation: key=value (repeatable); overrides audience.")
-    var variables: [String] = []
 
     @Option(name: .customLong("end-format"), help: "Delivery format (repeatable); overrides the production's endFormat.")
     var endFormats: [EndFormat] = []
@@ -58,37 +44,15 @@ struct Render: ParsableCommand {
     @Flag(help: "Print the report on stdout.")
     var json = false
 
-    func validate() throws {
-        if production == nil && script == nil { throw ValidationError("give a production file or --script S.txt") }
-        if production != nil && script != nil { throw ValidationError("give a production file or --script, not both") }
-        if production != nil && (template != nil || forceLength != nil || sectionProperties != nil || voice != nil) {
-            throw ValidationError("--template, --force-length, --section-properties and --voice go with --script; a production file sets them itself")
-        }
-    }
-
     func run() throws {
-        let (loaded, name) = try loadProduction()
-        var request = RenderRequest(production: loaded, name: name, pool: .machine())
-        for pair in variables {
-            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
-                throw MixdownError.usage("--var '\(pair)': expected key=value")
-            }
-            request.variables[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
-        }
+        var request = try input.request()
         request.output = output
         request.endFormats = endFormats
         request.reportPath = reports.report
         request.reportPagePath = reports.reportHTML
         request.stemsDirectory = stems
         request.captions = captions
-        // The environment is read here, at the edge, and handed to the engine.
-        request.cache = SpeechCache.standard()
-        request.temporaryDirectory = temporaryDirectory()
         request.maximumDuration = maxDuration.seconds
-        request.piper = piperLibrary()
-        request.templateLibraries = SoundTemplate.standardLibraries(environment: ProcessInfo.processInfo.environment,
-                                                                    executable: CommandLine.arguments[0],
-                                                                    currentDirectory: FileManager.default.currentDirectoryPath)
         let onTerminal = isatty(STDERR_FILENO) == 1 && !json
         if onTerminal {
             request.control = RenderControl { event in
@@ -104,25 +68,5 @@ struct Render: ParsableCommand {
             printOutputs(result.outputs)
             for w in result.warnings { FileHandle.standardError.write(Data("mixdown: warning: \(w.message)\n".utf8)) }
         }
-    }
-
-    /// A production file, or one assembled from --script and its options through the same
-    /// strict decoder (so a bad --section-properties is reported like a bad production).
-    func loadProduction() throws -> (Production, String) {
-        if let production {
-            return (try ProductionDecoder.load(path: production), URL(fileURLWithPath: production).deletingPathExtension().lastPathComponent)
-        }
-        guard let scriptPath = script else { throw MixdownError.usage("give a production file or --script S.txt") }
-        let here = SourceLocation(file: "command line", line: 1, column: 1)
-        var members: [(key: String, value: JSONNode)] = [("scriptFile", JSONNode(value: .string(scriptPath), location: here))]
-        if let template { members.append(("soundTemplate", JSONNode(value: .string(template), location: here))) }
-        if let forceLength { members.append(("forceLength", JSONNode(value: .number(forceLength), location: here))) }
-        if let voice { members.append(("voice", JSONNode(value: .string(voice), location: here))) }
-        if let sectionProperties {
-            members.append(("sectionProperties", try JSONParser.parse(sectionProperties, file: "--section-properties")))
-        }
-        let cwd = FileManager.default.currentDirectoryPath
-        let production = try ProductionDecoder.decode(JSONNode(value: .object(members), location: here), file: "command line", baseDirectory: cwd)
-        return (production, URL(fileURLWithPath: scriptPath).deletingPathExtension().lastPathComponent)
     }
 }

@@ -16,6 +16,7 @@ struct BatchesController {
     @Sendable func create(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let key = context.key
         let configuration = service.configuration
+        let strict = try MixdownService.flag(request, "strict")
         let root = try await service.readJSON(request, limit: 32 << 20, file: "batch")
         let top = try JSONField(node: root, path: "").object(allowed: ["production", "rows"])
         guard let productionField = top["production"] else { throw APIError(.unprocessableContent, "invalidBatch", "missing production", path: "production") }
@@ -30,7 +31,9 @@ struct BatchesController {
             var values = [String: String]()
             for (name, value) in try row.dictionary() { values[name] = try value.string() }
             do {
-                _ = try Pipeline.check(service.renderRequest(admitted.production, variables: values, folder: configuration.dataDirectory + "/tmp"))
+                var check = service.renderRequest(admitted.production, variables: values, folder: configuration.dataDirectory + "/tmp")
+                check.strict = strict
+                _ = try Pipeline.check(check)
             } catch let error as MixdownError {
                 throw APIError(.unprocessableContent, error.code.rawValue, error.reason, path: "rows[\(i)]" + (error.keyPath.map { ($0.hasPrefix("audience.") ? "." + $0.dropFirst(9) : ": " + $0) } ?? ""))
             }
@@ -38,7 +41,7 @@ struct BatchesController {
         }
         try await service.checkConcurrency(key, adding: rows.count)
         let batch = UUID().uuidString.lowercased()
-        let production = JSONValue(productionField.node)
+        let production = JSONValue(productionField.node).settingStrict(strict)
         let now = Date().timeIntervalSince1970
         let webhook = admitted.webhook.map { Webhook.target(url: $0, secret: context.rawKey ?? "") }
         let jobs = variables.map { values in

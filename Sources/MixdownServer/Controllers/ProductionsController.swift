@@ -21,15 +21,19 @@ struct ProductionsController {
     @Sendable func create(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let key = context.key
         let idempotency = try MixdownService.idempotencyKey(request)
+        let strict = try MixdownService.flag(request, "strict")
         let root = try await service.readJSON(request, limit: service.configuration.maxProductionBytes, file: "production")
-        let production = JSONValue(root)
+        // `?strict=true` is kept in the stored production: the worker renders it strictly.
+        let production = JSONValue(root).settingStrict(strict)
         if let earlier = try await service.earlierJob(idempotency, key: key, sameRequest: { spec in
             // The same production, however it was serialised (key order, spacing).
             guard case .production(let first)? = spec else { return false }
             return first.production == production
         }) { return service.accepted(earlier) }
         let admitted = try await service.gate(for: key.name).admit(root, file: "production")
-        _ = try Pipeline.check(service.renderRequest(admitted.production, variables: [:], folder: service.configuration.dataDirectory + "/tmp"))
+        var check = service.renderRequest(admitted.production, variables: [:], folder: service.configuration.dataDirectory + "/tmp")
+        check.strict = strict
+        _ = try Pipeline.check(check)
         try await service.checkConcurrency(key, adding: 1)
         let spec = JobSpec.production(.init(production: production, variables: [:]))
         let job = JobRecord(id: UUID().uuidString.lowercased(), key: key.name, spec: spec.text,
