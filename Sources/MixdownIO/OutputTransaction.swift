@@ -7,6 +7,8 @@ import MixdownCore
 /// Unchecked Sendable: the pending list and the committed flag are reached only under `lock`.
 public final class OutputTransaction: @unchecked Sendable {
     private var pending: [(temporary: String, final: String)] = []
+    /// Folders this transaction made (a `--stems` folder): removed again on rollback.
+    private var madeFolders: [String] = []
     private var committed = false
     /// Formats are encoded side by side; the list of pending files is shared.
     private let lock = NSLock()
@@ -72,6 +74,21 @@ public final class OutputTransaction: @unchecked Sendable {
     public func rollback() {
         for (temporary, _) in pending { unlink(temporary); Self.unfinished.withLock { _ = $0.remove(temporary) } }
         pending.removeAll()
+        for folder in madeFolders.reversed() { rmdir(folder) }   // only if empty: never a user's file
+        madeFolders.removeAll()
+    }
+
+    /// Makes `path` (and missing parents) for outputs to go into; those it made are removed
+    /// again if the transaction does not commit.
+    public func makeFolder(_ path: String) throws {
+        var missing = [String]()
+        var url = URL(fileURLWithPath: path).standardizedFileURL
+        while !FileManager.default.fileExists(atPath: url.path) && url.path != "/" {
+            missing.append(url.path)
+            url = url.deletingLastPathComponent()
+        }
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        lock.withLock { madeFolders += missing.reversed() }
     }
 }
 

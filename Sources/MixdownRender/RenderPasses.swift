@@ -54,7 +54,7 @@ extension Pipeline {
         let room = hybrid.map { HybridMatching.RoomLayer($0, plan: plan) }
         var stems = [any BlockSink]()
         if let folder = request.stemsDirectory {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try transaction.makeFolder(folder)
             stems = try ["speech", "music", "mix"].map {
                 try AudioFileWriter.floatWAVStream(to: try transaction.temporaryPath(for: "\(folder)/\($0).wav"), sampleRate: rate, channels: 2)
             }

@@ -121,8 +121,11 @@ paths:
         `scriptFile`), media as uploaded ids (`"mediaFiles": {"jingle": {"media": "ID"}}`), a
         template of the server's by name, a speech engine by the name the operator configured,
         and optionally `"webhook": {"url": …}`. Everything that needs no speech is checked
-        before the job is queued.
+        before the job is queued. With `strict=true` every warning is an error: those found
+        before any speech (an unused variable, segments without a template) are a 422 here;
+        the others fail the job with the warning's code, nothing written.
       parameters:
+        - { name: strict, in: query, required: false, schema: { type: boolean } }
         - name: Idempotency-Key
           in: header
           required: false
@@ -150,6 +153,37 @@ paths:
         "413": { $ref: "#/components/responses/TooLarge" }
         "422": { $ref: "#/components/responses/Invalid" }
         "429": { $ref: "#/components/responses/TooMany" }
+  /v1/plan:
+    post:
+      operationId: planProduction
+      summary: A production's timeline before rendering it.
+      description: |
+        The body is a production as for `POST /v1/productions`. Answers at once with what
+        `mixdown plan --json` prints: each section's start and end, `contentSamples`,
+        `spanSamples` and `slackSamples` (negative when its copy overflows its span, with the
+        warning saying how `overflow` fits it), the tail, the music and the warnings. The
+        boundaries are the render's, sample for sample: speech not yet in the server's speech
+        cache is synthesised into it, so the render that follows speaks the same clips. With
+        `estimate=true` nothing is spoken (lengths estimated from the text, `"estimated": true`).
+        With `strict=true` any warning is a 422 with the warning's code.
+      parameters:
+        - { name: estimate, in: query, required: false, schema: { type: boolean } }
+        - { name: strict, in: query, required: false, schema: { type: boolean } }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: "#/components/schemas/Production" }
+      responses:
+        "200":
+          description: The plan.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Plan" }
+        "400": { $ref: "#/components/responses/Invalid" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "413": { $ref: "#/components/responses/TooLarge" }
+        "422": { $ref: "#/components/responses/Invalid" }
   /v1/master:
     post:
       operationId: createMaster
@@ -326,6 +360,11 @@ paths:
     post:
       operationId: createBatch
       summary: Queue one job per row of variables.
+      description: |
+        Every row is checked before any job is queued. A row variable the script never uses is
+        a warning in that job's report; with `strict=true` it (and any warning) is an error.
+      parameters:
+        - { name: strict, in: query, required: false, schema: { type: boolean } }
       requestBody:
         required: true
         content:
@@ -433,6 +472,29 @@ components:
         application/json:
           schema: { $ref: "#/components/schemas/Error" }
   schemas:
+    Plan:
+      type: object
+      required: [estimated, sampleRate, totalSamples, durationMs, sections, music, warnings]
+      properties:
+        estimated: { type: boolean }
+        sampleRate: { type: integer }
+        totalSamples: { type: integer }
+        durationMs: { type: number }
+        sections:
+          type: array
+          items:
+            type: object
+            required: [name, startSample, endSample, contentSamples, spanSamples, slackSamples, items]
+            properties:
+              name: { type: string }
+              startSample: { type: integer }
+              endSample: { type: integer }
+              contentSamples: { type: integer }
+              spanSamples: { type: integer }
+              slackSamples: { type: integer }
+              items: { type: array, items: { type: object } }
+        music: { type: array, items: { type: object } }
+        warnings: { type: array, items: { type: object } }
     Error:
       type: object
       required: [error]

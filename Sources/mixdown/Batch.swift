@@ -40,6 +40,9 @@ struct Batch: ParsableCommand {
 
     @OptionGroup var maxDuration: MaxDurationOption
 
+    @Flag(help: "Strict delivery: a row whose render warns fails; a column the script never uses fails the batch before any speech.")
+    var strict = false
+
     func validate() throws {
         if let jobs, !(1...64).contains(jobs) { throw ValidationError("--jobs must be 1 to 64") }
         _ = try shardParts()
@@ -72,6 +75,7 @@ struct Batch: ParsableCommand {
                                                                     currentDirectory: FileManager.default.currentDirectoryPath)
         request.maximumDuration = maxDuration.seconds
         request.piper = piperLibrary()
+        request.strict = strict
 
         let bar = isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil
         let summary = try BatchRunner().run(request) { bar?.show($0) }
@@ -79,13 +83,16 @@ struct Batch: ParsableCommand {
 
         let rate = summary.seconds > 0 ? Double(summary.succeeded + summary.failed.count) / summary.seconds : 0
         let before = summary.skipped > 0 ? ", \(summary.skipped) done before" : ""
+        // What warns for every row (a column the script never uses) is said once, here.
+        for w in summary.warnings { FileHandle.standardError.write(Data("mixdown: warning: \(w.message)\n".utf8)) }
+        let warned = summary.withWarnings > 0 ? " (\(summary.withWarnings) with warnings, in the manifest)" : ""
+        let counts = "batch: \(summary.rows) row\(summary.rows == 1 ? "" : "s"): \(summary.rows - summary.failed.count) ok\(warned), \(summary.failed.count) failed"
         if summary.failed.isEmpty {
-            print(String(format: "%d rows ok%@ (%d rendered in %.1f s, %.2f rows/s); manifest %@", summary.rows, before,
+            print(String(format: "%@%@ (%d rendered in %.1f s, %.2f rows/s); manifest %@", counts, before,
                          summary.succeeded, summary.seconds, rate, summary.manifest))
         } else {
             let listed = summary.failed.prefix(10).map(String.init).joined(separator: ", ") + (summary.failed.count > 10 ? ", …" : "")
-            FileHandle.standardError.write(Data(("mixdown: batch: \(summary.failed.count) of \(summary.rows) rows failed (row\(summary.failed.count == 1 ? "" : "s") \(listed))\(before); "
-                                                 + "the reasons are in \(summary.manifest)\n").utf8))
+            FileHandle.standardError.write(Data("mixdown: \(counts) (row\(summary.failed.count == 1 ? "" : "s") \(listed))\(before); the reasons are in \(summary.manifest)\n".utf8))
             throw ExitCode.badInput
         }
     }

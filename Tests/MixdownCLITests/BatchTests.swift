@@ -45,7 +45,8 @@ import Testing
         let result = try batch([production, "--audience", rows, "-o", out, "--jobs", "2"])
 
         #expect(result.status == 1)
-        #expect(result.stderrLines == ["mixdown: batch: 3 of 200 rows failed (rows 7, 50, 120); the reasons are in \(out)/manifest.jsonl"])
+        // The copy is fitted to forceLength 2 in every row that renders: a warning each, counted.
+        #expect(result.stderrLines == ["mixdown: batch: 200 rows: 197 ok (197 with warnings, in the manifest), 3 failed (rows 7, 50, 120); the reasons are in \(out)/manifest.jsonl"])
         let lines = try manifest(out)
         #expect(lines.count == 200)
         #expect(Set(lines.map { $0["row"] as! Int }) == Set(1...200))
@@ -107,7 +108,7 @@ import Testing
 
         let again = try batch([production, "--audience", rows, "-o", out, "--jobs", "2"])
         #expect(again.status == 0, "\(again.stderr)")
-        #expect(again.stdout.contains("40 rows ok, \(before.count) done before"), "\(again.stdout)")
+        #expect(again.stdout.contains("batch: 40 rows: 40 ok, 0 failed, \(before.count) done before"), "\(again.stdout)")
         let after = try manifest(out)
         #expect(after.count == 40, "one line per row, none twice")
         #expect(Set(after.map { $0["id"] as! String }) == Set((1...40).map { "v\($0)" }))
