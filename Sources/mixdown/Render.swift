@@ -87,7 +87,7 @@ struct Render: ParsableCommand {
         request.maximumDuration = maxDuration.seconds
         request.piper = piperLibrary()
         request.templateLibraries = SoundTemplate.standardLibraries(environment: ProcessInfo.processInfo.environment,
-                                                                    executable: CommandLine.arguments[0],
+                                                                    executable: executablePath,
                                                                     currentDirectory: FileManager.default.currentDirectoryPath)
         let onTerminal = isatty(STDERR_FILENO) == 1 && !json
         if onTerminal {
