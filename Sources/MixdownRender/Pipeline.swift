@@ -121,7 +121,7 @@ public enum Pipeline {
         }
         let report = RenderReport(
             plan: plan, scriptWarnings: checked.script.warnings,
-            speech: .init(words: speech.words, voiceFallbacks: speech.voiceFallbacks, unhonoured: speech.unhonoured, statistics: speech.statistics),
+            speech: .init(words: speech.words, unhonoured: speech.unhonoured, statistics: speech.statistics),
             mastering: .init(preset: production.masteringPreset.rawValue, target: production.targetLoudness, ceiling: production.truePeakCeiling,
                              input: mix.analysis, alignment: alignment, output: output),
             hybrid: hybrid, outputs: delivered.outputs, timings: timings, runtimeSeconds: Date().timeIntervalSince(started), version: version)

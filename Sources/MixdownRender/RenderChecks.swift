@@ -31,6 +31,7 @@ extension Pipeline {
             return try request.templates?.load(directory: directory, pool: request.pool) ?? SoundTemplate.load(directory: directory, pool: request.pool)
         }
         try checkSegments(script, template: template)
+        try ClipPreparation.checkVoices(script, production: production, piper: request.piper)
         let formats = try endFormats(request)
         let paths = outputPaths(request, formats: formats)
         try TimelinePlanner.checkFixedEnds(planInput(script, production: production, template: template, clips: PreparedClips()))
