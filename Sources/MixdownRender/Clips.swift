@@ -45,15 +45,13 @@ struct SpokenClips: Sendable {
     var words: [ItemID: [SpeechClip.Word]] = [:]
     /// The pauses the engine made inside each clip (`overflow: fit` may shorten them).
     var pauses: [ItemID: [Range<Int>]] = [:]
-    /// Piper voices spoken by espeak-ng because Piper is not installed (voice → language).
-    var voiceFallbacks: [String: String] = [:]
     /// What a Piper voice could not honour (SSML prosody, say-as, emphasis), by voice.
     var unhonoured: [String: Set<String>] = [:]
     var statistics = SpeechSynthesizer.Statistics()
 
     /// What the report's warnings need to know of the speech.
     var outcome: RenderReport.SpeechOutcome {
-        .init(words: words, voiceFallbacks: voiceFallbacks, unhonoured: unhonoured, statistics: statistics)
+        .init(words: words, unhonoured: unhonoured, statistics: statistics)
     }
 }
 
@@ -80,32 +78,64 @@ struct PreparedClips: Sendable {
 enum ClipPreparation {
     static let defaultVoice = "en-us"
 
-    /// The engine and request for one speech item: settings from the item's `<as:sub>`, then
-    /// `sections[part]`, `sections[section]`, the production, and the defaults.
-    static func job(for item: ScriptItem, text: String, voice: String?, speed: Double?, part: String?, section: String,
-                    production: Production, temporaryDirectory: String, piper: PiperLibrary?) -> (job: SpeechSynthesizer.Job, fallbackFrom: String?) {
+    /// The voice one speech item speaks with and where it was chosen: the item's own
+    /// (`<as:sub voice>`), else `sections[part]`, `sections[section]`, the production's, the
+    /// default. `keyPath` is the production key that chose it (nil: the item or the default);
+    /// `external` the command engine that speaks it, if any.
+    static func voice(_ voice: String?, part: String?, section: String, production: Production)
+        -> (voice: String, keyPath: String?, external: ExternalEngine?) {
         let sectionVoice = production.sections[section]
         let partVoice = part.flatMap { production.sections[$0] }
         let external = partVoice?.speechEngine ?? sectionVoice?.speechEngine ?? production.speechEngine
+        if let voice { return (voice, nil, external) }
+        if let part, let v = partVoice?.voice { return (v, "sections.\(part).voice", external) }
+        if let v = sectionVoice?.voice { return (v, "sections.\(section).voice", external) }
+        if let v = production.voice { return (v, "voice", external) }
+        return (external == nil ? defaultVoice : "default", nil, external)
+    }
+
+    /// Every voice the script speaks with exists here, checked before any speech is
+    /// synthesised: a Piper voice that is not installed (or whose runtime is missing) and an
+    /// unknown espeak-ng voice are one-line errors at the production key that chose the voice
+    /// (`voice`, `sections.NAME.voice`), or at the item in the script that did. Voices of
+    /// command engines are the command's to check.
+    static func checkVoices(_ script: Script, production: Production, piper: PiperLibrary?) throws {
+        var checked = Set<String>()
+        for section in script.sections {
+            for item in section.items {
+                guard case .speech(_, let asked, _, let part) = item.kind else { continue }
+                let chosen = voice(asked, part: part, section: section.name, production: production)
+                guard chosen.external == nil, checked.insert(chosen.voice).inserted else { continue }
+                do {
+                    if try !PiperLibrary.check(chosen.voice, in: piper) { try EspeakEngine.shared.check(voice: chosen.voice) }
+                } catch let e as MixdownError {
+                    guard let keyPath = chosen.keyPath else { throw e.located(at: item.location) }
+                    throw MixdownError(e.kind, e.reason, code: e.code, keyPath: keyPath)
+                }
+            }
+        }
+    }
+
+    /// The engine and request for one speech item: settings from the item's `<as:sub>`, then
+    /// `sections[part]`, `sections[section]`, the production, and the defaults. The voice was
+    /// checked (`checkVoices`): a Piper voice goes to Piper, any other to espeak-ng.
+    static func job(for item: ScriptItem, text: String, voice: String?, speed: Double?, part: String?, section: String,
+                    production: Production, temporaryDirectory: String, piper: PiperLibrary?) -> SpeechSynthesizer.Job {
+        let sectionVoice = production.sections[section]
+        let partVoice = part.flatMap { production.sections[$0] }
+        let chosen = self.voice(voice, part: part, section: section, production: production)
         let request = SpeechRequest(
             text: text,
-            markup: external == nil ? item.markup : nil,   // external engines get plain text
-            voice: voice ?? partVoice?.voice ?? sectionVoice?.voice ?? production.voice ?? (external == nil ? defaultVoice : "default"),
+            markup: chosen.external == nil ? item.markup : nil,   // external engines get plain text
+            voice: chosen.voice,
             speed: speed ?? partVoice?.speed ?? sectionVoice?.speed ?? production.speed,
             pitch: partVoice?.pitch ?? sectionVoice?.pitch ?? production.pitch)
-        if let external {
-            return (SpeechSynthesizer.Job(request: request, engine: CommandEngine(command: external.command, stdin: external.stdin,
-                                                                                   timeoutSeconds: external.timeoutSeconds, temporaryDirectory: temporaryDirectory)), nil)
+        if let external = chosen.external {
+            return SpeechSynthesizer.Job(request: request, engine: CommandEngine(command: external.command, stdin: external.stdin,
+                                                                                timeoutSeconds: external.timeoutSeconds, temporaryDirectory: temporaryDirectory))
         }
-        if let engine = piper?.engine(for: request.voice) { return (SpeechSynthesizer.Job(request: request, engine: engine), nil) }
-        // A Piper voice where Piper is not installed: espeak-ng speaks its language (with a
-        // warning in the report); where Piper is installed, an unknown id is an error.
-        var spoken = request
-        if !(piper?.isInstalled ?? false), let language = PiperLibrary.fallback(for: request.voice) {
-            spoken.voice = language
-            return (SpeechSynthesizer.Job(request: spoken, engine: EspeakEngine.shared), request.voice)
-        }
-        return (SpeechSynthesizer.Job(request: spoken, engine: EspeakEngine.shared), nil)
+        if let engine = piper?.engine(for: request.voice) { return SpeechSynthesizer.Job(request: request, engine: engine) }
+        return SpeechSynthesizer.Job(request: request, engine: EspeakEngine.shared)
     }
 
     /// Decodes media and checks effects: everything that needs no speech, done before any
@@ -165,10 +195,9 @@ enum ClipPreparation {
             for item in section.items {
                 guard case .speech(let text, let voice, let speed, let part) = item.kind else { continue }
                 speechKeys.append((item.id, item.location))
-                let (job, asked) = job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production,
-                                       temporaryDirectory: spool.directory, piper: piper)
+                let job = job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production,
+                              temporaryDirectory: spool.directory, piper: piper)
                 jobs.append(job)
-                if let asked { clips.voiceFallbacks[asked] = job.request.voice }
                 if job.engine is PiperEngine {
                     if job.request.markup != nil { clips.unhonoured[job.request.voice, default: []].insert("SSML prosody, say-as and emphasis") }
                 }

@@ -35,7 +35,7 @@ extension ClipPreparation {
         for section in script.sections {
             for item in section.items {
                 guard case .speech(let text, let voice, let speed, let part) = item.kind else { continue }
-                let (job, _) = job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production,
+                let job = job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production,
                                    temporaryDirectory: "/tmp", piper: piper)
                 let engine: SpeechEstimate.Engine = job.engine is PiperEngine ? .piper : job.engine is EspeakEngine ? .espeak : .external
                 clips.audio[item.id] = .estimated(SpeechEstimate.samples(for: text, voice: job.request.voice, speed: job.request.speed, engine: engine))

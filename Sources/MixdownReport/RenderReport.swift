@@ -64,8 +64,6 @@ public struct RenderReport: Sendable, EncodesEveryKey {
             case sectionOverflow
             /// SSML markup a script used that its engine cannot speak was dropped.
             case markupRemoved
-            /// A Piper voice was spoken by espeak-ng because Piper is not installed.
-            case voiceFallback
             /// A Piper voice could not honour what the script asked (prosody, say-as).
             case voiceIgnored
             /// The delivered loudness missed its target or the ceiling.

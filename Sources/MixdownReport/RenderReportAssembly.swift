@@ -27,14 +27,11 @@ extension RenderReport {
     /// How the speech was made, for the report's warnings.
     public struct SpeechOutcome: Sendable {
         public var words: [ItemID: [SpeechClip.Word]]
-        /// Piper voices spoken by espeak-ng (voice → the language spoken).
-        public var voiceFallbacks: [String: String]
         /// What a Piper voice could not honour, by voice.
         public var unhonoured: [String: Set<String>]
         public var statistics: SpeechSynthesizer.Statistics
-        public init(words: [ItemID: [SpeechClip.Word]], voiceFallbacks: [String: String], unhonoured: [String: Set<String>],
-                    statistics: SpeechSynthesizer.Statistics) {
-            (self.words, self.voiceFallbacks, self.unhonoured, self.statistics) = (words, voiceFallbacks, unhonoured, statistics)
+        public init(words: [ItemID: [SpeechClip.Word]], unhonoured: [String: Set<String>], statistics: SpeechSynthesizer.Statistics) {
+            (self.words, self.unhonoured, self.statistics) = (words, unhonoured, statistics)
         }
     }
 
@@ -69,10 +66,6 @@ extension RenderReport {
         var warnings = checks
         warnings += scriptWarnings.map { Warning(code: .markupRemoved, section: nil, overflowMs: nil, message: $0.description) }
         if let speech {
-            warnings += speech.voiceFallbacks.sorted { $0.key < $1.key }.map { asked, spoken in
-                Warning(code: .voiceFallback, section: nil, overflowMs: nil,
-                        message: "Piper is not installed (run make deps): voice \(asked) was spoken by espeak-ng as \(spoken)")
-            }
             warnings += speech.unhonoured.sorted { $0.key < $1.key }.map { voice, what in
                 Warning(code: .voiceIgnored, section: nil, overflowMs: nil,
                         message: "the Piper voice \(voice) does not take \(what.sorted().joined(separator: " or ")): spoken without it")

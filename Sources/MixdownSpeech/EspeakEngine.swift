@@ -121,6 +121,15 @@ public final class EspeakEngine: SpeechEngine, @unchecked Sendable {
         return voices
     }
 
+    /// Refuses a voice espeak-ng does not have, as synthesis would, without synthesising:
+    /// a render checks its voices before any speech.
+    public func check(voice: String) throws {
+        try lock.withLock {
+            try initialise()
+            try select(voice)
+        }
+    }
+
     /// Selects a voice by espeak name or file (`en-us`, `gmw/en-US`), else by language
     /// (`en-gb`) or voice name, case-insensitively.
     private func select(_ requested: String) throws {

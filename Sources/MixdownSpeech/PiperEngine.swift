@@ -378,33 +378,66 @@ public struct PiperEngine: SpeechEngine {
 public final class PiperLibrary: Sendable {
     public let host: PiperHost
     public let voices: [PiperVoice]
+    /// The folders searched for voices (named when a voice is not installed; a service's
+    /// library passes none, so that its errors show no server paths).
+    public let folders: [String]
     /// Whether `voice` may be a path to a model (the CLI: yes; a service: no, its voices only).
     public let allowsModelPaths: Bool
 
     public init(host: PiperHost, folders: [String], voices more: [PiperVoice] = [], allowsModelPaths: Bool = true) {
         self.host = host
+        self.folders = folders
         voices = more + PiperVoice.find(in: folders).filter { v in !more.contains { $0.id == v.id } }
         self.allowsModelPaths = allowsModelPaths
     }
 
-    /// Whether Piper can speak here: its interpreter exists and at least one voice was found.
-    public var isInstalled: Bool { FileManager.default.isExecutableFile(atPath: host.python) && !voices.isEmpty }
+    /// Whether Piper's runtime is here: its interpreter exists.
+    public var hasRuntime: Bool { FileManager.default.isExecutableFile(atPath: host.python) }
 
-    /// For a voice id in Piper's form (`en_US-joe-medium`: language_REGION-name-quality), the
-    /// espeak-ng language that speaks in its place where Piper is not installed (`en-us`).
-    public static func fallback(for voice: String) -> String? {
+    /// Whether `voice` is written as a Piper voice id (`en_US-joe-medium`:
+    /// language_REGION-name-quality), which no espeak-ng voice is.
+    public static func isPiperVoiceID(_ voice: String) -> Bool {
         let parts = voice.split(separator: "-")
-        guard parts.count >= 3, ["x_low", "low", "medium", "high"].contains(String(parts.last!)) else { return nil }
+        guard parts.count >= 3, ["x_low", "low", "medium", "high"].contains(String(parts.last!)) else { return false }
         let language = parts[0].split(separator: "_")
-        guard language.count == 2, (2...3).contains(language[0].count), language[0].allSatisfy(\.isLowercase),
-              language[1].count == 2, language[1].allSatisfy(\.isUppercase) else { return nil }
-        return "\(language[0])-\(language[1].lowercased())"
+        return language.count == 2 && (2...3).contains(language[0].count) && language[0].allSatisfy(\.isLowercase)
+            && language[1].count == 2 && language[1].allSatisfy(\.isUppercase)
+    }
+
+    /// Checks, before any speech, that `voice` can be spoken here when it is Piper's (a voice
+    /// id of this library, a Piper-style id, or a model path where paths are allowed): true
+    /// when Piper will speak it, false when it is no Piper voice (another engine's to check),
+    /// and a one-line error (code `unknownName`) naming the folders searched and
+    /// `MIXDOWN_VOICES` when it is not installed. `library` nil: no neural voices at all.
+    public static func check(_ voice: String, in library: PiperLibrary?) throws -> Bool {
+        let runtime = library.flatMap { $0.hasRuntime ? nil : $0.host.python }
+        func noRuntime(_ python: String) -> MixdownError {
+            MixdownError.badInput("voice '\(MixdownError.excerpt(voice))' needs Piper, which is not installed (no \(python)): "
+                                  + "set MIXDOWN_PIPER_PYTHON to a python that has piper-tts, or install Mixdown with its voices (make install)", code: .unknownName)
+        }
+        if let library, library.voices.contains(where: { $0.id == voice }) {
+            if let runtime { throw noRuntime(runtime) }
+            return true
+        }
+        if library?.allowsModelPaths ?? false, voice.hasSuffix(".onnx") {
+            guard FileManager.default.fileExists(atPath: voice) else {
+                throw MixdownError.badInput("voice '\(MixdownError.excerpt(voice))': no such Piper model file", code: .unknownName)
+            }
+            if let runtime { throw noRuntime(runtime) }
+            return true
+        }
+        guard isPiperVoiceID(voice) else { return false }
+        let searched = library?.folders ?? []
+        let place = searched.isEmpty ? "no Piper voice of that name here" : "no \(voice).onnx in \(searched.joined(separator: ", "))"
+        let also = runtime.map { "; Piper itself is not installed either (no \($0))" } ?? ""
+        throw MixdownError.badInput("voice '\(voice)' is not installed: \(place)\(also); set MIXDOWN_VOICES to a folder holding "
+                                    + "\(voice).onnx and its .onnx.json", code: .unknownName)
     }
 
     /// The engine for `voice` when it names a Piper voice, else nil (another engine's voice).
+    /// `check` has refused the voices that cannot be spoken here.
     public func engine(for voice: String) -> PiperEngine? {
-        // A voice by id needs Piper installed; without it the caller falls back to espeak-ng.
-        if let v = voices.first(where: { $0.id == voice }) { return isInstalled ? PiperEngine(host: host, voice: v) : nil }
+        if let v = voices.first(where: { $0.id == voice }) { return PiperEngine(host: host, voice: v) }
         if allowsModelPaths && voice.hasSuffix(".onnx") {
             let model = PiperVoice.load(model: voice) ?? PiperVoice(id: URL(fileURLWithPath: voice).deletingPathExtension().lastPathComponent,
                                                                      model: voice, languages: [], quality: nil, sampleRate: nil)
@@ -413,15 +446,27 @@ public final class PiperLibrary: Sendable {
         return nil
     }
 
-    /// Where a program run from a shell finds voices: `$MIXDOWN_VOICES` (colon-separated),
-    /// `~/.local/share/mixdown/voices`, and the voices `make deps` installed into the Mixdown
-    /// checkout's `.venv` (…/.build/<config>/mixdown → …/.venv). The caller passes its
-    /// environment in; the engine reads none.
+    /// Where a program run from a shell finds voices and Piper's interpreter. Voices:
+    /// `$MIXDOWN_VOICES` (colon-separated), `~/.local/share/mixdown/voices`, the installed
+    /// voices (`PREFIX/share/mixdown/voices` beside `PREFIX/bin/mixdown`), and the voices
+    /// `make deps` put into the Mixdown checkout's `.venv` (…/.build/<config>/mixdown →
+    /// …/.venv). Interpreter: `$MIXDOWN_PIPER_PYTHON`, the installed runtime
+    /// (`PREFIX/lib/mixdown/venv/bin/python`), the checkout's `.venv/bin/python`.
+    /// `executable` is the program's own file (resolved, not a bare name). The caller passes
+    /// its environment in; the engine reads none.
     public static func standardFolders(environment: [String: String], executable: String) -> (folders: [String], python: String) {
         var folders = (environment["MIXDOWN_VOICES"] ?? "").split(separator: ":").map(String.init)
         if let home = environment["HOME"] { folders.append(home + "/.local/share/mixdown/voices") }
         var python = environment["MIXDOWN_PIPER_PYTHON"] ?? ""
-        var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        let bin = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        let prefix = bin.deletingLastPathComponent()
+        // The installed voices: listed (and named when a voice is missing) in an installed
+        // layout, PREFIX/bin/mixdown, or wherever they exist.
+        let share = prefix.appendingPathComponent("share/mixdown/voices").path
+        if bin.lastPathComponent == "bin" || FileManager.default.fileExists(atPath: share) { folders.append(share) }
+        let installed = prefix.appendingPathComponent("lib/mixdown/venv/bin/python").path
+        if python.isEmpty, FileManager.default.isExecutableFile(atPath: installed) { python = installed }
+        var dir = bin
         for _ in 0..<5 {
             let venv = dir.appendingPathComponent(".venv").path
             if FileManager.default.fileExists(atPath: venv + "/bin/python") {

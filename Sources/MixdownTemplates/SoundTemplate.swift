@@ -47,32 +47,61 @@ public struct SoundTemplate: Sendable {
 
     /// Finds a template by name or path. A path is taken relative to `base` (the production's
     /// folder); a name is looked up in `<base>/SoundTemplates`, then in `libraries` (the caller's
-    /// template folders: for the CLI, `standardLibraries`).
+    /// template folders: for the CLI, `standardLibraries`). When no folder holds any template,
+    /// the error names the folders searched and `MIXDOWN_TEMPLATES`.
     public static func locate(_ nameOrPath: String, relativeTo base: String, libraries: [String]) throws -> String {
         let fm = FileManager.default
         func isTemplate(_ dir: String) -> Bool { fm.fileExists(atPath: dir + "/template.json") }
         let direct = nameOrPath.hasPrefix("/") ? nameOrPath : URL(fileURLWithPath: base).appendingPathComponent(nameOrPath).standardized.path
         if isTemplate(direct) { return direct }
-        let libraries = existing([base + "/SoundTemplates"] + libraries)
-        for library in libraries where isTemplate(library + "/" + nameOrPath) { return library + "/" + nameOrPath }
-        let known = Set(libraries.flatMap { dir in ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { isTemplate(dir + "/" + $0) } }).sorted()
-        throw MixdownError(.badInput, "no template '\(nameOrPath)'\(Suggestion.hint(for: nameOrPath, in: known)) (available: \(known.isEmpty ? "none found" : known.joined(separator: ", ")))",
+        let searched = unique([base + "/SoundTemplates"] + libraries)
+        let folders = existing(searched)
+        for library in folders where isTemplate(library + "/" + nameOrPath) { return library + "/" + nameOrPath }
+        let known = Set(folders.flatMap { dir in ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { isTemplate(dir + "/" + $0) } }).sorted()
+        guard !known.isEmpty else {
+            throw MixdownError(.badInput, "no template '\(nameOrPath)': \(noneFound(searched: searched))", code: .unknownName, keyPath: "soundTemplate")
+        }
+        throw MixdownError(.badInput, "no template '\(nameOrPath)'\(Suggestion.hint(for: nameOrPath, in: known)) (available: \(known.joined(separator: ", ")))",
                            code: .unknownName, keyPath: "soundTemplate")
     }
 
-    /// The template folders a program run from a shell would search: `$MIXDOWN_TEMPLATES`
-    /// (colon-separated), `./SoundTemplates`, and the `SoundTemplates` folder of the Mixdown
-    /// checkout the executable was built in (…/.build/<config>/mixdown → …/SoundTemplates).
-    /// The caller reads its environment and passes it in; the engine reads none.
+    /// What to say when `searched` holds no template: where Mixdown looked, and how to point
+    /// it at a library (one line).
+    public static func noneFound(searched: [String]) -> String {
+        let folders = unique(searched)
+        return "no sound templates found (searched \(folders.isEmpty ? "no folders" : folders.joined(separator: ", "))); "
+            + "set MIXDOWN_TEMPLATES to a folder of templates (colon-separated for several), or install Mixdown with its templates (make install)"
+    }
+
+    /// The template folders a program run from a shell searches, in order: `$MIXDOWN_TEMPLATES`
+    /// (colon-separated), `./SoundTemplates`, the installed library
+    /// (`PREFIX/share/mixdown/SoundTemplates` beside `PREFIX/bin/mixdown`), and the
+    /// `SoundTemplates` folder of the Mixdown checkout the executable was built in
+    /// (…/.build/<config>/mixdown → …/SoundTemplates). The first three are listed whether or not
+    /// they exist (an error names them; the installed one when the binary is in a `bin`
+    /// folder); the checkout's only when it exists. `executable` is
+    /// the program's own file (resolved, not a bare name found on PATH). The caller reads its
+    /// environment and passes it in; the engine reads none.
     public static func standardLibraries(environment: [String: String], executable: String, currentDirectory: String) -> [String] {
         var folders = (environment["MIXDOWN_TEMPLATES"] ?? "").split(separator: ":").map(String.init)
         folders.append(currentDirectory + "/SoundTemplates")
-        var dir = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        let bin = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        // The installed library: listed in an installed layout (PREFIX/bin/mixdown) whether
+        // or not it exists, elsewhere only when it exists.
+        let installed = bin.deletingLastPathComponent().appendingPathComponent("share/mixdown/SoundTemplates").path
+        folders += bin.lastPathComponent == "bin" ? [installed] : existing([installed])
+        var dir = bin
         for _ in 0..<5 {
-            folders.append(dir.appendingPathComponent("SoundTemplates").path)
+            folders += existing([dir.appendingPathComponent("SoundTemplates").path])
             dir = dir.deletingLastPathComponent()
         }
-        return existing(folders)
+        return unique(folders)
+    }
+
+    /// Each folder once (the first of two spellings of one folder kept).
+    static func unique(_ folders: [String]) -> [String] {
+        var seen = Set<String>()
+        return folders.filter { seen.insert(URL(fileURLWithPath: $0).standardized.path).inserted }
     }
 
     /// The folders that exist, each once.

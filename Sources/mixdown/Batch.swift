@@ -71,7 +71,7 @@ struct Batch: ParsableCommand {
         request.cache = SpeechCache.standard()
         request.temporaryDirectory = temporaryDirectory()
         request.templateLibraries = SoundTemplate.standardLibraries(environment: ProcessInfo.processInfo.environment,
-                                                                    executable: CommandLine.arguments[0],
+                                                                    executable: executablePath,
                                                                     currentDirectory: FileManager.default.currentDirectoryPath)
         request.maximumDuration = maxDuration.seconds
         request.piper = piperLibrary()

@@ -12,6 +12,16 @@ struct MixdownCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mixdown",
         abstract: "Script-to-audio production engine: render scripts, master, encode and analyse audio.",
+        discussion: """
+        Sound templates are looked for in the production's SoundTemplates folder, $MIXDOWN_TEMPLATES, \
+        ./SoundTemplates and the installed library (PREFIX/share/mixdown/SoundTemplates beside \
+        PREFIX/bin/mixdown); Piper voices in $MIXDOWN_VOICES, ~/.local/share/mixdown/voices and the \
+        installed voices (PREFIX/share/mixdown/voices), spoken by the installed runtime or \
+        $MIXDOWN_PIPER_PYTHON. Nothing found is a one-line error naming the folders searched.
+
+        Environment: MIXDOWN_TEMPLATES, MIXDOWN_VOICES (folders, colon-separated), \
+        MIXDOWN_PIPER_PYTHON, MIXDOWN_CACHE (the speech cache, or off), TMPDIR.
+        """,
         version: MixdownVersion.string,
         subcommands: [Render.self, Plan.self, Batch.self, Serve.self, Worker.self, Keys.self, Analyze.self, Encode.self, Master.self, Templates.self, Voices.self, Version.self])
 
@@ -74,12 +84,11 @@ enum MixdownVersion {
 /// Bad input already reported on stderr (one line per bad file): only the status is left.
 extension ExitCode { static let badInput = ExitCode(1) }
 
-/// Where the engine spills between passes: `$TMPDIR`, else /tmp.
 /// The Piper voices this command may speak with, found from the environment (the process
 /// that speaks them starts only when a production names one).
 func piperLibrary() -> PiperLibrary {
     let environment = ProcessInfo.processInfo.environment
-    let (folders, python) = PiperLibrary.standardFolders(environment: environment, executable: CommandLine.arguments[0])
+    let (folders, python) = PiperLibrary.standardFolders(environment: environment, executable: executablePath)
     // MIXDOWN_PIPER_TIMEOUT: how long one clip may take (seconds, default 120).
     let timeout = environment["MIXDOWN_PIPER_TIMEOUT"].flatMap(Double.init).flatMap { $0.isFinite && $0 > 0 ? min($0, 3_600) : nil } ?? 120
     // MIXDOWN_PIPER_PROCESSES: how many synthesis processes may speak at once (default: two,
@@ -90,7 +99,25 @@ func piperLibrary() -> PiperLibrary {
                         folders: folders)
 }
 
+/// Where the engine spills between passes: `$TMPDIR`, else /tmp.
 func temporaryDirectory() -> String {
     let dir = ProcessInfo.processInfo.environment["TMPDIR"] ?? ""
     return dir.isEmpty ? "/tmp" : (dir.hasSuffix("/") && dir.count > 1 ? String(dir.dropLast()) : dir)
 }
+
+/// This program's own file, symbolic links resolved (`/proc/self/exe`): an installed `mixdown`
+/// run by its bare name from PATH, or through a link, finds its templates and voices beside
+/// it (`PREFIX/bin/mixdown` → `PREFIX/share/mixdown`), from any current folder. Without
+/// /proc, the first argument, looked up on PATH when it is a bare name.
+let executablePath: String = {
+    let fm = FileManager.default
+    if let real = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe"), real.hasPrefix("/"), fm.fileExists(atPath: real) {
+        return real
+    }
+    let first = CommandLine.arguments.first ?? "mixdown"
+    if first.contains("/") { return URL(fileURLWithPath: first).standardizedFileURL.resolvingSymlinksInPath().path }
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") where fm.isExecutableFile(atPath: "\(dir)/\(first)") {
+        return URL(fileURLWithPath: "\(dir)/\(first)").resolvingSymlinksInPath().path
+    }
+    return first
+}()

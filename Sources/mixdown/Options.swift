@@ -89,7 +89,7 @@ struct ProductionInput: ParsableArguments {
         request.temporaryDirectory = temporaryDirectory()
         request.piper = piperLibrary()
         request.templateLibraries = SoundTemplate.standardLibraries(environment: ProcessInfo.processInfo.environment,
-                                                                    executable: CommandLine.arguments[0],
+                                                                    executable: executablePath,
                                                                     currentDirectory: FileManager.default.currentDirectoryPath)
         return request
     }

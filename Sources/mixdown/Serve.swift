@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import MixdownCatalog
 import MixdownCore
 import MixdownScript
 import MixdownServer
@@ -70,10 +71,16 @@ struct WorkerOptions: ParsableArguments {
         guard lease.isFinite, lease >= 1, lease <= 3_600 else { throw MixdownError.usage("--lease must be 1 to 3600 seconds") }
         guard (1...4_096).contains(maxUploadMB) else { throw MixdownError.usage("--max-upload-mb must be 1 to 4096") }
         let env = ProcessInfo.processInfo.environment
+        let libraries = SoundTemplate.standardLibraries(environment: env, executable: executablePath,
+                                                        currentDirectory: FileManager.default.currentDirectoryPath)
+        // A service without templates would take productions it cannot render: it does not
+        // start (exit 1, one line naming the folders searched and MIXDOWN_TEMPLATES).
+        guard !Catalog.templateFolders(libraries: libraries).isEmpty else {
+            throw MixdownError(.badInput, SoundTemplate.noneFound(searched: libraries), code: .unknownName)
+        }
         var c = ServiceConfiguration(
             dataDirectory: URL(fileURLWithPath: data).standardizedFileURL.path, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount,
-            templateLibraries: SoundTemplate.standardLibraries(environment: env, executable: CommandLine.arguments[0],
-                                                               currentDirectory: FileManager.default.currentDirectoryPath),
+            templateLibraries: libraries,
             speechCache: SpeechCache.standard(), temporaryDirectory: temporaryDirectory())
         // The server's neural voices by id only: a production cannot name a model file.
         let voices = piperLibrary()
@@ -112,8 +119,9 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         guard (0...65_535).contains(port) else { throw MixdownError.usage("--port must be 0 to 65535") }
+        let configuration = try worker.configuration(data: self.store.data)
         let store = try blocking { try await self.store.open() }
-        let service = try MixdownService(store: store, configuration: try worker.configuration(data: self.store.data))
+        let service = try MixdownService(store: store, configuration: configuration)
         let host = host, port = port
         var logger = Logger(label: "mixdown")
         logger.logLevel = .warning
@@ -146,8 +154,9 @@ struct Worker: ParsableCommand {
     }
 
     func run() throws {
+        let configuration = try worker.configuration(data: self.store.data)
         let store = try blocking { try await self.store.open() }
-        let service = try MixdownService(store: store, configuration: try worker.configuration(data: self.store.data))
+        let service = try MixdownService(store: store, configuration: configuration)
         printNow("worker \(service.configuration.workerName): \(service.configuration.workers) at once")
         try blocking { await service.work() }
     }

@@ -13,7 +13,7 @@ struct Templates: ParsableCommand {
 
     static var libraries: [String] {
         SoundTemplate.standardLibraries(environment: ProcessInfo.processInfo.environment,
-                                        executable: CommandLine.arguments[0], currentDirectory: FileManager.default.currentDirectoryPath)
+                                        executable: executablePath, currentDirectory: FileManager.default.currentDirectoryPath)
     }
 
     struct List: ParsableCommand {
@@ -24,7 +24,11 @@ struct Templates: ParsableCommand {
         var json = false
 
         func run() throws {
-            let found = try Catalog.templates(libraries: Templates.libraries, withPaths: true)
+            let libraries = Templates.libraries
+            let found = try Catalog.templates(libraries: libraries, withPaths: true)
+            // None found is an error (exit 1, one line), not an empty list: an install without
+            // its templates, or a MIXDOWN_TEMPLATES that names the wrong folder.
+            guard !found.isEmpty else { throw MixdownError(.badInput, SoundTemplate.noneFound(searched: libraries), code: .unknownName) }
             if json {
                 print(String(decoding: try JSONOutput.encode(found, pretty: true), as: UTF8.self))
                 return

@@ -96,7 +96,11 @@ import Testing
                  try FileManager.default.createDirectory(atPath: f.file("hollow"), withIntermediateDirectories: true)
                  try #"{"segments": {"main": {"file": "missing.wav"}}}"#.write(toFile: f.file("hollow/template.json"), atomically: true, encoding: .utf8)
              }),
-        Case(name: "unknown voice", code: .unknownName, at: "s.txt:1:1", script: "Hi", production: #"{"scriptFile": "SCRIPT", "voice": "en-xx"}"#, says: "voice 'en-xx' is not an espeak-ng voice"),
+        Case(name: "unknown voice", code: .unknownName, at: "voice", script: "Hi", production: #"{"scriptFile": "SCRIPT", "voice": "en-xx"}"#, says: "voice: voice 'en-xx' is not an espeak-ng voice"),
+        Case(name: "unknown section voice", code: .unknownName, at: "sections.b.voice", script: "<<sectionName::a>> Hi <<sectionName::b>> There",
+             production: #"{"scriptFile": "SCRIPT", "sections": {"b": {"voice": "en-xx"}}}"#, says: "sections.b.voice: voice 'en-xx' is not an espeak-ng voice"),
+        Case(name: "neural voice not installed", code: .unknownName, at: "voice", script: "Hi", production: #"{"scriptFile": "SCRIPT", "voice": "en_US-nobody-medium"}"#,
+             says: "voice: voice 'en_US-nobody-medium' is not installed: "),
         Case(name: "mixed syntaxes", code: .invalidScript, at: "s.txt:1:23", script: "<<sectionName::a>> Hi <as:break time=\"1s\"/>", production: #"{"scriptFile": "SCRIPT"}"#,
              says: "mixes <<…::…>> tags and <as:…> elements"),
         Case(name: "unknown end format", code: .invalidProduction, at: "endFormat[0]", script: "Hi", production: #"{"scriptFile": "SCRIPT", "endFormat": ["mp3_mediun"]}"#,

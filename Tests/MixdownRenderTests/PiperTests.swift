@@ -29,7 +29,6 @@ import Testing
         try JSONSerialization.data(withJSONObject: production).write(to: URL(fileURLWithPath: folder.file("spot.json")))
         let run = try render([folder.file("spot.json"), "-o", folder.file("spot.wav"), "--report", folder.file("r.json")])
         try #require(run.status == 0, "\(run.stderr)")
-        try Self.expectNoFallback(run, report: report(folder.file("r.json")))
         #expect(try Tools.ffmpegDecode(folder.file("spot.wav")).frames == 1_440_000)
         let r = try report(folder.file("r.json"))
         let items = (r["sections"] as? [[String: Any]] ?? []).flatMap { $0["items"] as? [[String: Any]] ?? [] }.filter { $0["kind"] as? String == "speech" }
@@ -54,14 +53,6 @@ import Testing
         // (How much faster the warm render is: Benchmarks/speech-cache.sh.)
     }
 
-    /// No fallback was reported: the report has no `voiceFallback` warning and stderr does not
-    /// say the voice was spoken by espeak-ng.
-    static func expectNoFallback(_ run: Tools.Result, report: [String: Any], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
-        let warnings = (report["warnings"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
-        #expect(!warnings.contains("voiceFallback"), "\(warnings)", sourceLocation: sourceLocation)
-        #expect(!run.stderr.contains("spoken by espeak-ng"), "\(run.stderr)", sourceLocation: sourceLocation)
-    }
-
     /// How unlike two speech stems are: the RMS of their difference over the louder one's RMS
     /// (0 for the same audio; about 1.4 for two unrelated voices of one level).
     static func difference(_ a: [Float], _ b: [Float]) -> Double {
@@ -83,12 +74,10 @@ import Testing
 
     static let sentence = "Good morning, and welcome to a brand new day of fresh coffee."
 
-    /// Piper spoke, not espeak-ng in its place: no fallback reported, and the speech is not
-    /// what espeak-ng says for the voice Piper's would fall back to (en-us), which a fallback
-    /// reproduces sample for sample (`withoutPiperTheVoiceFallsBackToEspeak`).
+    /// Piper spoke, not espeak-ng in its place: the speech is not what espeak-ng says in the
+    /// voice's language (en-us).
     @Test func piperIsTheEngineThatSpoke() throws {
         let piper = try speak(Self.sentence, voice: Self.voice, name: "piper")
-        try Self.expectNoFallback(piper.run, report: piper.report)
         let espeak = try speak(Self.sentence, voice: "en-us", name: "espeak")
         let unlike = Self.difference(piper.speech, espeak.speech)
         #expect(unlike > 0.5, "the Piper voice's speech is within \(unlike) of espeak-ng's en-us")
@@ -126,7 +115,6 @@ import Testing
             medians.append(try #require(Pitch.median(speech[...])))
             let warnings = try report(folder.file("p\(pitch)-r.json"))["warnings"] as? [[String: Any]] ?? []
             #expect(!warnings.contains { $0["code"] as? String == "voiceIgnored" })
-            try Self.expectNoFallback(run, report: report(folder.file("p\(pitch)-r.json")))
         }
         #expect(medians[1] / medians[0] > 1.35 && medians[1] / medians[0] < 1.65, "f0 \(medians[0]) Hz → \(medians[1]) Hz")
     }
@@ -144,7 +132,6 @@ import Testing
                 .write(to: URL(fileURLWithPath: folder.file("s\(speed).json")))
             let run = try render([folder.file("s\(speed).json"), "-o", folder.file("s\(speed).wav"), "--report", folder.file("s\(speed)-r.json")])
             try #require(run.status == 0, "\(run.stderr)")
-            try Self.expectNoFallback(run, report: report(folder.file("s\(speed)-r.json")))
             let item = ((try report(folder.file("s\(speed)-r.json"))["sections"] as? [[String: Any]])?.first?["items"] as? [[String: Any]])?.first ?? [:]
             lengths.append(Double((item["endSample"] as? Int ?? 0) - (item["startSample"] as? Int ?? 0)))
         }
@@ -152,21 +139,20 @@ import Testing
         #expect(shorter >= 0.15 && shorter <= 0.25, "speed 1.25 shortened the clip by \(shorter * 100) %")
     }
 
-    /// Without Piper (no interpreter that has it), a Piper voice id is spoken by espeak-ng in
-    /// its language, and the report and stderr say so.
-    @Test func withoutPiperTheVoiceFallsBackToEspeak() throws {
-        let fallback = try speak(Self.sentence, voice: Self.voice, name: "f",
-                                 environment: ["MIXDOWN_PIPER_PYTHON": "/nonexistent/python", "MIXDOWN_VOICES": "", "MIXDOWN_CACHE": "off", "HOME": folder.path])
+    /// Without Piper (no interpreter that has it), a Piper voice is refused before any speech,
+    /// in one line naming the interpreter looked for and MIXDOWN_PIPER_PYTHON: never spoken by
+    /// espeak-ng in its place.
+    @Test func withoutPiperAPiperVoiceIsRefused() throws {
+        try "<<sectionName::a>>\(Self.sentence)\n".write(toFile: folder.file("f.txt"), atomically: true, encoding: .utf8)
         // (The checkout's .venv still holds the voice files, but no interpreter can run them.)
-        #expect(fallback.run.stderr.contains("voice en_US-joe-medium was spoken by espeak-ng as en-us"), "\(fallback.run.stderr)")
-        let warnings = fallback.report["warnings"] as? [[String: Any]] ?? []
-        #expect(warnings.contains { $0["code"] as? String == "voiceFallback" })
-        #expect(try Tools.ffmpegDecode(folder.file("f.wav")).frames > 24_000)
-        // What the fallback says is espeak-ng's en-us: the measure `piperIsTheEngineThatSpoke`
-        // uses finds no difference, so it would fail had Piper not spoken there.
-        let espeak = try speak(Self.sentence, voice: "en-us", name: "espeak")
-        let unlike = Self.difference(fallback.speech, espeak.speech)
-        #expect(unlike < 0.05, "the fallback's speech differs by \(unlike) from espeak-ng's en-us")
+        let run = try render(["--script", folder.file("f.txt"), "--voice", Self.voice, "-o", folder.file("f.wav"), "--report", folder.file("f.json")],
+                             environment: ["MIXDOWN_PIPER_PYTHON": "/nonexistent/python", "MIXDOWN_VOICES": "", "HOME": folder.path])
+        #expect(run.status == 1 && run.stderrLines.count == 1, "exit \(run.status): \(run.stderr)")
+        for says in ["voice: voice '\(Self.voice)' needs Piper, which is not installed (no /nonexistent/python)", "MIXDOWN_PIPER_PYTHON"] {
+            #expect(run.stderr.contains(says), "\(run.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder.file("f.wav")) && !FileManager.default.fileExists(atPath: folder.file("f.json")))
+        #expect((FileManager.default.subpaths(atPath: folder.file("cache")) ?? []).isEmpty, "nothing may be synthesised")
     }
 
     @Test func failuresAreOneLineAndLeaveNothing() throws {
@@ -182,9 +168,10 @@ import Testing
         chmod(hang, 0o755)
         let cases: [(String, [String: String], String)] = [
             (model, [:], "cannot load the voice model"),
-            (folder.file("missing.onnx"), [:], "cannot load the voice model"),
-            ("en_US-nobody-medium", [:], "is not an espeak-ng voice"),
-            (model, ["MIXDOWN_PIPER_PYTHON": "/nonexistent/python"], "speech engine 'piper' is not installed"),
+            (folder.file("missing.onnx"), [:], "no such Piper model file"),
+            ("en_US-nobody-medium", [:], "voice 'en_US-nobody-medium' is not installed: no en_US-nobody-medium.onnx in "),
+            ("en_US-nobody-medium", [:], "; set MIXDOWN_VOICES to a folder holding en_US-nobody-medium.onnx"),
+            (model, ["MIXDOWN_PIPER_PYTHON": "/nonexistent/python"], "needs Piper, which is not installed (no /nonexistent/python)"),
             (Self.voice, ["MIXDOWN_PIPER_PYTHON": hang, "MIXDOWN_PIPER_TIMEOUT": "3"], "speech engine 'piper' did not answer within 3 s"),
         ]
         for (voice, environment, says) in cases {
