@@ -223,7 +223,7 @@ public final class BatchRunner: Sendable {
         return line
     }
 
-    /// The output folder, made if missing (true), and writable.
+    /// The output folder, made if missing (true), and writable (a probe file made and removed).
     static func prepareFolder(_ directory: String) throws -> Bool {
         var info = stat()
         if lstat(directory, &info) == 0 {
@@ -241,9 +241,7 @@ public final class BatchRunner: Sendable {
             }
             return true
         }
-        guard access(directory, W_OK | X_OK) == 0 else {
-            throw MixdownError.badInput("\(directory): cannot write: permission denied", code: .outputNotWritable)
-        }
+        try OutputTransaction.checkWritableFolder(directory, for: directory)
         OutputTransaction.sweepAbandoned(in: directory)
         return false
     }

@@ -57,7 +57,8 @@ extension JSONNode {
 }
 
 /// A strict RFC 8259 parser (no comments, no trailing commas, no duplicate keys) that keeps
-/// positions. Errors are one line: `file:line:col: …`.
+/// positions. Errors are one line: `file:line:col: …`, naming the usual cause where there is
+/// one (a trailing comma, single quotes, a comment, an unquoted key, NaN or Infinity).
 public struct JSONParser {
     private let bytes: [UInt8]
     private let file: String
@@ -73,7 +74,7 @@ public struct JSONParser {
         parser.skipWhitespace()
         let node = try parser.parseValue()
         parser.skipWhitespace()
-        if parser.index < parser.bytes.count { throw parser.error("unexpected text after the JSON value") }
+        if parser.index < parser.bytes.count { throw parser.error(parser.cause(or: "unexpected text after the JSON value")) }
         return node
     }
 
@@ -103,20 +104,46 @@ public struct JSONParser {
         case UInt8(ascii: "{"): return JSONNode(value: try parseObject(), location: start)
         case UInt8(ascii: "["): return JSONNode(value: try parseArray(), location: start)
         case UInt8(ascii: "\""): return JSONNode(value: .string(try parseString()), location: start)
-        case UInt8(ascii: "t"): try literal("true"); return JSONNode(value: .bool(true), location: start)
-        case UInt8(ascii: "f"): try literal("false"); return JSONNode(value: .bool(false), location: start)
-        case UInt8(ascii: "n"): try literal("null"); return JSONNode(value: .null, location: start)
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return JSONNode(value: .number(try parseNumber()), location: start)
-        default: throw error("unexpected character '\(Character(Unicode.Scalar(bytes[index])))'")
+        default:
+            let w = word()
+            let value: JSONNode.Value? = w == "true" ? .bool(true) : w == "false" ? .bool(false) : w == "null" ? .null : nil
+            guard let value else { throw error(cause(or: "unexpected character '\(Character(Unicode.Scalar(bytes[index])))'")) }
+            index += w.utf8.count
+            return JSONNode(value: value, location: start)
         }
     }
 
-    private mutating func literal(_ word: String) throws {
-        let w = Array(word.utf8)
-        guard index + w.count <= bytes.count, Array(bytes[index..<(index + w.count)]) == w else {
-            throw error("expected '\(word)'")
+    /// The ASCII letters, digits, `_` and `$` at the cursor: a bare word (`true`, or a mistake).
+    private func word() -> String {
+        var end = index
+        while end < bytes.count, (bytes[end] | 0x20) >= UInt8(ascii: "a") && (bytes[end] | 0x20) <= UInt8(ascii: "z")
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[end]) || bytes[end] == UInt8(ascii: "_") || bytes[end] == UInt8(ascii: "$") {
+            end += 1
         }
-        index += w.count
+        return String(decoding: bytes[index..<end], as: UTF8.self)
+    }
+
+    /// What stands at the cursor where JSON cannot have it, named by its usual cause (habits
+    /// from JavaScript, JSON5 or Python), or `otherwise`.
+    private func cause(key: Bool = false, or otherwise: String) -> String {
+        guard index < bytes.count else { return "unexpected end of file" }
+        let b = bytes[index]
+        if b == UInt8(ascii: "/"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "/") || bytes[index + 1] == UInt8(ascii: "*") {
+            return "comment '\(bytes[index + 1] == UInt8(ascii: "/") ? "//" : "/*")' (JSON allows none)"
+        }
+        if b == UInt8(ascii: "'") { return "single quotes (JSON strings and keys take double quotes)" }
+        let w = word()
+        guard !w.isEmpty else { return otherwise }
+        switch w.lowercased() {
+        case "nan": return "\(w) is not a number JSON allows (write a number, or leave the key out)"
+        case "infinity", "inf": return "\(w) is not a number JSON allows (write a number, or leave the key out)"
+        default: break
+        }
+        if key { return "unquoted key '\(MixdownError.excerpt(w))' (JSON keys take double quotes)" }
+        if ["true", "false", "null"].contains(w.lowercased()) { return "'\(w)' (JSON writes true, false and null in lower case)" }
+        if w == "None" { return "'None' (JSON writes null)" }
+        return "unquoted text '\(MixdownError.excerpt(w))' (JSON strings take double quotes; its only bare words are true, false and null)"
     }
 
     /// One level deeper, refused past `maximumDepth` (the reader recurses, the stack does not).
@@ -133,9 +160,15 @@ public struct JSONParser {
         var keys = Set<String>()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+        var comma: SourceLocation?
         while true {
             skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key in double quotes") }
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
+                if let comma, index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                    throw MixdownError.at(comma, "invalid JSON: trailing comma before '}' (JSON allows none)", code: .invalidJSON)
+                }
+                throw error(cause(key: true, or: "expected a key in double quotes"))
+            }
             let keyLocation = location
             let key = try parseString()
             if !keys.insert(key).inserted { throw MixdownError.at(keyLocation, "duplicate key '\(MixdownError.excerpt(key))'", code: .invalidJSON) }
@@ -146,9 +179,10 @@ public struct JSONParser {
             members.append((key, try parseValue()))
             skipWhitespace()
             guard index < bytes.count else { throw error("unclosed object") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: ",") { comma = location; index += 1; continue }
             if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
-            throw error("expected ',' or '}'")
+            if bytes[index] == UInt8(ascii: "\"") { throw error("expected ',' or '}' (a comma missing before this key?)") }
+            throw error(cause(or: "expected ',' or '}'"))
         }
     }
 
@@ -159,14 +193,18 @@ public struct JSONParser {
         var items = [JSONNode]()
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+        var comma: SourceLocation?
         while true {
             skipWhitespace()
+            if let comma, index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                throw MixdownError.at(comma, "invalid JSON: trailing comma before ']' (JSON allows none)", code: .invalidJSON)
+            }
             items.append(try parseValue())
             skipWhitespace()
             guard index < bytes.count else { throw error("unclosed list") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: ",") { comma = location; index += 1; continue }
             if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
-            throw error("expected ',' or ']'")
+            throw error(cause(or: "expected ',' or ']'"))
         }
     }
 
@@ -227,7 +265,14 @@ public struct JSONParser {
 
     private mutating func parseNumber() throws -> Double {
         let start = index
-        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        if bytes[index] == UInt8(ascii: "-") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "I") || bytes[index] == UInt8(ascii: "i") || bytes[index] == UInt8(ascii: "N") {
+                let problem = cause(or: "invalid number")
+                index = start
+                throw error(problem)
+            }
+        }
         func digits() { while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 } }
         digits()
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") { index += 1; digits() }

@@ -107,32 +107,44 @@ public enum AtomicFile {
 }
 
 extension OutputTransaction {
-    /// Output problems found before any work (render, master, encode): each target's folder
-    /// exists and is writable, and the target is a new name or a regular file — never a
-    /// folder, a device, a FIFO or a symbolic link (which the final rename would replace).
+    /// Output problems found before any work (render, master, encode): the target is a new name
+    /// or a regular file — never a folder, a device, a FIFO or a symbolic link (which the final
+    /// rename would replace) — and its folder exists and takes a new file (proven by making one).
+    /// Each error names the path the user gave.
     public static func checkTargets(_ paths: [String]) throws {
         for path in paths {
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            try checkWritableFolder(folder, for: path)
             var st = stat()
-            guard lstat(path, &st) == 0 else { continue }
-            switch st.st_mode & S_IFMT {
-            case S_IFREG: continue
-            case S_IFLNK: throw MixdownError.badInput("\(path): cannot write: it is a symbolic link; name the file itself", code: .outputNotWritable)
-            case S_IFDIR: throw MixdownError.badInput("\(path): cannot write: it is a folder", code: .outputNotWritable)
-            default: throw MixdownError.badInput("\(path): cannot write: it exists and is not a regular file", code: .outputNotWritable)
+            if lstat(path, &st) == 0 {
+                switch st.st_mode & S_IFMT {
+                case S_IFREG: break
+                case S_IFLNK: throw MixdownError.badInput("\(path): cannot write: it is a symbolic link; name the file itself", code: .outputNotWritable)
+                case S_IFDIR: throw MixdownError.badInput("\(path): cannot write: it is a folder", code: .outputNotWritable)
+                default: throw MixdownError.badInput("\(path): cannot write: it exists and is not a regular file", code: .outputNotWritable)
+                }
             }
+            try checkWritableFolder(URL(fileURLWithPath: path).deletingLastPathComponent().path, for: path)
         }
     }
 
+    /// `folder` exists and takes a new file: a probe file is made there and removed at once.
+    /// Permission bits alone do not say (root passes `access` everywhere, yet /proc, /sys and
+    /// read-only mounts refuse it), and the outputs are written as temporaries beside their
+    /// targets, so this is the same operation the render will need at its end.
     public static func checkWritableFolder(_ folder: String, for path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw MixdownError.badInput("\(path): cannot write: folder \(folder) does not exist", code: .outputNotWritable)
         }
-        guard access(folder, W_OK | X_OK) == 0 else {
-            throw MixdownError.badInput("\(path): cannot write: folder \(folder) is not writable", code: .outputNotWritable)
+        // Named like a temporary, so a process killed between the two calls leaves nothing
+        // that `sweepAbandoned` would not remove.
+        let probe = URL(fileURLWithPath: folder).appendingPathComponent(".mixdown-probe.\(getpid()).\(UInt32.random(in: 0...UInt32.max)).partial").path
+        let fd = open(probe, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let why = errno == ENOENT ? "it takes no new files" : String(cString: strerror(errno)).lowercased()
+            throw MixdownError.badInput("\(path): cannot write: folder \(folder) is not writable (\(why))", code: .outputNotWritable)
         }
+        close(fd)
+        unlink(probe)
     }
 }
 

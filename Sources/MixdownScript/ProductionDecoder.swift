@@ -11,12 +11,22 @@ public enum ProductionDecoder {
         return try decode(JSONParser.parse(text, file: path), file: path, baseDirectory: base)
     }
 
-    static let topLevelKeys = ["scriptText", "scriptFile", "voice", "speed", "pitch", "sections", "soundTemplate", "sectionProperties",
-                               "timelineProperties", "forceLength", "audience", "mediaFiles", "masteringPreset",
-                               "loudnessPreset", "loudnessTarget", "truePeak", "endFormat", "speechEngine", "strict"]
+    /// The keys each object of a production may hold, by the object's path (`*`: any name; ""
+    /// is the top level). The decoder refuses any other key, and docs/production-reference.md
+    /// lists exactly these (a test compares the two both ways).
+    public static let keys: [String: [String]] = [
+        "": ["scriptText", "scriptFile", "voice", "speed", "pitch", "sections", "soundTemplate", "sectionProperties",
+             "timelineProperties", "forceLength", "audience", "mediaFiles", "masteringPreset",
+             "loudnessPreset", "loudnessTarget", "truePeak", "endFormat", "speechEngine", "strict"],
+        "sections.*": ["voice", "speed", "pitch", "speechEngine"],
+        "sectionProperties.*": ["endAt", "justify", "paddingStart", "paddingEnd", "fadeIn", "fadeOut"],
+        "timelineProperties": ["forceLength", "speechStart", "sectionGap", "soundTail", "fadeOut", "overflow", "maxStretch"],
+        "mediaFiles.*": ["path", "role"],
+        "speechEngine": ["command", "stdin", "timeoutSeconds"],
+    ]
 
     public static func decode(_ root: JSONNode, file: String, baseDirectory: String) throws -> Production {
-        let top = try JSONField(node: root, path: "").object(allowed: topLevelKeys)
+        let top = try JSONField(node: root, path: "").object(allowed: keys[""]!)
         let script: ScriptSource
         switch (top["scriptText"], top["scriptFile"]) {
         case let (text?, nil):
@@ -39,7 +49,7 @@ public enum ProductionDecoder {
         if let pitch = top["pitch"] { p.pitch = try pitch.pitch() }
         if let sections = top["sections"] {
             for (name, value) in try sections.dictionary() {
-                let s = try value.object(allowed: ["voice", "speed", "pitch", "speechEngine"])
+                let s = try value.object(allowed: keys["sections.*"]!)
                 p.sections[name] = SectionVoice(voice: try s["voice"]?.voiceName(), speed: try s["speed"]?.speed(),
                                                 pitch: try s["pitch"]?.pitch(), speechEngine: try s["speechEngine"].map(engine))
             }
@@ -47,7 +57,7 @@ public enum ProductionDecoder {
         p.soundTemplate = try top["soundTemplate"]?.nonEmptyString()
         if let properties = top["sectionProperties"] {
             for (name, value) in try properties.dictionary() {
-                let s = try value.object(allowed: ["endAt", "justify", "paddingStart", "paddingEnd", "fadeIn", "fadeOut"])
+                let s = try value.object(allowed: keys["sectionProperties.*"]!)
                 p.sectionProperties[name] = SectionProperties(
                     endAt: try s["endAt"]?.seconds(positive: true),
                     justify: try s["justify"].map { try $0.choice(Justify.spellings, preferred: Justify.allCases.map(\.rawValue)) },
@@ -58,7 +68,7 @@ public enum ProductionDecoder {
             }
         }
         if let timeline = top["timelineProperties"] {
-            let t = try timeline.object(allowed: ["forceLength", "speechStart", "sectionGap", "soundTail", "fadeOut", "overflow", "maxStretch"])
+            let t = try timeline.object(allowed: keys["timelineProperties"]!)
             p.timeline.forceLength = try t["forceLength"]?.seconds(positive: true)
             p.timeline.speechStart = try t["speechStart"]?.seconds()
             p.timeline.sectionGap = try t["sectionGap"]?.seconds()
@@ -142,7 +152,7 @@ public enum ProductionDecoder {
                 if case .string = value.node.value {
                     files[name] = MediaFile(path: resolve(try value.nonEmptyString(), against: base), role: .insert)
                 } else {
-                    let m = try value.object(allowed: ["path", "role"])
+                    let m = try value.object(allowed: keys["mediaFiles.*"]!)
                     guard let path = m["path"] else { throw value.error("missing path") }
                     let role = try m["role"].map { try $0.choice(["speech": MediaRole.speech, "insert": .insert]) } ?? .insert
                     files[name] = MediaFile(path: resolve(try path.nonEmptyString(), against: base), role: role)
@@ -153,7 +163,7 @@ public enum ProductionDecoder {
     }
 
     public static func engine(_ field: JSONField) throws -> ExternalEngine {
-        let e = try field.object(allowed: ["command", "stdin", "timeoutSeconds"])
+        let e = try field.object(allowed: keys["speechEngine"]!)
         guard let command = e["command"] else { throw field.error("missing command") }
         let argv = try command.list().map { try $0.string() }
         guard !argv.isEmpty, !argv[0].isEmpty else { throw command.error("must name a program") }

@@ -509,7 +509,7 @@ components:
     Production:
       type: object
       description: |
-        A production (docs/script-and-production.md) as the API takes it: the script as
+        A production (docs/production-reference.md) as the API takes it: the script as
         `scriptText`, media as uploaded ids, the server's templates and engines by name.
         Unknown keys are refused. What a schema cannot say (the script's syntax, that a
         section, template, voice or media id exists) is checked before the job is queued,
@@ -554,7 +554,8 @@ components:
             sectionGap: { $ref: "#/components/schemas/Seconds" }
             soundTail: { $ref: "#/components/schemas/Seconds" }
             fadeOut: { $ref: "#/components/schemas/Seconds" }
-            overflow: { type: string, enum: [stretch, truncate, extend] }
+            overflow: { type: string, enum: [fit, stretch, truncate, extend, fail] }
+            maxStretch: { type: number, minimum: 1, maximum: 1.5 }
         forceLength: { $ref: "#/components/schemas/PositiveSeconds" }
         audience:
           oneOf:
@@ -573,6 +574,7 @@ components:
         loudnessPreset: { type: string, enum: [streaming, podcast, ebu-r128, broadcast, atsc-a85] }
         loudnessTarget: { type: number, minimum: -70, maximum: 0 }
         truePeak: { type: number, minimum: -20, maximum: 0 }
+        strict: { type: boolean, description: "Strict delivery: every warning is an error." }
         endFormat:
           oneOf:
             - { $ref: "#/components/schemas/EndFormat" }

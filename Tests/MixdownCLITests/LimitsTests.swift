@@ -115,6 +115,39 @@ import MixdownDelivery
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep")
     }
 
+    /// A folder that takes no new files is found before any work and named as given: /proc and
+    /// /sys refuse even root (whom permission bits do not stop); a folder without write
+    /// permission is tested for other users only.
+    @Test func foldersThatTakeNoNewFilesAreRefusedFirst() throws {
+        let tone = folder.file("tone.wav")
+        _ = try AudioEncoder.encode(Signals.musicLike(seconds: 1), as: .wav, to: tone)
+        let production = try write("p.json", #"{"scriptText": "Hi {{name}}.", "endFormat": ["wav"]}"#)
+        let rows = try write("rows.csv", "name\nSam\n")
+        let locked = folder.file("locked")
+        try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: true)
+        chmod(locked, 0o555)
+        defer { chmod(locked, 0o755) }
+        let before = folder.contents
+        var cases = [
+            (["encode", tone, "-o", "/proc/version", "--end-format", "wav"], "/proc/version: cannot write: folder /proc is not writable"),
+            (["master", tone, "-o", "/proc/version", "--end-format", "wav"], "/proc/version: cannot write: folder /proc is not writable"),
+            (["master", tone, "-o", folder.file("m.wav"), "--report", "/proc/r.json"], "/proc/r.json: cannot write: folder /proc is not writable"),
+            (["batch", production, "--audience", rows, "-o", "/proc"], "/proc: cannot write: folder /proc is not writable"),
+        ]
+        if FileManager.default.fileExists(atPath: "/sys/kernel") {
+            cases.append((["encode", tone, "-o", "/sys/kernel/e.wav"], "/sys/kernel/e.wav: cannot write: folder /sys/kernel is not writable"))
+        }
+        // Root writes into a folder of mode 555 all the same: that case means something for other users only.
+        if getuid() != 0 {
+            cases += [(["encode", tone, "-o", locked + "/e.wav"], "locked/e.wav: cannot write: folder \(locked) is not writable (permission denied)"),
+                      (["batch", production, "--audience", rows, "-o", locked], "locked: cannot write: folder \(locked) is not writable (permission denied)")]
+        }
+        for (args, says) in cases {
+            expectRefused(try Tools.run(Tools.mixdown, args), says: says, before: before)
+        }
+        #expect(folder.contents(of: locked).isEmpty)
+    }
+
     @Test func namesAndValuesAreCheckedBeforeTheyReachCLibraries() throws {
         let script = try write("s.txt", "Hello {{name|friend}}.")
         let before = folder.contents

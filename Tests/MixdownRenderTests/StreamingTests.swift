@@ -121,6 +121,27 @@ import MixdownReport
         #expect(!FileManager.default.fileExists(atPath: folder.file("o.wav")))
     }
 
+    /// Outputs in folders that take no new files are refused before any speech, naming the
+    /// path as given (never a temporary). /proc and /sys refuse even root, whom permission
+    /// bits do not stop, so these cases hold whoever runs the tests.
+    @Test func outputsNoOneMayWriteAreRefusedBeforeAnySpeech() throws {
+        try write("p.json", #"{"scriptText": "<<sectionName::a>> Hello.", "speechEngine": \#(try recordingEngine()), "endFormat": "wav"}"#)
+        var cases = [(["-o", "/proc/version"], "/proc/version: cannot write: folder /proc is not writable"),
+                     (["-o", folder.file("o.wav"), "--report", "/proc/r.json"], "/proc/r.json: cannot write: folder /proc is not writable")]
+        if FileManager.default.fileExists(atPath: "/sys/kernel") {
+            cases += [(["-o", "/sys/kernel/o.wav"], "/sys/kernel/o.wav: cannot write: folder /sys/kernel is not writable"),
+                      (["-o", folder.file("o.wav"), "--stems", "/sys/kernel/stems"], "/sys/kernel/stems: cannot write: folder /sys/kernel is not writable")]
+        }
+        for (extra, says) in cases {
+            let run = try Tools.run(Tools.mixdown, ["render", folder.file("p.json")] + extra, environment: ["MIXDOWN_CACHE": "off"])
+            #expect(run.status == 1, "\(extra): \(run.stderr)")
+            #expect(run.stderrLines.count == 1 && run.stderr.contains(says), "\(extra): \(run.stderr)")
+            #expect(!run.stderr.contains(".partial"), "a temporary's name: \(run.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: folder.file("calls.log")), "the engine was called for \(extra)")
+            #expect(!FileManager.default.fileExists(atPath: folder.file("o.wav")))
+        }
+    }
+
     /// The largest rise of 5 ms RMS against the loudest 5 ms frame of the 100 ms before, within
     /// the last 100 ms (dB). An onset (a new attack) rises well above what came before.
     static func lastOnsetRise(_ x: [Float], rate: Int = 48_000) -> Double {

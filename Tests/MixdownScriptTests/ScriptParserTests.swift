@@ -159,7 +159,7 @@ import Testing
         (#"{"voice": "en-us"}"#, "spot.json:1:1: missing scriptText or scriptFile"),
         (#"{"scriptText": "x", "endFormat": ["mp3", "mp4"]}"#, "spot.json:1:42: endFormat[1]: unknown value 'mp4' (did you mean 'mp3'?) (one of flac, mp3, mp3_alexa, mp3_high, mp3_low, mp3_medium, mp3_very_high, mp3_very_low, ogg, opus, wav, wav_24)"),
         (#"{"scriptText": "x", "timelineProperties": {"overflow": "squash"}}"#, "spot.json:1:56: timelineProperties.overflow: unknown value 'squash' (one of extend, fail, fit, stretch, truncate)"),
-        (#"{"scriptText": "x",}"#, "spot.json:1:20: invalid JSON: expected a key in double quotes"),
+        (#"{"scriptText": "x",}"#, "spot.json:1:19: invalid JSON: trailing comma before '}' (JSON allows none)"),
         (#"{"scriptText": "x", "scriptText": "y"}"#, "spot.json:1:21: duplicate key 'scriptText'"),
         (#"{"scriptFile": "missing.txt"}"#, "spot.json:1:16: scriptFile: no such file 'missing.txt'"),
         (#"{"scriptText": "x", "mediaFiles": {"a": {"file": "a.wav"}}}"#, "spot.json:1:50: mediaFiles.a.file: unknown key"),
