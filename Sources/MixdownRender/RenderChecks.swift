@@ -48,7 +48,7 @@ extension Pipeline {
 
     /// A programme that cannot fit the length limit is refused before any speech: `forceLength`
     /// beyond it, or more words than even the fastest speech (3x espeak's 175 words per minute,
-    /// compressed by the 1.3x the planner allows) says within it.
+    /// compressed by the most `maxStretch` allows) says within it.
     static func checkLength(_ script: Script, production: Production, maximum: Double) throws {
         if let force = production.timeline.forceLength, force > maximum {
             throw MixdownError(.badInput, String(format: "%g s is longer than the limit of %g s (--max-duration)", force, maximum),
@@ -58,7 +58,7 @@ extension Pipeline {
         for section in script.sections {
             for item in section.items { if case .speech(let text, _, _, _) = item.kind { words += text.split(whereSeparator: \.isWhitespace).count } }
         }
-        let fastestMinutes = Double(words) / (175 * 3 * 1.3)
+        let fastestMinutes = Double(words) / (175 * 3 * (production.timeline.maxStretch ?? TimelinePlanner.maximumStretch))
         if fastestMinutes * 60 > maximum {
             throw MixdownError(.badInput, String(format: "the script has %d words: at least %.0f s of speech, over the limit of %g s (--max-duration)",
                                                  words, fastestMinutes * 60, maximum), code: .invalidTiming, keyPath: "script")
