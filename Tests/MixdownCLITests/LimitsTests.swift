@@ -164,7 +164,7 @@ import MixdownDelivery
         // (this machine has no MBROLA; with it installed the voice would speak).
         if !FileManager.default.fileExists(atPath: "/usr/share/mbrola/en1") {
             expectRefused(try mixdown("render", "--script", script, "--voice", "mb-en1", "-o", folder.file("o.wav")),
-                          says: "s.txt:1:1: voice 'mb-en1' is an MBROLA voice: it needs the mbrola program and MBROLA's voice data 'en1'", before: before2)
+                          says: "voice: voice 'mb-en1' is an MBROLA voice: it needs the mbrola program and MBROLA's voice data 'en1'", before: before2)
         }
     }
 
