@@ -86,8 +86,8 @@ import Testing
     /// `<<soundEffect::whoosh|align=end>>` before a line: the effect's last sample is the
     /// sample before the line starts (report and music stem), in both syntaxes.
     @Test(arguments: [
-        "<<soundSegment::none>><<sectionName::a>> <break time=\"2s\"/> <<soundEffect::whoosh|align=end>> Here it comes.",
-        "<as:section name=\"a\" soundsegment=\"none\"><as:break time=\"2s\"/><as:fx name=\"whoosh\" align=\"end\"/> Here it comes.</as:section>",
+        "<<soundSegment::none>><<sectionName::a>> <break time=\"4s\"/> <<soundEffect::whoosh|align=end>> Here it comes.",
+        "<as:section name=\"a\" soundsegment=\"none\"><as:break time=\"4s\"/><as:fx name=\"whoosh\" align=\"end\"/> Here it comes.</as:section>",
     ]) func aRiserLeadsIntoItsLine(script: String) throws {
         let production: [String: Any] = ["scriptText": script, "soundTemplate": "corporate", "endFormat": ["wav"]]
         try JSONSerialization.data(withJSONObject: production).write(to: URL(fileURLWithPath: folder.file("p.json")))

@@ -67,10 +67,10 @@ import Testing
         #expect(files.count >= 9)
         for file in files {
             let voice = String(file.dropFirst("lengths-".count).dropLast(".csv".count))
-            let rows = try String(contentsOfFile: directory + "/" + file, encoding: .utf8).split(separator: "\n").dropFirst().compactMap { line -> (String, Int)? in
+            let rows = try String(contentsOfFile: directory + "/" + file, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst().compactMap { line -> (String, Int)? in
                 // index,split,text,samples — the text may be quoted and hold commas.
                 let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-                guard fields.count >= 4, fields[1] == "test", let samples = Int(fields.last!) else { return nil }
+                guard fields.count >= 4, fields[1] == "test", let samples = Int(fields.last!.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
                 var text = fields[2..<(fields.count - 1)].joined(separator: ",")
                 if text.hasPrefix("\"") && text.hasSuffix("\"") { text = String(text.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"") }
                 return (text, samples)
