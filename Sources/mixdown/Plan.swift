@@ -10,11 +10,11 @@ struct Plan: ParsableCommand {
         discussion: """
         mixdown plan PRODUCTION.json [--var k=v]... [--estimate] [--strict] [--json]
 
-        Speaks what the speech cache does not hold yet (and keeps it there), then lays out the \\
-        timeline exactly as `mixdown render` will: the same boundaries, to the sample. Nothing is \\
-        mastered, encoded or written. A section whose copy is too long for its endAt shows a \\
-        negative slack and how `overflow` fits it. With --estimate nothing is spoken: lengths are \\
-        estimated from the text per voice (typically within a few percent; docs/plan.md). \\
+        Speaks what the speech cache does not hold yet (and keeps it there), then lays out the \
+        timeline exactly as `mixdown render` will: the same boundaries, to the sample. Nothing is \
+        mastered, encoded or written. A section whose copy is too long for its endAt shows a \
+        negative slack and how `overflow` fits it. With --estimate nothing is spoken: lengths are \
+        estimated from the text per voice (within ±10 % per section for the calibrated voices; docs/plan.md). \
         Exit 0 with warnings printed, 1 on bad input (or any warning with --strict).
         """)
 
