@@ -1,12 +1,13 @@
 import Foundation
 import MixdownCore
+import MixdownMaster
 import MixdownReport
 import MixdownScript
 import MixdownSpeech
 import MixdownTimeline
 
 /// `mixdown plan` and `POST /v1/plan` (docs/plan.md): the render's first stages — check, speak,
-/// plan — and nothing after them. The speech comes from the cache or is synthesised into it,
+/// match (hybrid voice), plan — and nothing after them. The speech comes from the cache or is synthesised into it,
 /// so the render that follows finds the same clips and lands on the same samples, even with an
 /// engine whose takes vary (Piper). Estimated, nothing is spoken: lengths come from the text.
 public enum Planning {
@@ -19,7 +20,14 @@ public enum Planning {
             estimate ? ClipPreparation.estimate(checked.script, production: request.production, piper: request.piper)
                      : try Pipeline.speak(checked.script, request)
         }
-        let plan = try clock.run(.planning) { try Pipeline.plan(checked, clips: PreparedClips(media: media, speech: speech), request) }
+        // Hybrid voice changes the synthetic clips' lengths (the recordings' room rings on after
+        // them): the plan matches them as the render does, so its boundaries are the render's.
+        let hybrid = estimate ? nil : try clock.run(.matching) {
+            try Pipeline.matchHybrid(checked.script, media: media, speech: speech, settings: MasteringSettings(request.production.masteringPreset),
+                                     pool: request.pool)
+        }
+        let clips = PreparedClips(media: media, speech: speech, matched: hybrid?.matched ?? [:])
+        let plan = try clock.run(.planning) { try Pipeline.plan(checked, clips: clips, request) }
         let warnings = RenderReport.warnings(checks: checked.warnings, plan: plan, scriptWarnings: checked.script.warnings, speech: speech.outcome)
         try Pipeline.refuseWarnings(warnings, request)
         return PlanReport(plan: plan, warnings: warnings, words: speech.words, estimated: estimate, statistics: speech.statistics,

@@ -112,6 +112,28 @@ import MixdownRender
         #expect(overflowed >= 10 && cut >= 3, "overflowed \(overflowed), cut \(cut)")
     }
 
+    /// The examples (Piper voices, a template, personalisation, hybrid voice), through the CLI:
+    /// `mixdown plan --json` and `mixdown render --report` agree on every boundary.
+    @Test(arguments: ["spot30/spot.json", "narration/narration.json", "personalised/personalised.json", "hybrid/hybrid.json"])
+    func planEqualsRenderForTheExamples(example: String) throws {
+        let environment = ["MIXDOWN_CACHE": folder.file("cache")]
+        let production = Self.repository + "/Examples/" + example
+        let plan = try Tools.run(Tools.mixdown, ["plan", production, "--json"], environment: environment)
+        try #require(plan.status == 0, "\(plan.stderr)")
+        let render = try Tools.run(Tools.mixdown, ["render", production, "-o", folder.file("out.wav"), "--report", folder.file("r.json")], environment: environment)
+        try #require(render.status == 0, "\(render.stderr)")
+        func boundaries(_ object: Any?) -> [String] {
+            ((object as? [String: Any])?["sections"] as? [[String: Any]] ?? []).flatMap { s in
+                ["\(s["name"] ?? "") \(s["startSample"] ?? "")..<\(s["endSample"] ?? "")"]
+                    + (s["items"] as? [[String: Any]] ?? []).map { "  \($0["id"] ?? "") \($0["startSample"] ?? "")..<\($0["endSample"] ?? "")" }
+            }
+        }
+        let planned = try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8))
+        let rendered = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.file("r.json"))))
+        #expect(boundaries(planned) == boundaries(rendered), "\(example)")
+        #expect(boundaries(planned).count > 2)
+    }
+
     /// A truncated section's cut is a word boundary: the item's words as spoken (the same
     /// section planned with `extend`, where nothing moves) have one ending exactly there, and
     /// none spans it.
