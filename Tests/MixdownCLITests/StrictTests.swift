@@ -38,6 +38,18 @@ import Testing
         #expect(plan.status == 1 && plan.stderr.contains("strict: --var 'nmae'"))
     }
 
+    /// SSML a Piper voice cannot honour: spoken without it, said; strictly, refused after the
+    /// speech with nothing written.
+    @Test func markupAPiperVoiceIgnoresIsSaidAndStrictRefusesIt() throws {
+        try write("p.json", #"{"scriptText": "<prosody rate=\"slow\">Hello there.</prosody>", "voice": "en_US-joe-medium", "endFormat": ["wav"]}"#)
+        let run = try mixdown(["render", folder.file("p.json"), "-o", folder.file("out.wav")])
+        #expect(run.status == 0 && run.stderr.contains("warning: the Piper voice en_US-joe-medium does not take SSML prosody"), "\(run.stderr)")
+        let before = folder.contents
+        let strict = try mixdown(["render", folder.file("p.json"), "-o", folder.file("strict.wav"), "--strict", "--report", folder.file("r.json")])
+        #expect(strict.status == 1 && strict.stderrLines == ["mixdown: strict: the Piper voice en_US-joe-medium does not take SSML prosody, say-as and emphasis: spoken without it"], "\(strict.stderr)")
+        #expect(folder.contents == before)
+    }
+
     @Test func aMisspeltCSVColumnIsSaidOnceAndCountedAndStrictStopsTheBatch() throws {
         try write("p.json", #"{"scriptText": "Hi {{name|friend}}.", "endFormat": ["wav"]}"#)
         try write("rows.csv", "id,nmae\na,Sam\nb,Ana\nc,Kofi\n")

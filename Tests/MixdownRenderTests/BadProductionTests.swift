@@ -52,6 +52,8 @@ import Testing
         Case(name: "overflow: fail", code: .sectionOverflow, at: "sectionProperties.a", script: "<<sectionName::a>> This line is far too long for half a second.",
              production: #"{"scriptFile": "SCRIPT", "timelineProperties": {"overflow": "fail"}, "sectionProperties": {"a": {"endAt": 0.5}}}"#,
              says: "ms too long for its span (overflow: fail)"),
+        Case(name: "strict: heavy limiting", code: .heavyLimiting, at: nil, script: "Hello there, and welcome to the show. We have a lot to talk about today.",
+             production: #"{"scriptFile": "SCRIPT", "strict": true, \#(template), "loudnessTarget": -10, "truePeak": -1}"#, says: "strict: reaching -10.0 LUFS took up to"),
         Case(name: "strict: loudness target missed", code: .loudnessTargetMissed, at: nil, script: "Hi there.",
              production: #"{"scriptFile": "SCRIPT", "strict": true, "loudnessTarget": -2, "truePeak": -10}"#, says: "strict: "),
         Case(name: "unknown effect", code: .unknownName, at: "s.txt:1:23", script: "<<sectionName::a>> Hi <<soundEffect::bang>>", production: #"{"scriptFile": "SCRIPT", \#(template)}"#,
