@@ -5,13 +5,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SWIFT="${SWIFT:-swift}"
-# The Makefile's SWIFT_FLAGS: the flags `make build` and `make install` build with, so that
-# none of them rebuilds what another built.
+# The Makefile's SWIFT_FLAGS. The tests are built exactly as `make build` and `make install`
+# build (`swift build … --build-tests`), then run without building: `swift test` building them
+# itself would make a different build, and each switch recompiles nearly everything.
 SWIFT_FLAGS="${SWIFT_FLAGS:--c release -Xswiftc -enable-testing}"
 mkdir -p .build
 log=.build/test.log
-# shellcheck disable=SC2086  # the flags are words
-"$SWIFT" test $SWIFT_FLAGS "$@" 2>&1 | tee "$log"
+# shellcheck disable=SC2086  # SWIFT (a command, maybe with a wrapper) and the flags are words
+{ $SWIFT build $SWIFT_FLAGS --build-tests && $SWIFT test $SWIFT_FLAGS --skip-build "$@"; } 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 if [ "$status" -ne 0 ]; then
     echo

@@ -62,8 +62,8 @@ import Testing
 
         let work = try spot(in: "work")
         try FileManager.default.createDirectory(atPath: work + "/out", withIntermediateDirectories: true)
-        let cache = folder.file("cache")
-        let render = try run(bin, ["render", "spot.json", "-o", "out/spot", "--report", "out/report.json"], in: work, environment: ["MIXDOWN_CACHE": cache])
+        // No MIXDOWN_* variable at all: the speech cache is ~/.cache/mixdown of the test's HOME.
+        let render = try run(bin, ["render", "spot.json", "-o", "out/spot", "--report", "out/report.json"], in: work)
         try #require(render.status == 0, "\(render.stderr)")
         for file in ["out/spot.wav", "out/spot.mp3"] {
             let decoded = try Tools.ffmpegDecode(work + "/" + file)
@@ -77,7 +77,7 @@ import Testing
         try FileManager.default.removeItem(atPath: prefix + "/share/mixdown/SoundTemplates")
         let again = try spot(in: "again")
         let before = files(under: again)
-        let refused = try run(bin, ["render", "spot.json", "-o", "out.wav"], in: again, environment: ["MIXDOWN_CACHE": cache])
+        let refused = try run(bin, ["render", "spot.json", "-o", "out.wav"], in: again)
         #expect(refused.status == 1, "exit \(refused.status): \(refused.stderr)")
         #expect(refused.stderrLines.count == 1, "\(refused.stderr)")
         for says in ["no template 'corporate'", "\(again)/SoundTemplates", "\(prefix)/share/mixdown/SoundTemplates", "MIXDOWN_TEMPLATES"] {
