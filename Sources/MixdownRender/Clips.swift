@@ -205,10 +205,10 @@ enum ClipPreparation {
         }
         let (results, statistics) = SpeechSynthesizer(cache: cache).stored(for: jobs, spool: spool, pool: pool, progress: progress)
         clips.statistics = statistics
-        // Each clip's pauses, read back from its file (one clip in memory per worker).
+        // Each clip's pauses, read back from its file a block at a time.
         let pauses = try pool.map(results.count) { i -> [Range<Int>] in
             guard case .success(let clip) = results[i] else { return [] }
-            return SpeechPauses.find(in: try clip.load())
+            return try SpeechPauses.find(in: clip)
         }
         for ((k, result), pauses) in zip(zip(speechKeys, results), pauses) {
             switch result {

@@ -8,6 +8,33 @@ public enum SpeechPauses {
     public static let silentRMS: Float = 0.003_162   // −50 dBFS
     public static let shortest = 8
 
+    /// The pauses of a clip on disk, read a block at a time: memory stays a block, whatever the
+    /// clip's length (an hour's narration has minute-long clips).
+    public static func find(in clip: StoredClip) throws -> [Range<Int>] {
+        var runs = [Range<Int>](), runStart: Int?
+        var block = [Float]()
+        let frames = clip.length / frame, framesPerBlock = 1_024
+        var f = 0
+        while f < frames {
+            let count = min(framesPerBlock, frames - f)
+            try clip.read(from: f * frame, count: count * frame, into: &block)
+            for k in 0..<count {
+                var energy: Float = 0
+                for i in (k * frame)..<((k + 1) * frame) { energy += block[i] * block[i] }
+                let silent = (energy / Float(frame)).squareRoot() < silentRMS
+                let index = f + k
+                if silent {
+                    if runStart == nil { runStart = index }
+                } else if let s = runStart {
+                    if s > 0, index - s >= shortest { runs.append((s * frame)..<(index * frame)) }
+                    runStart = nil
+                }
+            }
+            f += count
+        }
+        return runs
+    }
+
     /// Silent runs strictly inside `audio` (not touching either end), in frame-aligned sample
     /// ranges, in order.
     public static func find(in audio: [Float]) -> [Range<Int>] {
