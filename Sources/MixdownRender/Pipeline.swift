@@ -24,14 +24,8 @@ public enum Pipeline {
         let (production, pool) = (request.production, request.pool)
         let settings = MasteringSettings(production.masteringPreset)
         var clock = StageClock(request.control)
-        let checked = try clock.run(.checking) { try check(request) }
-        let media = try ClipPreparation.prepareMedia(checked.script, production: production, template: checked.template, pool: pool)
-        let speech = try clock.run(.speaking) { try speak(checked.script, request) }
-        let hybrid = try clock.run(.matching) { try matchHybrid(checked.script, media: media, speech: speech, settings: settings, pool: pool) }
-        let clips = PreparedClips(media: media, speech: speech, matched: hybrid?.matched ?? [:])
-        let plan = try clock.run(.planning) { try self.plan(checked, clips: clips, request) }
-        try refuseWarnings(RenderReport.warnings(checks: checked.warnings, plan: plan, scriptWarnings: checked.script.warnings,
-                                                 speech: speech.outcome), request)
+        let laid = try layOut(request, estimate: false, outputs: true, clock: &clock)
+        let (checked, speech, hybrid, clips, plan) = (laid.checked, laid.speech, laid.hybrid, laid.clips, laid.plan)
         let transaction = OutputTransaction()
         let (mix, duck) = try clock.run(.rendering) {
             try renderBuses(plan, clips: clips, template: checked.template, hybrid: hybrid?.matching, settings: settings, request: request, transaction: transaction)
@@ -56,6 +50,37 @@ public enum Pipeline {
         try transaction.commit()
         report.runtimeSeconds = Date().timeIntervalSince(started)
         return report
+    }
+
+    /// The stages a render and a plan share: check, media, speech (or its estimate), hybrid
+    /// matching, plan; strict delivery refuses what they warned of (`outputs`: check where the
+    /// files go; a plan writes none). One sequence, so a plan's
+    /// boundaries are the render's.
+    struct LaidOut {
+        let checked: Checked
+        let speech: SpokenClips
+        let hybrid: (matching: HybridMatching, matched: [ItemID: [Float]])?
+        let clips: PreparedClips
+        let plan: TimelinePlan
+        let warnings: [RenderReport.Warning]
+    }
+
+    static func layOut(_ request: RenderRequest, estimate: Bool, outputs: Bool, clock: inout StageClock) throws -> LaidOut {
+        let (production, pool) = (request.production, request.pool)
+        let checked = try clock.run(.checking) { try check(request, outputs: outputs) }
+        let media = try ClipPreparation.prepareMedia(checked.script, production: production, template: checked.template, pool: pool)
+        let speech = try clock.run(.speaking) {
+            estimate ? ClipPreparation.estimate(checked.script, production: production, piper: request.piper) : try speak(checked.script, request)
+        }
+        // Hybrid voice lengthens the synthetic clips (the recordings' room rings on after them).
+        let hybrid = estimate ? nil : try clock.run(.matching) {
+            try matchHybrid(checked.script, media: media, speech: speech, settings: MasteringSettings(production.masteringPreset), pool: pool)
+        }
+        let clips = PreparedClips(media: media, speech: speech, matched: hybrid?.matched ?? [:])
+        let plan = try clock.run(.planning) { try self.plan(checked, clips: clips, request) }
+        let warnings = RenderReport.warnings(checks: checked.warnings, plan: plan, scriptWarnings: checked.script.warnings, speech: speech.outcome)
+        try refuseWarnings(warnings, request)
+        return LaidOut(checked: checked, speech: speech, hybrid: hybrid, clips: clips, plan: plan, warnings: warnings)
     }
 
     /// All speech, together: shared, cached and synthesised in parallel, kept on disk.

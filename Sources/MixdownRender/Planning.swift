@@ -14,23 +14,8 @@ public enum Planning {
     public static func plan(_ request: RenderRequest, estimate: Bool = false) throws -> PlanReport {
         let started = Date()
         var clock = StageClock(request.control)
-        let checked = try clock.run(.checking) { try Pipeline.check(request, outputs: false) }
-        let media = try ClipPreparation.prepareMedia(checked.script, production: request.production, template: checked.template, pool: request.pool)
-        let speech = try clock.run(.speaking) {
-            estimate ? ClipPreparation.estimate(checked.script, production: request.production, piper: request.piper)
-                     : try Pipeline.speak(checked.script, request)
-        }
-        // Hybrid voice changes the synthetic clips' lengths (the recordings' room rings on after
-        // them): the plan matches them as the render does, so its boundaries are the render's.
-        let hybrid = estimate ? nil : try clock.run(.matching) {
-            try Pipeline.matchHybrid(checked.script, media: media, speech: speech, settings: MasteringSettings(request.production.masteringPreset),
-                                     pool: request.pool)
-        }
-        let clips = PreparedClips(media: media, speech: speech, matched: hybrid?.matched ?? [:])
-        let plan = try clock.run(.planning) { try Pipeline.plan(checked, clips: clips, request) }
-        let warnings = RenderReport.warnings(checks: checked.warnings, plan: plan, scriptWarnings: checked.script.warnings, speech: speech.outcome)
-        try Pipeline.refuseWarnings(warnings, request)
-        return PlanReport(plan: plan, warnings: warnings, words: speech.words, estimated: estimate, statistics: speech.statistics,
+        let laid = try Pipeline.layOut(request, estimate: estimate, outputs: false, clock: &clock)
+        return PlanReport(plan: laid.plan, warnings: laid.warnings, words: laid.speech.words, estimated: estimate, statistics: laid.speech.statistics,
                           runtimeSeconds: Date().timeIntervalSince(started), version: Pipeline.version)
     }
 }
