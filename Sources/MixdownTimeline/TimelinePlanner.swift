@@ -76,7 +76,7 @@ public enum TimelinePlanner {
                                           maxStretch: timeline.maxStretch ?? maximumStretch)
                         layout = place(section.items, section: i, from: low, fitting: fitting, cut: fitting.needsCut ? high : nil)
                         var notes = fitting.notes
-                        if fitting.needsCut { notes.append(cutNote(layout, section: section.items, at: high)) }
+                        if fitting.needsCut { notes.append(cutNote(layout, section: section.items, index: i, from: low)) }
                         warnings.append(PlanWarning(code: .sectionOverflow, section: section.name, overflowMs: overflowMs,
                                                     message: "\(too): \(notes.joined(separator: ", then "))"))
                         end = fixedEnd
@@ -258,15 +258,25 @@ public enum TimelinePlanner {
     }
 
     /// The warning's words for a cut: where, and how much was not played.
-    static func cutNote(_ layout: [PlannedItem], section items: [PlanInput.Item], at cut: Int) -> String {
-        let end = layout.filter { if case .effect = $0.kind { return false }; return true }.map(\.endSample).max() ?? cut
+    static func cutNote(_ layout: [PlannedItem], section items: [PlanInput.Item], index section: Int, from low: Int) -> String {
+        let end = layout.filter { if case .effect = $0.kind { return false }; return true }.map(\.endSample).max() ?? low
+        // Items are named as `place` names them.
+        func placed(_ k: Int) -> PlannedItem? {
+            let id = items[k].id ?? ItemID(section: section, item: k)
+            return layout.first { $0.id == id }
+        }
         var unplayed = 0
-        for item in items where item.isSpeech {
-            guard let planned = layout.first(where: { $0.id == item.id }) else { unplayed += item.words.count; continue }
+        for (k, item) in items.enumerated() where item.isSpeech {
+            guard let planned = placed(k) else { unplayed += item.words.count; continue }
             unplayed += item.words.filter { planned.startSample + planned.placedOffset(ofSource: $0.startSample) >= planned.endSample }.count
         }
         let seconds = String(format: "%.3f s", Double(end) / Double(SampleTime.renderRate))
-        return "cut at a word boundary at \(seconds)" + (unplayed > 0 ? " (\(unplayed) word\(unplayed == 1 ? "" : "s") not played)" : "")
+        // The cut falls on a word boundary only when the item it stops is speech with word
+        // timings; breaks, media and speech without timings are cut at the sample.
+        let stopped = items.indices.first { k in items[k].takesTime && (placed(k)?.truncated ?? true) }
+        let atWord = stopped.map { items[$0].isSpeech && !items[$0].words.isEmpty } ?? false
+        let where_ = atWord ? "cut at a word boundary at" : "cut at"
+        return "\(where_) \(seconds)" + (unplayed > 0 ? " (\(unplayed) word\(unplayed == 1 ? "" : "s") not played)" : "")
     }
 
     static func speechTotal(_ items: [PlanInput.Item]) -> Int { items.filter(\.isSpeech).reduce(0) { $0 + $1.length } }

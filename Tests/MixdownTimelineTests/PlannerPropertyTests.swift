@@ -64,7 +64,7 @@ import Testing
 
     @Test func timingRulesHoldForRandomProductions() async {
         var planned = 0
-        await propertyCheck(count: 400, input: Gen.int(in: 0...Int.max)) { seed in
+        await propertyCheck(count: 2_000, input: Gen.int(in: 0...Int.max)) { seed in
             let generated = Self.production(seed: UInt64(seed))
             let input = generated.input
             let plan: TimelinePlan
@@ -136,7 +136,8 @@ import Testing
         let minimum = timed.map { isSpeech($0.kind) ? Int((Double($0.length) / TimelinePlanner.maximumStretch).rounded(.up)) : $0.length }
         let speechTotal = timed.filter { isSpeech($0.kind) }.reduce(0) { $0 + $1.length }
         let fits = speechTotal > 0 && minimum.reduce(0, +) <= high - low
-        guard let first = flow.first, let last = flow.last else { return ["no items placed"] }
+        // A span with no room between its paddings plays nothing (an item of 0 samples is not placed).
+        guard let first = flow.first, let last = flow.last else { return high == low ? [] : ["no items placed"] }
         if first.startSample != low { broken.append("starts at \(first.startSample), not \(low)") }
         if last.endSample != high { broken.append("ends at \(last.endSample), not exactly at \(high) (fits at 1.3x: \(fits))") }
         for (i, (item, source)) in zip(flow, timed).enumerated() {
@@ -305,3 +306,18 @@ extension Double {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+extension PlannerPropertyTests {
+    /// Found by the random check (CI, seed 1827309807135536336): a section whose paddings take
+    /// its whole span, holding a break and two effects. Nothing is placed, and the warning
+    /// says where the cut is without calling it a word boundary.
+    @Test func aSpanWithNoRoomPlaysNothing() throws {
+        let input = Self.production(seed: 1_827_309_807_135_536_336).input
+        let plan = try TimelinePlanner.plan(input)
+        #expect(plan.sections[0].endSample == 47_760)
+        #expect(plan.sections[0].items.isEmpty)
+        let warning = try #require(plan.warnings.first { $0.section == "s0" })
+        #expect(warning.message == "section 's0' is 105 ms too long for its span: cut at 0.500 s")
+        #expect(plan.sections[1].items.map(\.startSample) == [47_760])
+    }
+}
