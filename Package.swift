@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "MixdownDSP", dependencies: ["MixdownCore", "CFFTW", "CRubberBand"]),
         .target(name: "MixdownScript", dependencies: ["MixdownCore"]),
         .target(name: "MixdownTimeline", dependencies: ["MixdownCore", "MixdownScript"]),
-        .target(name: "MixdownSpeech", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP", "CEspeakNG"]),
+        .target(name: "MixdownSpeech", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP", "MixdownScript", "CEspeakNG"]),
         .target(name: "MixdownTemplates", dependencies: ["MixdownCore", "MixdownIO"]),
         .target(name: "MixdownMaster", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP"]),
         .target(name: "MixdownHybrid", dependencies: ["MixdownCore", "MixdownDSP", "MixdownSpeech", "MixdownMaster", "MixdownTimeline"]),
