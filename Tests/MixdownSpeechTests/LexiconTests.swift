@@ -73,9 +73,9 @@ import Testing
     /// Each mistake is one line: origin:line:col (of the element's `<`, or where the XML parser
     /// stopped), then what is wrong.
     @Test(arguments: [
-        (head + "  <lexeme>\n    <phoneme>a</phoneme>\n  </lexeme>\n</lexicon>", "f.pls:2:3: <lexeme> without a <grapheme>"),
-        (head + "  <lexeme>\n    <grapheme>x</grapheme>\n  </lexeme>\n</lexicon>", "f.pls:2:3: <lexeme> without a <phoneme> or <alias>"),
-        (head + "  <lexeme>\n    <grapheme>x</grapheme>\n    <phoneme alphabet=\"x-sampa\">a</phoneme>\n  </lexeme>\n</lexicon>",
+        (LexiconTests.head + "  <lexeme>\n    <phoneme>a</phoneme>\n  </lexeme>\n</lexicon>", "f.pls:2:3: <lexeme> without a <grapheme>"),
+        (LexiconTests.head + "  <lexeme>\n    <grapheme>x</grapheme>\n  </lexeme>\n</lexicon>", "f.pls:2:3: <lexeme> without a <phoneme> or <alias>"),
+        (LexiconTests.head + "  <lexeme>\n    <grapheme>x</grapheme>\n    <phoneme alphabet=\"x-sampa\">a</phoneme>\n  </lexeme>\n</lexicon>",
          "f.pls:4:5: alphabet 'x-sampa' is not supported (ipa or x-espeak)"),
         ("<lexicon version=\"1.0\" xmlns=\"http://www.w3.org/2005/01/pronunciation-lexicon\" alphabet=\"sampa\">\n</lexicon>",
          "f.pls:1:1: alphabet 'sampa' is not supported (ipa or x-espeak)"),
@@ -85,23 +85,23 @@ import Testing
         ("<lexicon xmlns=\"http://www.w3.org/2005/01/pronunciation-lexicon\">\n</lexicon>", "f.pls:1:1: <lexicon> needs version=\"1.0\""),
         ("<lexicon version=\"1.0\">\n</lexicon>",
          "f.pls:1:1: <lexicon> must be in the PLS namespace: xmlns=\"http://www.w3.org/2005/01/pronunciation-lexicon\""),
-        (head + "  <lexeme>\n    <grapheme>x</grapheme>\n    <phoneme>a</phonme>\n  </lexeme>\n</lexicon>",
+        (LexiconTests.head + "  <lexeme>\n    <grapheme>x</grapheme>\n    <phoneme>a</phonme>\n  </lexeme>\n</lexicon>",
          "f.pls:4:24: the closing tag does not match the open element"),
-        (head + "  <lexeme>\n    <grapheme>x &nbsp; y</grapheme>\n    <phoneme>a</phoneme>\n  </lexeme>\n</lexicon>",
+        (LexiconTests.head + "  <lexeme>\n    <grapheme>x &nbsp; y</grapheme>\n    <phoneme>a</phoneme>\n  </lexeme>\n</lexicon>",
          "f.pls:3:23: an unknown entity (only &lt; &gt; &amp; &quot; &apos; and &#…; are allowed)"),
-        (head + "  <lexeme>\n    <grapheme>x</grapheme>\n    <phoneme>a</phoneme>\n  </lexeme>\n",
+        (LexiconTests.head + "  <lexeme>\n    <grapheme>x</grapheme>\n    <phoneme>a</phoneme>\n  </lexeme>\n",
          "f.pls:5:12: the document ends inside <lexicon>, which is never closed"),
-        (head + "</lexicon>\n<lexicon/>", "f.pls:3:1: text after the root element (or the document is incomplete)"),
+        (LexiconTests.head + "</lexicon>\n<lexicon/>", "f.pls:3:1: text after the root element (or the document is incomplete)"),
         ("", "f.pls:1:1: not a pronunciation lexicon: no root element"),
         ("hello", "f.pls:1:1: not XML: the document is empty or starts with something other than '<'"),
         ("<!DOCTYPE lexicon [<!ENTITY a 'b'>]>\n<lexicon/>",
          "f.pls:1:1: a document type declaration (<!DOCTYPE …>) is not allowed in a pronunciation lexicon"),
-        (head + "  <lexeme>\n    <grapheme>  </grapheme>\n    <alias>a</alias>\n  </lexeme>\n</lexicon>", "f.pls:3:5: empty <grapheme>"),
-        (head + "  <lexeme>\n    <grapheme>x</grapheme>\n    <alias></alias>\n  </lexeme>\n</lexicon>", "f.pls:4:5: empty <alias>"),
-        (head + "  <lexeme a='1' a='2'>\n    <grapheme>x</grapheme>\n    <alias>a</alias>\n  </lexeme>\n</lexicon>",
+        (LexiconTests.head + "  <lexeme>\n    <grapheme>  </grapheme>\n    <alias>a</alias>\n  </lexeme>\n</lexicon>", "f.pls:3:5: empty <grapheme>"),
+        (LexiconTests.head + "  <lexeme>\n    <grapheme>x</grapheme>\n    <alias></alias>\n  </lexeme>\n</lexicon>", "f.pls:4:5: empty <alias>"),
+        (LexiconTests.head + "  <lexeme a='1' a='2'>\n    <grapheme>x</grapheme>\n    <alias>a</alias>\n  </lexeme>\n</lexicon>",
          "f.pls:2:22: an attribute is given twice"),
-        (head + "  <word>\n  </word>\n</lexicon>", "f.pls:2:3: unexpected element <word> in <lexicon>"),
-        (head + "  <lexeme>\n    <grapheme>x</grapheme>\n    <sound>a</sound>\n  </lexeme>\n</lexicon>",
+        (LexiconTests.head + "  <word>\n  </word>\n</lexicon>", "f.pls:2:3: unexpected element <word> in <lexicon>"),
+        (LexiconTests.head + "  <lexeme>\n    <grapheme>x</grapheme>\n    <sound>a</sound>\n  </lexeme>\n</lexicon>",
          "f.pls:4:5: unexpected element <sound> in <lexeme>"),
     ])
     func aMalformedFileIsOneLine(xml: String, message: String) {
@@ -110,6 +110,21 @@ import Testing
             #expect(e.message == message)
             #expect(e.code == .invalidProduction)
         } catch { Issue.record("not a MixdownError: \(error)") }
+    }
+
+    /// Windows line ends count one line each, as in the parser.
+    @Test func crlfLineEndsCountOnce() {
+        let xml = (Self.head + "  <lexeme>\n    <grapheme>a</grapheme>\n    <alias>b</alias>\n  </lexeme>\n  <lexeme>\n    <grapheme>x</grapheme>\n  </lexeme>\n</lexicon>")
+            .replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(throws: MixdownError(.badInput, "f.pls:6:3: <lexeme> without a <phoneme> or <alias>")) {
+            try PLSReader.entries(xml: xml, origin: "f.pls")
+        }
+    }
+
+    /// Character references and CDATA are text like any other.
+    @Test func referencesAndCDATAAreText() throws {
+        let xml = Self.head + "<lexeme><grapheme>caf&#233; &#xE9;t&lt;&gt;&quot;&apos;</grapheme><alias><![CDATA[a & b]]></alias></lexeme></lexicon>"
+        #expect(try PLSReader.entries(xml: xml, origin: "f") == [LexiconEntry(grapheme: "café ét<>\"'", alias: "a & b", language: "en-US")])
     }
 
     // MARK: Scoping
@@ -206,7 +221,7 @@ import Testing
             LexiconEntry(grapheme: "C++", phoneme: "siː plʌs plʌs"),
         ])
         var random = SplitMix(seed: 7)
-        let words = ["tomato", "Tomato", "tomatoes", "New", "York", "new", " ", "  ", "\n", ",", "'", "’", "C++", "C", "+", "é", "🎧", "don't", "\t"]
+        let words = ["tomato", "Tomato", "tomatoes", "New", "York", "new", " ", "  ", "\n", ",", "'", "’", "C++", "C", "+", "é", "🎧", "don't", "\t", "\r\n"]
         for _ in 0..<300 {
             let text = (0..<Int(random.nextBits() % 30)).map { _ in words[Int(random.nextBits() % UInt64(words.count))] }.joined()
             let back = lexicon.apply(to: text).map { piece -> String in
@@ -301,12 +316,17 @@ import Testing
         #expect(PhonemeAlphabet.ipa(fromEspeak: "t@m'A:toU", language: "en-gb") == "təmˈɑːtəʊ")
         #expect(PhonemeAlphabet.ipa(fromEspeak: "Str'A:s@", language: "de") == "ʃtrˈɑːsə")
         #expect(PhonemeAlphabet.ipa(fromEspeak: "bO~Z'ur", language: "fr") == "bɔ̃ʒˈuʁ")
+        #expect(PhonemeAlphabet.ipa("t@m'A:toU", alphabet: .espeak, language: "en-GB") == "təmˈɑːtəʊ")
+        #expect(PhonemeAlphabet.ipa("təˈmɑːtəʊ", alphabet: .ipa, language: "en-GB") == "təˈmɑːtəʊ")
+        #expect(try PhonemeAlphabet.espeak("təˈmɑːtəʊ", alphabet: .ipa, language: "en-GB") == "t@'mA:toU")
+        #expect(try PhonemeAlphabet.espeak("t@m'A:toU", alphabet: .espeak, language: "en-GB") == "t@m'A:toU")
     }
 
     /// The strongest check of the tables: espeak-ng's own IPA for a word, turned into
     /// mnemonics, spoken back by espeak-ng as `[[…]]`, gives the same IPA.
     @Test(arguments: [
-        ("en-us", englishWords), ("en-gb", englishWords), ("de", germanWords), ("fr", frenchWords), ("es", spanishWords), ("it", italianWords),
+        ("en-us", LexiconTests.englishWords), ("en-gb", LexiconTests.englishWords), ("de", LexiconTests.germanWords),
+        ("fr", LexiconTests.frenchWords), ("es", LexiconTests.spanishWords), ("it", LexiconTests.italianWords),
     ])
     func espeakRoundTrip(voice: String, words: String) throws {
         let list = words.split(whereSeparator: \.isWhitespace).map { $0.replacingOccurrences(of: "_", with: " ") }
@@ -349,7 +369,7 @@ import Testing
         usual casual genre garage massage prestige treasure leisure azure division decision television
         thumb thermometer breathe bathe clothes months sixth twelfth strengths length width depth
         kitten written sudden cotton often listen fasten whistle uh-oh
-        apple table middle bottle battle metal medal petal pedal total
+        apple table middle battle metal medal petal pedal total
         better matter ladder shutter wedding writer rider latter New_York thank_you_very_much
         """
     static let germanWords = """

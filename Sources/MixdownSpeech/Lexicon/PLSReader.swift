@@ -24,7 +24,9 @@ public enum PLSReader {
     }
 
     /// The entries of a PLS document; `origin` names it in errors (`origin:line:col: …`).
-    public static func entries(xml: String, origin: String) throws -> [LexiconEntry] {
+    public static func entries(xml source: String, origin: String) throws -> [LexiconEntry] {
+        // Line ends as XML reads them (CR LF and CR are LF), so lines count alike here and in the parser.
+        let xml = source.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         let lines = xml.split(separator: "\n", omittingEmptySubsequences: false)
         func fail(_ line: Int, _ column: Int, _ why: String) -> MixdownError {
             .at(SourceLocation(file: origin, line: max(1, line), column: max(1, column)), why, code: .invalidProduction)

@@ -1,5 +1,6 @@
 import Foundation
 import MixdownCore
+import MixdownScript
 
 /// Conversions between IPA and espeak-ng's phoneme mnemonics (what `espeak-ng -x` prints and
 /// `[[…]]` takes), per espeak-ng phoneme table: English (en-us and the British `en` table),
@@ -97,6 +98,22 @@ public enum PhonemeAlphabet {
             }
         }
         return joined(out, table: table)
+    }
+
+    /// A lexicon phoneme as espeak-ng mnemonics for a voice of `language` (what `[[…]]` takes).
+    public static func espeak(_ phoneme: String, alphabet: LexiconEntry.Alphabet, language: String?) throws -> String {
+        switch alphabet {
+        case .ipa: try espeak(fromIPA: phoneme, language: language)
+        case .espeak: phoneme
+        }
+    }
+
+    /// A lexicon phoneme as IPA (what Piper's `[[ … ]]` takes).
+    public static func ipa(_ phoneme: String, alphabet: LexiconEntry.Alphabet, language: String?) -> String {
+        switch alphabet {
+        case .ipa: phoneme
+        case .espeak: ipa(fromEspeak: phoneme, language: language)
+        }
     }
 
     /// espeak-ng mnemonics → IPA, each phoneme as espeak-ng writes it on its own (`language`
