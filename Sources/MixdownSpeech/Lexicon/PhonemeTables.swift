@@ -208,6 +208,8 @@ extension PhonemeAlphabet {
     ]
 
     static let spanishRules: [Rule] = [
+        .init("ɪ", "i"),
+        .init("ʊ", "u"),
         .init("ɾ", "r"),
         .init("r", "R2"),
         .init("ʝ", "J^"),
@@ -227,8 +229,6 @@ extension PhonemeAlphabet {
         .init("ɛɪ", "EI"),
         .init("iʊ", "iU"),
         .init("uɪ", "uI"),
-        .init("ɪ", "i"),
-        .init("ʊ", "u"),
     ]
 
     /// Each phoneme table's mnemonics with the IPA espeak-ng prints for each (" "-separated `name=ipa`).
