@@ -1,7 +1,8 @@
-// Generated from espeak-ng 1.51's phoneme tables (phsource/phonemes, ph_english, ph_english_us,
-// ph_german, ph_french, ph_spanish, ph_italian, ph_base2) and checked against the espeak-ng
-// command line: each mnemonic's IPA is what `espeak-ng --ipa` prints for it. The rules IPA →
-// mnemonic were written by hand from those tables and are held by LexiconTests' round trip.
+// The tables behind PhonemeAlphabet, written from espeak-ng 1.51's phoneme tables
+// (phsource/phonemes, ph_english, ph_english_us, ph_german, ph_french, ph_spanish, ph_italian,
+// ph_base2). Each `…Mnemonics` list is every phoneme name of one table with the IPA that
+// `espeak-ng --ipa` prints for it on its own ("" where it prints none); the rules IPA → mnemonic
+// were chosen by hand from those lists and are held by LexiconTests' round trip through espeak-ng.
 
 extension PhonemeAlphabet {
 
