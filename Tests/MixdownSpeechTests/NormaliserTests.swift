@@ -274,6 +274,9 @@ import Testing
         Case("the #5 hit", "en-us", "the number five hit"),
         Case("#hashtag", "en-us", "#hashtag"),
         Case("2 + 2", "en-us", "two plus two"),
+        Case("Call 911.", "en-us", "Call nine one one."),
+        Case("It ended 3:1.", "en-gb", "It ended three to one."),
+        Case("2026/12/06", "en-gb", "the sixth of December twenty twenty-six"),
         Case("salt + pepper", "en-gb", "salt plus pepper"),
         Case("Henry VIII", "en-gb", "Henry the Eighth"),
         Case("Elizabeth II", "en-gb", "Elizabeth the Second"),
@@ -375,6 +378,9 @@ import Testing
         Case("www.beispiel.de", "de", "w w w Punkt beispiel Punkt d e"),
         Case("info@beispiel.de", "de", "info ät beispiel Punkt d e"),
         Case("+49 30 1234567", "de", "plus vier neun, drei null, eins zwei drei vier fünf sechs sieben"),
+        Case("Das Spiel endete 3:1.", "de", "Das Spiel endete drei zu eins."),
+        Case("Die 90er", "de", "Die neunziger"),
+        Case("1. FC Köln", "de", "1. FC Köln"),
         Case("Guten Morgen, wie geht es Ihnen?", "de", "Guten Morgen, wie geht es Ihnen?"),
     ]
 
@@ -425,6 +431,10 @@ import Testing
         Case("1 heure", "fr", "une heure"),
         Case("M. Dupont", "fr", "Monsieur Dupont"),
         Case("Mme Martin", "fr", "Madame Martin"),
+        Case("n° 5", "fr", "numéro cinq"),
+        Case("Le XXe siècle", "fr", "Le vingtième siècle"),
+        Case("François Ier", "fr", "François premier"),
+        Case("Le chat de Me Dupont.", "fr", "Le chat de Me Dupont."),
         Case("Bonjour, comment allez-vous ?", "fr", "Bonjour, comment allez-vous ?"),
     ]
 
@@ -472,6 +482,7 @@ import Testing
         Case("5 km", "es", "cinco kilómetros"),
         Case("Sr. García", "es", "señor García"),
         Case("25 °C", "es", "veinticinco grados Celsius"),
+        Case("nº 5", "es", "número cinco"),
         Case("¿Dónde está la estación?", "es", "¿Dónde está la estación?"),
     ]
 

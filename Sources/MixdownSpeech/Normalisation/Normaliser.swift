@@ -135,14 +135,30 @@ struct Normaliser {
         if let h = slashDate(i) { return h }
         if lang == .german, let h = dottedDate(i) { return h }
         if let h = clock(i) { return h }
+        if let h = ratio(i) { return h }
         guard let (v, j) = parseNumber(i) else { return nil }
         if isP(j, "."), num(j + 1) != nil, let h = version(i) { return h }
+        if lang.isEnglish, ["911", "999", "112"].contains(v.integer), v.isWhole,
+           let prev = previousWord(i)?.lowercased(), ["call", "dial", "dialled", "dialed", "calling", "dialling", "dialing"].contains(prev) {
+            return Hit(text: sp.digits(v.integer), end: j)
+        }
         return afterNumber(v, start: i, end: j)
     }
 
     /// What follows a number decides how it is read.
     func afterNumber(_ v: WrittenNumber, start i: Int, end j: Int) -> Hit? {
         if let h = ordinal(v, start: i, end: j) { return h }
+        if lang == .german, v.isWhole {
+            // "90er", "1990er-Jahre", "80ern": the decade word, one word with its ending.
+            if let w = word(j), w.hasPrefix("er"), let n = v.value {
+                let base = v.integer.count == 4 ? sp.year(Int(n)) : sp.number(v)
+                return Hit(text: base + w, end: j + 1)
+            }
+            // "1. FC Köln", "Ich habe 2. Dann …": an ordinal or a sentence end, undecidable; left as written.
+            if isP(j, "."), hspace(j + 1), tok(j + 2)?.startsUpper == true, v.integer.count <= 3 {
+                return Hit(text: v.integer, end: j)
+            }
+        }
         if lang.isEnglish, v.isWhole, let h = englishPlural(v, end: j) { return h }
         if v.isWhole, let h = hourOnly(v, end: j) { return h }
         if let (s, k) = suffix(after: j) { return Hit(text: reading(v, s), end: k) }
@@ -382,6 +398,20 @@ struct Normaliser {
         return Hit(text: sp.time(hour: h, minute: m), end: end)
     }
 
+    /// "3:1" → "three to one" (a score or a ratio: no two-digit minutes, so not a clock time).
+    func ratio(_ i: Int) -> Hit? {
+        guard let a = num(i), isP(i + 1, ":"), let b = num(i + 2), b.count == 1 || a.count > 2,
+              !(isP(i + 3, ":") && num(i + 4) != nil) else { return nil }
+        let word: String
+        switch lang {
+        case .english: word = "to"
+        case .german: word = "zu"
+        case .french: word = "à"
+        case .spanish, .italian: word = "a"
+        }
+        return Hit(text: sp.cardinal(digits: a) + " " + word + " " + sp.cardinal(digits: b), end: i + 3)
+    }
+
     /// Numbers joined by full stops that are neither a date nor a grouped number: "2.0.1" →
     /// "two point zero point one", "zwei Punkt null Punkt eins".
     func version(_ i: Int) -> Hit? {
@@ -418,9 +448,15 @@ struct Normaliser {
         return Hit(text: sp.date(day: d, month: m, year: y, previous: previousWord(i)), end: i + 5)
     }
 
-    /// "10/12/2026", "10/12", "6/12/26": month first in US English, day first elsewhere (swapped
+    /// "2026/12/06"; "10/12/2026", "10/12", "6/12/26": month first in US English, day first elsewhere (swapped
     /// when only the other order is a date); 1/2, 1/3, 2/3, 1/4, 3/4 are fractions; 24/7.
     func slashDate(_ i: Int) -> Hit? {
+        // "2026/12/06": year first.
+        if let y = num(i), y.count == 4, isP(i + 1, "/"), let ms = num(i + 2), ms.count <= 2, isP(i + 3, "/"),
+           let ds = num(i + 4), ds.count <= 2, let year = Int(y), let m = Int(ms), let d = Int(ds), validDate(day: d, month: m),
+           !isP(i + 5, "/") {
+            return Hit(text: sp.date(day: d, month: m, year: year, previous: previousWord(i)), end: i + 5)
+        }
         guard let a = num(i), a.count <= 2, isP(i + 1, "/"), let b = num(i + 2), b.count <= 2,
               let ai = Int(a), let bi = Int(b) else { return nil }
         var end = i + 3
@@ -609,6 +645,12 @@ struct Normaliser {
             return Hit(text: sp.money(v, cur), end: e)
         }
         if let h = monthWord(i) { return h }
+        // "nº 5", "n° 5", "Nº 5": number.
+        if w == "nº" || w == "Nº" || ((w == "n" || w == "N") && isP(i + 1, "°")) {
+            let k = skip(w.count == 2 ? i + 1 : i + 2)
+            if let (v, e) = parseNumber(k) { return Hit(text: sp.numberWord + " " + sp.number(v), end: e) }
+        }
+        if lang == .french, let h = frenchRoman(i) { return h }
         if let h = letterAbbreviation(i) { return h }
         if let h = abbreviation(i) { return h }
         if lang.isEnglish, let h = roman(i) { return h }
@@ -776,6 +818,20 @@ struct Normaliser {
                                    "John", "Paul", "Pius", "Leo", "Benedict", "Gregory", "Mary", "Philip", "Frederick",
                                    "Alexander", "Peter", "Catherine", "Napoleon", "Ramesses", "Innocent", "Clement", "Urban",
                                    "Boniface", "Francis", "Victor", "Felipe", "Juan", "Carlos", "Ludwig", "Wilhelm", "Friedrich"]
+
+    /// French "XXe siècle" → "vingtième siècle", "François Ier" → "François premier".
+    func frenchRoman(_ i: Int) -> Hit? {
+        guard let w = word(i), w.count >= 2, w.first?.isUppercase == true else { return nil }
+        for suffix in ["ème", "er", "e"] where w.hasSuffix(suffix) {
+            let r = String(w.dropLast(suffix.count))
+            // One letter only for V and X ("Le", "De", "Ce", "Me" are words) and I before "er".
+            guard r.count >= 2 || r == "V" || r == "X" || (r == "I" && suffix == "er"),
+                  r.allSatisfy({ "IVXLCDM".contains($0) }), let n = Normaliser.romanValue(r) else { continue }
+            if suffix == "er" { return n == 1 ? Hit(text: "premier", end: i + 1) : nil }
+            return n >= 2 ? Hit(text: sp.ordinal(UInt64(n)), end: i + 1) : nil
+        }
+        return nil
+    }
 
     static func romanValue(_ s: String) -> Int? {
         let values: [Character: Int] = ["I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000]
