@@ -490,7 +490,7 @@ struct Normaliser {
         }
         if year != nil, isP(end, "."), num(end + 1) != nil { return nil }
         var text = sp.date(day: d, month: m, year: year, previous: previousWord(i))
-        if year == nil && sentenceEnds(at: end) && tok(end) != nil { text += "." }
+        if year == nil && sentenceEnds(at: end) { text += "." }
         return Hit(text: text, end: end)
     }
 
