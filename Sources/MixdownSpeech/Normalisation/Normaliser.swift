@@ -17,14 +17,25 @@ struct Normaliser {
         toks = Tokeniser.tokens(text, language: language)
     }
 
+    /// Characters that would join an address to its neighbour in a second pass.
+    static func joins(_ c: Character) -> Bool { alnum(c) || "@_-/".contains(c) }
+
     func run() -> String {
         var out = ""
-        var lastSpoken = false
-        func append(_ s: String, spoken: Bool) {
+        var lastSpoken = false, lastAddress = false
+        /// Spoken words never run into letters or digits; a read-out address stands apart from
+        /// letters, digits and the signs addresses are made of (so a second pass finds the same words).
+        func append(_ s: String, spoken: Bool, address: Bool = false) {
             guard let first = s.first else { return }
-            if spoken || lastSpoken, let last = out.last, Normaliser.alnum(last), Normaliser.alnum(first) { out.append(" ") }
+            if let last = out.last, !last.isWhitespace, !first.isWhitespace {
+                if (address && Normaliser.joins(last)) || (lastAddress && Normaliser.joins(first))
+                    || ((spoken || lastSpoken) && Normaliser.alnum(last) && Normaliser.alnum(first)) {
+                    out.append(" ")
+                }
+            }
             out += s
             lastSpoken = spoken
+            lastAddress = address
         }
         var i = 0
         while i < toks.count {
@@ -34,7 +45,7 @@ struct Normaliser {
                 wordBefore = tail.last.map(Normaliser.alnum) ?? false
             }
             if let hit = match(i, wordBefore: wordBefore), hit.end > i {
-                append(hit.text, spoken: true)
+                append(hit.text, spoken: true, address: toks[i].kind == .spoken)
                 i = hit.end
             } else {
                 append(toks[i].text, spoken: false)

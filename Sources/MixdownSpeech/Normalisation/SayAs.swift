@@ -144,6 +144,7 @@ enum SayAs {
         var out = sp.time(hour: h, minute: m, pm: pm)
         if numbers.count == 3 {
             let s = numbers[2]
+            guard s < 60 else { return nil }
             let seconds: String
             switch lang {
             case .english: seconds = "and " + sp.cardinal(UInt64(s)) + (s == 1 ? " second" : " seconds")

@@ -27,6 +27,7 @@ struct Speaker: Sendable {
     // MARK: Numbers
 
     func cardinal(_ n: UInt64) -> String {
+        if n > NumberWords.maxWords { return digits(String(n)) }
         switch lang {
         case .english: return NumberWords.english(n, british: british)
         case .german: return NumberWords.german(n)

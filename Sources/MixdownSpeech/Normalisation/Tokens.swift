@@ -114,6 +114,9 @@ enum WebAddress {
     static func find(in chars: ArraySlice<Character>, language: NormLanguage) -> (Int, Int, String)? {
         let start = chars.startIndex, end = chars.endIndex
         var p = start
+        // The end of a run already tried as a bare domain: no other bare domain starts inside it,
+        // but a "www." or "http" may.
+        var triedUntil = start
         func hasPrefix(_ prefix: String, at i: Int) -> Bool {
             var k = i
             for c in prefix {
@@ -169,7 +172,7 @@ enum WebAddress {
                 }
                 p = max(p + 1, host.runEnd)
                 continue
-            } else if c == ".", p > start, p + 1 < end, chars[p - 1].isASCII, chars[p - 1].isLetter || chars[p - 1].isNumber,
+            } else if c == ".", p >= triedUntil, p > start, p + 1 < end, chars[p - 1].isASCII, chars[p - 1].isLetter || chars[p - 1].isNumber,
                       chars[p + 1].isASCII, chars[p + 1].isLowercase {
                 var lo = p
                 while lo > start && isHostChar(chars[lo - 1]) && chars[lo - 1] != "." { lo -= 1 }
@@ -178,8 +181,7 @@ enum WebAddress {
                     let hi = pathEnd(from: e)
                     if let spoken = spoken(String(chars[lo..<hi]), language: language) { return (lo, hi, spoken) }
                 }
-                p = max(p + 1, host.runEnd)
-                continue
+                triedUntil = host.runEnd
             }
             p += 1
         }
