@@ -432,6 +432,7 @@ import Testing
         Case("M. Dupont", "fr", "Monsieur Dupont"),
         Case("Mme Martin", "fr", "Madame Martin"),
         Case("n° 5", "fr", "numéro cinq"),
+        Case("06 12 34 56 78", "fr", "zéro six, douze, trente-quatre, cinquante-six, soixante-dix-huit"),
         Case("Le XXe siècle", "fr", "Le vingtième siècle"),
         Case("François Ier", "fr", "François premier"),
         Case("Le chat de Me Dupont.", "fr", "Le chat de Me Dupont."),

@@ -190,10 +190,11 @@ struct Normaliser {
         return Hit(text: sp.number(v), end: j)
     }
 
+    /// Words after which a Spanish or Italian "1" stays "uno" (prepositions, articles, verbs).
     static let stopWords: Set<String> = ["de", "del", "y", "o", "a", "al", "en", "por", "para", "con", "que", "e", "di", "da",
-                                         "in", "per", "su", "che", "et", "ou", "à", "au", "et", "des", "du", "sur", "la", "le",
+                                         "in", "per", "su", "che", "et", "ou", "à", "au", "des", "du", "sur", "la", "le",
                                          "les", "el", "los", "las", "il", "lo", "gli", "un", "una", "une", "es", "est", "è", "sono",
-                                         "son", "sont", "ha", "a", "y", "según", "sobre", "entre", "hasta", "desde", "tra", "fra"]
+                                         "son", "sont", "ha", "según", "sobre", "entre", "hasta", "desde", "tra", "fra"]
 
     /// "1" before a noun: "ein Euro"/"eine Stunde", "une heure", "un año"/"una hora", "un anno"/"una notte".
     func agreeing(_ v: WrittenNumber, before w: String) -> String {
