@@ -50,8 +50,10 @@ public struct MixdownError: Error, CustomStringConvertible, Equatable, Sendable 
         // Strict delivery (docs/strict-delivery.md): each warning of a render, refused.
         /// SSML an engine cannot speak was dropped.
         case markupRemoved
-        /// A voice could not honour what the script asked.
-        case voiceIgnored
+        /// SSML or a phoneme an engine cannot honour was spoken without it.
+        case ssmlIgnored
+        /// A voice that is not installed was replaced by a `voiceFallback`.
+        case voiceFallback
         /// Personalisation the script never uses.
         case unusedVariable
         /// Sound segments asked for without a sound template.

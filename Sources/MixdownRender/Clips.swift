@@ -45,13 +45,15 @@ struct SpokenClips: Sendable {
     var words: [ItemID: [SpeechClip.Word]] = [:]
     /// The pauses the engine made inside each clip (`overflow: fit` may shorten them).
     var pauses: [ItemID: [Range<Int>]] = [:]
-    /// What a Piper voice could not honour (SSML prosody, say-as, emphasis), by voice.
-    var unhonoured: [String: Set<String>] = [:]
+    /// What each item was given and who spoke it (the report's `spokenText`, `voice`, `engine`, `speaker`).
+    var spoken: [ItemID: RenderReport.SpokenItem] = [:]
+    /// What an engine could not honour (SSML, phonemes), one line each with where.
+    var ignored: [String] = []
     var statistics = SpeechSynthesizer.Statistics()
 
     /// What the report's warnings need to know of the speech.
     var outcome: RenderReport.SpeechOutcome {
-        .init(words: words, unhonoured: unhonoured, statistics: statistics)
+        .init(words: words, spoken: spoken, ignored: ignored, statistics: statistics)
     }
 }
 
@@ -75,67 +77,173 @@ struct PreparedClips: Sendable {
     func load(_ key: ItemID) throws -> [[Float]]? { try audio[key]?.load() }
 }
 
+/// The voice one speech item speaks with and its settings, settled at the check (before any
+/// speech): the item's own (`<as:sub voice speed>`), its speaker's in `cast`, then
+/// `sections[part]`, `sections[section]`, the production's, the default; a voice that is not
+/// installed replaced by the first installed `voiceFallback` (with a warning).
+struct ChosenVoice: Sendable, Equatable {
+    var voice: String
+    var speed: Double
+    var pitch: Double
+    /// The command engine that speaks it, if any.
+    var external: ExternalEngine?
+    var speaker: String?
+    /// The production key that chose the voice (nil: the item, or the default).
+    var keyPath: String?
+}
+
+/// What every speech item will be spoken with, and how the production's words are said: the
+/// check's result, read by the speech stage and the estimate.
+struct Casting: Sendable {
+    var voices: [ItemID: ChosenVoice] = [:]
+    /// The production's lexicon, PLS files read and every entry checked.
+    var lexicon = Lexicon.empty
+    /// Voices replaced by a fallback, and what replaced them.
+    var fallbacks: [String: String] = [:]
+
+    /// The warnings the casting gives: each fallback once.
+    var warnings: [RenderReport.Warning] {
+        fallbacks.sorted { $0.key < $1.key }.map { asked, used in
+            RenderReport.Warning(code: .voiceFallback, section: nil, overflowMs: nil,
+                                 message: "voice '\(asked)' is not installed here: spoken with '\(used)' (voiceFallback)")
+        }
+    }
+}
+
 enum ClipPreparation {
     static let defaultVoice = "en-us"
 
-    /// The voice one speech item speaks with and where it was chosen: the item's own
-    /// (`<as:sub voice>`), else `sections[part]`, `sections[section]`, the production's, the
-    /// default. `keyPath` is the production key that chose it (nil: the item or the default);
-    /// `external` the command engine that speaks it, if any.
-    static func voice(_ voice: String?, part: String?, section: String, production: Production)
-        -> (voice: String, keyPath: String?, external: ExternalEngine?) {
+    /// The voice and settings of one speech item before any fallback (ChosenVoice).
+    static func choose(_ item: ScriptItem, section: String, production: Production) -> ChosenVoice {
+        guard case .speech(_, let asked, let itemSpeed, let part) = item.kind else { return ChosenVoice(voice: defaultVoice, speed: 1, pitch: 1) }
         let sectionVoice = production.sections[section]
         let partVoice = part.flatMap { production.sections[$0] }
+        let member = item.speaker.flatMap { production.cast[$0] }
         let external = partVoice?.speechEngine ?? sectionVoice?.speechEngine ?? production.speechEngine
-        if let voice { return (voice, nil, external) }
-        if let part, let v = partVoice?.voice { return (v, "sections.\(part).voice", external) }
-        if let v = sectionVoice?.voice { return (v, "sections.\(section).voice", external) }
-        if let v = production.voice { return (v, "voice", external) }
-        return (external == nil ? defaultVoice : "default", nil, external)
+        let voice: String, keyPath: String?
+        if let asked { (voice, keyPath) = (asked, nil) }
+        else if let speaker = item.speaker, let v = member?.voice { (voice, keyPath) = (v, "cast.\(speaker).voice") }
+        else if let part, let v = partVoice?.voice { (voice, keyPath) = (v, "sections.\(part).voice") }
+        else if let v = sectionVoice?.voice { (voice, keyPath) = (v, "sections.\(section).voice") }
+        else if let v = production.voice { (voice, keyPath) = (v, "voice") }
+        else { (voice, keyPath) = (external == nil ? defaultVoice : "default", nil) }
+        return ChosenVoice(voice: voice,
+                           speed: itemSpeed ?? member?.speed ?? partVoice?.speed ?? sectionVoice?.speed ?? production.speed,
+                           pitch: member?.pitch ?? partVoice?.pitch ?? sectionVoice?.pitch ?? production.pitch,
+                           external: external, speaker: item.speaker, keyPath: keyPath)
     }
 
-    /// Every voice the script speaks with exists here, checked before any speech is
-    /// synthesised: a Piper voice that is not installed (or whose runtime is missing) and an
-    /// unknown espeak-ng voice are one-line errors at the production key that chose the voice
-    /// (`voice`, `sections.NAME.voice`), or at the item in the script that did. Voices of
-    /// command engines are the command's to check.
-    static func checkVoices(_ script: Script, production: Production, piper: PiperLibrary?) throws {
-        var checked = Set<String>()
+    /// Every speech item's voice, checked before any speech is synthesised: an unknown speaker,
+    /// a Piper voice that is not installed (or whose runtime is missing) and an unknown
+    /// espeak-ng voice are one-line errors at the production key that chose the voice
+    /// (`voice`, `sections.NAME.voice`, `cast.NAME.voice`), or at the item in the script that
+    /// did — unless the production lists `voiceFallback`, whose first installed voice speaks
+    /// instead (a warning). Voices of command engines are the command's to check. The lexicon's
+    /// files are read and its entries checked here too.
+    static func cast(_ script: Script, production: Production, piper: PiperLibrary?, allowsFiles: Bool = true) throws -> Casting {
+        var casting = Casting()
+        casting.lexicon = try lexicon(production)
+        var verdicts = [String: String?]()   // voice → the voice that speaks it (nil: its error was thrown)
+        func installed(_ voice: String) throws {
+            if try !PiperLibrary.check(voice, in: piper) { try EspeakEngine.shared.check(voice: voice) }
+        }
         for section in script.sections {
             for item in section.items {
-                guard case .speech(_, let asked, _, let part) = item.kind else { continue }
-                let chosen = voice(asked, part: part, section: section.name, production: production)
-                guard chosen.external == nil, checked.insert(chosen.voice).inserted else { continue }
-                do {
-                    if try !PiperLibrary.check(chosen.voice, in: piper) { try EspeakEngine.shared.check(voice: chosen.voice) }
-                } catch let e as MixdownError {
-                    guard let keyPath = chosen.keyPath else { throw e.located(at: item.location) }
-                    throw MixdownError(e.kind, e.reason, code: e.code, keyPath: keyPath)
+                guard case .speech = item.kind else { continue }
+                if let speaker = item.speaker, production.cast[speaker] == nil {
+                    let names = production.cast.keys.sorted()
+                    throw MixdownError.at(item.location, "unknown speaker '\(MixdownError.excerpt(speaker))'\(Suggestion.hint(for: speaker, in: names)) "
+                                          + "(cast: \(names.isEmpty ? "none" : names.joined(separator: ", ")))", code: .unknownName)
+                }
+                var chosen = choose(item, section: section.name, production: production)
+                if chosen.external == nil {
+                    if let verdict = verdicts[chosen.voice], let speaks = verdict {
+                        chosen.voice = speaks
+                    } else {
+                        do {
+                            try installed(chosen.voice)
+                            verdicts[chosen.voice] = chosen.voice
+                        } catch let e as MixdownError {
+                            guard let fallback = production.voiceFallback.first(where: { (try? installed($0)) != nil }) else {
+                                let also = production.voiceFallback.isEmpty ? "" : " (no voiceFallback is installed either)"
+                                let located = chosen.keyPath.map { MixdownError(e.kind, e.reason + also, code: e.code, keyPath: $0) }
+                                    ?? MixdownError(e.kind, e.reason + also, code: e.code).located(at: item.location)
+                                throw located
+                            }
+                            verdicts[chosen.voice] = fallback
+                            casting.fallbacks[chosen.voice] = fallback
+                            chosen.voice = fallback
+                        }
+                    }
+                }
+                casting.voices[item.id] = chosen
+            }
+        }
+        return casting
+    }
+
+    /// The production's lexicon: inline entries and PLS files, in order, checked.
+    static func lexicon(_ production: Production) throws -> Lexicon {
+        var entries = [LexiconEntry]()
+        for (i, source) in production.lexicon.enumerated() {
+            switch source {
+            case .entry(let e): entries.append(e)
+            case .file(let path):
+                do { entries += try PLSReader.read(path: path) } catch let e as MixdownError {
+                    throw MixdownError(e.kind, e.reason, code: e.code, keyPath: "lexicon[\(i)]")
                 }
             }
         }
+        do { return try Lexicon(entries) } catch let e as MixdownError {
+            throw MixdownError(e.kind, e.reason, code: e.code, keyPath: "lexicon")
+        }
     }
 
-    /// The engine and request for one speech item: settings from the item's `<as:sub>`, then
-    /// `sections[part]`, `sections[section]`, the production, and the defaults. The voice was
-    /// checked (`checkVoices`): a Piper voice goes to Piper, any other to espeak-ng.
-    static func job(for item: ScriptItem, text: String, voice: String?, speed: Double?, part: String?, section: String,
-                    production: Production, temporaryDirectory: String, piper: PiperLibrary?) -> SpeechSynthesizer.Job {
-        let sectionVoice = production.sections[section]
-        let partVoice = part.flatMap { production.sections[$0] }
-        let chosen = self.voice(voice, part: part, section: section, production: production)
-        let request = SpeechRequest(
-            text: text,
-            markup: chosen.external == nil ? item.markup : nil,   // external engines get plain text
-            voice: chosen.voice,
-            speed: speed ?? partVoice?.speed ?? sectionVoice?.speed ?? production.speed,
-            pitch: partVoice?.pitch ?? sectionVoice?.pitch ?? production.pitch)
+    /// The engine for a chosen voice: its command, a Piper voice, else espeak-ng (the check
+    /// refused voices no engine has). Every engine is directed (DirectedEngine).
+    static func engine(for chosen: ChosenVoice, temporaryDirectory: String, piper: PiperLibrary?) -> DirectedEngine {
         if let external = chosen.external {
-            return SpeechSynthesizer.Job(request: request, engine: CommandEngine(command: external.command, stdin: external.stdin,
-                                                                                timeoutSeconds: external.timeoutSeconds, temporaryDirectory: temporaryDirectory))
+            return DirectedEngine(CommandEngine(command: external.command, stdin: external.stdin, timeoutSeconds: external.timeoutSeconds,
+                                                temporaryDirectory: temporaryDirectory, ssml: external.ssml))
         }
-        if let engine = piper?.engine(for: request.voice) { return SpeechSynthesizer.Job(request: request, engine: engine) }
-        return SpeechSynthesizer.Job(request: request, engine: EspeakEngine.shared)
+        if let engine = piper?.engine(for: chosen.voice) { return DirectedEngine(engine) }
+        return DirectedEngine(EspeakEngine.shared)
+    }
+
+    /// What one speech item is, spoken: its engine and request (runs with the lexicon and
+    /// normaliser applied) and what the engine cannot honour.
+    struct SpeechJob {
+        var job: SpeechSynthesizer.Job
+        var spoken: RenderReport.SpokenItem
+        var ignored: [String]
+    }
+
+    static func job(for item: ScriptItem, text: String, chosen: ChosenVoice, production: Production, lexicon: Lexicon,
+                    temporaryDirectory: String, piper: PiperLibrary?) -> SpeechJob {
+        let engine = engine(for: chosen, temporaryDirectory: temporaryDirectory, piper: piper)
+        let language = SpokenForm.language(ofVoice: chosen.voice)
+        let prepared = SpokenForm.prepare(text: text, markup: item.markup, language: language,
+                                          lexicon: lexicon.applying(language: language, voice: chosen.voice), normalise: production.normalise)
+        var ignored = prepared.ignored
+        let unhonoured = prepared.runs.contains { SpokenForm.engineText($0, input: engine.phonemeInput, language: language).unhonoured }
+        if unhonoured { ignored.append("phonemes (lexicon or <phoneme>): the words are spoken as written") }
+        // An item-wide volume is applied after levelling (which would undo it); the rest is relative.
+        let volumes = Set(prepared.runs.map(\.prosody.volumeDb))
+        let request = SpeechRequest(text: text, voice: chosen.voice, speed: chosen.speed, pitch: chosen.pitch, runs: prepared.runs,
+                                    gainDb: volumes.count == 1 ? volumes.first ?? 0 : 0)
+        let spoken = RenderReport.SpokenItem(spokenText: SpokenForm.spokenText(prepared.runs, input: engine.phonemeInput, language: language),
+                                             voice: chosen.voice, engine: engineName(engine.base), speaker: chosen.speaker)
+        return SpeechJob(job: SpeechSynthesizer.Job(request: request, engine: engine), spoken: spoken, ignored: ignored)
+    }
+
+    /// The engine's name as the report gives it.
+    static func engineName(_ engine: any SpeechEngine) -> String {
+        switch engine {
+        case is EspeakEngine: return "espeak-ng"
+        case is PiperEngine: return "piper"
+        case let c as CommandEngine: return "command:" + URL(fileURLWithPath: c.command.first ?? "").lastPathComponent
+        default: return String(describing: type(of: engine))
+        }
     }
 
     /// Decodes media and checks effects: everything that needs no speech, done before any
@@ -186,21 +294,20 @@ enum ClipPreparation {
     }
 
     /// All speech, together: shared, cached and synthesised in parallel, kept on disk.
-    static func speak(_ script: Script, production: Production, cache: SpeechCache, spool: ClipSpool, pool: WorkerPool, piper: PiperLibrary?,
+    static func speak(_ script: Script, production: Production, casting: Casting, cache: SpeechCache, spool: ClipSpool, pool: WorkerPool, piper: PiperLibrary?,
                       progress: @escaping @Sendable (Double) throws -> Void) throws -> SpokenClips {
         var clips = SpokenClips()
         var speechKeys = [(key: ItemID, location: SourceLocation)]()
         var jobs = [SpeechSynthesizer.Job]()
         for section in script.sections {
             for item in section.items {
-                guard case .speech(let text, let voice, let speed, let part) = item.kind else { continue }
+                guard case .speech(let text, _, _, _) = item.kind, let chosen = casting.voices[item.id] else { continue }
                 speechKeys.append((item.id, item.location))
-                let job = job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production,
-                              temporaryDirectory: spool.directory, piper: piper)
-                jobs.append(job)
-                if job.engine is PiperEngine {
-                    if job.request.markup != nil { clips.unhonoured[job.request.voice, default: []].insert("SSML prosody, say-as and emphasis") }
-                }
+                let prepared = job(for: item, text: text, chosen: chosen, production: production, lexicon: casting.lexicon,
+                                   temporaryDirectory: spool.directory, piper: piper)
+                jobs.append(prepared.job)
+                clips.spoken[item.id] = prepared.spoken
+                for what in prepared.ignored { clips.ignored.append("\(item.location): \(prepared.spoken.voice) (\(prepared.spoken.engine)) cannot honour \(what)") }
             }
         }
         let (results, statistics) = SpeechSynthesizer(cache: cache).stored(for: jobs, spool: spool, pool: pool, progress: progress)

@@ -70,7 +70,8 @@ public enum Pipeline {
         let checked = try clock.run(.checking) { try check(request, outputs: outputs) }
         let media = try ClipPreparation.prepareMedia(checked.script, production: production, template: checked.template, pool: pool)
         let speech = try clock.run(.speaking) {
-            estimate ? ClipPreparation.estimate(checked.script, production: production, piper: request.piper) : try speak(checked.script, request)
+            estimate ? ClipPreparation.estimate(checked.script, production: production, casting: checked.casting, piper: request.piper)
+                : try speak(checked.script, casting: checked.casting, request)
         }
         // Hybrid voice lengthens the synthetic clips (the recordings' room rings on after them).
         let hybrid = estimate ? nil : try clock.run(.matching) {
@@ -84,9 +85,9 @@ public enum Pipeline {
     }
 
     /// All speech, together: shared, cached and synthesised in parallel, kept on disk.
-    static func speak(_ script: Script, _ request: RenderRequest) throws -> SpokenClips {
+    static func speak(_ script: Script, casting: Casting, _ request: RenderRequest) throws -> SpokenClips {
         let spool = try ClipSpool(directory: request.temporaryDirectory)
-        return try ClipPreparation.speak(script, production: request.production, cache: request.cache, spool: spool, pool: request.pool,
+        return try ClipPreparation.speak(script, production: request.production, casting: casting, cache: request.cache, spool: spool, pool: request.pool,
                                          piper: request.piper, progress: request.control.ticker(.speaking))
     }
 

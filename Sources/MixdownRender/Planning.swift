@@ -15,7 +15,7 @@ public enum Planning {
         let started = Date()
         var clock = StageClock(request.control)
         let laid = try Pipeline.layOut(request, estimate: estimate, outputs: false, clock: &clock)
-        return PlanReport(plan: laid.plan, warnings: laid.warnings, words: laid.speech.words, estimated: estimate, statistics: laid.speech.statistics,
+        return PlanReport(plan: laid.plan, warnings: laid.warnings, words: laid.speech.words, spoken: laid.speech.spoken, estimated: estimate, statistics: laid.speech.statistics,
                           runtimeSeconds: Date().timeIntervalSince(started), version: Pipeline.version)
     }
 }
@@ -23,15 +23,18 @@ public enum Planning {
 extension ClipPreparation {
     /// Every speech item's length estimated from its text for the voice and speed that would
     /// speak it: no engine runs.
-    static func estimate(_ script: Script, production: Production, piper: PiperLibrary?) -> SpokenClips {
+    static func estimate(_ script: Script, production: Production, casting: Casting, piper: PiperLibrary?) -> SpokenClips {
         var clips = SpokenClips()
         for section in script.sections {
             for item in section.items {
-                guard case .speech(let text, let voice, let speed, let part) = item.kind else { continue }
-                let job = job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production,
+                guard case .speech(let text, _, _, _) = item.kind, let chosen = casting.voices[item.id] else { continue }
+                let prepared = job(for: item, text: text, chosen: chosen, production: production, lexicon: casting.lexicon,
                                    temporaryDirectory: "/tmp", piper: piper)
-                let engine: SpeechEstimate.Engine = job.engine is PiperEngine ? .piper : job.engine is EspeakEngine ? .espeak : .external
-                clips.audio[item.id] = .estimated(SpeechEstimate.samples(for: text, voice: job.request.voice, speed: job.request.speed, engine: engine))
+                let base = prepared.job.engine is DirectedEngine ? (prepared.job.engine as? DirectedEngine)?.base : prepared.job.engine
+                let engine: SpeechEstimate.Engine = base is PiperEngine ? .piper : base is EspeakEngine ? .espeak : .external
+                clips.spoken[item.id] = prepared.spoken
+                // The estimate reads what will be spoken (numbers as words, aliases), not what is written.
+                clips.audio[item.id] = .estimated(SpeechEstimate.samples(for: prepared.spoken.spokenText, voice: chosen.voice, speed: chosen.speed, engine: engine))
             }
         }
         return clips

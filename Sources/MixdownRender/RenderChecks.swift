@@ -19,6 +19,8 @@ extension Pipeline {
         public let paths: [EndFormat: String]
         /// What the checks found that a render does anyway, with a warning (strict refuses it).
         public let warnings: [RenderReport.Warning]
+        /// Every speech item's voice and settings, and the lexicon.
+        let casting: Casting
     }
 
     /// Checks everything that needs no speech (names, effects, `endAt` order and ranges,
@@ -35,13 +37,14 @@ extension Pipeline {
         }
         var warnings = unusedVariables(script, request)
         if let missing = try checkSegments(script, template: template) { warnings.append(missing) }
-        try ClipPreparation.checkVoices(script, production: production, piper: request.piper)
+        let casting = try ClipPreparation.cast(script, production: production, piper: request.piper)
+        warnings += casting.warnings
         let formats = try endFormats(request)
         let paths = outputPaths(request, formats: formats)
         try TimelinePlanner.checkFixedEnds(planInput(script, production: production, template: template, clips: PreparedClips()))
         if outputs { try checkOutputs(request, paths: formats.map { paths[$0]! }) }
         try checkLength(script, production: production, maximum: request.maximumDuration)
-        let checked = Checked(script: script, template: template, formats: formats, paths: paths, warnings: warnings)
+        let checked = Checked(script: script, template: template, formats: formats, paths: paths, warnings: warnings, casting: casting)
         try refuseWarnings(RenderReport.warnings(checks: warnings, plan: nil, scriptWarnings: script.warnings, speech: nil), request)
         return checked
     }

@@ -35,7 +35,8 @@ public struct PlanReport: Sendable, EncodesEveryKey {
     public var speech: RenderReport.Speech
     public var runtimeSeconds: Double
 
-    public init(plan: TimelinePlan, warnings: [RenderReport.Warning], words: [ItemID: [SpeechClip.Word]], estimated: Bool,
+    public init(plan: TimelinePlan, warnings: [RenderReport.Warning], words: [ItemID: [SpeechClip.Word]],
+                spoken: [ItemID: RenderReport.SpokenItem] = [:], estimated: Bool,
                 statistics: SpeechSynthesizer.Statistics, runtimeSeconds: Double, version: String) {
         engine = .init(version: version)
         self.estimated = estimated
@@ -45,7 +46,7 @@ public struct PlanReport: Sendable, EncodesEveryKey {
         sections = plan.sections.map { s in
             Section(name: s.name, soundSegment: s.soundSegment, startSample: s.startSample, endSample: s.endSample,
                     contentSamples: s.contentSamples, spanSamples: s.spanSamples, slackSamples: s.spanSamples - s.contentSamples,
-                    items: s.items.map { RenderReport.item(item: $0, words: words[$0.id] ?? []) })
+                    items: s.items.map { RenderReport.item(item: $0, words: words[$0.id] ?? [], spoken: spoken[$0.id]) })
         }
         tail = plan.tail.map { RenderReport.TailRange(startSample: $0.startSample, endSample: $0.endSample) }
         music = plan.music.map { .init(segment: $0.segment, startSample: $0.startSample, endSample: $0.endSample, fadeOutSamples: $0.fadeOut) }

@@ -32,9 +32,15 @@ public struct RenderReport: Sendable, EncodesEveryKey {
         public var truncated: Bool?
         /// Speech only: each word on the final timeline.
         public var words: [Word]?
+        /// Speech only: what the engine was given (lexicon and normalisation applied).
+        public var spokenText: String?
+        /// Speech only: the voice and engine that spoke it, and the cast member.
+        public var voice: String?
+        public var engine: String?
+        public var speaker: String?
 
         // Only the keys that apply to the kind: a break has no text, a media item no stretch.
-        enum CodingKeys: String, CodingKey { case id, kind, text, name, startSample, endSample, stretch, truncated, words }
+        enum CodingKeys: String, CodingKey { case id, kind, text, name, startSample, endSample, stretch, truncated, words, spokenText, voice, engine, speaker }
     }
 
     /// What an item is, as the report names it.
@@ -64,8 +70,10 @@ public struct RenderReport: Sendable, EncodesEveryKey {
             case sectionOverflow
             /// SSML markup a script used that its engine cannot speak was dropped.
             case markupRemoved
-            /// A Piper voice could not honour what the script asked (prosody, say-as).
-            case voiceIgnored
+            /// SSML or a phoneme an engine cannot honour: spoken without it (docs/speech.md).
+            case ssmlIgnored
+            /// A voice that is not installed was replaced by the production's `voiceFallback`.
+            case voiceFallback
             /// The delivered loudness missed its target or the ceiling.
             case loudnessTargetMissed
             /// Reaching the target took more than 6 dB of limiting.

@@ -27,11 +27,27 @@ extension RenderReport {
     /// How the speech was made, for the report's warnings.
     public struct SpeechOutcome: Sendable {
         public var words: [ItemID: [SpeechClip.Word]]
-        /// What a Piper voice could not honour, by voice.
-        public var unhonoured: [String: Set<String>]
+        /// What each speech item was given and who spoke it.
+        public var spoken: [ItemID: SpokenItem]
+        /// What an engine could not honour (SSML, phonemes), one line each.
+        public var ignored: [String]
         public var statistics: SpeechSynthesizer.Statistics
-        public init(words: [ItemID: [SpeechClip.Word]], unhonoured: [String: Set<String>], statistics: SpeechSynthesizer.Statistics) {
-            (self.words, self.unhonoured, self.statistics) = (words, unhonoured, statistics)
+        public init(words: [ItemID: [SpeechClip.Word]], spoken: [ItemID: SpokenItem] = [:], ignored: [String] = [],
+                    statistics: SpeechSynthesizer.Statistics) {
+            (self.words, self.spoken, self.ignored, self.statistics) = (words, spoken, ignored, statistics)
+        }
+    }
+
+    /// A speech item as it was spoken: the text the engine was given (lexicon and
+    /// normalisation applied, phonemes in the engine's own syntax), the voice and engine that
+    /// spoke it, and the cast member, when there is one.
+    public struct SpokenItem: Sendable, Equatable {
+        public var spokenText: String
+        public var voice: String
+        public var engine: String
+        public var speaker: String?
+        public init(spokenText: String, voice: String, engine: String, speaker: String?) {
+            (self.spokenText, self.voice, self.engine, self.speaker) = (spokenText, voice, engine, speaker)
         }
     }
 
@@ -41,7 +57,7 @@ extension RenderReport {
                 hybrid: HybridMatching?, outputs: [EncodedOutput], timings: Timings, runtimeSeconds: Double, version: String) {
         let sections = plan.sections.map { section in
             Section(name: section.name, soundSegment: section.soundSegment, startSample: section.startSample,
-                    endSample: section.endSample, items: section.items.map { Self.item(item: $0, words: speech.words[$0.id] ?? []) })
+                    endSample: section.endSample, items: section.items.map { Self.item(item: $0, words: speech.words[$0.id] ?? [], spoken: speech.spoken[$0.id]) })
         }
         var warnings = Self.warnings(checks: checks, plan: plan, scriptWarnings: scriptWarnings, speech: speech)
         warnings += LoudnessWarnings.check(mastering.alignment, delivered: mastering.output, target: mastering.target, ceiling: mastering.ceiling,
@@ -66,10 +82,7 @@ extension RenderReport {
         var warnings = checks
         warnings += scriptWarnings.map { Warning(code: .markupRemoved, section: nil, overflowMs: nil, message: $0.description) }
         if let speech {
-            warnings += speech.unhonoured.sorted { $0.key < $1.key }.map { voice, what in
-                Warning(code: .voiceIgnored, section: nil, overflowMs: nil,
-                        message: "the Piper voice \(voice) does not take \(what.sorted().joined(separator: " or ")): spoken without it")
-            }
+            warnings += speech.ignored.map { Warning(code: .ssmlIgnored, section: nil, overflowMs: nil, message: $0) }
         }
         warnings += (plan?.warnings ?? []).map { w in
             let code: Warning.Code = switch w.code { case .sectionOverflow: .sectionOverflow }
@@ -78,12 +91,13 @@ extension RenderReport {
         return warnings
     }
 
-    static func item(item: PlannedItem, words: [SpeechClip.Word]) -> Item {
+    static func item(item: PlannedItem, words: [SpeechClip.Word], spoken: SpokenItem?) -> Item {
         var r = Item(id: item.id, kind: .pause, startSample: item.startSample, endSample: item.endSample)
         switch item.kind {
         case .speech(let text):
             r.kind = .speech; r.text = text; r.stretch = item.stretch
             r.words = timelineWords(words, item: item)
+            if let spoken { (r.spokenText, r.voice, r.engine, r.speaker) = (spoken.spokenText, spoken.voice, spoken.engine, spoken.speaker) }
         case .pause: r.kind = .pause
         case .media(let name): r.kind = .media; r.name = name
         case .effect(let name): r.kind = .effect; r.name = name

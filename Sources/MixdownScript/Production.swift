@@ -23,6 +23,15 @@ public struct Production: Sendable {
     public var speechEngine: ExternalEngine?
     /// Strict delivery: every warning is an error (nothing is written).
     public var strict = false
+    /// Pronunciations the production teaches, in order (docs/lexicons.md).
+    public var lexicon: [LexiconSource] = []
+    /// Numbers, dates, currency… read out as words before any engine (docs/normalisation.md).
+    public var normalise = true
+    /// Named speakers (`<<speaker::host>>`, `<as:sub speaker="host">`), each a voice and its settings.
+    public var cast: [String: CastMember] = [:]
+    /// Voices to speak with, in order, when the one asked for is not installed (a warning);
+    /// empty: a missing voice is an error.
+    public var voiceFallback: [String] = []
     /// Relative paths in the production resolve against this folder.
     public var baseDirectory: String
 
@@ -112,9 +121,20 @@ public struct ExternalEngine: Sendable, Equatable {
     public var command: [String]
     public var stdin: String?
     public var timeoutSeconds: Double
-    public init(command: [String], stdin: String?, timeoutSeconds: Double) {
-        (self.command, self.stdin, self.timeoutSeconds) = (command, stdin, timeoutSeconds)
+    /// Whether the command takes SSML (`{ssml}` and the text it reads); else it gets plain text
+    /// and the script's markup is rendered around it (docs/speech.md).
+    public var ssml: Bool
+    public init(command: [String], stdin: String?, timeoutSeconds: Double, ssml: Bool = false) {
+        (self.command, self.stdin, self.timeoutSeconds, self.ssml) = (command, stdin, timeoutSeconds, ssml)
     }
+}
+
+/// One speaker of a production's `cast`: the voice and its settings (nil: the production's).
+public struct CastMember: Sendable, Equatable {
+    public var voice: String?
+    public var speed: Double?
+    public var pitch: Double?
+    public init(voice: String? = nil, speed: Double? = nil, pitch: Double? = nil) { (self.voice, self.speed, self.pitch) = (voice, speed, pitch) }
 }
 
 public enum MasteringPreset: String, Sendable, CaseIterable {

@@ -17,12 +17,15 @@ public enum ProductionDecoder {
     public static let keys: [String: [String]] = [
         "": ["scriptText", "scriptFile", "voice", "speed", "pitch", "sections", "soundTemplate", "sectionProperties",
              "timelineProperties", "forceLength", "audience", "mediaFiles", "masteringPreset",
-             "loudnessPreset", "loudnessTarget", "truePeak", "endFormat", "speechEngine", "strict"],
+             "loudnessPreset", "loudnessTarget", "truePeak", "endFormat", "speechEngine", "strict",
+             "lexicon", "normalise", "cast", "voiceFallback"],
+        "cast.*": ["voice", "speed", "pitch"],
+        "lexicon[]": ["grapheme", "alias", "phoneme", "alphabet", "language", "voice", "caseSensitive"],
         "sections.*": ["voice", "speed", "pitch", "speechEngine"],
         "sectionProperties.*": ["endAt", "justify", "paddingStart", "paddingEnd", "fadeIn", "fadeOut"],
         "timelineProperties": ["forceLength", "speechStart", "sectionGap", "soundTail", "fadeOut", "overflow", "maxStretch"],
         "mediaFiles.*": ["path", "role"],
-        "speechEngine": ["command", "stdin", "timeoutSeconds"],
+        "speechEngine": ["command", "stdin", "timeoutSeconds", "ssml"],
     ]
 
     public static func decode(_ root: JSONNode, file: String, baseDirectory: String) throws -> Production {
@@ -110,6 +113,20 @@ public enum ProductionDecoder {
         }
         p.speechEngine = try top["speechEngine"].map(engine)
         if let strict = top["strict"] { p.strict = try strict.bool() }
+        if let lexicon = top["lexicon"] { p.lexicon = try lexiconSources(lexicon, base: baseDirectory) }
+        if let normalise = top["normalise"] { p.normalise = try normalise.bool() }
+        if let cast = top["cast"] {
+            for (name, value) in try cast.dictionary() {
+                guard !name.isEmpty else { throw value.error("a speaker needs a name") }
+                let c = try value.object(allowed: keys["cast.*"]!)
+                p.cast[name] = CastMember(voice: try c["voice"]?.voiceName(), speed: try c["speed"]?.speed(), pitch: try c["pitch"]?.pitch())
+            }
+        }
+        if let fallback = top["voiceFallback"] {
+            let list: [JSONField] = (try? fallback.list()) ?? [fallback]
+            p.voiceFallback = try list.map { try $0.voiceName() }
+            if p.voiceFallback.isEmpty { throw fallback.error("names no voice") }
+        }
         return p
     }
 
@@ -162,12 +179,41 @@ public enum ProductionDecoder {
         return files
     }
 
+    /// `lexicon`: a list of entries (objects) and PLS files (paths, relative to the production).
+    /// Each entry has a grapheme and exactly one of alias and phoneme.
+    static func lexiconSources(_ field: JSONField, base: String) throws -> [LexiconSource] {
+        let list: [JSONField] = (try? field.list()) ?? [field]
+        return try list.map { item in
+            if case .string = item.node.value {
+                let name = try item.nonEmptyString()
+                let path = resolve(name, against: base)
+                guard FileManager.default.fileExists(atPath: path) else { throw item.error("no such lexicon file '\(MixdownError.excerpt(name))'") }
+                return .file(path)
+            }
+            let e = try item.object(allowed: keys["lexicon[]"]!)
+            guard let grapheme = e["grapheme"] else { throw item.error("missing grapheme (the word as written)") }
+            let alphabets = Dictionary(uniqueKeysWithValues: LexiconEntry.Alphabet.allCases.map { ($0.rawValue, $0) })
+            let entry = LexiconEntry(grapheme: try grapheme.nonEmptyString(), alias: try e["alias"]?.nonEmptyString(),
+                                     phoneme: try e["phoneme"]?.nonEmptyString(),
+                                     alphabet: try e["alphabet"].map { try $0.choice(alphabets) } ?? .ipa,
+                                     language: try e["language"]?.nonEmptyString(), voice: try e["voice"]?.voiceName(),
+                                     caseSensitive: try e["caseSensitive"]?.bool() ?? false)
+            switch (entry.alias, entry.phoneme) {
+            case (nil, nil): throw item.error("give alias (words to say instead) or phoneme (how to say it)")
+            case (.some, .some): throw item.error("give alias or phoneme, not both")
+            default: break
+            }
+            if entry.alias != nil, let a = e["alphabet"] { throw a.error("applies to phoneme, not alias") }
+            return .entry(entry)
+        }
+    }
+
     public static func engine(_ field: JSONField) throws -> ExternalEngine {
         let e = try field.object(allowed: keys["speechEngine"]!)
         guard let command = e["command"] else { throw field.error("missing command") }
         let argv = try command.list().map { try $0.string() }
         guard !argv.isEmpty, !argv[0].isEmpty else { throw command.error("must name a program") }
         let timeout = try e["timeoutSeconds"]?.number(positive: true, atMost: (3_600, " s")) ?? 60
-        return ExternalEngine(command: argv, stdin: try e["stdin"]?.string(), timeoutSeconds: timeout)
+        return ExternalEngine(command: argv, stdin: try e["stdin"]?.string(), timeoutSeconds: timeout, ssml: try e["ssml"]?.bool() ?? false)
     }
 }

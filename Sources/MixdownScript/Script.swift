@@ -48,10 +48,13 @@ public struct ScriptItem: Sendable {
     /// Its identity from here to the report (set by the parser once the sections are final).
     public var id = ItemID(section: 0, item: 0)
     /// The speech as SSML for engines that read it, when the script used markup they honour
-    /// (`<prosody>`, `<say-as>`, `<emphasis>`); the `text` of `kind` stays plain.
+    /// (`<prosody>`, `<say-as>`, `<emphasis>`, `<phoneme>`, `<sub>`, `<p>`, `<s>`); the `text` of
+    /// `kind` stays plain (the words as written).
     public var markup: String?
     /// Where an effect sits against its point in the flow (`align`, `offset`); nil: it starts there.
     public var effectPlacement: EffectPlacement?
+    /// Speech only: the cast member speaking it (`<<speaker::NAME>>`, `<as:sub speaker>`).
+    public var speaker: String?
 
     public init(kind: Kind, location: SourceLocation, markup: String? = nil) {
         (self.kind, self.location, self.markup) = (kind, location, markup)

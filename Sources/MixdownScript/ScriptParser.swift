@@ -6,13 +6,15 @@ import MixdownCore
 /// (spacing, indentation, `<break time = "2s">` without its slash). Vendor SSML is removed with
 /// a warning and never spoken.
 public enum ScriptParser {
-    public static let tagNames = ["sectionName", "soundSegment", "soundEffect", "media"]
+    public static let tagNames = ["sectionName", "soundSegment", "soundEffect", "media", "speaker"]
     public static let elementNames = ["section", "sub", "fx", "media", "placeholder", "break"]
     /// SSML `<break strength=…>` in milliseconds.
     /// SSML that speech engines honour: kept as markup on the speech item (attributes as
     /// written), never spoken as text. `as:prosody` is the XML syntax's name for `prosody`.
     public static let passthroughElements = ["prosody": "prosody", "as:prosody": "prosody", "say-as": "say-as",
-                                             "as:say-as": "say-as", "emphasis": "emphasis", "as:emphasis": "emphasis"]
+                                             "as:say-as": "say-as", "emphasis": "emphasis", "as:emphasis": "emphasis",
+                                             "phoneme": "phoneme", "as:phoneme": "phoneme", "sub": "sub",
+                                             "p": "p", "as:p": "p", "s": "s", "as:s": "s"]
     public static let breakStrengths: [String: Double] = ["none": 0, "x-weak": 0.12, "weak": 0.3, "medium": 0.5, "strong": 0.7, "x-strong": 0.9]
 
     public static func parse(_ source: ScriptSource, variables: [String: String]) throws -> Script {
@@ -245,7 +247,9 @@ struct SectionBuilder {
     var openMarkup = [(name: String, tag: String, location: SourceLocation)]()
     /// Inside `<as:section>` (XML syntax), `<as:sub>`, `<as:placeholder>`.
     var openSection: SourceLocation?
-    var sub: (name: String?, voice: String?, speed: Double?, location: SourceLocation)?
+    var sub: (name: String?, voice: String?, speed: Double?, speaker: String?, location: SourceLocation)?
+    /// The speaker `<<speaker::NAME>>` chose for the text that follows (until the next one).
+    var speaker: String?
     var placeholder: (key: String, fallback: String, location: SourceLocation)?
     var warnedElements = Set<String>()
     /// The keys placeholders name.
@@ -280,8 +284,10 @@ struct SectionBuilder {
             let spoken = words.joined(separator: " ")
             let closing = openMarkup.reversed().map { "</\($0.name)>" }.joined()
             let ssml = markupUsed ? (markup + closing).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") : nil
-            current.items.append(ScriptItem(kind: .speech(text: spoken, voice: sub?.voice, speed: sub?.speed, part: sub?.name),
-                                            location: location, markup: ssml))
+            var item = ScriptItem(kind: .speech(text: spoken, voice: sub?.voice, speed: sub?.speed, part: sub?.name),
+                                  location: location, markup: ssml)
+            item.speaker = sub?.speaker ?? speaker
+            current.items.append(item)
         }
         text = ""
         textLocation = nil
@@ -340,6 +346,11 @@ struct SectionBuilder {
         case "media":
             flushText()
             current.items.append(ScriptItem(kind: .media(name: value), location: location))
+        case "speaker":
+            flushText()
+            let name = value.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { throw MixdownError.at(location, "speaker tag names no speaker") }
+            speaker = name
         default:
             preconditionFailure("the tokenizer admits only known tags")
         }
@@ -423,7 +434,11 @@ struct SectionBuilder {
                 guard let v = Double(a.value), v > 0 else { throw MixdownError.at(location, "<as:sub> speed '\(a.value)' is not a positive number") }
                 return v >= 20 ? v / 100 : v
             }
-            sub = (e.attribute("name")?.value, e.attribute("voice")?.value, speed, location)
+            let speakerName = e.attribute("speaker")?.value
+            if let speakerName, speakerName.trimmingCharacters(in: .whitespaces).isEmpty {
+                throw MixdownError.at(location, "<as:sub> speaker names no speaker")
+            }
+            sub = (e.attribute("name")?.value, e.attribute("voice")?.value, speed, speakerName, location)
             if e.selfClosing { sub = nil }
         case ("sub", true):
             guard sub != nil else { throw MixdownError.at(location, "</as:sub> without an open <as:sub>") }

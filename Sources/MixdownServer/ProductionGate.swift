@@ -55,6 +55,14 @@ struct ProductionGate {
                                       code: name.contains("/") ? .forbidden : .unknownName)
                 }
                 out.append((key, value))
+            case "lexicon":
+                // Inline entries only: a PLS file would be a path on the server.
+                let list: [JSONField] = (try? field.list()) ?? [field]
+                if let file = list.first(where: { if case .string = $0.node.value { return true }; return false }) {
+                    throw file.error("the API takes lexicon entries inline ({\"grapheme\": …, \"alias\" or \"phoneme\": …}); it cannot read a file on the server",
+                                     code: .forbidden)
+                }
+                out.append((key, value))
             case "speechEngine":
                 out.append((key, try engine(field)))
             case "sections":

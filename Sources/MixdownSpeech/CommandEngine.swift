@@ -13,9 +13,12 @@ public struct CommandEngine: SpeechEngine {
     /// Where each call's working folder is made (the render's temporary folder).
     public var temporaryDirectory: String
 
-    public init(command: [String], stdin: String?, timeoutSeconds: Double, temporaryDirectory: String = "/tmp") {
+    /// Whether `{text}` is SSML (`<speak>…</speak>`) for this engine (`"ssml": true`).
+    public var takesSSML: Bool
+
+    public init(command: [String], stdin: String?, timeoutSeconds: Double, temporaryDirectory: String = "/tmp", ssml: Bool = false) {
         self.temporaryDirectory = temporaryDirectory
-        (self.command, self.stdin, self.timeoutSeconds) = (command, stdin, timeoutSeconds)
+        (self.command, self.stdin, self.timeoutSeconds, self.takesSSML) = (command, stdin, timeoutSeconds, ssml)
     }
 
     var name: String { URL(fileURLWithPath: command[0]).lastPathComponent }
@@ -26,15 +29,16 @@ public struct CommandEngine: SpeechEngine {
         let program = ChildProcess.locate(command[0]) ?? command[0]
         let attributes = try? FileManager.default.attributesOfItem(atPath: program)
         let stamp = "\((attributes?[.size] as? Int) ?? 0)-\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
-        return "command \(command.joined(separator: "\u{1F}")) stdin=\(stdin ?? "") program=\(program)@\(stamp)"
+        return "command \(command.joined(separator: "\u{1F}")) stdin=\(stdin ?? "") ssml=\(takesSSML) program=\(program)@\(stamp)"
     }
 
     public func synthesize(_ request: SpeechRequest) throws -> SpeechClip {
         let work = try ChildProcess.workingFolder(in: temporaryDirectory)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let output = work + "/speech.wav"
+        let text = takesSSML ? "<speak>\(request.markup ?? request.text)</speak>" : request.text
         func fill(_ s: String) -> String {
-            s.replacingOccurrences(of: "{text}", with: request.text)
+            s.replacingOccurrences(of: "{text}", with: text)
                 .replacingOccurrences(of: "{voice}", with: request.voice)
                 .replacingOccurrences(of: "{speed}", with: String(format: "%g", request.speed))
                 .replacingOccurrences(of: "{output}", with: output)

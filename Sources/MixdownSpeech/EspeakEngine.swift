@@ -40,6 +40,11 @@ public final class EspeakEngine: SpeechEngine, @unchecked Sendable {
     /// samples different depending on what was spoken before, measured), so it is called in a
     /// fixed order, never concurrently.
     public var isSerial: Bool { true }
+    public var takesSSML: Bool { true }
+    public var phonemeInput: PhonemeInput? { .espeak }
+    /// espeak-ng's `<prosody pitch="+N%">` moves the median f0 by about 0.55 N % (measured on
+    /// en-us: +20 % → +10.7 %, +50 % → +29 %), so the percentage is scaled to give the f0 asked for.
+    public var ssmlPitchScale: Double { 1.8 }
 
     /// SSML when the request has markup (espeak-ng honours prosody, say-as, emphasis); the
     /// pitch factor scales espeak's base pitch (50).

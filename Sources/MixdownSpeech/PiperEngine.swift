@@ -343,6 +343,8 @@ public struct PiperEngine: SpeechEngine {
 
     /// One process serves every clip in script order, unless the host runs several.
     public var isSerial: Bool { host.processes == 1 }
+    /// Piper reads `[[ … ]]` in its text as IPA phonemes.
+    public var phonemeInput: PhonemeInput? { .ipa }
 
     public func synthesize(_ request: SpeechRequest) throws -> SpeechClip {
         let work = try ChildProcess.workingFolder(in: host.temporaryDirectory)

@@ -24,8 +24,9 @@ public struct SpeechCache: Sendable {
     static let formatVersion: UInt32 = 1
 
     public static func key(engine: String, request: SpeechRequest, processing: String) -> String {
-        SHA256.hex(["mixdown speech v\(formatVersion)", engine, request.voice, String(request.speed), String(request.pitch),
-                    request.markup ?? request.text, processing].joined(separator: "\u{1E}"))
+        let runs = (request.runs ?? []).map(\.cacheDescription).joined(separator: "\u{1D}")
+        return SHA256.hex(["mixdown speech v\(formatVersion)", engine, request.voice, String(request.speed), String(request.pitch),
+                           request.markup ?? request.text, runs, String(request.gainDb), processing].joined(separator: "\u{1E}"))
     }
 
     public func path(_ key: String) -> String? {

@@ -11,9 +11,14 @@ public struct SpeechRequest: Sendable, Hashable {
     public var speed: Double
     /// 1 = the voice's own pitch.
     public var pitch: Double
+    /// The item as runs of one prosody, lexicon and normalisation applied (SpokenForm): what a
+    /// `DirectedEngine` speaks; nil for a plain engine call (`text` as it is).
+    public var runs: [SpeechRun]?
+    /// Gain after the clip is levelled (an item-wide `<prosody volume>`), dB.
+    public var gainDb: Double
 
-    public init(text: String, markup: String? = nil, voice: String, speed: Double, pitch: Double = 1) {
-        (self.text, self.markup, self.voice, self.speed, self.pitch) = (text, markup, voice, speed, pitch)
+    public init(text: String, markup: String? = nil, voice: String, speed: Double, pitch: Double = 1, runs: [SpeechRun]? = nil, gainDb: Double = 0) {
+        (self.text, self.markup, self.voice, self.speed, self.pitch, self.runs, self.gainDb) = (text, markup, voice, speed, pitch, runs, gainDb)
     }
 }
 
@@ -26,10 +31,20 @@ public protocol SpeechEngine: Sendable {
     var isSerial: Bool { get }
     /// Speech at 48 kHz mono, with word timings where the engine gives them.
     func synthesize(_ request: SpeechRequest) throws -> SpeechClip
+    /// Whether the engine reads SSML itself (`request.markup`); others are directed run by run.
+    var takesSSML: Bool { get }
+    /// How the engine takes phonemes in its text, if it does (lexicon entries, `<phoneme>`).
+    var phonemeInput: PhonemeInput? { get }
+    /// For an engine that reads SSML: the `<prosody pitch>` percentage that moves its f0 by 1 %
+    /// (measured; 1 when the engine's pitch percentages are f0 percentages).
+    var ssmlPitchScale: Double { get }
 }
 
 extension SpeechEngine {
     public var isSerial: Bool { false }
+    public var takesSSML: Bool { false }
+    public var phonemeInput: PhonemeInput? { nil }
+    public var ssmlPitchScale: Double { 1 }
 }
 
 /// Word timings for engines that do not report them: words share the clip's voiced span in

@@ -20,7 +20,7 @@ public struct SpeechSynthesizer: Sendable {
 
     public var cache: SpeechCache
     /// Part of every cache key: change it whenever what a clip holds changes (clean-up, word timing).
-    static let processing = "trim -45 dB 10 ms; level \(SpeechCleanup.speechLevel) LUFS; words by token, shared spans; v3"
+    static let processing = "trim -45 dB 10 ms; level \(SpeechCleanup.speechLevel) LUFS; words by token, shared spans; directed runs; v4"
 
     public init(cache: SpeechCache) { self.cache = cache }
 
@@ -66,7 +66,12 @@ public struct SpeechSynthesizer: Sendable {
                 let job = unique[i].job, key = unique[i].key
                 slots[i] = Result {
                     try progress?(Double(finished.take(below: .max) ?? 0) / Double(misses.count))
-                    let clean = SpeechCleanup.level(SpeechCleanup.trim(try job.engine.synthesize(job.request)))
+                    var clean = SpeechCleanup.level(SpeechCleanup.trim(try job.engine.synthesize(job.request)))
+                    if job.request.gainDb != 0 {
+                        // An item-wide volume: after levelling, which would otherwise undo it.
+                        let gain = Float(pow(10, job.request.gainDb / 20))
+                        for i in clean.audio.indices { clean.audio[i] *= gain }
+                    }
                     cache.store(clean, key: key)
                     return try cache.peek(key) ?? spool.store(clean)
                 }.mapError { $0 as? MixdownError ?? .failure("\($0)") }

@@ -43,6 +43,8 @@ import Testing
             "timelineProperties": { #"{"scriptText": "x", "timelineProperties": {"\#($0)": 1}}"# },
             "mediaFiles.*": { #"{"scriptText": "x", "mediaFiles": {"a": {"\#($0)": 1}}}"# },
             "speechEngine": { #"{"scriptText": "x", "speechEngine": {"\#($0)": 1}}"# },
+            "cast.*": { #"{"scriptText": "x", "cast": {"a": {"\#($0)": 1}}}"# },
+            "lexicon[]": { #"{"scriptText": "x", "lexicon": [{"\#($0)": 1}]}"# },
         ]
         #expect(Set(objects.keys) == Set(ProductionDecoder.keys.keys))
         for (object, keys) in ProductionDecoder.keys {

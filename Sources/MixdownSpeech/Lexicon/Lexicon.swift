@@ -34,6 +34,10 @@ public struct Lexicon: Sendable {
     /// First token (lower-cased) → indices into `compiled`, longest first, then in order.
     let index: [String: [Int]]
 
+    /// No entries: nothing to check.
+    public static let empty = Lexicon(checked: [], index: [:])
+    init(checked: [Compiled], index: [String: [Int]]) { (self.compiled, self.index) = (checked, index) }
+
     /// Checks each entry: a grapheme with text in it; exactly one of alias and phoneme, neither
     /// empty; an IPA phoneme espeak-ng can be given (PhonemeAlphabet), an espeak-ng phoneme
     /// string without brackets.
