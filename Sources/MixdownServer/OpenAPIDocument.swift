@@ -575,6 +575,37 @@ components:
         loudnessTarget: { type: number, minimum: -70, maximum: 0 }
         truePeak: { type: number, minimum: -20, maximum: 0 }
         strict: { type: boolean, description: "Strict delivery: every warning is an error." }
+        lexicon:
+          type: array
+          description: Pronunciations (docs/lexicons.md), inline entries only (the API reads no PLS files).
+          items:
+            type: object
+            required: [grapheme]
+            additionalProperties: false
+            properties:
+              grapheme: { type: string, minLength: 1 }
+              alias: { type: string, minLength: 1 }
+              phoneme: { type: string, minLength: 1 }
+              alphabet: { type: string, enum: [ipa, x-espeak] }
+              language: { type: string, minLength: 1 }
+              voice: { $ref: "#/components/schemas/VoiceName" }
+              caseSensitive: { type: boolean }
+        normalise: { type: boolean, description: "false: numbers, dates, currency… go to the engine as written." }
+        cast:
+          type: object
+          description: Named speakers, switched in the script with <<speaker::NAME>> or <as:sub speaker="NAME">.
+          additionalProperties:
+            type: object
+            additionalProperties: false
+            properties:
+              voice: { $ref: "#/components/schemas/VoiceName" }
+              speed: { $ref: "#/components/schemas/Speed" }
+              pitch: { type: number, minimum: 0.5, maximum: 2 }
+        voiceFallback:
+          description: Voices to speak with when the one asked for is not installed (a warning).
+          oneOf:
+            - { $ref: "#/components/schemas/VoiceName" }
+            - { type: array, minItems: 1, items: { $ref: "#/components/schemas/VoiceName" } }
         endFormat:
           oneOf:
             - { $ref: "#/components/schemas/EndFormat" }
