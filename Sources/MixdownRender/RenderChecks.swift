@@ -35,7 +35,7 @@ extension Pipeline {
         }
         var warnings = unusedVariables(script, request)
         if let missing = try checkSegments(script, template: template) { warnings.append(missing) }
-        try ClipPreparation.checkVoices(script, production: production, piper: request.piper)
+        try ClipPreparation.checkVoices(script, production: production, voices: request.voices)
         let formats = try endFormats(request)
         let paths = outputPaths(request, formats: formats)
         try TimelinePlanner.checkFixedEnds(planInput(script, production: production, template: template, clips: PreparedClips()))
