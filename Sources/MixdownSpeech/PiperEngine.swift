@@ -133,7 +133,8 @@ for line in sys.stdin:
 """#
 }
 
-/// One Piper voice as a speech engine, spoken through a `PythonHost` running `PythonGlue.piper`. Speed maps to the model's length scale (`lengthScale`);
+/// One Piper voice as a speech engine, spoken through a `PythonHost` running `PythonGlue.piper`.
+/// Speed maps to the model's length scale (`lengthScale`);
 /// pitch, where asked, is shifted keeping the duration (rubberband). Word timings come from the phoneme
 /// alignments; when their count does not match the text's words they are spread by length.
 public struct PiperEngine: SpeechEngine {

@@ -31,6 +31,13 @@ public struct PythonPackages: Sendable, Equatable {
         sites.first { FileManager.default.fileExists(atPath: "\($0)/\(path)") }
     }
 
+    /// Whether a package folder holds a compiled module `name` (`name.cpython-311-….so`).
+    public func hasExtension(_ name: String) -> Bool {
+        sites.contains { site in
+            ((try? FileManager.default.contentsOfDirectory(atPath: site)) ?? []).contains { $0.hasPrefix(name + ".") && $0.hasSuffix(".so") }
+        }
+    }
+
     /// The installed version of `distribution` (its `NAME-VERSION.dist-info` or `.egg-info`;
     /// the name with `_` for `-`, case ignored), or nil.
     public func version(of distribution: String) -> String? {
@@ -181,12 +188,14 @@ public struct PicoEngine: SpeechEngine {
 
     /// The Python side: one Pico engine per language and process. Pico's volume is set to 50
     /// (of its 100): at 100 it clips (794 full-scale samples in one sentence), at 50 it peaks
-    /// near −3 dBFS. Pico reads its own markup in text (`<speed …>`, `<play …>`); a `<` is
-    /// followed by a space so that plain text stays plain.
+    /// near −3 dBFS. Pico reads its own markup in text (`<speed …>`, `<play …>`, spaces allowed
+    /// after the `<`): a `<` that could open a tag (a `>` follows before any other `<`)
+    /// becomes a space, so that plain text stays plain; `three < four.` keeps its `<`.
     static let glue = #"""
-import json, sys, wave
+import json, re, sys, wave
 
 engines = {}
+tag = re.compile(r"<(?=[^<>]*>)")
 
 def answer(obj):
     sys.stdout.write(json.dumps(obj) + "\n")
@@ -203,7 +212,7 @@ for line in sys.stdin:
             engines[language] = engine
         engine = engines[language]
         engine.rate = int(request["rate"])
-        text = request["text"].replace("<", "< ")
+        text = tag.sub(" ", request["text"])
         pcm = engine.speak(text) or b""
         with wave.open(request["output"], "wb") as out:
             out.setnchannels(1)

@@ -39,7 +39,7 @@ public final class VoiceLibrary: Sendable {
         picoHost = piper.host.sibling(.pico)
         let interpreter = FileManager.default.isExecutableFile(atPath: piper.host.python)
         hibariVersion = interpreter && packages.site(holding: "hibari/assets/hibari.onnx") != nil ? packages.version(of: "hibari-tts") : nil
-        if interpreter, packages.site(holding: "ttspico.py") != nil, let version = packages.version(of: "ttspico") {
+        if interpreter, packages.site(holding: "ttspico.py") != nil, packages.hasExtension("ctts"), let version = packages.version(of: "ttspico") {
             // ttspico looks for its voice files beside the package, in PREFIX/languages (where
             // pip puts them), and in /usr/share/pico/lang.
             let folders = packages.sites.map { $0 + "/languages" } + [packages.prefix + "/languages", "/usr/share/pico/lang"]
