@@ -17,7 +17,9 @@ packages=(
   espeak-ng            # tests only: a real external TTS command for the speechEngine tests
   postgresql           # tests only: the service's shared queue (tests start a private cluster)
   sqlite3              # tests only: reads the service's SQLite queue
-  python3-venv         # tests only: the project's virtual environment (.venv) for schemathesis
+  python3-venv         # the project's virtual environment (.venv): Piper, hibari, Pico; schemathesis for the tests
+  python3-dev          # building ttspico (SVOX Pico) from source: Python's headers
+  gcc                  # building ttspico (SVOX Pico) from source
   chromium             # tests only: the visual report opened in a real headless browser
 )
 
