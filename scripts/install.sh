@@ -93,5 +93,13 @@ for name in names:
         copied += 1
 print("installed Piper's runtime (%d files of %d distributions) in %s" % (copied, len(names), os.path.dirname(os.path.dirname(os.path.dirname(site)))))
 PY
+# SVOX Pico (ttspico, built from source): its compiled module and metadata, which its record
+# does not list, and its voice files, which pip puts in the environment's own languages/
+# folder outside site-packages, where ttspico looks for them.
+venv_site="$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+for f in "$venv_site"/ctts*.so "$venv_site"/ttspico.py "$venv_site"/ttspico-*-info; do
+  if [ -e "$f" ]; then cp -rp "$f" "$site/"; fi
+done
+if [ -d .venv/languages ]; then cp -r .venv/languages "$lib/venv/languages"; fi
 # The runtime must load Piper and onnxruntime as the engine will (or the install fails here).
 "$lib/venv/bin/python" -c 'import piper, onnxruntime' || { echo "install: Piper's runtime in $lib/venv does not load" >&2; exit 1; }

@@ -29,8 +29,8 @@ public struct BatchRequest: Sendable {
     public var cache = SpeechCache(directory: nil)
     public var temporaryDirectory = "/tmp"
     public var templateLibraries: [String] = []
-    /// Neural voices, spoken by one process for the whole batch (models stay loaded).
-    public var piper: PiperLibrary?
+    /// Piper, hibari and Pico voices, spoken by processes kept for the whole batch (models stay loaded).
+    public var voices: VoiceLibrary?
     public var templates = TemplateCache()
     public var maximumDuration = Limits.maximumProgrammeSeconds
     /// Strict delivery (`--strict`): a row with a warning fails; what warns for every row (an
@@ -107,7 +107,7 @@ public final class BatchRunner: Sendable {
         rowBase.cache = request.cache
         rowBase.temporaryDirectory = request.temporaryDirectory
         rowBase.templateLibraries = request.templateLibraries
-        rowBase.piper = request.piper
+        rowBase.voices = request.voices
         rowBase.templates = request.templates
         rowBase.maximumDuration = request.maximumDuration
         rowBase.variablesOrigin = "CSV column"

@@ -48,11 +48,23 @@ public enum Catalog {
         public var identifier: String
         public var languages: [String]
         public var gender: String?
-        public var quality: String?
+        /// How the engine makes speech: `neural` (Piper, hibari), `parametric` (SVOX Pico) or
+        /// `formant` (espeak-ng).
+        public var quality: String
+        /// The engine's native sample rate (Mixdown renders at 48 kHz).
+        public var sampleRate: Int?
+        /// A Piper model's quality tier: `x_low`, `low`, `medium` or `high`.
+        public var tier: String?
         /// An espeak-ng variant (`f3`), combinable with any of its languages.
         public var variant: String?
 
-        public static var omittedWhenNil: Set<String> { ["variant"] }
+        public init(id: String, engine: String, name: String, identifier: String, languages: [String], gender: String?, quality: String,
+                    sampleRate: Int?, tier: String? = nil, variant: String? = nil) {
+            (self.id, self.engine, self.name, self.identifier, self.languages, self.gender) = (id, engine, name, identifier, languages, gender)
+            (self.quality, self.sampleRate, self.tier, self.variant) = (quality, sampleRate, tier, variant)
+        }
+
+        public static var omittedWhenNil: Set<String> { ["tier", "variant"] }
     }
 
     /// Template folders by name in `libraries`, in order; the first of a name wins.
@@ -88,21 +100,28 @@ public enum Catalog {
         }
     }
 
-    /// Every voice: the Piper voices of `piper` first (neural), then espeak-ng's.
-    public static func voices(piper: PiperLibrary? = nil) throws -> [Voice] {
-        let neural = (piper?.voices ?? []).map { v in
-            Voice(id: v.id, engine: "piper", name: v.id, identifier: v.id, languages: v.languages, gender: nil, quality: v.quality)
+    /// Every voice: the Piper voices of `library` first, then its hibari and Pico voices (those
+    /// installed), then espeak-ng's.
+    public static func voices(library: VoiceLibrary? = nil) throws -> [Voice] {
+        let neural = (library?.piper.voices ?? []).map { v in
+            Voice(id: v.id, engine: "piper", name: v.id, identifier: v.id, languages: v.languages, gender: nil, quality: "neural",
+                  sampleRate: v.sampleRate, tier: v.quality)
         }
+        let python = (library?.pythonVoices ?? []).map { v in
+            Voice(id: v.id, engine: v.engine, name: v.name, identifier: v.key, languages: v.languages, gender: v.gender, quality: v.quality,
+                  sampleRate: v.sampleRate)
+        }
+        let espeakRate = EspeakEngine.shared.nativeSampleRate
         let espeak = try EspeakEngine.shared.voices().sorted { ($0.languages.first ?? $0.name) < ($1.languages.first ?? $1.name) }.map { v in
             Voice(id: v.languages.first ?? v.identifier, engine: "espeak-ng", name: v.name, identifier: v.identifier, languages: v.languages,
-                  gender: v.gender, quality: "formant")
+                  gender: v.gender, quality: "formant", sampleRate: espeakRate)
         }
         // Variants combine with any espeak-ng language (`fr+f3`); listed once each, with
         // American English, so that they (and their genders) can be found.
         let variants = try EspeakEngine.shared.variants().sorted { $0.identifier < $1.identifier }.map { v in
             Voice(id: "en-us+\(v.identifier)", engine: "espeak-ng", name: "\(v.name) (variant \(v.identifier))", identifier: v.identifier,
-                  languages: ["en-us"], gender: v.gender, quality: "formant", variant: v.identifier)
+                  languages: ["en-us"], gender: v.gender, quality: "formant", sampleRate: espeakRate, variant: v.identifier)
         }
-        return neural + espeak + variants
+        return neural + python + espeak + variants
     }
 }

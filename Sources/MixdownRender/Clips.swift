@@ -140,12 +140,12 @@ enum ClipPreparation {
     /// did — unless the production lists `voiceFallback`, whose first installed voice speaks
     /// instead (a warning). Voices of command engines are the command's to check. The lexicon's
     /// files are read and its entries checked here too.
-    static func cast(_ script: Script, production: Production, piper: PiperLibrary?, allowsFiles: Bool = true) throws -> Casting {
+    static func cast(_ script: Script, production: Production, voices: VoiceLibrary?) throws -> Casting {
         var casting = Casting()
         casting.lexicon = try lexicon(production)
         var verdicts = [String: String?]()   // voice → the voice that speaks it (nil: its error was thrown)
         func installed(_ voice: String) throws {
-            if try !PiperLibrary.check(voice, in: piper) { try EspeakEngine.shared.check(voice: voice) }
+            if try !VoiceLibrary.check(voice, in: voices) { try EspeakEngine.shared.check(voice: voice) }
         }
         for section in script.sections {
             for item in section.items {
@@ -201,12 +201,12 @@ enum ClipPreparation {
 
     /// The engine for a chosen voice: its command, a Piper voice, else espeak-ng (the check
     /// refused voices no engine has). Every engine is directed (DirectedEngine).
-    static func engine(for chosen: ChosenVoice, temporaryDirectory: String, piper: PiperLibrary?) -> DirectedEngine {
+    static func engine(for chosen: ChosenVoice, temporaryDirectory: String, voices: VoiceLibrary?) -> DirectedEngine {
         if let external = chosen.external {
             return DirectedEngine(CommandEngine(command: external.command, stdin: external.stdin, timeoutSeconds: external.timeoutSeconds,
                                                 temporaryDirectory: temporaryDirectory, ssml: external.ssml))
         }
-        if let engine = piper?.engine(for: chosen.voice) { return DirectedEngine(engine) }
+        if let engine = voices?.engine(for: chosen.voice) { return DirectedEngine(engine) }
         return DirectedEngine(EspeakEngine.shared)
     }
 
@@ -219,8 +219,8 @@ enum ClipPreparation {
     }
 
     static func job(for item: ScriptItem, text: String, chosen: ChosenVoice, production: Production, lexicon: Lexicon,
-                    temporaryDirectory: String, piper: PiperLibrary?) -> SpeechJob {
-        let engine = engine(for: chosen, temporaryDirectory: temporaryDirectory, piper: piper)
+                    temporaryDirectory: String, voices: VoiceLibrary?) -> SpeechJob {
+        let engine = engine(for: chosen, temporaryDirectory: temporaryDirectory, voices: voices)
         let language = SpokenForm.language(ofVoice: chosen.voice)
         let prepared = SpokenForm.prepare(text: text, markup: item.markup, language: language,
                                           lexicon: lexicon.applying(language: language, voice: chosen.voice), normalise: production.normalise)
@@ -241,6 +241,8 @@ enum ClipPreparation {
         switch engine {
         case is EspeakEngine: return "espeak-ng"
         case is PiperEngine: return "piper"
+        case is HibariEngine: return "hibari"
+        case is PicoEngine: return "pico"
         case let c as CommandEngine: return "command:" + URL(fileURLWithPath: c.command.first ?? "").lastPathComponent
         default: return String(describing: type(of: engine))
         }
@@ -294,7 +296,7 @@ enum ClipPreparation {
     }
 
     /// All speech, together: shared, cached and synthesised in parallel, kept on disk.
-    static func speak(_ script: Script, production: Production, casting: Casting, cache: SpeechCache, spool: ClipSpool, pool: WorkerPool, piper: PiperLibrary?,
+    static func speak(_ script: Script, production: Production, casting: Casting, cache: SpeechCache, spool: ClipSpool, pool: WorkerPool, voices: VoiceLibrary?,
                       progress: @escaping @Sendable (Double) throws -> Void) throws -> SpokenClips {
         var clips = SpokenClips()
         var speechKeys = [(key: ItemID, location: SourceLocation)]()
@@ -304,7 +306,7 @@ enum ClipPreparation {
                 guard case .speech(let text, _, _, _) = item.kind, let chosen = casting.voices[item.id] else { continue }
                 speechKeys.append((item.id, item.location))
                 let prepared = job(for: item, text: text, chosen: chosen, production: production, lexicon: casting.lexicon,
-                                   temporaryDirectory: spool.directory, piper: piper)
+                                   temporaryDirectory: spool.directory, voices: voices)
                 jobs.append(prepared.job)
                 clips.spoken[item.id] = prepared.spoken
                 for what in prepared.ignored { clips.ignored.append("\(item.location): \(prepared.spoken.voice) (\(prepared.spoken.engine)) cannot honour \(what)") }

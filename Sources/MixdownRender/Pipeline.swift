@@ -70,7 +70,7 @@ public enum Pipeline {
         let checked = try clock.run(.checking) { try check(request, outputs: outputs) }
         let media = try ClipPreparation.prepareMedia(checked.script, production: production, template: checked.template, pool: pool)
         let speech = try clock.run(.speaking) {
-            estimate ? ClipPreparation.estimate(checked.script, production: production, casting: checked.casting, piper: request.piper)
+            estimate ? ClipPreparation.estimate(checked.script, production: production, casting: checked.casting, voices: request.voices)
                 : try speak(checked.script, casting: checked.casting, request)
         }
         // Hybrid voice lengthens the synthetic clips (the recordings' room rings on after them).
@@ -88,7 +88,7 @@ public enum Pipeline {
     static func speak(_ script: Script, casting: Casting, _ request: RenderRequest) throws -> SpokenClips {
         let spool = try ClipSpool(directory: request.temporaryDirectory)
         return try ClipPreparation.speak(script, production: request.production, casting: casting, cache: request.cache, spool: spool, pool: request.pool,
-                                         piper: request.piper, progress: request.control.ticker(.speaking))
+                                         voices: request.voices, progress: request.control.ticker(.speaking))
     }
 
     /// Hybrid voice: the speech flow's recordings and synthetic clips, in script order; the

@@ -23,13 +23,13 @@ public enum Planning {
 extension ClipPreparation {
     /// Every speech item's length estimated from its text for the voice and speed that would
     /// speak it: no engine runs.
-    static func estimate(_ script: Script, production: Production, casting: Casting, piper: PiperLibrary?) -> SpokenClips {
+    static func estimate(_ script: Script, production: Production, casting: Casting, voices: VoiceLibrary?) -> SpokenClips {
         var clips = SpokenClips()
         for section in script.sections {
             for item in section.items {
                 guard case .speech(let text, _, _, _) = item.kind, let chosen = casting.voices[item.id] else { continue }
                 let prepared = job(for: item, text: text, chosen: chosen, production: production, lexicon: casting.lexicon,
-                                   temporaryDirectory: "/tmp", piper: piper)
+                                   temporaryDirectory: "/tmp", voices: voices)
                 let base = prepared.job.engine is DirectedEngine ? (prepared.job.engine as? DirectedEngine)?.base : prepared.job.engine
                 let engine: SpeechEstimate.Engine = base is PiperEngine ? .piper : base is EspeakEngine ? .espeak : .external
                 clips.spoken[item.id] = prepared.spoken

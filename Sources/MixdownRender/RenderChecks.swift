@@ -37,7 +37,7 @@ extension Pipeline {
         }
         var warnings = unusedVariables(script, request)
         if let missing = try checkSegments(script, template: template) { warnings.append(missing) }
-        let casting = try ClipPreparation.cast(script, production: production, piper: request.piper)
+        let casting = try ClipPreparation.cast(script, production: production, voices: request.voices)
         warnings += casting.warnings
         let formats = try endFormats(request)
         let paths = outputPaths(request, formats: formats)

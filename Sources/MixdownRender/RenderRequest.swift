@@ -41,9 +41,9 @@ public struct RenderRequest: Sendable {
     /// Folders of named sound templates, searched after `<production folder>/SoundTemplates`
     /// (the CLI passes `SoundTemplate.standardLibraries`; a service its own library).
     public var templateLibraries: [String] = []
-    /// Neural voices (Piper) a production may name, and the process that speaks them (nil:
+    /// The Piper, hibari and Pico voices a production may name, and the processes that speak them (nil:
     /// none; `voice` then names an espeak-ng voice).
-    public var piper: PiperLibrary?
+    public var voices: VoiceLibrary?
     /// Templates already decoded in this process (a batch's or a service's; nil: load afresh).
     public var templates: TemplateCache?
     /// The longest programme this render may make (seconds; `--max-duration`, a server setting).

@@ -713,15 +713,17 @@ components:
     Voice:
       type: object
       description: "`id` is what a production's `voice` names."
-      required: [id, engine, name, identifier, languages, gender, quality]
+      required: [id, engine, name, identifier, languages, gender, quality, sampleRate]
       properties:
         id: { type: string }
-        quality: { type: [string, "null"] }
+        quality: { type: string, enum: [neural, parametric, formant], description: "How the engine makes speech: neural (Piper, hibari), parametric (SVOX Pico), formant (espeak-ng)." }
+        sampleRate: { type: [integer, "null"], description: "The engine's native sample rate in Hz (speech is rendered at 48 kHz)." }
+        tier: { type: string, description: "A Piper model's quality tier: x_low, low, medium or high." }
         variant: { type: string, description: "An espeak-ng variant (listed once, as en-us+NAME; it combines with any espeak-ng language)." }
         name: { type: string }
-        identifier: { type: string }
+        identifier: { type: string, description: "The engine's own name for the voice (hibari's voice, Pico's language, espeak-ng's identifier)." }
         languages: { type: array, items: { type: string } }
         gender: { type: [string, "null"] }
-        engine: { type: string, enum: [piper, espeak-ng] }
+        engine: { type: string, enum: [piper, hibari, pico, espeak-ng] }
 """#
 }

@@ -23,8 +23,8 @@ public struct ServiceConfiguration: Sendable {
     /// Speech engines a production may name (`"speechEngine": "NAME"`).
     public var engines: [String: ExternalEngine] = [:]
     public var speechCache: SpeechCache
-    /// The server's neural voices (by id; no model paths), nil: espeak-ng only.
-    public var piper: PiperLibrary?
+    /// The server's Piper, hibari and Pico voices (by id; no model paths), nil: espeak-ng only.
+    public var voices: VoiceLibrary?
     public var temporaryDirectory: String
     public var maximumDuration = Limits.maximumProgrammeSeconds
     /// This process in the queue's `worker` column: host and process id.
@@ -74,7 +74,7 @@ public final class MixdownService: Sendable {
         request.variablesOrigin = "variables"
         request.output = folder + "/"
         request.cache = configuration.speechCache
-        request.piper = configuration.piper
+        request.voices = configuration.voices
         request.temporaryDirectory = configuration.temporaryDirectory
         request.templateLibraries = configuration.templateLibraries
         request.templates = templates

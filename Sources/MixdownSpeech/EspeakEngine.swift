@@ -81,6 +81,13 @@ public final class EspeakEngine: SpeechEngine, @unchecked Sendable {
     }
 
     /// Every voice espeak-ng has.
+    /// espeak-ng's own output rate (22,050 Hz; nil when it cannot initialise).
+    public var nativeSampleRate: Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard (try? initialise()) != nil else { return nil }
+        return Int(sampleRate)
+    }
+
     public func voices() throws -> [Voice] {
         lock.lock(); defer { lock.unlock() }
         try initialise()

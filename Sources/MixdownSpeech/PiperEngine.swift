@@ -54,190 +54,13 @@ public struct PiperVoice: Sendable, Equatable {
     }
 }
 
-/// Piper (neural TTS, onnxruntime) driven through long-lived Python processes that keep each
-/// model loaded: requests go in as JSON lines, answers come back as JSON lines with the audio
-/// written to a WAV file and the phoneme alignments grouped into words. Up to `processes`
-/// requests run at once, each process given `threads` onnxruntime threads, so together they
-/// never ask for more threads than the cores they were sized for (on this 2-core machine two
-/// one-thread processes speak 16 sentences in 4.4 s where one two-thread process takes 4.9 s).
-/// A process is started when a request finds none free. The Swift side owns the time limit,
-/// the errors (one line, naming the engine) and the processes' end.
-/// Unchecked Sendable: its idle list and running count are reached only under `available`
-/// (an NSCondition); each process is lent to one request at a time.
-public final class PiperHost: @unchecked Sendable {
-    /// The Python interpreter that has `piper-tts` (the project's `.venv/bin/python`).
-    public let python: String
-    public let timeoutSeconds: Double
-    let temporaryDirectory: String
-    /// At most this many synthesis processes, each with `threads` onnxruntime threads.
-    public let processes: Int
-    public let threads: Int
-    private let available = NSCondition()
-    private var idle: [PiperProcess] = []
-    private var running = 0
-
-    /// `processes` × `threads` should not exceed the cores; the defaults suit one render on
-    /// this machine's cores: up to two processes sharing them.
-    public init(python: String, timeoutSeconds: Double = 120, temporaryDirectory: String = "/tmp",
-                processes: Int = min(2, ProcessInfo.processInfo.activeProcessorCount), threads: Int? = nil) {
-        (self.python, self.timeoutSeconds, self.temporaryDirectory) = (python, timeoutSeconds, temporaryDirectory)
-        self.processes = max(1, processes)
-        self.threads = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / self.processes)
-    }
-
-    deinit { stop() }
-
-    /// Ends the idle synthesis processes (they are started again on the next request).
-    public func stop() {
-        available.lock()
-        let stopping = idle
-        idle = []
-        running -= stopping.count
-        available.unlock()
-        for process in stopping { process.stop() }
-    }
-
-    /// Synthesises `text` with `model` into a WAV at `wav`; returns the answer line. Waits for
-    /// a free process when `processes` are busy.
-    func synthesize(model: String, text: String, lengthScale: Double, wav: String) throws -> Answer {
-        available.lock()
-        while idle.isEmpty && running >= processes { available.wait() }
-        let process: PiperProcess
-        if let free = idle.popLast() {
-            process = free
-        } else {
-            process = PiperProcess(python: python, threads: threads, timeoutSeconds: timeoutSeconds, temporaryDirectory: temporaryDirectory)
-            running += 1
-        }
-        available.unlock()
-        defer {
-            available.lock()
-            idle.append(process)
-            available.signal()
-            available.unlock()
-        }
-        return try process.synthesize(model: model, text: text, lengthScale: lengthScale, wav: wav)
-    }
-
-    struct Answer: Decodable {
-        var ok: Bool
-        var error: String?
-        var sampleRate: Int?
-        var words: [[Double]]?
-        var wordCount: Int?
-    }
+extension PythonGlue {
+    /// Piper (neural TTS, onnxruntime): one model cache per process, synthesis, and the
+    /// phoneme alignments grouped into words. Requests: `model`, `text`, `lengthScale`, `output`.
+    public static let piper = PythonGlue(engine: "piper", script: PiperEngine.glue)
 }
 
-/// One synthesis process: started on its first request, stopped (and started again on the
-/// next) when it fails, hangs or answers outside the protocol.
-/// Unchecked Sendable: lent to one request at a time by `PiperHost` (under its condition);
-/// its pipes and pid are never touched by two threads at once.
-final class PiperProcess: @unchecked Sendable {
-    let python: String
-    let threads: Int
-    let timeoutSeconds: Double
-    let temporaryDirectory: String
-    private var process: Process?
-    private var input: FileHandle?
-    private var output: Int32 = -1
-    private var buffered = [UInt8]()
-    private var work: String?
-
-    init(python: String, threads: Int, timeoutSeconds: Double, temporaryDirectory: String) {
-        (self.python, self.threads, self.timeoutSeconds, self.temporaryDirectory) = (python, threads, timeoutSeconds, temporaryDirectory)
-    }
-
-    deinit { stop() }
-
-    func stop() {
-        if let process, process.isRunning { kill(-process.processIdentifier, SIGKILL); kill(process.processIdentifier, SIGKILL) }
-        process?.waitUntilExit()
-        try? input?.close()
-        if output >= 0 { close(output) }
-        if let work { try? FileManager.default.removeItem(atPath: work) }
-        (process, input, output, buffered, work) = (nil, nil, -1, [], nil)
-    }
-
-    typealias Answer = PiperHost.Answer
-
-    /// Synthesises `text` with `model` into a WAV at `wav`; returns the answer line.
-    func synthesize(model: String, text: String, lengthScale: Double, wav: String) throws -> Answer {
-        if process == nil || process?.isRunning != true { try start() }
-        let request = try JSONSerialization.data(withJSONObject: ["model": model, "text": text, "lengthScale": lengthScale, "output": wav])
-        do {
-            try input!.write(contentsOf: request + Data("\n".utf8))
-        } catch {
-            stop()
-            throw MixdownError.failure("speech engine 'piper' stopped before it answered", code: .speechFailed)
-        }
-        guard let line = try readLine(deadline: Date().addingTimeInterval(timeoutSeconds)) else {
-            stop()
-            throw MixdownError.badInput("speech engine 'piper' did not answer within \(String(format: "%g", timeoutSeconds)) s for \"\(text.prefix(40))\"", code: .speechFailed)
-        }
-        guard let answer = try? JSONDecoder().decode(Answer.self, from: Data(line)) else {
-            stop()
-            throw MixdownError.failure("speech engine 'piper' answered something that is not its protocol", code: .speechFailed)
-        }
-        return answer
-    }
-
-    private func start() throws {
-        stop()
-        guard FileManager.default.isExecutableFile(atPath: python) else {
-            throw MixdownError.badInput("speech engine 'piper' is not installed (no \(python)): run `make deps`", code: .speechFailed)
-        }
-        let folder = try ChildProcess.workingFolder(in: temporaryDirectory)
-        let script = folder + "/piper-glue.py"
-        try Self.glue.write(toFile: script, atomically: true, encoding: .utf8)
-        let p = Process()
-        // setpriv: the engine dies with this process even when it is killed outright.
-        if let setpriv = ChildProcess.locate("setpriv") {
-            p.executableURL = URL(fileURLWithPath: setpriv)
-            p.arguments = ["--pdeathsig", "KILL", python, script, String(threads)]
-        } else {
-            p.executableURL = URL(fileURLWithPath: python)
-            p.arguments = [script, String(threads)]
-        }
-        p.currentDirectoryURL = URL(fileURLWithPath: folder)
-        var environment = ProcessInfo.processInfo.environment
-        environment["PYTHONUNBUFFERED"] = "1"
-        p.environment = environment
-        let stdin = Pipe(), stdout = Pipe()
-        p.standardInput = stdin
-        p.standardOutput = stdout
-        p.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        do { try p.run() } catch {
-            try? FileManager.default.removeItem(atPath: folder)
-            throw MixdownError.failure("speech engine 'piper': cannot start \(python)", code: .speechFailed)
-        }
-        (process, input, work) = (p, stdin.fileHandleForWriting, folder)
-        output = dup(stdout.fileHandleForReading.fileDescriptor)
-        try? stdout.fileHandleForReading.close()
-    }
-
-    /// One line from the process, or nil when the deadline passes first (or it ended).
-    private func readLine(deadline: Date) throws -> [UInt8]? {
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            if let newline = buffered.firstIndex(of: 10) {
-                let line = Array(buffered[..<newline])
-                buffered.removeFirst(newline + 1)
-                return line
-            }
-            let left = deadline.timeIntervalSinceNow
-            if left <= 0 { return nil }
-            var descriptor = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, Int32(min(left, 1) * 1_000))
-            if ready < 0 && errno != EINTR { return nil }
-            if ready > 0 {
-                let n = read(output, &chunk, chunk.count)
-                if n <= 0 { return nil }   // the process ended
-                buffered += chunk[0..<n]
-                if buffered.count > 16 << 20 { return nil }
-            }
-        }
-    }
-
+extension PiperEngine {
     /// The Python side: model cache, synthesis, words from the phoneme alignments. Each answer
     /// is one JSON line; any failure is an answer with `"ok": false` and the reason.
     static let glue = #"""
@@ -310,14 +133,15 @@ for line in sys.stdin:
 """#
 }
 
-/// One Piper voice as a speech engine. Speed maps to the model's length scale (`lengthScale`);
+/// One Piper voice as a speech engine, spoken through a `PythonHost` running `PythonGlue.piper`.
+/// Speed maps to the model's length scale (`lengthScale`);
 /// pitch, where asked, is shifted keeping the duration (rubberband). Word timings come from the phoneme
 /// alignments; when their count does not match the text's words they are spread by length.
 public struct PiperEngine: SpeechEngine {
-    public let host: PiperHost
+    public let host: PythonHost
     public let voice: PiperVoice
 
-    public init(host: PiperHost, voice: PiperVoice) { (self.host, self.voice) = (host, voice) }
+    public init(host: PythonHost, voice: PiperVoice) { (self.host, self.voice) = (host, voice) }
 
     /// The model file's size and time: a changed model never serves stale speech.
     public var identity: String {
@@ -350,7 +174,8 @@ public struct PiperEngine: SpeechEngine {
         let work = try ChildProcess.workingFolder(in: host.temporaryDirectory)
         defer { try? FileManager.default.removeItem(atPath: work) }
         let wav = work + "/speech.wav"
-        let answer = try host.synthesize(model: voice.model, text: request.text, lengthScale: Self.lengthScale(speed: request.speed), wav: wav)
+        let answer = try host.call(["model": voice.model, "text": request.text, "lengthScale": Self.lengthScale(speed: request.speed), "output": wav],
+                                   text: request.text)
         guard answer.ok, let rate = answer.sampleRate else {
             throw MixdownError.badInput("speech engine 'piper' (voice \(voice.id)): \(answer.error ?? "no audio")", code: .speechFailed)
         }
@@ -378,7 +203,8 @@ public struct PiperEngine: SpeechEngine {
 /// CLI) or per service process. `voice` in a production names a voice id, or a path to a
 /// `.onnx` model.
 public final class PiperLibrary: Sendable {
-    public let host: PiperHost
+    /// The host running Piper's glue (`PythonGlue.piper`).
+    public let host: PythonHost
     public let voices: [PiperVoice]
     /// The folders searched for voices (named when a voice is not installed; a service's
     /// library passes none, so that its errors show no server paths).
@@ -386,7 +212,7 @@ public final class PiperLibrary: Sendable {
     /// Whether `voice` may be a path to a model (the CLI: yes; a service: no, its voices only).
     public let allowsModelPaths: Bool
 
-    public init(host: PiperHost, folders: [String], voices more: [PiperVoice] = [], allowsModelPaths: Bool = true) {
+    public init(host: PythonHost, folders: [String], voices more: [PiperVoice] = [], allowsModelPaths: Bool = true) {
         self.host = host
         self.folders = folders
         voices = more + PiperVoice.find(in: folders).filter { v in !more.contains { $0.id == v.id } }

@@ -74,7 +74,7 @@ struct Batch: ParsableCommand {
                                                                     executable: executablePath,
                                                                     currentDirectory: FileManager.default.currentDirectoryPath)
         request.maximumDuration = maxDuration.seconds
-        request.piper = piperLibrary()
+        request.voices = voiceLibrary()
         request.strict = strict
 
         let bar = isatty(STDERR_FILENO) == 1 ? ProgressBar() : nil

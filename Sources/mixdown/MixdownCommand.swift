@@ -84,9 +84,9 @@ enum MixdownVersion {
 /// Bad input already reported on stderr (one line per bad file): only the status is left.
 extension ExitCode { static let badInput = ExitCode(1) }
 
-/// The Piper voices this command may speak with, found from the environment (the process
-/// that speaks them starts only when a production names one).
-func piperLibrary() -> PiperLibrary {
+/// The Piper, hibari and Pico voices this command may speak with, found from the environment
+/// (the processes that speak them start only when a production names one).
+func voiceLibrary() -> VoiceLibrary {
     let environment = ProcessInfo.processInfo.environment
     let (folders, python) = PiperLibrary.standardFolders(environment: environment, executable: executablePath)
     // MIXDOWN_PIPER_TIMEOUT: how long one clip may take (seconds, default 120).
@@ -95,8 +95,8 @@ func piperLibrary() -> PiperLibrary {
     // or one on a single core); the cores are shared among them.
     let cores = ProcessInfo.processInfo.activeProcessorCount
     let processes = environment["MIXDOWN_PIPER_PROCESSES"].flatMap(Int.init).map { max(1, min($0, 64)) } ?? min(2, cores)
-    return PiperLibrary(host: PiperHost(python: python, timeoutSeconds: timeout, temporaryDirectory: temporaryDirectory(), processes: processes),
-                        folders: folders)
+    let host = PythonHost(.piper, python: python, timeoutSeconds: timeout, temporaryDirectory: temporaryDirectory(), processes: processes)
+    return VoiceLibrary(piper: PiperLibrary(host: host, folders: folders))
 }
 
 /// Where the engine spills between passes: `$TMPDIR`, else /tmp.

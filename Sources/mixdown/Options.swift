@@ -87,7 +87,7 @@ struct ProductionInput: ParsableArguments {
         request.strict = strict
         request.cache = SpeechCache.standard()
         request.temporaryDirectory = temporaryDirectory()
-        request.piper = piperLibrary()
+        request.voices = voiceLibrary()
         request.templateLibraries = SoundTemplate.standardLibraries(environment: ProcessInfo.processInfo.environment,
                                                                     executable: executablePath,
                                                                     currentDirectory: FileManager.default.currentDirectoryPath)

@@ -83,8 +83,8 @@ struct WorkerOptions: ParsableArguments {
             templateLibraries: libraries,
             speechCache: SpeechCache.standard(), temporaryDirectory: temporaryDirectory())
         // The server's neural voices by id only: a production cannot name a model file.
-        let voices = piperLibrary()
-        c.piper = PiperLibrary(host: voices.host, folders: [], voices: voices.voices, allowsModelPaths: false)
+        let voices = voiceLibrary()
+        c.voices = VoiceLibrary(piper: PiperLibrary(host: voices.piper.host, folders: [], voices: voices.piper.voices, allowsModelPaths: false))
         c.leaseSeconds = lease
         c.maxUploadBytes = maxUploadMB << 20
         c.maximumDuration = maxDuration.seconds

@@ -89,7 +89,8 @@ import Testing
         let run = try Tools.run(Tools.mixdown, ["voices", "--json"])
         try #require(run.status == 0, "\(run.stderr)")
         let voices = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]] ?? []
-        #expect(voices.first?["id"] as? String == Self.voice && voices.first?["engine"] as? String == "piper" && voices.first?["quality"] as? String == "medium")
+        #expect(voices.first?["id"] as? String == Self.voice && voices.first?["engine"] as? String == "piper" && voices.first?["quality"] as? String == "neural"
+                && voices.first?["tier"] as? String == "medium")
         #expect(voices.allSatisfy { ["id", "engine", "name", "languages", "gender", "quality"].allSatisfy($0.keys.contains) })
         let f3 = voices.first { $0["id"] as? String == "en-us+f3" }
         #expect(f3?["gender"] as? String == "female" && f3?["engine"] as? String == "espeak-ng")

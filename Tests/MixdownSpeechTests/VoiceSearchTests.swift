@@ -31,7 +31,7 @@ import Testing
     /// MIXDOWN_VOICES (and that Piper is missing too, when it is); an espeak-ng name is not
     /// Piper's to refuse; no library at all names no folder.
     @Test func aVoiceThatIsNotInstalledNamesTheFoldersSearched() throws {
-        let library = PiperLibrary(host: PiperHost(python: "/nonexistent/python"), folders: [folder.file("a"), folder.file("b")])
+        let library = PiperLibrary(host: PythonHost(.piper, python: "/nonexistent/python"), folders: [folder.file("a"), folder.file("b")])
         do {
             _ = try PiperLibrary.check("en_US-nobody-medium", in: library)
             Issue.record("an uninstalled voice passed")

@@ -11,7 +11,7 @@ struct CatalogController {
             return Response.json(.ok, bytes: JSONText.encode(templates))
         }
         group.get("voices") { _, _ in
-            Response.json(.ok, bytes: JSONText.encode(try Catalog.voices(piper: service.configuration.piper)))
+            Response.json(.ok, bytes: JSONText.encode(try Catalog.voices(library: service.configuration.voices)))
         }
     }
 }
