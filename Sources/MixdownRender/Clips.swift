@@ -152,7 +152,7 @@ enum ClipPreparation {
                 guard case .speech = item.kind else { continue }
                 if let speaker = item.speaker, production.cast[speaker] == nil {
                     let names = production.cast.keys.sorted()
-                    throw MixdownError.at(item.location, "unknown speaker '\(MixdownError.excerpt(speaker))'\(Suggestion.hint(for: speaker, in: names)) "
+                    throw MixdownError.at(item.speakerLocation ?? item.location, "unknown speaker '\(MixdownError.excerpt(speaker))'\(Suggestion.hint(for: speaker, in: names)) "
                                           + "(cast: \(names.isEmpty ? "none" : names.joined(separator: ", ")))", code: .unknownName)
                 }
                 var chosen = choose(item, section: section.name, production: production)

@@ -53,8 +53,10 @@ public struct ScriptItem: Sendable {
     public var markup: String?
     /// Where an effect sits against its point in the flow (`align`, `offset`); nil: it starts there.
     public var effectPlacement: EffectPlacement?
-    /// Speech only: the cast member speaking it (`<<speaker::NAME>>`, `<as:sub speaker>`).
+    /// Speech only: the cast member speaking it (`<<speaker::NAME>>`, `<as:sub speaker>`), and
+    /// where the script named it (for an unknown speaker's error).
     public var speaker: String?
+    public var speakerLocation: SourceLocation?
 
     public init(kind: Kind, location: SourceLocation, markup: String? = nil) {
         (self.kind, self.location, self.markup) = (kind, location, markup)

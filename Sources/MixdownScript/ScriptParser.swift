@@ -249,7 +249,7 @@ struct SectionBuilder {
     var openSection: SourceLocation?
     var sub: (name: String?, voice: String?, speed: Double?, speaker: String?, location: SourceLocation)?
     /// The speaker `<<speaker::NAME>>` chose for the text that follows (until the next one).
-    var speaker: String?
+    var speaker: (name: String, location: SourceLocation)?
     var placeholder: (key: String, fallback: String, location: SourceLocation)?
     var warnedElements = Set<String>()
     /// The keys placeholders name.
@@ -286,7 +286,8 @@ struct SectionBuilder {
             let ssml = markupUsed ? (markup + closing).split(whereSeparator: { $0.isWhitespace }).joined(separator: " ") : nil
             var item = ScriptItem(kind: .speech(text: spoken, voice: sub?.voice, speed: sub?.speed, part: sub?.name),
                                   location: location, markup: ssml)
-            item.speaker = sub?.speaker ?? speaker
+            if let name = sub?.speaker, let at = sub?.location { (item.speaker, item.speakerLocation) = (name, at) }
+            else if let speaker { (item.speaker, item.speakerLocation) = (speaker.name, speaker.location) }
             current.items.append(item)
         }
         text = ""
@@ -350,7 +351,7 @@ struct SectionBuilder {
             flushText()
             let name = value.trimmingCharacters(in: .whitespaces)
             guard !name.isEmpty else { throw MixdownError.at(location, "speaker tag names no speaker") }
-            speaker = name
+            speaker = (name, location)
         default:
             preconditionFailure("the tokenizer admits only known tags")
         }

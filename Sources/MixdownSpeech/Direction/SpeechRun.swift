@@ -47,12 +47,14 @@ public struct SpeechRun: Sendable, Hashable {
 }
 
 extension Array where Element == SpeechRun {
-    /// Adjacent runs with the same prosody joined, empty runs dropped, whitespace collapsed at
-    /// the joins: the fewest engine calls for the same speech.
+    /// Adjacent runs with the same prosody joined, punctuation-only runs joined to the run
+    /// before, empty runs dropped: the fewest engine calls for the same speech.
     func merged() -> [SpeechRun] {
         var out = [SpeechRun]()
         for run in self where !run.pieces.isEmpty {
-            if var last = out.last, last.prosody == run.prosody {
+            // Punctuation alone (the full stop after a closing tag) belongs to the run before.
+            let wordless = !run.graphemeText.contains { $0.isLetter || $0.isNumber }
+            if var last = out.last, last.prosody == run.prosody || wordless {
                 last.pieces += run.pieces
                 out[out.count - 1] = last
             } else {
