@@ -22,6 +22,10 @@ import Testing
                 ("{\"scriptText\": \"Hi.\", \"soundTemplate\": \"../../etc\"}", .unprocessableContent, "forbidden", "soundTemplate"),
                 ("{\"scriptText\": \"Hi.\", \"speechEngine\": \"nope\"}", .unprocessableContent, "unknownName", "speechEngine"),
                 ("{\"scriptText\": \"Hi.\", \"webhook\": {\"url\": \"file:///etc/passwd\"}}", .unprocessableContent, "invalidProduction", "webhook.url"),
+                // Speech direction: no lexicon files on the server; entries and speakers checked before queueing.
+                ("{\"scriptText\": \"Hi.\", \"lexicon\": [{\"grapheme\": \"Hi\", \"alias\": \"hello\"}, \"/etc/brand.pls\"]}", .unprocessableContent, "forbidden", "lexicon[1]"),
+                ("{\"scriptText\": \"Hi.\", \"lexicon\": [{\"grapheme\": \"Hi\", \"alias\": \"hello\", \"phoneme\": \"haɪ\"}]}", .unprocessableContent, "invalidProduction", "lexicon[0]"),
+                ("{\"scriptText\": \"<<speaker::hots>>Hi.\", \"cast\": {\"host\": {\"voice\": \"en-us\"}}}", .unprocessableContent, "unknownName", "production#scriptText:1:1"),
             ]
             for (body, status, code, path) in refusals {
                 let r = try await client.send(.post, "/v1/productions", key: harness.alice, body: body)
