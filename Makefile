@@ -11,10 +11,15 @@ SWIFT_FLAGS = -c release -Xswiftc -enable-testing
 # Where `make install` puts mixdown: PREFIX/bin, PREFIX/share/mixdown, PREFIX/lib/mixdown.
 PREFIX ?= /usr/local
 
-.PHONY: deps build install demo demo-service test fuzz bench templates templates-check clean
+.PHONY: deps voices-ja build install demo demo-service test fuzz bench templates templates-check clean
 
 deps:
 	@bash scripts/install-deps.sh
+
+# Optional: Kokoro's Japanese voices (kokoro-ja-NAME, about 430 MB in .venv); not part of
+# `deps` or `test` (docs/speech.md, "Japanese (optional)").
+voices-ja:
+	@bash scripts/install-deps.sh voices-ja
 
 build: deps
 	$(SWIFT) build $(SWIFT_FLAGS) --build-tests

