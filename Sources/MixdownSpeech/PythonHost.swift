@@ -132,19 +132,37 @@ final class PythonProcess: @unchecked Sendable {
     }
 
     func call(_ fields: [String: Any], text: String) throws -> PythonHost.Answer {
-        if process == nil || process?.isRunning != true { try start() }
         let request = try JSONSerialization.data(withJSONObject: fields)
-        guard let input else { throw MixdownError.failure("speech engine '\(engine)' stopped before it answered", code: .speechFailed) }
-        do {
-            try input.write(contentsOf: request + Data("\n".utf8))
-        } catch {
-            stop()
-            throw MixdownError.failure("speech engine '\(engine)' stopped before it answered", code: .speechFailed)
+        var line: [UInt8]?
+        // A process kept from an earlier request may have ended meanwhile (the thread that
+        // started it exited, and its parent-death signal went with it): it is started again
+        // once. A process that ends on a request it was started for is the engine failing.
+        for attempt in 0..<2 {
+            let reused = process?.isRunning == true
+            if !reused { try start() }
+            let stopped = MixdownError.failure("speech engine '\(engine)' stopped before it answered", code: .speechFailed)
+            guard let input else { throw stopped }
+            do {
+                try input.write(contentsOf: request + Data("\n".utf8))
+            } catch {
+                stop()
+                if reused && attempt == 0 { continue }
+                throw stopped
+            }
+            switch readLine(deadline: Date().addingTimeInterval(timeoutSeconds)) {
+            case .line(let l):
+                line = l
+            case .ended:
+                stop()
+                if reused && attempt == 0 { continue }
+                throw stopped
+            case .timedOut:
+                stop()
+                throw MixdownError.badInput("speech engine '\(engine)' did not answer within \(String(format: "%g", timeoutSeconds)) s for \"\(text.prefix(40))\"", code: .speechFailed)
+            }
+            break
         }
-        guard let line = readLine(deadline: Date().addingTimeInterval(timeoutSeconds)) else {
-            stop()
-            throw MixdownError.badInput("speech engine '\(engine)' did not answer within \(String(format: "%g", timeoutSeconds)) s for \"\(text.prefix(40))\"", code: .speechFailed)
-        }
+        guard let line else { throw MixdownError.failure("speech engine '\(engine)' stopped before it answered", code: .speechFailed) }
         guard let answer = try? JSONDecoder().decode(PythonHost.Answer.self, from: Data(line)) else {
             stop()
             throw MixdownError.failure("speech engine '\(engine)' answered something that is not its protocol", code: .speechFailed)
@@ -154,6 +172,9 @@ final class PythonProcess: @unchecked Sendable {
 
     private func start() throws {
         stop()
+        // Writing to an engine that died must be an error for this request, not SIGPIPE ending
+        // the whole program.
+        signal(SIGPIPE, SIG_IGN)
         guard FileManager.default.isExecutableFile(atPath: python) else {
             throw MixdownError.badInput("speech engine '\(engine)' is not installed (no \(python)): run `make deps`", code: .speechFailed)
         }
@@ -188,25 +209,28 @@ final class PythonProcess: @unchecked Sendable {
         try? stdout.fileHandleForReading.close()
     }
 
-    /// One line from the process, or nil when the deadline passes first (or it ended).
-    private func readLine(deadline: Date) -> [UInt8]? {
+    enum Read { case line([UInt8]), ended, timedOut }
+
+    /// One line from the process; `ended` when it closed its output (or wrote a line longer
+    /// than 16 MB), `timedOut` when the deadline passed first.
+    private func readLine(deadline: Date) -> Read {
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
             if let newline = buffered.firstIndex(of: 10) {
                 let line = Array(buffered[..<newline])
                 buffered.removeFirst(newline + 1)
-                return line
+                return .line(line)
             }
             let left = deadline.timeIntervalSinceNow
-            if left <= 0 { return nil }
+            if left <= 0 { return .timedOut }
             var descriptor = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, Int32(min(left, 1) * 1_000))
-            if ready < 0 && errno != EINTR { return nil }
+            if ready < 0 && errno != EINTR { return .ended }
             if ready > 0 {
                 let n = read(output, &chunk, chunk.count)
-                if n <= 0 { return nil }   // the process ended
+                if n <= 0 { return .ended }   // the process ended
                 buffered += chunk[0..<n]
-                if buffered.count > 16 << 20 { return nil }
+                if buffered.count > 16 << 20 { return .ended }
             }
         }
     }

@@ -16,8 +16,9 @@ import Testing
     static let voices: [(voice: String, engine: String)] = [
         ("en-us", "espeak-ng"), ("en_US-joe-medium", "piper"), ("hibari-heart", "hibari"), ("pico-en-US", "pico"),
     ]
+    static let engines = voices + [("pico-de-DE", "pico")]
     static let voiceIDs = voices.map(\.voice)
-    static func engine(of voice: String) -> String { voices.first { $0.voice == voice }?.engine ?? "espeak-ng" }
+    static func engine(of voice: String) -> String { engines.first { $0.voice == voice }?.engine ?? "espeak-ng" }
 
     struct Rendered {
         var run: Tools.Result
@@ -164,6 +165,17 @@ import Testing
         let off = try render("n0", script: script, ["normalise": false])
         #expect(off.speechItems.first?["spokenText"] as? String == "Only $5.99 until 10/12, call 555-0123.")
         #expect(PiperTests.difference(on.speech, off.speech) > 0.3)
+    }
+
+    /// A German voice gets German readings and the entries scoped to German, not the English ones.
+    @Test func aGermanVoiceGetsGermanReadingsAndEntries() throws {
+        let r = try render("de", script: "<<sectionName::a>>Nur 5,99 € bis zum 24.12.2026, ab 9:30 Uhr. Mixdown sagt danke.",
+                           ["voice": "pico-de-DE", "lexicon": [["grapheme": "Mixdown", "alias": "Mix Daun", "language": "de"],
+                                                               ["grapheme": "Mixdown", "alias": "the mix down studio", "language": "en"]]])
+        expectSpokenBy(r, "pico-de-DE")
+        #expect(r.speechItems.first?["spokenText"] as? String
+                == "Nur fünf Euro neunundneunzig bis zum vierundzwanzigsten Dezember zweitausendsechsundzwanzig, ab neun Uhr dreißig. Mix Daun sagt danke.",
+                "\(r.speechItems.first?["spokenText"] ?? "-")")
     }
 
     /// A two-speaker script alternates voices line by line: each line's f0 and spectral

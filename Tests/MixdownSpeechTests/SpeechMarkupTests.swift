@@ -85,6 +85,7 @@ import Testing
 
     @Test("voice languages", arguments: [
         ("en-us", "en-us"), ("en-us+f3", "en-us"), ("en-gb-x-rp", "en-gb"), ("en_US-joe-medium", "en-US"), ("de", "de"),
+        ("pico-de-DE", "de-DE"), ("hibari-heart", "en-US"),
     ])
     func languages(voice: String, language: String) {
         #expect(SpokenForm.language(ofVoice: voice) == language)

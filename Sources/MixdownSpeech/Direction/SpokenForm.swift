@@ -77,11 +77,14 @@ public enum SpokenForm {
     }
 
     /// The language a voice speaks, for the normaliser and lexicon scoping: a Piper id's
-    /// `xx_YY` prefix, the language part of an engine-prefixed id (`pico-de-DE`), else the
-    /// espeak-ng voice without its variant (`en-us+f3` → `en-us`, `en-gb-x-rp` → `en-gb`).
-    public static func language(ofVoice voice: String, declared: String? = nil) -> String {
-        if let declared { return declared }
+    /// `xx_YY` prefix, the language hibari's and Pico's voices are listed with (`pico-de-DE` →
+    /// `de-DE`), else the espeak-ng voice without its variant (`en-us+f3` → `en-us`,
+    /// `en-gb-x-rp` → `en-gb`).
+    public static func language(ofVoice voice: String) -> String {
         if PiperLibrary.isPiperVoiceID(voice) { return String(voice.prefix { $0 != "-" }).replacingOccurrences(of: "_", with: "-") }
+        if let listed = (VoiceLibrary.hibariVoices + VoiceLibrary.picoVoices).first(where: { $0.id == voice }), let language = listed.languages.first {
+            return language
+        }
         var v = String(voice.prefix { $0 != "+" })
         if let x = v.range(of: "-x-") { v = String(v[..<x.lowerBound]) }
         return v
