@@ -75,6 +75,17 @@ import Testing
         #expect(SpokenForm.spokenText(off.runs, input: nil) == "three M pays $5 to Nguyen.")
     }
 
+    /// Lexicon entries and the normaliser reach inside personalised values: a name from the
+    /// audience is taught like any word of the script.
+    @Test func theLexiconAppliesInsidePersonalisedValues() throws {
+        let parsed = try ScriptParser.parse(ScriptSource(text: "Hello {{name}}, you saved {{amount}}.", origin: "t"),
+                                            variables: ["name": "Nguyen", "amount": "$5"])
+        guard case .speech(let text, _, _, _) = parsed.sections[0].items[0].kind else { throw MixdownError.failure("no speech") }
+        let p = SpokenForm.prepare(text: text, markup: parsed.sections[0].items[0].markup, language: "en-us",
+                                   lexicon: try Lexicon([LexiconEntry(grapheme: "Nguyen", phoneme: "ŋwiən")]), normalise: true)
+        #expect(SpokenForm.spokenText(p.runs, input: .ipa) == "Hello [[ŋwiən]], you saved five dollars.", "\(SpokenForm.spokenText(p.runs, input: .ipa))")
+    }
+
     /// espeak-ng reads the runs back as SSML: relative prosody in percentages, text escaped.
     @Test func ssmlForEngineThatReadIt() throws {
         let p = try Self.runs(#"Fish & chips <prosody rate="slow" volume="+6dB">today</prosody>."#)
