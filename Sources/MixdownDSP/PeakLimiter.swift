@@ -9,7 +9,12 @@ import Glibc
 ///
 /// The required gain min(1, ceiling/|x|) is taken as a running minimum over the next `lookAhead`
 /// samples, released smoothly upward, then averaged over `lookAhead` samples: since every value
-/// in the window ending at a peak is at most the peak's required gain, so is their mean.
+/// in the window ending at a peak is at most the peak's required gain, so is their mean. That
+/// holds for the stream's first samples too: the gain is computed from `lookAhead` positions
+/// before the start, so a peak at the very start is limited like any other. In sample mode no
+/// output sample exceeds `ceiling`, to the bit (with `hot` from `hotBlocks(peaks:gain:ceiling:)`,
+/// as `limit` uses); in true-peak mode the limited signal's own reconstruction can exceed it
+/// slightly, as the gain moves between samples (measured: under 0.01 dB).
 ///
 /// It streams (`Stream`): the output lags the input by `latency` samples (the look-ahead plus
 /// the 12 samples the true-peak reconstruction reads ahead). Most of a programme never comes
@@ -42,7 +47,7 @@ public struct PeakLimiter: Sendable {
             return stream
         })
         var stream = Stream(self, channels: buffer.channelCount, sampleRate: buffer.sampleRate, gain: gain,
-                            hot: Self.hotBlocks(peaks: peaks, threshold: ceiling / gain))
+                            hot: Self.hotBlocks(peaks: peaks, gain: gain, ceiling: ceiling))
         var out = buffer
         var block = AudioBlock(channels: buffer.channelCount, capacity: buffer.frameCount + latency)
         block.frames = 0
@@ -72,6 +77,11 @@ public struct PeakLimiter: Sendable {
     /// Which 4,096-frame blocks can exceed `threshold` (the input level above which the output
     /// would exceed the ceiling), from their true (or sample) peaks.
     public static func hotBlocks(peaks: [Float], threshold: Float) -> [Bool] { peaks.map { $0 > threshold } }
+
+    /// Which blocks can exceed `ceiling` once scaled by `gain`, tested as the detector tests
+    /// each position (level × gain > ceiling): a block left out then holds no sample whose
+    /// scaled level rounds over the ceiling, which `ceiling / gain` as a threshold cannot promise.
+    public static func hotBlocks(peaks: [Float], gain: Float, ceiling: Float) -> [Bool] { peaks.map { $0 * gain > ceiling } }
 
     /// The limiter's state between blocks.
     public struct Stream: Sendable {
@@ -175,7 +185,6 @@ public struct PeakLimiter: Sendable {
             let target = min(inputPosition - TruePeakMeter.tapsPerPhase / 2, outputPosition + count + lookAhead)
             if target > requiredPosition { computeRequired(upTo: target) }
             block.frames = count
-            let size = queueIndex.count
             var i = 0
             while i < count {
                 let position = outputPosition + i
@@ -200,40 +209,23 @@ public struct PeakLimiter: Sendable {
                         continue
                     }
                 }
-                // The queue holds [position, position + lookAhead]: push the newest, drop the oldest.
-                while queued <= position + lookAhead && queued < requiredPosition {
-                    let value = required[queued - outputPosition]
-                    if value < 1 { lastHot = queued }
-                    while self.count > 0 && queueValue[(head + self.count - 1) % size] >= value { self.count -= 1 }
-                    queueIndex[(head + self.count) % size] = queued
-                    queueValue[(head + self.count) % size] = value
-                    self.count += 1
-                    queued += 1
+                if position == 0 {
+                    // The stream starts here, but a peak within its first `lookAhead` samples
+                    // needs the gain already down when it is output: run the gain computer over
+                    // the `lookAhead` positions before the start (silence, required gain 1), so
+                    // the average has reached the floor at every peak, as it has anywhere else.
+                    // (Starting from a window of ones let the first peaks out barely limited.)
+                    for before in -lookAhead..<0 { _ = step(before) }
                 }
-                while self.count > 0 && queueIndex[head] < position { head = (head + 1) % size; self.count -= 1 }
-                let floor = self.count > 0 ? queueValue[head] : 1
-                var out: Float
-                if floor >= 1 && position - lastHot > settle {
-                    if !settled {
-                        g = 1; sum = Float(lookAhead); slot = 0
-                        for k in window.indices { window[k] = 1 }
-                        settled = true
-                    }
-                    out = 1
-                } else {
-                    settled = false
-                    g = floor < g ? floor : g + (floor - g) * coefficient
-                    sum += g - window[slot]
-                    window[slot] = g
-                    slot = slot + 1 == lookAhead ? 0 : slot + 1
-                    sinceExact += 1
-                    if sinceExact == 65_536 { sum = window.reduce(0, +); sinceExact = 0 }
-                    out = min(1, sum / Float(lookAhead))
-                }
+                // The average is at most the required gain here (every gain in its window is);
+                // taking the smaller keeps that true against the running sum's rounding.
+                let out = min(step(position), required[i])
                 if out == 1 {
                     for c in 0..<channels { block.channels[c][i] = pending[c][Self.history + i] * gain }
                 } else {
-                    for c in 0..<channels { block.channels[c][i] = pending[c][Self.history + i] * gain * out }
+                    // out ≤ ceiling / level, but the product can still round one ulp over.
+                    let ceiling = limiter.ceiling
+                    for c in 0..<channels { block.channels[c][i] = max(-ceiling, min(ceiling, pending[c][Self.history + i] * gain * out)) }
                 }
                 i += 1
             }
@@ -250,6 +242,43 @@ public struct PeakLimiter: Sendable {
             }
             pendingCount = keep
             outputPosition += count
+        }
+
+        /// The gain computer at `position` (which may precede the stream's start): brings the
+        /// running-minimum queue to [position, position + lookAhead], follows its floor (instant
+        /// attack, exponential release) and returns the mean of the last `lookAhead` gains, or
+        /// exactly 1 once settled.
+        @inline(__always)
+        private mutating func step(_ position: Int) -> Float {
+            let lookAhead = limiter.lookAhead, size = queueIndex.count
+            // The queue holds [position, position + lookAhead]: push the newest, drop the oldest.
+            while queued <= position + lookAhead && queued < requiredPosition {
+                let value = required[queued - outputPosition]
+                if value < 1 { lastHot = queued }
+                while count > 0 && queueValue[(head + count - 1) % size] >= value { count -= 1 }
+                queueIndex[(head + count) % size] = queued
+                queueValue[(head + count) % size] = value
+                count += 1
+                queued += 1
+            }
+            while count > 0 && queueIndex[head] < position { head = (head + 1) % size; count -= 1 }
+            let floor = count > 0 ? queueValue[head] : 1
+            if floor >= 1 && position - lastHot > settle {
+                if !settled {
+                    g = 1; sum = Float(lookAhead); slot = 0
+                    for k in window.indices { window[k] = 1 }
+                    settled = true
+                }
+                return 1
+            }
+            settled = false
+            g = floor < g ? floor : g + (floor - g) * coefficient
+            sum += g - window[slot]
+            window[slot] = g
+            slot = slot + 1 == lookAhead ? 0 : slot + 1
+            sinceExact += 1
+            if sinceExact == 65_536 { sum = window.reduce(0, +); sinceExact = 0 }
+            return min(1, sum / Float(lookAhead))
         }
 
         /// Required gain min(1, ceiling / level) for positions [requiredPosition, end); 1 in
