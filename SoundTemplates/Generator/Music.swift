@@ -55,8 +55,13 @@ struct Bar {
     /// Swing: the off-beat eighth moves this far (beats) towards the next beat.
     var swing: Double
     var channel = 0
+    /// The bar's dynamics: every velocity is scaled by it (a segment's shape over its bars).
+    var energy = 1.0
 
     var isLast: Bool { index == count - 1 }
+    /// Where a drum fill goes: the segment's last bar, and in a segment of eight bars or more
+    /// also the bar before its second half.
+    var isFillBar: Bool { isLast || (count >= 8 && index == count / 2 - 1) }
 
     /// A note `at` beats into the bar, humanised: a little early or late, a little louder or softer.
     mutating func note(_ key: Int, at beat: Double, length: Double, velocity: Int) -> Note {
@@ -64,7 +69,7 @@ struct Bar {
         let fraction = beat - beat.rounded(.down)
         if swing > 0, abs(fraction - 0.5) < 0.01 { at += swing }
         at += timing * rng.nextSigned()
-        let v = Double(velocity) * (1 + velocitySpread * rng.nextSigned())
+        let v = Double(velocity) * energy * (1 + velocitySpread * rng.nextSigned())
         return Note(channel: channel, key: key, velocity: Int(v.rounded()), start: at, length: length)
     }
 
@@ -109,6 +114,16 @@ struct SegmentSpec: Sendable {
     var parts: [String]
     /// A segment that plays once (the outro, a sting): no loop, rings out to silence.
     var once = false
+    /// Velocity scale per bar (cycled): the segment's dynamics.
+    var dynamics: [Double] = [1]
+    /// Bars (indices) in which a part rests: how a segment thins out and builds.
+    var rests: [String: [Int]] = [:]
+
+    /// A button: a short "da-DUM" on the segment's two chords, the second hit on
+    /// `hitBeat`, every note cut to `ring` beats (it must end promptly, not ring out).
+    static func button(_ chords: [String], parts: [String]) -> SegmentSpec {
+        SegmentSpec(name: "button", chords: chords, parts: parts, once: true)
+    }
 }
 
 /// An effect: notes written straight (not per bar), played once.
@@ -122,6 +137,8 @@ struct Style: Sendable {
     var name: String
     var description: String
     var mood: [String]
+    var genre: [String] = []
+    var instruments: [String] = []
     var tempo: Double
     var key: String
     var beatsPerBar = 4
@@ -135,9 +152,10 @@ struct Style: Sendable {
     var parts: [Part]
     var segments: [SegmentSpec]
     var effects: [EffectSpec]
-    /// A tone shaping of the whole mix (the template's small master), as a high-shelf in dB
-    /// at 6 kHz (lo-fi darkens, pop brightens).
-    var air = 0.0
+    /// The template's mix (tone, room, texture, width, glue).
+    var mix = MixSettings()
+    /// The button's second hit (beats after the first) and how long its notes last (beats).
+    var buttonHit = 1.0, buttonRing = 1.5
 
     /// Samples per beat at 48 kHz: the tempos are chosen so that it is whole, and a bar a
     /// multiple of FluidSynth's 64-sample block, so every bar renders alike.
@@ -172,13 +190,36 @@ extension Style {
     /// Bar `i` of a segment, every part, beats from the bar's start.
     func bar(_ segment: SegmentSpec, _ i: Int) -> [Note] {
         let chords = segment.chords.map(Chord.init)
-        return parts.filter { segment.parts.contains($0.name) }.flatMap { part -> [Note] in
+        return parts.filter { segment.parts.contains($0.name) && !(segment.rests[$0.name] ?? []).contains(i) }.flatMap { part -> [Note] in
             var bar = Bar(chord: chords[i], next: chords[(i + 1) % chords.count], index: i, count: chords.count, beats: beatsPerBar,
                           segment: segment.name, isFinal: segment.once && i == chords.count - 1,
                           rng: SplitMix(seed: seed(segment.name, part.name, String(i))), timing: part.drums ? timing * 0.6 : timing,
                           velocitySpread: velocitySpread, swing: swing)
             bar.channel = channel(of: part, among: parts)
+            bar.energy = segment.dynamics[i % segment.dynamics.count]
             return part.play(&bar)
         }
+    }
+
+    /// The button's notes: every part's final chord (its `isFinal` bar) struck short on the
+    /// first chord at beat 0 (drums: a snare) and again on the last chord at `buttonHit`,
+    /// without humanising (its last onset is written in the manifest), cut to `buttonRing`.
+    func buttonNotes(_ segment: SegmentSpec) -> (notes: [Note], lastOnset: Double) {
+        let chords = segment.chords.map(Chord.init)
+        var notes = [Note]()
+        for part in parts where segment.parts.contains(part.name) {
+            for (k, chord) in [chords[0], chords[chords.count - 1]].enumerated() {
+                var bar = Bar(chord: chord, next: chord, index: 0, count: 1, beats: beatsPerBar, segment: segment.name, isFinal: true,
+                              rng: SplitMix(seed: seed(segment.name, part.name, String(k))), timing: 0, velocitySpread: 0, swing: 0)
+                bar.channel = channel(of: part, among: parts)
+                if k == 0 {
+                    if part.drums { notes.append(bar.note(38, at: 0, length: 0.25, velocity: 84)); continue }
+                    notes += part.play(&bar).map { var n = $0; n.length = min(n.length, 0.3); n.velocity = max(1, n.velocity - 12); return n }
+                } else {
+                    notes += part.play(&bar).map { var n = $0; n.start += buttonHit; n.length = min(n.length, buttonRing); n.velocity = min(127, n.velocity + 8); return n }
+                }
+            }
+        }
+        return (notes, notes.map(\.start).max() ?? 0)
     }
 }

@@ -78,10 +78,13 @@ enum Parts {
     }
 
     /// Drums from step patterns, a fill in a segment's last bar, a crash on the final bar.
-    static func drums(_ name: String, kit: Int, volume: Int, lines: [(String, Int, Int)], fill: [(String, Int, Int)] = [], reverb: Int = 30) -> Part {
+    /// `alt`, when given, plays on odd bars (a variation of `lines`); the fill goes in
+    /// `Bar.isFillBar` bars.
+    static func drums(_ name: String, kit: Int, volume: Int, lines: [(String, Int, Int)], alt: [(String, Int, Int)] = [], fill: [(String, Int, Int)] = [],
+                      reverb: Int = 30, final: [(Int, Int)] = [(49, 84), (36, 96)]) -> Part {
         Part(name: name, program: kit, volume: volume, reverb: reverb, drums: true) { bar in
-            if bar.isFinal { return [bar.note(49, at: 0, length: 2, velocity: 84), bar.note(36, at: 0, length: 1, velocity: 96)] }
-            let pattern = bar.isLast && !fill.isEmpty ? fill : lines
+            if bar.isFinal { return final.map { bar.note($0.0, at: 0, length: 2, velocity: $0.1) } }
+            let pattern = bar.isFillBar && !fill.isEmpty ? fill : (bar.index % 2 == 1 && !alt.isEmpty ? alt : lines)
             return pattern.flatMap { steps, key, velocity in bar.steps(steps, key: key, velocity: velocity) }
         }
     }

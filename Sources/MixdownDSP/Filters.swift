@@ -34,6 +34,12 @@ extension Biquad {
         return normalised(1 + alpha * a, -2 * c, 1 - alpha * a, 1 + alpha / a, -2 * c, 1 - alpha / a)
     }
 
+    public static func lowShelf(_ f: Double, gainDB: Double, rate: Int) -> Biquad {
+        let (c, s) = w(f, rate), a = pow(10, gainDB / 40), alpha = s / 2 * 2.0.squareRoot(), sq = 2 * a.squareRoot() * alpha
+        return normalised(a * ((a + 1) - (a - 1) * c + sq), 2 * a * ((a - 1) - (a + 1) * c), a * ((a + 1) - (a - 1) * c - sq),
+                          (a + 1) + (a - 1) * c + sq, -2 * ((a - 1) + (a + 1) * c), (a + 1) + (a - 1) * c - sq)
+    }
+
     public static func highShelf(_ f: Double, gainDB: Double, rate: Int) -> Biquad {
         let (c, s) = w(f, rate), a = pow(10, gainDB / 40), alpha = s / 2 * 2.0.squareRoot(), sq = 2 * a.squareRoot() * alpha
         return normalised(a * ((a + 1) + (a - 1) * c + sq), -2 * a * ((a - 1) + (a + 1) * c), a * ((a + 1) + (a - 1) * c - sq),

@@ -41,23 +41,26 @@ import Testing
         return m
     }
 
-    @Test func theLibraryHasEightStylesWithWhatAManifestNeeds() throws {
-        #expect(Self.names.count >= 8, "\(Self.names)")
+    /// Segments that play once: never looped, and they end in silence.
+    static let playedOnce: Set<String> = ["outro", "button"]
+
+    @Test func theLibraryHasTwelveStylesWithWhatAManifestNeeds() throws {
+        #expect(Self.names.count >= 12, "\(Self.names)")
         var tempos = Set<Double>()
         for name in Self.names {
             let t = try Self.load(name)
-            #expect(["intro", "main", "outro"].allSatisfy(t.segmentNames.contains), "\(name): \(t.segmentNames)")
+            #expect(["intro", "main", "main2", "outro", "button"].allSatisfy(t.segmentNames.contains), "\(name): \(t.segmentNames)")
             #expect(t.effects.count >= 2, "\(name): \(t.effectNames)")
             #expect(t.effects.values.allSatisfy { $0.description != nil })
             #expect(t.description.map { $0.count > 20 } == true && t.mood.count >= 2 && t.key != nil && t.tempo != nil, "\(name)")
             tempos.insert(t.tempo ?? 0)
             // Loops lie on bar lines: whole bars of pickup, whole bars of loop.
             let bar = Int((48_000 * 60 / t.tempo! * t.beatsPerBar).rounded())
-            for (segment, s) in t.segments where segment != "outro" {
+            for (segment, s) in t.segments where !Self.playedOnce.contains(segment) {
                 #expect(s.loopStart >= bar && s.loopStart % bar == 0 && (s.loopEnd - s.loopStart) % bar == 0, "\(name)/\(segment): loop \(s.loopStart)…\(s.loopEnd), bar \(bar)")
             }
             // The effects and the outro end in silence (they ring out, never stop short).
-            for audio in t.effects.values.map(\.audio) + [t.segments["outro"]!.audio] {
+            for audio in t.effects.values.map(\.audio) + Self.playedOnce.compactMap({ t.segments[$0]?.audio }) {
                 #expect(audio.channels.allSatisfy { abs($0.last ?? 1) < 1e-4 }, "\(name): a one-shot does not end in silence")
             }
         }
@@ -69,7 +72,7 @@ import Testing
     /// (the bar after the loop end, which the file holds): no jump over 1 dB.
     @Test(arguments: names) func loopsAreSeamless(_ name: String) throws {
         let t = try Self.load(name)
-        for (segment, s) in t.segments where segment != "outro" {
+        for (segment, s) in t.segments where !Self.playedOnce.contains(segment) {
             let length = s.loopEnd - s.loopStart
             let out = s.playback(count: s.loopEnd + 3 * length)
             let window = 2_400   // 50 ms
