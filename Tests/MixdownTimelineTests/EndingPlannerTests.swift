@@ -20,7 +20,7 @@ import Testing
         var t = TimelineProperties(); t.forceLength = seconds; t.ending = ending
         return PlanInput(sections: [
             .init(name: "a", soundSegment: .named("intro"), items: [.init(.pause, length: 144_000)]),
-            .init(name: "b", soundSegment: named.map { .named($0) }, items: [.init(.pause, length: 96_000)]),
+            .init(name: "b", soundSegment: .named(named ?? "main"), items: [.init(.pause, length: 96_000)]),
         ], timeline: t, template: template)
     }
 
