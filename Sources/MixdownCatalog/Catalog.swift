@@ -16,7 +16,9 @@ public enum Catalog {
             public var playsOnce: Bool
             public var loopStartSample: Int?
             public var loopEndSample: Int?
-            public static var omittedWhenNil: Set<String> { ["loopStartSample", "loopEndSample"] }
+            /// The button's last onset (from the manifest, or estimated from its audio): samples at 48 kHz.
+            public var lastOnsetSample: Int? = nil
+            public static var omittedWhenNil: Set<String> { ["loopStartSample", "loopEndSample", "lastOnsetSample"] }
         }
         public struct Effect: Sendable, Equatable, EncodesEveryKey {
             public var name: String
@@ -90,7 +92,8 @@ public enum Catalog {
                 t.segments[name].map { s in
                     // The outro and the button play once (docs/templates.md "Endings"): no loop points.
                     Template.Segment(name: name, lengthSamples: s.audio.frameCount, gainDb: decibels(s.gain), playsOnce: once.contains(name),
-                                     loopStartSample: once.contains(name) ? nil : s.loopStart, loopEndSample: once.contains(name) ? nil : s.loopEnd)
+                                     loopStartSample: once.contains(name) ? nil : s.loopStart, loopEndSample: once.contains(name) ? nil : s.loopEnd,
+                                     lastOnsetSample: s.lastOnset)
                 }
             }
             let effects = t.effectNames.compactMap { name in

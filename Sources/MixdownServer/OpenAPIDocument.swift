@@ -702,6 +702,7 @@ components:
               loopEndSample: { type: integer }
               gainDb: { type: number }
               playsOnce: { type: boolean }
+              lastOnsetSample: { type: integer }
         effects:
           type: array
           items:

@@ -53,11 +53,17 @@ import Testing
             tempos.insert(t.tempo ?? 0)
             // Loops lie on bar lines: whole bars of pickup, whole bars of loop.
             let bar = Int((48_000 * 60 / t.tempo! * t.beatsPerBar).rounded())
-            for (segment, s) in t.segments where segment != "outro" {
+            for (segment, s) in t.segments where segment != "outro" && segment != "button" {
                 #expect(s.loopStart >= bar && s.loopStart % bar == 0 && (s.loopEnd - s.loopStart) % bar == 0, "\(name)/\(segment): loop \(s.loopStart)…\(s.loopEnd), bar \(bar)")
             }
-            // The effects and the outro end in silence (they ring out, never stop short).
-            for audio in t.effects.values.map(\.audio) + [t.segments["outro"]!.audio] {
+            // main2 alternates with main on loop boundaries: the same loop length (docs/templates.md "main2").
+            if let main2 = t.segments["main2"], let main = t.segments["main"] {
+                #expect(main2.loopEnd - main2.loopRestart == main.loopEnd - main.loopRestart, "\(name): main2's loop differs from main's")
+            }
+            // A button's last onset is inside it, and leaves it a ring.
+            if let button = t.segments["button"] { #expect((button.lastOnset ?? -1) >= 0 && button.lastOnset! < button.audio.frameCount, "\(name)") }
+            // The effects, the outro and the button end in silence (they ring out, never stop short).
+            for audio in t.effects.values.map(\.audio) + [t.segments["outro"]!.audio] + (t.segments["button"].map { [$0.audio] } ?? []) {
                 #expect(audio.channels.allSatisfy { abs($0.last ?? 1) < 1e-4 }, "\(name): a one-shot does not end in silence")
             }
         }
@@ -69,7 +75,7 @@ import Testing
     /// (the bar after the loop end, which the file holds): no jump over 1 dB.
     @Test(arguments: names) func loopsAreSeamless(_ name: String) throws {
         let t = try Self.load(name)
-        for (segment, s) in t.segments where segment != "outro" {
+        for (segment, s) in t.segments where segment != "outro" && segment != "button" {
             let length = s.loopEnd - s.loopStart
             let out = s.playback(count: s.loopEnd + 3 * length)
             let window = 2_400   // 50 ms
