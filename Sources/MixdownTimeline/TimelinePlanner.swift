@@ -438,9 +438,8 @@ public enum TimelinePlanner {
             fadeToEnd()
             return finish(Ending(rawValue: last.segment))
         }
-        switch resolvedEnding(template, asked: asked, total: total) {
-        case .outro where template.outroLength != nil:
-            let outroLength = template.outroLength!
+        let ending = resolvedEnding(template, asked: asked, total: total)
+        if ending == .outro, let outroLength = template.outroLength {
             var outroStart = max(last.start, total - outroLength)
             if let beat = template.beatLength, beat > 0, total - outroLength > last.start {
                 outroStart = last.start + (total - outroLength - last.start) / beat * beat
@@ -451,13 +450,11 @@ public enum TimelinePlanner {
             regions.append(MusicRegion(segment: "outro", startSample: outroStart, endSample: total,
                                        fadeOut: length < outroLength ? min(fadeOut, length) : 0))
             return finish(.outro)
-        case .button where template.button != nil:
-            let button = template.button!
-            guard let start = placeButton(button, total: total, runningFrom: last.start, beat: template.beatLength) else {
-                // Shorter than the sting's last onset and 100 ms: a fade is all that fits.
-                fadeToEnd()
-                return finish(.fade)
-            }
+        }
+        // The button, where placeButton finds it room (a programme shorter than its last onset
+        // + 100 ms fades instead: a fade is all that fits).
+        if ending == .button, let button = template.button,
+           let start = placeButton(button, total: total, runningFrom: last.start, beat: template.beatLength) {
             if start >= last.start {
                 close(at: start)
             } else {
@@ -475,10 +472,9 @@ public enum TimelinePlanner {
             let ring = start + button.length > total ? min(afterOnset, max(fadeOut, shortestRingFade)) : 0
             regions.append(MusicRegion(segment: "button", startSample: start, endSample: total, fadeOut: ring))
             return finish(.button)
-        default:
-            fadeToEnd()
-            return finish(.fade)
         }
+        fadeToEnd()
+        return finish(.fade)
     }
 
     /// Where the button starts: its last onset at least 100 ms before the end, as late as

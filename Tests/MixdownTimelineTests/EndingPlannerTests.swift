@@ -59,6 +59,23 @@ import Testing
         #expect(try TimelinePlanner.plan(Self.input(seconds: 15, template: nil)).ending == nil)
     }
 
+    @Test func aButtonWithoutRoomFadesAndALateChangeGivesWay() throws {
+        // 0.3 s: shorter than the last onset (0.25 s) + 100 ms.
+        var t = TimelineProperties(); t.forceLength = 0.3
+        let short = try TimelinePlanner.plan(PlanInput(sections: [.init(name: "a", soundSegment: nil, items: [.init(.pause, length: 4_800)])],
+                                                       timeline: t, template: Self.template()))
+        #expect(short.ending == .fade && short.music.map(\.segment) == ["main"] && short.totalSamples == 14_400)
+        // main named at 14.8 s, after the button's place (14.65 s): the button takes over there, its
+        // last onset exactly 100 ms before the end (its ring faded over those 100 ms).
+        t.forceLength = 15
+        let late = try TimelinePlanner.plan(PlanInput(sections: [
+            .init(name: "a", soundSegment: .named("intro"), items: [.init(.pause, length: 4_800)], properties: .init(endAt: 14.8)),
+            .init(name: "b", soundSegment: .named("main"), items: [.init(.pause, length: 480)], properties: .init(paddingStart: 0, paddingEnd: 0)),
+        ], timeline: t, template: Self.template()))
+        #expect(late.music == [MusicRegion(segment: "intro", startSample: 0, endSample: 703_200, fadeOut: 0),
+                               MusicRegion(segment: "button", startSample: 703_200, endSample: 720_000, fadeOut: 4_800)], "\(late.music)")
+    }
+
     @Test("an ending the template lacks is refused", arguments: [
         (Ending.button, "timelineProperties.ending: 'button' needs the template's 'button' segment, and template 't' has none (segments: intro, main, outro)"),
         (Ending.outro, "timelineProperties.ending: 'outro' needs the template's 'outro' segment, and template 't' has none (segments: button, intro, main)"),
