@@ -12,11 +12,13 @@ public enum Catalog {
             public var name: String
             public var lengthSamples: Int
             public var gainDb: Double
-            /// The outro plays once; the others loop between the loop points (absent for the outro).
+            /// The outro and the button play once; the others loop between the loop points (absent for the outro).
             public var playsOnce: Bool
             public var loopStartSample: Int?
             public var loopEndSample: Int?
-            public static var omittedWhenNil: Set<String> { ["loopStartSample", "loopEndSample"] }
+            /// The button's last onset (from the manifest, or estimated from its audio): samples at 48 kHz.
+            public var lastOnsetSample: Int? = nil
+            public static var omittedWhenNil: Set<String> { ["loopStartSample", "loopEndSample", "lastOnsetSample"] }
         }
         public struct Effect: Sendable, Equatable, EncodesEveryKey {
             public var name: String
@@ -85,10 +87,13 @@ public enum Catalog {
         try templateFolders(libraries: libraries).map { folder in
             let t = try cache.load(directory: folder.path)
             func decibels(_ gain: Float) -> Double { (20 * log10(Double(gain)) * 100).rounded() / 100 }
+            let once: Set<String> = ["outro", "button"]
             let segments = t.segmentNames.compactMap { name in
                 t.segments[name].map { s in
-                    Template.Segment(name: name, lengthSamples: s.audio.frameCount, gainDb: decibels(s.gain), playsOnce: name == "outro",
-                                     loopStartSample: name == "outro" ? nil : s.loopStart, loopEndSample: name == "outro" ? nil : s.loopEnd)
+                    // The outro and the button play once (docs/templates.md "Endings"): no loop points.
+                    Template.Segment(name: name, lengthSamples: s.audio.frameCount, gainDb: decibels(s.gain), playsOnce: once.contains(name),
+                                     loopStartSample: once.contains(name) ? nil : s.loopStart, loopEndSample: once.contains(name) ? nil : s.loopEnd,
+                                     lastOnsetSample: s.lastOnset)
                 }
             }
             let effects = t.effectNames.compactMap { name in

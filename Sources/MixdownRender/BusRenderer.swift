@@ -166,7 +166,8 @@ struct BusRenderer {
             guard from < to else { continue }
             let fadeOut = nextAbuts ? Self.segmentCrossfade : region.fadeOut
             if scratch[0].count < to - from { scratch = Array(repeating: [Float](repeating: 0, count: max(to - from, 4_096)), count: music.channelCount) }
-            segment.playback(from: from, count: to - from, once: region.playsOnce, into: &scratch)
+            // Segment time: a region may enter its segment past the file's start (main2's loop start).
+            segment.playback(from: region.sourceStart + from, count: to - from, once: region.playsOnce, into: &scratch)
             Mixing.add(scratch, count: to - from, sourceOffset: from, sourceLength: length, at: region.startSample, into: &bed,
                        blockStart: start, gain: segment.gain, fadeIn: previousAbuts ? Self.segmentFadeIn : 0, fadeOut: fadeOut)
         }

@@ -41,7 +41,9 @@ extension Pipeline {
         warnings += casting.warnings
         let formats = try endFormats(request)
         let paths = outputPaths(request, formats: formats)
-        try TimelinePlanner.checkFixedEnds(planInput(script, production: production, template: template, clips: PreparedClips()))
+        let shape = planInput(script, production: production, template: template, clips: PreparedClips())
+        try TimelinePlanner.checkFixedEnds(shape)
+        try TimelinePlanner.checkEnding(shape)
         if outputs { try checkOutputs(request, paths: formats.map { paths[$0]! }) }
         try checkLength(script, production: production, maximum: request.maximumDuration)
         let checked = Checked(script: script, template: template, formats: formats, paths: paths, warnings: warnings, casting: casting)
@@ -167,7 +169,10 @@ extension Pipeline {
         }
         let shape = template.map { t in
             PlanInput.Template(segments: t.segmentNames, defaultSegment: t.defaultSegment,
-                               outroLength: t.segments["outro"].map { $0.audio.frameCount }, beatLength: t.beatLength)
+                               outroLength: t.segments["outro"].map { $0.audio.frameCount }, beatLength: t.beatLength,
+                               button: t.segments["button"].map { .init(length: $0.audio.frameCount, lastOnset: $0.lastOnset ?? 0) },
+                               loops: t.segments.filter { !MusicRegion.onceSegments.contains($0.key) }.mapValues { .init(restart: $0.loopRestart, end: $0.loopEnd) },
+                               name: t.name)
         }
         return PlanInput(sections: sections, timeline: production.timeline, template: shape)
     }

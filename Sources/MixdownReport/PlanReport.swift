@@ -30,6 +30,8 @@ public struct PlanReport: Sendable, EncodesEveryKey {
     public var sections: [Section]
     public var tail: RenderReport.TailRange?
     public var music: [RenderReport.MusicRegion]
+    /// How the music ends the programme: `outro`, `button` or `fade` (null: no music at the end).
+    public var ending: String?
     public var warnings: [RenderReport.Warning]
     /// Clips in all, from the cache, synthesised now (all zero when estimated).
     public var speech: RenderReport.Speech
@@ -50,6 +52,7 @@ public struct PlanReport: Sendable, EncodesEveryKey {
         }
         tail = plan.tail.map { RenderReport.TailRange(startSample: $0.startSample, endSample: $0.endSample) }
         music = plan.music.map { .init(segment: $0.segment, startSample: $0.startSample, endSample: $0.endSample, fadeOutSamples: $0.fadeOut) }
+        ending = plan.ending?.rawValue
         self.warnings = warnings
         speech = .init(clips: statistics.cacheHits + statistics.synthesised, cacheHits: statistics.cacheHits, synthesised: statistics.synthesised)
         self.runtimeSeconds = runtimeSeconds

@@ -148,6 +148,8 @@ public struct RenderReport: Sendable, EncodesEveryKey {
     public var tail: TailRange?
     /// The sound template on the music bus: which segment plays where.
     public var music: [MusicRegion]
+    /// How the music ends the programme: `outro`, `button` or `fade` (null: no music at the end).
+    public var ending: String?
     public var warnings: [Warning]
     public var mastering: Mastering
     public var hybridVoice: HybridVoice?

@@ -67,6 +67,7 @@ extension RenderReport {
             durationMs: Double(plan.totalSamples) * 1_000 / Double(plan.sampleRate), sections: sections,
             tail: plan.tail.map { TailRange(startSample: $0.startSample, endSample: $0.endSample) },
             music: plan.music.map { .init(segment: $0.segment, startSample: $0.startSample, endSample: $0.endSample, fadeOutSamples: $0.fadeOut) },
+            ending: plan.ending?.rawValue,
             warnings: warnings,
             mastering: .init(preset: mastering.preset, loudnessTarget: mastering.target, truePeakLimit: mastering.ceiling,
                              input: mastering.input, output: mastering.output),

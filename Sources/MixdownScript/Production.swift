@@ -95,6 +95,17 @@ public struct SectionProperties: Sendable, Equatable {
 /// What a section whose content is longer than its fixed span does (docs/timeline.md "Overflow").
 public enum OverflowPolicy: String, Sendable, CaseIterable { case fit, stretch, truncate, extend, fail }
 
+/// How the music ends the programme (`timelineProperties.ending`, docs/templates.md "Endings").
+public enum Ending: String, Sendable, CaseIterable, Codable {
+    /// The template's `outro`, played once, ringing out before the end.
+    case outro
+    /// The template's `button`: a short sting played once, its last onset at most 1.5 s
+    /// before the end.
+    case button
+    /// The bed fades out over `fadeOut`.
+    case fade
+}
+
 public struct TimelineProperties: Sendable, Equatable {
     public var forceLength: Double?
     public var speechStart: Double?
@@ -104,6 +115,8 @@ public struct TimelineProperties: Sendable, Equatable {
     public var overflow: OverflowPolicy = .fit
     /// The most speech may be time-compressed to fit its span (1.0–1.5; nil: 1.3).
     public var maxStretch: Double?
+    /// How the music ends; nil: the default for the template and length (docs/templates.md).
+    public var ending: Ending?
     public init() {}
 }
 

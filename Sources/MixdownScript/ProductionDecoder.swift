@@ -23,7 +23,7 @@ public enum ProductionDecoder {
         "lexicon[]": ["grapheme", "alias", "phoneme", "alphabet", "language", "voice", "caseSensitive"],
         "sections.*": ["voice", "speed", "pitch", "speechEngine"],
         "sectionProperties.*": ["endAt", "justify", "paddingStart", "paddingEnd", "fadeIn", "fadeOut"],
-        "timelineProperties": ["forceLength", "speechStart", "sectionGap", "soundTail", "fadeOut", "overflow", "maxStretch"],
+        "timelineProperties": ["forceLength", "speechStart", "sectionGap", "soundTail", "fadeOut", "overflow", "maxStretch", "ending"],
         "mediaFiles.*": ["path", "role"],
         "speechEngine": ["command", "stdin", "timeoutSeconds", "ssml"],
     ]
@@ -83,6 +83,10 @@ public enum ProductionDecoder {
                 p.timeline.maxStretch = v
             }
             if let o = t["overflow"] { p.timeline.overflow = try o.choice(Dictionary(uniqueKeysWithValues: OverflowPolicy.allCases.map { ($0.rawValue, $0) })) }
+            // Whether the template has the segment asked for is checked with the template
+            // (Pipeline.check), before any speech.
+            if let e = t["ending"] { p.timeline.ending = try e.choice(Dictionary(uniqueKeysWithValues: Ending.allCases.map { ($0.rawValue, $0) }),
+                                                                       preferred: Ending.allCases.map(\.rawValue)) }
         }
         if let force = top["forceLength"] {
             let value = try force.seconds(positive: true)

@@ -494,6 +494,7 @@ components:
               slackSamples: { type: integer }
               items: { type: array, items: { type: object } }
         music: { type: array, items: { type: object } }
+        ending: { type: [string, "null"], enum: [outro, button, fade, null] }
         warnings: { type: array, items: { type: object } }
     Error:
       type: object
@@ -556,6 +557,7 @@ components:
             fadeOut: { $ref: "#/components/schemas/Seconds" }
             overflow: { type: string, enum: [fit, stretch, truncate, extend, fail] }
             maxStretch: { type: number, minimum: 1, maximum: 1.5 }
+            ending: { type: string, enum: [outro, button, fade] }
         forceLength: { $ref: "#/components/schemas/PositiveSeconds" }
         audience:
           oneOf:
@@ -700,6 +702,7 @@ components:
               loopEndSample: { type: integer }
               gainDb: { type: number }
               playsOnce: { type: boolean }
+              lastOnsetSample: { type: integer }
         effects:
           type: array
           items:

@@ -19,14 +19,24 @@ extension SoundTemplate.Segment {
         return out
     }
 
+    /// Where the repeats resume after each `loopEnd`: `loopStart`, or 20 ms later for a loop
+    /// with no audio around it (its own first 20 ms are the seam's lead-in). The planner counts
+    /// loops with it (`main2` switches on loop boundaries) and starts a region here to enter a
+    /// segment on its loop start rather than its pickup.
+    public var loopRestart: Int {
+        let xf = min(Self.seamLength, (loopEnd - loopStart) / 4)
+        let intoTail = audio.frameCount - loopEnd >= xf
+        return !intoTail && loopStart < xf ? loopStart + xf : loopStart
+    }
+
     /// Segment time [from, from + count) of the playback into `out[c][0..<count]` (overwritten).
-    /// `once`: an outro, which plays its audio once and is then silent (no seam: a loop seam
+    /// `once`: an outro or a button, which plays its audio once and is then silent (no seam: a loop seam
     /// near its end would start a new attack just before the programme ends). Any window of
     /// the playback is computed on its own, so a bed rendered in blocks is the bed rendered whole.
     public func playback(from: Int, count: Int, once: Bool, into out: inout [[Float]]) {
         let xf = min(Self.seamLength, (loopEnd - loopStart) / 4)
         let intoTail = audio.frameCount - loopEnd >= xf
-        let start = !intoTail && loopStart < xf ? loopStart + xf : loopStart
+        let start = loopRestart
         let loopLength = loopEnd - start
         for c in out.indices {
             let src = audio.channels[min(c, audio.channelCount - 1)]

@@ -15,6 +15,10 @@ public struct SoundTemplate: Sendable {
         public var loopStart: Int
         public var loopEnd: Int
         public var gain: Float
+        /// The `button` segment: where its last onset (the last attack) is, samples at 48 kHz
+        /// from the file's start. From the manifest's `lastOnsetSample`, or estimated from the
+        /// audio when the manifest has none (`OnsetDetector.lastOnset`). Nil for other segments.
+        public var lastOnset: Int?
     }
 
     public struct Effect: Sendable {
@@ -112,7 +116,7 @@ public struct SoundTemplate: Sendable {
 
     /// Loads and validates `directory/template.json` and decodes its audio.
     /// What a segment may say; an effect says a subset (file, gain).
-    static let segmentKeys = ["file", "loopStart", "loopEnd", "loopStartBar", "loopEndBar", "gain"]
+    static let segmentKeys = ["file", "loopStart", "loopEnd", "loopStartBar", "loopEndBar", "gain", "lastOnsetSample"]
 
     /// Text of a manifest field, one line of at most `limit` characters.
     static func oneLine(_ field: JSONField, at limit: Int) throws -> String {
@@ -182,7 +186,18 @@ public struct SoundTemplate: Sendable {
             let loopEnd = try point(samples: "loopEnd", bars: "loopEndBar", default: buffer.frameCount)
             guard loopEnd <= buffer.frameCount else { throw field.error("loop end \(loopEnd) is beyond the audio (\(buffer.frameCount) samples at 48 kHz)") }
             guard loopEnd - loopStart >= rate / 10 else { throw field.error("the loop must be at least 100 ms long") }
-            segments[name] = Segment(name: name, audio: buffer, loopStart: loopStart, loopEnd: loopEnd, gain: try gain(s["gain"]))
+            var segment = Segment(name: name, audio: buffer, loopStart: loopStart, loopEnd: loopEnd, gain: try gain(s["gain"]))
+            if let f = s["lastOnsetSample"] {
+                // Only the button's last attack places anything (docs/templates.md "Endings").
+                guard name == "button" else { throw f.error("applies only to the button segment") }
+                let v = try f.number(nonNegative: true, atMost: (Double(Int32.max), " samples"))
+                guard v == v.rounded() else { throw f.error("must be a whole number of samples (at 48 kHz)") }
+                guard Int(v) < buffer.frameCount else { throw f.error("\(Int(v)) is beyond the audio (\(buffer.frameCount) samples at 48 kHz)") }
+                segment.lastOnset = Int(v)
+            } else if name == "button" {
+                segment.lastOnset = OnsetDetector.lastOnset(buffer)
+            }
+            segments[name] = segment
         }
         guard !segments.isEmpty else { throw segmentField.error("a template needs at least one segment") }
 

@@ -50,8 +50,32 @@ public struct PlanInput: Sendable {
         public var outroLength: Int?
         /// Samples per beat (a template with a tempo): segment changes then land on the beat.
         public var beatLength: Int?
-        public init(segments: [String], defaultSegment: String, outroLength: Int?, beatLength: Int? = nil) {
+        /// The `button` segment (a short ending sting): its length, and where its last onset
+        /// is (samples from its start).
+        public var button: Button?
+        /// Loop geometry of the looping segments, by name (`main` and `main2` alternate on
+        /// loop boundaries in long regions).
+        public var loops: [String: Loop] = [:]
+        /// For messages: the template's name.
+        public var name: String?
+        public init(segments: [String], defaultSegment: String, outroLength: Int?, beatLength: Int? = nil,
+                    button: Button? = nil, loops: [String: Loop] = [:], name: String? = nil) {
             (self.segments, self.defaultSegment, self.outroLength, self.beatLength) = (segments, defaultSegment, outroLength, beatLength)
+            (self.button, self.loops, self.name) = (button, loops, name)
+        }
+
+        public struct Button: Sendable, Equatable {
+            public var length: Int
+            public var lastOnset: Int
+            public init(length: Int, lastOnset: Int) { (self.length, self.lastOnset) = (length, lastOnset) }
+        }
+
+        /// Playback runs from the file's start to `end`, then repeats `restart..<end`.
+        public struct Loop: Sendable, Equatable {
+            public var restart: Int
+            public var end: Int
+            public init(restart: Int, end: Int) { (self.restart, self.end) = (restart, end) }
+            public var length: Int { end - restart }
         }
     }
 
@@ -71,6 +95,8 @@ public struct TimelinePlan: Sendable, Equatable {
     /// Music only, after the last section (forceLength beyond the last endAt, or soundTail).
     public var tail: SampleRange?
     public var music: [MusicRegion]
+    /// How the music ended the programme (nil: no music plays at the end).
+    public var ending: Ending?
     public var warnings: [PlanWarning]
 }
 
@@ -135,12 +161,17 @@ public struct MusicRegion: Sendable, Equatable {
     public var segment: String
     public var startSample: Int
     public var endSample: Int
-    /// Fade at the very end of the programme (no outro, or an outro cut short): samples.
+    /// Fade at the very end of the programme (no outro, an outro cut short, a button's ring
+    /// past the end): samples.
     public var fadeOut: Int
+    /// Segment time at the region's start: 0 plays the file from its start (pickup and all);
+    /// a `main`/`main2` region of an alternation enters on its loop start, on the bar line.
+    public var sourceStart: Int = 0
 
-    /// An outro plays its audio once and is never looped: a loop seam near its end would start
-    /// a new attack just before the programme ends.
-    public var playsOnce: Bool { segment == "outro" }
+    /// An outro or a button plays its audio once and is never looped: a loop seam near its end
+    /// would start a new attack just before the programme ends.
+    public var playsOnce: Bool { MusicRegion.onceSegments.contains(segment) }
+    public static let onceSegments: Set<String> = ["outro", "button"]
 }
 
 public struct PlanWarning: Sendable, Equatable {

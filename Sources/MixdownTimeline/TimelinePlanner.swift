@@ -17,6 +17,7 @@ public enum TimelinePlanner {
         func samples(_ seconds: Double) -> Int { SampleTime.samples(seconds: seconds, rate: rate) }
         func seconds(_ s: Int) -> String { String(format: "%.3f s", Double(s) / Double(rate)) }
 
+        try checkEnding(input)
         let (segments, restarts) = resolveSegments(input)
         let templatePlays = segments.contains { $0 != nil }
         let timeline = input.timeline
@@ -107,9 +108,10 @@ public enum TimelinePlanner {
                 planned[s].items[j].truncated = true
             }
         }
-        let music = musicRegions(planned, restarts: restarts, total: total, template: input.template,
-                                 fadeOut: samples(timeline.fadeOut ?? defaultFadeOut))
-        return TimelinePlan(totalSamples: total, sections: planned, tail: tail, music: music, warnings: warnings)
+        let (music, ending) = musicRegions(planned, restarts: restarts, total: total, template: input.template,
+                                           fadeOut: samples(timeline.fadeOut ?? defaultFadeOut), ending: timeline.ending,
+                                           alternate: !namesSegment(input, "main2"))
+        return TimelinePlan(totalSamples: total, sections: planned, tail: tail, music: music, ending: ending, warnings: warnings)
     }
 
     /// endAt must rise section by section and stay within forceLength. Needs no lengths, so it
@@ -342,18 +344,62 @@ public enum TimelinePlanner {
         return (segments, restarts)
     }
 
+    // MARK: Endings (docs/templates.md "Endings")
+
+    /// Nothing starts in a programme's last 100 ms: a new attack there sounds like a mistake.
+    static let endGuard = 4_800
+    /// A button's last onset is at most this far (1.5 s) before the end.
+    static let buttonReach = 72_000
+    /// Programmes up to 60 s end on the template's button by default, when it has one.
+    static let buttonDefaultLength = 2_880_000
+    /// A button's ring past the end fades over at least 50 ms, even with `fadeOut: 0` (a
+    /// ring stopped dead clicks).
+    static let shortestRingFade = 2_400
+
+    /// An ending asked for that the template cannot play is an error, never a quiet fallback;
+    /// needs no lengths, so it runs before any speech (Pipeline.check) as well as here.
+    public static func checkEnding(_ input: PlanInput) throws {
+        guard let asked = input.timeline.ending, asked != .fade else { return }
+        let keyPath = "timelineProperties.ending"
+        guard let template = input.template else {
+            throw MixdownError(.badInput, "'\(asked.rawValue)' needs a sound template, and the production has none (or use 'fade')",
+                               code: .unknownName, keyPath: keyPath)
+        }
+        let has = asked == .button ? template.button != nil : template.outroLength != nil
+        guard !has || !template.segments.contains(asked.rawValue) else { return }
+        let name = template.name.map { "template '\($0)'" } ?? "the template"
+        throw MixdownError(.badInput, "'\(asked.rawValue)' needs the template's '\(asked.rawValue)' segment, and \(name) has none (segments: \(template.segments.joined(separator: ", ")))",
+                           code: .unknownName, keyPath: keyPath)
+    }
+
+    /// The ending a programme gets: the one asked for, else `button` for a programme up to
+    /// 60 s whose template has one, else the template's outro, else a fade.
+    static func resolvedEnding(_ template: PlanInput.Template, asked: Ending?, total: Int) -> Ending {
+        if let asked { return asked }
+        if total <= buttonDefaultLength, template.button != nil, template.segments.contains("button") { return .button }
+        return template.outroLength != nil && template.segments.contains("outro") ? .outro : .fade
+    }
+
+    /// Whether any section names `segment` itself.
+    static func namesSegment(_ input: PlanInput, _ segment: String) -> Bool {
+        input.sections.contains { if case .some(.named(let s)) = $0.soundSegment { return s == segment }; return false }
+    }
+
     /// Regions of the music bus: a region runs while the segment continues, restarts where a
     /// section names a segment, stops under `none`. The last runs through the tail, and the
-    /// programme ends with the template's outro (its ring ending at the last sample) or a fade.
+    /// programme ends with the ending (`resolvedEnding`): the template's outro (its ring ending
+    /// at the last sample), its button, or a fade.
     ///
     /// With a tempo, a change from one segment to the next lands on a beat of the one playing:
     /// the new segment starts (on its own downbeat) at the first beat at or after its section's
-    /// start, less than a beat later, when the section is long enough; and the outro starts on
+    /// start, less than a beat later, when the section is long enough; the outro starts on
     /// the last beat that leaves it its whole length, so it rings out less than a beat before
-    /// the end. Otherwise the change is where the plan puts it, crossfaded.
+    /// the end; the button on the last beat that lands its last onset at least 100 ms before
+    /// the end (`placeButton`). Otherwise the change is where the plan puts it, crossfaded.
+    /// Long `main` regions then alternate with `main2` (`alternated`) when `alternate`.
     static func musicRegions(_ sections: [PlannedSection], restarts: [Bool], total: Int, template: PlanInput.Template?,
-                             fadeOut: Int) -> [MusicRegion] {
-        guard template != nil else { return [] }
+                             fadeOut: Int, ending asked: Ending?, alternate: Bool) -> (regions: [MusicRegion], ending: Ending?) {
+        guard let template else { return ([], nil) }
         var regions = [MusicRegion]()
         var open: (segment: String, start: Int)?
         func close(at end: Int) {
@@ -362,7 +408,7 @@ public enum TimelinePlanner {
         }
         /// The running region's first beat at or after `at`, when it comes before `limit`.
         func nextBeat(_ at: Int, limit: Int) -> Int {
-            guard let beat = template?.beatLength, beat > 0, let o = open, at > o.start else { return at }
+            guard let beat = template.beatLength, beat > 0, let o = open, at > o.start else { return at }
             let snapped = o.start + (at - o.start + beat - 1) / beat * beat
             return snapped < limit ? snapped : at
         }
@@ -375,10 +421,27 @@ public enum TimelinePlanner {
             }
             previous = section.soundSegment
         }
-        guard let last = open else { return regions }
-        if let outroLength = template?.outroLength, last.segment != "outro", template!.segments.contains("outro") {
+        // Music stopped (`none`) before the end: nothing to end.
+        guard let last = open else { return (regions, nil) }
+        func finish(_ ending: Ending?) -> (regions: [MusicRegion], ending: Ending?) {
+            guard alternate, let main = template.loops["main"], let main2 = template.loops["main2"], template.segments.contains("main2") else {
+                return (regions, ending)
+            }
+            return (regions.flatMap { $0.segment == "main" ? alternated($0, main: main, main2: main2) : [$0] }, ending)
+        }
+        func fadeToEnd() {
+            close(at: total)
+            if let r = regions.indices.last { regions[r].fadeOut = min(fadeOut, regions[r].endSample - regions[r].startSample) }
+        }
+        // A script that names the outro or the button for its last section has ended it itself.
+        if MusicRegion.onceSegments.contains(last.segment) {
+            fadeToEnd()
+            return finish(Ending(rawValue: last.segment))
+        }
+        let ending = resolvedEnding(template, asked: asked, total: total)
+        if ending == .outro, let outroLength = template.outroLength {
             var outroStart = max(last.start, total - outroLength)
-            if let beat = template?.beatLength, beat > 0, total - outroLength > last.start {
+            if let beat = template.beatLength, beat > 0, total - outroLength > last.start {
                 outroStart = last.start + (total - outroLength - last.start) / beat * beat
             }
             close(at: outroStart)
@@ -386,10 +449,76 @@ public enum TimelinePlanner {
             let length = total - outroStart
             regions.append(MusicRegion(segment: "outro", startSample: outroStart, endSample: total,
                                        fadeOut: length < outroLength ? min(fadeOut, length) : 0))
-        } else {
-            close(at: total)
-            regions[regions.count - 1].fadeOut = min(fadeOut, regions[regions.count - 1].endSample - regions[regions.count - 1].startSample)
+            return finish(.outro)
         }
-        return regions
+        // The button, where placeButton finds it room (a programme shorter than its last onset
+        // + 100 ms fades instead: a fade is all that fits).
+        if ending == .button, let button = template.button,
+           let start = placeButton(button, total: total, runningFrom: last.start, beat: template.beatLength) {
+            if start >= last.start {
+                close(at: start)
+            } else {
+                // The last change came after the button's place: the button takes over there.
+                open = nil
+                regions = regions.compactMap { r in
+                    guard r.startSample < start else { return nil }
+                    var r = r
+                    r.endSample = min(r.endSample, start)
+                    return r
+                }
+            }
+            // Its ring past the end fades out after its last onset, ending at the last sample.
+            let afterOnset = total - (start + button.lastOnset)
+            let ring = start + button.length > total ? min(afterOnset, max(fadeOut, shortestRingFade)) : 0
+            regions.append(MusicRegion(segment: "button", startSample: start, endSample: total, fadeOut: ring))
+            return finish(.button)
+        }
+        fadeToEnd()
+        return finish(.fade)
+    }
+
+    /// Where the button starts: its last onset at least 100 ms before the end, as late as
+    /// that allows. With a tempo, on a beat of the region running since `runningFrom` (the
+    /// latest such beat), so the last onset is less than a beat + 100 ms before the end; a beat
+    /// longer than 1.4 s is halved until it is not, keeping that within 1.5 s. Without a tempo,
+    /// or when the running region starts after that place, the last onset is exactly 100 ms
+    /// before the end. Nil when the programme is shorter than the last onset + 100 ms.
+    static func placeButton(_ button: PlanInput.Template.Button, total: Int, runningFrom: Int, beat: Int?) -> Int? {
+        let latest = total - endGuard - button.lastOnset
+        guard latest >= 0 else { return nil }
+        guard var grid = beat, grid > 0, latest >= runningFrom else { return latest }
+        while grid > buttonReach - endGuard { grid = (grid + 1) / 2 }
+        return runningFrom + (latest - runningFrom) / grid * grid
+    }
+
+    // MARK: main2 (docs/templates.md "main2")
+
+    /// A region is alternated only when it is longer than this many passes of `main`'s loop…
+    static let alternationAfterLoops = 4
+    /// …and then each segment plays this many of its loops before the other takes over.
+    static let alternationTurn = 2
+
+    /// A long `main` region, alternated with `main2` so the bed develops: when the region is
+    /// longer than four passes of main's loop (the first pass counted with its pickup), main2
+    /// takes over at the end of main's second pass, main again two main2 loops later, and so
+    /// on, each switch on a loop boundary (a bar line) and each newcomer entering at its loop
+    /// start, not its pickup. A switch is made only when the newcomer has at least one whole
+    /// loop before the region ends; the last part runs to the region's end.
+    static func alternated(_ region: MusicRegion, main: PlanInput.Template.Loop, main2: PlanInput.Template.Loop) -> [MusicRegion] {
+        guard main.length > 0, main2.length > 0, region.sourceStart <= main.end else { return [region] }
+        let firstPass = main.end - region.sourceStart
+        guard region.endSample - region.startSample > firstPass + (alternationAfterLoops - 1) * main.length else { return [region] }
+        var out = [MusicRegion]()
+        var (segment, loop, from, source) = ("main", main, region.startSample, region.sourceStart)
+        var boundary = from + firstPass + (alternationTurn - 1) * main.length
+        while true {
+            let (nextSegment, nextLoop) = segment == "main" ? ("main2", main2) : ("main", main)
+            guard boundary + nextLoop.length <= region.endSample else { break }
+            out.append(MusicRegion(segment: segment, startSample: from, endSample: boundary, fadeOut: 0, sourceStart: source))
+            (segment, loop, from, source) = (nextSegment, nextLoop, boundary, nextLoop.restart)
+            boundary = from + alternationTurn * loop.length
+        }
+        out.append(MusicRegion(segment: segment, startSample: from, endSample: region.endSample, fadeOut: region.fadeOut, sourceStart: source))
+        return out
     }
 }

@@ -53,6 +53,11 @@ struct Plan: ParsableCommand {
                               (slack > 0 ? "+" : "") + s(slack), " " + (section.soundSegment ?? "-")]))
         }
         if let tail = plan.tail { lines.append(row(["(tail)", s(tail.startSample), s(tail.endSample), "", "", "", ""])) }
+        // The music's segments as they play (main2 turns, the ending), start to end in seconds.
+        if !plan.music.isEmpty {
+            lines.append("music " + plan.music.map { "\($0.segment) \(s($0.startSample))-\(s($0.endSample))" }.joined(separator: ", ")
+                         + (plan.ending.map { "; ending \($0)" } ?? ""))
+        }
         lines.append("total \(s(plan.totalSamples)) s = \(plan.totalSamples) samples at \(plan.sampleRate) Hz"
                      + (plan.estimated ? " (speech estimated from the text)" : ""))
         return lines.joined(separator: "\n")

@@ -81,7 +81,8 @@ struct Templates: ParsableCommand {
         /// (`intro` first, `main` with the effect, then any others), each one loop long, and
         /// the outro as the tail.
         static func audition(_ template: SoundTemplate, folder: String, effect: String?) throws -> Production {
-            let looping = template.segmentNames.filter { $0 != "outro" }
+            // The outro and the button play once: the outro is the audition's ending, not a section.
+            let looping = template.segmentNames.filter { $0 != "outro" && $0 != "button" }
                 .sorted { ($0 == "intro" ? 0 : $0 == "main" ? 1 : 2, $0) < ($1 == "intro" ? 0 : $1 == "main" ? 1 : 2, $1) }
             let effectName = effect ?? template.effectNames.first
             if let effect, template.effects[effect] == nil {
@@ -97,7 +98,9 @@ struct Templates: ParsableCommand {
             }
             let tail = Double(template.segments["outro"]?.audio.frameCount ?? 96_000) / 48_000
             let object: [String: Any] = ["scriptText": script, "soundTemplate": folder,
-                                         "timelineProperties": ["speechStart": 0, "sectionGap": 0, "soundTail": tail, "fadeOut": 0.5]]
+                                         "timelineProperties": ["speechStart": 0, "sectionGap": 0, "soundTail": tail, "fadeOut": 0.5,
+                                                                // An audition under 60 s would default to the button.
+                                                                "ending": template.segments["outro"] != nil ? "outro" : "fade"]]
             let text = String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
             return try ProductionDecoder.decode(JSONParser.parse(text, file: "preview"), file: "preview", baseDirectory: folder)
         }

@@ -19,7 +19,7 @@ import MixdownDelivery
     }
 
     /// `templates --json` lists the library with lengths and loop points; `templates preview`
-    /// renders intro, one pass of main and the outro, to the sample.
+    /// renders intro, one pass of main (and of any other loop) and the outro, to the sample.
     @Test func templatesAreListedAndAuditioned() throws {
         let list = try Tools.run(Tools.mixdown, ["templates", "--json"])
         try #require(list.status == 0, "\(list.stderr)")
@@ -40,7 +40,9 @@ import MixdownDelivery
         let run = try Tools.run(Tools.mixdown, ["templates", "preview", "acoustic", "-o", audition])
         try #require(run.status == 0, "\(run.stderr)")
         let decoded = try Tools.ffmpegDecode(audition)
-        #expect(decoded.frames == 360_000 + 600_000 + outro, "\(decoded.frames) frames")
+        // A section per looping segment (intro, main, and any others, such as main2), each up to its loop end, then the outro.
+        let looping = segments.filter { $0["playsOnce"] as? Bool == false }.compactMap { $0["loopEndSample"] as? Int }
+        #expect(looping.count >= 2 && decoded.frames == looping.reduce(0, +) + outro, "\(decoded.frames) frames")
         let wrong = try Tools.run(Tools.mixdown, ["templates", "preview", "acoustic", "-o", folder.file("x.wav"), "--effect", "gong"])
         #expect(wrong.status == 2 && wrong.stderr.contains("effects: chime, whoosh"), "\(wrong.stderr)")
         #expect(!FileManager.default.fileExists(atPath: folder.file("x.wav")))

@@ -233,7 +233,16 @@ import MixdownReport
                 // the level either side of it.
                 let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: reportPath))) as? [String: Any] ?? [:]
                 let regions = report["music"] as? [[String: Any]] ?? []
-                #expect(regions.map { $0["segment"] as? String } == (name == "spot" ? ["intro", "main", "outro"] : ["main", "outro"]), "\(template) \(name): \(regions)")
+                // Intro (the spot), main (alternating with main2 where a template has one and the
+                // region runs long), and the ending: the button where the template has one (both
+                // are under 60 s), else the outro (docs/templates.md "Endings").
+                let segments = regions.compactMap { $0["segment"] as? String }
+                let ending = (manifest?["segments"] as? [String: Any])?["button"] != nil ? "button" : "outro"
+                let opening = name == "spot" ? ["intro"] : []
+                let middle = segments.dropFirst(opening.count).dropLast()
+                #expect(Array(segments.prefix(opening.count)) == opening && segments.last == ending && middle.first == "main"
+                        && middle.allSatisfy { $0 == "main" || $0 == "main2" }, "\(template) \(name): \(regions)")
+                #expect(report["ending"] as? String == ending, "\(template) \(name)")
                 func level(_ range: Range<Int>) -> Double {
                     20 * log10((music[range].reduce(0.0) { $0 + Double($1) * Double($1) } / Double(range.count)).squareRoot() + 1e-9)
                 }

@@ -59,7 +59,13 @@ import Testing
             for (segment, s) in t.segments where !Self.playedOnce.contains(segment) {
                 #expect(s.loopStart >= bar && s.loopStart % bar == 0 && (s.loopEnd - s.loopStart) % bar == 0, "\(name)/\(segment): loop \(s.loopStart)…\(s.loopEnd), bar \(bar)")
             }
-            // The effects and the outro end in silence (they ring out, never stop short).
+            // main2 alternates with main on loop boundaries: the same loop length (docs/templates.md "main2").
+            if let main2 = t.segments["main2"], let main = t.segments["main"] {
+                #expect(main2.loopEnd - main2.loopRestart == main.loopEnd - main.loopRestart, "\(name): main2's loop differs from main's")
+            }
+            // A button's last onset is inside it, and leaves it a ring.
+            if let button = t.segments["button"] { #expect((button.lastOnset ?? -1) >= 0 && button.lastOnset! < button.audio.frameCount, "\(name)") }
+            // The effects, the outro and the button end in silence (they ring out, never stop short).
             for audio in t.effects.values.map(\.audio) + Self.playedOnce.compactMap({ t.segments[$0]?.audio }) {
                 #expect(audio.channels.allSatisfy { abs($0.last ?? 1) < 1e-4 }, "\(name): a one-shot does not end in silence")
             }
