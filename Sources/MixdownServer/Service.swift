@@ -65,7 +65,7 @@ public final class MixdownService: Sendable {
     /// folder, which every process of a PostgreSQL deployment shares. The folder is named by
     /// the SHA-256 of the key's name (its first 32 hex digits): a name may hold `.`, never a path.
     func keyLibrary(_ key: String) -> String {
-        configuration.dataDirectory + "/templates/" + SHA256.hex(key).prefix(32)
+        configuration.dataDirectory + "/templates/" + String(SHA256.hex(key).prefix(32))
     }
 
     func gate(for key: String) -> ProductionGate {

@@ -157,9 +157,10 @@ public enum TemplateArchive {
         var out = [UInt8](repeating: 0, count: limit + 1)
         let status: Int32 = b.withUnsafeBufferPointer { input in
             out.withUnsafeMutableBufferPointer { output in
-                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + start)
+                guard let base = input.baseAddress, let target = output.baseAddress else { return Z_DATA_ERROR }
+                stream.next_in = UnsafeMutablePointer(mutating: base + start)
                 stream.avail_in = uInt(count)
-                stream.next_out = output.baseAddress
+                stream.next_out = target
                 stream.avail_out = uInt(output.count)
                 return CZlib.inflate(&stream, Z_FINISH)
             }

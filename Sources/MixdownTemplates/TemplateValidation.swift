@@ -93,7 +93,7 @@ public enum TemplateValidation {
             for (_, entry) in (try? JSONField(node: value, path: group).dictionary()) ?? [] {
                 guard case .object(let keys) = entry.node.value, let file = keys.first(where: { $0.key == "file" }) else { continue }
                 let field = JSONField(node: file.value, path: entry.path + ".file")
-                guard case .string(let name) = file.value else { continue }
+                guard case .string(let name) = file.value.value else { continue }
                 if name.hasPrefix("/") { throw field.error("'\(MixdownError.excerpt(name))' is an absolute path; name a file inside the template folder") }
                 if name.split(separator: "/").contains("..") { throw field.error("'\(MixdownError.excerpt(name))' climbs out of the template folder (..)") }
                 var info = stat()

@@ -66,7 +66,8 @@ import Testing
             if ["succeeded", "failed", "cancelled"].contains(status) { break }
             usleep(100_000)
         }
-        try #require(status == "succeeded", "\(try HTTP.send("GET", "\(base)/v1/productions/\(id)", key: alice).object)")
+        let job = try HTTP.send("GET", "\(base)/v1/productions/\(id)", key: alice).object
+        try #require(status == "succeeded", "\(job)")
         let wav = try HTTP.send("GET", "\(base)/v1/productions/\(id)/outputs/wav", key: alice)
         try wav.body.write(to: URL(fileURLWithPath: folder.file("out.wav")))
         let out = try AudioFileReader.read(folder.file("out.wav")).audio

@@ -12,13 +12,13 @@ import Testing
     var repository: String { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path }
 
     /// The library holds exactly `names` (no temporary folder left behind).
-    func expectLibrary(_ library: String, holds names: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectLibrary(_ library: String, holds names: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         let entries = ((try? FileManager.default.contentsOfDirectory(atPath: library)) ?? []).sorted()
         #expect(entries == names.sorted(), sourceLocation: sourceLocation)
     }
 
     /// Refused in one line naming `says`, with code invalidTemplate, and nothing installed.
-    func expectRefused(_ body: () throws -> Void, says: String, library: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    func expectRefused(_ body: () throws -> Void, says: String, library: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
         do {
             try body()
             Issue.record("accepted; expected a refusal saying \(says)", sourceLocation: sourceLocation)

@@ -24,8 +24,8 @@ struct TemplatesController {
                            path: MixdownError.excerpt(name))
         }
         let query = request.uri.queryParameters
-        let filter = Catalog.TemplateFilter(mood: query.getAll("mood").map(String.init), genre: query.getAll("genre").map(String.init),
-                                            instrument: query.getAll("instrument").map(String.init))
+        let filter = Catalog.TemplateFilter(mood: query.getAll("mood").map { String($0) }, genre: query.getAll("genre").map { String($0) },
+                                            instrument: query.getAll("instrument").map { String($0) })
         let own = try Catalog.templates(libraries: [service.keyLibrary(context.key.name)], cache: service.templates, withPaths: false, scope: "key")
         let server = try Catalog.templates(libraries: service.configuration.templateLibraries, cache: service.templates, withPaths: false, scope: "server")
         // The key's own first; a server template of the same name (one added after the key's)
