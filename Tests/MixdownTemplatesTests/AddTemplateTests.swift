@@ -48,7 +48,7 @@ import Testing
         let library = folder.file("library")
         let passed = try TemplateInstaller.install(folder: source, into: library, name: "tone-bed", replace: false)
         #expect(passed.warnings.isEmpty, "\(passed.warnings)")
-        #expect(abs(passed.mainLoudness + 18.7) < 0.5)
+        #expect(abs(passed.mainLoudness + 18.5) < 0.5)
         expectLibrary(library, holds: ["tone-bed"])
         let listed = try Catalog.templates(libraries: [library], withPaths: false)
         #expect(listed.count == 1 && listed[0].genre == ["jazz", "lounge"] && listed[0].instruments == ["piano", "upright bass"])
@@ -75,7 +75,8 @@ import Testing
     @Test func aQuietBedIsAcceptedWithAWarningAndSilenceIsRefused() throws {
         let quiet = try TestTemplates.write(folder.file("quiet"), mainDBFS: -30)
         let passed = try TemplateValidation.validate(directory: quiet)
-        #expect(passed.warnings.count == 1 && passed.warnings[0].hasPrefix("segments.main: the loop measures -30.7 LUFS"), "\(passed.warnings)")
+        #expect(passed.warnings.count == 1 && passed.warnings[0].hasPrefix("segments.main: the loop measures -30.")
+                && passed.warnings[0].contains("dB quieter than the shipped beds"), "\(passed.warnings)")
         let silent = try TestTemplates.write(folder.file("silent"), mainDBFS: -80)
         expectRefused({ try TemplateInstaller.install(folder: silent, into: folder.file("lib"), name: "silent", replace: false) },
                       says: "segments.main: the main loop measures", library: folder.file("lib"))
