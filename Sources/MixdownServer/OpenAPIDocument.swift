@@ -105,6 +105,8 @@ paths:
         content:
           application/zip:
             schema: { type: string, contentMediaType: application/zip }
+          application/octet-stream:
+            schema: { type: string, contentMediaType: application/octet-stream }
       responses:
         "201":
           description: Added; the template as listed, and the checks' warnings (a main loop far from -18 LUFS).
@@ -116,6 +118,7 @@ paths:
                 properties:
                   template: { $ref: "#/components/schemas/Template" }
                   warnings: { type: array, items: { type: string } }
+        "400": { $ref: "#/components/responses/Invalid" }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "409": { $ref: "#/components/responses/Invalid" }
         "413": { $ref: "#/components/responses/TooLarge" }
