@@ -143,4 +143,37 @@ import Testing
         let gone = try HTTP.send("POST", "\(base)/v1/productions", key: alice, body: HTTP.json(production))
         #expect(gone.status == 422 && gone.error["code"] as? String == "unknownName")
     }
+
+    /// With PostgreSQL, the API (no workers) keeps the template in the shared data folder and a
+    /// separate `mixdown worker` renders the key's production with it.
+    @Test func aWorkerRendersAKeysTemplateFromTheSharedDataFolder() throws {
+        let cluster = try PostgresCluster()
+        defer { withExtendedLifetime(cluster) {} }
+        let store = ["--database", cluster.url, "--data", folder.file("shared")]
+        let alice = try key("alice", store)
+        let environment = ["MIXDOWN_CACHE": folder.file("cache")]
+        let server = try ServiceProcess(["serve", "--port", "0", "--workers", "0"] + store, environment: environment)
+        defer { withExtendedLifetime(server) {} }
+        let added = try HTTP.send("POST", "\(server.base)/v1/templates?name=my-bed", key: alice, body: try zip("good", top: nil),
+                                  headers: ["Content-Type": "application/zip"])
+        try #require(added.status == 201, "\(added.object)")
+        let worker = try ServiceProcess(["worker", "--workers", "1"] + store, environment: environment)
+        defer { withExtendedLifetime(worker) {} }
+        let production: [String: Any] = ["scriptText": #"<<soundSegment::main>><break time="4000ms"/>"#, "soundTemplate": "my-bed", "forceLength": 6,
+                                         "endFormat": ["wav"]]
+        let created = try HTTP.send("POST", "\(server.base)/v1/productions", key: alice, body: HTTP.json(production))
+        let id = try #require(created.object["id"] as? String, "\(created.object)")
+        let deadline = Date().addingTimeInterval(120)
+        var job = [String: Any]()
+        while Date() < deadline {
+            job = try HTTP.send("GET", "\(server.base)/v1/productions/\(id)", key: alice).object
+            if ["succeeded", "failed", "cancelled"].contains(job["status"] as? String ?? "") { break }
+            usleep(100_000)
+        }
+        try #require(job["status"] as? String == "succeeded", "\(job)")
+        let wav = try HTTP.send("GET", "\(server.base)/v1/productions/\(id)/outputs/wav", key: alice)
+        try wav.body.write(to: URL(fileURLWithPath: folder.file("out.wav")))
+        let out = try AudioFileReader.read(folder.file("out.wav")).audio
+        #expect(TestTemplates.toneShare(out.channels[0][48_000..<192_000], frequency: 660) > -0.5)
+    }
 }
