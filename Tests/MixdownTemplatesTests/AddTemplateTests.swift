@@ -203,7 +203,7 @@ import Testing
     }
 
     enum BadArchive: String, CaseIterable, CustomTestStringConvertible {
-        case climbing, absolute, symlink, declaredTooLarge, inflatesPastItsSize, notAZip
+        case climbing, absolute, symlink, encrypted, declaredTooLarge, inflatesPastItsSize, notAZip
         var testDescription: String { rawValue }
     }
 
@@ -221,6 +221,9 @@ import Testing
         case .symlink:
             try TestTemplates.zip(source, to: zip, extra: [("passwd.wav", "->/etc/passwd")])
             says = "'passwd.wav' is a symbolic link"
+        case .encrypted:
+            try TestTemplates.zip(source, to: zip, extra: [("notes.txt", "encrypted:secret")])
+            says = "'notes.txt' is encrypted"
         case .declaredTooLarge:
             try TestTemplates.zip(source, to: zip, extra: [("padding.bin", "zeros:\(TemplateLimits.maximumBytes + (20 << 20))")])
             says = "unpacks to more than 64 MB"

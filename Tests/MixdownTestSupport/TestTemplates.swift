@@ -40,7 +40,8 @@ public enum TestTemplates {
     /// Zips `folder` (deflated) into `zip`: its files at the archive's root, or under `top/`.
     /// `extra` adds entries as Python writes them: `("name", "text")`, or a link
     /// (`("name", "->target")`, Unix mode 0o120777), or `("name", "zeros:N")` (N zero bytes,
-    /// deflated to almost nothing), or `("name", "lie:N")` (N zero bytes declared as 10).
+    /// deflated to almost nothing), or `("name", "lie:N")` (N zero bytes declared as 10), or
+    /// `("name", "encrypted:text")` (flagged as encrypted).
     public static func zip(_ folder: String?, to zip: String, top: String? = nil, extra: [(String, String)] = []) throws {
         let script = #"""
         import os, sys, zipfile, zlib, struct
@@ -64,12 +65,16 @@ public enum TestTemplates {
                     z.writestr(zipfile.ZipInfo(name), b"\0" * int(what[6:]), zipfile.ZIP_DEFLATED)
                 elif what.startswith("lie:"):
                     z.writestr(zipfile.ZipInfo(name), b"\0" * int(what[4:]), zipfile.ZIP_DEFLATED)
+                elif what.startswith("encrypted:"):
+                    z.writestr(name, what[10:])
                 else:
                     z.writestr(name, what)
-        if any(extra[i + 1].startswith("lie:") for i in range(0, len(extra), 2)):
-            # The central directory's sizes of the lying entries, rewritten to 10 bytes.
+        if any(extra[i + 1].startswith(("lie:", "encrypted:")) for i in range(0, len(extra), 2)):
+            # In the central directory: the lying entries' sizes rewritten to 10 bytes, the
+            # "encrypted" ones flagged so (bit 0), as an encrypting zip writer would.
             data = bytearray(open(out, "rb").read())
             names = [extra[i].encode() for i in range(0, len(extra), 2) if extra[i + 1].startswith("lie:")]
+            secret = [extra[i].encode() for i in range(0, len(extra), 2) if extra[i + 1].startswith("encrypted:")]
             p = 0
             while True:
                 p = data.find(b"PK\x01\x02", p)
@@ -77,6 +82,8 @@ public enum TestTemplates {
                 n = struct.unpack("<H", data[p + 28:p + 30])[0]
                 if bytes(data[p + 46:p + 46 + n]) in names:
                     data[p + 24:p + 28] = struct.pack("<I", 10)
+                if bytes(data[p + 46:p + 46 + n]) in secret:
+                    data[p + 8] |= 1
                 p += 4
             open(out, "wb").write(data)
         """#
