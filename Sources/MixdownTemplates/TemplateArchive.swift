@@ -27,11 +27,17 @@ public enum TemplateArchive {
             let components = Array(entry.components.dropFirst(strip))
             guard !components.isEmpty else { continue }
             let path = folder + "/" + components.joined(separator: "/")
+            // A folder where an earlier entry put a file (or the reverse) is refused, not merged.
+            func makeFolder(_ at: String) throws {
+                do { try FileManager.default.createDirectory(atPath: at, withIntermediateDirectories: true) } catch {
+                    throw refusal(entry.name, "collides with another entry of the archive")
+                }
+            }
             if entry.isDirectory {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+                try makeFolder(path)
                 continue
             }
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try makeFolder((path as NSString).deletingLastPathComponent)
             let bytes = try contents(of: entry, in: archive, budget: TemplateLimits.maximumBytes - total)
             total += bytes.count
             // O_EXCL: two entries of one name (or a name a folder took) are refused, not merged.

@@ -203,7 +203,7 @@ import Testing
     }
 
     enum BadArchive: String, CaseIterable, CustomTestStringConvertible {
-        case climbing, absolute, symlink, encrypted, declaredTooLarge, inflatesPastItsSize, notAZip
+        case climbing, absolute, symlink, encrypted, collision, declaredTooLarge, inflatesPastItsSize, notAZip
         var testDescription: String { rawValue }
     }
 
@@ -224,6 +224,9 @@ import Testing
         case .encrypted:
             try TestTemplates.zip(source, to: zip, extra: [("notes.txt", "encrypted:secret")])
             says = "'notes.txt' is encrypted"
+        case .collision:
+            try TestTemplates.zip(source, to: zip, extra: [("main.wav/inside.txt", "a file where a file is")])
+            says = "'main.wav/inside.txt' collides with another entry"
         case .declaredTooLarge:
             try TestTemplates.zip(source, to: zip, extra: [("padding.bin", "zeros:\(TemplateLimits.maximumBytes + (20 << 20))")])
             says = "unpacks to more than 64 MB"
