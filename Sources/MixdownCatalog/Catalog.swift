@@ -120,8 +120,8 @@ public enum Catalog {
             for entry in ((try? FileManager.default.contentsOfDirectory(atPath: library)) ?? []).sorted() {
                 let dir = "\(library)/\(entry)"
                 // A hidden folder is a template being added or removed (`TemplateInstaller`).
-            guard !entry.hasPrefix("."), FileManager.default.fileExists(atPath: dir + "/template.json"),
-                  !found.contains(where: { $0.name == entry }) else { continue }
+                guard !entry.hasPrefix("."), FileManager.default.fileExists(atPath: dir + "/template.json"),
+                      !found.contains(where: { $0.name == entry }) else { continue }
                 found.append((entry, dir))
             }
         }
@@ -145,8 +145,8 @@ public enum Catalog {
             let effects = t.effectNames.compactMap { name in
                 t.effects[name].map { e in Template.Effect(name: name, lengthSamples: e.audio.frameCount, gainDb: decibels(e.gain), description: e.description) }
             }
-            return Template(name: folder.name, description: t.description, mood: t.mood, genre: t.genre, instruments: t.instruments, tempo: t.tempo, beatsPerBar: t.beatsPerBar, key: t.key,
-                            defaultSegment: t.defaultSegment, sampleRate: SampleTime.renderRate, segments: segments, effects: effects,
+            return Template(name: folder.name, description: t.description, mood: t.mood, genre: t.genre, instruments: t.instruments,
+                            tempo: t.tempo, beatsPerBar: t.beatsPerBar, key: t.key, defaultSegment: t.defaultSegment, sampleRate: SampleTime.renderRate, segments: segments, effects: effects,
                             path: withPaths ? folder.path : nil, scope: scope)
         }
     }

@@ -116,7 +116,6 @@ public struct SoundTemplate: Sendable {
         return folders.filter { FileManager.default.fileExists(atPath: $0) && seen.insert(URL(fileURLWithPath: $0).standardized.path).inserted }
     }
 
-    /// Loads and validates `directory/template.json` and decodes its audio.
     /// What a segment may say; an effect says a subset (file, gain).
     static let segmentKeys = ["file", "loopStart", "loopEnd", "loopStartBar", "loopEndBar", "gain", "lastOnsetSample"]
 
@@ -142,6 +141,8 @@ public struct SoundTemplate: Sendable {
         }
     }
 
+    /// Loads and validates `directory/template.json` and decodes its audio. (Adding a template
+    /// checks more: `TemplateValidation`.)
     public static func load(directory: String, pool: WorkerPool = .serial) throws -> SoundTemplate {
         let manifestPath = directory + "/template.json"
         let text = try InputFile.readText(manifestPath, limit: Limits.maximumTextBytes)
@@ -206,7 +207,7 @@ public struct SoundTemplate: Sendable {
             guard loopEnd - loopStart >= rate / 10 else { throw field.error("the loop must be at least 100 ms long") }
             var segment = Segment(name: name, audio: buffer, loopStart: loopStart, loopEnd: loopEnd, gain: try gain(s["gain"]))
             if let f = s["lastOnsetSample"] {
-                // Only a button's last note matters (where the programme's last word may fall).
+                // A button's own key (docs/templates.md): elsewhere it would be silently ignored.
                 guard name == "button" else { throw f.error("only a 'button' segment has a lastOnsetSample") }
                 let v = try f.number(nonNegative: true, atMost: (Double(Int32.max), " samples"))
                 guard v == v.rounded() else { throw f.error("must be a whole number of samples") }
