@@ -31,6 +31,7 @@ let package = Package(
         system("CEspeakNG", apt: "libespeak-ng-dev"),
         system("CFFTW", pkgConfig: "fftw3f", apt: "libfftw3-dev"),
         system("CRubberBand", pkgConfig: "rubberband", apt: "librubberband-dev"),
+        system("CZlib", pkgConfig: "zlib", apt: "zlib1g-dev"),
 
         .target(name: "MixdownCore"),
         .target(name: "MixdownIO", dependencies: ["MixdownCore", "CSndFile", "CLame", "CMPG123", "CSampleRate"]),
@@ -38,7 +39,7 @@ let package = Package(
         .target(name: "MixdownScript", dependencies: ["MixdownCore"]),
         .target(name: "MixdownTimeline", dependencies: ["MixdownCore", "MixdownScript"]),
         .target(name: "MixdownSpeech", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP", "MixdownScript", "CEspeakNG"]),
-        .target(name: "MixdownTemplates", dependencies: ["MixdownCore", "MixdownIO"]),
+        .target(name: "MixdownTemplates", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP", "CZlib"]),
         .target(name: "MixdownMaster", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP"]),
         .target(name: "MixdownHybrid", dependencies: ["MixdownCore", "MixdownDSP", "MixdownSpeech", "MixdownMaster", "MixdownTimeline"]),
         .target(name: "MixdownDelivery", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP", "MixdownMaster"]),
@@ -83,7 +84,7 @@ let package = Package(
         .testTarget(name: "MixdownMasterTests", dependencies: ["MixdownMaster", "MixdownHybrid", "MixdownDelivery", "MixdownDSP", "MixdownIO",
                                                                "MixdownTestSupport"]),
         .testTarget(name: "MixdownSpeechTests", dependencies: ["MixdownSpeech", "MixdownDSP", "MixdownTestSupport"]),
-        .testTarget(name: "MixdownTemplatesTests", dependencies: ["MixdownTemplates", "MixdownDSP", "MixdownTestSupport", "CEbur128"]),
+        .testTarget(name: "MixdownTemplatesTests", dependencies: ["MixdownTemplates", "MixdownCatalog", "MixdownDSP", "MixdownIO", "MixdownTestSupport", "CEbur128"]),
         .testTarget(name: "MixdownTimelineTests", dependencies: [
             "MixdownTimeline", "MixdownScript", .product(name: "PropertyBased", package: "swift-property-based"),
         ]),

@@ -12,6 +12,7 @@ packages=(
   libespeak-ng-dev     # in-process speech synthesis
   libfftw3-dev         # spectra (band energies, EQ matching)
   librubberband-dev    # time-stretching speech with the pitch kept
+  zlib1g-dev           # inflating the zip archives POST /v1/templates takes
   libebur128-dev       # tests only: the independent BS.1770 reference meter
   ffmpeg               # tests only: the independent decoder
   espeak-ng            # tests only: a real external TTS command for the speechEngine tests

@@ -29,6 +29,8 @@ public enum Catalog {
         public var name: String
         public var description: String?
         public var mood: [String]
+        public var genre: [String]
+        public var instruments: [String]
         public var tempo: Double?
         public var beatsPerBar: Double
         public var key: String?
@@ -38,8 +40,49 @@ public enum Catalog {
         public var effects: [Effect]
         /// Where it was found (the CLI's listing; the API does not show server paths).
         public var path: String?
+        /// The API's listing: `server` (the server's library) or `key` (added by this key).
+        public var scope: String?
 
-        public static var omittedWhenNil: Set<String> { ["path"] }
+        public static var omittedWhenNil: Set<String> { ["path", "scope"] }
+    }
+
+    /// A search of the library (`mixdown templates --mood calm --genre jazz`,
+    /// `GET /v1/templates?mood=calm&genre=jazz`): every value given must be one of the
+    /// template's tags of its kind, compared without regard to case.
+    public struct TemplateFilter: Sendable, Equatable {
+        public var mood: [String]
+        public var genre: [String]
+        public var instrument: [String]
+
+        public init(mood: [String] = [], genre: [String] = [], instrument: [String] = []) {
+            (self.mood, self.genre, self.instrument) = (mood, genre, instrument)
+        }
+
+        public var isEmpty: Bool { mood.isEmpty && genre.isEmpty && instrument.isEmpty }
+
+        public func matches(_ t: Template) -> Bool {
+            func all(_ wanted: [String], in tags: [String]) -> Bool {
+                let have = Set(tags.map { $0.lowercased() })
+                return wanted.allSatisfy { have.contains($0.lowercased()) }
+            }
+            return all(mood, in: t.mood) && all(genre, in: t.genre) && all(instrument, in: t.instruments)
+        }
+
+        /// What was searched and, for each kind searched, the values the templates have: one line
+        /// for a search that found nothing (`no template has mood 'calm' and genre 'jaz' (moods: …; genres: …)`).
+        public func nothingFound(in templates: [Template]) -> String {
+            var searched = [String](), known = [String]()
+            func add(_ kind: String, _ plural: String, _ wanted: [String], _ tags: (Template) -> [String]) {
+                guard !wanted.isEmpty else { return }
+                searched.append(wanted.map { "\(kind) '\(MixdownError.excerpt($0))'" }.joined(separator: " and "))
+                let values = Set(templates.flatMap(tags).map { $0.lowercased() }).sorted()
+                known.append("\(plural): \(values.isEmpty ? "none" : values.joined(separator: ", "))")
+            }
+            add("mood", "moods", mood, \.mood)
+            add("genre", "genres", genre, \.genre)
+            add("instrument", "instruments", instrument, \.instruments)
+            return "no template has \(searched.joined(separator: " and ")) (\(known.joined(separator: "; ")))"
+        }
     }
 
     /// A voice as listed: `id` is what a production's `voice` names.
@@ -75,15 +118,18 @@ public enum Catalog {
         for library in libraries {
             for entry in ((try? FileManager.default.contentsOfDirectory(atPath: library)) ?? []).sorted() {
                 let dir = "\(library)/\(entry)"
-                guard FileManager.default.fileExists(atPath: dir + "/template.json"), !found.contains(where: { $0.name == entry }) else { continue }
+                // A hidden folder is a template being added or removed (`TemplateInstaller`).
+                guard !entry.hasPrefix("."), FileManager.default.fileExists(atPath: dir + "/template.json"),
+                      !found.contains(where: { $0.name == entry }) else { continue }
                 found.append((entry, dir))
             }
         }
         return found
     }
 
-    /// Every template in `libraries` (with its folder when `withPaths`).
-    public static func templates(libraries: [String], cache: TemplateCache = TemplateCache(), withPaths: Bool) throws -> [Template] {
+    /// Every template in `libraries` (with its folder when `withPaths`; marked with `scope`
+    /// when given).
+    public static func templates(libraries: [String], cache: TemplateCache = TemplateCache(), withPaths: Bool, scope: String? = nil) throws -> [Template] {
         try templateFolders(libraries: libraries).map { folder in
             let t = try cache.load(directory: folder.path)
             func decibels(_ gain: Float) -> Double { (20 * log10(Double(gain)) * 100).rounded() / 100 }
@@ -99,9 +145,9 @@ public enum Catalog {
             let effects = t.effectNames.compactMap { name in
                 t.effects[name].map { e in Template.Effect(name: name, lengthSamples: e.audio.frameCount, gainDb: decibels(e.gain), description: e.description) }
             }
-            return Template(name: folder.name, description: t.description, mood: t.mood, tempo: t.tempo, beatsPerBar: t.beatsPerBar, key: t.key,
-                            defaultSegment: t.defaultSegment, sampleRate: SampleTime.renderRate, segments: segments, effects: effects,
-                            path: withPaths ? folder.path : nil)
+            return Template(name: folder.name, description: t.description, mood: t.mood, genre: t.genre, instruments: t.instruments,
+                            tempo: t.tempo, beatsPerBar: t.beatsPerBar, key: t.key, defaultSegment: t.defaultSegment, sampleRate: SampleTime.renderRate, segments: segments, effects: effects,
+                            path: withPaths ? folder.path : nil, scope: scope)
         }
     }
 

@@ -39,6 +39,8 @@ public struct MixdownError: Error, CustomStringConvertible, Equatable, Sendable 
         case invalidJSON
         /// A batch's audience (CSV) is wrong.
         case invalidAudience
+        /// A sound template that cannot be added (its manifest, files, loop points, loudness, size).
+        case invalidTemplate
         /// What the service does not allow (file paths, commands).
         case forbidden
         /// The command line itself is wrong.

@@ -63,16 +63,77 @@ paths:
   /v1/templates:
     get:
       operationId: listTemplates
-      summary: The server's sound templates.
+      summary: The server's sound templates and the key's own, searchable by tags.
+      description: |
+        The key's own templates (`scope: key`) and the server's (`scope: server`). `mood`,
+        `genre` and `instrument` search the tags, without regard to case; each value given
+        (each may be repeated) must be one of the template's tags of that kind. A search that
+        matches nothing answers an empty list.
+      parameters:
+        - { name: mood, in: query, required: false, schema: { type: string } }
+        - { name: genre, in: query, required: false, schema: { type: string } }
+        - { name: instrument, in: query, required: false, schema: { type: string } }
       responses:
         "200":
-          description: Every template with its segments and effects.
+          description: Every template found, with its segments and effects.
           content:
             application/json:
               schema:
                 type: array
                 items: { $ref: "#/components/schemas/Template" }
         "401": { $ref: "#/components/responses/Unauthorized" }
+        "422": { $ref: "#/components/responses/Invalid" }
+    post:
+      operationId: addTemplate
+      summary: Add a template only this key sees and uses, from a zip of its folder.
+      description: |
+        The body is the template folder zipped (its files at the root of the archive or in one
+        folder), stored or deflated entries. The archive is checked (no absolute or `..`
+        paths, no links, no encryption, at most 200 entries and 64 MB unpacked) and the
+        template validated (manifest, files, loop points, the main loop's loudness) before it
+        is kept; a refusal names the entry, file or manifest key path in `path`. A name that
+        is one of the server's templates, or one the key already has (without
+        `replace=true`), is refused with 409.
+      parameters:
+        - name: name
+          in: query
+          required: true
+          schema: { type: string, pattern: "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$" }
+        - { name: replace, in: query, required: false, schema: { type: boolean } }
+      requestBody:
+        required: true
+        content:
+          application/zip:
+            schema: { type: string, contentMediaType: application/zip }
+          application/octet-stream:
+            schema: { type: string, contentMediaType: application/octet-stream }
+      responses:
+        "201":
+          description: Added; the template as listed, and the checks' warnings (a main loop far from -18 LUFS).
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [template, warnings]
+                properties:
+                  template: { $ref: "#/components/schemas/Template" }
+                  warnings: { type: array, items: { type: string } }
+        "400": { $ref: "#/components/responses/Invalid" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "409": { $ref: "#/components/responses/Invalid" }
+        "413": { $ref: "#/components/responses/TooLarge" }
+        "415": { $ref: "#/components/responses/Invalid" }
+        "422": { $ref: "#/components/responses/Invalid" }
+  /v1/templates/{name}:
+    parameters:
+      - { name: name, in: path, required: true, schema: { type: string } }
+    delete:
+      operationId: removeTemplate
+      summary: Remove one of the key's own templates.
+      responses:
+        "204": { description: Removed. }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "404": { $ref: "#/components/responses/NotFound" }
   /v1/voices:
     get:
       operationId: listVoices
@@ -533,7 +594,7 @@ components:
               speed: { $ref: "#/components/schemas/Speed" }
               pitch: { type: number, minimum: 0.5, maximum: 2 }
               speechEngine: { type: string, minLength: 1 }
-        soundTemplate: { type: string, minLength: 1, description: "A template of GET /v1/templates, by name." }
+        soundTemplate: { type: string, minLength: 1, description: "A template of GET /v1/templates (the server's or the key's own), by name." }
         sectionProperties:
           type: object
           additionalProperties:
@@ -680,11 +741,13 @@ components:
     Template:
       type: object
       description: Lengths and loop points are in samples at 48 kHz.
-      required: [name, description, mood, tempo, beatsPerBar, key, defaultSegment, sampleRate, segments, effects]
+      required: [name, description, mood, genre, instruments, tempo, beatsPerBar, key, defaultSegment, sampleRate, segments, effects]
       properties:
         name: { type: string }
         description: { type: [string, "null"] }
         mood: { type: array, items: { type: string } }
+        genre: { type: array, items: { type: string } }
+        instruments: { type: array, items: { type: string } }
         tempo: { type: [number, "null"] }
         beatsPerBar: { type: number }
         key: { type: [string, "null"] }
@@ -701,8 +764,8 @@ components:
               loopStartSample: { type: integer }
               loopEndSample: { type: integer }
               gainDb: { type: number }
-              playsOnce: { type: boolean }
-              lastOnsetSample: { type: integer }
+              playsOnce: { type: boolean, description: "The outro and the button play once; the others loop." }
+              lastOnsetSample: { type: integer, description: "A button's last note: from its manifest, or estimated from its audio." }
         effects:
           type: array
           items:
@@ -713,6 +776,7 @@ components:
               lengthSamples: { type: integer }
               gainDb: { type: number }
               description: { type: [string, "null"] }
+        scope: { type: string, enum: [server, key], description: "The server's template, or one this key added." }
     Voice:
       type: object
       description: "`id` is what a production's `voice` names."

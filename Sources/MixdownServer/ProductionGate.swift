@@ -8,7 +8,8 @@ import MixdownScript
 ///
 /// - `scriptFile` is refused (send `scriptText`);
 /// - `mediaFiles` entries are uploaded media ids, `{"media": "ID", "role": "speech"}`, never paths;
-/// - `soundTemplate` is the name of one of the server's templates, never a folder;
+/// - `soundTemplate` is the name of one of the server's templates or of the key's own
+///   (`POST /v1/templates`), never a folder; a key's own is rewritten to its folder;
 /// - `speechEngine` (at the top or in `sections`) is the name of an engine the operator
 ///   configured, never a command line;
 /// - `webhook`: `{"url": "https://…"}`, taken out of the production and kept with the job.
@@ -20,6 +21,8 @@ struct ProductionGate {
     let dataDirectory: String
     let engines: [String: ExternalEngine]
     let templateNames: [String]
+    /// The key's own templates by name → their folders (`MixdownService.keyLibrary`).
+    var keyTemplates: [String: String] = [:]
 
     struct Admitted {
         var production: Production
@@ -50,8 +53,15 @@ struct ProductionGate {
                 out.append((key, try await mediaFiles(field)))
             case "soundTemplate":
                 let name = try field.nonEmptyString()
+                // The key's own first: a server template added later under the same name does
+                // not change the music of this key's productions.
+                if let folder = keyTemplates[name] {
+                    out.append((key, JSONNode(value: .string(folder), location: value.location)))
+                    continue
+                }
                 guard templateNames.contains(name) else {
-                    throw field.error("no template '\(MixdownError.excerpt(name))' on this server (templates: \(templateNames.joined(separator: ", ")))",
+                    let known = Set(templateNames).union(keyTemplates.keys).sorted()
+                    throw field.error("no template '\(MixdownError.excerpt(name))' on this server (templates: \(known.joined(separator: ", ")))",
                                       code: name.contains("/") ? .forbidden : .unknownName)
                 }
                 out.append((key, value))

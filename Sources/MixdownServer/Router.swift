@@ -8,7 +8,7 @@ extension MixdownService {
     /// |---|---|
     /// | `GET /health`, `GET /openapi.yaml` | anyone |
     /// | `GET /metrics` | a key |
-    /// | `GET /v1/templates`, `GET /v1/voices` | a key |
+    /// | `GET`·`POST /v1/templates`, `DELETE /v1/templates/{name}`, `GET /v1/voices` | a key |
     /// | `POST /v1/media` | a key |
     /// | `POST /v1/productions`, `GET`·`DELETE /v1/productions/{id}`, `GET …/report`, `GET …/report.html` | a key |
     /// | `GET /v1/productions/{id}/outputs/{endFormat}` | a key, or a report page's player link |
@@ -27,6 +27,7 @@ extension MixdownService {
         HealthController().addRoutes(to: routes.group())
         MetricsController(service: self).addRoutes(to: routes.group(authenticatedBy: key))
         let v1 = routes.group("v1", authenticatedBy: key)
+        TemplatesController(service: self).addRoutes(to: v1)
         CatalogController(service: self).addRoutes(to: v1)
         MediaController(service: self).addRoutes(to: v1)
         ProductionsController(service: self).addRoutes(to: v1)

@@ -53,7 +53,7 @@ public final class MixdownService: Sendable {
         self.store = store
         self.configuration = configuration
         pool = WorkerPool.machine()
-        for folder in ["media", "jobs", "tmp"] {
+        for folder in ["media", "jobs", "tmp", "templates"] {
             try FileManager.default.createDirectory(atPath: configuration.dataDirectory + "/" + folder, withIntermediateDirectories: true)
         }
     }
@@ -61,10 +61,18 @@ public final class MixdownService: Sendable {
     /// The server's templates by name (first found wins, as for the CLI).
     var templateFolders: [(name: String, path: String)] { Catalog.templateFolders(libraries: configuration.templateLibraries) }
 
+    /// The templates `key` added (`POST /v1/templates`): `templates/<key>/` under the data
+    /// folder, which every process of a PostgreSQL deployment shares. The folder is named by
+    /// the SHA-256 of the key's name (its first 32 hex digits): a name may hold `.`, never a path.
+    func keyLibrary(_ key: String) -> String {
+        configuration.dataDirectory + "/templates/" + String(SHA256.hex(key).prefix(32))
+    }
+
     func gate(for key: String) -> ProductionGate {
         let store = store
         return ProductionGate(media: { try await store.media(id: $0, key: key) }, dataDirectory: configuration.dataDirectory,
-                              engines: configuration.engines, templateNames: templateFolders.map(\.name))
+                              engines: configuration.engines, templateNames: templateFolders.map(\.name),
+                              keyTemplates: Dictionary(Catalog.templateFolders(libraries: [keyLibrary(key)]).map { ($0.name, $0.path) }) { first, _ in first })
     }
 
     /// A render request for `production` with a row's `variables`, writing into `folder`.

@@ -37,6 +37,9 @@ public struct SoundTemplate: Sendable {
     /// What the template sounds like, and mood tags to choose it by.
     public var description: String?
     public var mood: [String] = []
+    /// Genre and instrument tags (lowercase) to search the library by (docs/templates.md).
+    public var genre: [String] = []
+    public var instruments: [String] = []
     /// Tempo (bpm), metre and key, when the manifest gives them. With a tempo, segment
     /// changes land on the beat (docs/templates.md).
     public var tempo: Double?
@@ -114,9 +117,11 @@ public struct SoundTemplate: Sendable {
         return folders.filter { FileManager.default.fileExists(atPath: $0) && seen.insert(URL(fileURLWithPath: $0).standardized.path).inserted }
     }
 
-    /// Loads and validates `directory/template.json` and decodes its audio.
     /// What a segment may say; an effect says a subset (file, gain).
     static let segmentKeys = ["file", "loopStart", "loopEnd", "loopStartBar", "loopEndBar", "gain", "lastOnsetSample"]
+
+    /// The segments played once, never looped: the `outro` and the `button` (a closing sting).
+    public static let playedOnce: Set<String> = ["outro", "button"]
 
     /// Text of a manifest field, one line of at most `limit` characters.
     static func oneLine(_ field: JSONField, at limit: Int) throws -> String {
@@ -125,11 +130,25 @@ public struct SoundTemplate: Sendable {
         return s
     }
 
+    /// `genre` and `instruments`: up to 20 lowercase tags of one line each, so that a search
+    /// (`mixdown templates --genre jazz`) and the listing agree on their spelling.
+    static func tags(_ field: JSONField) throws -> [String] {
+        let list = try field.list()
+        guard list.count <= 20 else { throw field.error("at most 20 tags") }
+        return try list.map { item in
+            let tag = try oneLine(item, at: 40)
+            guard tag == tag.lowercased() else { throw item.error("tags are lowercase: write '\(MixdownError.excerpt(tag.lowercased()))'") }
+            return tag
+        }
+    }
+
+    /// Loads and validates `directory/template.json` and decodes its audio. (Adding a template
+    /// checks more: `TemplateValidation`.)
     public static func load(directory: String, pool: WorkerPool = .serial) throws -> SoundTemplate {
         let manifestPath = directory + "/template.json"
         let text = try InputFile.readText(manifestPath, limit: Limits.maximumTextBytes)
         let root = try JSONField(node: JSONParser.parse(text, file: manifestPath), path: "")
-            .object(allowed: ["name", "description", "mood", "tempo", "beatsPerBar", "key", "segments", "effects", "defaultSegment"])
+            .object(allowed: ["name", "description", "mood", "genre", "instruments", "tempo", "beatsPerBar", "key", "segments", "effects", "defaultSegment"])
         let tempo = try root["tempo"].map { f -> Double in
             let v = try f.number(positive: true, atMost: (400, " bpm"))
             guard v >= 20 else { throw f.error("must be at least 20 bpm, got \(JSONField.format(v))") }
@@ -185,6 +204,7 @@ public struct SoundTemplate: Sendable {
             let loopStart = try point(samples: "loopStart", bars: "loopStartBar", default: 0)
             let loopEnd = try point(samples: "loopEnd", bars: "loopEndBar", default: buffer.frameCount)
             guard loopEnd <= buffer.frameCount else { throw field.error("loop end \(loopEnd) is beyond the audio (\(buffer.frameCount) samples at 48 kHz)") }
+            guard loopStart < loopEnd else { throw field.error("loop start \(loopStart) is not before loop end \(loopEnd) (samples at 48 kHz)") }
             guard loopEnd - loopStart >= rate / 10 else { throw field.error("the loop must be at least 100 ms long") }
             var segment = Segment(name: name, audio: buffer, loopStart: loopStart, loopEnd: loopEnd, gain: try gain(s["gain"]))
             if let f = s["lastOnsetSample"] {
@@ -218,7 +238,9 @@ public struct SoundTemplate: Sendable {
         var template = SoundTemplate(name: name, directory: directory, segments: segments, effects: effects, defaultSegment: defaultSegment)
         template.description = try root["description"].map { try oneLine($0, at: 500) }
         template.mood = try root["mood"]?.list().map { try oneLine($0, at: 40) } ?? []
-        if template.mood.count > 20 { throw root["mood"]!.error("at most 20 tags") }
+        if let field = root["mood"], template.mood.count > 20 { throw field.error("at most 20 tags") }
+        template.genre = try root["genre"].map(tags) ?? []
+        template.instruments = try root["instruments"].map(tags) ?? []
         template.key = try root["key"].map { try oneLine($0, at: 40) }
         template.tempo = tempo
         template.beatsPerBar = beatsPerBar

@@ -15,6 +15,7 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
     var allow: String
     var path: String {
         template.replacingOccurrences(of: "{id}", with: "00000000-0000-0000-0000-000000000000").replacingOccurrences(of: "{endFormat}", with: "wav")
+            .replacingOccurrences(of: "{name}", with: "no-such-template")
     }
     var testDescription: String { "\(method) \(template)" }
 
@@ -22,7 +23,9 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .get, template: "/health", needsKey: false, allow: "GET, HEAD"),
         .init(method: .get, template: "/openapi.yaml", needsKey: false, allow: "GET, HEAD"),
         .init(method: .get, template: "/metrics", allow: "GET, HEAD"),
-        .init(method: .get, template: "/v1/templates", allow: "GET, HEAD"),
+        .init(method: .get, template: "/v1/templates", allow: "GET, HEAD, POST"),
+        .init(method: .post, template: "/v1/templates", allow: "GET, HEAD, POST"),
+        .init(method: .delete, template: "/v1/templates/{name}", allow: "DELETE"),
         .init(method: .get, template: "/v1/voices", allow: "GET, HEAD"),
         .init(method: .post, template: "/v1/media", allow: "POST"),
         .init(method: .post, template: "/v1/productions", allow: "POST"),
@@ -54,7 +57,7 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
             }
         }
         #expect(documented == listed)
-        #expect(listed.count == 16)
+        #expect(listed.count == 18)
     }
 
     @Test(arguments: RouteCase.all) func withoutAKeyARouteIs401(_ route: RouteCase) async throws {
@@ -114,7 +117,7 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
         }
     }
 
-    @Test(arguments: ["/", "/nothing", "/v1", "/v1/", "/v1/nothing", "/v2/templates", "/v1/templates/corporate", "/v1/productions/x/y",
+    @Test(arguments: ["/", "/nothing", "/v1", "/v1/", "/v1/nothing", "/v2/templates", "/v1/templates/corporate/segments", "/v1/productions/x/y",
                       "/v1/productions/x/outputs", "/v1/productions/x/outputs/wav/more", "/v1/batches/x/jobs", "/health/more", "/openapi.json"])
     func anUnknownPathIs404WithAKey(_ path: String) async throws {
         let harness = try await Harness()
