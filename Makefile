@@ -60,7 +60,7 @@ bench: build
 	@bash Benchmarks/report-page.sh
 
 # Rebuilds the template library in SoundTemplates/ from its generator (SoundTemplates/Generator:
-# composed in code, played by FluidSynth with the FluidR3 General MIDI SoundFont).
+# composed in code, played by FluidSynth with the MuseScore General SoundFont, mixed in code).
 templates: deps
 	@bash scripts/install-deps.sh templates
 	$(SWIFT) run -c release --scratch-path .build-templates mixdown-templates SoundTemplates

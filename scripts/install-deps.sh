@@ -25,9 +25,9 @@ packages=(
 )
 
 # `install-deps.sh templates`: what `make templates` needs instead (FluidSynth and the
-# General MIDI SoundFont it plays the library with).
+# MuseScore General SoundFont it plays the library with, lossless SF2, MIT licence).
 if [ "${1:-}" = templates ]; then
-  packages=(fluidsynth fluid-soundfont-gm)
+  packages=(fluidsynth musescore-general-soundfont-lossless)
 fi
 # `install-deps.sh voices-ja`: what `make voices-ja` needs (python3-venv, for .venv), then only
 # the optional Japanese voices into .venv (below).

@@ -155,7 +155,9 @@ enum Mix {
         }
         guard side > 0, mid > 0 else { return 1 }
         let now = 10 * log10(side / mid)
-        return Float(min(4, max(0.25, pow(10, (target - now) / 20))))
+        // Bounded, but wide enough to fold in a stereo patch that is mostly side (a rotary
+        // organ, a chorused synth string) as well as to open a nearly mono one.
+        return Float(min(4, max(0.05, pow(10, (target - now) / 20))))
     }
 
     static func width(_ audio: inout AudioBuffer, sideGain: Float) {

@@ -267,6 +267,11 @@ func build(_ style: Style) throws {
         // too sits at the bed loudness under the same ceiling.
         if s.name == "main2" { own.gain = bedGain(s, style, own) }
         var out = mixed(s, style, own)
+        // What the glue's gain left (under 0.5 dB where the limiter works hardest): main and
+        // main2 at the bed loudness exactly, their true peak still within 11 dB of it.
+        if s.name == "main" || s.name == "main2", let lufs = AudioAnalysis.analyze(loopOf(out, s)).integratedLufs {
+            out = scaled(out, pow(10, (bedLoudness - lufs) / 20))
+        }
         // An intro is the bed thinned out: it may sit up to 3 LU under main, no further.
         if s.name == "intro", let lufs = AudioAnalysis.analyze(out).integratedLufs, lufs < bedLoudness - 3 {
             out = scaled(out, pow(10, (bedLoudness - 3 - lufs) / 20))

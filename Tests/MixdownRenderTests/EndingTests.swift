@@ -215,3 +215,28 @@ import Testing
         }
     }
 }
+
+/// The shipped library's buttons, heard: a 15 s and a 30 s spot on every template end on its
+/// button, the last onset (found in the music stem, not taken from the plan) at most 1.5 s
+/// before the end and none in the last 100 ms, the lengths exact.
+extension EndingTests {
+    static let shipped: [String] = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("SoundTemplates").path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [])
+            .filter { FileManager.default.fileExists(atPath: root + "/" + $0 + "/template.json") }.sorted()
+    }()
+
+    @Test("every shipped template ends a spot on its button", arguments: shipped)
+    func shippedButtons(_ name: String) throws {
+        for seconds in [15, 30] {
+            let total = seconds * Self.rate
+            let r = try render("\(name)-\(seconds)", template: name, timeline: #""forceLength": \#(seconds)"#)
+            #expect(r.music.count == total && r.output == total, "\(name) \(seconds) s: \(r.music.count) samples")
+            #expect(r.report["ending"] as? String == "button" && r.regions.last?.segment == "button", "\(name) \(seconds) s: \(r.regions)")
+            let last = try #require(Self.onsets(r.music).last, "\(name): no onset")
+            #expect(total - last <= 72_000, "\(name) \(seconds) s: last onset \(Double(total - last) / 48_000) s before the end")
+            #expect(last < total - 4_800, "\(name) \(seconds) s: an onset at \(Double(last) / 48_000) s, inside the last 100 ms")
+        }
+    }
+}
