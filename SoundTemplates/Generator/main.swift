@@ -267,6 +267,13 @@ func build(_ style: Style) throws {
         // too sits at the bed loudness under the same ceiling.
         if s.name == "main2" { own.gain = bedGain(s, style, own) }
         var out = mixed(s, style, own)
+        // Heavy glue narrows the mid's peaks more than the side's steady tail: where it moved
+        // the image by more than 1 dB, the width is set again on the glued sound.
+        if s.loop != nil, let sm = AudioAnalysis.analyze(loopOf(out, s)).sideToMidDb, abs(sm - style.mix.sideToMid) > 1 {
+            own.sideGain *= Float(pow(10, (style.mix.sideToMid - sm) / 20))
+            if s.name == "main2" { own.gain = bedGain(s, style, own) }
+            out = mixed(s, style, own)
+        }
         // What the glue's gain left (under 0.5 dB where the limiter works hardest): main and
         // main2 at the bed loudness exactly, their true peak still within 11 dB of it.
         if s.name == "main" || s.name == "main2", let lufs = AudioAnalysis.analyze(loopOf(out, s)).integratedLufs {
