@@ -56,7 +56,7 @@ import Testing
         let templates = try run(bin, ["templates", "--json"], in: folder.path)
         try #require(templates.status == 0, "\(templates.stderr)")
         let listed = try JSONSerialization.jsonObject(with: Data(templates.stdout.utf8)) as? [[String: Any]] ?? []
-        #expect(listed.count == 8)
+        #expect(listed.count == 12)
         let voices = try run(bin, ["voices", "--json"], in: folder.path)
         #expect((try JSONSerialization.jsonObject(with: Data(voices.stdout.utf8)) as? [[String: Any]])?.first?["id"] as? String == "en_US-joe-medium")
 

@@ -37,7 +37,7 @@ import Testing
         Case(name: "duplicate section", code: .invalidScript, at: "s.txt:1:23", script: "<<sectionName::a>> Hi <<sectionName::a>> again", production: #"{"scriptFile": "SCRIPT"}"#,
              says: "duplicate section name 'a'"),
         Case(name: "unknown segment", code: .unknownName, at: "s.txt:1:23", script: "<<soundSegment::mian>><<sectionName::a>> Hi", production: #"{"scriptFile": "SCRIPT", \#(template)}"#,
-             says: "unknown sound segment 'mian' (did you mean 'main'?) in template 'corporate' (segments: intro, main, outro)"),
+             says: "unknown sound segment 'mian' (did you mean 'main'?) in template 'corporate' (segments: button, intro, main, main2, outro)"),
         // Strict delivery (docs/strict-delivery.md): each kind of warning refused, nothing written.
         Case(name: "strict: segment without a template", code: .noSoundTemplate, at: nil, script: "<<soundSegment::main>><<sectionName::a>> Hi",
              production: #"{"scriptFile": "SCRIPT", "strict": true}"#,

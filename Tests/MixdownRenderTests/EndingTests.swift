@@ -220,6 +220,27 @@ import Testing
 /// button, the last onset (found in the music stem, not taken from the plan) at most 1.5 s
 /// before the end and none in the last 100 ms, the lengths exact.
 extension EndingTests {
+    /// Attacks in real music, where a hit follows the bed's last beat and rings under the
+    /// next: 5 ms frames; an attack is a frame within 40 dB of the loudest that is 6 dB louder
+    /// than the loudest frame of the 30 ms before it. Returns each attack's first sample.
+    static func attacks(_ x: [Float]) -> [Int] {
+        let frame = 240
+        let levels = stride(from: 0, to: x.count - frame + 1, by: frame).map { s -> Double in
+            var e = 0.0
+            for i in s..<(s + frame) { e += Double(x[i]) * Double(x[i]) }
+            return 10 * log10(max(e / Double(frame), 1e-20))
+        }
+        let peak = levels.max() ?? -200
+        var out = [Int](), previous = false
+        for i in levels.indices {
+            let before = levels[max(0, i - 6)..<i].max() ?? -200
+            let attack = levels[i] > peak - 40 && levels[i] > before + 6
+            if attack && !previous { out.append(i * frame) }
+            previous = attack
+        }
+        return out
+    }
+
     static let shipped: [String] = {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("SoundTemplates").path
@@ -234,7 +255,7 @@ extension EndingTests {
             let r = try render("\(name)-\(seconds)", template: name, timeline: #""forceLength": \#(seconds)"#)
             #expect(r.music.count == total && r.output == total, "\(name) \(seconds) s: \(r.music.count) samples")
             #expect(r.report["ending"] as? String == "button" && r.regions.last?.segment == "button", "\(name) \(seconds) s: \(r.regions)")
-            let last = try #require(Self.onsets(r.music).last, "\(name): no onset")
+            let last = try #require(Self.attacks(r.music).last, "\(name): no onset")
             #expect(total - last <= 72_000, "\(name) \(seconds) s: last onset \(Double(total - last) / 48_000) s before the end")
             #expect(last < total - 4_800, "\(name) \(seconds) s: an onset at \(Double(last) / 48_000) s, inside the last 100 ms")
         }
