@@ -91,9 +91,11 @@ import Testing
     }
 
     /// Onsets in an envelope, found without the planner: 5 ms frames; a frame is an onset when
-    /// it is within 50 dB of the loudest frame and 10 dB louder than every frame of the 100 ms
-    /// before the one preceding it. Returns each onset's first sample (frame start).
-    static func onsets(_ x: [Float]) -> [Int] {
+    /// it is within `within` dB of the loudest frame and `rise` dB louder than every frame of
+    /// the `span` frames ending `gap` frames before it (by default: 50 dB, 10 dB, the 100 ms
+    /// before the frame preceding it — the clicks of a test template). Returns each onset's
+    /// first sample (frame start).
+    static func onsets(_ x: [Float], within: Double = 50, rise: Double = 10, span: Int = 20, gap: Int = 1) -> [Int] {
         let frame = 240
         let levels = stride(from: 0, to: x.count - frame + 1, by: frame).map { s -> Double in
             var e = 0.0
@@ -103,8 +105,8 @@ import Testing
         let peak = levels.max() ?? -200
         var out = [Int](), previousWasOnset = false
         for i in levels.indices {
-            let before = levels[max(0, i - 21)..<max(0, i - 1)].max() ?? -200
-            let onset = levels[i] > peak - 50 && levels[i] > before + 10
+            let before = levels[max(0, i - gap - span)..<max(0, i - gap)].max() ?? -200
+            let onset = levels[i] > peak - within && levels[i] > before + rise
             if onset && !previousWasOnset { out.append(i * frame) }
             previousWasOnset = onset
         }
@@ -221,25 +223,8 @@ import Testing
 /// before the end and none in the last 100 ms, the lengths exact.
 extension EndingTests {
     /// Attacks in real music, where a hit follows the bed's last beat and rings under the
-    /// next: 5 ms frames; an attack is a frame within 40 dB of the loudest that is 6 dB louder
-    /// than the loudest frame of the 30 ms before it. Returns each attack's first sample.
-    static func attacks(_ x: [Float]) -> [Int] {
-        let frame = 240
-        let levels = stride(from: 0, to: x.count - frame + 1, by: frame).map { s -> Double in
-            var e = 0.0
-            for i in s..<(s + frame) { e += Double(x[i]) * Double(x[i]) }
-            return 10 * log10(max(e / Double(frame), 1e-20))
-        }
-        let peak = levels.max() ?? -200
-        var out = [Int](), previous = false
-        for i in levels.indices {
-            let before = levels[max(0, i - 6)..<i].max() ?? -200
-            let attack = levels[i] > peak - 40 && levels[i] > before + 6
-            if attack && !previous { out.append(i * frame) }
-            previous = attack
-        }
-        return out
-    }
+    /// next: within 40 dB of the loudest frame, 6 dB over the loudest of the 30 ms before.
+    static func attacks(_ x: [Float]) -> [Int] { onsets(x, within: 40, rise: 6, span: 6, gap: 0) }
 
     static let shipped: [String] = {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
