@@ -176,6 +176,9 @@ public struct LoudnessProfile: Sendable {
                 sum += z * z * weights
             }
             r = SIMD8(s1[0], s1[1], s2[0], s2[1], h1[0], h1[1], h2[0], h2[1])
+            // Registers decayed below 1e-50 go to zero, as in FilterChain.State.settle: silence
+            // would otherwise leave them cycling in the slow subnormal range.
+            r.replace(with: 0, where: (r .< 1e-50) .& (r .> -1e-50))
             return sum
         }
 
