@@ -60,6 +60,8 @@ public struct MixdownError: Error, CustomStringConvertible, Equatable, Sendable 
         case unusedVariable
         /// Sound segments asked for without a sound template.
         case noSoundTemplate
+        /// `ending: button` on a programme too short for the button (it faded instead).
+        case endingFallback
         /// The delivered loudness missed its target or the ceiling.
         case loudnessTargetMissed
         /// Reaching the target took more than 6 dB of limiting.

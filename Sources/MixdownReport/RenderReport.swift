@@ -82,6 +82,8 @@ public struct RenderReport: Sendable, EncodesEveryKey {
             case unusedVariable
             /// The script asks for sound segments but the production has no sound template.
             case noSoundTemplate
+            /// `ending: button` asked for on a programme too short for the button: faded out.
+            case endingFallback
         }
         public var code: Code
         public var section: String?

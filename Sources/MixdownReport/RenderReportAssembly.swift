@@ -86,7 +86,10 @@ extension RenderReport {
             warnings += speech.ignored.map { Warning(code: .ssmlIgnored, section: nil, overflowMs: nil, message: $0) }
         }
         warnings += (plan?.warnings ?? []).map { w in
-            let code: Warning.Code = switch w.code { case .sectionOverflow: .sectionOverflow }
+            let code: Warning.Code = switch w.code {
+            case .sectionOverflow: .sectionOverflow
+            case .endingFallback: .endingFallback
+            }
             return Warning(code: code, section: w.section, overflowMs: w.overflowMs, message: w.message)
         }
         return warnings

@@ -178,6 +178,8 @@ public struct PlanWarning: Sendable, Equatable {
     public enum Code: String, Sendable {
         /// A section's content does not fit its span: cut, stretched or extended.
         case sectionOverflow
+        /// The ending asked for could not be played (a button longer than the programme): faded.
+        case endingFallback
     }
     public var code: Code
     public var section: String?

@@ -111,6 +111,11 @@ public enum TimelinePlanner {
         let (music, ending) = musicRegions(planned, restarts: restarts, total: total, template: input.template,
                                            fadeOut: samples(timeline.fadeOut ?? defaultFadeOut), ending: timeline.ending,
                                            alternate: !namesSegment(input, "main2"))
+        if timeline.ending == .button, ending == .fade, let button = input.template?.button {
+            // Asked for by name and not played: said, and refused in strict delivery.
+            warnings.append(PlanWarning(code: .endingFallback, section: nil, overflowMs: nil,
+                                        message: "ending 'button' needs \(seconds(button.lastOnset + endGuard)) (the button's last onset + 100 ms) and the programme is \(seconds(total)): the bed fades out instead"))
+        }
         return TimelinePlan(totalSamples: total, sections: planned, tail: tail, music: music, ending: ending, warnings: warnings)
     }
 
@@ -366,7 +371,7 @@ public enum TimelinePlanner {
                                code: .unknownName, keyPath: keyPath)
         }
         let has = asked == .button ? template.button != nil : template.outroLength != nil
-        guard !has || !template.segments.contains(asked.rawValue) else { return }
+        if has && template.segments.contains(asked.rawValue) { return }
         let name = template.name.map { "template '\($0)'" } ?? "the template"
         throw MixdownError(.badInput, "'\(asked.rawValue)' needs the template's '\(asked.rawValue)' segment, and \(name) has none (segments: \(template.segments.joined(separator: ", ")))",
                            code: .unknownName, keyPath: keyPath)

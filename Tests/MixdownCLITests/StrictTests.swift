@@ -82,6 +82,29 @@ import Testing
 
     /// An AudioStack script mastered without a template: its segment tags are ignored, with a
     /// warning, and the programme has no music.
+    /// `ending: button` on a programme shorter than the button: the bed fades, and the render
+    /// says so (the report's `ending` alone would be easy to miss); strictly, refused.
+    @Test func aButtonWithoutRoomIsSaidAndStrictRefusesIt() throws {
+        // corporate's button: last onset 0.6 s, so it needs 0.7 s; the programme is 0.5 s.
+        try write("p.json", #"""
+            {"scriptText": "<<soundSegment::main>><break time=\"200ms\"/>", "soundTemplate": "corporate", "endFormat": ["wav"],
+             "timelineProperties": {"forceLength": 0.5, "speechStart": 0, "ending": "button"}}
+            """#)
+        let said = "ending 'button' needs 0.700 s (the button's last onset + 100 ms) and the programme is 0.500 s: the bed fades out instead"
+        let run = try mixdown(["render", folder.file("p.json"), "-o", folder.file("out.wav"), "--report", folder.file("r.json")])
+        #expect(run.status == 0 && run.stderrLines == ["mixdown: warning: \(said)"], "\(run.stderr)")
+        let report = try json(folder.file("r.json"))
+        #expect(report["ending"] as? String == "fade")
+        #expect((report["warnings"] as? [[String: Any]])?.map { $0["code"] as? String } == ["endingFallback"])
+        #expect(try AudioFileReader.read(folder.file("out.wav")).audio.frameCount == 24_000)
+        let before = folder.contents
+        let strict = try mixdown(["render", folder.file("p.json"), "-o", folder.file("strict.wav"), "--strict"])
+        #expect(strict.status == 1 && strict.stderrLines == ["mixdown: strict: \(said)"], "\(strict.stderr)")
+        #expect(folder.contents == before)
+        let plan = try mixdown(["plan", folder.file("p.json"), "--strict", "--estimate"])
+        #expect(plan.status == 1 && plan.stderrLines == ["mixdown: strict: \(said)"], "\(plan.stderr)")
+    }
+
     @Test func segmentsWithoutATemplateRenderWithoutMusic() throws {
         try write("p.json", #"{"scriptText": "<<soundSegment::intro>><<sectionName::intro>> Welcome. <<soundSegment::main>><<sectionName::main>> Here is the news.", "endFormat": ["wav"]}"#)
         let run = try mixdown(["render", folder.file("p.json"), "-o", folder.file("out.wav"), "--report", folder.file("r.json"), "--stems", folder.file("stems")])

@@ -61,10 +61,20 @@ import Testing
 
     @Test func aButtonWithoutRoomFadesAndALateChangeGivesWay() throws {
         // 0.3 s: shorter than the last onset (0.25 s) + 100 ms.
-        var t = TimelineProperties(); t.forceLength = 0.3
+        var t = TimelineProperties(); t.forceLength = 0.3; t.speechStart = 0; t.sectionGap = 0
         let short = try TimelinePlanner.plan(PlanInput(sections: [.init(name: "a", soundSegment: nil, items: [.init(.pause, length: 4_800)])],
                                                        timeline: t, template: Self.template()))
         #expect(short.ending == .fade && short.music.map(\.segment) == ["main"] && short.totalSamples == 14_400)
+        // By default that is only the report's `ending`; asked for by name, it is also a warning
+        // (strict delivery refuses it).
+        #expect(short.warnings.isEmpty)
+        t.ending = .button
+        let asked = try TimelinePlanner.plan(PlanInput(sections: [.init(name: "a", soundSegment: nil, items: [.init(.pause, length: 4_800)])],
+                                                       timeline: t, template: Self.template()))
+        #expect(asked.ending == .fade && asked.music == short.music)
+        #expect(asked.warnings.map(\.code) == [.endingFallback])
+        #expect(asked.warnings.first?.message == "ending 'button' needs 0.350 s (the button's last onset + 100 ms) and the programme is 0.300 s: the bed fades out instead")
+        t.ending = nil; t.speechStart = nil; t.sectionGap = nil
         // main named at 14.8 s, after the button's place (14.65 s): the button takes over there, its
         // last onset exactly 100 ms before the end (its ring faded over those 100 ms).
         t.forceLength = 15
