@@ -27,6 +27,7 @@ let package = Package(
         system("CSndFile", pkgConfig: "sndfile", apt: "libsndfile1-dev"),
         system("CLame", apt: "libmp3lame-dev"),
         system("CMPG123", pkgConfig: "libmpg123", apt: "libmpg123-dev"),
+        system("CFFmpeg", pkgConfig: "libavformat", apt: "libavformat-dev"),
         system("CSampleRate", pkgConfig: "samplerate", apt: "libsamplerate0-dev"),
         system("CEspeakNG", apt: "libespeak-ng-dev"),
         system("CFFTW", pkgConfig: "fftw3f", apt: "libfftw3-dev"),
@@ -34,7 +35,7 @@ let package = Package(
         system("CZlib", pkgConfig: "zlib", apt: "zlib1g-dev"),
 
         .target(name: "MixdownCore"),
-        .target(name: "MixdownIO", dependencies: ["MixdownCore", "CSndFile", "CLame", "CMPG123", "CSampleRate"]),
+        .target(name: "MixdownIO", dependencies: ["MixdownCore", "CSndFile", "CLame", "CMPG123", "CFFmpeg", "CSampleRate"]),
         .target(name: "MixdownDSP", dependencies: ["MixdownCore", "CFFTW", "CRubberBand"]),
         .target(name: "MixdownScript", dependencies: ["MixdownCore"]),
         .target(name: "MixdownTimeline", dependencies: ["MixdownCore", "MixdownScript"]),

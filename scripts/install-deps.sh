@@ -8,6 +8,8 @@ packages=(
   libsndfile1-dev      # decode/encode WAV, AIFF, FLAC, Ogg Vorbis, Opus, MP3
   libmp3lame-dev       # MP3 encoding with the LAME/Xing gapless tag
   libmpg123-dev        # MP3 decoding (quiet, gapless, float)
+  libavcodec-dev       # AAC encoding and decoding (m4a, m4b), FFmpeg's own encoder
+  libavformat-dev      # the MP4 container, with the edit list that makes AAC gapless
   libsamplerate0-dev   # sample-rate conversion
   libespeak-ng-dev     # in-process speech synthesis
   libfftw3-dev         # spectra (band energies, EQ matching)

@@ -2,10 +2,13 @@
 public enum EndFormat: String, CaseIterable, Sendable, Codable {
     case wav, wav_24, flac, ogg, opus
     case mp3, mp3_very_low, mp3_low, mp3_medium, mp3_high, mp3_very_high, mp3_alexa
+    case m4a, m4a_low, m4b
 
     public enum Codec: Sendable, Equatable {
         case pcm16, pcm24, pcmFloat, flac16, vorbis(quality: Double), opus(bitsPerSecond: Int)
         case mp3VBR(quality: Int), mp3CBR(kbps: Int)
+        /// AAC-LC in MP4 at a constant target bit rate.
+        case aac(kbps: Int)
     }
 
     public var codec: Codec {
@@ -22,6 +25,9 @@ public enum EndFormat: String, CaseIterable, Sendable, Codable {
         case .mp3_high: return .mp3VBR(quality: 2)
         case .mp3_very_high: return .mp3VBR(quality: 0)
         case .mp3_alexa: return .mp3CBR(kbps: 48)
+        case .m4a: return .aac(kbps: 160)
+        case .m4a_low: return .aac(kbps: 96)
+        case .m4b: return .aac(kbps: 64)
         }
     }
 
@@ -30,12 +36,13 @@ public enum EndFormat: String, CaseIterable, Sendable, Codable {
         case .wav, .wav_24, .flac, .ogg, .opus: return 48_000
         case .mp3_alexa: return 24_000
         case .mp3, .mp3_very_low, .mp3_low, .mp3_medium, .mp3_high, .mp3_very_high: return 44_100
+        case .m4a, .m4a_low, .m4b: return 44_100
         }
     }
 
     public var channels: Int {
         switch self {
-        case .mp3_very_low, .mp3_alexa: return 1
+        case .mp3_very_low, .mp3_alexa, .m4b: return 1
         default: return 2
         }
     }
@@ -46,6 +53,8 @@ public enum EndFormat: String, CaseIterable, Sendable, Codable {
         case .flac: return "flac"
         case .ogg: return "ogg"
         case .opus: return "opus"
+        case .m4a, .m4a_low: return "m4a"
+        case .m4b: return "m4b"
         default: return "mp3"
         }
     }
@@ -68,6 +77,10 @@ public enum EndFormat: String, CaseIterable, Sendable, Codable {
         case .mp3_high: return 18_500
         case .mp3: return 20_500
         case .mp3_alexa: return 11_250
+        // libavcodec's AAC encoder's own low-pass for the bit rate per channel (aacenc.h).
+        case .m4a: return 17_000
+        case .m4a_low: return 15_000
+        case .m4b: return 16_000
         default: return Double(sampleRate) / 2
         }
     }
@@ -80,6 +93,8 @@ public enum EndFormat: String, CaseIterable, Sendable, Codable {
         case "ogg", "oga": return .ogg
         case "opus": return .opus
         case "mp3": return .mp3_medium
+        case "m4a": return .m4a
+        case "m4b": return .m4b
         default: return nil
         }
     }

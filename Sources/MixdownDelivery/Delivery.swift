@@ -149,7 +149,10 @@ public enum Delivery {
         let shapes = Shape.all(formats)
         let temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
         let lanes = try shapes.map { shape in
-            EncoderFan(try formats.indices.filter { Shape(formats[$0]) == shape }.map { try AudioEncoder.stream(formats[$0], to: temporaries[$0]) })
+            EncoderFan(try formats.indices.filter { Shape(formats[$0]) == shape }.map {
+                try AudioEncoder.stream(formats[$0], frames: SampleTime.rescale(source.frameCount, from: source.sampleRate, to: shape.rate),
+                                        to: temporaries[$0])
+            })
         }
         try conform(source, to: shapes, formats: formats, into: lanes, pool: pool, progress: nil)
         for lane in lanes { try lane.finish() }
@@ -208,7 +211,7 @@ public enum Delivery {
                        progress: (@Sendable (Double) throws -> Void)? = nil) throws -> ([EncodedOutput], Analysed?) {
         if replacing { for f in formats { transaction.discard(paths[f]!) } }
         let temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
-        let encoders = try zip(formats, temporaries).map { try AudioEncoder.stream($0, to: $1) }
+        let encoders = try zip(formats, temporaries).map { try AudioEncoder.stream($0, frames: source.frameCount, to: $1) }
         var analysis = analyse ? AnalysisAccumulator(sampleRate: source.sampleRate, channels: source.channelCount, expectedFrames: source.frameCount, pool: pool) : nil
         var done = 0
         try LoudnessMaster.limited(source, alignment, blockPeaks: measured.blockPeaks, pool: pool) { block in

@@ -1,8 +1,9 @@
 import CSndFile
 
-/// The audio containers Mixdown reads, as detected from a file's content by libsndfile.
+/// The audio containers Mixdown reads, as detected from a file's content (libsndfile, and the
+/// first bytes for MP3 and MP4).
 public enum AudioContainer: String, Sendable, CaseIterable {
-    case wav = "WAV", aiff = "AIFF", flac = "FLAC", vorbis = "Ogg Vorbis", opus = "Ogg Opus", mp3 = "MP3"
+    case wav = "WAV", aiff = "AIFF", flac = "FLAC", vorbis = "Ogg Vorbis", opus = "Ogg Opus", mp3 = "MP3", mp4 = "MP4"
 
     init?(sfFormat format: Int32) {
         let major = format & Int32(SF_FORMAT_TYPEMASK)
@@ -27,6 +28,7 @@ public enum AudioContainer: String, Sendable, CaseIterable {
         case "ogg", "oga": return [.vorbis, .opus]
         case "opus": return [.opus]
         case "mp3": return [.mp3]
+        case "m4a", "m4b", "mp4": return [.mp4]
         default: return nil
         }
     }

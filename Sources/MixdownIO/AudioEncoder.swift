@@ -22,7 +22,7 @@ public struct EncodedOutput: Sendable, Codable, Equatable {
 public enum AudioEncoder {
     /// Writes a whole buffer at its own rate and channel count: the block-fed encoder, fed it all.
     static func write(_ buffer: AudioBuffer, codec: EndFormat.Codec, to path: String) throws {
-        let encoder = try stream(codec, sampleRate: buffer.sampleRate, channels: buffer.channelCount, to: path)
+        let encoder = try stream(codec, sampleRate: buffer.sampleRate, channels: buffer.channelCount, frames: buffer.frameCount, to: path)
         try BufferSource(buffer).forEachBlock(capacity: 32_768) { try encoder.consume($0) }
         try encoder.finish()
     }
@@ -66,14 +66,23 @@ public enum AudioEncoder {
 extension AudioEncoder {
     /// A block-fed encoder for `format`, writing `path` (blocks already at the format's rate
     /// and channel count).
-    public static func stream(_ format: EndFormat, to path: String) throws -> any BlockSink {
-        try stream(format.codec, sampleRate: format.sampleRate, channels: format.channels, to: path)
+    /// `frames`: the programme's length at the format's rate, which AAC needs before the first
+    /// block to end exactly (AACStream).
+    public static func stream(_ format: EndFormat, frames: Int, to path: String) throws -> any BlockSink {
+        if case .aac(let kbps) = format.codec {
+            return try AACStream(kbps: kbps, sampleRate: format.sampleRate, channels: format.channels, frames: frames,
+                                 brand: format.fileExtension == "m4b" ? "M4B " : "M4A ", path: path)
+        }
+        return try stream(format.codec, sampleRate: format.sampleRate, channels: format.channels, frames: frames, to: path)
     }
 
-    /// MP3 through LAME, everything else through libsndfile.
-    public static func stream(_ codec: EndFormat.Codec, sampleRate: Int, channels: Int, to path: String) throws -> any BlockSink {
+    /// MP3 through LAME, AAC through FFmpeg's libraries, everything else through libsndfile.
+    public static func stream(_ codec: EndFormat.Codec, sampleRate: Int, channels: Int, frames: Int? = nil, to path: String) throws -> any BlockSink {
         switch codec {
         case .mp3CBR, .mp3VBR: return try LAMEStream(codec: codec, sampleRate: sampleRate, channels: channels, path: path)
+        case .aac(let kbps):
+            guard let frames else { throw MixdownError.failure("\(path): AAC needs the programme's length before its first block") }
+            return try AACStream(kbps: kbps, sampleRate: sampleRate, channels: channels, frames: frames, brand: "M4A ", path: path)
         default: return try SndFileStream(codec: codec, sampleRate: sampleRate, channels: channels, path: path)
         }
     }

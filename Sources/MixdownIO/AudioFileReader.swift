@@ -61,18 +61,30 @@ public enum AudioFileReader {
     /// libsndfile for everything else.
     static func open(_ path: String) throws -> any AudioInputFile {
         try checkReadable(path)
-        let file: any AudioInputFile = looksLikeMPEG(path) ? try MPEGInputFile(path: path) : try SndFileInputFile(path: path)
+        let head = fileHead(path)
+        let file: any AudioInputFile
+        if looksLikeMPEG(head) {
+            file = try MPEGInputFile(path: path)
+        } else if MP4InputFile.looksLikeMP4(head) {
+            file = try MP4InputFile(path: path)
+        } else {
+            file = try SndFileInputFile(path: path)
+        }
         guard Limits.channelCounts.contains(file.channels), Limits.sampleRates.contains(file.sampleRate) else {
             throw MixdownError.badInput("\(path): header declares \(file.channels) channels at \(file.sampleRate) Hz (Mixdown reads 1–8 channels at 8–384 kHz)", code: .invalidAudio)
         }
         return file
     }
 
-    /// ID3 tag or an MPEG audio frame sync at the start of the file.
-    private static func looksLikeMPEG(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+    /// The file's first bytes, enough to tell its decoder.
+    private static func fileHead(_ path: String) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
         defer { try? handle.close() }
-        let head = [UInt8]((try? handle.read(upToCount: 3)) ?? Data())
+        return [UInt8]((try? handle.read(upToCount: 8)) ?? Data())
+    }
+
+    /// ID3 tag or an MPEG audio frame sync at the start of the file.
+    private static func looksLikeMPEG(_ head: [UInt8]) -> Bool {
         guard head.count >= 2 else { return false }
         return head.starts(with: Array("ID3".utf8)) || (head[0] == 0xFF && head[1] & 0xE0 == 0xE0)
     }

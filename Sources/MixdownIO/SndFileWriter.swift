@@ -45,8 +45,8 @@ final class SndFileStream: BlockSink {
             // libsndfile maps level ℓ to ((1 − ℓ)·250 kbps + 6 kbps) per channel.
             let perChannel = Double(bitsPerSecond) / Double(channels)
             compressionLevel = 1 - (perChannel - 6_000) / 250_000
-        case .mp3VBR, .mp3CBR:
-            throw MixdownError.failure("MP3 is written by LAME, not libsndfile")
+        case .mp3VBR, .mp3CBR, .aac:
+            throw MixdownError.failure("MP3 and AAC are written by LAME and FFmpeg, not libsndfile")
         }
         guard let file = sf_open(path, Int32(SFM_WRITE), &info) else {
             throw MixdownError.failure("\(path): cannot write: \(libraryMessage(sf_strerror(nil)))")

@@ -692,7 +692,7 @@ components:
       additionalProperties: { type: [string, number, boolean] }
     EndFormat:
       type: string
-      enum: [wav, wav_24, flac, ogg, opus, mp3, mp3_very_low, mp3_low, mp3_medium, mp3_high, mp3_very_high, mp3_alexa]
+      enum: [wav, wav_24, flac, ogg, opus, mp3, mp3_very_low, mp3_low, mp3_medium, mp3_high, mp3_very_high, mp3_alexa, m4a, m4a_low, m4b]
     Accepted:
       type: object
       required: [id, status]

@@ -175,7 +175,7 @@ import Testing
         let receiver = Process()
         receiver.executableURL = URL(fileURLWithPath: try Tools.which("python3"))
         receiver.arguments = ["-c", """
-            import http.server, sys
+            import http.server, os, sys
             calls = [0]
             class H(http.server.BaseHTTPRequestHandler):
                 def do_POST(self):
@@ -183,8 +183,10 @@ import Testing
                     calls[0] += 1
                     if calls[0] == 1:
                         self.send_response(500); self.end_headers(); return
-                    open(sys.argv[2] + '.sig', 'w').write(self.headers.get('X-Mixdown-Signature', ''))
-                    open(sys.argv[2] + '.body', 'wb').write(body)
+                    # Written whole, then renamed: the test waits for '.body' to appear.
+                    with open(sys.argv[2] + '.sig', 'w') as f: f.write(self.headers.get('X-Mixdown-Signature', ''))
+                    with open(sys.argv[2] + '.part', 'wb') as f: f.write(body)
+                    os.rename(sys.argv[2] + '.part', sys.argv[2] + '.body')
                     self.send_response(204); self.end_headers()
                 def log_message(self, *a): pass
             http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()

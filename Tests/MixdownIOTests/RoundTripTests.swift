@@ -35,6 +35,9 @@ import MixdownDelivery
         case .mp3_high: return 150...240         // V2 ≈ 190
         case .mp3_very_high: return 190...300    // V0 ≈ 245
         case .mp3_alexa: return 47...52          // 48 CBR
+        case .m4a: return 120...190              // AAC 160 (its rate control averages)
+        case .m4a_low: return 70...115           // AAC 96
+        case .m4b: return 45...75                // AAC 64, mono
         }
     }
 
