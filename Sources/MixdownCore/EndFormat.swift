@@ -59,6 +59,9 @@ public enum EndFormat: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// A WAV delivery, written as a Broadcast WAV with its loudness (docs/formats.md).
+    public var isBroadcastWave: Bool { self == .wav || self == .wav_24 }
+
     public var isLossy: Bool {
         switch codec {
         case .pcm16, .pcm24, .pcmFloat, .flac16: return false

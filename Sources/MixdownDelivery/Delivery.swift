@@ -30,8 +30,9 @@ public enum Delivery {
     struct Analysed: Sendable {
         var analysis: AudioAnalysis
         var curves: ProgrammeCurves
+        var measurement: ProgrammeMeter.Measurement
         init(_ finished: (analysis: AudioAnalysis, measurement: ProgrammeMeter.Measurement, curves: ProgrammeCurves)) {
-            (analysis, curves) = (finished.analysis, finished.curves)
+            (analysis, curves, measurement) = (finished.analysis, finished.curves, finished.measurement)
         }
     }
 
@@ -149,13 +150,21 @@ public enum Delivery {
         let shapes = Shape.all(formats)
         let temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
         let lanes = try shapes.map { shape in
-            EncoderFan(try formats.indices.filter { Shape(formats[$0]) == shape }.map {
+            let mine = formats.indices.filter { Shape(formats[$0]) == shape }
+            return EncoderFan(try mine.map {
                 try AudioEncoder.stream(formats[$0], frames: SampleTime.rescale(source.frameCount, from: source.sampleRate, to: shape.rate),
                                         to: temporaries[$0])
-            })
+            }, meter: mine.contains { formats[$0].isBroadcastWave } ? ProgrammeMeter(sampleRate: shape.rate, channels: shape.channels, pool: pool) : nil)
         }
         try conform(source, to: shapes, formats: formats, into: lanes, pool: pool, progress: nil)
-        for lane in lanes { try lane.finish() }
+        for (lane, shape) in zip(lanes, shapes) {
+            try lane.finish()
+            guard var meter = lane.meter else { continue }
+            let loudness = broadcastLoudness(meter.finish())
+            for i in formats.indices where Shape(formats[i]) == shape && formats[i].isBroadcastWave {
+                try BroadcastWave.setLoudness(loudness, in: temporaries[i])
+            }
+        }
         return formats.indices.map { i in
             let shape = Shape(formats[i]), lane = lanes[shapes.firstIndex(of: shape)!]
             return EncodedOutput(endFormat: formats[i], path: paths[formats[i]]!, bytes: fileSize(temporaries[i]),
@@ -213,19 +222,34 @@ public enum Delivery {
         let temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
         let encoders = try zip(formats, temporaries).map { try AudioEncoder.stream($0, frames: source.frameCount, to: $1) }
         var analysis = analyse ? AnalysisAccumulator(sampleRate: source.sampleRate, channels: source.channelCount, expectedFrames: source.frameCount, pool: pool) : nil
+        // WAVs carry their measured loudness (BWF bext): measured here on what they hold,
+        // by the report's own analysis when there is one.
+        let broadcast = formats.indices.filter { formats[$0].isBroadcastWave }
+        var meter = !broadcast.isEmpty && analysis == nil ? ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount, pool: pool) : nil
         var done = 0
         try LoudnessMaster.limited(source, alignment, blockPeaks: measured.blockPeaks, pool: pool) { block in
             done += block.frames
             try progress?(Double(done) / Double(max(1, source.frameCount)))
             for e in encoders { try e.consume(block) }
             analysis?.process(block)
+            meter?.process(block)
         }
         for e in encoders { try e.finish() }
+        var analysed = analysis.map { var a = $0; return Analysed(a.finish()) }
+        if !broadcast.isEmpty, let delivered = analysed?.measurement ?? meter.map({ var m = $0; return m.finish() }) {
+            for i in broadcast { try BroadcastWave.setLoudness(broadcastLoudness(delivered), in: temporaries[i]) }
+        }
         let outputs = zip(formats, temporaries).map { f, t in
             EncodedOutput(endFormat: f, path: paths[f]!, bytes: fileSize(t),
                           sampleRate: f.sampleRate, channels: f.channels, samples: source.frameCount)
         }
-        return (outputs, analysis.map { var a = $0; return Analysed(a.finish()) })
+        return (outputs, analysed)
+    }
+
+    /// A WAV delivery's bext loudness: what its blocks measured.
+    static func broadcastLoudness(_ m: ProgrammeMeter.Measurement) -> BroadcastWave.Loudness {
+        BroadcastWave.Loudness(integrated: m.profile.integrated, range: m.profile.loudnessRange, truePeak: m.truePeakDbtp,
+                               momentaryMax: m.profile.momentaryMax, shortTermMax: m.profile.shortTermMax)
     }
 
     /// MP3 decoders legitimately differ within the codec's noise, and at low bitrates that
@@ -291,9 +315,12 @@ public enum Delivery {
 /// A shape's conformed blocks to every encoder of that shape, counted.
 final class EncoderFan: BlockSink {
     let encoders: [any BlockSink]
+    /// Measures what the encoders are given, when a WAV among them needs its loudness.
+    var meter: ProgrammeMeter?
     private(set) var frames = 0
-    init(_ encoders: [any BlockSink]) { self.encoders = encoders }
+    init(_ encoders: [any BlockSink], meter: ProgrammeMeter? = nil) { (self.encoders, self.meter) = (encoders, meter) }
     func consume(_ block: AudioBlock) throws {
+        meter?.process(block)
         frames += block.frames
         for e in encoders { try e.consume(block) }
     }

@@ -3,8 +3,6 @@ import MixdownCore
 
 /// WAV, FLAC, Ogg Vorbis and Ogg Opus through libsndfile. The buffer is already at the
 /// format's rate and channel count.
-/// WAV, FLAC, Ogg Vorbis and Ogg Opus through libsndfile. The buffer is already at the
-/// format's rate and channel count.
 enum SndFileWriter {
     /// Writes at the buffer's own rate and channel count; no conversion happens here.
     static func write(_ buffer: AudioBuffer, codec: EndFormat.Codec, to path: String) throws {
@@ -61,6 +59,12 @@ final class SndFileStream: BlockSink {
                 closed = true
                 throw MixdownError.failure("\(path): libsndfile refused compression level \(level)")
             }
+        }
+        // 16- and 24-bit WAVs are deliveries: Broadcast WAVs, their loudness filled in at the end.
+        if codec == .pcm16 || codec == .pcm24, !BroadcastWave.prepare(file) {
+            sf_close(file)
+            closed = true
+            throw MixdownError.failure("\(path): libsndfile refused the bext chunk")
         }
         if codec == .pcm24 {
             var on = Int32(SF_TRUE)

@@ -157,7 +157,7 @@ import Testing
         (#"{"scriptText": "x", "sectionProperties": {"a": {"paddingEnd": -0.5}}}"#, "spot.json:1:63: sectionProperties.a.paddingEnd: must not be negative, got -0.5"),
         (#"{"scriptText": "x", "scriptFile": "y.txt"}"#, "spot.json:1:1: give exactly one of scriptText and scriptFile, not both"),
         (#"{"voice": "en-us"}"#, "spot.json:1:1: missing scriptText or scriptFile"),
-        (#"{"scriptText": "x", "endFormat": ["mp3", "mp4"]}"#, "spot.json:1:42: endFormat[1]: unknown value 'mp4' (did you mean 'mp3'?) (one of flac, mp3, mp3_alexa, mp3_high, mp3_low, mp3_medium, mp3_very_high, mp3_very_low, ogg, opus, wav, wav_24)"),
+        (#"{"scriptText": "x", "endFormat": ["mp3", "mp4"]}"#, "spot.json:1:42: endFormat[1]: unknown value 'mp4' (did you mean 'mp3'?) (one of flac, m4a, m4a_low, m4b, mp3, mp3_alexa, mp3_high, mp3_low, mp3_medium, mp3_very_high, mp3_very_low, ogg, opus, wav, wav_24)"),
         (#"{"scriptText": "x", "timelineProperties": {"overflow": "squash"}}"#, "spot.json:1:56: timelineProperties.overflow: unknown value 'squash' (one of extend, fail, fit, stretch, truncate)"),
         (#"{"scriptText": "x",}"#, "spot.json:1:19: invalid JSON: trailing comma before '}' (JSON allows none)"),
         (#"{"scriptText": "x", "scriptText": "y"}"#, "spot.json:1:21: duplicate key 'scriptText'"),
