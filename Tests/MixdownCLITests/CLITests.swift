@@ -165,14 +165,12 @@ import MixdownDelivery
             try fm.moveItem(atPath: mp3, toPath: folder.file("song.wav"))
             return (folder.file("song.wav"), "content is MP3")
         case .headerOnlyWAV:
-            // A 16-bit PCM WAV's 44-byte header with a data chunk of length 0.
-            let pcm = folder.file("h.wav")
-            _ = try AudioEncoder.encode(Signals.sine(frequency: 100, dBFS: -6, seconds: 0.1), as: .wav, to: pcm)
-            let full = try Data(contentsOf: URL(fileURLWithPath: pcm))
-            var header = full.prefix(44)
-            header.replaceSubrange(40..<44, with: [0, 0, 0, 0])
-            header.replaceSubrange(4..<8, with: [36, 0, 0, 0])
-            fm.createFile(atPath: folder.file("hollow.wav"), contents: header)
+            // A 16-bit PCM WAV's 44-byte header (48 kHz stereo) with a data chunk of length 0,
+            // written byte by byte (a delivered WAV now has a bext chunk before its data).
+            func le(_ v: Int, _ n: Int) -> [UInt8] { (0..<n).map { UInt8((v >> (8 * $0)) & 0xFF) } }
+            let header = Array("RIFF".utf8) + le(36, 4) + Array("WAVE".utf8) + Array("fmt ".utf8) + le(16, 4)
+                + le(1, 2) + le(2, 2) + le(48_000, 4) + le(192_000, 4) + le(4, 2) + le(16, 2) + Array("data".utf8) + le(0, 4)
+            fm.createFile(atPath: folder.file("hollow.wav"), contents: Data(header))
             return (folder.file("hollow.wav"), "no audio")
         case .nanFloatWAV:
             var buffer = Signals.sine(frequency: 100, dBFS: -6, seconds: 1)
