@@ -124,9 +124,7 @@ final class AACStream: BlockSink {
 
     static func check(_ code: Int32, _ what: String, _ path: String) throws {
         guard code < 0 else { return }
-        var text = [CChar](repeating: 0, count: 256)
-        let message = String(cString: mixdown_av_err(code, &text, text.count))
-        throw MixdownError.failure("\(path): \(what): \(message)")
+        throw MixdownError.failure("\(path): \(what): \(ffmpegMessage(code))")
     }
 
     private func plane(_ c: Int) -> UnsafeMutablePointer<Float> {

@@ -69,20 +69,20 @@ extension AudioEncoder {
     /// `frames`: the programme's length at the format's rate, which AAC needs before the first
     /// block to end exactly (AACStream).
     public static func stream(_ format: EndFormat, frames: Int, to path: String) throws -> any BlockSink {
-        if case .aac(let kbps) = format.codec {
-            return try AACStream(kbps: kbps, sampleRate: format.sampleRate, channels: format.channels, frames: frames,
-                                 brand: format.fileExtension == "m4b" ? "M4B " : "M4A ", path: path)
-        }
-        return try stream(format.codec, sampleRate: format.sampleRate, channels: format.channels, frames: frames, to: path)
+        try stream(format.codec, sampleRate: format.sampleRate, channels: format.channels, frames: frames,
+                   audiobook: format.fileExtension == "m4b", to: path)
     }
 
     /// MP3 through LAME, AAC through FFmpeg's libraries, everything else through libsndfile.
-    public static func stream(_ codec: EndFormat.Codec, sampleRate: Int, channels: Int, frames: Int? = nil, to path: String) throws -> any BlockSink {
+    /// `audiobook`: an MP4 branded `M4B ` rather than `M4A `.
+    public static func stream(_ codec: EndFormat.Codec, sampleRate: Int, channels: Int, frames: Int? = nil, audiobook: Bool = false,
+                              to path: String) throws -> any BlockSink {
         switch codec {
         case .mp3CBR, .mp3VBR: return try LAMEStream(codec: codec, sampleRate: sampleRate, channels: channels, path: path)
         case .aac(let kbps):
             guard let frames else { throw MixdownError.failure("\(path): AAC needs the programme's length before its first block") }
-            return try AACStream(kbps: kbps, sampleRate: sampleRate, channels: channels, frames: frames, brand: "M4A ", path: path)
+            return try AACStream(kbps: kbps, sampleRate: sampleRate, channels: channels, frames: frames,
+                                 brand: audiobook ? "M4B " : "M4A ", path: path)
         default: return try SndFileStream(codec: codec, sampleRate: sampleRate, channels: channels, path: path)
         }
     }

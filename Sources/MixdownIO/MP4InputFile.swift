@@ -31,8 +31,7 @@ final class MP4InputFile: AudioInputFile {
     init(path: String) throws {
         av_log_set_level(AV_LOG_QUIET)
         func fail(_ what: String, _ code: Int32) -> MixdownError {
-            var text = [CChar](repeating: 0, count: 256)
-            return MixdownError.badInput("\(path): \(what) (\(String(cString: mixdown_av_err(code, &text, text.count))))", code: .invalidAudio)
+            MixdownError.badInput("\(path): \(what) (\(ffmpegMessage(code)))", code: .invalidAudio)
         }
         var format: UnsafeMutablePointer<AVFormatContext>?
         var code = avformat_open_input(&format, path, nil, nil)
@@ -74,11 +73,6 @@ final class MP4InputFile: AudioInputFile {
         avformat_close_input(&format)
     }
 
-    private func message(_ code: Int32) -> String {
-        var text = [CChar](repeating: 0, count: 256)
-        return String(cString: mixdown_av_err(code, &text, text.count))
-    }
-
     func read(into destination: UnsafeMutablePointer<Float>, frames: Int) -> Int {
         let wanted = frames * channels
         while pending.count - pendingStart < wanted && !drained && error == nil { decodeMore() }
@@ -98,21 +92,21 @@ final class MP4InputFile: AudioInputFile {
         if !flushed {
             let code = av_read_frame(format, packet)
             if code < 0 {
-                if code != mixdown_averror_eof() { error = message(code) }
+                if code != mixdown_averror_eof() { error = ffmpegMessage(code) }
                 flushed = true
                 _ = avcodec_send_packet(codec, nil)
             } else {
                 defer { av_packet_unref(packet) }
                 if packet!.pointee.stream_index != streamIndex { return }
                 let sent = avcodec_send_packet(codec, packet)
-                if sent < 0 && sent != mixdown_averror_eagain() { error = message(sent); return }
+                if sent < 0 && sent != mixdown_averror_eagain() { error = ffmpegMessage(sent); return }
             }
         }
         while true {
             let code = avcodec_receive_frame(codec, frame)
             if code == mixdown_averror_eagain() { return }
             if code == mixdown_averror_eof() { drained = true; return }
-            if code < 0 { error = message(code); drained = true; return }
+            if code < 0 { error = ffmpegMessage(code); drained = true; return }
             defer { av_frame_unref(frame) }
             append(frame!)
         }
