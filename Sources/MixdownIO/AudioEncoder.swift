@@ -57,7 +57,7 @@ public enum AudioEncoder {
             let shared = byExtension[f.fileExtension]!.count > 1
             // The first format asked for with a shared extension keeps the plain name.
             let plain = !shared || byExtension[f.fileExtension]!.first == f
-            paths[f] = plain ? "\(stem).\(f.fileExtension)" : "\(stem).\(f.rawValue).\(f.fileExtension)"
+            paths[f] = plain ? "\(stem).\(f.fileExtension)" : "\(stem).\(f.name).\(f.fileExtension)"
         }
         return paths
     }
@@ -70,20 +70,20 @@ extension AudioEncoder {
     /// block to end exactly (AACStream).
     public static func stream(_ format: EndFormat, frames: Int, to path: String) throws -> any BlockSink {
         try stream(format.codec, sampleRate: format.sampleRate, channels: format.channels, frames: frames,
-                   audiobook: format.fileExtension == "m4b", to: path)
+                   audiobook: format.isAudiobook, broadcast: format.isBroadcastWave, to: path)
     }
 
     /// MP3 through LAME, AAC through FFmpeg's libraries, everything else through libsndfile.
     /// `audiobook`: an MP4 branded `M4B ` rather than `M4A `.
     public static func stream(_ codec: EndFormat.Codec, sampleRate: Int, channels: Int, frames: Int? = nil, audiobook: Bool = false,
-                              to path: String) throws -> any BlockSink {
+                              broadcast: Bool = false, to path: String) throws -> any BlockSink {
         switch codec {
-        case .mp3CBR, .mp3VBR: return try LAMEStream(codec: codec, sampleRate: sampleRate, channels: channels, path: path)
+        case .mp3CBR, .mp3VBR, .mp3ABR: return try LAMEStream(codec: codec, sampleRate: sampleRate, channels: channels, path: path)
         case .aac(let kbps):
             guard let frames else { throw MixdownError.failure("\(path): AAC needs the programme's length before its first block") }
             return try AACStream(kbps: kbps, sampleRate: sampleRate, channels: channels, frames: frames,
                                  brand: audiobook ? "M4B " : "M4A ", path: path)
-        default: return try SndFileStream(codec: codec, sampleRate: sampleRate, channels: channels, path: path)
+        default: return try SndFileStream(codec: codec, sampleRate: sampleRate, channels: channels, broadcast: broadcast, path: path)
         }
     }
 }

@@ -46,6 +46,9 @@ final class LAMEStream: BlockSink {
         case .mp3CBR(let kbps) where Self.frameBytes(kbps: kbps, rate: sampleRate) >= 208:
             lame_set_VBR(lame, vbr_off)
             lame_set_brate(lame, Int32(kbps))
+        case .mp3ABR(let kbps):
+            lame_set_VBR(lame, vbr_abr)
+            lame_set_VBR_mean_bitrate_kbps(lame, Int32(kbps))
         case .mp3CBR(let kbps):
             // LAME writes its Info tag in a frame of the stream's own bitrate and drops the tag
             // when that frame is too small (48 kbps at 24 kHz: 144 bytes), which would cost the

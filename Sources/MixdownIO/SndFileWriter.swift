@@ -24,7 +24,9 @@ final class SndFileStream: BlockSink {
     private var dither = TPDFDither()
     private var closed = false
 
-    init(codec: EndFormat.Codec, sampleRate: Int, channels: Int, path: String) throws {
+    /// `broadcast`: a Broadcast WAV (bext chunk) whatever the sample format; 16- and 24-bit
+    /// WAVs are always deliveries and always get one.
+    init(codec: EndFormat.Codec, sampleRate: Int, channels: Int, broadcast: Bool = false, path: String) throws {
         var info = SF_INFO()
         info.samplerate = Int32(sampleRate)
         info.channels = Int32(channels)
@@ -34,6 +36,7 @@ final class SndFileStream: BlockSink {
         case .pcm24: info.format = Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_24)
         case .pcmFloat: info.format = Int32(SF_FORMAT_WAV | SF_FORMAT_FLOAT)
         case .flac16: info.format = Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_16)
+        case .flac24: info.format = Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_24)
         case .vorbis(let quality):
             info.format = Int32(SF_FORMAT_OGG | SF_FORMAT_VORBIS)
             // libsndfile's level is 1 − Vorbis quality (0…1): q6 is level 0.4.
@@ -43,7 +46,7 @@ final class SndFileStream: BlockSink {
             // libsndfile maps level ℓ to ((1 − ℓ)·250 kbps + 6 kbps) per channel.
             let perChannel = Double(bitsPerSecond) / Double(channels)
             compressionLevel = 1 - (perChannel - 6_000) / 250_000
-        case .mp3VBR, .mp3CBR, .aac:
+        case .mp3VBR, .mp3CBR, .mp3ABR, .aac:
             throw MixdownError.failure("MP3 and AAC are written by LAME and FFmpeg, not libsndfile")
         }
         guard let file = sf_open(path, Int32(SFM_WRITE), &info) else {
@@ -61,12 +64,12 @@ final class SndFileStream: BlockSink {
             }
         }
         // 16- and 24-bit WAVs are deliveries: Broadcast WAVs, their loudness filled in at the end.
-        if codec == .pcm16 || codec == .pcm24, !BroadcastWave.prepare(file) {
+        if codec == .pcm16 || codec == .pcm24 || broadcast, !BroadcastWave.prepare(file) {
             sf_close(file)
             closed = true
             throw MixdownError.failure("\(path): libsndfile refused the bext chunk")
         }
-        if codec == .pcm24 {
+        if codec == .pcm24 || codec == .flac24 {
             var on = Int32(SF_TRUE)
             sf_command(file, Int32(SFC_SET_CLIPPING), &on, Int32(MemoryLayout<Int32>.size))
         }

@@ -110,10 +110,7 @@ public enum ProductionDecoder {
             p.truePeak = v
         }
         if let formats = top["endFormat"] {
-            let list: [JSONField] = (try? formats.list()) ?? [formats]
-            let choices = Dictionary(uniqueKeysWithValues: EndFormat.allCases.map { ($0.rawValue, $0) })
-            p.endFormats = try list.map { try $0.choice(choices) }
-            if p.endFormats.isEmpty { throw formats.error("names no format (one or more of \(EndFormat.names))") }
+            p.endFormats = try EndFormat.list(formats)
         }
         p.speechEngine = try top["speechEngine"].map(engine)
         if let strict = top["strict"] { p.strict = try strict.bool() }

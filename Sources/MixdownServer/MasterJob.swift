@@ -50,9 +50,14 @@ struct MasterJob: Codable, Sendable, Equatable {
         }
         // endFormat may be repeated or comma-separated; the default is a WAV master.
         let formatNames = query.getAll("endFormat").flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        let formats = try (formatNames.isEmpty ? ["wav"] : formatNames).map { try one(of: EndFormat.self, "endFormat", $0) }
         var unique = [String]()
-        for f in formats.map(\.rawValue) where !unique.contains(f) { unique.append(f) }
+        for f in formatNames.isEmpty ? ["wav"] : formatNames where !unique.contains(f) {
+            guard EndFormat.preset(named: f) != nil else {
+                throw APIError(.unprocessableContent, "invalidParameter",
+                               "unknown value '\(MixdownError.excerpt(f))' (one of \(EndFormat.names))", path: "endFormat")
+            }
+            unique.append(f)
+        }
         let job = MasterJob(media: "", preset: try one(of: MasterRequest.Preset.self, "preset", try single("preset") ?? "streaming").rawValue,
                             reference: try single("reference"),
                             loudnessPreset: try single("loudnessPreset").map { try one(of: LoudnessPreset.self, "loudnessPreset", $0).rawValue },
@@ -67,7 +72,7 @@ struct MasterJob: Codable, Sendable, Equatable {
 
     /// The engine's request for these settings (values were checked when the job was made).
     func engineRequest(input: String, reference: String?, output: String) -> MasterRequest {
-        var request = MasterRequest(input: input, output: output, endFormats: endFormat.compactMap(EndFormat.init(rawValue:)), pool: .serial)
+        var request = MasterRequest(input: input, output: output, endFormats: endFormat.compactMap(EndFormat.preset(named:)), pool: .serial)
         request.preset = MasterRequest.Preset(rawValue: preset) ?? .streaming
         request.reference = reference
         request.loudnessPreset = loudnessPreset.flatMap(LoudnessPreset.init(rawValue:))

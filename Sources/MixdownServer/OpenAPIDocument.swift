@@ -672,7 +672,8 @@ components:
         endFormat:
           oneOf:
             - { $ref: "#/components/schemas/EndFormat" }
-            - { type: array, minItems: 1, items: { $ref: "#/components/schemas/EndFormat" } }
+            - { $ref: "#/components/schemas/CustomEndFormat" }
+            - { type: array, minItems: 1, items: { oneOf: [{ $ref: "#/components/schemas/EndFormat" }, { $ref: "#/components/schemas/CustomEndFormat" }] } }
         webhook:
           type: object
           required: [url]
@@ -693,6 +694,19 @@ components:
     EndFormat:
       type: string
       enum: [wav, wav_24, flac, ogg, opus, mp3, mp3_very_low, mp3_low, mp3_medium, mp3_high, mp3_very_high, mp3_alexa, m4a, m4a_low, m4b]
+    CustomEndFormat:
+      description: A custom encoding (docs/formats.md, "Custom encodings"); what its codec cannot make is a 422 naming the key.
+      type: object
+      required: [format]
+      additionalProperties: false
+      properties:
+        name: { type: string, pattern: "^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$" }
+        format: { type: string, enum: [mp3, aac, wav, flac, ogg, opus] }
+        sampleRate: { type: integer, minimum: 8000, maximum: 192000 }
+        channels: { type: integer, enum: [1, 2] }
+        bitRate: { type: integer, minimum: 6, maximum: 512 }
+        bitRateMode: { type: string, enum: [cbr, vbr] }
+        bitDepth: { type: integer, enum: [16, 24, 32] }
     Accepted:
       type: object
       required: [id, status]

@@ -95,7 +95,7 @@ public final class MixdownService: Sendable {
     /// The visual report, beside a job's outputs; served at `/v1/productions/{id}/report.html`.
     static let reportPage = "report.html"
     /// From that URL, the page's player plays `outputs/{endFormat}` of the same job.
-    static let servedPlayer: @Sendable (EncodedOutput) -> String = { "outputs/\($0.endFormat.rawValue)" }
+    static let servedPlayer: @Sendable (EncodedOutput) -> String = { "outputs/\($0.endFormat.name)" }
 
     // MARK: Rendering queued jobs
 
@@ -171,7 +171,7 @@ public final class MixdownService: Sendable {
                 done = try await master(settings, job: job, folder: folder, control: control)
             }
             let outputs = done.outputs.map {
-                StoredOutput(endFormat: $0.endFormat.rawValue, file: relative + "/" + URL(fileURLWithPath: $0.path).lastPathComponent, bytes: $0.bytes)
+                StoredOutput(endFormat: $0.endFormat.name, file: relative + "/" + URL(fileURLWithPath: $0.path).lastPathComponent, bytes: $0.bytes)
             }
             outcome = JobOutcome(state: .succeeded, report: done.report, outputs: JSONText.string(outputs))
         } catch let error as MixdownError {

@@ -64,7 +64,7 @@ struct Batch: ParsableCommand {
         let cores = ProcessInfo.processInfo.activeProcessorCount
         // A row is redone when the production file, its script or the formats changed.
         let text = FileManager.default.contents(atPath: production).map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let fingerprint = SHA256.hex([text, loaded.script.text, endFormats.map(\.rawValue).joined(separator: ",")].joined(separator: "\u{1E}"))
+        let fingerprint = SHA256.hex([text, loaded.script.text, endFormats.map(\.name).joined(separator: ",")].joined(separator: "\u{1E}"))
         var request = BatchRequest(production: loaded, audience: rows, directory: output, jobs: jobs ?? cores, cores: cores, fingerprint: fingerprint)
         request.shard = try shardParts()
         request.endFormats = endFormats

@@ -5,8 +5,11 @@ import MixdownIO
 import MixdownDelivery
 
 extension EndFormat: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument) }
-    public static var allValueStrings: [String] { allCases.map(\.rawValue) }
+    public init?(argument: String) {
+        guard let preset = EndFormat.preset(named: argument) else { return nil }
+        self = preset
+    }
+    public static var allValueStrings: [String] { presets.map(\.name) }
 }
 
 struct Encode: ParsableCommand {
@@ -51,7 +54,7 @@ struct Encode: ParsableCommand {
             print(String(decoding: try JSONOutput.encode(outputs, pretty: true), as: UTF8.self))
         } else {
             for o in outputs {
-                print("\(o.path)  \(o.endFormat.rawValue)  \(o.sampleRate) Hz  \(o.channels) ch  \(o.samples) samples  \(o.bytes) bytes")
+                print("\(o.path)  \(o.endFormat.name)  \(o.sampleRate) Hz  \(o.channels) ch  \(o.samples) samples  \(o.bytes) bytes")
             }
         }
     }

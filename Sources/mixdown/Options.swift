@@ -35,7 +35,7 @@ struct ReportOptions: ParsableArguments {
 
 /// One line per file written: path, format, samples, rate, size.
 func printOutputs(_ outputs: [EncodedOutput]) {
-    for o in outputs { print("\(o.path)  \(o.endFormat.rawValue)  \(o.samples) samples at \(o.sampleRate) Hz  \(o.bytes) bytes") }
+    for o in outputs { print("\(o.path)  \(o.endFormat.name)  \(o.samples) samples at \(o.sampleRate) Hz  \(o.bytes) bytes") }
 }
 
 /// What to render or plan (render, plan): a production file, or a bare script with the options

@@ -45,9 +45,9 @@ import Testing
             let folder = TemporaryFolder()
             let master = LoudnessMaster.align(MasterChain.process(input, settings: .streaming), target: preset.target, ceiling: preset.ceiling)
             // The ISP tone sits at 12 kHz: the 24 kHz and V9 deliveries cannot carry it at all.
-            let formats: [EndFormat] = programme == "mixed" && preset.name == "streaming" ? EndFormat.allCases
+            let formats: [EndFormat] = programme == "mixed" && preset.name == "streaming" ? EndFormat.presets
                 : programme == "isp" ? [.wav, .mp3_medium, .opus, .ogg] : [.wav, .mp3_medium, .opus, .mp3_alexa]
-            let paths = Dictionary(uniqueKeysWithValues: formats.map { ($0, folder.file("\($0.rawValue).\($0.fileExtension)")) })
+            let paths = Dictionary(uniqueKeysWithValues: formats.map { ($0, folder.file("\($0.name).\($0.fileExtension)")) })
             let transaction = OutputTransaction()
             _ = try Delivery.encode(master.audio, as: formats, to: paths, in: transaction, target: preset.target, ceiling: preset.ceiling)
             try transaction.commit()

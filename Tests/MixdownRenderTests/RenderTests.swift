@@ -147,6 +147,44 @@ import Testing
         }
     }
 
+    /// The spot in custom encodings (a producer's own rates, channels and bit rates): every file
+    /// decodes (ffmpeg) to exactly 30 s at its own rate, is named by its format, and meets the
+    /// loudness target and ceiling as ffmpeg's meter reads it.
+    @Test func customEncodingsAreExactAndOnTarget() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        try FileManager.default.copyItem(atPath: root.appendingPathComponent("Examples/spot30/spot.txt").path, toPath: folder.file("spot.txt"))
+        try write("spot.json", """
+        {"scriptFile": "spot.txt", "voice": "en_US-joe-medium", "soundTemplate": "corporate", "forceLength": 30,
+         "sectionProperties": {"intro": {"endAt": 8}, "offer": {"endAt": 20}, "close": {"endAt": 27}},
+         "endFormat": [{"name": "radio96", "format": "mp3", "sampleRate": 22050, "channels": 1, "bitRate": 96},
+                       {"name": "phone", "format": "mp3", "sampleRate": 8000, "channels": 1, "bitRate": 16},
+                       {"name": "aac32", "format": "aac", "sampleRate": 22050, "channels": 1, "bitRate": 32},
+                       {"name": "hires", "format": "aac", "sampleRate": 96000, "bitRate": 320},
+                       {"name": "master96", "format": "wav", "sampleRate": 96000, "bitDepth": 24},
+                       {"format": "flac", "sampleRate": 22050, "channels": 1},
+                       {"format": "ogg", "sampleRate": 22050, "channels": 1},
+                       {"format": "opus", "channels": 1, "bitRate": 32},
+                       {"format": "wav", "sampleRate": 8000, "channels": 1}]}
+        """)
+        try FileManager.default.createDirectory(atPath: folder.file("out"), withIntermediateDirectories: true)
+        let run = try mixdown(["render", folder.file("spot.json"), "-o", folder.file("out/spot"), "--report", folder.file("r.json")])
+        try #require(run.status == 0, "\(run.stderr)")
+        let outputs = try report(folder.file("r.json"))["outputs"] as! [[String: Any]]
+        #expect(outputs.compactMap { $0["endFormat"] as? String } == ["radio96", "phone", "aac32", "hires", "master96", "flac_22050_mono",
+                                                                     "ogg_22050_mono", "opus_48000_mono_32k", "wav_8000_mono"])
+        #expect(outputs.compactMap { ($0["path"] as? String).map { URL(fileURLWithPath: $0).lastPathComponent } }
+                == ["spot.mp3", "spot.phone.mp3", "spot.m4a", "spot.hires.m4a", "spot.wav", "spot.flac", "spot.ogg", "spot.opus", "spot.wav_8000_mono.wav"])
+        for output in outputs {
+            let path = output["path"] as! String, rate = output["sampleRate"] as! Int, name = output["endFormat"] as! String
+            let decoded = try Tools.ffmpegDecode(path)
+            #expect(decoded.sampleRate == rate && decoded.channels == output["channels"] as? Int, "\(name)")
+            #expect(decoded.frames == 30 * rate && output["samples"] as? Int == 30 * rate, "\(name): ffmpeg decoded \(decoded.frames) frames")
+            let measured = try Tools.ffmpegLoudness(path)
+            #expect(abs(measured.integrated - -14) <= 0.5, "\(name): ffmpeg reads \(measured.integrated) LUFS")
+            #expect(measured.truePeak <= -1, "\(name): ffmpeg reads a true peak of \(measured.truePeak) dBTP")
+        }
+    }
+
     /// Examples/hybrid delivered as mp3_alexa alone (mono, 24 kHz, 48 kbps): a mono file
     /// measures 3 LU under the stereo programme, so −14 LUFS asks this dynamic spot for heavy
     /// limiting, and the 48 kbps encode loses a further 0.9 LU. Its decoded check once asked for

@@ -124,7 +124,7 @@ import Testing
             return
         }
         #expect(variables == ["name": "Sam"])
-        #expect(admitted.endFormats.map(\.rawValue) == ["wav", "flac"])
+        #expect(admitted.endFormats.map(\.name) == ["wav", "flac"])
         let master = try await harness.enqueue(spec: #"{"master":{"endFormat":["wav"],"media":"m1","preset":"streaming"}}"#)
         guard case .master(let settings) = try await harness.service.admit(master) else {
             Issue.record("not a master")
