@@ -59,7 +59,7 @@ public enum Delivery {
     /// shapes of a long programme (nil: in memory).
     public static func deliver(_ chained: BlockSource, measurement: ProgrammeMeter.Measurement? = nil, as formats: [EndFormat],
                                to paths: [EndFormat: String], in transaction: OutputTransaction, target: Double, ceiling: Double,
-                               spillDirectory: String?, analyse: Bool = false, pool: WorkerPool = .serial,
+                               spillDirectory: String?, analyse: Bool = false, tagging: Tagging? = nil, pool: WorkerPool = .serial,
                                progress: (@Sendable (Double) throws -> Void)? = nil) throws -> Result {
         let own = Shape(channels: chained.channelCount, rate: chained.sampleRate)
         let shapes = Shape.all(formats)
@@ -110,11 +110,11 @@ public enum Delivery {
             // of the first one as decoded (which is measured anyway).
             let reportsHere = analyse && shape == reported
             var (outputs, analysis) = try encode(source, measured, alignment, as: mine, to: paths, in: transaction,
-                                                 analyse: reportsHere && !lossyOnly(shape), pool: pool, progress: progress)
+                                                 analyse: reportsHere && !lossyOnly(shape), tagging: tagging, pool: pool, progress: progress)
             for (i, format) in mine.enumerated() where format.isLossy {
                 let checked = try check(format, output: outputs[i], source: source, measured: measured, paths: paths,
                                         transaction: transaction, target: target, ceiling: ceiling,
-                                        analyse: reportsHere && lossyOnly(shape) && i == 0, pool: pool)
+                                        analyse: reportsHere && lossyOnly(shape) && i == 0, tagging: tagging, pool: pool)
                 outputs[i] = checked.output
                 analysis = analysis ?? checked.analysis
                 // Lossy formats alone: what was reached is what the first decodes to.
@@ -216,11 +216,11 @@ public enum Delivery {
     /// One processing pass: limiter, then every encoder of this shape.
     static func encode(_ source: BlockSource, _ measured: ProgrammeMeter.Measurement, _ alignment: LoudnessMaster.Alignment,
                        as formats: [EndFormat], to paths: [EndFormat: String], in transaction: OutputTransaction,
-                       analyse: Bool, replacing: Bool = false, pool: WorkerPool,
+                       analyse: Bool, replacing: Bool = false, tagging: Tagging? = nil, pool: WorkerPool,
                        progress: (@Sendable (Double) throws -> Void)? = nil) throws -> ([EncodedOutput], Analysed?) {
         if replacing { for f in formats { transaction.discard(paths[f]!) } }
         let temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
-        let encoders = try zip(formats, temporaries).map { try AudioEncoder.stream($0, frames: source.frameCount, to: $1) }
+        let encoders = try zip(formats, temporaries).map { try AudioEncoder.stream($0, frames: source.frameCount, tagging: tagging, to: $1) }
         var analysis = analyse ? AnalysisAccumulator(sampleRate: source.sampleRate, channels: source.channelCount, expectedFrames: source.frameCount, pool: pool) : nil
         // WAVs carry their measured loudness (BWF bext): measured here on what they hold,
         // by the report's own analysis when there is one.
@@ -290,7 +290,7 @@ public enum Delivery {
     /// With `analyse`, also the full analysis of the file as finally decoded.
     static func check(_ format: EndFormat, output: EncodedOutput, source: BlockSource, measured: ProgrammeMeter.Measurement,
                       paths: [EndFormat: String], transaction: OutputTransaction, target: Double, ceiling: Double,
-                      analyse: Bool = false, pool: WorkerPool) throws -> (output: EncodedOutput, analysis: Analysed?, decoded: ProgrammeMeter.Measurement) {
+                      analyse: Bool = false, tagging: Tagging? = nil, pool: WorkerPool) throws -> (output: EncodedOutput, analysis: Analysed?, decoded: ProgrammeMeter.Measurement) {
         let margin = decoderMargin(format)
         var aim = target, peakLimit = ceiling - margin - codecOvershoot(format)
         var output = output
@@ -315,7 +315,8 @@ public enum Delivery {
             aim += target - loudness
             if peak > ceiling - margin { peakLimit -= peak - (ceiling - margin) + 0.05 }
             let alignment = try LoudnessMaster.align(source, measurement: measured, target: aim, ceiling: peakLimit, pool: pool)
-            output = try encode(source, measured, alignment, as: [format], to: paths, in: transaction, analyse: false, replacing: true, pool: pool).0[0]
+            output = try encode(source, measured, alignment, as: [format], to: paths, in: transaction, analyse: false, replacing: true,
+                                tagging: tagging, pool: pool).0[0]
         }
         return (output, analysis, decoded)
     }

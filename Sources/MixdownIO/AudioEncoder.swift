@@ -68,22 +68,34 @@ extension AudioEncoder {
     /// and channel count).
     /// `frames`: the programme's length at the format's rate, which AAC needs before the first
     /// block to end exactly (AACStream).
-    public static func stream(_ format: EndFormat, frames: Int, to path: String) throws -> any BlockSink {
-        try stream(format.codec, sampleRate: format.sampleRate, channels: format.channels, frames: frames,
-                   audiobook: format.isAudiobook, broadcast: format.isBroadcastWave, to: path)
+    /// `tagging`: the tags, cover and chapters the file carries (each format what it can hold).
+    public static func stream(_ format: EndFormat, frames: Int, tagging: Tagging? = nil, to path: String) throws -> any BlockSink {
+        let chapters = tagging?.chapters(for: format) ?? []
+        let tags = tagging.flatMap { $0.metadata.isEmpty && chapters.isEmpty ? nil : FileTags(metadata: $0.metadata, chapters: chapters) }
+        return try stream(format.codec, sampleRate: format.sampleRate, channels: format.channels, frames: frames,
+                          audiobook: format.isAudiobook, broadcast: format.isBroadcastWave, tags: tags, to: path)
     }
 
     /// MP3 through LAME, AAC through FFmpeg's libraries, everything else through libsndfile.
     /// `audiobook`: an MP4 branded `M4B ` rather than `M4A `.
     public static func stream(_ codec: EndFormat.Codec, sampleRate: Int, channels: Int, frames: Int? = nil, audiobook: Bool = false,
-                              broadcast: Bool = false, to path: String) throws -> any BlockSink {
+                              broadcast: Bool = false, tags: FileTags? = nil, to path: String) throws -> any BlockSink {
         switch codec {
-        case .mp3CBR, .mp3VBR, .mp3ABR: return try LAMEStream(codec: codec, sampleRate: sampleRate, channels: channels, path: path)
+        case .mp3CBR, .mp3VBR, .mp3ABR:
+            let id3 = tags.map { ID3v2.tag($0.metadata, chapters: $0.chapters, sampleRate: sampleRate) } ?? []
+            return try LAMEStream(codec: codec, sampleRate: sampleRate, channels: channels, header: id3, path: path)
         case .aac(let kbps):
             guard let frames else { throw MixdownError.failure("\(path): AAC needs the programme's length before its first block") }
             return try AACStream(kbps: kbps, sampleRate: sampleRate, channels: channels, frames: frames,
                                  brand: audiobook ? "M4B " : "M4A ", path: path)
-        default: return try SndFileStream(codec: codec, sampleRate: sampleRate, channels: channels, broadcast: broadcast, path: path)
+        default: return try SndFileStream(codec: codec, sampleRate: sampleRate, channels: channels, broadcast: broadcast, tags: tags, path: path)
         }
     }
+}
+
+/// What one file carries besides audio: the tags (and cover) and its chapters at its own rate.
+public struct FileTags: Sendable {
+    public var metadata: Metadata
+    public var chapters: [Chapter]
+    public init(metadata: Metadata, chapters: [Chapter]) { (self.metadata, self.chapters) = (metadata, chapters) }
 }

@@ -4,7 +4,8 @@ import MixdownCore
 
 /// MP3 through LAME directly, fed block by block. The first frame is LAME's Xing/Info frame,
 /// rewritten after the flush (`finish`) with the real encoder delay and padding, so a gapless
-/// decoder (ffmpeg, mpg123) returns exactly the frames that went in. No ID3 tag precedes it.
+/// decoder (ffmpeg, mpg123) returns exactly the frames that went in. An ID3v2.4 tag (`header`:
+/// the delivery's tags, cover and chapters) may precede it.
 final class LAMEStream: BlockSink {
     private let lame: OpaquePointer
     private let file: UnsafeMutablePointer<FILE>
@@ -12,6 +13,8 @@ final class LAMEStream: BlockSink {
     private let channels: Int
     private var mp3: [UInt8] = []
     private var closed = false
+    /// Bytes before the first MP3 frame (the ID3 tag), where the LAME tag frame starts.
+    private let headerBytes: Int
 
     /// Bytes in one Layer III frame: 1152 samples (MPEG-1) or 576 (MPEG-2/2.5) per frame.
     static func frameBytes(kbps: Int, rate: Int) -> Int {
@@ -26,9 +29,10 @@ final class LAMEStream: BlockSink {
         }
     }
 
-    init(codec: EndFormat.Codec, sampleRate: Int, channels: Int, path: String) throws {
+    init(codec: EndFormat.Codec, sampleRate: Int, channels: Int, header: [UInt8] = [], path: String) throws {
         guard let lame = lame_init() else { throw MixdownError.failure("LAME: cannot initialise the encoder") }
         self.lame = lame
+        headerBytes = header.count
         self.channels = channels
         self.path = path
         let rate = Int32(sampleRate)
@@ -72,6 +76,11 @@ final class LAMEStream: BlockSink {
             throw MixdownError.failure("\(path): cannot write: \(String(cString: strerror(errno)))")
         }
         file = out
+        do { try put(header, count: header.count) } catch {
+            fclose(out)
+            closed = true
+            throw error
+        }
     }
 
     deinit {
@@ -104,7 +113,7 @@ final class LAMEStream: BlockSink {
         var tag = [UInt8](repeating: 0, count: 2880)
         let tagBytes = tag.withUnsafeMutableBufferPointer { lame_get_lametag_frame(lame, $0.baseAddress, $0.count) }
         guard tagBytes > 0, tagBytes <= tag.count else { throw MixdownError.failure("LAME: no LAME/Xing tag produced") }
-        fseek(file, 0, SEEK_SET)
+        fseek(file, headerBytes, SEEK_SET)
         try put(tag, count: tagBytes)
         guard fflush(file) == 0 else { throw MixdownError.failure("\(path): write failed: \(String(cString: strerror(errno)))") }
         closed = true

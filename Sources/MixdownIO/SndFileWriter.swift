@@ -23,10 +23,15 @@ final class SndFileStream: BlockSink {
     private var shorts: [Int16] = []
     private var dither = TPDFDither()
     private var closed = false
+    private let sampleRate: Int
+    private let tags: FileTags?
 
     /// `broadcast`: a Broadcast WAV (bext chunk) whatever the sample format; 16- and 24-bit
     /// WAVs are always deliveries and always get one.
-    init(codec: EndFormat.Codec, sampleRate: Int, channels: Int, broadcast: Bool = false, path: String) throws {
+    /// `tags`: LIST/INFO in a WAV (set before the audio, so libsndfile writes them in the
+    /// header); Vorbis comments, picture and chapters in FLAC and Ogg, written over the finished
+    /// file's own (libsndfile cannot write pictures or arbitrary comments).
+    init(codec: EndFormat.Codec, sampleRate: Int, channels: Int, broadcast: Bool = false, tags: FileTags? = nil, path: String) throws {
         var info = SF_INFO()
         info.samplerate = Int32(sampleRate)
         info.channels = Int32(channels)
@@ -56,6 +61,8 @@ final class SndFileStream: BlockSink {
         self.path = path
         self.codec = codec
         self.channels = channels
+        self.sampleRate = sampleRate
+        self.tags = tags
         if var level = compressionLevel {
             guard sf_command(file, Int32(SFC_SET_COMPRESSION_LEVEL), &level, Int32(MemoryLayout<Double>.size)) == SF_TRUE else {
                 sf_close(file)
@@ -68,6 +75,13 @@ final class SndFileStream: BlockSink {
             sf_close(file)
             closed = true
             throw MixdownError.failure("\(path): libsndfile refused the bext chunk")
+        }
+        if let tags, info.format & Int32(SF_FORMAT_TYPEMASK) == Int32(SF_FORMAT_WAV) {
+            for (id, value) in Self.infoStrings(tags.metadata) where sf_set_string(file, id, value) != 0 {
+                sf_close(file)
+                closed = true
+                throw MixdownError.failure("\(path): libsndfile refused the WAV's LIST/INFO tags")
+            }
         }
         if codec == .pcm24 || codec == .flac24 {
             var on = Int32(SF_TRUE)
@@ -104,5 +118,24 @@ final class SndFileStream: BlockSink {
         guard status == 0 else {
             throw MixdownError.failure("\(path): closing failed: \(libraryMessage(sf_error_number(status)))")
         }
+        guard let tags else { return }
+        switch codec {
+        case .flac16, .flac24:
+            try FLACTagger.rewrite(path, fields: VorbisComment.fields(tags.metadata, chapters: tags.chapters, sampleRate: sampleRate), cover: tags.metadata.cover)
+        case .vorbis, .opus:
+            try OggTagger.rewrite(path, fields: VorbisComment.fields(tags.metadata, chapters: tags.chapters, sampleRate: sampleRate), cover: tags.metadata.cover)
+        default: break
+        }
+    }
+
+    /// The RIFF INFO fields libsndfile writes (INAM, IART, IPRD, ICMT, ICOP, ICRD, IGNR, ITRK);
+    /// a WAV has no place for a cover, a publisher, a language, a URL or an ISRC.
+    static func infoStrings(_ m: Metadata) -> [(Int32, String)] {
+        let fields: [(Int32, String?)] = [
+            (Int32(SF_STR_TITLE), m.title), (Int32(SF_STR_ARTIST), m.artist), (Int32(SF_STR_ALBUM), m.album),
+            (Int32(SF_STR_COMMENT), m.comment), (Int32(SF_STR_COPYRIGHT), m.copyright), (Int32(SF_STR_DATE), m.year),
+            (Int32(SF_STR_GENRE), m.genre), (Int32(SF_STR_TRACKNUMBER), m.track),
+        ]
+        return fields.compactMap { id, value in value.flatMap { $0.isEmpty ? nil : (id, $0) } }
     }
 }

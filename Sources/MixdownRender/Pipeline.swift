@@ -39,7 +39,7 @@ public enum Pipeline {
         let delivered = try clock.run(.encoding) {
             try Delivery.deliver(chained.spill, measurement: chained.measurement, as: checked.formats, to: checked.paths, in: transaction,
                                  target: production.targetLoudness, ceiling: production.truePeakCeiling, spillDirectory: request.temporaryDirectory,
-                                 analyse: true, pool: pool, progress: request.control.ticker(.encoding))
+                                 analyse: true, tagging: tagging(checked.tagging, plan), pool: pool, progress: request.control.ticker(.encoding))
         }
         let timings = timings(clock)
         var report = try clock.run(.finishing) {
@@ -50,6 +50,15 @@ public enum Pipeline {
         try transaction.commit()
         report.runtimeSeconds = Date().timeIntervalSince(started)
         return report
+    }
+
+    /// The files' tags with one chapter per section, named as the section, from its first
+    /// sample to its last (the plan's own positions; each format rescales them to its rate).
+    static func tagging(_ tags: Tagging, _ plan: TimelinePlan) -> Tagging {
+        var tagging = tags
+        tagging.chapters = plan.sections.map { Chapter(title: $0.name, start: $0.startSample, end: $0.endSample) }
+        tagging.rate = plan.sampleRate
+        return tagging
     }
 
     /// The stages a render and a plan share: check, media, speech (or its estimate), hybrid

@@ -21,6 +21,9 @@ extension Pipeline {
         public let warnings: [RenderReport.Warning]
         /// Every speech item's voice and settings, and the lexicon.
         let casting: Casting
+        /// The delivered files' tags (personalised, the cover read and checked); the
+        /// chapters come with the plan.
+        public let tagging: Tagging
     }
 
     /// Checks everything that needs no speech (names, effects, `endAt` order and ranges,
@@ -35,7 +38,8 @@ extension Pipeline {
             let directory = try SoundTemplate.locate(name, relativeTo: production.baseDirectory, libraries: request.templateLibraries)
             return try request.templates?.load(directory: directory, pool: request.pool) ?? SoundTemplate.load(directory: directory, pool: request.pool)
         }
-        var warnings = unusedVariables(script, request)
+        let (tagging, tagVariables) = try tags(production, variables: variables)
+        var warnings = unusedVariables(script, request, alsoUsed: tagVariables)
         if let missing = try checkSegments(script, template: template) { warnings.append(missing) }
         let casting = try ClipPreparation.cast(script, production: production, voices: request.voices)
         warnings += casting.warnings
@@ -46,7 +50,7 @@ extension Pipeline {
         try TimelinePlanner.checkEnding(shape)
         if outputs { try checkOutputs(request, paths: formats.map { paths[$0]! }) }
         try checkLength(script, production: production, maximum: request.maximumDuration)
-        let checked = Checked(script: script, template: template, formats: formats, paths: paths, warnings: warnings, casting: casting)
+        let checked = Checked(script: script, template: template, formats: formats, paths: paths, warnings: warnings, casting: casting, tagging: tagging)
         try refuseWarnings(RenderReport.warnings(checks: warnings, plan: nil, scriptWarnings: script.warnings, speech: nil), request)
         return checked
     }
@@ -124,13 +128,23 @@ extension Pipeline {
             "the script asks for sound segment\(unplayed.count == 1 ? "" : "s") \(unplayed.map { "'\($0)'" }.joined(separator: ", ")) but the production has no soundTemplate: rendered without music")
     }
 
+    /// The production's tags with their placeholders filled and its cover read and checked by
+    /// its bytes (JPEG or PNG, at most 10 MiB and 4096 px a side), before anything is spoken.
+    static func tags(_ production: Production, variables: [String: String]) throws -> (Tagging, used: Set<String>) {
+        var (metadata, used) = try MetadataPlaceholders.fill(production.metadata, variables: variables)
+        if let path = production.coverImage {
+            metadata.cover = try CoverImage.read(path, keyPath: "metadata.coverImage")
+        }
+        return (Tagging(metadata: metadata, chaptersEverywhere: production.chapters), used)
+    }
+
     /// Personalisation the script never uses: a misspelt key (`nmae`) would otherwise leave
     /// every listener hearing the fallback. Each is named with the closest key the script uses.
-    static func unusedVariables(_ script: Script, _ request: RenderRequest) -> [RenderReport.Warning] {
-        let used = script.variableNames.sorted()
+    static func unusedVariables(_ script: Script, _ request: RenderRequest, alsoUsed: Set<String> = []) -> [RenderReport.Warning] {
+        let names = script.variableNames.union(alsoUsed), used = names.sorted()
         var given = request.production.audience.keys.sorted().map { ($0, "audience") }
         given += request.variables.keys.sorted().filter { request.production.audience[$0] == nil }.map { ($0, request.variablesOrigin) }
-        return given.filter { !script.variableNames.contains($0.0) }.map { key, origin in
+        return given.filter { !names.contains($0.0) }.map { key, origin in
             RenderReport.Warning(code: .unusedVariable, section: nil, overflowMs: nil, message:
                 "\(origin) '\(MixdownError.excerpt(key))' is never used by the script\(Suggestion.hint(for: key, in: used))\(used.isEmpty ? " (it has no {{placeholders}})" : "")")
         }

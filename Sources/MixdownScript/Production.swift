@@ -32,6 +32,15 @@ public struct Production: Sendable {
     /// Voices to speak with, in order, when the one asked for is not installed (a warning);
     /// empty: a missing voice is an error.
     public var voiceFallback: [String] = []
+    /// Tags for the delivered files (docs/metadata.md); values may hold `{{placeholders}}`,
+    /// filled per render like the script's. The cover comes separately (`coverImage`).
+    public var metadata = Metadata()
+    /// `metadata.coverImage`: a JPEG or PNG file (resolved path), checked by its bytes before rendering.
+    public var coverImage: String?
+    /// One chapter per section in every format that holds chapters (an m4b always has them).
+    public var chapters = false
+    /// A VAST 4.2 document beside the outputs (docs/vast.md).
+    public var vast: VastRequest?
     /// Relative paths in the production resolve against this folder.
     public var baseDirectory: String
 
@@ -168,4 +177,16 @@ public enum LoudnessPreset: String, Sendable, CaseIterable {
     }
 
     public var truePeak: Double { self == .atscA85 ? -2 : -1 }
+}
+
+/// `"vast": {"adTitle", "clickThrough", "mediaBaseUrl"}`: what a VAST InLine ad needs beyond
+/// the outputs themselves.
+public struct VastRequest: Sendable, Equatable {
+    public var adTitle: String
+    public var clickThrough: String?
+    /// Where the outputs will be served from: a MediaFile's URL is this plus the file's name.
+    public var mediaBaseUrl: String?
+    public init(adTitle: String, clickThrough: String? = nil, mediaBaseUrl: String? = nil) {
+        (self.adTitle, self.clickThrough, self.mediaBaseUrl) = (adTitle, clickThrough, mediaBaseUrl)
+    }
 }

@@ -18,7 +18,9 @@ public enum ProductionDecoder {
         "": ["scriptText", "scriptFile", "voice", "speed", "pitch", "sections", "soundTemplate", "sectionProperties",
              "timelineProperties", "forceLength", "audience", "mediaFiles", "masteringPreset",
              "loudnessPreset", "loudnessTarget", "truePeak", "endFormat", "speechEngine", "strict",
-             "lexicon", "normalise", "cast", "voiceFallback"],
+             "lexicon", "normalise", "cast", "voiceFallback", "metadata", "chapters", "vast"],
+        "metadata": Metadata.keys + ["coverImage"],
+        "vast": ["adTitle", "clickThrough", "mediaBaseUrl"],
         "cast.*": ["voice", "speed", "pitch"],
         "lexicon[]": ["grapheme", "alias", "phoneme", "alphabet", "language", "voice", "caseSensitive"],
         "sections.*": ["voice", "speed", "pitch", "speechEngine"],
@@ -123,12 +125,55 @@ public enum ProductionDecoder {
                 p.cast[name] = CastMember(voice: try c["voice"]?.voiceName(), speed: try c["speed"]?.speed(), pitch: try c["pitch"]?.pitch())
             }
         }
+        if let metadata = top["metadata"] { (p.metadata, p.coverImage) = try self.metadata(metadata, base: baseDirectory) }
+        if let chapters = top["chapters"] { p.chapters = try chapters.bool() }
+        if let vast = top["vast"] { p.vast = try self.vast(vast) }
         if let fallback = top["voiceFallback"] {
             let list: [JSONField] = (try? fallback.list()) ?? [fallback]
             p.voiceFallback = try list.map { try $0.voiceName() }
             if p.voiceFallback.isEmpty { throw fallback.error("names no voice") }
         }
         return p
+    }
+
+    /// `metadata`: text tags (numbers allowed for year and track), and the cover's path.
+    static func metadata(_ field: JSONField, base: String) throws -> (Metadata, String?) {
+        let o = try field.object(allowed: keys["metadata"]!)
+        var m = Metadata()
+        for key in Metadata.keys {
+            guard let value = o[key] else { continue }
+            let text: String
+            if (key == "year" || key == "track"), case .number(let n) = value.node.value {
+                guard n == n.rounded(), n >= 0, n < 1e6 else { throw value.error("must be a whole number or text, got \(JSONField.format(n))") }
+                text = String(Int(n))
+            } else {
+                text = try value.string()
+            }
+            guard text.utf8.count <= 4_096 else { throw value.error("is \(text.utf8.count) bytes long; a tag holds at most 4096") }
+            m[key] = text.isEmpty ? nil : text
+        }
+        if let language = o["language"], let code = m.language, !(code.count == 3 && code.allSatisfy { $0.isASCII && $0.isLowercase }) {
+            throw language.error("must be an ISO 639-2 code of three lower-case letters (eng, fra, deu), got '\(MixdownError.excerpt(code))'")
+        }
+        if let url = o["url"], let text = m.url, !(text.hasPrefix("http://") || text.hasPrefix("https://")) {
+            throw url.error("must be an http:// or https:// URL")
+        }
+        let cover = try o["coverImage"].map { resolve(try $0.nonEmptyString(), against: base) }
+        return (m, cover)
+    }
+
+    static func vast(_ field: JSONField) throws -> VastRequest {
+        let o = try field.object(allowed: keys["vast"]!)
+        guard let title = o["adTitle"] else { throw field.error("a VAST ad needs \"adTitle\"") }
+        func url(_ key: String) throws -> String? {
+            guard let f = o[key] else { return nil }
+            let text = try f.nonEmptyString()
+            guard text.hasPrefix("http://") || text.hasPrefix("https://"), text.count <= 2_000 else {
+                throw f.error("must be an http:// or https:// URL")
+            }
+            return text
+        }
+        return VastRequest(adTitle: try title.nonEmptyString(), clickThrough: try url("clickThrough"), mediaBaseUrl: try url("mediaBaseUrl"))
     }
 
     static func resolve(_ path: String, against base: String) -> String {

@@ -45,6 +45,8 @@ import Testing
             "speechEngine": { #"{"scriptText": "x", "speechEngine": {"\#($0)": 1}}"# },
             "cast.*": { #"{"scriptText": "x", "cast": {"a": {"\#($0)": 1}}}"# },
             "lexicon[]": { #"{"scriptText": "x", "lexicon": [{"\#($0)": 1}]}"# },
+            "metadata": { #"{"scriptText": "x", "metadata": {"\#($0)": 1}}"# },
+            "vast": { #"{"scriptText": "x", "vast": {"\#($0)": 1}}"# },
         ]
         #expect(Set(objects.keys) == Set(ProductionDecoder.keys.keys))
         for (object, keys) in ProductionDecoder.keys {
