@@ -15,6 +15,24 @@ import MixdownCore
 /// timestamps, and the edit list's media time becomes priming + that silence. Every decoder
 /// that honours the edit list's start (ffmpeg, browsers, Apple's) then returns exactly
 /// `frames` samples, and one that honours its duration too agrees.
+///
+/// **Tags, cover, chapters** (`tags`), all through libavformat's `ipod` muxer (FFmpeg 5.1):
+/// - the iTunes `ilst` atoms ©nam ©ART ©alb aART ©gen ©day trkn ©cmt cprt (and ©too, the
+///   muxer's own "Lavf…"); `language` as the audio track's `mdhd` language when it is an ISO
+///   639-2 code. The muxer has no atom for `publisher`, `url` or `isrc` (FFmpeg 5.1 writes
+///   no freeform `----` atoms): see `unwritten`.
+/// - the cover as `covr` (type 13 JPEG, 14 PNG): a stream marked only `attached_pic`, whose
+///   one packet the muxer keeps for `covr` and never makes a track of.
+/// - chapters twice, as the muxer writes them: a QuickTime chapter text track (disabled,
+///   referenced by `tref/chap` from the audio track; ffmpeg/ffprobe, Apple) and a Nero `chpl`
+///   atom in `moov/udta` (mutagen, many players; at most 255 chapters there, starts only, in
+///   100 ns). Both are on the movie timeline, which the audio track's edit list starts at the
+///   programme's first sample: a chapter's programme position *is* its movie time, no offset.
+///   The movie timescale is the sample rate (not the muxer's 1000), so the chapter track and
+///   the edit list's duration are exact to the sample. The chapter track has no gaps: a
+///   chapter lasts until the next one starts, and the first starts at 0 (FFmpeg 5.1 starts
+///   that track's first sample at 0 whatever its time), so a first chapter given later is
+///   written from 0 in both, which then agree.
 final class AACStream: BlockSink {
     static let frameSize = 1_024
 
@@ -32,12 +50,20 @@ final class AACStream: BlockSink {
     private var filled = 0
     private var pts: Int64
     private var closed = false
+    /// The cover's stream (`attached_pic`), whose one packet goes after the header.
+    private var coverStream: UnsafeMutablePointer<AVStream>?
+    /// The longest chapter title, in UTF-8 bytes: `chpl` keeps a byte count and cuts there,
+    /// mid-character if need be (and mutagen then refuses the whole file).
+    static let maxChapterTitleBytes = 255
 
     /// Silence put before the programme so that it ends on a frame boundary.
     static func leadingSilence(frames: Int) -> Int { (frameSize - frames % frameSize) % frameSize }
 
     /// `brand`: the file's major brand, `M4A ` or `M4B ` (an audiobook), whatever its temporary name.
-    init(kbps: Int, sampleRate: Int, channels: Int, frames: Int, brand: String, path: String) throws {
+    /// `tags`: metadata (with its cover) and chapters; a chapter's `start`/`end` are programme
+    /// sample positions at `sampleRate` (0 is the first programme sample; the last ends at `frames`).
+    init(kbps: Int, sampleRate: Int, channels: Int, frames: Int, brand: String, path: String,
+         tags: (metadata: Metadata, chapters: [Chapter])? = nil) throws {
         // FFmpeg's log would print notes on stderr (a temporary name's extension, the second
         // pass); failures come back as return codes and are reported as one line.
         av_log_set_level(AV_LOG_QUIET)
@@ -77,10 +103,19 @@ final class AACStream: BlockSink {
             }
             try Self.check(avcodec_parameters_from_context(stream.pointee.codecpar, codec), "cannot describe the AAC stream", path)
             stream.pointee.time_base = AVRational(num: 1, den: Int32(sampleRate))
+            if let tags {
+                try Self.tag(format, audio: stream, tags.metadata, path: path)
+                try Self.chapters(format, tags.chapters, sampleRate: sampleRate, frames: frames, path: path)
+                if let cover = tags.metadata.cover { coverStream = try Self.coverStream(format, cover, path: path) }
+            }
             try Self.check(avio_open(&format.pointee.pb, path, AVIO_FLAG_WRITE), "cannot write", path)
             var options: OpaquePointer?
             av_dict_set(&options, "movflags", "+faststart", 0)
             av_dict_set(&options, "brand", brand, 0)
+            // The unit of the edit list's duration and the chapter track's timescale: the
+            // muxer's 1000 would round both to the millisecond (an edit up to 0.5 ms short of
+            // the programme, chapters up to 0.5 ms off).
+            av_dict_set(&options, "movie_timescale", String(sampleRate), 0)
             defer { av_dict_free(&options) }
             try Self.check(avformat_write_header(format, &options), "cannot write the MP4 header", path)
             guard let frame = av_frame_alloc(), let packet = av_packet_alloc() else {
@@ -93,6 +128,7 @@ final class AACStream: BlockSink {
             frame.pointee.sample_rate = Int32(sampleRate)
             try Self.check(av_channel_layout_copy(&frame.pointee.ch_layout, &codec.pointee.ch_layout), "cannot set the channel layout", path)
             try Self.check(av_frame_get_buffer(frame, 0), "out of memory for the AAC encoder", path)
+            if let coverStream, let cover = tags?.metadata.cover { try writeCover(cover, to: coverStream) }
         } catch {
             close()
             throw error
@@ -104,6 +140,136 @@ final class AACStream: BlockSink {
     }
 
     deinit { close() }
+
+    // MARK: Tags, cover, chapters
+
+    /// The text tags `metadata` has that this writer cannot put in the file (production keys):
+    /// `publisher`, `url` and `isrc` always (FFmpeg 5.1's MP4 muxer has no atom for them),
+    /// `language` unless it is an ISO 639-2 code (three letters), `track` unless it is a
+    /// number from 1 to 65535, optionally `/total`.
+    static func unwritten(_ metadata: Metadata) -> [String] {
+        var out = [String]()
+        if TagText.clean(metadata.track) != nil && trackNumber(metadata.track) == nil { out.append("track") }
+        if let language = TagText.clean(metadata.language), languageCode(language) == nil { out.append("language") }
+        for (key, value) in [("publisher", metadata.publisher), ("url", metadata.url), ("isrc", metadata.isrc)]
+        where TagText.clean(value) != nil { out.append(key) }
+        return out
+    }
+
+    /// `N` or `N/M` as the muxer's `trkn` takes it (two 16-bit numbers, the first not 0).
+    static func trackNumber(_ value: String?) -> String? {
+        guard let text = TagText.clean(value)?.trimmingCharacters(in: .whitespaces) else { return nil }
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count),
+              parts.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 5 && $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }),
+              let number = Int(parts[0]), (1...65_535).contains(number) else { return nil }
+        guard parts.count == 2 else { return String(number) }
+        guard let total = Int(parts[1]), total <= 65_535 else { return nil }
+        return "\(number)/\(total)"
+    }
+
+    /// Three ASCII letters, lower-cased (`mdhd` packs them in 5 bits each), or nil.
+    static func languageCode(_ value: String) -> String? {
+        let code = value.trimmingCharacters(in: .whitespaces).lowercased()
+        guard code.utf8.count == 3, code.utf8.allSatisfy({ (0x61...0x7A).contains($0) }) else { return nil }
+        return code
+    }
+
+    /// The text tags, as libavformat's generic keys on the file (`ilst`) and the audio
+    /// stream (`language`: `mdhd`).
+    private static func tag(_ format: UnsafeMutablePointer<AVFormatContext>, audio: UnsafeMutablePointer<AVStream>,
+                            _ m: Metadata, path: String) throws {
+        let keys: [(String, String?)] = [
+            ("title", m.title), ("artist", m.artist), ("album", m.album), ("album_artist", m.albumArtist), ("genre", m.genre),
+            ("date", m.year), ("track", trackNumber(m.track)), ("comment", m.comment), ("copyright", m.copyright),
+        ]
+        for (key, value) in keys {
+            guard let value = TagText.clean(value) else { continue }
+            try check(av_dict_set(&format.pointee.metadata, key, value, 0), "cannot set the \(key) tag", path)
+        }
+        if let language = TagText.clean(m.language).flatMap(languageCode) {
+            try check(av_dict_set(&audio.pointee.metadata, "language", language, 0), "cannot set the language", path)
+        }
+    }
+
+    /// `AVFormatContext.chapters`, allocated as libavformat's own, so that avformat_free_context
+    /// frees them. Times stay in samples (time base 1/rate): the muxer rounds them once, to the
+    /// movie timescale (the rate itself: exact) and to `chpl`'s 100 ns.
+    private static func chapters(_ format: UnsafeMutablePointer<AVFormatContext>, _ chapters: [Chapter], sampleRate: Int,
+                                 frames: Int, path: String) throws {
+        guard !chapters.isEmpty else { return }
+        var previous = 0
+        for (i, c) in chapters.enumerated() {
+            guard c.start >= previous, c.start <= c.end, c.end <= frames else {
+                throw MixdownError.failure("\(path): chapter \(i + 1) (\(c.start)–\(c.end)) is out of order or outside the programme (\(frames) samples)")
+            }
+            previous = c.start
+        }
+        guard chapters.count <= Int(Int32.max) / MemoryLayout<UnsafeMutablePointer<AVChapter>?>.stride,
+              let table = av_mallocz(chapters.count * MemoryLayout<UnsafeMutablePointer<AVChapter>?>.stride) else {
+            throw MixdownError.failure("\(path): out of memory for the chapters")
+        }
+        format.pointee.chapters = table.assumingMemoryBound(to: UnsafeMutablePointer<AVChapter>?.self)
+        for (i, c) in chapters.enumerated() {
+            guard let chapter = av_mallocz(MemoryLayout<AVChapter>.size)?.assumingMemoryBound(to: AVChapter.self) else {
+                throw MixdownError.failure("\(path): out of memory for the chapters")
+            }
+            format.pointee.chapters[i] = chapter
+            format.pointee.nb_chapters = UInt32(i + 1)
+            chapter.pointee.id = Int64(i)
+            chapter.pointee.time_base = AVRational(num: 1, den: Int32(sampleRate))
+            chapter.pointee.start = i == 0 ? 0 : Int64(c.start)   // see the type's comment
+            chapter.pointee.end = Int64(c.end)
+            // Always a title, if empty: the muxer writes no chapter-track sample for a chapter
+            // without one, which would stretch the one before over it.
+            try check(av_dict_set(&chapter.pointee.metadata, "title", chapterTitle(c.title), 0), "cannot set a chapter title", path)
+        }
+    }
+
+    /// At most `maxChapterTitleBytes` bytes of UTF-8, cut between characters; no NULs.
+    static func chapterTitle(_ title: String) -> String {
+        var text = TagText.clean(title) ?? ""
+        while text.utf8.count > maxChapterTitleBytes { text.removeLast() }
+        return text
+    }
+
+    /// The cover's stream: a picture stream marked `attached_pic` and nothing else, which the
+    /// muxer turns into `covr` (its one packet) rather than a video track.
+    private static func coverStream(_ format: UnsafeMutablePointer<AVFormatContext>, _ cover: CoverImage,
+                                    path: String) throws -> UnsafeMutablePointer<AVStream> {
+        let codec: AVCodecID
+        switch cover.mimeType {
+        case "image/jpeg": codec = AV_CODEC_ID_MJPEG
+        case "image/png": codec = AV_CODEC_ID_PNG
+        default: throw MixdownError.failure("\(path): a cover must be a JPEG or PNG (not \(cover.mimeType))")
+        }
+        guard !cover.bytes.isEmpty, cover.bytes.count < Int(Int32.max) - 64, cover.width > 0, cover.height > 0 else {
+            throw MixdownError.failure("\(path): the cover is empty or has no size")
+        }
+        guard let stream = avformat_new_stream(format, nil) else {
+            throw MixdownError.failure("\(path): cannot add the cover to the MP4 file")
+        }
+        stream.pointee.codecpar.pointee.codec_type = AVMEDIA_TYPE_VIDEO
+        stream.pointee.codecpar.pointee.codec_id = codec
+        // The muxer refuses a picture stream without its size.
+        stream.pointee.codecpar.pointee.width = Int32(cover.width)
+        stream.pointee.codecpar.pointee.height = Int32(cover.height)
+        stream.pointee.disposition = Int32(AV_DISPOSITION_ATTACHED_PIC)
+        stream.pointee.time_base = AVRational(num: 1, den: 90_000)
+        return stream
+    }
+
+    private func writeCover(_ cover: CoverImage, to stream: UnsafeMutablePointer<AVStream>) throws {
+        guard let packet else { throw MixdownError.failure("\(path): out of memory for the cover") }
+        try Self.check(av_new_packet(packet, Int32(cover.bytes.count)), "out of memory for the cover", path)
+        defer { av_packet_unref(packet) }
+        cover.bytes.withUnsafeBufferPointer { packet.pointee.data.update(from: $0.baseAddress!, count: $0.count) }
+        packet.pointee.stream_index = stream.pointee.index
+        packet.pointee.flags |= AV_PKT_FLAG_KEY
+        packet.pointee.pts = 0
+        packet.pointee.dts = 0
+        try Self.check(av_write_frame(format, packet), "cannot write the cover", path)
+    }
 
     /// Frees everything; the file is left as it is (the delivery's transaction removes it).
     private func close() {

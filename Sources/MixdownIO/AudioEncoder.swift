@@ -87,7 +87,7 @@ extension AudioEncoder {
         case .aac(let kbps):
             guard let frames else { throw MixdownError.failure("\(path): AAC needs the programme's length before its first block") }
             return try AACStream(kbps: kbps, sampleRate: sampleRate, channels: channels, frames: frames,
-                                 brand: audiobook ? "M4B " : "M4A ", path: path)
+                                 brand: audiobook ? "M4B " : "M4A ", path: path, tags: tags.map { ($0.metadata, $0.chapters) })
         default: return try SndFileStream(codec: codec, sampleRate: sampleRate, channels: channels, broadcast: broadcast, tags: tags, path: path)
         }
     }
