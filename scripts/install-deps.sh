@@ -24,6 +24,7 @@ packages=(
   python3-dev          # building ttspico (SVOX Pico) from source: Python's headers
   gcc                  # building ttspico (SVOX Pico) from source
   chromium             # tests only: the visual report opened in a real headless browser
+  libxml2-utils        # tests only: xmllint, which checks the VAST documents are well-formed XML
 )
 
 # `install-deps.sh templates`: what `make templates` needs instead (FluidSynth and the

@@ -63,6 +63,18 @@ public struct EndFormat: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The media type of a delivered file, by its extension (a custom format's name says nothing).
+    public static func mimeType(forExtension ext: String) -> String {
+        switch ext.lowercased() {
+        case "mp3": return "audio/mpeg"
+        case "m4a", "m4b": return "audio/mp4"
+        case "wav": return "audio/wav"
+        case "flac": return "audio/flac"
+        case "ogg", "opus": return "audio/ogg"
+        default: return "application/octet-stream"
+        }
+    }
+
     /// A WAV delivery, written as a Broadcast WAV with its loudness (docs/formats.md).
     public var isBroadcastWave: Bool { codec == .pcm16 || codec == .pcm24 || (codec == .pcmFloat && !isPreset) }
 

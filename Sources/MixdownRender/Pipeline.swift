@@ -165,11 +165,21 @@ public enum Pipeline {
         if let format = request.captions, let first = delivered.outputs.first {
             try Captions.write(report.allWords, format: format, sampleRate: plan.sampleRate, beside: first.path, in: transaction)
         }
+        if let vast = production.vast, let first = delivered.outputs.first {
+            let media = delivered.outputs.map { VastDocument.Media($0, url: VastDocument.url(base: vast.mediaBaseUrl, file: $0.path)) }
+            let document = VastDocument.xml(vast, id: request.name, totalSamples: plan.totalSamples, sampleRate: plan.sampleRate, media: media, version: version)
+            try Data(document.utf8).write(to: URL(fileURLWithPath: try transaction.temporaryPath(for: vastPath(beside: first.path))))
+        }
         try request.sidecars.write(json: report.json, page: { player in
             try ReportPage.render(report, curves: delivered.curves, duck: duck, target: production.targetLoudness,
                                   ceiling: production.truePeakCeiling, title: request.name, player: player)
         }, outputs: delivered.outputs, in: transaction)
         return report
+    }
+
+    /// `<stem>.vast.xml` beside the first output.
+    static func vastPath(beside output: String) -> String {
+        URL(fileURLWithPath: output).deletingPathExtension().path + ".vast.xml"
     }
 
     /// The report's timings from the stages' clock.

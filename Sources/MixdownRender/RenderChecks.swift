@@ -48,7 +48,10 @@ extension Pipeline {
         let shape = planInput(script, production: production, template: template, clips: PreparedClips())
         try TimelinePlanner.checkFixedEnds(shape)
         try TimelinePlanner.checkEnding(shape)
-        if outputs { try checkOutputs(request, paths: formats.map { paths[$0]! }) }
+        if outputs {
+            let audio = formats.map { paths[$0]! }
+            try checkOutputs(request, paths: audio + (production.vast != nil ? audio.prefix(1).map(vastPath(beside:)) : []))
+        }
         try checkLength(script, production: production, maximum: request.maximumDuration)
         let checked = Checked(script: script, template: template, formats: formats, paths: paths, warnings: warnings, casting: casting, tagging: tagging)
         try refuseWarnings(RenderReport.warnings(checks: warnings, plan: nil, scriptWarnings: script.warnings, speech: nil), request)

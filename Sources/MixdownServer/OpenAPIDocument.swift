@@ -107,6 +107,10 @@ paths:
             schema: { type: string, contentMediaType: application/zip }
           application/octet-stream:
             schema: { type: string, contentMediaType: application/octet-stream }
+          image/jpeg:
+            schema: { type: string, contentMediaType: image/jpeg }
+          image/png:
+            schema: { type: string, contentMediaType: image/png }
       responses:
         "201":
           description: Added; the template as listed, and the checks' warnings (a main loop far from -18 LUFS).
@@ -150,7 +154,7 @@ paths:
   /v1/media:
     post:
       operationId: uploadMedia
-      summary: Upload an audio file for productions to use as media.
+      summary: Upload an audio file for productions to use as media, or a JPEG or PNG cover (`metadata.coverImage`).
       parameters:
         - name: name
           in: query
@@ -375,6 +379,27 @@ paths:
           description: The page.
           content:
             text/html:
+              schema: { type: string }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/NotReady" }
+  /v1/productions/{id}/vast.xml:
+    parameters:
+      - { $ref: "#/components/parameters/id" }
+    get:
+      operationId: getVast
+      summary: The production's VAST 4.2 InLine Linear audio ad (when it asked for one with `vast`).
+      description: >
+        Built for the request: the programme's exact `Duration`, one `MediaFile` per output. A
+        MediaFile's URL is `vast.mediaBaseUrl` followed by the file's name when the production
+        gives one; otherwise this server's `outputs/{endFormat}` with an `access` token of its
+        own (valid 12 hours, as a report page's player link), so an ad server downloads it
+        without an API key.
+      responses:
+        "200":
+          description: The VAST document.
+          content:
+            application/xml:
               schema: { type: string }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "404": { $ref: "#/components/responses/NotFound" }
@@ -664,6 +689,37 @@ components:
               voice: { $ref: "#/components/schemas/VoiceName" }
               speed: { $ref: "#/components/schemas/Speed" }
               pitch: { type: number, minimum: 0.5, maximum: 2 }
+        metadata:
+          description: Tags for the delivered files (docs/metadata.md); coverImage is an uploaded JPEG or PNG's media id.
+          type: object
+          additionalProperties: false
+          properties:
+            title: { type: string, maxLength: 4096 }
+            artist: { type: string, maxLength: 4096 }
+            album: { type: string, maxLength: 4096 }
+            albumArtist: { type: string, maxLength: 4096 }
+            genre: { type: string, maxLength: 4096 }
+            year: { type: [string, integer] }
+            track: { type: [string, integer] }
+            comment: { type: string, maxLength: 4096 }
+            copyright: { type: string, maxLength: 4096 }
+            publisher: { type: string, maxLength: 4096 }
+            language: { type: string, pattern: "^[a-z]{3}$" }
+            url: { type: string, pattern: "^https?://" }
+            isrc: { type: string, maxLength: 4096 }
+            coverImage: { type: string }
+        chapters:
+          description: One chapter per section in every format that holds chapters (an m4b always has them).
+          type: boolean
+        vast:
+          description: A VAST 4.2 document for the outputs, at `/v1/productions/{id}/vast.xml`.
+          type: object
+          required: [adTitle]
+          additionalProperties: false
+          properties:
+            adTitle: { type: string, minLength: 1 }
+            clickThrough: { type: string, pattern: "^https?://", maxLength: 2000 }
+            mediaBaseUrl: { type: string, pattern: "^https?://", maxLength: 2000 }
         voiceFallback:
           description: Voices to speak with when the one asked for is not installed (a warning).
           oneOf:

@@ -51,6 +51,8 @@ struct ProductionGate {
                 webhook = text
             case "mediaFiles":
                 out.append((key, try await mediaFiles(field)))
+            case "metadata":
+                out.append((key, try await metadata(field)))
             case "soundTemplate":
                 let name = try field.nonEmptyString()
                 // The key's own first: a server template added later under the same name does
@@ -96,11 +98,30 @@ struct ProductionGate {
             guard let id = object["media"] else { throw value.error("missing media (the id POST /v1/media returned)") }
             let idText = try id.nonEmptyString()
             guard let record = try await media(idText) else { throw id.error("no media '\(MixdownError.excerpt(idText))' for this key", code: .unknownName) }
+            guard record.sampleRate > 0 else { throw id.error("media '\(MixdownError.excerpt(idText))' is a picture, not audio") }
             var rewritten: [(key: String, value: JSONNode)] = [("path", JSONNode(value: .string(dataDirectory + "/" + record.path), location: id.node.location))]
             if let role = object["role"] { rewritten.append(("role", role.node)) }
             entries.append((name, JSONNode(value: .object(rewritten), location: value.node.location)))
         }
         return JSONNode(value: .object(entries), location: field.node.location)
+    }
+
+    /// `metadata.coverImage`: an uploaded picture's media id → the stored file's path.
+    func metadata(_ field: JSONField) async throws -> JSONNode {
+        guard case .object(let members) = field.node.value else { return field.node }
+        var out = [(key: String, value: JSONNode)]()
+        for (key, value) in members {
+            guard key == "coverImage" else { out.append((key, value)); continue }
+            let id = JSONField(node: value, path: "metadata.coverImage")
+            let text = try id.nonEmptyString()
+            guard let record = try await media(text) else {
+                throw id.error("no media '\(MixdownError.excerpt(text))' for this key (upload the JPEG or PNG with POST /v1/media; the API takes no file paths)",
+                               code: text.contains("/") ? .forbidden : .unknownName)
+            }
+            guard record.sampleRate == 0 else { throw id.error("media '\(MixdownError.excerpt(text))' is audio, not a JPEG or PNG picture") }
+            out.append((key, JSONNode(value: .string(dataDirectory + "/" + record.path), location: value.location)))
+        }
+        return JSONNode(value: .object(out), location: field.node.location)
     }
 
     /// An engine's name → the command the operator configured for it.

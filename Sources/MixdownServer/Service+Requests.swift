@@ -73,14 +73,18 @@ extension MixdownService {
         }
     }
 
-    /// The body, an audio file, checked by decoding it whole and kept as `key`'s media.
-    func storeUpload(_ request: Request, key: APIKeyRecord, name: String) async throws -> MediaRecord {
+    /// The body, an audio file, checked by decoding it whole and kept as `key`'s media; or with
+    /// `image/jpeg` or `image/png` (`images`: a production's cover), a picture checked by its
+    /// bytes (a media record with no rate, channels or samples).
+    func storeUpload(_ request: Request, key: APIKeyRecord, name: String, images: Bool = false) async throws -> MediaRecord {
         guard (1...100).contains(name.count), name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }) else {
             throw APIError(.unprocessableContent, "invalidName", "name: 1 to 100 letters, digits, . _ or -", path: "name")
         }
         let type = request.headers[.contentType]?.lowercased() ?? ""
-        guard type.hasPrefix("audio/") || type.hasPrefix("application/octet-stream") else {
-            throw APIError(.unsupportedMediaType, "unsupportedMediaType", "send the audio file as the body with Content-Type audio/… (audio/wav, audio/mpeg, audio/flac, …)")
+        let image = images && (type.hasPrefix("image/jpeg") || type.hasPrefix("image/png"))
+        guard image || type.hasPrefix("audio/") || type.hasPrefix("application/octet-stream") else {
+            throw APIError(.unsupportedMediaType, "unsupportedMediaType", "send the audio file as the body with Content-Type audio/… (audio/wav, audio/mpeg, audio/flac, …)"
+                           + (images ? ", or a cover picture as image/jpeg or image/png" : ""))
         }
         let body = try await request.body.collect(upTo: configuration.maxUploadBytes)
         guard body.readableBytes > 0 else { throw APIError(.unprocessableContent, "invalidMedia", "the body is empty: send the audio file") }
@@ -93,7 +97,12 @@ extension MixdownService {
         }
         let info: (sampleRate: Int, channels: Int, frames: Int)
         do {
-            info = try await Self.onThread { try AudioFileReader.stream(temporary) { _ in } }
+            if image {
+                _ = try CoverImage.load([UInt8](body.readableBytesView), source: "the upload")
+                info = (0, 0, 0)
+            } else {
+                info = try await Self.onThread { try AudioFileReader.stream(temporary) { _ in } }
+            }
         } catch let error as MixdownError {
             unlink(temporary)
             throw APIError(.unprocessableContent, "invalidMedia", error.reason.replacingOccurrences(of: temporary, with: "the upload"))

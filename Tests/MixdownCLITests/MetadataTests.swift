@@ -150,6 +150,26 @@ import Testing
         }
     }
 
+    /// `vast` writes `<stem>.vast.xml` beside the outputs: well-formed (xmllint), the
+    /// programme's exact duration, one MediaFile per output at `mediaBaseUrl` + its file name.
+    @Test func aVASTDocumentBesideTheOutputs() throws {
+        let production = try production(formats: #"["mp3_medium", "m4a", "wav"]"#,
+                                         extra: #", "vast": {"adTitle": "Spring & sale", "clickThrough": "https://acme.example/s?a=1&b=2", "mediaBaseUrl": "https://cdn.example.com/ads"}"#)
+        try FileManager.default.createDirectory(atPath: folder.file("out"), withIntermediateDirectories: true)
+        let run = try Tools.run(Tools.mixdown, ["render", production, "-o", folder.file("out/spot"), "--report", folder.file("r.json")],
+                                environment: ["MIXDOWN_CACHE": folder.file("cache")])
+        try #require(run.status == 0, "\(run.stderr)")
+        let path = folder.file("out/spot.vast.xml")
+        let lint = try Tools.run("xmllint", ["--noout", path])
+        #expect(lint.status == 0, "\(lint.stderr)")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("<VAST version=\"4.2\"") && text.contains("<Duration>00:00:08.000</Duration>"), "\(text)")
+        #expect(text.contains("<AdTitle>Spring &amp; sale</AdTitle>") && text.contains("<![CDATA[https://acme.example/s?a=1&b=2]]>"))
+        let urls = text.components(separatedBy: "<MediaFile ").dropFirst().map { $0.components(separatedBy: "<![CDATA[")[1].components(separatedBy: "]]>")[0] }
+        #expect(urls == ["https://cdn.example.com/ads/spot.mp3", "https://cdn.example.com/ads/spot.m4a", "https://cdn.example.com/ads/spot.wav"])
+        for ext in ["mp3", "m4a", "wav"] { #expect(FileManager.default.fileExists(atPath: folder.file("out/spot.\(ext)"))) }
+    }
+
     @Test(arguments: [
         ("gif", #""coverImage": "cover.gif""#, "metadata.coverImage", "a cover image must be a JPEG or PNG"),
         ("missing", #""coverImage": "nothere.png""#, "metadata.coverImage", "cannot read the cover image"),

@@ -1,7 +1,8 @@
 import Hummingbird
 import MixdownCore
 
-/// `POST /v1/media?name=NAME`: an audio file, checked and kept as the key's media (201).
+/// `POST /v1/media?name=NAME`: an audio file, or a JPEG or PNG cover (`metadata.coverImage`),
+/// checked and kept as the key's media (201).
 struct MediaController {
     let service: MixdownService
 
@@ -13,7 +14,7 @@ struct MediaController {
         for (name, _) in request.uri.queryParameters where name != "name" {
             throw APIError(.unprocessableContent, "invalidParameter", "unknown query parameter (known: name)", path: MixdownError.excerpt(name))
         }
-        let record = try await service.storeUpload(request, key: context.key, name: request.uri.queryParameters.get("name") ?? "media")
+        let record = try await service.storeUpload(request, key: context.key, name: request.uri.queryParameters.get("name") ?? "media", images: true)
         return Response.json(.created, MediaCreated(record))
     }
 }

@@ -25,7 +25,7 @@ struct OutputsController {
         var info = stat()
         guard stat(path, &info) == 0 else { throw APIError(.notFound, "notFound", "the output is gone") }
         let size = Int(info.st_size)
-        var headers: HTTPFields = [.contentType: Self.mimeType(extension: URL(fileURLWithPath: output.file).pathExtension), .acceptRanges: "bytes"]
+        var headers: HTTPFields = [.contentType: EndFormat.mimeType(forExtension: URL(fileURLWithPath: output.file).pathExtension), .acceptRanges: "bytes"]
         let fileIO = FileIO()
         if let range = request.headers[.range] {
             guard let r = Self.byteRange(range, size: size) else {
@@ -55,17 +55,5 @@ struct OutputsController {
         if last.isEmpty { return a...(size - 1) }
         guard let b = Int(last), b >= a else { return nil }
         return a...min(b, size - 1)
-    }
-
-    /// By the file's extension: custom encodings have names of their own.
-    static func mimeType(extension ext: String) -> String {
-        switch ext {
-        case "mp3": "audio/mpeg"
-        case "m4a", "m4b": "audio/mp4"
-        case "wav": "audio/wav"
-        case "flac": "audio/flac"
-        case "ogg", "opus": "audio/ogg"
-        default: "application/octet-stream"
-        }
     }
 }

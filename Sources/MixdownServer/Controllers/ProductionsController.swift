@@ -3,6 +3,8 @@ import Hummingbird
 import MixdownCore
 import NIOCore
 import MixdownRender
+import MixdownReport
+import MixdownScript
 
 /// Productions (docs/service.md): `POST /v1/productions` queues one; `GET`, `DELETE
 /// /v1/productions/{id}`, `GET …/report` and `GET …/report.html` read or cancel any job of the
@@ -16,6 +18,7 @@ struct ProductionsController {
         group.delete("productions/:id", use: cancel)
         group.get("productions/:id/report", use: report)
         group.get("productions/:id/report.html", use: reportPage)
+        group.get("productions/:id/vast.xml", use: vast)
     }
 
     @Sendable func create(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
@@ -86,5 +89,36 @@ struct ProductionsController {
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentLength: String(page.count),
                                                .contentSecurityPolicy: "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; media-src 'self'"],
                         body: .init(byteBuffer: ByteBuffer(bytes: page)))
+    }
+
+    /// The VAST 4.2 document of a production that asked for one (`"vast"`): built for this
+    /// request, its MediaFile URLs this server's outputs routes with player links of their own
+    /// (valid 12 hours, as a report page's), or `vast.mediaBaseUrl` + the file's name when the
+    /// production gives one (the operator's CDN).
+    @Sendable func vast(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let job = try await service.ownJob(context)
+        guard job.state == .succeeded, let reportText = job.report else {
+            throw APIError(.conflict, "notReady", "the job is \(job.state.rawValue); its VAST document exists once it has succeeded")
+        }
+        guard case .production(let spec)? = JobSpec(text: job.spec), case .object(let production) = spec.production,
+              case .object(let settings)? = production["vast"], case .string(let title)? = settings["adTitle"] else {
+            throw APIError(.notFound, "notFound", "this production asked for no VAST document (add \"vast\": {\"adTitle\": …} to it)")
+        }
+        func text(_ key: String) -> String? { if case .string(let s)? = settings[key] { return s }; return nil }
+        let settingsValue = VastRequest(adTitle: title, clickThrough: text("clickThrough"), mediaBaseUrl: text("mediaBaseUrl"))
+        guard let report = try? JSONSerialization.jsonObject(with: Data(reportText.utf8)) as? [String: Any],
+              let total = report["totalSamples"] as? Int, let rate = report["sampleRate"] as? Int else {
+            throw APIError(.internalServerError, "internal", "the job's report cannot be read")
+        }
+        let scheme = MixdownService.header(request, "x-forwarded-proto") ?? "http"
+        let host = request.head.authority ?? MixdownService.header(request, "host") ?? "localhost"
+        let media = StoredOutput.of(job).map { output -> VastDocument.Media in
+            let url = settingsValue.mediaBaseUrl.map { VastDocument.url(base: $0, file: output.file) }
+                ?? "\(scheme)://\(host)/v1/productions/\(job.id)/outputs/\(output.endFormat)?access=\(PlayerAccess.token(job: job.id, format: output.endFormat, key: context.key))"
+            return VastDocument.Media(name: output.endFormat, file: output.file, bytes: output.bytes, url: url)
+        }
+        let document = VastDocument.xml(settingsValue, id: job.id, totalSamples: total, sampleRate: rate, media: media, version: Pipeline.version)
+        return Response(status: .ok, headers: [.contentType: "application/xml; charset=utf-8", .contentLength: String(document.utf8.count)],
+                        body: .init(byteBuffer: ByteBuffer(string: document)))
     }
 }
