@@ -19,8 +19,9 @@ import MixdownTimeline
 public enum Pipeline {
     public static let version = "0.2.0"
 
-    public static func render(_ request: RenderRequest) throws -> RenderReport {
+    public static func render(_ asked: RenderRequest) throws -> RenderReport {
         let started = Date()
+        let request = try asked.withProductionSidecars()
         let (production, pool) = (request.production, request.pool)
         let settings = MasteringSettings(production.masteringPreset)
         var clock = StageClock(request.control)

@@ -209,3 +209,19 @@ extension Pipeline {
         AudioEncoder.outputPaths(for: formats, output: request.output ?? request.name, inputStem: request.name)
     }
 }
+
+extension RenderRequest {
+    /// The production's own `stems` and `captions`, where the caller asked for none (`--stems`,
+    /// `--captions`): stems into `<first output's stem>.stems/`, captions beside the outputs.
+    func withProductionSidecars() throws -> RenderRequest {
+        var request = self
+        if request.captions == nil, let kind = production.captions { request.captions = CaptionFormat(rawValue: kind) }
+        if request.stemsDirectory == nil, production.stems {
+            let formats = try Pipeline.endFormats(self)
+            if let first = formats.first, let path = Pipeline.outputPaths(self, formats: formats)[first] {
+                request.stemsDirectory = URL(fileURLWithPath: path).deletingPathExtension().path + ".stems"
+            }
+        }
+        return request
+    }
+}

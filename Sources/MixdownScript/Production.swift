@@ -39,6 +39,11 @@ public struct Production: Sendable {
     public var coverImage: String?
     /// One chapter per section in every format that holds chapters (an m4b always has them).
     public var chapters = false
+    /// `"stems": true`: speech.wav, music.wav and mix.wav in `<stem>.stems/` beside the outputs
+    /// (where `--stems` names no folder); the API serves them.
+    public var stems = false
+    /// `"captions": "srt"|"vtt"`: word-timed captions beside the outputs (where `--captions` asks none).
+    public var captions: String?
     /// A VAST 4.2 document beside the outputs (docs/vast.md).
     public var vast: VastRequest?
     /// Relative paths in the production resolve against this folder.

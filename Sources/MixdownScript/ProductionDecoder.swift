@@ -18,7 +18,7 @@ public enum ProductionDecoder {
         "": ["scriptText", "scriptFile", "voice", "speed", "pitch", "sections", "soundTemplate", "sectionProperties",
              "timelineProperties", "forceLength", "audience", "mediaFiles", "masteringPreset",
              "loudnessPreset", "loudnessTarget", "truePeak", "endFormat", "speechEngine", "strict",
-             "lexicon", "normalise", "cast", "voiceFallback", "metadata", "chapters", "vast"],
+             "lexicon", "normalise", "cast", "voiceFallback", "metadata", "chapters", "vast", "stems", "captions"],
         "metadata": Metadata.keys + ["coverImage"],
         "vast": ["adTitle", "clickThrough", "mediaBaseUrl"],
         "cast.*": ["voice", "speed", "pitch"],
@@ -128,6 +128,8 @@ public enum ProductionDecoder {
         if let metadata = top["metadata"] { (p.metadata, p.coverImage) = try self.metadata(metadata, base: baseDirectory) }
         if let chapters = top["chapters"] { p.chapters = try chapters.bool() }
         if let vast = top["vast"] { p.vast = try self.vast(vast) }
+        if let stems = top["stems"] { p.stems = try stems.bool() }
+        if let captions = top["captions"] { p.captions = try captions.choice(["srt": "srt", "vtt": "vtt"]) }
         if let fallback = top["voiceFallback"] {
             let list: [JSONField] = (try? fallback.list()) ?? [fallback]
             p.voiceFallback = try list.map { try $0.voiceName() }

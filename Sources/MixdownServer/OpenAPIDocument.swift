@@ -107,10 +107,6 @@ paths:
             schema: { type: string, contentMediaType: application/zip }
           application/octet-stream:
             schema: { type: string, contentMediaType: application/octet-stream }
-          image/jpeg:
-            schema: { type: string, contentMediaType: image/jpeg }
-          image/png:
-            schema: { type: string, contentMediaType: image/png }
       responses:
         "201":
           description: Added; the template as listed, and the checks' warnings (a main loop far from -18 LUFS).
@@ -167,6 +163,10 @@ paths:
             schema: { type: string, contentMediaType: audio/* }
           application/octet-stream:
             schema: { type: string, contentMediaType: application/octet-stream }
+          image/jpeg:
+            schema: { type: string, contentMediaType: image/jpeg }
+          image/png:
+            schema: { type: string, contentMediaType: image/png }
       responses:
         "201":
           description: Stored and decoded.
@@ -379,6 +379,55 @@ paths:
           description: The page.
           content:
             text/html:
+              schema: { type: string }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/NotReady" }
+  /v1/productions/{id}/stems/{stem}:
+    parameters:
+      - { $ref: "#/components/parameters/id" }
+      - name: stem
+        in: path
+        required: true
+        schema: { type: string, enum: [speech, music, mix] }
+    get:
+      operationId: getStem
+      summary: "One stem of a production that asked for them (`\"stems\": true`), 48 kHz float WAV (Range requests served)."
+      responses:
+        "200":
+          description: The stem.
+          content:
+            audio/wav:
+              schema: { type: string, contentMediaType: audio/wav }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/NotReady" }
+  /v1/productions/{id}/captions.srt:
+    parameters:
+      - { $ref: "#/components/parameters/id" }
+    get:
+      operationId: getCaptionsSrt
+      summary: "Word-timed SubRip captions of a production that asked for them (`\"captions\": \"srt\"`)."
+      responses:
+        "200":
+          description: The captions.
+          content:
+            application/x-subrip:
+              schema: { type: string }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409": { $ref: "#/components/responses/NotReady" }
+  /v1/productions/{id}/captions.vtt:
+    parameters:
+      - { $ref: "#/components/parameters/id" }
+    get:
+      operationId: getCaptionsVtt
+      summary: "Word-timed WebVTT captions of a production that asked for them (`\"captions\": \"vtt\"`)."
+      responses:
+        "200":
+          description: The captions.
+          content:
+            text/vtt:
               schema: { type: string }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "404": { $ref: "#/components/responses/NotFound" }
@@ -711,6 +760,13 @@ components:
         chapters:
           description: One chapter per section in every format that holds chapters (an m4b always has them).
           type: boolean
+        stems:
+          description: Speech, music and mix stems (48 kHz float WAV) at `/v1/productions/{id}/stems/{stem}`.
+          type: boolean
+        captions:
+          description: Word-timed captions at `/v1/productions/{id}/captions.srt` or `.vtt`.
+          type: string
+          enum: [srt, vtt]
         vast:
           description: A VAST 4.2 document for the outputs, at `/v1/productions/{id}/vast.xml`.
           type: object
@@ -801,6 +857,7 @@ components:
         batch: { type: string }
     Media:
       type: object
+      description: An uploaded audio file, or a cover picture (sampleRate, channels and durationSamples 0).
       required: [id, name, sampleRate, channels, durationSamples]
       properties:
         id: { type: string }

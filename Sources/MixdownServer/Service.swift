@@ -77,7 +77,7 @@ public final class MixdownService: Sendable {
 
     /// A render request for `production` with a row's `variables`, writing into `folder`.
     func renderRequest(_ production: Production, variables: [String: String], folder: String) -> RenderRequest {
-        var request = RenderRequest(production: production, name: "audio", pool: pool)
+        var request = RenderRequest(production: production, name: Self.outputName, pool: pool)
         request.variables = variables
         request.variablesOrigin = "variables"
         request.output = folder + "/"
@@ -92,6 +92,8 @@ public final class MixdownService: Sendable {
         return request
     }
 
+    /// The stem of a job's files: `audio.mp3`, `audio.stems/`, `audio.srt`.
+    static let outputName = "audio"
     /// The visual report, beside a job's outputs; served at `/v1/productions/{id}/report.html`.
     static let reportPage = "report.html"
     /// From that URL, the page's player plays `outputs/{endFormat}` of the same job.

@@ -42,7 +42,7 @@ import Testing
             "scriptText": "<<sectionName::intro>>Spring is here. <<sectionName::offer>>Everything half price this week.",
             "soundTemplate": "news", "forceLength": 6, "sectionProperties": ["intro": ["endAt": 2.5]],
             "metadata": ["title": "Spring sale", "artist": "Acme", "coverImage": cover], "chapters": true,
-            "vast": ["adTitle": "Spring sale", "clickThrough": "https://acme.example/spring"],
+            "vast": ["adTitle": "Spring sale", "clickThrough": "https://acme.example/spring"], "stems": true, "captions": "vtt",
             "endFormat": ["mp3_medium", "m4a", ["name": "radio", "format": "mp3", "sampleRate": 22050, "channels": 1, "bitRate": 64]],
         ])
         try #require(accepted.status == 202, "\(accepted.object)")
@@ -88,10 +88,25 @@ import Testing
             #expect(read["coverSha256"] as? String == SHA256Hex.of(file: folder.file("c.jpg")), "\(name): cover")
             #expect((read["chapters"] as? [[Any]])?.count == 2, "\(name): chapters \(read["chapters"] ?? "none")")
         }
+        // Stems and captions, as asked: each stem the programme's exact length (ffmpeg).
+        for stem in ["speech", "music", "mix"] {
+            let r = try HTTP.send("GET", "\(base)/v1/productions/\(id)/stems/\(stem)", key: key)
+            #expect(r.status == 200 && r.header("content-type") == "audio/wav", "\(stem): \(r.status)")
+            try r.body.write(to: URL(fileURLWithPath: folder.file("\(stem).wav")))
+            let decoded = try Tools.ffmpegDecode(folder.file("\(stem).wav"))
+            #expect(decoded.frames == 288_000 && decoded.sampleRate == 48_000, "\(stem): \(decoded.frames) frames")
+        }
+        #expect(try HTTP.send("GET", "\(base)/v1/productions/\(id)/stems/voice", key: key).status == 404)
+        let vtt = try HTTP.send("GET", "\(base)/v1/productions/\(id)/captions.vtt", key: key)
+        let cues = String(decoding: vtt.body, as: UTF8.self)
+        #expect(vtt.status == 200 && cues.hasPrefix("WEBVTT") && cues.contains("Spring") && cues.contains("-->"), "\(cues)")
+        #expect(try HTTP.send("GET", "\(base)/v1/productions/\(id)/captions.srt", key: key).status == 404)
+        #expect(try HTTP.send("GET", "\(base)/v1/productions/\(id)/stems/speech").status == 401)
         // A production that asked for no VAST has none.
         let plain = try submit(["scriptText": "Hi.", "endFormat": "wav"])
         let plainId = try #require(plain.object["id"] as? String)
         while Date() < deadline, try HTTP.send("GET", "\(base)/v1/productions/\(plainId)", key: key).object["status"] as? String != "succeeded" { usleep(100_000) }
         #expect(try HTTP.send("GET", "\(base)/v1/productions/\(plainId)/vast.xml", key: key).status == 404)
+        #expect(try HTTP.send("GET", "\(base)/v1/productions/\(plainId)/stems/mix", key: key).status == 404)
     }
 }

@@ -5,11 +5,46 @@ import MixdownIO
 
 /// `GET /v1/productions/{id}/outputs/{endFormat}`: one delivered file, whole or by a byte
 /// range. Its group also takes a report page's player link instead of a key (`PlayerAccess`).
+/// The stems (`…/stems/{speech|music|mix}`) and captions (`…/captions.srt`, `.vtt`) of a
+/// production that asked for them (`"stems": true`, `"captions"`) are served the same way.
 struct OutputsController {
     let service: MixdownService
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("productions/:id/outputs/:endFormat", use: output)
+        group.get("productions/:id/stems/:stem", use: stem)
+        group.get("productions/:id/captions.srt") { try await self.captions($0, $1, kind: "srt") }
+        group.get("productions/:id/captions.vtt") { try await self.captions($0, $1, kind: "vtt") }
+    }
+
+    /// The job's folder (where its outputs are), once it has succeeded.
+    func folder(_ context: AuthenticatedContext, what: String) async throws -> String {
+        let job = try await service.ownJob(context)
+        guard job.state == .succeeded, let first = StoredOutput.of(job).first else {
+            throw APIError(.conflict, "notReady", "the job is \(job.state.rawValue); its \(what) exist once it has succeeded")
+        }
+        return service.configuration.dataDirectory + "/" + (first.file as NSString).deletingLastPathComponent
+    }
+
+    @Sendable func stem(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let name = try context.parameters.require("stem")
+        guard ["speech", "music", "mix"].contains(name) else {
+            throw APIError(.notFound, "notFound", "no stem '\(MixdownError.excerpt(name))' (stems: speech, music, mix)")
+        }
+        let path = try await folder(context, what: "stems") + "/\(MixdownService.outputName).stems/\(name).wav"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw APIError(.notFound, "notFound", "this production has no stems (ask for them with \"stems\": true)")
+        }
+        return try await Self.file(path, type: "audio/wav", request: request, context: context)
+    }
+
+    func captions(_ request: Request, _ context: AuthenticatedContext, kind: String) async throws -> Response {
+        let path = try await folder(context, what: "captions") + "/\(MixdownService.outputName).\(kind)"
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw APIError(.notFound, "notFound", "this production has no \(kind) captions (ask for them with \"captions\": \"\(kind)\")")
+        }
+        return try await Self.file(path, type: kind == "srt" ? "application/x-subrip; charset=utf-8" : "text/vtt; charset=utf-8",
+                                   request: request, context: context)
     }
 
     @Sendable func output(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
@@ -21,11 +56,16 @@ struct OutputsController {
         guard let output = StoredOutput.of(job).first(where: { $0.endFormat == format }) else {
             throw APIError(.notFound, "notFound", "no output in format '\(MixdownError.excerpt(format))' for this production")
         }
-        let path = service.configuration.dataDirectory + "/" + output.file
+        return try await Self.file(service.configuration.dataDirectory + "/" + output.file,
+                                   type: EndFormat.mimeType(forExtension: URL(fileURLWithPath: output.file).pathExtension), request: request, context: context)
+    }
+
+    /// A stored file, whole or the byte range asked for.
+    static func file(_ path: String, type: String, request: Request, context: AuthenticatedContext) async throws -> Response {
         var info = stat()
         guard stat(path, &info) == 0 else { throw APIError(.notFound, "notFound", "the output is gone") }
         let size = Int(info.st_size)
-        var headers: HTTPFields = [.contentType: EndFormat.mimeType(forExtension: URL(fileURLWithPath: output.file).pathExtension), .acceptRanges: "bytes"]
+        var headers: HTTPFields = [.contentType: type, .acceptRanges: "bytes"]
         let fileIO = FileIO()
         if let range = request.headers[.range] {
             guard let r = Self.byteRange(range, size: size) else {
