@@ -229,6 +229,16 @@ public struct LoudnessProfile: Sendable {
     /// gate at −70 LUFS, then a relative gate 10 LU below the loudness of what passed.
     public var integrated: Double? { integrated(gainDB: 0) }
 
+    /// The profile the programme would have after a gain of `gainDB` (K-weighting is linear:
+    /// every power scales by the same factor; the gates follow from the scaled powers).
+    public func scaled(gainDB: Double) -> LoudnessProfile {
+        let scale = pow(10, gainDB / 10)
+        var profile = LoudnessProfile(sampleRate: sampleRate, energy: energy.map { $0 * scale },
+                                      momentaryMaxPower: momentaryMaxPower * scale, shortTermMaxPower: shortTermMaxPower * scale)
+        profile.series = series.map { (momentary: $0.momentary.map { $0 * scale }, shortTerm: $0.shortTerm.map { $0 * scale }) }
+        return profile
+    }
+
     /// The integrated loudness the programme would have after a gain of `gainDB`: K-weighting
     /// is linear, so every block's power scales exactly and only the absolute gate moves.
     public func integrated(gainDB: Double) -> Double? {

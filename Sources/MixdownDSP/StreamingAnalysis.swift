@@ -46,6 +46,12 @@ public struct ProgrammeMeter: Sendable {
 
         public var integrated: Double? { profile.integrated }
         public var truePeakDbtp: Double? { decibels(amplitude: Double(truePeak)) }
+
+        /// What the programme measures after a gain of `gainDB`, without measuring it again.
+        public func scaled(gainDB: Double) -> Measurement {
+            let g = Float(pow(10, gainDB / 20))
+            return Measurement(profile: profile.scaled(gainDB: gainDB), truePeak: truePeak * g, blockPeaks: blockPeaks.map { $0 * g }, frames: frames)
+        }
     }
 
     public mutating func finish() -> Measurement {

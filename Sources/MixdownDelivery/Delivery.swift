@@ -222,10 +222,11 @@ public enum Delivery {
         let temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
         let encoders = try zip(formats, temporaries).map { try AudioEncoder.stream($0, frames: source.frameCount, tagging: tagging, to: $1) }
         var analysis = analyse ? AnalysisAccumulator(sampleRate: source.sampleRate, channels: source.channelCount, expectedFrames: source.frameCount, pool: pool) : nil
-        // WAVs carry their measured loudness (BWF bext): measured here on what they hold,
-        // by the report's own analysis when there is one.
+        // WAVs carry their measured loudness (BWF bext): what aligning measured of exactly this
+        // processing, or the report's own analysis, or else measured here on what they hold.
         let broadcast = formats.indices.filter { formats[$0].isBroadcastWave }
-        var meter = !broadcast.isEmpty && analysis == nil ? ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount, pool: pool) : nil
+        var meter = !broadcast.isEmpty && analysis == nil && alignment.output == nil
+            ? ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount, pool: pool) : nil
         var done = 0
         try LoudnessMaster.limited(source, alignment, blockPeaks: measured.blockPeaks, pool: pool) { block in
             done += block.frames
@@ -236,7 +237,7 @@ public enum Delivery {
         }
         for e in encoders { try e.finish() }
         var analysed = analysis.map { var a = $0; return Analysed(a.finish()) }
-        if !broadcast.isEmpty, let delivered = analysed?.measurement ?? meter.map({ var m = $0; return m.finish() }) {
+        if !broadcast.isEmpty, let delivered = analysed?.measurement ?? alignment.output ?? meter.map({ var m = $0; return m.finish() }) {
             for i in broadcast { try BroadcastWave.setLoudness(broadcastLoudness(delivered), in: temporaries[i]) }
         }
         let outputs = zip(formats, temporaries).map { f, t in

@@ -21,6 +21,10 @@ public enum LoudnessMaster {
         public var reachedTarget: Bool
         /// The most the limiter had to take off (dB); large means the target crushes the audio.
         public var limiting: Double
+        /// The processed programme as measured (true peak included) while aligning, or as it
+        /// follows from the input's measurement where the limiter does not act; nil when not
+        /// measured whole. A Broadcast WAV's loudness comes from here, without another pass.
+        public var output: ProgrammeMeter.Measurement? = nil
 
         public func limiter() -> PeakLimiter {
             PeakLimiter(ceiling: Float(pow(10, limiterCeilingDB / 20)), lookAhead: 96, releaseSamples: 2_400, truePeak: true)
@@ -93,8 +97,10 @@ public enum LoudnessMaster {
                 try limited(source, candidate, blockPeaks: measurement.blockPeaks, pool: pool) { meter.process($0) }
                 let m = meter.finish()
                 (candidate.integratedLufs, candidate.truePeakDbtp) = (m.integrated, verified ? m.truePeakDbtp : candidate.limiterCeilingDB)
+                if verified { candidate.output = m }
             } else {
                 (candidate.integratedLufs, candidate.truePeakDbtp) = (measurement.profile.integrated(gainDB: gainDB), inputPeak.map { $0 + gainDB })
+                candidate.output = measurement.scaled(gainDB: gainDB)
             }
             let level = candidate.integratedLufs ?? -70, peak = candidate.truePeakDbtp ?? -100
             let peakOK = peak <= ceiling
