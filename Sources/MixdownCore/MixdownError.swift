@@ -62,6 +62,8 @@ public struct MixdownError: Error, CustomStringConvertible, Equatable, Sendable 
         case noSoundTemplate
         /// `ending: button` on a programme too short for the button (it faded instead).
         case endingFallback
+        /// A tag, the cover or the chapters cannot be held by a delivered format.
+        case tagsNotWritten
         /// The delivered loudness missed its target or the ceiling.
         case loudnessTargetMissed
         /// Reaching the target took more than 6 dB of limiting.

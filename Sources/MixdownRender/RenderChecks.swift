@@ -45,6 +45,7 @@ extension Pipeline {
         warnings += casting.warnings
         let formats = try endFormats(request)
         let paths = outputPaths(request, formats: formats)
+        warnings += unwrittenTags(tagging, production: production, formats: formats)
         let shape = planInput(script, production: production, template: template, clips: PreparedClips())
         try TimelinePlanner.checkFixedEnds(shape)
         try TimelinePlanner.checkEnding(shape)
@@ -139,6 +140,29 @@ extension Pipeline {
             metadata.cover = try CoverImage.read(path, keyPath: "metadata.coverImage")
         }
         return (Tagging(metadata: metadata, chaptersEverywhere: production.chapters), used)
+    }
+
+    /// What a delivered format cannot hold of the tags, cover and chapters asked for: left out
+    /// of that file, and said (docs/metadata.md has the table).
+    static func unwrittenTags(_ tagging: Tagging, production: Production, formats: [EndFormat]) -> [RenderReport.Warning] {
+        let m = tagging.metadata
+        return formats.compactMap { format in
+            var missing: [String]
+            switch format.fileExtension {
+            case "wav":
+                missing = ["albumArtist", "publisher", "language", "url", "isrc"].filter { m[$0] != nil }
+                if m.cover != nil { missing.append("coverImage") }
+                if production.chapters { missing.append("chapters") }
+            case "m4a", "m4b":
+                missing = ["publisher", "url", "isrc"].filter { m[$0] != nil }
+            default:
+                missing = []
+            }
+            guard !missing.isEmpty else { return nil }
+            let why = format.fileExtension == "wav" ? "a WAV's RIFF INFO has no place for them" : "MP4's iTunes atoms have none"
+            return RenderReport.Warning(code: .tagsNotWritten, section: nil, overflowMs: nil,
+                                        message: "\(format.name) cannot hold \(missing.joined(separator: ", ")) (\(why)): left out of that file")
+        }
     }
 
     /// Personalisation the script never uses: a misspelt key (`nmae`) would otherwise leave

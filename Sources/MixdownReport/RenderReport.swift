@@ -84,6 +84,8 @@ public struct RenderReport: Sendable, EncodesEveryKey {
             case noSoundTemplate
             /// `ending: button` asked for on a programme too short for the button: faded out.
             case endingFallback
+            /// A tag, the cover or the chapters asked for cannot be held by a delivered format.
+            case tagsNotWritten
         }
         public var code: Code
         public var section: String?

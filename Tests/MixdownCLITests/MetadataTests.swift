@@ -67,6 +67,11 @@ import Testing
         let sections = try #require(report["sections"] as? [[String: Any]])
         let starts = sections.map { $0["startSample"] as! Int }, ends = sections.map { $0["endSample"] as! Int }
         #expect(starts[1] == 120_024, "the second section starts off the millisecond grid")
+        // What a format cannot hold is said, per format (and refused in strict delivery).
+        let warnings = (report["warnings"] as? [[String: Any]] ?? []).filter { $0["code"] as? String == "tagsNotWritten" }.compactMap { $0["message"] as? String }
+        #expect(warnings == ["wav cannot hold albumArtist, publisher, language, url, isrc, coverImage, chapters (a WAV's RIFF INFO has no place for them): left out of that file",
+                             "m4a cannot hold publisher, url, isrc (MP4's iTunes atoms have none): left out of that file",
+                             "m4b cannot hold publisher, url, isrc (MP4's iTunes atoms have none): left out of that file"], "\(warnings)")
         let outputs = try #require(report["outputs"] as? [[String: Any]])
         for output in outputs {
             let path = output["path"] as! String, rate = output["sampleRate"] as! Int, name = output["endFormat"] as! String
@@ -134,6 +139,14 @@ import Testing
                 #expect(chapterList.map { $0[1] as? Int } == fileEnds, "\(name): ID3 chapter ends \(chapterList)")
             }
         }
+    }
+
+    @Test func strictDeliveryRefusesATagAFormatCannotHold() throws {
+        let production = try production(formats: #"["wav"]"#)
+        try FileManager.default.createDirectory(atPath: folder.file("out"), withIntermediateDirectories: true)
+        let run = try Tools.run(Tools.mixdown, ["render", production, "--strict", "-o", folder.file("out/")], environment: ["MIXDOWN_CACHE": folder.file("cache")])
+        #expect(run.status == 1 && run.stderrLines.count == 1 && run.stderr.contains("strict: wav cannot hold"), "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.file("out")).isEmpty)
     }
 
     @Test func aBatchVariantsTitleNamesItsListener() throws {
