@@ -95,6 +95,18 @@ extension AudioEncoder {
 
 /// What one file carries besides audio: the tags (and cover) and its chapters at its own rate.
 public struct FileTags: Sendable {
+    /// The most chapters a file with this extension holds: an ID3 CTOC counts them in one
+    /// byte, as MP4's Nero `chpl` does (its QuickTime chapter track has no limit, but apps that
+    /// read `chpl` would see only these); Vorbis `CHAPTERxxx` numbers them in three digits.
+    public static func maximumChapters(forExtension ext: String) -> Int? {
+        switch ext {
+        case "mp3": return ID3v2.maxChapters
+        case "m4a", "m4b": return 255
+        case "flac", "ogg", "opus": return VorbisComment.maxChapters
+        default: return nil
+        }
+    }
+
     public var metadata: Metadata
     public var chapters: [Chapter]
     public init(metadata: Metadata, chapters: [Chapter]) { (self.metadata, self.chapters) = (metadata, chapters) }

@@ -111,8 +111,20 @@ extension OutputTransaction {
     /// or a regular file — never a folder, a device, a FIFO or a symbolic link (which the final
     /// rename would replace) — and its folder exists and takes a new file (proven by making one).
     /// Each error names the path the user gave.
-    public static func checkTargets(_ paths: [String]) throws {
+    ///
+    /// `creating`: a folder `-o` names (it ends in `/`) that does not exist yet: the outputs
+    /// inside it are checked against its nearest existing parent, and the render makes it in
+    /// its transaction (`folderToMake`), removed again if nothing is committed.
+    public static func checkTargets(_ paths: [String], creating newFolder: String? = nil) throws {
+        let made = newFolder.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         for path in paths {
+            let parent = URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL
+            if let made, parent.path == made {
+                var existing = parent
+                while !FileManager.default.fileExists(atPath: existing.path) && existing.path != "/" { existing = existing.deletingLastPathComponent() }
+                try checkWritableFolder(existing.path, for: path)
+                continue
+            }
             var st = stat()
             if lstat(path, &st) == 0 {
                 switch st.st_mode & S_IFMT {
@@ -124,6 +136,12 @@ extension OutputTransaction {
             }
             try checkWritableFolder(URL(fileURLWithPath: path).deletingLastPathComponent().path, for: path)
         }
+    }
+
+    /// The folder `-o` names when it ends in `/` and does not exist yet (nil otherwise).
+    public static func folderToMake(_ output: String?) -> String? {
+        guard let output, output.hasSuffix("/"), !FileManager.default.fileExists(atPath: output) else { return nil }
+        return output
     }
 
     /// `folder` exists and takes a new file: a probe file is made there and removed at once.

@@ -72,7 +72,8 @@ public struct MasterRequest: Sendable {
         let (target, ceiling) = try checkSettings()
         let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
         let paths = AudioEncoder.outputPaths(for: endFormats, output: output, inputStem: stem)
-        try OutputTransaction.checkTargets(endFormats.map { paths[$0]! } + [reportPath, reportPagePath].compactMap { $0 })
+        try OutputTransaction.checkTargets(endFormats.map { paths[$0]! } + [reportPath, reportPagePath].compactMap { $0 },
+                                           creating: OutputTransaction.folderToMake(output))
         return (target, ceiling, paths)
     }
 }
@@ -94,6 +95,7 @@ public enum Mastering {
         let source = try clock.run(.rendering) { try decode(request, reference: checked.reference) }
         let chained = try clock.run(.mastering) { try masterChain(source, settings: settings(request.preset), analyse: checked.analyse, request: request) }
         let transaction = OutputTransaction()
+        if let folder = OutputTransaction.folderToMake(request.output) { try transaction.makeFolder(folder) }
         let delivered = try clock.run(.encoding) {
             try Delivery.deliver(chained.output, measurement: chained.measurement, as: request.endFormats, to: checked.paths, in: transaction,
                                  target: checked.target, ceiling: checked.ceiling, spillDirectory: request.temporaryDirectory,

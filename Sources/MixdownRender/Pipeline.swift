@@ -28,6 +28,7 @@ public enum Pipeline {
         let laid = try layOut(request, estimate: false, outputs: true, clock: &clock)
         let (checked, speech, hybrid, clips, plan) = (laid.checked, laid.speech, laid.hybrid, laid.clips, laid.plan)
         let transaction = OutputTransaction()
+        if let folder = OutputTransaction.folderToMake(request.output) { try transaction.makeFolder(folder) }
         let (mix, duck) = try clock.run(.rendering) {
             try renderBuses(plan, clips: clips, template: checked.template, hybrid: hybrid?.matching, settings: settings, request: request, transaction: transaction)
         }

@@ -45,7 +45,7 @@ extension Pipeline {
         warnings += casting.warnings
         let formats = try endFormats(request)
         let paths = outputPaths(request, formats: formats)
-        warnings += unwrittenTags(tagging, production: production, formats: formats)
+        warnings += unwrittenTags(tagging, production: production, formats: formats, sections: script.sections.count)
         let shape = planInput(script, production: production, template: template, clips: PreparedClips())
         try TimelinePlanner.checkFixedEnds(shape)
         try TimelinePlanner.checkEnding(shape)
@@ -84,7 +84,7 @@ extension Pipeline {
         var files = paths
         if let r = request.reportPath { files.append(r) }
         if let r = request.reportPagePath { files.append(r) }
-        try OutputTransaction.checkTargets(files)
+        try OutputTransaction.checkTargets(files, creating: OutputTransaction.folderToMake(request.output))
         if let stems = request.stemsDirectory {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: stems, isDirectory: &isDirectory) {
@@ -144,9 +144,15 @@ extension Pipeline {
 
     /// What a delivered format cannot hold of the tags, cover and chapters asked for: left out
     /// of that file, and said (docs/metadata.md has the table).
-    static func unwrittenTags(_ tagging: Tagging, production: Production, formats: [EndFormat]) -> [RenderReport.Warning] {
+    static func unwrittenTags(_ tagging: Tagging, production: Production, formats: [EndFormat], sections: Int) -> [RenderReport.Warning] {
         let m = tagging.metadata
-        return formats.compactMap { format in
+        let tooMany = formats.compactMap { format -> RenderReport.Warning? in
+            guard production.chapters || format.isAudiobook, let most = FileTags.maximumChapters(forExtension: format.fileExtension),
+                  sections > most else { return nil }
+            return RenderReport.Warning(code: .tagsNotWritten, section: nil, overflowMs: nil,
+                                        message: "\(format.name) holds at most \(most) chapters and the script has \(sections) sections: those after the \(most)th have no chapter in that file")
+        }
+        return tooMany + formats.compactMap { format in
             var missing: [String]
             switch format.fileExtension {
             case "wav":

@@ -42,11 +42,12 @@ struct Encode: ParsableCommand {
 
         let stem = URL(fileURLWithPath: input).deletingPathExtension().lastPathComponent
         let paths = AudioEncoder.outputPaths(for: unique, output: output, inputStem: stem)
-        try OutputTransaction.checkTargets(unique.map { paths[$0]! })
+        try OutputTransaction.checkTargets(unique.map { paths[$0]! }, creating: OutputTransaction.folderToMake(output))
         let pool = WorkerPool.machine()
         let mix = try AudioDecoder.decodeForMix(input, pool: pool)
 
         let transaction = OutputTransaction()
+        if let folder = OutputTransaction.folderToMake(output) { try transaction.makeFolder(folder) }
         let outputs = try Delivery.encodeAsIs(BufferSource(mix), as: unique, to: paths, in: transaction, pool: pool)
         try transaction.commit()
 

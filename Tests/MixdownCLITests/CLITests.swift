@@ -211,6 +211,24 @@ import MixdownDelivery
         #expect(result.stderrLines.count == 1)
     }
 
+    /// `-o DIR/` names a folder: made when missing (parents too), and not left behind when the
+    /// run writes nothing.
+    @Test func aFolderEndingInSlashIsMade() throws {
+        let input = try writeTone("spot.wav", seconds: 2)
+        let made = folder.file("new/deliveries") + "/"
+        let result = try mixdown("encode", input, "--end-format", "mp3_medium", "--end-format", "wav", "-o", made)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: made).sorted() == ["spot.mp3", "spot.wav"])
+        // A render into a new folder; a refused one (strict: an unused variable) makes none.
+        try #"{"scriptText": "Hello.", "endFormat": ["wav"]}"#.write(toFile: folder.file("p.json"), atomically: true, encoding: .utf8)
+        let rendered = try mixdown("render", folder.file("p.json"), "-o", folder.file("renders/today/"))
+        #expect(rendered.status == 0, "\(rendered.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.file("renders/today")) == ["p.wav"])
+        let refused = try mixdown("render", folder.file("p.json"), "--strict", "--var", "nmae=Sam", "-o", folder.file("other/"))
+        #expect(refused.status == 1 && refused.stderr.contains("never used"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("other")), "a refused render leaves no folder")
+    }
+
     @Test func writingIntoAMissingFolderFailsCleanly() throws {
         let input = try writeTone("in.wav")
         let result = try mixdown("encode", input, "-o", folder.file("no/such/folder/out.wav"))

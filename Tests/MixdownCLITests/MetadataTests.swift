@@ -149,6 +149,19 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.file("out")).isEmpty)
     }
 
+    /// More sections than a format holds chapters: said before any speech (`plan --estimate`).
+    @Test func moreSectionsThanAFormatsChaptersAreSaid() throws {
+        let script = (1...256).map { "<<sectionName::s\($0)>>Hi." }.joined(separator: " ")
+        try #"{"scriptText": "\#(script)", "chapters": true, "endFormat": ["mp3_medium", "flac", "m4b"]}"#
+            .write(toFile: folder.file("many.json"), atomically: true, encoding: .utf8)
+        let run = try Tools.run(Tools.mixdown, ["plan", folder.file("many.json"), "--estimate", "--json"])
+        try #require(run.status == 0, "\(run.stderr)")
+        let plan = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let messages = (plan["warnings"] as? [[String: Any]] ?? []).filter { $0["code"] as? String == "tagsNotWritten" }.compactMap { $0["message"] as? String }
+        #expect(messages == ["mp3_medium holds at most 255 chapters and the script has 256 sections: those after the 255th have no chapter in that file",
+                             "m4b holds at most 255 chapters and the script has 256 sections: those after the 255th have no chapter in that file"], "\(messages)")
+    }
+
     @Test func aBatchVariantsTitleNamesItsListener() throws {
         let production = try production(formats: #"["mp3_medium"]"#)
         try "name\nSam\nPriya\n".write(toFile: folder.file("rows.csv"), atomically: true, encoding: .utf8)

@@ -15,7 +15,7 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
     var allow: String
     var path: String {
         template.replacingOccurrences(of: "{id}", with: "00000000-0000-0000-0000-000000000000").replacingOccurrences(of: "{endFormat}", with: "wav")
-            .replacingOccurrences(of: "{name}", with: "no-such-template")
+            .replacingOccurrences(of: "{name}", with: "no-such-template").replacingOccurrences(of: "{stem}", with: "speech")
     }
     var testDescription: String { "\(method) \(template)" }
 
@@ -35,6 +35,10 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .get, template: "/v1/productions/{id}/report", allow: "GET, HEAD"),
         .init(method: .get, template: "/v1/productions/{id}/report.html", allow: "GET, HEAD"),
         .init(method: .get, template: "/v1/productions/{id}/outputs/{endFormat}", allow: "GET, HEAD"),
+        .init(method: .get, template: "/v1/productions/{id}/stems/{stem}", allow: "GET, HEAD"),
+        .init(method: .get, template: "/v1/productions/{id}/captions.srt", allow: "GET, HEAD"),
+        .init(method: .get, template: "/v1/productions/{id}/captions.vtt", allow: "GET, HEAD"),
+        .init(method: .get, template: "/v1/productions/{id}/vast.xml", allow: "GET, HEAD"),
         .init(method: .post, template: "/v1/master", allow: "POST"),
         .init(method: .post, template: "/v1/batches", allow: "POST"),
         .init(method: .get, template: "/v1/batches/{id}", allow: "GET, HEAD"),
@@ -57,7 +61,7 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
             }
         }
         #expect(documented == listed)
-        #expect(listed.count == 18)
+        #expect(listed.count == 22)
     }
 
     @Test(arguments: RouteCase.all) func withoutAKeyARouteIs401(_ route: RouteCase) async throws {
