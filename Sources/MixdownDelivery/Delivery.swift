@@ -24,6 +24,8 @@ public enum Delivery {
         public var analysis: AudioAnalysis?
         /// What a visual report draws of that same programme (waveform, loudness, true peaks).
         public var curves: ProgrammeCurves?
+        /// Each file's loudness as delivered, in the order of `outputs`.
+        public var loudness: [LoudnessMaster.FormatLoudness] = []
     }
 
     /// A delivered programme's analysis and the curves measured with it.
@@ -102,7 +104,8 @@ public enum Delivery {
                                             ceiling: ceiling - headroom(mine(shape)), verified: verified, pool: pool)
         }
         let first = Swift.Result { try align(shapes[order[0]]) }
-        let delivered = try pool.map(order.count) { o -> (alignment: LoudnessMaster.Alignment, outputs: [EncodedOutput], analysis: Analysed?) in
+        let delivered = try pool.map(order.count) { o -> (alignment: LoudnessMaster.Alignment, outputs: [EncodedOutput], analysis: Analysed?,
+                                                          loudness: [LoudnessMaster.FormatLoudness]) in
             let shape = shapes[order[o]]
             let source = sources[shape]!, measured = measurements[shape]!, mine = mine(shape)
             var alignment = try o == 0 ? first.get() : align(shape)
@@ -111,12 +114,21 @@ public enum Delivery {
             let reportsHere = analyse && shape == reported
             var (outputs, analysis) = try encode(source, measured, alignment, as: mine, to: paths, in: transaction,
                                                  analyse: reportsHere && !lossyOnly(shape), tagging: tagging, pool: pool, progress: progress)
+            // A lossless file holds the processed signal its alignment measured; a lossy one is
+            // what it decodes to. The reported figures are the lossless files', or with lossy
+            // files alone the first one's (below).
+            var loudness = mine.map {
+                LoudnessMaster.FormatLoudness(endFormat: $0, integratedLufs: alignment.integratedLufs, truePeakDbtp: alignment.truePeakDbtp,
+                                              isReported: shape == reported && !$0.isLossy)
+            }
             for (i, format) in mine.enumerated() where format.isLossy {
                 let checked = try check(format, output: outputs[i], source: source, measured: measured, paths: paths,
                                         transaction: transaction, target: target, ceiling: ceiling,
                                         analyse: reportsHere && lossyOnly(shape) && i == 0, tagging: tagging, pool: pool)
                 outputs[i] = checked.output
                 analysis = analysis ?? checked.analysis
+                (loudness[i].integratedLufs, loudness[i].truePeakDbtp) = (checked.decoded.integrated, checked.decoded.truePeakDbtp)
+                loudness[i].isReported = shape == reported && lossyOnly(shape) && i == 0
                 // Lossy formats alone: what was reached is what the first decodes to.
                 if lossyOnly(shape) && i == 0 {
                     let (loudness, peak) = (checked.decoded.integrated, checked.decoded.truePeakDbtp)
@@ -124,16 +136,17 @@ public enum Delivery {
                     alignment.reachedTarget = loudness.map { abs($0 - target) <= 0.5 } == true && (peak ?? -100) <= ceiling
                 }
             }
-            return (alignment, outputs, analysis)
+            return (alignment, outputs, analysis, loudness)
         }
-        var byFormat = [EndFormat: EncodedOutput]()
+        var byFormat = [EndFormat: (output: EncodedOutput, loudness: LoudnessMaster.FormatLoudness)]()
         var result = Result(outputs: [], alignment: nil, analysis: nil, curves: nil)
         for (o, value) in delivered.enumerated() {
             let shape = shapes[order[o]]
-            for o in value.outputs { byFormat[o.endFormat] = o }
+            for (output, loudness) in zip(value.outputs, value.loudness) { byFormat[output.endFormat] = (output, loudness) }
             if shape == reported { (result.alignment, result.analysis, result.curves) = (value.alignment, value.analysis?.analysis, value.analysis?.curves) }
         }
-        result.outputs = formats.map { byFormat[$0]! }
+        result.outputs = formats.map { byFormat[$0]!.output }
+        result.loudness = formats.map { byFormat[$0]!.loudness }
         return result
     }
 

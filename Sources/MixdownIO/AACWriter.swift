@@ -148,12 +148,13 @@ final class AACStream: BlockSink {
     /// `language` unless it is an ISO 639-2 code (three letters), `track` unless it is a
     /// number from 1 to 65535, optionally `/total`.
     static func unwritten(_ metadata: Metadata) -> [String] {
-        var out = [String]()
-        if TagText.clean(metadata.track) != nil && trackNumber(metadata.track) == nil { out.append("track") }
-        if let language = TagText.clean(metadata.language), languageCode(language) == nil { out.append("language") }
-        for (key, value) in [("publisher", metadata.publisher), ("url", metadata.url), ("isrc", metadata.isrc)]
-        where TagText.clean(value) != nil { out.append(key) }
-        return out
+        TagField.present(in: metadata).compactMap { field, value in
+            switch field.key {
+            case "track": trackNumber(value) == nil ? field.key : nil
+            case "language": languageCode(value) == nil ? field.key : nil
+            default: field.mp4 == nil ? field.key : nil
+            }
+        }
     }
 
     /// `N` or `N/M` as the muxer's `trkn` takes it (two 16-bit numbers, the first not 0).
@@ -179,16 +180,18 @@ final class AACStream: BlockSink {
     /// stream (`language`: `mdhd`).
     private static func tag(_ format: UnsafeMutablePointer<AVFormatContext>, audio: UnsafeMutablePointer<AVStream>,
                             _ m: Metadata, path: String) throws {
-        let keys: [(String, String?)] = [
-            ("title", m.title), ("artist", m.artist), ("album", m.album), ("album_artist", m.albumArtist), ("genre", m.genre),
-            ("date", m.year), ("track", trackNumber(m.track)), ("comment", m.comment), ("copyright", m.copyright),
-        ]
-        for (key, value) in keys {
-            guard let value = TagText.clean(value) else { continue }
-            try check(av_dict_set(&format.pointee.metadata, key, value, 0), "cannot set the \(key) tag", path)
-        }
-        if let language = TagText.clean(m.language).flatMap(languageCode) {
-            try check(av_dict_set(&audio.pointee.metadata, "language", language, 0), "cannot set the language", path)
+        for (field, value) in TagField.present(in: m) {
+            guard let key = field.mp4 else { continue }
+            switch key {
+            case "language":
+                guard let code = languageCode(value) else { continue }
+                try check(av_dict_set(&audio.pointee.metadata, key, code, 0), "cannot set the language", path)
+            case "track":
+                guard let number = trackNumber(value) else { continue }
+                try check(av_dict_set(&format.pointee.metadata, key, number, 0), "cannot set the track tag", path)
+            default:
+                try check(av_dict_set(&format.pointee.metadata, key, value, 0), "cannot set the \(key) tag", path)
+            }
         }
     }
 

@@ -131,11 +131,6 @@ final class SndFileStream: BlockSink {
     /// The RIFF INFO fields libsndfile writes (INAM, IART, IPRD, ICMT, ICOP, ICRD, IGNR, ITRK);
     /// a WAV has no place for a cover, a publisher, a language, a URL or an ISRC.
     static func infoStrings(_ m: Metadata) -> [(Int32, String)] {
-        let fields: [(Int32, String?)] = [
-            (Int32(SF_STR_TITLE), m.title), (Int32(SF_STR_ARTIST), m.artist), (Int32(SF_STR_ALBUM), m.album),
-            (Int32(SF_STR_COMMENT), m.comment), (Int32(SF_STR_COPYRIGHT), m.copyright), (Int32(SF_STR_DATE), m.year),
-            (Int32(SF_STR_GENRE), m.genre), (Int32(SF_STR_TRACKNUMBER), m.track),
-        ]
-        return fields.compactMap { id, value in value.flatMap { $0.isEmpty ? nil : (id, $0) } }
+        TagField.present(in: m).compactMap { field, value in field.riff.map { ($0, value) } }
     }
 }

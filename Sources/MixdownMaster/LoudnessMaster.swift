@@ -38,6 +38,25 @@ public enum LoudnessMaster {
         }
     }
 
+    /// One delivered file's loudness as a listener gets it: a lossy file's as decoded, a
+    /// lossless one's as processed (its shape's alignment).
+    public struct FormatLoudness: Sendable {
+        public var endFormat: EndFormat
+        public var integratedLufs: Double?
+        public var truePeakDbtp: Double?
+        /// Its figures are the report's `mastering.output` (the reported shape's alignment),
+        /// whose miss is said once for the programme; a miss by any other file is said for it.
+        public var isReported: Bool
+        public init(endFormat: EndFormat, integratedLufs: Double?, truePeakDbtp: Double?, isReported: Bool) {
+            (self.endFormat, self.integratedLufs, self.truePeakDbtp, self.isReported) = (endFormat, integratedLufs, truePeakDbtp, isReported)
+        }
+        /// Within 0.5 LU of `target` and at or under `ceiling`; a silent file misses nothing.
+        public func misses(target: Double, ceiling: Double) -> Bool {
+            guard let loudness = integratedLufs else { return false }
+            return abs(loudness - target) > 0.5 || (truePeakDbtp ?? -100) > ceiling
+        }
+    }
+
     public static let blockFrames = 65_536
 
     /// Measures a source in one pass.

@@ -176,7 +176,7 @@ public enum Mastering {
                        transaction: OutputTransaction) throws -> Result {
         var warnings = chained.input.warnings
         if let alignment = delivered.alignment {
-            warnings += LoudnessWarnings.check(alignment, delivered: delivered.analysis, target: checked.target, ceiling: checked.ceiling,
+            warnings += LoudnessWarnings.check(alignment, delivered: delivered.analysis, files: delivered.loudness, target: checked.target, ceiling: checked.ceiling,
                                                measurable: alignment.integratedLufs != nil).map(\.message)
         }
         var report: MasterReport?

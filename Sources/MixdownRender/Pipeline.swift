@@ -161,7 +161,7 @@ public enum Pipeline {
         let report = RenderReport(
             plan: plan, checks: checked.warnings, scriptWarnings: checked.script.warnings, speech: speech.outcome,
             mastering: .init(preset: production.masteringPreset.rawValue, target: production.targetLoudness, ceiling: production.truePeakCeiling,
-                             input: mix.analysis, alignment: alignment, output: output),
+                             input: mix.analysis, alignment: alignment, output: output, files: delivered.loudness),
             hybrid: hybrid, outputs: delivered.outputs, timings: timings, runtimeSeconds: Date().timeIntervalSince(started), version: version)
         try refuseWarnings(report.warnings, request)   // the loudness warnings: known only now
         if let format = request.captions, let first = delivered.outputs.first {

@@ -153,19 +153,7 @@ extension Pipeline {
                                         message: "\(format.name) holds at most \(most) chapters and the script has \(sections) sections: those after the \(most)th have no chapter in that file")
         }
         return tooMany + formats.compactMap { format in
-            var missing: [String]
-            switch format.fileExtension {
-            case "wav":
-                missing = ["albumArtist", "publisher", "language", "url", "isrc"].filter { m[$0] != nil }
-                if m.cover != nil { missing.append("coverImage") }
-                if production.chapters { missing.append("chapters") }
-            case "m4a", "m4b":
-                missing = ["publisher", "url", "isrc"].filter { m[$0] != nil }
-            default:
-                missing = []
-            }
-            guard !missing.isEmpty else { return nil }
-            let why = format.fileExtension == "wav" ? "a WAV's RIFF INFO has no place for them" : "MP4's iTunes atoms have none"
+            guard let (missing, why) = FileTags.unheld(m, chapters: production.chapters, forExtension: format.fileExtension) else { return nil }
             return RenderReport.Warning(code: .tagsNotWritten, section: nil, overflowMs: nil,
                                         message: "\(format.name) cannot hold \(missing.joined(separator: ", ")) (\(why)): left out of that file")
         }

@@ -19,8 +19,12 @@ extension RenderReport {
         /// The reported shape's alignment and the analysis of its output.
         public var alignment: LoudnessMaster.Alignment
         public var output: AudioAnalysis
-        public init(preset: String, target: Double, ceiling: Double, input: AudioAnalysis, alignment: LoudnessMaster.Alignment, output: AudioAnalysis) {
-            (self.preset, self.target, self.ceiling, self.input, self.alignment, self.output) = (preset, target, ceiling, input, alignment, output)
+        /// Each delivered file's loudness (a miss by a file other than the reported output is
+        /// said for that file).
+        public var files: [LoudnessMaster.FormatLoudness]
+        public init(preset: String, target: Double, ceiling: Double, input: AudioAnalysis, alignment: LoudnessMaster.Alignment, output: AudioAnalysis,
+                    files: [LoudnessMaster.FormatLoudness] = []) {
+            (self.preset, self.target, self.ceiling, self.input, self.alignment, self.output, self.files) = (preset, target, ceiling, input, alignment, output, files)
         }
     }
 
@@ -60,7 +64,7 @@ extension RenderReport {
                     endSample: section.endSample, items: section.items.map { Self.item(item: $0, words: speech.words[$0.id] ?? [], spoken: speech.spoken[$0.id]) })
         }
         var warnings = Self.warnings(checks: checks, plan: plan, scriptWarnings: scriptWarnings, speech: speech)
-        warnings += LoudnessWarnings.check(mastering.alignment, delivered: mastering.output, target: mastering.target, ceiling: mastering.ceiling,
+        warnings += LoudnessWarnings.check(mastering.alignment, delivered: mastering.output, files: mastering.files, target: mastering.target, ceiling: mastering.ceiling,
                                            measurable: mastering.input.integratedLufs != nil)
         self.init(
             engine: .init(version: version), sampleRate: plan.sampleRate, totalSamples: plan.totalSamples,

@@ -31,8 +31,7 @@ public enum MetadataPlaceholders {
                     out += parts[1]
                     used.insert(name)
                 } else {
-                    throw MixdownError(.badInput, "no value for '{{\(MixdownError.excerpt(name))}}': add \"\(MixdownError.excerpt(name))\" to audience, pass --var \(MixdownError.excerpt(name))=…, or write {{\(MixdownError.excerpt(name))|fallback}}",
-                                       code: .invalidProduction, keyPath: "metadata.\(key)")
+                    throw MixdownError(.badInput, Self.noValue(for: name, variables: variables), code: .invalidProduction, keyPath: "metadata.\(key)")
                 }
                 rest = rest[close.upperBound...]
             }
@@ -40,5 +39,14 @@ public enum MetadataPlaceholders {
             filled[key] = out.isEmpty ? nil : out
         }
         return (filled, used)
+    }
+
+    /// What a placeholder with no value and no fallback is told, in the script or a tag: what to
+    /// do, and the given variable it most likely meant (a batch CSV's column `nmae` for `{{name}}`).
+    static func noValue(for key: String, variables: [String: String]) -> String {
+        let name = MixdownError.excerpt(key)
+        let near = Suggestion.closest(to: key, in: variables.keys.sorted())
+            .map { " (a variable '\(MixdownError.excerpt($0))' is given: misspelt?)" } ?? ""
+        return "no value for '{{\(name)}}'\(near): add \"\(name)\" to audience, pass --var \(name)=…, or write {{\(name)|fallback}}"
     }
 }

@@ -303,8 +303,7 @@ struct SectionBuilder {
         case .placeholder(let key, let fallback):
             variableNames.insert(key)
             guard let value = variables[key] ?? fallback else {
-                let name = MixdownError.excerpt(key)
-                throw MixdownError.at(token.location, "no value for '{{\(name)}}': add \"\(name)\" to audience, pass --var \(name)=…, or write {{\(name)|fallback}}")
+                throw MixdownError.at(token.location, MetadataPlaceholders.noValue(for: key, variables: variables))
             }
             appendText(value, at: token.location)
         case .tag(let name, let value):

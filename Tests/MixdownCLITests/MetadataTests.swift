@@ -174,6 +174,16 @@ import Testing
             let read = try Self.mutagen(out + "/" + file)
             #expect((read["tags"] as? [String: String])?["title"] == "Spring sale for \(name)", "\(file): \(read)")
         }
+        // A column misspelt (`nmae`) where the script has a fallback and only the title needs the
+        // value: one line, naming the column it probably meant, and nothing written.
+        try #"{"scriptText": "Hello {{name|friend}}.", "metadata": {"title": "For {{name}}"}, "endFormat": "mp3_medium"}"#
+            .write(toFile: folder.file("typo.json"), atomically: true, encoding: .utf8)
+        try "nmae\nSam\n".write(toFile: folder.file("typo.csv"), atomically: true, encoding: .utf8)
+        let typo = try Tools.run(Tools.mixdown, ["batch", folder.file("typo.json"), "--audience", folder.file("typo.csv"), "-o", folder.file("typo")],
+                                 environment: ["MIXDOWN_CACHE": folder.file("cache")])
+        #expect(typo.status == 1, "\(typo.stderr)")
+        #expect(typo.stderr.contains("metadata.title") && typo.stderr.contains("no value for '{{name}}' (a variable 'nmae' is given: misspelt?)"), "\(typo.stderr)")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: folder.file("typo"))) ?? []).allSatisfy { !$0.hasSuffix(".mp3") })
     }
 
     /// `vast` writes `<stem>.vast.xml` beside the outputs: well-formed (xmllint), the

@@ -49,6 +49,9 @@ import Testing
         let script = try parse("Hi {{name}}, welcome to {{city|your town}}.", ["name": "Sam"])
         #expect(script.sections[0].items[0].kind == .speech(text: "Hi Sam, welcome to your town.", voice: nil, speed: nil, part: nil))
         #expect(error("Hi {{name}}.") == "spot.txt:1:4: no value for '{{name}}': add \"name\" to audience, pass --var name=…, or write {{name|fallback}}")
+        // A given variable one typo away (a batch CSV's column) is named.
+        #expect(error("Hi {{name}}.", ["nmae": "Sam", "city": "Leeds"])
+                == "spot.txt:1:4: no value for '{{name}}' (a variable 'nmae' is given: misspelt?): add \"name\" to audience, pass --var name=…, or write {{name|fallback}}")
     }
 
     @Test func breaksAreLenientAboutForm() throws {

@@ -18,31 +18,20 @@ public enum ID3v2 {
     /// Chapters past `maxChapters` are left out, so callers should refuse more.
     public static func tag(_ m: Metadata, chapters: [Chapter], sampleRate: Int) -> [UInt8] {
         var frames: [UInt8] = []
-        func text(_ id: String, _ value: String?) {
-            guard let value = TagText.clean(value) else { return }
-            frames += textFrame(id, value)
+        for (field, value) in TagField.present(in: m) {
+            switch field.id3 {
+            case "COMM":
+                // Encoding, 3-letter language, description ("" + its terminator), text.
+                frames += frame("COMM", [0x03] + commentLanguage(m.language) + [0x00] + Array(value.utf8))
+            case "WXXX":
+                // A user URL with an empty description rather than WOAR, which means "official
+                // artist page" - narrower than a delivery's link. The URL part is always
+                // ISO-8859-1, so anything beyond ASCII is percent-encoded.
+                frames += frame("WXXX", [0x03, 0x00] + asciiURL(value))
+            default:
+                frames += textFrame(field.id3, value)
+            }
         }
-        text("TIT2", m.title)
-        text("TPE1", m.artist)
-        text("TALB", m.album)
-        text("TPE2", m.albumArtist)
-        text("TCON", m.genre)
-        text("TDRC", m.year)
-        text("TRCK", m.track)
-        if let comment = TagText.clean(m.comment) {
-            // COMM: encoding, 3-letter language, description ("" + its terminator), text.
-            frames += frame("COMM", [0x03] + commentLanguage(m.language) + [0x00] + Array(comment.utf8))
-        }
-        text("TCOP", m.copyright)
-        text("TPUB", m.publisher)
-        text("TLAN", m.language)
-        if let url = TagText.clean(m.url) {
-            // WXXX (user URL, empty description) rather than WOAR, which means
-            // "official artist page" - narrower than a delivery's link. The URL part
-            // is always ISO-8859-1, so anything beyond ASCII is percent-encoded.
-            frames += frame("WXXX", [0x03, 0x00] + asciiURL(url))
-        }
-        text("TSRC", m.isrc)
         if let cover = m.cover {
             // Encoding 0 (Latin-1) is enough for the empty description and is the
             // form every reader, old iTunes included, accepts.

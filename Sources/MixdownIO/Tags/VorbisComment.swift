@@ -9,43 +9,24 @@ public enum VorbisComment {
 
     /// The fields for `m` and `chapters`, in a fixed order (byte-reproducible output).
     ///
-    /// Field names are the ones ffmpeg turns into its generic keys (its dictionary is
-    /// case-insensitive, plus ALBUMARTIST -> album_artist and TRACKNUMBER -> track),
-    /// which are also the names mutagen, Picard, foobar2000 and the Xiph list use:
-    /// TITLE, ARTIST, ALBUM, ALBUMARTIST, GENRE, DATE, TRACKNUMBER (+ TRACKTOTAL),
-    /// COMMENT, COPYRIGHT, PUBLISHER (ffmpeg's "publisher"; Xiph's ORGANIZATION would
-    /// not map to it), LANGUAGE, ISRC. ffmpeg has no generic key for a URL; CONTACT
-    /// is the Xiph field defined to hold one. The cover is not here: FLAC carries it
-    /// as a PICTURE block, Ogg as METADATA_BLOCK_PICTURE (see `OggTagger`).
+    /// Field names (`TagField.vorbis`) are the ones ffmpeg turns into its generic keys (its
+    /// dictionary is case-insensitive, plus ALBUMARTIST -> album_artist and TRACKNUMBER ->
+    /// track), which are also the names mutagen, Picard, foobar2000 and the Xiph list use.
+    /// The cover is not here: FLAC carries it as a PICTURE block, Ogg as
+    /// METADATA_BLOCK_PICTURE (see `OggTagger`).
     public static func fields(_ m: Metadata, chapters: [Chapter], sampleRate: Int) -> [(String, String)] {
         var out: [(String, String)] = []
-        func add(_ name: String, _ value: String?) {
-            if let value = TagText.clean(value) { out.append((name, value)) }
-        }
-        add("TITLE", m.title)
-        add("ARTIST", m.artist)
-        add("ALBUM", m.album)
-        add("ALBUMARTIST", m.albumArtist)
-        add("GENRE", m.genre)
-        add("DATE", m.year)
-        if let track = TagText.clean(m.track) {
-            // "3/12" is ID3's form; Vorbis readers expect the total in its own field.
-            let parts = track.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
-            let number = parts[0].trimmingCharacters(in: .whitespaces)
-            let total = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
-            if parts.count == 2, !number.isEmpty, !total.isEmpty {
-                out.append(("TRACKNUMBER", number))
-                out.append(("TRACKTOTAL", total))
+        for (field, value) in TagField.present(in: m) {
+            // "3/12" is ID3's form; Vorbis readers expect the total in a field of its own.
+            let parts = value.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+                .map { $0.trimmingCharacters(in: .whitespaces) }
+            if field.key == "track", parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty {
+                out.append((field.vorbis, parts[0]))
+                out.append(("TRACKTOTAL", parts[1]))
             } else {
-                out.append(("TRACKNUMBER", track))
+                out.append((field.vorbis, value))
             }
         }
-        add("COMMENT", m.comment)
-        add("COPYRIGHT", m.copyright)
-        add("PUBLISHER", m.publisher)
-        add("LANGUAGE", m.language)
-        add("CONTACT", m.url)
-        add("ISRC", m.isrc)
         for (index, chapter) in chapters.prefix(maxChapters).enumerated() {
             let number = String(index + 1)
             let key = "CHAPTER" + String(repeating: "0", count: max(0, 3 - number.count)) + number
