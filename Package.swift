@@ -62,6 +62,12 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
+        ], resources: [
+            // Mixdown Studio, compiled into the binary (StudioController serves it).
+            .embedInCode("Studio/index.html"), .embedInCode("Studio/studio.css"), .embedInCode("Studio/favicon.svg"),
+            .embedInCode("Studio/studio.js"), .embedInCode("Studio/api.js"), .embedInCode("Studio/dom.js"),
+            .embedInCode("Studio/highlight.js"), .embedInCode("Studio/csv.js"), .embedInCode("Studio/write.js"),
+            .embedInCode("Studio/master.js"), .embedInCode("Studio/batch.js"), .embedInCode("Studio/jobs.js"),
         ]),
         .executableTarget(name: "mixdown", dependencies: [
             "MixdownRender", "MixdownMasterFile", "MixdownCatalog", "MixdownReport", "MixdownDelivery", "MixdownBatch", "MixdownServer",

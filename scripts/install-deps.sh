@@ -23,7 +23,8 @@ packages=(
   python3-venv         # the project's virtual environment (.venv): Piper, hibari, Pico; schemathesis for the tests
   python3-dev          # building ttspico (SVOX Pico) from source: Python's headers
   gcc                  # building ttspico (SVOX Pico) from source
-  chromium             # tests only: the visual report opened in a real headless browser
+  chromium             # tests only: the visual report and the studio opened in a real headless browser
+  chromium-driver      # tests only: WebDriver, so the studio tests can drive Chromium as a user would
   libxml2-utils        # tests only: xmllint, which checks the VAST documents are well-formed XML
 )
 

@@ -7,9 +7,9 @@ import MixdownCore
 /// is refused here (401); with none sent the request goes on without a caller, and
 /// `AuthenticatedContext` refuses it (401) before any route of the group runs.
 ///
-/// With `acceptsPlayerLinks` (the route of one job's output, `…/:id/outputs/:endFormat`), a
-/// request with no key may instead carry a report page's player link, `?access=TOKEN`, which
-/// opens that output of that job only (`PlayerAccess`).
+/// With `acceptsPlayerLinks` (the routes of one job's output, `…/:id/outputs/:endFormat`, and
+/// its report page, `…/:id/report.html`), a request with no key may instead carry a link's
+/// `?access=TOKEN`, which opens that output (or page) of that job only (`PlayerAccess`).
 struct APIKeyAuthenticator: RouterMiddleware {
     typealias Context = ServiceContext
     let store: any JobStore
@@ -28,7 +28,8 @@ struct APIKeyAuthenticator: RouterMiddleware {
             raw = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
         }
         if raw == nil, acceptsPlayerLinks, let access = request.uri.queryParameters.get("access"),
-           let job = parameters.get("id"), let format = parameters.get("endFormat") {
+           let job = parameters.get("id"),
+           let format = parameters.get("endFormat") ?? (request.uri.path.hasSuffix("/" + PlayerAccess.reportPage) ? PlayerAccess.reportPage : nil) {
             guard let key = try await PlayerAccess.verify(access, job: job, format: format, store: store) else {
                 throw APIError(.unauthorized, "unauthorized", "this player link is not valid (expired, or its key revoked): open the report page again")
             }

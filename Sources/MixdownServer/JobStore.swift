@@ -27,8 +27,9 @@ public struct MediaRecord: Sendable, Equatable {
 }
 
 public enum JobState: String, Sendable, Codable, CaseIterable {
-    case queued, running, succeeded, failed, cancelled
-    public var isFinal: Bool { self == .succeeded || self == .failed || self == .cancelled }
+    /// `deleted`: a finished job whose files its key deleted (`DELETE /v1/productions/{id}`).
+    case queued, running, succeeded, failed, cancelled, deleted
+    public var isFinal: Bool { self != .queued && self != .running }
 }
 
 /// One render: a production (with a batch row's variables), owned by one key.
@@ -96,6 +97,9 @@ public protocol JobStore: Sendable {
     func enqueue(_ jobs: [JobRecord]) async throws -> JobRecord?
     func job(id: String, key: String) async throws -> JobRecord?
     func jobs(batch: String, key: String) async throws -> [JobRecord]
+    /// The key's jobs, newest first (by creation, then id): at most `limit`, those after `last`
+    /// in that order when given (the next page).
+    func jobs(key: String, limit: Int, after last: JobRecord?) async throws -> [JobRecord]
     func job(idempotencyKey: String, key: String) async throws -> JobRecord?
     /// Jobs of `key` queued or running.
     func activeCount(key: String) async throws -> Int
@@ -108,6 +112,8 @@ public protocol JobStore: Sendable {
     /// Ends a running job held by `worker`; false (and nothing changed) otherwise.
     func finish(id: String, worker: String, outcome: JobOutcome) async throws -> Bool
     /// Cancels a queued or running job of `key`; returns it as it is now (nil: no such job).
+    /// DELETE: a queued or running job becomes `cancelled`, any other `deleted`; either way it
+    /// has no outputs any more (the caller removes the files).
     func cancel(id: String, key: String) async throws -> JobRecord?
 
     func counts() async throws -> JobCounts

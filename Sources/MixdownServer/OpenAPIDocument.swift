@@ -178,6 +178,43 @@ paths:
         "415": { $ref: "#/components/responses/Invalid" }
         "422": { $ref: "#/components/responses/Invalid" }
   /v1/productions:
+    get:
+      operationId: listProductions
+      summary: The key's jobs (productions, batch rows and masters), newest first.
+      parameters:
+        - { name: limit, in: query, required: false, schema: { type: integer, minimum: 1, maximum: 200, default: 50 } }
+        - name: after
+          in: query
+          required: false
+          description: The last id of a page (its `next`); the jobs that follow it.
+          schema: { type: string }
+      responses:
+        "200":
+          description: The jobs, without their reports.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [jobs]
+                properties:
+                  jobs:
+                    type: array
+                    items:
+                      type: object
+                      required: [id, kind, status, progress, created, outputs]
+                      properties:
+                        id: { type: string }
+                        kind: { type: string, enum: [production, master] }
+                        status: { type: string, enum: [queued, running, succeeded, failed, cancelled, deleted] }
+                        progress: { type: number, minimum: 0, maximum: 1 }
+                        created: { type: number, description: Unix seconds. }
+                        finished: { type: number }
+                        batch: { type: string }
+                        outputs: { type: array, items: { $ref: "#/components/schemas/Output" } }
+                  next: { type: string, description: "`after` for the next page; absent on the last." }
+        "400": { $ref: "#/components/responses/Invalid" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "404": { $ref: "#/components/responses/NotFound" }
     post:
       operationId: createProduction
       summary: Queue a production.
@@ -249,6 +286,105 @@ paths:
         "401": { $ref: "#/components/responses/Unauthorized" }
         "413": { $ref: "#/components/responses/TooLarge" }
         "422": { $ref: "#/components/responses/Invalid" }
+  /v1/validate:
+    post:
+      operationId: validateProduction
+      summary: Every check a render makes before speaking, answered at once.
+      description: |
+        The body is a production as for `POST /v1/productions`. Checks the script, names,
+        media, template, voices, timing, formats and tags without speaking or writing
+        anything, so an editor can call it as its user types. A refusal is the usual error,
+        and the same again in `errors[]` with the script's `line` and `column` when the mistake
+        is in the script. With `strict=true` a warning found before speech is a refusal too.
+      parameters:
+        - { name: strict, in: query, required: false, schema: { type: boolean } }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: { $ref: "#/components/schemas/Production" }
+      responses:
+        "200":
+          description: Valid; what a render would warn about before speaking.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [valid, warnings]
+                properties:
+                  valid: { type: boolean, const: true }
+                  warnings: { type: array, items: { type: object } }
+        "400": { $ref: "#/components/responses/Invalid" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "413": { $ref: "#/components/responses/TooLarge" }
+        "422":
+          description: Not valid; `errors[]` places the mistake.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [error, errors]
+                properties:
+                  error:
+                    type: object
+                    required: [code, message]
+                    properties:
+                      code: { type: string }
+                      message: { type: string }
+                      path: { type: string }
+                  errors:
+                    type: array
+                    items:
+                      type: object
+                      required: [code, message]
+                      properties:
+                        code: { type: string }
+                        message: { type: string }
+                        path: { type: string }
+                        line: { type: integer, minimum: 1 }
+                        column: { type: integer, minimum: 1 }
+  /v1/templates/{name}/preview:
+    parameters:
+      - { name: name, in: path, required: true, schema: { type: string } }
+    get:
+      operationId: previewTemplate
+      summary: 12 s of a template's bed, mastered as a production is (MP3).
+      description: Rendered the first time it is asked for and kept until the template's files change.
+      responses:
+        "200":
+          description: The preview.
+          content:
+            audio/mpeg:
+              schema: { type: string, contentMediaType: audio/mpeg }
+        "206":
+          description: The byte range asked for.
+          content:
+            audio/mpeg:
+              schema: { type: string, contentMediaType: audio/mpeg }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "416": { $ref: "#/components/responses/Invalid" }
+  /v1/voices/{id}/preview:
+    parameters:
+      - { name: id, in: path, required: true, schema: { type: string } }
+    get:
+      operationId: previewVoice
+      summary: A voice saying a sentence in its language (MP3).
+      description: Rendered the first time it is asked for and kept (per voice and engine version).
+      responses:
+        "200":
+          description: The preview.
+          content:
+            audio/mpeg:
+              schema: { type: string, contentMediaType: audio/mpeg }
+        "206":
+          description: The byte range asked for.
+          content:
+            audio/mpeg:
+              schema: { type: string, contentMediaType: audio/mpeg }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "416": { $ref: "#/components/responses/Invalid" }
   /v1/master:
     post:
       operationId: createMaster
@@ -338,8 +474,8 @@ paths:
         "404": { $ref: "#/components/responses/NotFound" }
     delete:
       operationId: cancelProduction
-      summary: Cancel a queued or running job and delete its files.
-      description: The job stays readable, with status `cancelled` (or its final state if it had already ended), and without outputs.
+      summary: Cancel a queued or running job, or delete a finished one, and delete its files.
+      description: The job stays readable without outputs, with status `cancelled` (it was queued or running) or `deleted` (it had ended).
       responses:
         "200":
           description: The job as it is now.
@@ -373,7 +509,11 @@ paths:
         Written when the job renders. Its player plays `outputs/{endFormat}` of the same job,
         relative to the page, by a link that carries its own `access` token (valid 12 hours:
         an audio element sends no API key); its Content-Security-Policy allows its inline
-        script and style and media from this server only.
+        script and style and media from this server only. The page itself opens with the
+        key, or with the `access` link of the job's status (`reportPage`), for a frame or a
+        new tab.
+      parameters:
+        - { name: access, in: query, required: false, schema: { type: string } }
       responses:
         "200":
           description: The page.
@@ -552,7 +692,7 @@ paths:
                 required: [id, status, progress, counts, jobs]
                 properties:
                   id: { type: string }
-                  status: { type: string, enum: [queued, running, succeeded, failed, cancelled] }
+                  status: { type: string, enum: [queued, running, succeeded, failed, cancelled, deleted] }
                   progress: { type: number, minimum: 0, maximum: 1 }
                   counts: { type: object, additionalProperties: { type: integer } }
                   jobs: { type: array, items: { type: string } }
@@ -824,13 +964,13 @@ components:
       required: [id, status]
       properties:
         id: { type: string }
-        status: { type: string, enum: [queued, running, succeeded, failed, cancelled] }
+        status: { type: string, enum: [queued, running, succeeded, failed, cancelled, deleted] }
     Status:
       type: object
       required: [id, status, progress, error, report, outputs]
       properties:
         id: { type: string }
-        status: { type: string, enum: [queued, running, succeeded, failed, cancelled] }
+        status: { type: string, enum: [queued, running, succeeded, failed, cancelled, deleted] }
         progress: { type: number, minimum: 0, maximum: 1 }
         error:
           oneOf:
@@ -847,14 +987,19 @@ components:
             - type: object
         outputs:
           type: array
-          items:
-            type: object
-            required: [endFormat, url, bytes]
-            properties:
-              endFormat: { type: string }
-              url: { type: string }
-              bytes: { type: integer }
+          items: { $ref: "#/components/schemas/Output" }
         batch: { type: string }
+        reportPage:
+          type: string
+          description: The visual report by a link of its own (valid 12 hours), for a frame or a new tab; on a finished job's own status.
+    Output:
+      type: object
+      required: [endFormat, url, bytes]
+      properties:
+        endFormat: { type: string }
+        url: { type: string }
+        bytes: { type: integer }
+        file: { type: string, description: "The file's name (`audio.mp3`)." }
     Media:
       type: object
       description: An uploaded audio file, or a cover picture (sampleRate, channels and durationSamples 0).

@@ -11,6 +11,9 @@ import MixdownCore
 /// check it from the database alone; it opens that one output of that one job, until it
 /// expires or the key is revoked.
 enum PlayerAccess {
+    /// What a link to the visual report opens (in place of a format).
+    static let reportPage = "report.html"
+
     /// How long a served page's player link stays valid.
     static let lifetime: Double = 12 * 3600
 

@@ -68,6 +68,11 @@ public final class PostgresStore: JobStore {
                 try await c.query("CREATE INDEX jobs_batch ON jobs (batch)", logger: logger)
                 try await c.query("INSERT INTO mixdown_schema (version) VALUES (1)", logger: logger)
             }
+            if version < 2 {
+                // A key's jobs, newest first (GET /v1/productions).
+                try await c.query("CREATE INDEX jobs_key_created ON jobs (key, created)", logger: logger)
+                try await c.query("INSERT INTO mixdown_schema (version) VALUES (2)", logger: logger)
+            }
         }
     }
 
@@ -172,6 +177,16 @@ public final class PostgresStore: JobStore {
         try await jobs("SELECT \(unescaped: Self.columns) FROM jobs WHERE batch = \(batch) AND key = \(key) ORDER BY created, id")
     }
 
+    public func jobs(key: String, limit: Int, after last: JobRecord?) async throws -> [JobRecord] {
+        guard let last else {
+            return try await jobs("SELECT \(unescaped: Self.columns) FROM jobs WHERE key = \(key) ORDER BY created DESC, id DESC LIMIT \(limit)")
+        }
+        return try await jobs("""
+            SELECT \(unescaped: Self.columns) FROM jobs WHERE key = \(key) AND (created < \(last.created) OR (created = \(last.created) AND id < \(last.id)))
+            ORDER BY created DESC, id DESC LIMIT \(limit)
+            """)
+    }
+
     public func job(idempotencyKey: String, key: String) async throws -> JobRecord? {
         try await jobs("SELECT \(unescaped: Self.columns) FROM jobs WHERE idempotency_key = \(idempotencyKey) AND key = \(key)").first
     }
@@ -215,8 +230,9 @@ public final class PostgresStore: JobStore {
 
     public func cancel(id: String, key: String) async throws -> JobRecord? {
         try await client.query("""
-            UPDATE jobs SET state = 'cancelled', finished = \(Self.now), lease_until = NULL
-            WHERE id = \(id) AND key = \(key) AND state IN ('queued', 'running')
+            UPDATE jobs SET state = CASE WHEN state IN ('queued', 'running') THEN 'cancelled' ELSE 'deleted' END,
+                            finished = COALESCE(finished, \(Self.now)), lease_until = NULL, outputs = NULL
+            WHERE id = \(id) AND key = \(key)
             """, logger: logger)
         return try await job(id: id, key: key)
     }

@@ -61,6 +61,8 @@ struct JobStatus: Codable, Sendable, Equatable {
         var endFormat: String
         var url: String
         var bytes: Int
+        /// The file's name (`audio.mp3`): its extension says what it is.
+        var file: String?
     }
 
     var id: String
@@ -70,6 +72,9 @@ struct JobStatus: Codable, Sendable, Equatable {
     var report: JSONValue?
     var outputs: [Output]
     var batch: String?
+    /// The visual report with a link of its own (a page in a frame or a new tab sends no key),
+    /// given to the key's own status requests for a finished job that has one.
+    var reportPage: String?
 
     init(_ job: JobRecord) {
         id = job.id
@@ -77,11 +82,14 @@ struct JobStatus: Codable, Sendable, Equatable {
         progress = job.state == .succeeded ? 1 : job.progress
         error = JSONText.decode(JSONValue.self, from: job.error)
         report = JSONText.decode(JSONValue.self, from: job.report)
-        outputs = StoredOutput.of(job).map { Output(endFormat: $0.endFormat, url: "/v1/productions/\(job.id)/outputs/\($0.endFormat)", bytes: $0.bytes) }
+        outputs = StoredOutput.of(job).map {
+            Output(endFormat: $0.endFormat, url: "/v1/productions/\(job.id)/outputs/\($0.endFormat)", bytes: $0.bytes,
+                   file: URL(fileURLWithPath: $0.file).lastPathComponent)
+        }
         batch = job.batch
     }
 
-    private enum CodingKeys: String, CodingKey { case id, status, progress, error, report, outputs, batch }
+    private enum CodingKeys: String, CodingKey { case id, status, progress, error, report, outputs, batch, reportPage }
 
     func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -92,5 +100,24 @@ struct JobStatus: Codable, Sendable, Equatable {
         try container.encode(report, forKey: .report)    // null, not left out
         try container.encode(outputs, forKey: .outputs)
         try container.encodeIfPresent(batch, forKey: .batch)
+        try container.encodeIfPresent(reportPage, forKey: .reportPage)
     }
+}
+
+/// `GET /v1/productions`: the key's jobs, newest first, without their reports.
+struct JobList: Codable, Sendable, Equatable {
+    struct Entry: Codable, Sendable, Equatable {
+        var id: String
+        /// `production` or `master`.
+        var kind: String
+        var status: String
+        var progress: Double
+        var created: Double
+        var finished: Double?
+        var batch: String?
+        var outputs: [JobStatus.Output]
+    }
+    var jobs: [Entry]
+    /// The `after` that asks for the next page (this page's last id); absent on the last.
+    var next: String?
 }

@@ -6,12 +6,13 @@ extension MixdownService {
     ///
     /// | route | group |
     /// |---|---|
-    /// | `GET /health`, `GET /openapi.yaml` | anyone |
+    /// | `GET /health`, `GET /openapi.yaml`, `GET /` and `/studio/…` (Mixdown Studio) | anyone |
     /// | `GET /metrics` | a key |
-    /// | `GET`·`POST /v1/templates`, `DELETE /v1/templates/{name}`, `GET /v1/voices` | a key |
+    /// | `GET`·`POST /v1/templates`, `DELETE /v1/templates/{name}`, `GET /v1/voices`, `GET …/{name|id}/preview` | a key |
     /// | `POST /v1/media` | a key |
-    /// | `POST /v1/productions`, `GET`·`DELETE /v1/productions/{id}`, `GET …/report`, `GET …/report.html` | a key |
-    /// | `GET /v1/productions/{id}/outputs/{endFormat}` | a key, or a report page's player link |
+    /// | `POST`·`GET /v1/productions`, `GET`·`DELETE /v1/productions/{id}`, `GET …/report`, `…/vast.xml` | a key |
+    /// | `POST /v1/plan`, `POST /v1/validate` | a key |
+    /// | `GET /v1/productions/{id}/outputs/{endFormat}`, `…/report.html`, stems, captions | a key, or a link's `access` token |
     /// | `POST /v1/master` | a key |
     /// | `POST /v1/batches`, `GET /v1/batches/{id}` | a key |
     ///
@@ -25,10 +26,12 @@ extension MixdownService {
         let key = APIKeyAuthenticator(store: store)
 
         HealthController().addRoutes(to: routes.group())
+        StudioController().addRoutes(to: routes.group())
         MetricsController(service: self).addRoutes(to: routes.group(authenticatedBy: key))
         let v1 = routes.group("v1", authenticatedBy: key)
         TemplatesController(service: self).addRoutes(to: v1)
         CatalogController(service: self).addRoutes(to: v1)
+        PreviewsController(service: self).addRoutes(to: v1)
         MediaController(service: self).addRoutes(to: v1)
         ProductionsController(service: self).addRoutes(to: v1)
         PlanController(service: self).addRoutes(to: v1)

@@ -31,6 +31,10 @@ public final class SQLiteStore: JobStore {
                 CREATE INDEX jobs_batch ON jobs (batch);
                 """)
         }
+        // v2: a key's jobs, newest first (GET /v1/productions).
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "CREATE INDEX jobs_key_created ON jobs (key, created)")
+        }
         try migrator.migrate(database)
     }
 
@@ -108,6 +112,17 @@ public final class SQLiteStore: JobStore {
         }
     }
 
+    public func jobs(key: String, limit: Int, after last: JobRecord?) async throws -> [JobRecord] {
+        try await database.read { db in
+            guard let last else {
+                return try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE key = ? ORDER BY created DESC, id DESC LIMIT ?", arguments: [key, limit]).map(Self.job)
+            }
+            return try Row.fetchAll(db, sql: """
+                SELECT * FROM jobs WHERE key = ? AND (created < ? OR (created = ? AND id < ?)) ORDER BY created DESC, id DESC LIMIT ?
+                """, arguments: [key, last.created, last.created, last.id, limit]).map(Self.job)
+        }
+    }
+
     public func job(idempotencyKey: String, key: String) async throws -> JobRecord? {
         try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE idempotency_key = ? AND key = ?", arguments: [idempotencyKey, key]).map(Self.job)
@@ -159,7 +174,8 @@ public final class SQLiteStore: JobStore {
     public func cancel(id: String, key: String) async throws -> JobRecord? {
         try await database.write { db in
             try db.execute(sql: """
-                UPDATE jobs SET state = 'cancelled', finished = ?, lease_until = NULL WHERE id = ? AND key = ? AND state IN ('queued', 'running')
+                UPDATE jobs SET state = CASE WHEN state IN ('queued', 'running') THEN 'cancelled' ELSE 'deleted' END,
+                                finished = COALESCE(finished, ?), lease_until = NULL, outputs = NULL WHERE id = ? AND key = ?
                 """, arguments: [Self.now, id, key])
             return try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ? AND key = ?", arguments: [id, key]).map(Self.job)
         }

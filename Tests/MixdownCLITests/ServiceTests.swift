@@ -340,7 +340,7 @@ import Testing
         #expect(r.status == 0 && !summary.contains("fail") && !summary.contains("error"), "\(r.stdout.suffix(6_000))\n\(r.stderr.suffix(2_000))")
         // Every operation of the document was tested.
         let operations = r.stdout.split(separator: "\n").first { $0.contains("Tested:") }.map(String.init) ?? ""
-        #expect(operations.contains("Tested: 21"), "\(operations)")
+        #expect(operations.contains("Tested: 25"), "\(operations)")
         let generated = r.stdout.split(separator: "\n").first { $0.contains(" generated, ") }.map(String.init) ?? ""
         #expect(generated.contains("passed"), "\(generated)")
     }

@@ -76,7 +76,7 @@ import Testing
             // The jobs in the store's order: by creation, then id (these two were made in one instant).
             let listed = try #require(summary.object["jobs"] as? [String])
             #expect(Set(listed) == Set(jobs) && listed.count == 2)
-            #expect(summary.text == #"{"counts":{"cancelled":0,"failed":0,"queued":2,"running":0,"succeeded":0},"id":"\#(id)","jobs":["\#(listed[0])","\#(listed[1])"],"progress":0,"status":"queued"}"#)
+            #expect(summary.text == #"{"counts":{"cancelled":0,"deleted":0,"failed":0,"queued":2,"running":0,"succeeded":0},"id":"\#(id)","jobs":["\#(listed[0])","\#(listed[1])"],"progress":0,"status":"queued"}"#)
             #expect(try await client.send(.get, "/v1/batches/\(id)", key: harness.bob).status == .notFound)
             // A batch's job carries its batch in its status.
             let job = try await client.send(.get, "/v1/productions/\(jobs[1])", key: harness.alice)
@@ -162,7 +162,10 @@ import Testing
         let job = try await harness.succeededJob(bytes: bytes, page: #"<script>const r = {"player":"outputs/wav"};</script>"#)
         try await harness.test { client in
             let status = try await client.send(.get, "/v1/productions/\(job.id)", key: harness.alice)
-            #expect(status.text == #"{"error":null,"id":"\#(job.id)","outputs":[{"bytes":1000,"endFormat":"wav","url":"/v1/productions/\#(job.id)/outputs/wav"}],"progress":1,"report":{"totalSamples":48000},"status":"succeeded"}"#)
+            // `reportPage` carries a token made now: checked up to it (StudioRouteTests opens it).
+            let reportLink = try #require(status.object["reportPage"] as? String)
+            #expect(reportLink.hasPrefix("/v1/productions/\(job.id)/report.html?access="))
+            #expect(status.text == #"{"error":null,"id":"\#(job.id)","outputs":[{"bytes":1000,"endFormat":"wav","file":"audio.wav","url":"/v1/productions/\#(job.id)/outputs/wav"}],"progress":1,"report":{"totalSamples":48000},"reportPage":"\#(reportLink)","status":"succeeded"}"#)
             let report = try await client.send(.get, "/v1/productions/\(job.id)/report", key: harness.alice)
             #expect(report.status == .ok && report.text == #"{"totalSamples":48000}"#)
 

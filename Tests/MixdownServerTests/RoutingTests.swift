@@ -28,8 +28,12 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .delete, template: "/v1/templates/{name}", allow: "DELETE"),
         .init(method: .get, template: "/v1/voices", allow: "GET, HEAD"),
         .init(method: .post, template: "/v1/media", allow: "POST"),
-        .init(method: .post, template: "/v1/productions", allow: "POST"),
+        .init(method: .get, template: "/v1/productions", allow: "GET, HEAD, POST"),
+        .init(method: .post, template: "/v1/productions", allow: "GET, HEAD, POST"),
         .init(method: .post, template: "/v1/plan", allow: "POST"),
+        .init(method: .post, template: "/v1/validate", allow: "POST"),
+        .init(method: .get, template: "/v1/templates/{name}/preview", allow: "GET, HEAD"),
+        .init(method: .get, template: "/v1/voices/{id}/preview", allow: "GET, HEAD"),
         .init(method: .get, template: "/v1/productions/{id}", allow: "GET, HEAD, DELETE"),
         .init(method: .delete, template: "/v1/productions/{id}", allow: "GET, HEAD, DELETE"),
         .init(method: .get, template: "/v1/productions/{id}/report", allow: "GET, HEAD"),
@@ -43,6 +47,13 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .post, template: "/v1/batches", allow: "POST"),
         .init(method: .get, template: "/v1/batches/{id}", allow: "GET, HEAD"),
     ]
+
+    /// Mixdown Studio's routes: the web app, not API operations (docs/studio.md).
+    static let studio: [RouteCase] = [
+        .init(method: .get, template: "/", needsKey: false, allow: "GET, HEAD"),
+        .init(method: .get, template: "/studio", needsKey: false, allow: "GET, HEAD"),
+        .init(method: .get, template: "/studio/{file}", needsKey: false, allow: "GET, HEAD"),
+    ]
 }
 
 @Suite struct RoutingTests {
@@ -51,7 +62,7 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
         let harness = try await Harness()
         let served = Set(harness.service.router().routes.map { "\($0.method.rawValue) \($0.path)" })
         let listed = Set(RouteCase.all.map { "\($0.method.rawValue) \($0.template)" })
-        #expect(served == listed)
+        #expect(served == listed.union(RouteCase.studio.map { "\($0.method.rawValue) \($0.template)" }))
         // docs/openapi.yaml: `  /path:` then `    get:` … for each operation.
         var documented = Set<String>(), path = ""
         for line in OpenAPIDocument.yaml.split(separator: "\n") {
@@ -61,7 +72,7 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
             }
         }
         #expect(documented == listed)
-        #expect(listed.count == 22)
+        #expect(listed.count == 26)
     }
 
     @Test(arguments: RouteCase.all) func withoutAKeyARouteIs401(_ route: RouteCase) async throws {
@@ -121,7 +132,7 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
         }
     }
 
-    @Test(arguments: ["/", "/nothing", "/v1", "/v1/", "/v1/nothing", "/v2/templates", "/v1/templates/corporate/segments", "/v1/productions/x/y",
+    @Test(arguments: ["/nothing", "/v1", "/v1/", "/v1/nothing", "/v2/templates", "/v1/templates/corporate/segments", "/v1/productions/x/y",
                       "/v1/productions/x/outputs", "/v1/productions/x/outputs/wav/more", "/v1/batches/x/jobs", "/health/more", "/openapi.json"])
     func anUnknownPathIs404WithAKey(_ path: String) async throws {
         let harness = try await Harness()

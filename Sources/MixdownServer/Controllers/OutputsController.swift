@@ -1,10 +1,12 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import MixdownCore
 import MixdownIO
 
 /// `GET /v1/productions/{id}/outputs/{endFormat}`: one delivered file, whole or by a byte
-/// range. Its group also takes a report page's player link instead of a key (`PlayerAccess`).
+/// range; `GET …/report.html`: the visual report. Their group also takes a link of their own
+/// instead of a key (`PlayerAccess`): an audio element or a frame sends none.
 /// The stems (`…/stems/{speech|music|mix}`) and captions (`…/captions.srt`, `.vtt`) of a
 /// production that asked for them (`"stems": true`, `"captions"`) are served the same way.
 struct OutputsController {
@@ -12,6 +14,7 @@ struct OutputsController {
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("productions/:id/outputs/:endFormat", use: output)
+        group.get("productions/:id/report.html", use: reportPage)
         group.get("productions/:id/stems/:stem", use: stem)
         group.get("productions/:id/captions.srt") { try await self.captions($0, $1, kind: "srt") }
         group.get("productions/:id/captions.vtt") { try await self.captions($0, $1, kind: "vtt") }
@@ -20,7 +23,8 @@ struct OutputsController {
     /// The job's folder (where its outputs are), once it has succeeded.
     func folder(_ context: AuthenticatedContext, what: String) async throws -> String {
         let job = try await service.ownJob(context)
-        guard job.state == .succeeded, let first = StoredOutput.of(job).first else {
+        try Self.requireFinished(job, what)
+        guard let first = StoredOutput.of(job).first else {
             throw APIError(.conflict, "notReady", "the job is \(job.state.rawValue); its \(what) exist once it has succeeded")
         }
         return service.configuration.dataDirectory + "/" + (first.file as NSString).deletingLastPathComponent
@@ -50,14 +54,39 @@ struct OutputsController {
     @Sendable func output(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let job = try await service.ownJob(context)
         let format = try context.parameters.require("endFormat")
-        guard job.state == .succeeded else {
-            throw APIError(.conflict, "notReady", "the job is \(job.state.rawValue); its outputs exist once it has succeeded")
-        }
+        try Self.requireFinished(job, "outputs")
         guard let output = StoredOutput.of(job).first(where: { $0.endFormat == format }) else {
             throw APIError(.notFound, "notFound", "no output in format '\(MixdownError.excerpt(format))' for this production")
         }
         return try await Self.file(service.configuration.dataDirectory + "/" + output.file,
                                    type: EndFormat.mimeType(forExtension: URL(fileURLWithPath: output.file).pathExtension), request: request, context: context)
+    }
+
+    /// The visual report written beside the job's outputs. Its policy lets the page run its
+    /// own inline script and play the job's outputs from this server, and nothing else.
+    @Sendable func reportPage(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let job = try await service.ownJob(context)
+        try Self.requireFinished(job, "report")
+        let first = StoredOutput.of(job).first
+        guard let first, var page = FileManager.default.contents(atPath: service.configuration.dataDirectory + "/"
+                                                                 + (first.file as NSString).deletingLastPathComponent + "/" + MixdownService.reportPage) else {
+            throw APIError(.notFound, "notFound", "this job has no visual report")
+        }
+        // The player's link gets a token of its own: an <audio> element sends no API key.
+        let link = #""player":"outputs/\#(first.endFormat)""#
+        let signed = #""player":"outputs/\#(first.endFormat)?access=\#(PlayerAccess.token(job: job.id, format: first.endFormat, key: context.key))""#
+        if let range = page.range(of: Data(link.utf8)) { page.replaceSubrange(range, with: Data(signed.utf8)) }
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentLength: String(page.count),
+                                               .contentSecurityPolicy: "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; media-src 'self'"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: page)))
+    }
+
+    /// A job's files exist once it has succeeded (409 before), until it is deleted (404 after).
+    static func requireFinished(_ job: JobRecord, _ what: String) throws {
+        if job.state == .deleted { throw APIError(.notFound, "notFound", "this job was deleted, and its \(what) with it") }
+        guard job.state == .succeeded else {
+            throw APIError(.conflict, "notReady", "the job is \(job.state.rawValue); its \(what) exist once it has succeeded")
+        }
     }
 
     /// A stored file, whole or the byte range asked for.

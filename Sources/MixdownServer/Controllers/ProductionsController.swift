@@ -6,18 +6,19 @@ import MixdownRender
 import MixdownReport
 import MixdownScript
 
-/// Productions (docs/service.md): `POST /v1/productions` queues one; `GET`, `DELETE
-/// /v1/productions/{id}`, `GET …/report` and `GET …/report.html` read or cancel any job of the
-/// key (a master's too). Its outputs are `OutputsController`'s.
+/// Productions (docs/service.md): `POST /v1/productions` queues one; `GET /v1/productions`
+/// lists the key's jobs; `GET`, `DELETE /v1/productions/{id}` and `GET …/report` read or cancel
+/// any job of the key (a master's too). Its files (outputs, report page, stems, captions) are
+/// `OutputsController`'s.
 struct ProductionsController {
     let service: MixdownService
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
+        group.get("productions", use: list)
         group.post("productions", use: create)
         group.get("productions/:id", use: status)
         group.delete("productions/:id", use: cancel)
         group.get("productions/:id/report", use: report)
-        group.get("productions/:id/report.html", use: reportPage)
         group.get("productions/:id/vast.xml", use: vast)
     }
 
@@ -48,7 +49,43 @@ struct ProductionsController {
     }
 
     @Sendable func status(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        Response.json(.ok, JobStatus(try await service.ownJob(context)))
+        let job = try await service.ownJob(context)
+        var status = JobStatus(job)
+        if job.state == .succeeded, let first = StoredOutput.of(job).first,
+           FileManager.default.fileExists(atPath: service.configuration.dataDirectory + "/" + (first.file as NSString).deletingLastPathComponent + "/" + MixdownService.reportPage) {
+            status.reportPage = "/v1/productions/\(job.id)/report.html?access=\(PlayerAccess.token(job: job.id, format: PlayerAccess.reportPage, key: context.key))"
+        }
+        return Response.json(.ok, status)
+    }
+
+    /// The key's jobs, newest first: `?limit=` (1–200, 50 when absent), `?after=` (the last id
+    /// of a page, which the page's `next` gives: the following page).
+    @Sendable func list(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        for (name, _) in query where name != "limit" && name != "after" {
+            throw APIError(.badRequest, "invalidQuery", "unknown query parameter '\(MixdownError.excerpt(String(name)))' (limit, after)", path: String(name))
+        }
+        var limit = 50
+        if let text = query.get("limit") {
+            guard let n = Int(text), (1...200).contains(n) else {
+                throw APIError(.badRequest, "invalidQuery", "limit is a whole number from 1 to 200, got '\(MixdownError.excerpt(text))'", path: "limit")
+            }
+            limit = n
+        }
+        var last: JobRecord?
+        if let id = query.get("after") {
+            guard let job = try await service.store.job(id: id, key: context.key.name) else {
+                throw APIError(.notFound, "notFound", "after names no job of this key: '\(MixdownError.excerpt(id))'", path: "after")
+            }
+            last = job
+        }
+        let jobs = try await service.store.jobs(key: context.key.name, limit: limit, after: last)
+        let entries = jobs.map { job -> JobList.Entry in
+            let kind: String = if case .master? = JobSpec(text: job.spec) { "master" } else { "production" }
+            return JobList.Entry(id: job.id, kind: kind, status: job.state.rawValue, progress: job.state == .succeeded ? 1 : job.progress,
+                                 created: job.created, finished: job.finished, batch: job.batch, outputs: JobStatus(job).outputs)
+        }
+        return Response.json(.ok, JobList(jobs: entries, next: jobs.count == limit ? jobs.last?.id : nil))
     }
 
     /// Cancels a queued or running job and deletes its files; the job stays, `cancelled`.
@@ -68,27 +105,6 @@ struct ProductionsController {
             throw APIError(.conflict, "notReady", "the job is \(job.state.rawValue); its report exists once it has succeeded")
         }
         return Response.json(.ok, bytes: Array(report.utf8))
-    }
-
-    /// The visual report written beside the job's outputs. Its policy lets the page run its
-    /// own inline script and play the job's outputs from this server, and nothing else.
-    @Sendable func reportPage(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        let job = try await service.ownJob(context)
-        guard job.state == .succeeded else {
-            throw APIError(.conflict, "notReady", "the job is \(job.state.rawValue); its report exists once it has succeeded")
-        }
-        let first = StoredOutput.of(job).first
-        guard let first, var page = FileManager.default.contents(atPath: service.configuration.dataDirectory + "/"
-                                                                 + (first.file as NSString).deletingLastPathComponent + "/" + MixdownService.reportPage) else {
-            throw APIError(.notFound, "notFound", "this job has no visual report")
-        }
-        // The player's link gets a token of its own: an <audio> element sends no API key.
-        let link = #""player":"outputs/\#(first.endFormat)""#
-        let signed = #""player":"outputs/\#(first.endFormat)?access=\#(PlayerAccess.token(job: job.id, format: first.endFormat, key: context.key))""#
-        if let range = page.range(of: Data(link.utf8)) { page.replaceSubrange(range, with: Data(signed.utf8)) }
-        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .contentLength: String(page.count),
-                                               .contentSecurityPolicy: "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; media-src 'self'"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: page)))
     }
 
     /// The VAST 4.2 document of a production that asked for one (`"vast"`): built for this

@@ -1,0 +1,171 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import HummingbirdTesting
+import MixdownCore
+@testable import MixdownServer
+import MixdownTestSupport
+import Testing
+
+/// The routes Mixdown Studio is built on (docs/studio.md), through the router: its files,
+/// `POST /v1/validate`, `GET /v1/productions`, the previews, and the report page by link.
+@Suite struct StudioRouteTests {
+    /// Every file of `Sources/MixdownServer/Studio` is served as it is in the repository, with
+    /// its type and a policy that lets only this server's own files run or load.
+    @Test func theStudiosFilesAreServedUnderItsPolicy() async throws {
+        let harness = try await Harness()
+        let folder = Harness.repository + "/Sources/MixdownServer/Studio"
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        #expect(Set(names) == Set(StudioController.files.keys), "every file in Studio/ is embedded and served")
+        try await harness.test { client in
+            for name in names {
+                let r = try await client.send(.get, "/studio/\(name)")
+                #expect(r.status == .ok, "\(name)")
+                #expect(Array(r.body.readableBytesView) == Array(try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))), "\(name) as in the repository")
+                #expect(r.headers[.contentSecurityPolicy]?.hasPrefix("default-src 'self';") == true)
+                #expect(r.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+                let type = r.headers[.contentType] ?? ""
+                #expect(name.hasSuffix(".js") ? type.hasPrefix("text/javascript") : name.hasSuffix(".css") ? type.hasPrefix("text/css")
+                        : name.hasSuffix(".html") ? type.hasPrefix("text/html") : type == "image/svg+xml", "\(name): \(type)")
+            }
+            let page = try await client.send(.get, "/studio/")
+            #expect(page.status == .ok && page.text.contains("<title>Mixdown Studio</title>"))
+            for path in ["/", "/studio"] {
+                let r = try await client.send(.get, path)
+                #expect(r.status == .found && r.headers[.location] == "/studio/", "\(path)")
+            }
+            let missing = try await client.send(.get, "/studio/secrets.js")
+            #expect(missing.status == .notFound && missing.error["code"] == "notFound")
+            let escape = try await client.send(.get, "/studio/..%2F..%2Fetc%2Fpasswd")
+            #expect(escape.status == .notFound)
+        }
+    }
+
+    @Test func validateAnswersValidOrPlacesTheMistake() async throws {
+        let harness = try await Harness()
+        try await harness.test { client in
+            let valid = try await client.send(.post, "/v1/validate", key: harness.alice,
+                                              body: #"{"scriptText": "<<sectionName::a>> Hi {{name|friend}}.", "audience": {"nmae": "Sam"}}"#)
+            #expect(valid.status == .ok, "\(valid.text)")
+            #expect(valid.object["valid"] as? Bool == true)
+            let warnings = try #require(valid.object["warnings"] as? [[String: Any]])
+            #expect(warnings.compactMap { $0["code"] as? String } == ["unusedVariable"], "\(valid.text)")
+            // A misspelt tag on the second line, seventh column.
+            let tag = try await client.send(.post, "/v1/validate", key: harness.alice,
+                                            body: #"{"scriptText": "Hello there.\nNow, <<sectionNme::b>> go."}"#)
+            #expect(tag.status == .unprocessableContent, "\(tag.text)")
+            let errors = try #require(tag.object["errors"] as? [[String: Any]])
+            #expect(errors.count == 1)
+            #expect(errors[0]["line"] as? Int == 2 && errors[0]["column"] as? Int == 6, "\(tag.text)")
+            #expect(errors[0]["code"] as? String == "invalidScript" && (errors[0]["message"] as? String)?.contains("sectionName") == true, "\(tag.text)")
+            #expect(tag.error["code"] == "invalidScript")
+            // A name the server does not have: its key path, no line.
+            let template = try await client.send(.post, "/v1/validate", key: harness.alice, body: #"{"scriptText": "Hi.", "soundTemplate": "corporat"}"#)
+            #expect(template.status == .unprocessableContent && template.error["path"] == "soundTemplate", "\(template.text)")
+            let entry = try #require((template.object["errors"] as? [[String: Any]])?.first)
+            #expect(entry["path"] as? String == "soundTemplate" && entry["line"] == nil)
+            // Strict: a warning is a refusal.
+            let strict = try await client.send(.post, "/v1/validate?strict=true", key: harness.alice,
+                                               body: #"{"scriptText": "Hi {{name|friend}}.", "audience": {"nmae": "Sam"}}"#)
+            #expect(strict.status == .unprocessableContent && strict.error["code"] == "unusedVariable", "\(strict.text)")
+            let notJSON = try await client.send(.post, "/v1/validate", key: harness.alice, body: "{")
+            #expect(notJSON.status == .badRequest)
+        }
+        #expect(try await harness.store.activeCount(key: "alice") == 0, "validating queues nothing")
+    }
+
+    @Test func aKeysJobsAreListedNewestFirstInPages() async throws {
+        let harness = try await Harness()
+        var ids = [String]()
+        for _ in 0..<5 {
+            ids.append(try await harness.enqueue(spec: #"{"production":{"scriptText":"Hi."},"variables":{}}"#).id)
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        _ = try await harness.enqueue(spec: #"{"production":{"scriptText":"Hi."},"variables":{}}"#, key: "bob")
+        let newestFirst = Array(ids.reversed())
+        try await harness.test { client in
+            let first = try await client.send(.get, "/v1/productions?limit=3", key: harness.alice)
+            #expect(first.status == .ok, "\(first.text)")
+            let page = try #require(first.object["jobs"] as? [[String: Any]])
+            #expect(page.compactMap { $0["id"] as? String } == Array(newestFirst.prefix(3)))
+            #expect(page.allSatisfy { $0["kind"] as? String == "production" && $0["status"] as? String == "queued" })
+            let next = try #require(first.object["next"] as? String)
+            let second = try await client.send(.get, "/v1/productions?limit=3&after=\(next)", key: harness.alice)
+            #expect((second.object["jobs"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == Array(newestFirst.suffix(2)))
+            #expect(second.object["next"] == nil)
+            let bad = try await client.send(.get, "/v1/productions?limit=0", key: harness.alice)
+            #expect(bad.status == .badRequest && bad.error["path"] == "limit")
+            let notOurs = try await client.send(.get, "/v1/productions?after=nobody", key: harness.alice)
+            #expect(notOurs.status == .notFound && notOurs.error["path"] == "after")
+        }
+    }
+
+    /// A finished job's status gives the report page by a link of its own, which opens that
+    /// page (and its player's file) without a key, and nothing else.
+    @Test func theReportPageOpensByTheStatussLink() async throws {
+        let harness = try await Harness()
+        let job = try await harness.succeededJob(bytes: silentWAV(), page: #"<html><script>const r = {"player":"outputs/wav"};</script></html>"#)
+        try await harness.test { client in
+            let status = try await client.send(.get, "/v1/productions/\(job.id)", key: harness.alice)
+            let link = try #require(status.object["reportPage"] as? String)
+            #expect(link.hasPrefix("/v1/productions/\(job.id)/report.html?access="))
+            #expect((status.object["outputs"] as? [[String: Any]])?.first?["file"] as? String == "audio.wav")
+            let page = try await client.send(.get, link)
+            #expect(page.status == .ok && page.text.contains(#""player":"outputs/wav?access="#), "\(page.text)")
+            // The page's player link opens the file; the page's link opens no file.
+            let player = try #require(page.text.components(separatedBy: #""player":""#).last?.components(separatedBy: "\"").first)
+            let file = try await client.send(.get, "/v1/productions/\(job.id)/\(player)")
+            #expect(file.status == .ok && file.body.readableBytes == silentWAV().count)
+            let token = try #require(link.components(separatedBy: "access=").last)
+            let wrong = try await client.send(.get, "/v1/productions/\(job.id)/outputs/wav?access=\(token)")
+            #expect(wrong.status == .unauthorized)
+            let forged = try await client.send(.get, String(link.dropLast(2)) + "00")
+            #expect(forged.status == .unauthorized)
+            // Deleting the finished job: `deleted`, no outputs, its files and page gone.
+            let deleted = try await client.send(.delete, "/v1/productions/\(job.id)", key: harness.alice)
+            #expect(deleted.status == .ok && deleted.object["status"] as? String == "deleted" && (deleted.object["outputs"] as? [Any])?.isEmpty == true, "\(deleted.text)")
+            let after = try await client.send(.get, "/v1/productions/\(job.id)", key: harness.alice)
+            #expect(after.object["status"] as? String == "deleted" && after.object["reportPage"] == nil && (after.object["outputs"] as? [Any])?.isEmpty == true)
+            let gone = try await client.send(.get, "/v1/productions/\(job.id)/outputs/wav", key: harness.alice)
+            #expect(gone.status == .notFound && gone.error["message"] == "this job was deleted, and its outputs with it", "\(gone.text)")
+            #expect(try await client.send(.get, link).status == .notFound)
+            let listed = try await client.send(.get, "/v1/productions", key: harness.alice)
+            #expect((listed.object["jobs"] as? [[String: Any]])?.first { $0["id"] as? String == job.id }?["status"] as? String == "deleted")
+        }
+        #expect(!FileManager.default.fileExists(atPath: harness.service.configuration.dataDirectory + "/jobs/" + job.id))
+    }
+
+    /// A voice's preview is its voice speaking, made once: the second request is the kept file.
+    @Test func previewsAreRealRendersMadeOnce() async throws {
+        let harness = try await Harness()
+        try await harness.test { client in
+            let voices = try await client.send(.get, "/v1/voices", key: harness.alice)
+            let ids = ((try JSONSerialization.jsonObject(with: Data(voices.text.utf8)) as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }
+            let voice = try #require(ids.first { $0.hasPrefix("en") } ?? ids.first)
+            let started = Date()
+            let first = try await client.send(.get, "/v1/voices/\(voice)/preview", key: harness.alice)
+            let firstSeconds = Date().timeIntervalSince(started)
+            #expect(first.status == .ok && first.headers[.contentType] == "audio/mpeg", "\(first.text.prefix(300))")
+            let again = Date()
+            let second = try await client.send(.get, "/v1/voices/\(voice)/preview", key: harness.alice)
+            #expect(Array(second.body.readableBytesView) == Array(first.body.readableBytesView))
+            #expect(Date().timeIntervalSince(again) < firstSeconds, "kept, not rendered again")
+            let file = NSTemporaryDirectory() + "voice-preview-\(UUID().uuidString).mp3"
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            try Data(first.body.readableBytesView).write(to: URL(fileURLWithPath: file))
+            let decoded = try Tools.ffmpegDecode(file)
+            #expect(decoded.frames > decoded.sampleRate * 2, "a sentence, not a blip: \(decoded.frames) frames")
+            #expect(decoded.samples.contains { abs($0) > 0.1 }, "speech, not silence")
+            // The template's bed, 12 s exactly (mp3_medium: 44.1 kHz).
+            let bed = try await client.send(.get, "/v1/templates/corporate/preview", key: harness.alice)
+            #expect(bed.status == .ok, "\(bed.text.prefix(300))")
+            try Data(bed.body.readableBytesView).write(to: URL(fileURLWithPath: file))
+            let music = try Tools.ffmpegDecode(file)
+            #expect(music.frames == 12 * 44_100 && music.samples.contains { abs($0) > 0.05 }, "\(music.frames) frames")
+            let unknown = try await client.send(.get, "/v1/voices/en-uss/preview", key: harness.alice)
+            #expect(unknown.status == .notFound && unknown.error["message"]?.contains("no voice 'en-uss'") == true, "\(unknown.text)")
+            let noTemplate = try await client.send(.get, "/v1/templates/corporat/preview", key: harness.alice)
+            #expect(noTemplate.status == .notFound && noTemplate.error["message"]?.contains("did you mean 'corporate'?") == true, "\(noTemplate.text)")
+        }
+    }
+}
