@@ -26,6 +26,14 @@ public struct MediaRecord: Sendable, Equatable {
     public var created: Double
 }
 
+/// What `deleteMedia` did.
+public enum MediaDeletion: Sendable, Equatable {
+    case deleted(MediaRecord)
+    /// A queued or running job uses it.
+    case inUse
+    case notFound
+}
+
 public enum JobState: String, Sendable, Codable, CaseIterable {
     /// `deleted`: a finished job whose files its key deleted (`DELETE /v1/productions/{id}`).
     case queued, running, succeeded, failed, cancelled, deleted
@@ -91,6 +99,11 @@ public protocol JobStore: Sendable {
 
     func addMedia(_ media: MediaRecord) async throws
     func media(id: String, key: String) async throws -> MediaRecord?
+    /// The key's media, newest first (at most `limit`).
+    func mediaList(key: String, limit: Int) async throws -> [MediaRecord]
+    /// Deletes the key's media `id` unless a queued or running job of the key names it; what
+    /// happened, with the record when it was deleted (its file is the caller's to remove).
+    func deleteMedia(id: String, key: String) async throws -> MediaDeletion
 
     /// Inserts the jobs together. With an idempotency key already used by the same API key,
     /// inserts nothing and returns that earlier job instead.

@@ -148,6 +148,21 @@ paths:
                 items: { $ref: "#/components/schemas/Voice" }
         "401": { $ref: "#/components/responses/Unauthorized" }
   /v1/media:
+    get:
+      operationId: listMedia
+      summary: The key's media, newest first.
+      responses:
+        "200":
+          description: Every upload of this key (at most 1,000).
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [media]
+                properties:
+                  media: { type: array, items: { $ref: "#/components/schemas/Media" } }
+        "400": { $ref: "#/components/responses/Invalid" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
     post:
       operationId: uploadMedia
       summary: Upload an audio file for productions to use as media, or a JPEG or PNG cover (`metadata.coverImage`).
@@ -177,6 +192,32 @@ paths:
         "413": { $ref: "#/components/responses/TooLarge" }
         "415": { $ref: "#/components/responses/Invalid" }
         "422": { $ref: "#/components/responses/Invalid" }
+  /v1/media/{id}:
+    parameters:
+      - { $ref: "#/components/parameters/id" }
+    get:
+      operationId: getMedia
+      summary: One of the key's media.
+      responses:
+        "200":
+          description: The upload.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Media" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "404": { $ref: "#/components/responses/NotFound" }
+    delete:
+      operationId: deleteMedia
+      summary: Remove one of the key's media and its file.
+      responses:
+        "204": { description: Removed. }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+        "404": { $ref: "#/components/responses/NotFound" }
+        "409":
+          description: A queued or running job of the key uses it.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Error" }
   /v1/productions:
     get:
       operationId: listProductions
@@ -296,8 +337,11 @@ paths:
         anything, so an editor can call it as its user types. A refusal is the usual error,
         and the same again in `errors[]` with the script's `line` and `column` when the mistake
         is in the script. With `strict=true` a warning found before speech is a refusal too.
+        With `verdict=body` a refusal is answered 200 as well, with `"valid": false` (a browser
+        logs every 4xx as a console error; a mistake being typed is none of the page's).
       parameters:
         - { name: strict, in: query, required: false, schema: { type: boolean } }
+        - { name: verdict, in: query, required: false, schema: { type: string, enum: [status, body], default: status } }
       requestBody:
         required: true
         content:
@@ -305,15 +349,33 @@ paths:
             schema: { $ref: "#/components/schemas/Production" }
       responses:
         "200":
-          description: Valid; what a render would warn about before speaking.
+          description: Valid, with what a render would warn about before speaking; or, with `verdict=body`, not valid (as the 422).
           content:
             application/json:
               schema:
                 type: object
-                required: [valid, warnings]
+                required: [valid]
                 properties:
-                  valid: { type: boolean, const: true }
+                  valid: { type: boolean }
                   warnings: { type: array, items: { type: object } }
+                  error:
+                    type: object
+                    required: [code, message]
+                    properties:
+                      code: { type: string }
+                      message: { type: string }
+                      path: { type: string }
+                  errors:
+                    type: array
+                    items:
+                      type: object
+                      required: [code, message]
+                      properties:
+                        code: { type: string }
+                        message: { type: string }
+                        path: { type: string }
+                        line: { type: integer, minimum: 1 }
+                        column: { type: integer, minimum: 1 }
         "400": { $ref: "#/components/responses/Invalid" }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "413": { $ref: "#/components/responses/TooLarge" }
@@ -323,8 +385,9 @@ paths:
             application/json:
               schema:
                 type: object
-                required: [error, errors]
+                required: [valid, error, errors]
                 properties:
+                  valid: { type: boolean, const: false }
                   error:
                     type: object
                     required: [code, message]
@@ -1003,13 +1066,14 @@ components:
     Media:
       type: object
       description: An uploaded audio file, or a cover picture (sampleRate, channels and durationSamples 0).
-      required: [id, name, sampleRate, channels, durationSamples]
+      required: [id, name, sampleRate, channels, durationSamples, created]
       properties:
         id: { type: string }
         name: { type: string }
         sampleRate: { type: integer }
         channels: { type: integer }
         durationSamples: { type: integer }
+        created: { type: number, description: Unix seconds. }
     Template:
       type: object
       description: Lengths and loop points are in samples at 48 kHz.

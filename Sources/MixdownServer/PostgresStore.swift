@@ -120,12 +120,34 @@ public final class PostgresStore: JobStore {
     }
 
     public func media(id: String, key: String) async throws -> MediaRecord? {
-        for try await (id, key, name, path, rate, channels, duration, created) in try await client.query("""
-            SELECT id, key, name, path, sample_rate, channels, duration_samples, created FROM media WHERE id = \(id) AND key = \(key)
-            """, logger: logger).decode((String, String, String, String, Int, Int, Int, Double).self) {
-            return MediaRecord(id: id, key: key, name: name, path: path, sampleRate: rate, channels: channels, durationSamples: duration, created: created)
+        try await media("SELECT id, key, name, path, sample_rate, channels, duration_samples, created FROM media WHERE id = \(id) AND key = \(key)").first
+    }
+
+    public func mediaList(key: String, limit: Int) async throws -> [MediaRecord] {
+        try await media("""
+            SELECT id, key, name, path, sample_rate, channels, duration_samples, created FROM media WHERE key = \(key)
+            ORDER BY created DESC, id DESC LIMIT \(limit)
+            """)
+    }
+
+    public func deleteMedia(id: String, key: String) async throws -> MediaDeletion {
+        // One statement: the media goes only if no queued or running job of the key names it.
+        let deleted = try await media("""
+            DELETE FROM media WHERE id = \(id) AND key = \(key)
+              AND NOT EXISTS (SELECT 1 FROM jobs WHERE key = \(key) AND state IN ('queued', 'running') AND strpos(spec, \(id)) > 0)
+            RETURNING id, key, name, path, sample_rate, channels, duration_samples, created
+            """)
+        if let record = deleted.first { return .deleted(record) }
+        return try await media(id: id, key: key) == nil ? .notFound : .inUse
+    }
+
+    private func media(_ query: PostgresQuery) async throws -> [MediaRecord] {
+        var out = [MediaRecord]()
+        for try await (id, key, name, path, rate, channels, duration, created) in try await client.query(query, logger: logger)
+            .decode((String, String, String, String, Int, Int, Int, Double).self) {
+            out.append(MediaRecord(id: id, key: key, name: name, path: path, sampleRate: rate, channels: channels, durationSamples: duration, created: created))
         }
-        return nil
+        return out
     }
 
     public func enqueue(_ jobs: [JobRecord]) async throws -> JobRecord? {

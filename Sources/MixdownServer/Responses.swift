@@ -7,16 +7,18 @@ struct HealthStatus: Codable, Sendable, Equatable {
     var status = "ok"
 }
 
-/// `POST /v1/media` (201).
+/// `POST /v1/media` (201), `GET /v1/media/{id}`, each of `GET /v1/media`.
 struct MediaCreated: Codable, Sendable, Equatable {
     var id: String
     var name: String
     var sampleRate: Int
     var channels: Int
     var durationSamples: Int
+    /// Unix seconds.
+    var created: Double
 
     init(_ record: MediaRecord) {
-        (id, name, sampleRate, channels, durationSamples) = (record.id, record.name, record.sampleRate, record.channels, record.durationSamples)
+        (id, name, sampleRate, channels, durationSamples, created) = (record.id, record.name, record.sampleRate, record.channels, record.durationSamples, record.created)
     }
 }
 
@@ -81,7 +83,7 @@ struct JobStatus: Codable, Sendable, Equatable {
         status = job.state.rawValue
         progress = job.state == .succeeded ? 1 : job.progress
         error = JSONText.decode(JSONValue.self, from: job.error)
-        report = JSONText.decode(JSONValue.self, from: job.report)
+        report = StoredReport.served(job.report)
         outputs = StoredOutput.of(job).map {
             Output(endFormat: $0.endFormat, url: "/v1/productions/\(job.id)/outputs/\($0.endFormat)", bytes: $0.bytes,
                    file: URL(fileURLWithPath: $0.file).lastPathComponent)
@@ -120,4 +122,21 @@ struct JobList: Codable, Sendable, Equatable {
     var jobs: [Entry]
     /// The `after` that asks for the next page (this page's last id); absent on the last.
     var next: String?
+}
+
+/// A job's report as the API shows it: the render writes each output's `path` on the worker's
+/// disk; a client is told the file's name alone (server paths say nothing a client can use,
+/// and something about the server it should not know).
+enum StoredReport {
+    static func served(_ text: String?) -> JSONValue? {
+        guard case .object(var report)? = JSONText.decode(JSONValue.self, from: text) else { return JSONText.decode(JSONValue.self, from: text) }
+        if case .array(let outputs)? = report["outputs"] {
+            report["outputs"] = .array(outputs.map { output in
+                guard case .object(var fields) = output, case .string(let path)? = fields["path"] else { return output }
+                fields["path"] = .string(URL(fileURLWithPath: path).lastPathComponent)
+                return .object(fields)
+            })
+        }
+        return .object(report)
+    }
 }

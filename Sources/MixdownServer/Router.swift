@@ -21,7 +21,7 @@ extension MixdownService {
     /// routes ask for (an unknown path's: a key), so that without a key it is 401.
     public func router() -> Router<ServiceContext> {
         let router = Router(context: ServiceContext.self)
-        router.add(middleware: ErrorMiddleware(metrics: metrics))
+        router.add(middleware: ErrorMiddleware(metrics: metrics, log: configuration.requestLog))
         let routes = ServiceRouterBuilder(router)
         let key = APIKeyAuthenticator(store: store)
 

@@ -77,11 +77,32 @@ public final class SQLiteStore: JobStore {
 
     public func media(id: String, key: String) async throws -> MediaRecord? {
         try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM media WHERE id = ? AND key = ?", arguments: [id, key]).map { r in
-                MediaRecord(id: r["id"], key: r["key"], name: r["name"], path: r["path"], sampleRate: r["sample_rate"],
-                            channels: r["channels"], durationSamples: r["duration_samples"], created: r["created"])
-            }
+            try Row.fetchOne(db, sql: "SELECT * FROM media WHERE id = ? AND key = ?", arguments: [id, key]).map(Self.media)
         }
+    }
+
+    public func mediaList(key: String, limit: Int) async throws -> [MediaRecord] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM media WHERE key = ? ORDER BY created DESC, id DESC LIMIT ?", arguments: [key, limit]).map(Self.media)
+        }
+    }
+
+    public func deleteMedia(id: String, key: String) async throws -> MediaDeletion {
+        try await database.write { db in
+            guard let record = try Row.fetchOne(db, sql: "SELECT * FROM media WHERE id = ? AND key = ?", arguments: [id, key]).map(Self.media) else {
+                return .notFound
+            }
+            let used = try Row.fetchOne(db, sql: "SELECT 1 FROM jobs WHERE key = ? AND state IN ('queued', 'running') AND instr(spec, ?) > 0",
+                                        arguments: [key, id]) != nil
+            if used { return .inUse }
+            try db.execute(sql: "DELETE FROM media WHERE id = ? AND key = ?", arguments: [id, key])
+            return .deleted(record)
+        }
+    }
+
+    static func media(_ r: Row) -> MediaRecord {
+        MediaRecord(id: r["id"], key: r["key"], name: r["name"], path: r["path"], sampleRate: r["sample_rate"],
+                    channels: r["channels"], durationSamples: r["duration_samples"], created: r["created"])
     }
 
     public func enqueue(_ jobs: [JobRecord]) async throws -> JobRecord? {

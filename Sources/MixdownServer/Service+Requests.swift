@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MixdownCore
 import MixdownIO
+import NIOCore
 
 // What several controllers' routes do alike: read a body, honour an Idempotency-Key, hold a
 // key to its concurrency, find the caller's own job.
@@ -20,11 +21,22 @@ extension MixdownService {
 
     /// A body read whole as JSON text (bounded), parsed strictly: 400 when it is not JSON.
     func readJSON(_ request: Request, limit: Int, file: String) async throws -> JSONNode {
-        let body = try await request.body.collect(upTo: limit)
+        let body = try await Self.body(request, upTo: limit)
         guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
             throw APIError(.badRequest, "invalidJSON", "the body is not UTF-8 text")
         }
         return try JSONParser.parse(text, file: file)
+    }
+
+    /// The body, at most `limit` bytes. A `Content-Length` over the limit is answered 413 before
+    /// a byte is read (a client sending 600 MB learns at once, instead of after sending it all);
+    /// a body without one is cut off, 413, as soon as it passes the limit.
+    static func body(_ request: Request, upTo limit: Int) async throws -> ByteBuffer {
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            throw APIError(.contentTooLarge, "tooLarge", "the body is \(declared) bytes; this route takes at most \(limit)",
+                           headers: [.connection: "close"])
+        }
+        return try await request.body.collect(upTo: limit)
     }
 
     /// A true/false query parameter (`?strict=true`); absent is false, anything else a 400.
@@ -86,7 +98,7 @@ extension MixdownService {
             throw APIError(.unsupportedMediaType, "unsupportedMediaType", "send the audio file as the body with Content-Type audio/… (audio/wav, audio/mpeg, audio/flac, …)"
                            + (images ? ", or a cover picture as image/jpeg or image/png" : ""))
         }
-        let body = try await request.body.collect(upTo: configuration.maxUploadBytes)
+        let body = try await Self.body(request, upTo: configuration.maxUploadBytes)
         guard body.readableBytes > 0 else { throw APIError(.unprocessableContent, "invalidMedia", "the body is empty: send the audio file") }
         let id = UUID().uuidString.lowercased()
         let relative = "media/\(id)"

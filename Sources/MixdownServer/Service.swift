@@ -29,6 +29,8 @@ public struct ServiceConfiguration: Sendable {
     public var maximumDuration = Limits.maximumProgrammeSeconds
     /// This process in the queue's `worker` column: host and process id.
     public var workerName: String
+    /// Where the request log goes: one JSON line per request (`RequestLog`); nil logs nothing.
+    public var requestLog: (@Sendable (String) -> Void)?
 
     public init(dataDirectory: String, workers: Int, templateLibraries: [String], speechCache: SpeechCache, temporaryDirectory: String) {
         (self.dataDirectory, self.workers, self.templateLibraries, self.speechCache, self.temporaryDirectory) =
@@ -101,10 +103,10 @@ public final class MixdownService: Sendable {
 
     // MARK: Rendering queued jobs
 
-    /// Runs `configuration.workers` claim loops until the task is cancelled.
+    /// Runs `configuration.workers` claim loops (none for 0) until the task is cancelled.
     public func work() async {
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<max(1, configuration.workers) {
+            for _ in 0..<configuration.workers {
                 group.addTask { await self.claimLoop() }
             }
         }

@@ -84,7 +84,7 @@ struct Batch: ParsableCommand {
         let rate = summary.seconds > 0 ? Double(summary.succeeded + summary.failed.count) / summary.seconds : 0
         let before = summary.skipped > 0 ? ", \(summary.skipped) done before" : ""
         // What warns for every row (a column the script never uses) is said once, here.
-        for w in summary.warnings { FileHandle.standardError.write(Data("mixdown: warning: \(w.message)\n".utf8)) }
+        for w in summary.warnings { printWarning(w.message) }
         let warned = summary.withWarnings > 0 ? " (\(summary.withWarnings) with warnings, in the manifest)" : ""
         let counts = "batch: \(summary.rows) row\(summary.rows == 1 ? "" : "s"): \(summary.rows - summary.failed.count) ok\(warned), \(summary.failed.count) failed"
         if summary.failed.isEmpty {

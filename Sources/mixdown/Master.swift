@@ -67,7 +67,7 @@ struct Master: ParsableCommand {
             throw error
         }
         printOutputs(result.outputs)
-        for w in result.warnings { FileHandle.standardError.write(Data("mixdown: warning: \(w)\n".utf8)) }
+        for w in result.warnings { printWarning("\(w)") }
     }
 }
 

@@ -33,7 +33,7 @@ struct Plan: ParsableCommand {
             print(String(decoding: try plan.json(), as: UTF8.self))
         } else {
             print(Self.table(plan))
-            for w in plan.warnings { FileHandle.standardError.write(Data("mixdown: warning: \(w.message)\n".utf8)) }
+            for w in plan.warnings { printWarning(w.message) }
         }
     }
 

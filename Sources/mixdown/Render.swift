@@ -66,7 +66,7 @@ struct Render: ParsableCommand {
             print(String(decoding: try result.json(), as: UTF8.self))
         } else {
             printOutputs(result.outputs)
-            for w in result.warnings { FileHandle.standardError.write(Data("mixdown: warning: \(w.message)\n".utf8)) }
+            for w in result.warnings { printWarning(w.message) }
         }
     }
 }

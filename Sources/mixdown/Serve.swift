@@ -52,7 +52,7 @@ extension Result where Failure == Error {
 }
 
 struct WorkerOptions: ParsableArguments {
-    @Option(help: "Renders at once in this process (default: the number of cores).")
+    @Option(help: "Renders at once in this process (default: the number of cores). `serve --workers 0` renders nothing (a front end; needs --database and `mixdown worker`s).")
     var workers: Int?
 
     @Option(help: "A JSON file of the speech engines productions may name: {\"NAME\": {\"command\": [...], \"timeoutSeconds\": 60}}.")
@@ -119,7 +119,13 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         guard (0...65_535).contains(port) else { throw MixdownError.usage("--port must be 0 to 65535") }
-        let configuration = try worker.configuration(data: self.store.data)
+        var configuration = try worker.configuration(data: self.store.data)
+        // One JSON line per request on stderr (docs/service.md, "The request log").
+        configuration.requestLog = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        // With SQLite only this process can render its queue: said, since its jobs will wait.
+        if worker.workers == 0 && store.database == nil {
+            printWarning("--workers 0 with SQLite: this process renders nothing and no other can; jobs stay queued (give --database postgres://… and run `mixdown worker`)")
+        }
         let store = try blocking { try await self.store.open() }
         let service = try MixdownService(store: store, configuration: configuration)
         let host = host, port = port
@@ -133,7 +139,8 @@ struct Serve: ParsableCommand {
         try blocking {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await app.runService() }
-                group.addTask { await service.work() }
+                // `--workers 0`: a front end that answers the API and renders nothing.
+                if service.configuration.workers > 0 { group.addTask { await service.work() } }
                 try await group.next()
                 group.cancelAll()
             }
@@ -151,6 +158,7 @@ struct Worker: ParsableCommand {
 
     func validate() throws {
         if store.database == nil { throw ValidationError("a worker needs --database postgres://… (with SQLite, `mixdown serve` renders its own jobs)") }
+        if worker.workers == 0 { throw ValidationError("a worker with --workers 0 would render nothing: give 1 to 64") }
     }
 
     func run() throws {
@@ -221,4 +229,9 @@ struct Keys: ParsableCommand {
 /// A line on stdout at once (a script waiting for the server reads it through a pipe).
 func printNow(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// `mixdown: warning: …` on stderr: what went on, but not as asked or not as a user may think.
+func printWarning(_ message: String) {
+    FileHandle.standardError.write(Data("mixdown: warning: \(message)\n".utf8))
 }

@@ -340,7 +340,7 @@ import Testing
         #expect(r.status == 0 && !summary.contains("fail") && !summary.contains("error"), "\(r.stdout.suffix(6_000))\n\(r.stderr.suffix(2_000))")
         // Every operation of the document was tested.
         let operations = r.stdout.split(separator: "\n").first { $0.contains("Tested:") }.map(String.init) ?? ""
-        #expect(operations.contains("Tested: 25"), "\(operations)")
+        #expect(operations.contains("Tested: 28"), "\(operations)")
         let generated = r.stdout.split(separator: "\n").first { $0.contains(" generated, ") }.map(String.init) ?? ""
         #expect(generated.contains("passed"), "\(generated)")
     }
@@ -387,6 +387,8 @@ import Testing
         for job in ids { #expect(try waitFor(base, job, key: key)["status"] as? String == "succeeded") }
         let metrics = String(decoding: try HTTP.send("GET", "\(base)/metrics", key: key).body, as: UTF8.self)
         #expect(metrics.contains("mixdown_jobs{state=\"succeeded\"} 5"), "\(metrics)")
+        // `serve --workers 0` rendered none of them: the workers did (this process's count).
+        #expect(metrics.contains("mixdown_render_seconds_count{outcome=\"succeeded\"} 0"), "\(metrics)")
     }
 }
 
@@ -472,5 +474,34 @@ extension ServiceTests {
             #expect(text == "Hello \(["Sam", "Ana", "Kofi"][row]), this one is yours.", "row \(row): \(text)")
         }
         #expect(Set(files).count == 3, "the rows' files are not all different")
+    }
+}
+
+extension ServiceTests {
+    /// A body declared larger than the route takes is answered 413 at once, before the client
+    /// has sent it (a 600 MB upload learns after its headers, not after 600 MB), on a real socket.
+    @Test func aDeclaredOversizedBodyIs413AtOnce() throws {
+        let store = ["--data", folder.file("data")]
+        let alice = try key("alice", store)
+        let server = try ServiceProcess(["serve", "--port", "0", "--workers", "0"] + store)
+        defer { withExtendedLifetime(server) {} }
+        let url = try #require(URL(string: server.base))
+        let script = """
+        import socket, sys, time
+        s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=10)
+        started = time.time()
+        s.sendall(("POST /v1/media?name=big HTTP/1.1\\r\\nHost: x\\r\\nAuthorization: Bearer " + sys.argv[3] +
+                   "\\r\\nContent-Type: audio/wav\\r\\nContent-Length: 629145600\\r\\n\\r\\n").encode() + b"RIFF" + b"\\0" * 4096)
+        answer = s.recv(4096).decode(errors="replace")
+        print(f"{time.time() - started:.3f}")
+        print(answer.split("\\r\\n")[0])
+        print(answer.split("\\r\\n\\r\\n", 1)[-1])
+        """
+        let run = try Tools.run("python3", ["-c", script, url.host ?? "127.0.0.1", String(url.port ?? 0), alice])
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        try #require(lines.count >= 3, "\(run.stdout) \(run.stderr)")
+        #expect((Double(lines[0]) ?? 99) < 2, "answered after \(lines[0]) s")
+        #expect(lines[1].hasPrefix("HTTP/1.1 413"), "\(lines[1])")
+        #expect(lines[2].contains("\"code\":\"tooLarge\"") && lines[2].contains("629145600 bytes"), "\(lines[2])")
     }
 }

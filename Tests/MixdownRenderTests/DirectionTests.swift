@@ -130,8 +130,11 @@ import Testing
         expectSpokenBy(high, voice)
         let f0 = try #require(Pitch.median(plain.audio(plain.speechItems[0]))), raised = try #require(Pitch.median(high.audio(high.speechItems[0])))
         #expect(raised / f0 >= 1.10 && raised / f0 <= 1.30, "\(voice): f0 \(f0) → \(raised) Hz")
+        // The two are separate syntheses, and a Piper voice's durations vary from one to the
+        // next (its duration predictor samples noise): 6 % was seen between two plain runs'
+        // worth of variation, so 8 % bounds what pitch itself may add (nothing, by design).
         let lengths = Double(high.length(high.speechItems[0])) / Double(plain.length(plain.speechItems[0]))
-        #expect(abs(lengths - 1) <= 0.05, "\(voice): pitch changed the length by \(lengths)x")
+        #expect(abs(lengths - 1) <= 0.08, "\(voice): pitch changed the length by \(lengths)x")
     }
 
     /// A break is exactly its time in the speech stem: silence between the two clips, which end

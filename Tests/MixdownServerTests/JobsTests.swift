@@ -93,7 +93,8 @@ import Testing
             let upload = try await client.send(.post, "/v1/media?name=jingle", key: harness.alice, headers: [.contentType: "audio/wav"], bytes: silentWAV())
             #expect(upload.status == .created)
             let media = try #require(upload.object["id"] as? String)
-            #expect(upload.text == #"{"channels":1,"durationSamples":4000,"id":"\#(media)","name":"jingle","sampleRate":8000}"#)
+            let created = try #require(upload.object["created"] as? Double)
+            #expect(upload.text == #"{"channels":1,"created":\#(created),"durationSamples":4000,"id":"\#(media)","name":"jingle","sampleRate":8000}"#)
 
             let master = try await client.send(.post, "/v1/master?loudnessPreset=podcast&endFormat=wav,mp3_medium&preset=reference&reference=\(media)",
                                                key: harness.alice, headers: [.contentType: "audio/wav", HTTPField.Name("Idempotency-Key")!: "m"], bytes: silentWAV())

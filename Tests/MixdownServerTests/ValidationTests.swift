@@ -112,7 +112,7 @@ import Testing
         let harness = try await Harness()
         let bobs = try await harness.enqueue(spec: #"{"production":{"scriptText":"Hi."},"variables":{}}"#, key: "bob")
         try await harness.test { client in
-            let what = route.template.hasPrefix("/v1/batches") ? "batch" : "production"
+            let what = route.template.hasPrefix("/v1/batches") ? "batch" : route.template.hasPrefix("/v1/media") ? "media" : "production"
             for path in [route.path, route.path.replacingOccurrences(of: "00000000-0000-0000-0000-000000000000", with: bobs.id)] {
                 let r = try await client.send(route.method, path, key: harness.alice)
                 #expect(r.status == .notFound, "\(route.method) \(path)")

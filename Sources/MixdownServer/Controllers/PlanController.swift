@@ -13,6 +13,8 @@ import MixdownReport
 ///   media, templates, voices, timing, formats, tags), 200 `{"valid": true, "warnings"}` or 422
 ///   with the error also as `errors[]` carrying the script's `line` and `column` (an editor
 ///   marks it where it is). Nothing is spoken, so it is cheap enough to call as a user types.
+///   `?verdict=body` answers an invalid production 200 too (`"valid": false`): a browser logs
+///   every 4xx as a console error, and a mistake being typed is no error of the page's.
 struct PlanController {
     let service: MixdownService
 
@@ -29,6 +31,7 @@ struct PlanController {
 
     /// 422's body: the usual `error`, and the same as `errors[]` with the script position.
     struct Invalid: Encodable {
+        var valid = false
         struct Entry: Encodable {
             var code: String
             var message: String
@@ -41,10 +44,15 @@ struct PlanController {
     }
 
     @Sendable func validate(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
-        for (name, _) in request.uri.queryParameters where name != "strict" {
-            throw APIError(.badRequest, "invalidQuery", "unknown query parameter '\(MixdownError.excerpt(String(name)))' (strict)", path: String(name))
+        for (name, _) in request.uri.queryParameters where name != "strict" && name != "verdict" {
+            throw APIError(.badRequest, "invalidQuery", "unknown query parameter '\(MixdownError.excerpt(String(name)))' (strict, verdict)", path: String(name))
         }
         let strict = try MixdownService.flag(request, "strict")
+        let verdict = request.uri.queryParameters.get("verdict") ?? "status"
+        guard verdict == "status" || verdict == "body" else {
+            throw APIError(.badRequest, "invalidQuery", "verdict is status or body, got '\(MixdownError.excerpt(verdict))'", path: "verdict")
+        }
+        let refused: HTTPResponse.Status = verdict == "body" ? .ok : .unprocessableContent
         let root = try await service.readJSON(request, limit: service.configuration.maxProductionBytes, file: "production")
         do {
             let admitted = try await service.gate(for: context.key.name).admit(root, file: "production")
@@ -60,9 +68,9 @@ struct PlanController {
             let inScript = error.location.map { $0.file.hasSuffix("#scriptText") } ?? false
             let entry = Invalid.Entry(code: api.code, message: api.message, path: api.path,
                                       line: inScript ? error.location?.line : nil, column: inScript ? error.location?.column : nil)
-            return Response.json(api.status, Invalid(error: api.object, errors: [entry]))
+            return Response.json(api.status == .unprocessableContent ? refused : api.status, Invalid(error: api.object, errors: [entry]))
         } catch let error as APIError where error.status == .unprocessableContent {
-            return Response.json(error.status, Invalid(error: error.object, errors: [.init(code: error.code, message: error.message, path: error.path)]))
+            return Response.json(refused, Invalid(error: error.object, errors: [.init(code: error.code, message: error.message, path: error.path)]))
         }
     }
 

@@ -101,10 +101,10 @@ struct ProductionsController {
 
     @Sendable func report(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let job = try await service.ownJob(context)
-        guard let report = job.report else {
+        guard let report = StoredReport.served(job.report) else {
             throw APIError(.conflict, "notReady", "the job is \(job.state.rawValue); its report exists once it has succeeded")
         }
-        return Response.json(.ok, bytes: Array(report.utf8))
+        return Response.json(.ok, report)
     }
 
     /// The VAST 4.2 document of a production that asked for one (`"vast"`): built for this

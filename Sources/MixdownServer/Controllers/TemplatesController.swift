@@ -58,7 +58,7 @@ struct TemplatesController {
         if !replace, TemplateInstaller.exists(name, in: library) {
             throw APIError(.conflict, "nameTaken", "this key already has a template '\(name)' (replace it with ?replace=true, or choose another name)", path: "name")
         }
-        let body = try await request.body.collect(upTo: TemplateLimits.maximumArchiveBytes)
+        let body = try await MixdownService.body(request, upTo: TemplateLimits.maximumArchiveBytes)
         guard body.readableBytes > 0 else { throw APIError(.unprocessableContent, "invalidTemplate", "the body is empty: send the template folder zipped") }
         let archive = [UInt8](body.readableBytesView)
         let pool = service.pool

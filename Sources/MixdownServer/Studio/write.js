@@ -95,7 +95,10 @@ async function validate() {
   }
   let result, errors = [];
   try {
-    result = await api("/v1/validate", { method: "POST", json: production() });
+    // The verdict in the body: a mistake being typed is no failed request (a browser would log
+    // a 422 as a console error).
+    result = await api("/v1/validate?verdict=body", { method: "POST", json: production() });
+    if (!result.valid) errors = result.errors || [result.error];
   } catch (error) {
     if (!(error instanceof ApiError)) { $("script-status").textContent = "The server cannot be reached."; return; }
     errors = error.body && error.body.errors ? error.body.errors : [{ message: error.message, path: error.path }];
@@ -106,7 +109,7 @@ async function validate() {
   fill($("script-errors"), errors.map((e) => h("li", {},
     e.line ? h("button", { type: "button", onclick: () => goTo(e.line, e.column || 1) }, `Line ${e.line}, column ${e.column || 1}`) : (e.path || "production"),
     ": ", e.message)));
-  fill($("script-warnings"), (result && result.warnings || []).map(warningItem));
+  fill($("script-warnings"), (result && result.valid && result.warnings || []).map(warningItem));
   $("script-status").textContent = errors.length ? `${errors.length === 1 ? "1 error" : errors.length + " errors"}` : "The script is valid.";
   $("script-status").className = errors.length ? "status error" : "status ok";
 }
@@ -193,6 +196,7 @@ async function plan() {
       h("td", {}, seconds(s.spanSamples, rate)),
       h("td", {}, s.slackSamples < 0 ? `overflows by ${seconds(-s.slackSamples, rate)}` : seconds(s.slackSamples, rate)))));
     fill($("plan-warnings"), (p.warnings || []).map(warningItem));
+    view.scrollIntoView({ block: "start" });
   } catch (error) {
     $("plan-summary").textContent = `Cannot plan: ${error.path ? error.path + ": " : ""}${error.message}`;
   }
@@ -208,6 +212,7 @@ async function render() {
   fill($("render-warnings"));
   $("render-progress").value = 0;
   $("render-status").textContent = "Queued…";
+  $("render-view").scrollIntoView({ block: "start" });
   try {
     const accepted = await api("/v1/productions", { method: "POST", json: production() });
     const status = await waitForJob(accepted.id, (s) => {
