@@ -99,7 +99,7 @@ let package = Package(
                                                                "MixdownDelivery", "MixdownIO", "MixdownScript", "MixdownDSP", "MixdownMaster",
                                                                "MixdownSpeech", "MixdownTestSupport"]),
         .testTarget(name: "MixdownBatchTests", dependencies: ["MixdownBatch", "MixdownCore"]),
-        .testTarget(name: "MixdownCLITests", dependencies: ["mixdown", "MixdownIO", "MixdownDelivery", "MixdownDSP", "MixdownTestSupport"]),
+        .testTarget(name: "MixdownCLITests", dependencies: ["mixdown", "MixdownIO", "MixdownDelivery", "MixdownDSP", "MixdownServer", "MixdownTestSupport"]),
         .testTarget(name: "MixdownServerTests", dependencies: [
             "MixdownServer", "MixdownCore", "MixdownIO", "MixdownSpeech", "MixdownTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -33,12 +33,12 @@ struct APIKeyAuthenticator: RouterMiddleware {
             guard let key = try await PlayerAccess.verify(access, job: job, format: format, store: store) else {
                 throw APIError(.unauthorized, "unauthorized", "this player link is not valid (expired, or its key revoked): open the report page again")
             }
-            return Caller(key: key, rawKey: nil)
+            return Caller(key: key)
         }
         guard let raw, !raw.isEmpty, raw.count <= 200 else { return nil }
         guard let key = try await store.key(hash: SHA256.hex(raw)) else {
             throw APIError(.unauthorized, "unauthorized", "this API key is not valid (unknown or revoked)")
         }
-        return Caller(key: key, rawKey: raw)
+        return Caller(key: key)
     }
 }

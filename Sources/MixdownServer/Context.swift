@@ -32,9 +32,6 @@ public final class RequestRecord: @unchecked Sendable {
 /// The key a request was made with.
 public struct Caller: Sendable {
     public var key: APIKeyRecord
-    /// The key as sent (a webhook is signed with it); nil when a report page's player link
-    /// (`?access=`) opened the route.
-    public var rawKey: String?
 }
 
 /// The context of every route that needs a key (`router.group(…, context:)`): built from the
@@ -43,14 +40,11 @@ public struct Caller: Sendable {
 public struct AuthenticatedContext: ChildRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let key: APIKeyRecord
-    /// The key as sent (a webhook is signed with it); nil for a player link.
-    public let rawKey: String?
 
     public init(context: ServiceContext) throws {
         guard let caller = context.caller else { throw APIError.noKey }
         coreContext = context.coreContext
         key = caller.key
-        rawKey = caller.rawKey
     }
 
     public var maxUploadSize: Int { 1 << 20 }

@@ -26,6 +26,12 @@ public struct MediaRecord: Sendable, Equatable {
     public var created: Double
 }
 
+/// A new webhook signing secret: `whsec_` and 32 random bytes in hex.
+func newWebhookSecret() -> String {
+    var generator = SystemRandomNumberGenerator()
+    return "whsec_" + (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+}
+
 /// What `deleteMedia` did.
 public enum MediaDeletion: Sendable, Equatable {
     case deleted(MediaRecord)
@@ -95,6 +101,8 @@ public protocol JobStore: Sendable {
     func keys() async throws -> [APIKeyRecord]
     /// False when no live key has that name.
     func revokeKey(name: String) async throws -> Bool
+    /// The key's webhook signing secret (`whsec_…`), made on first use; `rotate` makes a new one.
+    func webhookSecret(key: String, rotate: Bool) async throws -> String
     func key(hash: String) async throws -> APIKeyRecord?
 
     func addMedia(_ media: MediaRecord) async throws

@@ -192,6 +192,27 @@ paths:
         "413": { $ref: "#/components/responses/TooLarge" }
         "415": { $ref: "#/components/responses/Invalid" }
         "422": { $ref: "#/components/responses/Invalid" }
+  /v1/account/webhook-secret:
+    get:
+      operationId: getWebhookSecret
+      summary: The key's webhook signing secret (made on first use).
+      responses:
+        "200":
+          description: The secret that signs this key's webhooks (`Mixdown-Signature`).
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/WebhookSecret" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
+    post:
+      operationId: rotateWebhookSecret
+      summary: Replace the key's webhook signing secret; deliveries from now on use the new one.
+      responses:
+        "200":
+          description: The new secret.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/WebhookSecret" }
+        "401": { $ref: "#/components/responses/Unauthorized" }
   /v1/media/{id}:
     parameters:
       - { $ref: "#/components/parameters/id" }
@@ -991,6 +1012,10 @@ components:
             - { type: array, minItems: 1, items: { oneOf: [{ $ref: "#/components/schemas/EndFormat" }, { $ref: "#/components/schemas/CustomEndFormat" }] } }
         webhook:
           type: object
+          description: |
+            Called with the job's status when it ends, signed `Mixdown-Signature: t=…,v1=…` with the key's
+            webhook secret. A URL whose host is or resolves to a loopback, private, link-local, unique-local,
+            multicast or unspecified address is refused (422 at `webhook.url`) unless the operator allows it.
           required: [url]
           additionalProperties: false
           properties:
@@ -1063,6 +1088,11 @@ components:
         url: { type: string }
         bytes: { type: integer }
         file: { type: string, description: "The file's name (`audio.mp3`)." }
+    WebhookSecret:
+      type: object
+      required: [secret]
+      properties:
+        secret: { type: string, pattern: "^whsec_[0-9a-f]{64}$" }
     Media:
       type: object
       description: An uploaded audio file, or a cover picture (sampleRate, channels and durationSamples 0).

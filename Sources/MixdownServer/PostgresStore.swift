@@ -73,7 +73,21 @@ public final class PostgresStore: JobStore {
                 try await c.query("CREATE INDEX jobs_key_created ON jobs (key, created)", logger: logger)
                 try await c.query("INSERT INTO mixdown_schema (version) VALUES (2)", logger: logger)
             }
+            if version < 3 {
+                // Each key's webhook signing secret (docs/service.md, "Webhooks").
+                try await c.query("ALTER TABLE keys ADD COLUMN webhook_secret TEXT", logger: logger)
+                try await c.query("INSERT INTO mixdown_schema (version) VALUES (3)", logger: logger)
+            }
         }
+    }
+
+    public func webhookSecret(key: String, rotate: Bool) async throws -> String {
+        let fresh = newWebhookSecret()
+        let query: PostgresQuery = rotate
+            ? "UPDATE keys SET webhook_secret = \(fresh) WHERE name = \(key) RETURNING webhook_secret"
+            : "UPDATE keys SET webhook_secret = COALESCE(webhook_secret, \(fresh)) WHERE name = \(key) RETURNING webhook_secret"
+        for try await secret in try await client.query(query, logger: logger).decode(String.self) { return secret }
+        throw StoreError.invalid("no key named '\(key)'")
     }
 
     public func addKey(_ key: APIKeyRecord) async throws {

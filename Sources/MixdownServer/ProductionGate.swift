@@ -12,7 +12,8 @@ import MixdownScript
 ///   (`POST /v1/templates`), never a folder; a key's own is rewritten to its folder;
 /// - `speechEngine` (at the top or in `sections`) is the name of an engine the operator
 ///   configured, never a command line;
-/// - `webhook`: `{"url": "https://…"}`, taken out of the production and kept with the job.
+/// - `webhook`: `{"url": "https://…"}`, taken out of the production and kept with the job; a URL
+///   into the server's own network is refused (`WebhookPolicy`).
 ///
 /// The rewritten production (media ids replaced by the server's own paths, engine names by
 /// their commands) goes through the same strict decoder as a production file.
@@ -23,6 +24,8 @@ struct ProductionGate {
     let templateNames: [String]
     /// The key's own templates by name → their folders (`MixdownService.keyLibrary`).
     var keyTemplates: [String: String] = [:]
+    /// Where a webhook may go (nil: anywhere, for in-process uses that deliver none).
+    var webhookPolicy: WebhookPolicy? = nil
 
     struct Admitted {
         var production: Production
@@ -47,6 +50,9 @@ struct ProductionGate {
                 guard let parsed = URL(string: text), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""), parsed.host != nil,
                       text.count <= 2_000 else {
                     throw url.error("must be an http:// or https:// URL")
+                }
+                if let policy = webhookPolicy, let refusal = try await MixdownService.onThread({ policy.check(text) }) {
+                    throw url.error(refusal, code: .forbidden)
                 }
                 webhook = text
             case "mediaFiles":

@@ -9,7 +9,7 @@ extension MixdownService {
     /// | `GET /health`, `GET /openapi.yaml`, `GET /` and `/studio/…` (Mixdown Studio) | anyone |
     /// | `GET /metrics` | a key |
     /// | `GET`·`POST /v1/templates`, `DELETE /v1/templates/{name}`, `GET /v1/voices`, `GET …/{name|id}/preview` | a key |
-    /// | `POST /v1/media` | a key |
+    /// | `GET`·`POST /v1/media`, `GET`·`DELETE /v1/media/{id}`, `GET`·`POST /v1/account/webhook-secret` | a key |
     /// | `POST`·`GET /v1/productions`, `GET`·`DELETE /v1/productions/{id}`, `GET …/report`, `…/vast.xml` | a key |
     /// | `POST /v1/plan`, `POST /v1/validate` | a key |
     /// | `GET /v1/productions/{id}/outputs/{endFormat}`, `…/report.html`, stems, captions | a key, or a link's `access` token |
@@ -33,6 +33,7 @@ extension MixdownService {
         CatalogController(service: self).addRoutes(to: v1)
         PreviewsController(service: self).addRoutes(to: v1)
         MediaController(service: self).addRoutes(to: v1)
+        AccountController(service: self).addRoutes(to: v1)
         ProductionsController(service: self).addRoutes(to: v1)
         PlanController(service: self).addRoutes(to: v1)
         OutputsController(service: self).addRoutes(to: routes.group("v1", authenticatedBy: APIKeyAuthenticator(store: store, acceptsPlayerLinks: true)))

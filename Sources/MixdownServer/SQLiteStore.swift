@@ -35,7 +35,23 @@ public final class SQLiteStore: JobStore {
         migrator.registerMigration("v2") { db in
             try db.execute(sql: "CREATE INDEX jobs_key_created ON jobs (key, created)")
         }
+        // v3: each key's webhook signing secret (docs/service.md, "Webhooks").
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: "ALTER TABLE keys ADD COLUMN webhook_secret TEXT")
+        }
         try migrator.migrate(database)
+    }
+
+    public func webhookSecret(key: String, rotate: Bool) async throws -> String {
+        let fresh = newWebhookSecret()
+        return try await database.write { db in
+            try db.execute(sql: rotate ? "UPDATE keys SET webhook_secret = ? WHERE name = ?"
+                                       : "UPDATE keys SET webhook_secret = COALESCE(webhook_secret, ?) WHERE name = ?", arguments: [fresh, key])
+            guard let secret = try String.fetchOne(db, sql: "SELECT webhook_secret FROM keys WHERE name = ?", arguments: [key]) else {
+                throw StoreError.invalid("no key named '\(key)'")
+            }
+            return secret
+        }
     }
 
     public func addKey(_ key: APIKeyRecord) async throws {

@@ -29,6 +29,8 @@ public struct ServiceConfiguration: Sendable {
     public var maximumDuration = Limits.maximumProgrammeSeconds
     /// This process in the queue's `worker` column: host and process id.
     public var workerName: String
+    /// Where webhooks may go (`--webhook-allow`).
+    public var webhookPolicy = WebhookPolicy()
     /// Where the request log goes: one JSON line per request (`RequestLog`); nil logs nothing.
     public var requestLog: (@Sendable (String) -> Void)?
 
@@ -74,7 +76,8 @@ public final class MixdownService: Sendable {
         let store = store
         return ProductionGate(media: { try await store.media(id: $0, key: key) }, dataDirectory: configuration.dataDirectory,
                               engines: configuration.engines, templateNames: templateFolders.map(\.name),
-                              keyTemplates: Dictionary(Catalog.templateFolders(libraries: [keyLibrary(key)]).map { ($0.name, $0.path) }) { first, _ in first })
+                              keyTemplates: Dictionary(Catalog.templateFolders(libraries: [keyLibrary(key)]).map { ($0.name, $0.path) }) { first, _ in first },
+                              webhookPolicy: configuration.webhookPolicy)
     }
 
     /// A render request for `production` with a row's `variables`, writing into `folder`.
@@ -195,8 +198,10 @@ public final class MixdownService: Sendable {
             metrics.finished(outcome.state, seconds: Date().timeIntervalSince(started))
             if let hook = job.webhook, let current = try? await store.job(id: job.id, key: job.key) {
                 let body = JSONText.encode(JobStatus(current))
+                let key = job.key, policy = configuration.webhookPolicy
                 Task {
-                    await Webhook.deliver(hook, body: body)
+                    // The key's secret at each try: a rotation takes effect at once.
+                    await Webhook.deliver(hook, body: body, secret: { try? await store.webhookSecret(key: key, rotate: false) }, policy: policy)
                     try? await store.forgetWebhook(id: job.id)
                 }
             }

@@ -4,39 +4,74 @@ import FoundationNetworking
 #endif
 import MixdownCore
 
-/// Completion callbacks (docs/service.md): the job's status object POSTed to the production's
-/// `webhook.url`, signed `X-Mixdown-Signature: sha256=<hex HMAC-SHA256 of the body, keyed with
-/// the API key>`, retried with backoff (1, 2, 4 … 64 s; 8 tries) until a 2xx answer.
+/// Completion callbacks (docs/service.md, "Webhooks"): the job's status object POSTed to the
+/// production's `webhook.url`, retried with backoff (1, 2, 4 … 64 s; 8 tries) until a 2xx.
 ///
-/// The signing key is the client's API key itself, which the server otherwise keeps only as a
-/// hash: it is stored with the job when the production asks for a webhook, and erased once
-/// the webhook is delivered or given up.
+/// Signed with the key's webhook secret (`GET /v1/account/webhook-secret`), never with the API
+/// key (which the server keeps only as a hash): `Mixdown-Signature: t=UNIX_SECONDS,v1=HEX`,
+/// HEX the HMAC-SHA256 of `"T.BODY"`, signed anew for each try, so a receiver that rejects
+/// timestamps more than 300 s away rejects a replay. The job keeps only the URL. Before each
+/// try the URL's host is resolved again and checked against `WebhookPolicy`; redirects are
+/// not followed (a 3xx is a failed try).
 public enum Webhook {
-    struct Target: Codable { var url: String; var secret: String }
+    /// What a job keeps: the URL alone. (`secret` is read from jobs queued before secrets
+    /// existed, and ignored.)
+    struct Target: Codable { var url: String; var secret: String? }
 
-    static func target(url: String, secret: String) -> String { JSONText.string(Target(url: url, secret: secret)) }
+    static func target(url: String) -> String { JSONText.string(Target(url: url, secret: nil)) }
 
-    public static func signature(body: [UInt8], key: String) -> String {
-        "sha256=" + SHA256.hex(bytes: SHA256.hmac(key: Array(key.utf8), message: body))
+    /// The `Mixdown-Signature` value for `body` sent at `timestamp`.
+    public static func signature(body: [UInt8], secret: String, timestamp: Int) -> String {
+        "t=\(timestamp),v1=" + SHA256.hex(bytes: SHA256.hmac(key: Array(secret.utf8), message: Array("\(timestamp).".utf8) + body))
     }
 
-    /// Delivers `body` to the target stored as `stored`; true once a 2xx came back.
+    /// The documented check a receiver makes: the signature is the body's, made with `secret`,
+    /// at most `tolerance` seconds from `now`.
+    public static func verify(_ header: String, body: [UInt8], secret: String, now: Double = Date().timeIntervalSince1970, tolerance: Double = 300) -> Bool {
+        var t: Int?, v1: String?
+        for part in header.split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
+            guard pair.count == 2 else { continue }
+            if pair[0] == "t" { t = Int(pair[1]) } else if pair[0] == "v1" { v1 = pair[1] }
+        }
+        guard let t, let v1, abs(now - Double(t)) <= tolerance else { return false }
+        let expected = Array(signature(body: body, secret: secret, timestamp: t).utf8.suffix(64)), given = Array(v1.utf8)
+        return expected.count == given.count && zip(expected, given).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
+    }
+
+    /// Refuses every redirect: the answer to a try is the 3xx itself.
+    final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+        func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
+            completionHandler(nil)
+        }
+    }
+    static let session = URLSession(configuration: .ephemeral, delegate: NoRedirects(), delegateQueue: nil)
+
+    /// Delivers `body` to the target stored as `stored`, signed with what `secret` gives at
+    /// each try; true once a 2xx came back. A URL the policy refuses (now) is given up.
     @discardableResult
-    static func deliver(_ stored: String, body: [UInt8], attempts: Int = 8, firstDelay: Double = 1) async -> Bool {
+    static func deliver(_ stored: String, body: [UInt8], secret: @Sendable () async -> String?, policy: WebhookPolicy,
+                        attempts: Int = 8, firstDelay: Double = 1) async -> Bool {
         guard let data = stored.data(using: .utf8), let target = try? JSONDecoder().decode(Target.self, from: data),
               let url = URL(string: target.url) else { return false }
-        var request = URLRequest(url: url, timeoutInterval: 10)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue(signature(body: body, key: target.secret), forHTTPHeaderField: "X-Mixdown-Signature")
-        request.httpBody = Data(body)
         var delay = firstDelay
         for attempt in 0..<attempts {
             if attempt > 0 {
                 try? await Task.sleep(for: .milliseconds(Int(delay * 1_000)))
                 delay = min(delay * 2, 64)
             }
-            if let (_, response) = try? await URLSession.shared.data(for: request),
+            let check = target.url
+            let refusal: String?
+            do { refusal = try await MixdownService.onThread { policy.check(check) } } catch { refusal = "cannot be checked" }
+            if refusal != nil { return false }
+            guard let secret = await secret() else { return false }
+            var request = URLRequest(url: url, timeoutInterval: 10)
+            request.httpMethod = "POST"
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue(signature(body: body, secret: secret, timestamp: Int(Date().timeIntervalSince1970)), forHTTPHeaderField: "Mixdown-Signature")
+            request.httpBody = Data(body)
+            if let (_, response) = try? await session.data(for: request),
                let status = (response as? HTTPURLResponse)?.statusCode, (200..<300).contains(status) {
                 return true
             }

@@ -66,6 +66,9 @@ struct WorkerOptions: ParsableArguments {
     @Option(name: .customLong("max-upload-mb"), help: "The largest media upload, in MB.")
     var maxUploadMB = 256
 
+    @Option(name: .customLong("webhook-allow"), help: ArgumentHelp("An address range webhooks may reach although it is internal (loopback, private, link-local …), e.g. 127.0.0.0/8 or fd00::/8. Repeat for more.", valueName: "CIDR"))
+    var webhookAllow: [String] = []
+
     func configuration(data: String) throws -> ServiceConfiguration {
         if let workers, !(0...64).contains(workers) { throw MixdownError.usage("--workers must be 0 to 64") }
         guard lease.isFinite, lease >= 1, lease <= 3_600 else { throw MixdownError.usage("--lease must be 1 to 3600 seconds") }
@@ -85,6 +88,12 @@ struct WorkerOptions: ParsableArguments {
         // The server's neural voices by id only: a production cannot name a model file.
         let voices = voiceLibrary()
         c.voices = VoiceLibrary(piper: PiperLibrary(host: voices.piper.host, folders: [], voices: voices.piper.voices, allowsModelPaths: false))
+        c.webhookPolicy = WebhookPolicy(allowed: try webhookAllow.map { text in
+            guard let range = WebhookPolicy.CIDR(text) else {
+                throw MixdownError.usage("--webhook-allow \(MixdownError.excerpt(text)): not an address range (write 127.0.0.0/8, 10.1.2.3 or fd00::/8)")
+            }
+            return range
+        })
         c.leaseSeconds = lease
         c.maxUploadBytes = maxUploadMB << 20
         c.maximumDuration = maxDuration.seconds

@@ -1,6 +1,7 @@
 import Foundation
 import MixdownCore
 import MixdownIO
+import MixdownServer
 import MixdownTestSupport
 import Testing
 
@@ -44,7 +45,7 @@ import Testing
         let data = folder.file("data")
         let store = ["--data", data]
         let alice = try key("alice", store), bob = try key("bob", store)
-        let server = try ServiceProcess(["serve", "--port", "0", "--workers", "2"] + store, environment: ["MIXDOWN_CACHE": folder.file("cache")])
+        let server = try ServiceProcess(["serve", "--port", "0", "--workers", "2", "--webhook-allow", "127.0.0.0/8"] + store, environment: ["MIXDOWN_CACHE": folder.file("cache")])
         defer { withExtendedLifetime(server) {} }
         let base = server.base
 
@@ -184,7 +185,7 @@ import Testing
                     if calls[0] == 1:
                         self.send_response(500); self.end_headers(); return
                     # Written whole, then renamed: the test waits for '.body' to appear.
-                    with open(sys.argv[2] + '.sig', 'w') as f: f.write(self.headers.get('X-Mixdown-Signature', ''))
+                    with open(sys.argv[2] + '.sig', 'w') as f: f.write(self.headers.get('Mixdown-Signature', ''))
                     with open(sys.argv[2] + '.part', 'wb') as f: f.write(body)
                     os.rename(sys.argv[2] + '.part', sys.argv[2] + '.body')
                     self.send_response(204); self.end_headers()
@@ -206,7 +207,27 @@ import Testing
         while Date() < deadline, !FileManager.default.fileExists(atPath: received + ".body") { usleep(100_000) }
         let hookBody = try Data(contentsOf: URL(fileURLWithPath: received + ".body"))
         let signature = try String(contentsOfFile: received + ".sig", encoding: .utf8)
-        #expect(signature == "sha256=" + SHA256.hex(bytes: SHA256.hmac(key: Array(alice.utf8), message: [UInt8](hookBody))))
+        // Signed with the key's webhook secret by the documented recipe, the same as the
+        // server's own check; a replay 301 s later fails it, and the API key signs nothing.
+        let secret = try #require(try HTTP.send("GET", "\(base)/v1/account/webhook-secret", key: alice).object["secret"] as? String)
+        #expect(secret.hasPrefix("whsec_") && secret.count == 70)
+        let fields = Dictionary(uniqueKeysWithValues: signature.split(separator: ",").map { part -> (String, String) in
+            let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
+            return (pair[0], pair.count > 1 ? pair[1] : "")
+        })
+        let t = try #require(fields["t"].flatMap { Int($0) })
+        #expect(abs(Date().timeIntervalSince1970 - Double(t)) < 60)
+        #expect(fields["v1"] == SHA256.hex(bytes: SHA256.hmac(key: Array(secret.utf8), message: Array("\(t).".utf8) + [UInt8](hookBody))), "\(signature)")
+        #expect(Webhook.verify(signature, body: [UInt8](hookBody), secret: secret, now: Double(t) + 300))
+        #expect(!Webhook.verify(signature, body: [UInt8](hookBody), secret: secret, now: Double(t) + 301))
+        #expect(!Webhook.verify(signature, body: [UInt8](hookBody), secret: alice, now: Double(t)))
+        // No raw API key anywhere in the database.
+        let dump = try Tools.run("sqlite3", ["\(data)/mixdown.sqlite", ".dump"])
+        #expect(dump.status == 0 && !dump.stdout.contains(alice) && !dump.stdout.contains(bob), "a raw key is stored")
+        // A rotated secret signs from then on; the old one no longer verifies anything new.
+        let rotated = try #require(try HTTP.send("POST", "\(base)/v1/account/webhook-secret", key: alice).object["secret"] as? String)
+        #expect(rotated != secret && rotated.hasPrefix("whsec_"))
+        #expect(try HTTP.send("GET", "\(base)/v1/account/webhook-secret", key: alice).object["secret"] as? String == rotated)
         let hookStatus = try JSONSerialization.jsonObject(with: hookBody) as? [String: Any]
         #expect(hookStatus?["id"] as? String == hookedID && hookStatus?["status"] as? String == "succeeded")
         // Delivered, the signing key is no longer kept with the job.
@@ -340,7 +361,7 @@ import Testing
         #expect(r.status == 0 && !summary.contains("fail") && !summary.contains("error"), "\(r.stdout.suffix(6_000))\n\(r.stderr.suffix(2_000))")
         // Every operation of the document was tested.
         let operations = r.stdout.split(separator: "\n").first { $0.contains("Tested:") }.map(String.init) ?? ""
-        #expect(operations.contains("Tested: 28"), "\(operations)")
+        #expect(operations.contains("Tested: 30"), "\(operations)")
         let generated = r.stdout.split(separator: "\n").first { $0.contains(" generated, ") }.map(String.init) ?? ""
         #expect(generated.contains("passed"), "\(generated)")
     }

@@ -30,6 +30,8 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .get, template: "/v1/media", allow: "GET, HEAD, POST"),
         .init(method: .post, template: "/v1/media", allow: "GET, HEAD, POST"),
         .init(method: .get, template: "/v1/media/{id}", allow: "GET, HEAD, DELETE"),
+        .init(method: .get, template: "/v1/account/webhook-secret", allow: "GET, HEAD, POST"),
+        .init(method: .post, template: "/v1/account/webhook-secret", allow: "GET, HEAD, POST"),
         .init(method: .delete, template: "/v1/media/{id}", allow: "GET, HEAD, DELETE"),
         .init(method: .get, template: "/v1/productions", allow: "GET, HEAD, POST"),
         .init(method: .post, template: "/v1/productions", allow: "GET, HEAD, POST"),
@@ -75,7 +77,7 @@ struct RouteCase: Sendable, CustomTestStringConvertible {
             }
         }
         #expect(documented == listed)
-        #expect(listed.count == 29)
+        #expect(listed.count == 31)
     }
 
     @Test(arguments: RouteCase.all) func withoutAKeyARouteIs401(_ route: RouteCase) async throws {

@@ -17,7 +17,7 @@ import time
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, TimeoutException
+from selenium.common.exceptions import NoAlertPresentException, NoSuchElementException, StaleElementReferenceException, TimeoutException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -64,7 +64,10 @@ def api(path):
 
 def wait(condition, seconds=30, what="the page"):
     try:
-        return WebDriverWait(driver, seconds, poll_frequency=0.2).until(lambda d: condition())
+        # The page redraws tables as answers come in: an element found a moment ago may be
+        # gone (stale) or not there yet; both mean "not yet".
+        return WebDriverWait(driver, seconds, poll_frequency=0.2,
+                             ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)).until(lambda d: condition())
     except TimeoutException:
         fail(f"waited {seconds} s for {what}")
 

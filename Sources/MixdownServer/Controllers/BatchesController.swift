@@ -43,7 +43,7 @@ struct BatchesController {
         let batch = UUID().uuidString.lowercased()
         let production = JSONValue(productionField.node).settingStrict(strict)
         let now = Date().timeIntervalSince1970
-        let webhook = admitted.webhook.map { Webhook.target(url: $0, secret: context.rawKey ?? "") }
+        let webhook = admitted.webhook.map { Webhook.target(url: $0) }
         let jobs = variables.map { values in
             JobRecord(id: UUID().uuidString.lowercased(), key: key.name, spec: JobSpec.production(.init(production: production, variables: values)).text,
                       state: .queued, progress: 0, batch: batch, webhook: webhook, attempts: 0, created: now)

@@ -42,7 +42,7 @@ struct ProductionsController {
         let spec = JobSpec.production(.init(production: production, variables: [:]))
         let job = JobRecord(id: UUID().uuidString.lowercased(), key: key.name, spec: spec.text,
                             state: .queued, progress: 0, idempotencyKey: idempotency, batch: nil,
-                            webhook: admitted.webhook.map { Webhook.target(url: $0, secret: context.rawKey ?? "") },
+                            webhook: admitted.webhook.map { Webhook.target(url: $0) },
                             attempts: 0, created: Date().timeIntervalSince1970)
         if let earlier = try await service.store.enqueue([job]) { return service.accepted(earlier) }
         return service.accepted(job)
