@@ -168,8 +168,15 @@ import Testing
             let decoded = try Tools.ffmpegDecode(file)
             #expect(decoded.frames > decoded.sampleRate * 2, "a sentence, not a blip: \(decoded.frames) frames")
             #expect(decoded.samples.contains { abs($0) > 0.1 }, "speech, not silence")
-            // The template's bed, 12 s exactly (mp3_medium: 44.1 kHz).
+            // The template's bed, 12 s exactly (mp3_medium: 44.1 kHz); a preview made from the
+            // template as it was before is removed when the new one is kept.
+            let server = harness.service.configuration.dataDirectory + "/previews/templates/server"
+            try FileManager.default.createDirectory(atPath: server, withIntermediateDirectories: true)
+            #expect(FileManager.default.createFile(atPath: server + "/corporate-0123456789abcdef.mp3", contents: Data([1, 2, 3])))
+            #expect(FileManager.default.createFile(atPath: server + "/corporate-ish-0123456789abcdef.mp3", contents: Data([1, 2, 3])))
             let bed = try await client.send(.get, "/v1/templates/corporate/preview", key: harness.alice)
+            let previews = try FileManager.default.contentsOfDirectory(atPath: server).sorted()
+            #expect(previews.count == 2 && previews.contains("corporate-ish-0123456789abcdef.mp3") && !previews.contains("corporate-0123456789abcdef.mp3"), "\(previews)")
             #expect(bed.status == .ok, "\(bed.text.prefix(300))")
             try Data(bed.body.readableBytesView).write(to: URL(fileURLWithPath: file))
             let music = try Tools.ffmpegDecode(file)

@@ -73,8 +73,23 @@ struct PreviewsController {
             guard rename(output.path, path) == 0 else {
                 throw APIError(.internalServerError, "internalError", "cannot keep the preview (\(String(cString: strerror(errno))))")
             }
+            Self.prune(beside: path)
         }
         return try await OutputsController.file(path, type: "audio/mpeg", request: request, context: context)
+    }
+
+    /// Removes the previews of the same template or voice made from what it was before (a
+    /// changed template, another engine version): `NAME-FINGERPRINT.mp3` with another
+    /// fingerprint. A request still reading one keeps its open file.
+    static func prune(beside path: String) {
+        let folder = (path as NSString).deletingLastPathComponent, kept = (path as NSString).lastPathComponent
+        guard let dash = kept.lastIndex(of: "-") else { return }
+        let stem = kept[...dash]
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        where name != kept && name.hasPrefix(stem) && name.hasSuffix(".mp3") && name.dropFirst(stem.count).count == kept.dropFirst(stem.count).count
+            && name.dropFirst(stem.count).dropLast(4).allSatisfy(\.isHexDigit) {
+            try? FileManager.default.removeItem(atPath: folder + "/" + name)
+        }
     }
 
     /// What a template's preview is made from: each file's name, size and modification time.

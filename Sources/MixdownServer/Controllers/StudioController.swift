@@ -6,21 +6,24 @@ import NIOCore
 /// `mixdown` serves them from anywhere and no build step runs in a user's hands. Anyone may
 /// load the page; everything it does goes through the API with the key the user signs in with.
 struct StudioController {
-    /// The studio's files by name, with their types.
-    static let files: [String: (type: String, bytes: [UInt8])] = [
-        "index.html": ("text/html; charset=utf-8", PackageResources.index_html),
-        "studio.css": ("text/css; charset=utf-8", PackageResources.studio_css),
-        "studio.js": ("text/javascript; charset=utf-8", PackageResources.studio_js),
-        "api.js": ("text/javascript; charset=utf-8", PackageResources.api_js),
-        "dom.js": ("text/javascript; charset=utf-8", PackageResources.dom_js),
-        "highlight.js": ("text/javascript; charset=utf-8", PackageResources.highlight_js),
-        "csv.js": ("text/javascript; charset=utf-8", PackageResources.csv_js),
-        "write.js": ("text/javascript; charset=utf-8", PackageResources.write_js),
-        "master.js": ("text/javascript; charset=utf-8", PackageResources.master_js),
-        "batch.js": ("text/javascript; charset=utf-8", PackageResources.batch_js),
-        "jobs.js": ("text/javascript; charset=utf-8", PackageResources.jobs_js),
-        "favicon.svg": ("image/svg+xml", PackageResources.favicon_svg),
+    /// The studio's files by name (each also listed in Package.swift's resources).
+    static let files: [String: [UInt8]] = [
+        "index.html": PackageResources.index_html, "studio.css": PackageResources.studio_css, "favicon.svg": PackageResources.favicon_svg,
+        "studio.js": PackageResources.studio_js, "api.js": PackageResources.api_js, "dom.js": PackageResources.dom_js,
+        "highlight.js": PackageResources.highlight_js, "csv.js": PackageResources.csv_js, "write.js": PackageResources.write_js,
+        "master.js": PackageResources.master_js, "batch.js": PackageResources.batch_js, "jobs.js": PackageResources.jobs_js,
     ]
+
+    /// A file's type by its extension.
+    static func type(of name: String) -> String {
+        switch name.split(separator: ".").last {
+        case "html": "text/html; charset=utf-8"
+        case "css": "text/css; charset=utf-8"
+        case "js": "text/javascript; charset=utf-8"
+        case "svg": "image/svg+xml"
+        default: "application/octet-stream"
+        }
+    }
 
     /// Only this server's own files run or load (`default-src 'self'`); audio fetched with the
     /// key plays from blob URLs (an audio element cannot send the key itself); the page may not
@@ -43,14 +46,14 @@ struct StudioController {
     }
 
     static func file(_ name: String) -> Response {
-        guard let file = files[name] else {
+        guard let bytes = files[name] else {
             return Response.json(.notFound, ["error": ErrorObject(code: "notFound", message: "the studio has no file '\(name.prefix(60))'", path: nil)])
         }
         return Response(status: .ok, headers: [
-            .contentType: file.type, .contentLength: String(file.bytes.count), .contentSecurityPolicy: policy,
+            .contentType: type(of: name), .contentLength: String(bytes.count), .contentSecurityPolicy: policy,
             .init("X-Content-Type-Options")!: "nosniff", .init("Referrer-Policy")!: "no-referrer",
             // The files change with the binary: always asked again (cheap; they are small).
             .cacheControl: "no-cache",
-        ], body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+        ], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
