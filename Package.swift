@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(name: "MixdownBatchTests", dependencies: ["MixdownBatch", "MixdownCore"]),
         .testTarget(name: "MixdownCLITests", dependencies: ["mixdown", "MixdownIO", "MixdownDelivery", "MixdownDSP", "MixdownServer", "MixdownTestSupport"]),
         .testTarget(name: "MixdownServerTests", dependencies: [
-            "MixdownServer", "MixdownCore", "MixdownIO", "MixdownSpeech", "MixdownTestSupport",
+            "MixdownServer", "MixdownCore", "MixdownIO", "MixdownScript", "MixdownSpeech", "MixdownTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ],

@@ -67,6 +67,10 @@ public struct JobRecord: Sendable, Equatable {
     public var attempts: Int
     public var created: Double
     public var finished: Double?
+    /// What the result cache knows this production by (`ResultCache.key`); nil when it opted out.
+    public var cacheKey: String? = nil
+    /// Answered from the cache: its files are an earlier job's (hard links), nothing rendered.
+    public var cached = false
 }
 
 /// What a worker reports when a render ends.
@@ -122,6 +126,10 @@ public protocol JobStore: Sendable {
     /// in that order when given (the next page).
     func jobs(key: String, limit: Int, after last: JobRecord?) async throws -> [JobRecord]
     func job(idempotencyKey: String, key: String) async throws -> JobRecord?
+    /// The key's newest succeeded job with this cache key (the result cache's hit), or nil.
+    func cachedJob(key: String, cacheKey: String) async throws -> JobRecord?
+    /// Adds a job that is finished already (a cache hit), with its report and outputs.
+    func addFinished(_ job: JobRecord) async throws
     /// Jobs of `key` queued or running.
     func activeCount(key: String) async throws -> Int
 

@@ -300,6 +300,13 @@ paths:
           application/json:
             schema: { $ref: "#/components/schemas/Production" }
       responses:
+        "200":
+          description: Answered by the result cache (an earlier identical production of this key): the job, finished, with `"cached": true`.
+          headers:
+            Location: { schema: { type: string } }
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Status" }
         "202":
           description: Queued (or, for a repeated Idempotency-Key, the job it made).
           headers:
@@ -936,6 +943,7 @@ components:
         loudnessTarget: { type: number, minimum: -70, maximum: 0 }
         truePeak: { type: number, minimum: -20, maximum: 0 }
         strict: { type: boolean, description: "Strict delivery: every warning is an error." }
+        cache: { type: boolean, description: "false: render even when the same production with the same inputs was rendered before (docs/service.md, the result cache)." }
         lexicon:
           type: array
           description: Pronunciations (docs/lexicons.md), inline entries only (the API reads no PLS files).
@@ -1077,6 +1085,7 @@ components:
           type: array
           items: { $ref: "#/components/schemas/Output" }
         batch: { type: string }
+        cached: { type: boolean, const: true, description: "Answered by the result cache: the files of an earlier identical production." }
         reportPage:
           type: string
           description: The visual report by a link of its own (valid 12 hours), for a frame or a new tab; on a finished job's own status.

@@ -78,6 +78,13 @@ public final class PostgresStore: JobStore {
                 try await c.query("ALTER TABLE keys ADD COLUMN webhook_secret TEXT", logger: logger)
                 try await c.query("INSERT INTO mixdown_schema (version) VALUES (3)", logger: logger)
             }
+            if version < 4 {
+                // The result cache.
+                try await c.query("ALTER TABLE jobs ADD COLUMN cache_key TEXT", logger: logger)
+                try await c.query("ALTER TABLE jobs ADD COLUMN cached BOOLEAN NOT NULL DEFAULT FALSE", logger: logger)
+                try await c.query("CREATE INDEX jobs_cache ON jobs (key, cache_key, created)", logger: logger)
+                try await c.query("INSERT INTO mixdown_schema (version) VALUES (4)", logger: logger)
+            }
         }
     }
 
@@ -173,8 +180,8 @@ public final class PostgresStore: JobStore {
             try await client.withTransaction(logger: logger) { c in
                 for j in jobs {
                     try await c.query("""
-                        INSERT INTO jobs (id, key, spec, state, progress, idempotency_key, batch, webhook, attempts, created)
-                        VALUES (\(j.id), \(j.key), \(j.spec), \(j.state.rawValue), 0, \(j.idempotencyKey), \(j.batch), \(j.webhook), 0, \(j.created))
+                        INSERT INTO jobs (id, key, spec, state, progress, idempotency_key, batch, webhook, attempts, created, cache_key)
+                        VALUES (\(j.id), \(j.key), \(j.spec), \(j.state.rawValue), 0, \(j.idempotencyKey), \(j.batch), \(j.webhook), 0, \(j.created), \(j.cacheKey))
                         """, logger: logger)
                 }
             }
@@ -188,7 +195,7 @@ public final class PostgresStore: JobStore {
         return nil
     }
 
-    static let columns = "id, key, spec, state, progress, error, report, outputs, idempotency_key, batch, webhook, worker, attempts, created, finished"
+    static let columns = "id, key, spec, state, progress, error, report, outputs, idempotency_key, batch, webhook, worker, attempts, created, finished, cache_key, cached"
 
     func jobs(_ query: PostgresQuery) async throws -> [JobRecord] {
         var out = [JobRecord]()
@@ -200,7 +207,8 @@ public final class PostgresStore: JobStore {
                 error: try r["error"].decode(String?.self), report: try r["report"].decode(String?.self), outputs: try r["outputs"].decode(String?.self),
                 idempotencyKey: try r["idempotency_key"].decode(String?.self), batch: try r["batch"].decode(String?.self),
                 webhook: try r["webhook"].decode(String?.self), worker: try r["worker"].decode(String?.self),
-                attempts: try r["attempts"].decode(Int.self), created: try r["created"].decode(Double.self), finished: try r["finished"].decode(Double?.self)))
+                attempts: try r["attempts"].decode(Int.self), created: try r["created"].decode(Double.self), finished: try r["finished"].decode(Double?.self),
+                cacheKey: try r["cache_key"].decode(String?.self), cached: try r["cached"].decode(Bool.self)))
         }
         return out
     }
@@ -221,6 +229,21 @@ public final class PostgresStore: JobStore {
             SELECT \(unescaped: Self.columns) FROM jobs WHERE key = \(key) AND (created < \(last.created) OR (created = \(last.created) AND id < \(last.id)))
             ORDER BY created DESC, id DESC LIMIT \(limit)
             """)
+    }
+
+    public func cachedJob(key: String, cacheKey: String) async throws -> JobRecord? {
+        try await jobs("""
+            SELECT \(unescaped: Self.columns) FROM jobs WHERE key = \(key) AND cache_key = \(cacheKey) AND state = 'succeeded'
+            ORDER BY created DESC, id DESC LIMIT 1
+            """).first
+    }
+
+    public func addFinished(_ j: JobRecord) async throws {
+        try await client.query("""
+            INSERT INTO jobs (id, key, spec, state, progress, report, outputs, idempotency_key, attempts, created, finished, cache_key, cached)
+            VALUES (\(j.id), \(j.key), \(j.spec), \(j.state.rawValue), 1, \(j.report), \(j.outputs), \(j.idempotencyKey), 0, \(j.created),
+                    \(j.finished), \(j.cacheKey), \(j.cached))
+            """, logger: logger)
     }
 
     public func job(idempotencyKey: String, key: String) async throws -> JobRecord? {

@@ -12,6 +12,7 @@ import MixdownScript
 ///   (`POST /v1/templates`), never a folder; a key's own is rewritten to its folder;
 /// - `speechEngine` (at the top or in `sections`) is the name of an engine the operator
 ///   configured, never a command line;
+/// - `cache`: `false` opts out of the result cache (`ResultCache`);
 /// - `webhook`: `{"url": "https://…"}`, taken out of the production and kept with the job; a URL
 ///   into the server's own network is refused (`WebhookPolicy`).
 ///
@@ -30,6 +31,8 @@ struct ProductionGate {
     struct Admitted {
         var production: Production
         var webhook: String?
+        /// `"cache": false` opts out of the result cache.
+        var cache = true
     }
 
     func admit(_ root: JSONNode, file: String) async throws -> Admitted {
@@ -38,6 +41,7 @@ struct ProductionGate {
         }
         var out = [(key: String, value: JSONNode)]()
         var webhook: String?
+        var cache = true
         for (key, value) in members {
             let field = JSONField(node: value, path: key)
             switch key {
@@ -55,6 +59,8 @@ struct ProductionGate {
                     throw url.error(refusal, code: .forbidden)
                 }
                 webhook = text
+            case "cache":
+                cache = try field.bool()
             case "mediaFiles":
                 out.append((key, try await mediaFiles(field)))
             case "metadata":
@@ -90,7 +96,7 @@ struct ProductionGate {
             }
         }
         let production = try ProductionDecoder.decode(JSONNode(value: .object(out), location: root.location), file: file, baseDirectory: dataDirectory)
-        return Admitted(production: production, webhook: webhook)
+        return Admitted(production: production, webhook: webhook, cache: cache)
     }
 
     /// `{"name": {"media": "ID", "role": "speech"}}` → the stored file's path.

@@ -77,6 +77,8 @@ struct JobStatus: Codable, Sendable, Equatable {
     /// The visual report with a link of its own (a page in a frame or a new tab sends no key),
     /// given to the key's own status requests for a finished job that has one.
     var reportPage: String?
+    /// Answered by the result cache (`true` only: absent otherwise).
+    var cached: Bool?
 
     init(_ job: JobRecord) {
         id = job.id
@@ -89,9 +91,10 @@ struct JobStatus: Codable, Sendable, Equatable {
                    file: URL(fileURLWithPath: $0.file).lastPathComponent)
         }
         batch = job.batch
+        cached = job.cached ? true : nil
     }
 
-    private enum CodingKeys: String, CodingKey { case id, status, progress, error, report, outputs, batch, reportPage }
+    private enum CodingKeys: String, CodingKey { case id, status, progress, error, report, outputs, batch, reportPage, cached }
 
     func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
@@ -103,6 +106,7 @@ struct JobStatus: Codable, Sendable, Equatable {
         try container.encode(outputs, forKey: .outputs)
         try container.encodeIfPresent(batch, forKey: .batch)
         try container.encodeIfPresent(reportPage, forKey: .reportPage)
+        try container.encodeIfPresent(cached, forKey: .cached)
     }
 }
 

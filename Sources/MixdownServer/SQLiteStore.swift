@@ -39,7 +39,31 @@ public final class SQLiteStore: JobStore {
         migrator.registerMigration("v3") { db in
             try db.execute(sql: "ALTER TABLE keys ADD COLUMN webhook_secret TEXT")
         }
+        // v4: the result cache.
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: """
+                ALTER TABLE jobs ADD COLUMN cache_key TEXT;
+                ALTER TABLE jobs ADD COLUMN cached INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX jobs_cache ON jobs (key, cache_key, created);
+                """)
+        }
         try migrator.migrate(database)
+    }
+
+    public func cachedJob(key: String, cacheKey: String) async throws -> JobRecord? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE key = ? AND cache_key = ? AND state = 'succeeded' ORDER BY created DESC, id DESC LIMIT 1",
+                             arguments: [key, cacheKey]).map(Self.job)
+        }
+    }
+
+    public func addFinished(_ j: JobRecord) async throws {
+        try await database.write { db in
+            try db.execute(sql: """
+                INSERT INTO jobs (id, key, spec, state, progress, report, outputs, idempotency_key, attempts, created, finished, cache_key, cached)
+                VALUES (?, ?, ?, ?, 1, ?, ?, ?, 0, ?, ?, ?, ?)
+                """, arguments: [j.id, j.key, j.spec, j.state.rawValue, j.report, j.outputs, j.idempotencyKey, j.created, j.finished, j.cacheKey, j.cached])
+        }
     }
 
     public func webhookSecret(key: String, rotate: Bool) async throws -> String {
@@ -129,9 +153,9 @@ public final class SQLiteStore: JobStore {
             }
             for j in jobs {
                 try db.execute(sql: """
-                    INSERT INTO jobs (id, key, spec, state, progress, idempotency_key, batch, webhook, attempts, created)
-                    VALUES (?, ?, ?, ?, 0, ?, ?, ?, 0, ?)
-                    """, arguments: [j.id, j.key, j.spec, j.state.rawValue, j.idempotencyKey, j.batch, j.webhook, j.created])
+                    INSERT INTO jobs (id, key, spec, state, progress, idempotency_key, batch, webhook, attempts, created, cache_key)
+                    VALUES (?, ?, ?, ?, 0, ?, ?, ?, 0, ?, ?)
+                    """, arguments: [j.id, j.key, j.spec, j.state.rawValue, j.idempotencyKey, j.batch, j.webhook, j.created, j.cacheKey])
             }
             return nil
         }
@@ -240,7 +264,8 @@ public final class SQLiteStore: JobStore {
     static func job(_ r: Row) -> JobRecord {
         JobRecord(id: r["id"], key: r["key"], spec: r["spec"], state: JobState(rawValue: r["state"]) ?? .failed, progress: r["progress"],
                   error: r["error"], report: r["report"], outputs: r["outputs"], idempotencyKey: r["idempotency_key"], batch: r["batch"],
-                  webhook: r["webhook"], worker: r["worker"], attempts: r["attempts"], created: r["created"], finished: r["finished"])
+                  webhook: r["webhook"], worker: r["worker"], attempts: r["attempts"], created: r["created"], finished: r["finished"],
+                  cacheKey: r["cache_key"], cached: (r["cached"] as Int?) == 1)
     }
 }
 

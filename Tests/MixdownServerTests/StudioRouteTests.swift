@@ -3,6 +3,7 @@ import Hummingbird
 import HTTPTypes
 import HummingbirdTesting
 import MixdownCore
+import MixdownScript
 @testable import MixdownServer
 import MixdownTestSupport
 import Testing
@@ -274,5 +275,83 @@ import Testing
                 #expect((body["outputs"] as? [[String: Any]])?.first?["path"] as? String == "audio.wav", "\(r.text)")
             }
         }
+    }
+}
+
+/// The result cache: the same production with the same inputs, posted again by the same key,
+/// is answered at once with the earlier job's files; anything that changes the output misses.
+@Suite struct ResultCacheTests {
+    /// Finishes the queued job `id` as a worker would, with one WAV output of `bytes`.
+    func finish(_ harness: Harness, _ id: String, bytes: [UInt8]) async throws {
+        let claimed = try #require(try await harness.store.claim(worker: "test", leaseSeconds: 60))
+        #expect(claimed.id == id)
+        let relative = "jobs/\(claimed.id)/\(claimed.attempts)"
+        try FileManager.default.createDirectory(atPath: harness.service.configuration.dataDirectory + "/" + relative + "/audio.stems", withIntermediateDirectories: true)
+        #expect(FileManager.default.createFile(atPath: harness.service.configuration.dataDirectory + "/" + relative + "/audio.wav", contents: Data(bytes)))
+        #expect(FileManager.default.createFile(atPath: harness.service.configuration.dataDirectory + "/" + relative + "/audio.stems/speech.wav", contents: Data(bytes)))
+        let outputs = JSONText.string([StoredOutput(endFormat: "wav", file: relative + "/audio.wav", bytes: bytes.count)])
+        #expect(try await harness.store.finish(id: claimed.id, worker: "test", outcome: JobOutcome(state: .succeeded, report: #"{"totalSamples":48000}"#, outputs: outputs)))
+    }
+
+    @Test func aRepeatedProductionIsAnsweredFromTheCache() async throws {
+        let harness = try await Harness()
+        let bytes = (0..<2_000).map { UInt8($0 % 251) }
+        let production = #"{"scriptText": "Hello from the cache.", "endFormat": "wav", "voice": "en-us"}"#
+        try await harness.test { client in
+            let first = try await client.send(.post, "/v1/productions", key: harness.alice, body: production)
+            #expect(first.status == .accepted, "\(first.text)")
+            let firstID = try #require(first.object["id"] as? String)
+            try await finish(harness, firstID, bytes: bytes)
+            // The same production (other key order, other spacing): answered at once, finished.
+            let again = try await client.send(.post, "/v1/productions", key: harness.alice,
+                                              body: #"{"voice":"en-us","endFormat":"wav","scriptText":"Hello from the cache."}"#)
+            #expect(again.status == .ok && again.object["cached"] as? Bool == true && again.object["status"] as? String == "succeeded", "\(again.text)")
+            let secondID = try #require(again.object["id"] as? String)
+            #expect(secondID != firstID)
+            let file = try await client.send(.get, "/v1/productions/\(secondID)/outputs/wav", key: harness.alice)
+            #expect(file.status == .ok && Array(file.body.readableBytesView) == bytes)
+            #expect(try await harness.store.activeCount(key: "alice") == 0, "nothing queued")
+            // The earlier job deleted: the cached one keeps its own files (hard links).
+            #expect(try await client.send(.delete, "/v1/productions/\(firstID)", key: harness.alice).object["status"] as? String == "deleted")
+            let kept = try await client.send(.get, "/v1/productions/\(secondID)/outputs/wav", key: harness.alice)
+            #expect(kept.status == .ok && Array(kept.body.readableBytesView) == bytes)
+            #expect(FileManager.default.fileExists(atPath: harness.service.configuration.dataDirectory + "/jobs/\(secondID)/0/audio.stems/speech.wav"))
+            // And it is a hit in its turn; the status says so.
+            let status = try await client.send(.get, "/v1/productions/\(secondID)", key: harness.alice)
+            #expect(status.object["cached"] as? Bool == true)
+            #expect(try await client.send(.post, "/v1/productions", key: harness.alice, body: production).object["cached"] as? Bool == true)
+            // Misses: opted out, another voice, another key.
+            for (body, key) in [(#"{"scriptText": "Hello from the cache.", "endFormat": "wav", "voice": "en-us", "cache": false}"#, harness.alice),
+                                (#"{"scriptText": "Hello from the cache.", "endFormat": "wav", "voice": "en-gb"}"#, harness.alice),
+                                (production, harness.bob)] {
+                let r = try await client.send(.post, "/v1/productions", key: key, body: body)
+                #expect(r.status == .accepted && r.object["cached"] == nil, "\(body): \(r.text)")
+            }
+            let notBool = try await client.send(.post, "/v1/productions", key: harness.alice, body: #"{"scriptText": "Hi.", "cache": "no"}"#)
+            #expect(notBool.status == .unprocessableContent && notBool.error["path"] == "cache", "\(notBool.text)")
+        }
+    }
+
+    /// A changed template (a file of it rewritten) or another media upload makes another key.
+    @Test func changedInputsMakeAnotherKey() async throws {
+        let harness = try await Harness()
+        let folder = TemporaryFolder()
+        let template = folder.file("bed")
+        try FileManager.default.copyItem(atPath: Harness.repository + "/SoundTemplates/corporate", toPath: template)
+        /// The key of `json` as posted (`decoded`: the same without what the gate takes out).
+        func key(_ json: String, decoded: String? = nil) throws -> String {
+            let production = try ProductionDecoder.decode(try JSONParser.parse(decoded ?? json, file: "p"), file: "p", baseDirectory: folder.path)
+            return ResultCache.key(production: JSONValue(try JSONParser.parse(json, file: "p")), admitted: production, keyName: "alice", service: harness.service)
+        }
+        let json = #"{"scriptText": "Hi.", "soundTemplate": "\#(template)"}"#
+        let before = try key(json)
+        #expect(try key(json) == before, "the same inputs, the same key")
+        #expect(try key(#"{"soundTemplate": "\#(template)", "scriptText": "Hi.", "cache": true}"#, decoded: json) == before, "key order and the cache flag do not count")
+        let manifest = template + "/template.json"
+        let text = try String(contentsOfFile: manifest, encoding: .utf8)
+        try (text + "\n").write(toFile: manifest, atomically: true, encoding: .utf8)
+        #expect(try key(json) != before, "a changed template misses")
+        // Media are named by their upload ids, and an upload never changes: a new file is a new id.
+        #expect(try key(#"{"scriptText": "Hi.", "audience": {"media": "id-1"}}"#) != (try key(#"{"scriptText": "Hi.", "audience": {"media": "id-2"}}"#)))
     }
 }

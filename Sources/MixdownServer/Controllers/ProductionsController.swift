@@ -38,12 +38,25 @@ struct ProductionsController {
         var check = service.renderRequest(admitted.production, variables: [:], folder: service.configuration.dataDirectory + "/tmp")
         check.strict = strict
         _ = try Pipeline.check(check)
-        try await service.checkConcurrency(key, adding: 1)
         let spec = JobSpec.production(.init(production: production, variables: [:]))
-        let job = JobRecord(id: UUID().uuidString.lowercased(), key: key.name, spec: spec.text,
+        // The same production with the same inputs, rendered before: its files, at once.
+        let cacheKey = admitted.cache ? ResultCache.key(production: production, admitted: admitted.production, keyName: key.name, service: service) : nil
+        if let cacheKey, let earlier = try await service.store.cachedJob(key: key.name, cacheKey: cacheKey),
+           let hit = ResultCache.reuse(earlier, id: UUID().uuidString.lowercased(), spec: spec.text, idempotencyKey: idempotency,
+                                       cacheKey: cacheKey, service: service) {
+            try await service.store.addFinished(hit)
+            if let url = admitted.webhook {
+                let body = JSONText.encode(JobStatus(hit)), store = service.store, policy = service.configuration.webhookPolicy, name = key.name
+                Task { await Webhook.deliver(Webhook.target(url: url), body: body, secret: { try? await store.webhookSecret(key: name, rotate: false) }, policy: policy) }
+            }
+            return Response.json(.ok, JobStatus(hit), headers: [.location: "/v1/productions/\(hit.id)"])
+        }
+        try await service.checkConcurrency(key, adding: 1)
+        var job = JobRecord(id: UUID().uuidString.lowercased(), key: key.name, spec: spec.text,
                             state: .queued, progress: 0, idempotencyKey: idempotency, batch: nil,
                             webhook: admitted.webhook.map { Webhook.target(url: $0) },
                             attempts: 0, created: Date().timeIntervalSince1970)
+        job.cacheKey = cacheKey
         if let earlier = try await service.store.enqueue([job]) { return service.accepted(earlier) }
         return service.accepted(job)
     }
