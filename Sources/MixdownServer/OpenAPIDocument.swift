@@ -301,7 +301,7 @@ paths:
             schema: { $ref: "#/components/schemas/Production" }
       responses:
         "200":
-          description: Answered by the result cache (an earlier identical production of this key): the job, finished, with `"cached": true`.
+          description: "Answered by the result cache (an earlier identical production of this key): the job, finished, with `cached: true`."
           headers:
             Location: { schema: { type: string } }
           content:
