@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        // S3-compatible object storage (MixdownStorage): an HTTP client and SigV4's SHA-256/HMAC.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.9.0"..<"5.0.0"),
     ],
     targets: [
         system("CSndFile", pkgConfig: "sndfile", apt: "libsndfile1-dev"),
@@ -51,12 +54,19 @@ let package = Package(
                                                       "MixdownDelivery", "MixdownReport"]),
         .target(name: "MixdownMasterFile", dependencies: ["MixdownCore", "MixdownIO", "MixdownDSP", "MixdownScript", "MixdownMaster",
                                                           "MixdownDelivery", "MixdownReport"]),
+        .target(name: "MixdownStorage", dependencies: [
+            "MixdownCore",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .target(name: "MixdownCatalog", dependencies: ["MixdownCore", "MixdownSpeech", "MixdownTemplates"]),
         .target(name: "MixdownBatch", dependencies: ["MixdownRender", "MixdownReport", "MixdownCore", "MixdownIO", "MixdownScript",
                                                      "MixdownSpeech", "MixdownTemplates"]),
         .target(name: "MixdownServer", dependencies: [
             "MixdownRender", "MixdownMasterFile", "MixdownCatalog", "MixdownReport", "MixdownBatch", "MixdownCore", "MixdownIO",
-            "MixdownScript", "MixdownSpeech", "MixdownTemplates",
+            "MixdownScript", "MixdownSpeech", "MixdownTemplates", "MixdownStorage",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -72,7 +82,7 @@ let package = Package(
         .executableTarget(name: "mixdown", dependencies: [
             "MixdownRender", "MixdownMasterFile", "MixdownCatalog", "MixdownReport", "MixdownDelivery", "MixdownBatch", "MixdownServer",
             "MixdownCore", "MixdownIO", "MixdownDSP", "MixdownScript", "MixdownSpeech", "MixdownTemplates", "MixdownMaster",
-            "CEspeakNG", "CSndFile", "CLame", "CSampleRate",
+            "CEspeakNG", "CSndFile", "CLame", "CSampleRate", "MixdownStorage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -101,7 +111,7 @@ let package = Package(
         .testTarget(name: "MixdownBatchTests", dependencies: ["MixdownBatch", "MixdownCore"]),
         .testTarget(name: "MixdownCLITests", dependencies: ["mixdown", "MixdownIO", "MixdownDelivery", "MixdownDSP", "MixdownServer", "MixdownTestSupport"]),
         .testTarget(name: "MixdownServerTests", dependencies: [
-            "MixdownServer", "MixdownCore", "MixdownIO", "MixdownScript", "MixdownSpeech", "MixdownTestSupport",
+            "MixdownServer", "MixdownStorage", "MixdownCore", "MixdownIO", "MixdownScript", "MixdownSpeech", "MixdownTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ],

@@ -81,13 +81,13 @@ struct MasterJob: Codable, Sendable, Equatable {
         return request
     }
 
-    /// The engine's request for this job, reading the key's media from the data folder.
-    func request(dataDirectory: String, folder: String, lookup: (String) async throws -> MediaRecord?) async throws -> MasterRequest {
+    /// The engine's request for this job, reading the key's media as `localFile` gives it.
+    func request(folder: String, lookup: (String) async throws -> MediaRecord?, localFile: (MediaRecord) async throws -> String) async throws -> MasterRequest {
         func path(_ id: String, _ setting: String) async throws -> String {
             guard let record = try await lookup(id) else {
                 throw APIError(.unprocessableContent, "unknownMedia", "no media with id '\(MixdownError.excerpt(id))' for this key", path: setting)
             }
-            return dataDirectory + "/" + record.path
+            return try await localFile(record)
         }
         let referencePath: String? = if let reference { try await path(reference, "reference") } else { nil }
         var request = engineRequest(input: try await path(media, "media"), reference: referencePath, output: folder + "/audio")
@@ -100,7 +100,8 @@ extension MixdownService {
     /// Renders a master job into `folder`; returns its report and outputs.
     func master(_ settings: MasterJob, job: JobRecord, folder: String, control: RenderControl) async throws -> (report: String, outputs: [EncodedOutput]) {
         let store = store
-        var request = try await settings.request(dataDirectory: configuration.dataDirectory, folder: folder) { try await store.media(id: $0, key: job.key) }
+        var request = try await settings.request(folder: folder, lookup: { try await store.media(id: $0, key: job.key) },
+                                                 localFile: { try await self.localMedia($0) })
         request.pool = pool
         request.control = control
         request.temporaryDirectory = configuration.temporaryDirectory

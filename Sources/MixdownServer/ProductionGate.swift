@@ -20,6 +20,8 @@ import MixdownScript
 /// their commands) goes through the same strict decoder as a production file.
 struct ProductionGate {
     let media: (String) async throws -> MediaRecord?
+    /// A local file with the upload's bytes (`MixdownService.localMedia`).
+    let localFile: (MediaRecord) async throws -> String
     let dataDirectory: String
     let engines: [String: ExternalEngine]
     let templateNames: [String]
@@ -111,7 +113,7 @@ struct ProductionGate {
             let idText = try id.nonEmptyString()
             guard let record = try await media(idText) else { throw id.error("no media '\(MixdownError.excerpt(idText))' for this key", code: .unknownName) }
             guard record.sampleRate > 0 else { throw id.error("media '\(MixdownError.excerpt(idText))' is a picture, not audio") }
-            var rewritten: [(key: String, value: JSONNode)] = [("path", JSONNode(value: .string(dataDirectory + "/" + record.path), location: id.node.location))]
+            var rewritten: [(key: String, value: JSONNode)] = [("path", JSONNode(value: .string(try await localFile(record)), location: id.node.location))]
             if let role = object["role"] { rewritten.append(("role", role.node)) }
             entries.append((name, JSONNode(value: .object(rewritten), location: value.node.location)))
         }
@@ -131,7 +133,7 @@ struct ProductionGate {
                                code: text.contains("/") ? .forbidden : .unknownName)
             }
             guard record.sampleRate == 0 else { throw id.error("media '\(MixdownError.excerpt(text))' is audio, not a JPEG or PNG picture") }
-            out.append((key, JSONNode(value: .string(dataDirectory + "/" + record.path), location: value.location)))
+            out.append((key, JSONNode(value: .string(try await localFile(record)), location: value.location)))
         }
         return JSONNode(value: .object(out), location: field.node.location)
     }

@@ -3,6 +3,7 @@ import MixdownCatalog
 import MixdownCore
 import MixdownRender
 import MixdownScript
+import MixdownStorage
 
 /// The result cache (docs/service.md, "The result cache"): a production posted again by the
 /// same key, with the same inputs, is answered at once with the earlier job's files, and
@@ -34,17 +35,23 @@ enum ResultCache {
         return SHA256.hex(parts.joined(separator: "\n\u{1F}\n"))
     }
 
-    /// A new finished job with `earlier`'s files (hard links into its own folder, so deleting
-    /// either leaves the other whole) and report; nil when they cannot be linked (the caller
-    /// renders instead).
-    static func reuse(_ earlier: JobRecord, id: String, spec: String, idempotencyKey: String?, cacheKey: String, service: MixdownService) -> JobRecord? {
+    /// A new finished job with `earlier`'s files (copied in the storage: hard links in the
+    /// data folder, server-side copies in a bucket, so deleting either leaves the other whole)
+    /// and report; nil when they cannot be copied (the caller renders instead).
+    static func reuse(_ earlier: JobRecord, id: String, spec: String, idempotencyKey: String?, cacheKey: String, service: MixdownService) async -> JobRecord? {
         let outputs = StoredOutput.of(earlier)
         guard let first = outputs.first else { return nil }
-        let data = service.configuration.dataDirectory
         let from = (first.file as NSString).deletingLastPathComponent, to = "jobs/\(id)/0"
-        guard outputs.allSatisfy({ ($0.file as NSString).deletingLastPathComponent == from }),
-              link(folder: data + "/" + from, to: data + "/" + to) else {
-            try? FileManager.default.removeItem(atPath: data + "/jobs/\(id)")
+        guard outputs.allSatisfy({ ($0.file as NSString).deletingLastPathComponent == from }) else { return nil }
+        do {
+            try await service.storage.copy(prefix: from + "/", to: to + "/")
+            // Every output must have come across (the earlier job may be being deleted).
+            for output in outputs {
+                let name = to + "/" + (output.file as NSString).lastPathComponent
+                guard try await service.storage.size(name) != nil else { throw StorageError("\(name) did not copy") }
+            }
+        } catch {
+            try? await service.storage.delete(prefix: to + "/")
             return nil
         }
         let moved = outputs.map { StoredOutput(endFormat: $0.endFormat, file: to + "/" + ($0.file as NSString).lastPathComponent, bytes: $0.bytes) }
@@ -52,22 +59,5 @@ enum ResultCache {
         return JobRecord(id: id, key: earlier.key, spec: spec, state: .succeeded, progress: 1, error: nil, report: earlier.report,
                          outputs: JSONText.string(moved), idempotencyKey: idempotencyKey, batch: nil, webhook: nil, worker: nil, attempts: 0,
                          created: now, finished: now, cacheKey: cacheKey, cached: true)
-    }
-
-    /// `source` recreated at `target` with every file hard-linked; false when any part fails.
-    static func link(folder source: String, to target: String) -> Bool {
-        let files = FileManager.default
-        guard (try? files.createDirectory(atPath: target, withIntermediateDirectories: true)) != nil,
-              let names = try? files.contentsOfDirectory(atPath: source) else { return false }
-        for name in names {
-            var isFolder: ObjCBool = false
-            guard files.fileExists(atPath: source + "/" + name, isDirectory: &isFolder) else { return false }
-            if isFolder.boolValue {
-                guard link(folder: source + "/" + name, to: target + "/" + name) else { return false }
-            } else if (try? files.linkItem(atPath: source + "/" + name, toPath: target + "/" + name)) == nil {
-                return false
-            }
-        }
-        return true
     }
 }

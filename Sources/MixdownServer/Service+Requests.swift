@@ -102,7 +102,6 @@ extension MixdownService {
         guard body.readableBytes > 0 else { throw APIError(.unprocessableContent, "invalidMedia", "the body is empty: send the audio file") }
         let id = UUID().uuidString.lowercased()
         let relative = "media/\(id)"
-        let path = configuration.dataDirectory + "/" + relative
         let temporary = configuration.dataDirectory + "/tmp/\(id).upload"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(body.readableBytesView)) else {
             throw APIError(.internalServerError, "storageError", "cannot store the upload")
@@ -119,7 +118,12 @@ extension MixdownService {
             unlink(temporary)
             throw APIError(.unprocessableContent, "invalidMedia", error.reason.replacingOccurrences(of: temporary, with: "the upload"))
         }
-        guard rename(temporary, path) == 0 else { unlink(temporary); throw APIError(.internalServerError, "storageError", "cannot store the upload") }
+        do {
+            try await storage.put(file: temporary, key: relative, consume: true)
+        } catch {
+            unlink(temporary)
+            throw APIError(.serviceUnavailable, "storageError", "cannot store the upload: \(error)")
+        }
         let record = MediaRecord(id: id, key: key.name, name: name, path: relative, sampleRate: info.sampleRate, channels: info.channels,
                                  durationSamples: info.frames, created: Date().timeIntervalSince1970)
         try await store.addMedia(record)

@@ -6,12 +6,17 @@ import MixdownSpeech
 import MixdownTemplates
 import MixdownCatalog
 import MixdownRender
+import MixdownStorage
 
 /// What the operator sets (`mixdown serve` / `mixdown worker` options).
 public struct ServiceConfiguration: Sendable {
-    /// Media, job files and (with SQLite) the database; shared storage when several machines
-    /// serve one PostgreSQL queue.
+    /// This process's own folder: (with SQLite) the database, renders in progress, temporary
+    /// files, previews, and with S3 storage its cache of fetched objects. With the local
+    /// storage it also holds media and job files, and must then be shared by every machine of
+    /// one PostgreSQL queue.
     public var dataDirectory: String
+    /// Where uploads, job files and keys' templates live (`--storage`); nil: `dataDirectory`.
+    public var storage: (any ObjectStorage)?
     /// Renders at once in this process.
     public var workers: Int
     /// How long a claimed job stays this worker's without a renewal (renewed every third of it).
@@ -47,6 +52,8 @@ public struct ServiceConfiguration: Sendable {
 public final class MixdownService: Sendable {
     public let store: any JobStore
     public let configuration: ServiceConfiguration
+    /// `configuration.storage`, or the data folder.
+    let storage: any ObjectStorage
     let pool: WorkerPool
     let templates = TemplateCache()
     let metrics = ServiceMetrics()
@@ -56,6 +63,7 @@ public final class MixdownService: Sendable {
     public init(store: any JobStore, configuration: ServiceConfiguration) throws {
         self.store = store
         self.configuration = configuration
+        storage = configuration.storage ?? LocalStorage(folder: configuration.dataDirectory)
         pool = WorkerPool.machine()
         for folder in ["media", "jobs", "tmp", "templates"] {
             try FileManager.default.createDirectory(atPath: configuration.dataDirectory + "/" + folder, withIntermediateDirectories: true)
@@ -69,12 +77,38 @@ public final class MixdownService: Sendable {
     /// folder, which every process of a PostgreSQL deployment shares. The folder is named by
     /// the SHA-256 of the key's name (its first 32 hex digits): a name may hold `.`, never a path.
     func keyLibrary(_ key: String) -> String {
-        configuration.dataDirectory + "/templates/" + String(SHA256.hex(key).prefix(32))
+        configuration.dataDirectory + "/" + keyLibraryKey(key)
     }
 
-    func gate(for key: String) -> ProductionGate {
+    /// The storage's prefix of a key's templates (the same path under the data folder).
+    func keyLibraryKey(_ key: String) -> String { "templates/" + String(SHA256.hex(key).prefix(32)) }
+
+    /// Brings this process's copy of the key's templates up to date with the storage (with S3,
+    /// another server may have added or replaced one; with the local folder it is the storage).
+    func syncKeyLibrary(_ key: String) async throws {
+        do {
+            try await storage.mirror(prefix: keyLibraryKey(key), into: keyLibrary(key))
+        } catch let error as StorageError {
+            throw APIError(.serviceUnavailable, "storageError", "the key's templates cannot be read from storage: \(error.description)")
+        }
+    }
+
+    /// A local file with an upload's bytes (with S3, fetched once into this process's cache).
+    func localMedia(_ record: MediaRecord) async throws -> String {
+        let path: String?
+        do { path = try await storage.localFile(record.path) } catch let error as StorageError {
+            throw APIError(.serviceUnavailable, "storageError", "media '\(record.id)' cannot be read from storage: \(error.description)")
+        }
+        guard let path else { throw APIError(.unprocessableContent, "unknownMedia", "media '\(record.id)' is gone from storage") }
+        return path
+    }
+
+    /// The production gate for `key`, its templates brought up to date first.
+    func gate(for key: String) async throws -> ProductionGate {
+        try await syncKeyLibrary(key)
         let store = store
-        return ProductionGate(media: { try await store.media(id: $0, key: key) }, dataDirectory: configuration.dataDirectory,
+        return ProductionGate(media: { try await store.media(id: $0, key: key) }, localFile: { try await self.localMedia($0) },
+                              dataDirectory: configuration.dataDirectory,
                               engines: configuration.engines, templateNames: templateFolders.map(\.name),
                               keyTemplates: Dictionary(Catalog.templateFolders(libraries: [keyLibrary(key)]).map { ($0.name, $0.path) }) { first, _ in first },
                               webhookPolicy: configuration.webhookPolicy)
@@ -158,9 +192,11 @@ public final class MixdownService: Sendable {
                 }
             }
         }
-        // Earlier attempts (a worker that died or stalled) leave no files behind.
+        // Earlier attempts (a worker that died or stalled, maybe mid-upload) leave no files
+        // behind, here or in the storage.
         for earlier in 1..<max(1, job.attempts) {
             try? FileManager.default.removeItem(atPath: configuration.dataDirectory + "/jobs/\(job.id)/\(earlier)")
+            try? await storage.delete(prefix: "jobs/\(job.id)/\(earlier)/")
         }
         var outcome: JobOutcome
         do {
@@ -176,6 +212,12 @@ public final class MixdownService: Sendable {
                 done = (String(decoding: try report.json(), as: UTF8.self), report.outputs)
             case .master(let settings):
                 done = try await master(settings, job: job, folder: folder, control: control)
+            }
+            // Published before the job is said done: a client told `succeeded` finds every file.
+            do {
+                try await storage.put(folder: folder, prefix: relative, consume: true)
+            } catch let error as StorageError {
+                throw MixdownError.failure("the outputs cannot be stored: \(error.description)", code: .internalError)
             }
             let outputs = done.outputs.map {
                 StoredOutput(endFormat: $0.endFormat.name, file: relative + "/" + URL(fileURLWithPath: $0.path).lastPathComponent, bytes: $0.bytes)
@@ -193,6 +235,7 @@ public final class MixdownService: Sendable {
         if !finished || outcome.state != .succeeded {
             // Cancelled, failed, or no longer ours: this attempt's files go.
             try? FileManager.default.removeItem(atPath: folder)
+            try? await storage.delete(prefix: relative + "/")
         }
         if finished {
             metrics.finished(outcome.state, seconds: Date().timeIntervalSince(started))

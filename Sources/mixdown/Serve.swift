@@ -7,11 +7,12 @@ import MixdownCore
 import MixdownScript
 import MixdownServer
 import MixdownSpeech
+import MixdownStorage
 import MixdownTemplates
 
 /// Where the queue lives: PostgreSQL when `--database` names one, else SQLite under `--data`.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "The data folder: media, outputs and (without --database) the SQLite queue. Shared storage for several machines.")
+    @Option(help: "The data folder: (without --database) the SQLite queue, renders in progress, and without --storage the media and outputs (then shared by every machine of one queue).")
     var data = "./mixdown-data"
 
     @Option(help: "postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE: a queue shared by any number of serve and worker processes.")
@@ -48,6 +49,44 @@ func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) thr
 extension Result where Failure == Error {
     init(catching body: () async throws -> Success) async {
         do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
+
+/// Where media, outputs and keys' templates live: the data folder, or an S3 bucket.
+struct StorageOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Keep uploads, outputs and keys' templates in an S3-compatible bucket, so machines share only the database and the bucket. Credentials from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN).", valueName: "s3://BUCKET[/PREFIX]"))
+    var storage: String?
+
+    @Option(name: .customLong("s3-endpoint"), help: ArgumentHelp("The S3 API's address (default https://s3.REGION.amazonaws.com): MinIO, Ceph, R2 …", valueName: "URL"))
+    var s3Endpoint: String?
+
+    @Option(name: .customLong("s3-region"), help: "The bucket's region (signs every request).")
+    var s3Region = "us-east-1"
+
+    @Flag(name: .customLong("s3-path-style"), help: "Address the bucket as ENDPOINT/BUCKET/KEY rather than BUCKET.ENDPOINT/KEY (MinIO and most self-hosted servers).")
+    var s3PathStyle = false
+
+    /// The storage these options name (nil: the data folder), after one request to the bucket
+    /// proves the address and credentials work: a server that cannot store does not start.
+    func open(data: String) throws -> (any ObjectStorage)? {
+        guard let storage else {
+            if s3Endpoint != nil || s3PathStyle { throw MixdownError.usage("--s3-endpoint and --s3-path-style go with --storage s3://BUCKET") }
+            return nil
+        }
+        let address = try StorageAddress.s3(storage)
+        guard !s3Region.isEmpty, s3Region.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else {
+            throw MixdownError.usage("--s3-region: letters, digits and '-' (us-east-1, eu-central-1 …)")
+        }
+        let credentials = try SigV4.Credentials.environment(ProcessInfo.processInfo.environment)
+        let s3 = try S3Storage(.init(bucket: address.bucket, prefix: address.prefix, endpoint: s3Endpoint, region: s3Region,
+                                     pathStyle: s3PathStyle, credentials: credentials),
+                               cacheFolder: URL(fileURLWithPath: data).standardizedFileURL.path + "/objects")
+        do {
+            _ = try blocking { try await s3.list(prefix: "media/.probe") }
+        } catch {
+            throw MixdownError.badInput("--storage \(storage): the bucket cannot be reached: \(error)")
+        }
+        return s3
     }
 }
 
@@ -124,11 +163,13 @@ struct Serve: ParsableCommand {
     var port = 8080
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var storage: StorageOptions
     @OptionGroup var worker: WorkerOptions
 
     func run() throws {
         guard (0...65_535).contains(port) else { throw MixdownError.usage("--port must be 0 to 65535") }
         var configuration = try worker.configuration(data: self.store.data)
+        configuration.storage = try storage.open(data: self.store.data)
         // One JSON line per request on stderr (docs/service.md, "The request log").
         configuration.requestLog = { line in FileHandle.standardError.write(Data((line + "\n").utf8)) }
         // With SQLite only this process can render its queue: said, since its jobs will wait.
@@ -160,9 +201,10 @@ struct Serve: ParsableCommand {
 struct Worker: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Render jobs from a shared PostgreSQL queue (more workers, on any machine).",
-        discussion: "mixdown worker --database postgres://… [--data DIR] [--workers N]: --data must be the storage the serve processes see. See docs/service.md.")
+        discussion: "mixdown worker --database postgres://… [--storage s3://BUCKET] [--data DIR] [--workers N]: with --storage, the same bucket the serve processes use and a --data folder of its own; without, --data must be the folder the serve processes see. See docs/service.md.")
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var storage: StorageOptions
     @OptionGroup var worker: WorkerOptions
 
     func validate() throws {
@@ -171,7 +213,8 @@ struct Worker: ParsableCommand {
     }
 
     func run() throws {
-        let configuration = try worker.configuration(data: self.store.data)
+        var configuration = try worker.configuration(data: self.store.data)
+        configuration.storage = try storage.open(data: self.store.data)
         let store = try blocking { try await self.store.open() }
         let service = try MixdownService(store: store, configuration: configuration)
         printNow("worker \(service.configuration.workerName): \(service.configuration.workers) at once")

@@ -149,3 +149,76 @@ public final class PostgresCluster: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: folder)
     }
 }
+
+/// moto's S3 server (PyPI `moto[server]`, pinned in scripts/requirements-test.txt, in .venv) on
+/// a loopback port: a real S3 API for the storage tests, stopped when released. Its own routes
+/// are read without signing (moto checks no credentials), so a test sees the bucket as it is,
+/// independently of Mixdown's client.
+public final class S3Server: @unchecked Sendable {
+    public let port: Int
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
+    /// What a Mixdown process needs to sign its requests (any key works with moto).
+    public let environment = ["AWS_ACCESS_KEY_ID": "mixdowntest", "AWS_SECRET_ACCESS_KEY": "mixdowntestsecret"]
+    let process = Process()
+
+    public init(repository: URL) throws {
+        let server = repository.appendingPathComponent(".venv/bin/moto_server").path
+        guard FileManager.default.isExecutableFile(atPath: server) else {
+            throw ServiceError("no .venv/bin/moto_server: run `make deps` (it installs the test tools into .venv)")
+        }
+        port = Int.random(in: 40_001...50_000)
+        process.executableURL = URL(fileURLWithPath: server)
+        process.arguments = ["-H", "127.0.0.1", "-p", String(port)]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while (try? HTTP.send("GET", endpoint + "/", timeout: 2))?.status != 200 {
+            guard Date() < deadline, process.isRunning else { throw ServiceError("moto_server did not start on port \(port)") }
+            usleep(100_000)
+        }
+    }
+
+    /// Creates `bucket` (path-style, as Mixdown is told with --s3-path-style).
+    public func createBucket(_ bucket: String) throws {
+        let r = try HTTP.send("PUT", "\(endpoint)/\(bucket)")
+        guard r.status == 200 else { throw ServiceError("cannot create bucket \(bucket): \(r.status)") }
+    }
+
+    /// The keys of `bucket` under `prefix`, with their sizes (every page).
+    public func objects(_ bucket: String, prefix: String) throws -> [(key: String, size: Int)] {
+        var out = [(key: String, size: Int)]()
+        var token: String?
+        repeat {
+            var url = "\(endpoint)/\(bucket)?list-type=2&prefix=\(prefix.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? prefix)"
+            if let token { url += "&continuation-token=\(token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? token)" }
+            let text = String(decoding: try HTTP.send("GET", url).body, as: UTF8.self)
+            for entry in Self.elements("Contents", text) {
+                out.append((Self.elements("Key", entry).first ?? "", Int(Self.elements("Size", entry).first ?? "") ?? -1))
+            }
+            token = Self.elements("IsTruncated", text).first == "true" ? Self.elements("NextContinuationToken", text).first : nil
+        } while token != nil
+        return out
+    }
+
+    /// Multipart uploads begun and neither completed nor aborted, under `prefix`.
+    public func unfinishedUploads(_ bucket: String, prefix: String) throws -> [String] {
+        let text = String(decoding: try HTTP.send("GET", "\(endpoint)/\(bucket)?uploads&prefix=\(prefix.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? prefix)").body, as: UTF8.self)
+        return Self.elements("Upload", text).compactMap { Self.elements("Key", $0).first }
+    }
+
+    static func elements(_ tag: String, _ xml: String) -> [String] {
+        var out = [String](), rest = xml[...]
+        while let a = rest.range(of: "<\(tag)>"), let b = rest.range(of: "</\(tag)>", range: a.upperBound..<rest.endIndex) {
+            out.append(String(rest[a.upperBound..<b.lowerBound]))
+            rest = rest[b.upperBound...]
+        }
+        return out
+    }
+
+    deinit {
+        // moto_server (werkzeug) does not stop on SIGTERM.
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+    }
+}

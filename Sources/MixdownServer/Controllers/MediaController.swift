@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MixdownCore
+import MixdownStorage
 
 /// The key's media (docs/service.md): `POST /v1/media?name=NAME` keeps an audio file, or a JPEG
 /// or PNG cover (`metadata.coverImage`), checked (201); `GET /v1/media` lists them, newest
@@ -42,7 +43,8 @@ struct MediaController {
     @Sendable func remove(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         switch try await service.store.deleteMedia(id: try context.parameters.require("id"), key: context.key.name) {
         case .deleted(let record):
-            try? FileManager.default.removeItem(atPath: service.configuration.dataDirectory + "/" + record.path)
+            try? await service.storage.delete(prefix: record.path)
+            try? FileManager.default.removeItem(atPath: service.configuration.dataDirectory + "/objects/" + record.path)
             return Response(status: .noContent)
         case .inUse:
             throw APIError(.conflict, "inUse", "a queued or running job uses this media: delete it once the job has ended (or cancel the job)")

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import MixdownCore
+import MixdownStorage
 import MixdownIO
 
 /// `GET /v1/productions/{id}/outputs/{endFormat}`: one delivered file, whole or by a byte
@@ -20,14 +21,14 @@ struct OutputsController {
         group.get("productions/:id/captions.vtt") { try await self.captions($0, $1, kind: "vtt") }
     }
 
-    /// The job's folder (where its outputs are), once it has succeeded.
+    /// The storage's prefix of the job's files (`jobs/ID/ATTEMPT`), once it has succeeded.
     func folder(_ context: AuthenticatedContext, what: String) async throws -> String {
         let job = try await service.ownJob(context)
         try Self.requireFinished(job, what)
         guard let first = StoredOutput.of(job).first else {
             throw APIError(.conflict, "notReady", "the job is \(job.state.rawValue); its \(what) exist once it has succeeded")
         }
-        return service.configuration.dataDirectory + "/" + (first.file as NSString).deletingLastPathComponent
+        return (first.file as NSString).deletingLastPathComponent
     }
 
     @Sendable func stem(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
@@ -35,20 +36,16 @@ struct OutputsController {
         guard ["speech", "music", "mix"].contains(name) else {
             throw APIError(.notFound, "notFound", "no stem '\(MixdownError.excerpt(name))' (stems: speech, music, mix)")
         }
-        let path = try await folder(context, what: "stems") + "/\(MixdownService.outputName).stems/\(name).wav"
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw APIError(.notFound, "notFound", "this production has no stems (ask for them with \"stems\": true)")
-        }
-        return try await Self.file(path, type: "audio/wav", request: request, context: context)
+        let key = try await folder(context, what: "stems") + "/\(MixdownService.outputName).stems/\(name).wav"
+        return try await service.object(key, type: "audio/wav", request: request, context: context,
+                                        missing: "this production has no stems (ask for them with \"stems\": true)")
     }
 
     func captions(_ request: Request, _ context: AuthenticatedContext, kind: String) async throws -> Response {
-        let path = try await folder(context, what: "captions") + "/\(MixdownService.outputName).\(kind)"
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw APIError(.notFound, "notFound", "this production has no \(kind) captions (ask for them with \"captions\": \"\(kind)\")")
-        }
-        return try await Self.file(path, type: kind == "srt" ? "application/x-subrip; charset=utf-8" : "text/vtt; charset=utf-8",
-                                   request: request, context: context)
+        let key = try await folder(context, what: "captions") + "/\(MixdownService.outputName).\(kind)"
+        return try await service.object(key, type: kind == "srt" ? "application/x-subrip; charset=utf-8" : "text/vtt; charset=utf-8",
+                                        request: request, context: context,
+                                        missing: "this production has no \(kind) captions (ask for them with \"captions\": \"\(kind)\")")
     }
 
     @Sendable func output(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
@@ -58,8 +55,8 @@ struct OutputsController {
         guard let output = StoredOutput.of(job).first(where: { $0.endFormat == format }) else {
             throw APIError(.notFound, "notFound", "no output in format '\(MixdownError.excerpt(format))' for this production")
         }
-        return try await Self.file(service.configuration.dataDirectory + "/" + output.file,
-                                   type: EndFormat.mimeType(forExtension: URL(fileURLWithPath: output.file).pathExtension), request: request, context: context)
+        return try await service.object(output.file, type: EndFormat.mimeType(forExtension: URL(fileURLWithPath: output.file).pathExtension),
+                                        request: request, context: context, missing: "the output is gone")
     }
 
     /// The visual report written beside the job's outputs. Its policy lets the page run its
@@ -68,10 +65,10 @@ struct OutputsController {
         let job = try await service.ownJob(context)
         try Self.requireFinished(job, "report")
         let first = StoredOutput.of(job).first
-        guard let first, var page = FileManager.default.contents(atPath: service.configuration.dataDirectory + "/"
-                                                                 + (first.file as NSString).deletingLastPathComponent + "/" + MixdownService.reportPage) else {
+        guard let first, let bytes = try await service.storedBytes((first.file as NSString).deletingLastPathComponent + "/" + MixdownService.reportPage) else {
             throw APIError(.notFound, "notFound", "this job has no visual report")
         }
+        var page = Data(bytes)
         // The player's link gets a token of its own: an <audio> element sends no API key.
         let link = #""player":"outputs/\#(first.endFormat)""#
         let signed = #""player":"outputs/\#(first.endFormat)?access=\#(PlayerAccess.token(job: job.id, format: first.endFormat, key: context.key))""#
@@ -90,24 +87,30 @@ struct OutputsController {
     }
 
     /// A stored file, whole or the byte range asked for.
-    static func file(_ path: String, type: String, request: Request, context: AuthenticatedContext) async throws -> Response {
+    static func file(_ path: String, type: String, request: Request, context: AuthenticatedContext, missing: String) async throws -> Response {
         var info = stat()
-        guard stat(path, &info) == 0 else { throw APIError(.notFound, "notFound", "the output is gone") }
+        guard stat(path, &info) == 0 else { throw APIError(.notFound, "notFound", missing) }
         let size = Int(info.st_size)
         var headers: HTTPFields = [.contentType: type, .acceptRanges: "bytes"]
         let fileIO = FileIO()
         if let range = request.headers[.range] {
-            guard let r = Self.byteRange(range, size: size) else {
-                var error = APIError(.rangeNotSatisfiable, "rangeNotSatisfiable", "Range: \(MixdownError.excerpt(range)) is outside the file's \(size) bytes")
-                error.headers[.contentRange] = "bytes */\(size)"
-                throw error
-            }
+            let r = try Self.satisfiableRange(range, size: size)
             headers[.contentRange] = "bytes \(r.lowerBound)-\(r.upperBound)/\(size)"
             headers[.contentLength] = String(r.count)
             return Response(status: .partialContent, headers: headers, body: try await fileIO.loadFile(path: path, range: r, context: context))
         }
         headers[.contentLength] = String(size)
         return Response(status: .ok, headers: headers, body: try await fileIO.loadFile(path: path, context: context))
+    }
+
+    /// The range a `Range:` header asks of a file of `size` bytes; 416 when it is outside.
+    static func satisfiableRange(_ header: String, size: Int) throws -> ClosedRange<Int> {
+        guard let r = byteRange(header, size: size) else {
+            var error = APIError(.rangeNotSatisfiable, "rangeNotSatisfiable", "Range: \(MixdownError.excerpt(header)) is outside the file's \(size) bytes")
+            error.headers[.contentRange] = "bytes */\(size)"
+            throw error
+        }
+        return r
     }
 
     /// One range of `bytes=a-b`, `bytes=a-` or `bytes=-n`, inside a file of `size` bytes.
@@ -124,5 +127,38 @@ struct OutputsController {
         if last.isEmpty { return a...(size - 1) }
         guard let b = Int(last), b >= a else { return nil }
         return a...min(b, size - 1)
+    }
+}
+
+extension MixdownService {
+    /// The stored object `key` as a response, whole or by the range asked for: from the data
+    /// folder as a file, from S3 streamed through (the client needs no access to the bucket).
+    func object(_ key: String, type: String, request: Request, context: AuthenticatedContext, missing: String) async throws -> Response {
+        if let local = storage as? LocalStorage {
+            return try await OutputsController.file(local.folder + "/" + key, type: type, request: request, context: context, missing: missing)
+        }
+        do {
+            guard let size = try await storage.size(key) else { throw APIError(.notFound, "notFound", missing) }
+            var headers: HTTPFields = [.contentType: type, .acceptRanges: "bytes"]
+            var range: ClosedRange<Int>?
+            if let header = request.headers[.range] {
+                range = try OutputsController.satisfiableRange(header, size: size)
+            }
+            guard let body = try await storage.read(key, range: range) else { throw APIError(.notFound, "notFound", missing) }
+            headers[.contentLength] = String(body.length)
+            if let range {
+                headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound)/\(size)"
+            }
+            return Response(status: range == nil ? .ok : .partialContent, headers: headers, body: ResponseBody(asyncSequence: body.chunks))
+        } catch let error as StorageError {
+            throw APIError(.serviceUnavailable, "storageError", "the file cannot be read from storage: \(error.description)")
+        }
+    }
+
+    /// A small stored object whole (a report page), or nil when there is none.
+    func storedBytes(_ key: String) async throws -> [UInt8]? {
+        do { return try await storage.bytes(key) } catch let error as StorageError {
+            throw APIError(.serviceUnavailable, "storageError", "the file cannot be read from storage: \(error.description)")
+        }
     }
 }

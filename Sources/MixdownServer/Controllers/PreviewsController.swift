@@ -27,6 +27,7 @@ struct PreviewsController {
     @Sendable func template(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let name = try context.parameters.require("name")
         // The key's own first, as its productions get it.
+        try await service.syncKeyLibrary(context.key.name)
         let own = Catalog.templateFolders(libraries: [service.keyLibrary(context.key.name)])
         let server = service.templateFolders
         guard let folder = own.first(where: { $0.name == name }) ?? server.first(where: { $0.name == name }) else {
@@ -75,7 +76,7 @@ struct PreviewsController {
             }
             Self.prune(beside: path)
         }
-        return try await OutputsController.file(path, type: "audio/mpeg", request: request, context: context)
+        return try await OutputsController.file(path, type: "audio/mpeg", request: request, context: context, missing: "the preview is gone")
     }
 
     /// Removes the previews of the same template or voice made from what it was before (a

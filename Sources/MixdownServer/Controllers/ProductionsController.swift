@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MixdownCore
+import MixdownStorage
 import NIOCore
 import MixdownRender
 import MixdownReport
@@ -42,7 +43,7 @@ struct ProductionsController {
         // The same production with the same inputs, rendered before: its files, at once.
         let cacheKey = admitted.cache ? ResultCache.key(production: production, admitted: admitted.production, keyName: key.name, service: service) : nil
         if let cacheKey, let earlier = try await service.store.cachedJob(key: key.name, cacheKey: cacheKey),
-           let hit = ResultCache.reuse(earlier, id: UUID().uuidString.lowercased(), spec: spec.text, idempotencyKey: idempotency,
+           let hit = await ResultCache.reuse(earlier, id: UUID().uuidString.lowercased(), spec: spec.text, idempotencyKey: idempotency,
                                        cacheKey: cacheKey, service: service) {
             try await service.store.addFinished(hit)
             if let url = admitted.webhook {
@@ -65,7 +66,7 @@ struct ProductionsController {
         let job = try await service.ownJob(context)
         var status = JobStatus(job)
         if job.state == .succeeded, let first = StoredOutput.of(job).first,
-           FileManager.default.fileExists(atPath: service.configuration.dataDirectory + "/" + (first.file as NSString).deletingLastPathComponent + "/" + MixdownService.reportPage) {
+           (try? await service.storage.size((first.file as NSString).deletingLastPathComponent + "/" + MixdownService.reportPage)) != nil {
             status.reportPage = "/v1/productions/\(job.id)/report.html?access=\(PlayerAccess.token(job: job.id, format: PlayerAccess.reportPage, key: context.key))"
         }
         return Response.json(.ok, status)
@@ -107,6 +108,7 @@ struct ProductionsController {
         guard let job = try await service.store.cancel(id: id, key: context.key.name) else { throw APIError.notFound("production") }
         service.rendering.withLock { $0[id] }?.cancel()
         try? FileManager.default.removeItem(atPath: service.configuration.dataDirectory + "/jobs/" + id)
+        try? await service.storage.delete(prefix: "jobs/\(id)/")
         var status = JobStatus(job)
         status.outputs = []
         return Response.json(.ok, status)

@@ -3,6 +3,7 @@ import Hummingbird
 import MixdownCatalog
 import MixdownCore
 import MixdownTemplates
+import MixdownStorage
 
 /// Sound templates (docs/service.md, docs/templates.md): `GET /v1/templates` lists the server's
 /// and the key's own (searchable by `mood`, `genre`, `instrument`); `POST /v1/templates?name=N`
@@ -26,6 +27,7 @@ struct TemplatesController {
         let query = request.uri.queryParameters
         let filter = Catalog.TemplateFilter(mood: query.getAll("mood").map { String($0) }, genre: query.getAll("genre").map { String($0) },
                                             instrument: query.getAll("instrument").map { String($0) })
+        try await service.syncKeyLibrary(context.key.name)
         let own = try Catalog.templates(libraries: [service.keyLibrary(context.key.name)], cache: service.templates, withPaths: false, scope: "key")
         let server = try Catalog.templates(libraries: service.configuration.templateLibraries, cache: service.templates, withPaths: false, scope: "server")
         // The key's own first; a server template of the same name (one added after the key's)
@@ -54,6 +56,7 @@ struct TemplatesController {
         if service.templateFolders.contains(where: { $0.name == name }) {
             throw APIError(.conflict, "nameTaken", "'\(name)' is one of the server's templates; choose another name", path: "name")
         }
+        try await service.syncKeyLibrary(context.key.name)
         let library = service.keyLibrary(context.key.name)
         if !replace, TemplateInstaller.exists(name, in: library) {
             throw APIError(.conflict, "nameTaken", "this key already has a template '\(name)' (replace it with ?replace=true, or choose another name)", path: "name")
@@ -62,15 +65,30 @@ struct TemplatesController {
         guard body.readableBytes > 0 else { throw APIError(.unprocessableContent, "invalidTemplate", "the body is empty: send the template folder zipped") }
         let archive = [UInt8](body.readableBytesView)
         let pool = service.pool
+        // With S3 storage the template is unpacked and checked in a folder of its own, then
+        // published; this process's copy of the library follows the bucket.
+        let local = service.storage is LocalStorage
+        let installInto = local ? library : service.configuration.dataDirectory + "/tmp/template-" + UUID().uuidString.lowercased()
+        defer { if !local { try? FileManager.default.removeItem(atPath: installInto) } }
         let passed: TemplateValidation.Passed
         do {
             passed = try await MixdownService.onThread {
-                try TemplateInstaller.install(archive: archive, into: library, name: name, replace: replace, pool: pool)
+                try TemplateInstaller.install(archive: archive, into: installInto, name: name, replace: replace || !local, pool: pool)
             }
         } catch let e as MixdownError where e.kind == .badInput {
             // A clash that appeared while this request unpacked: as above.
             if e.keyPath == "name" { throw APIError(.conflict, "nameTaken", e.reason, path: "name") }
             throw APIError(.unprocessableContent, e.code.rawValue, e.reason, path: e.keyPath ?? e.location?.description)
+        }
+        if !local {
+            let prefix = service.keyLibraryKey(context.key.name) + "/" + name
+            do {
+                try await service.storage.delete(prefix: prefix + "/")
+                try await service.storage.put(folder: installInto + "/" + name, prefix: prefix, consume: true)
+            } catch let error as StorageError {
+                throw APIError(.serviceUnavailable, "storageError", "the template cannot be stored: \(error.description)")
+            }
+            try await service.syncKeyLibrary(context.key.name)
         }
         let listed = try Catalog.templates(libraries: [library], cache: service.templates, withPaths: false, scope: "key").first { $0.name == name }
         return Response.json(.created, TemplateAdded(template: listed, warnings: passed.warnings))
@@ -78,7 +96,11 @@ struct TemplatesController {
 
     @Sendable func remove(_ request: Request, _ context: AuthenticatedContext) async throws -> Response {
         let name = try context.parameters.require("name")
+        try await service.syncKeyLibrary(context.key.name)
         let removed = (try? TemplateInstaller.remove(name, from: service.keyLibrary(context.key.name))) ?? false
+        if removed, (try? TemplateInstaller.checkName(name)) != nil {
+            try? await service.storage.delete(prefix: service.keyLibraryKey(context.key.name) + "/" + name + "/")
+        }
         guard removed else {
             throw APIError(.notFound, "notFound", "this key has no template '\(MixdownError.excerpt(name))' (the server's own templates cannot be removed)")
         }
