@@ -8,7 +8,7 @@
 # database), its MP3 is in the bucket under one attempt's folder, and no upload is left open.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
-root="$work/service-s3"
+root="$(pwd)/$work/service-s3"
 rm -rf "$root"; mkdir -p "$root"
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 pids=()
@@ -49,3 +49,19 @@ echo "jobs taken more than once: $(psql "select count(*) from jobs where attempt
 listing=$(curl -sf "http://127.0.0.1:$s3port/bench?list-type=2&prefix=load/jobs/&max-keys=100000" | grep -o '<Key>[^<]*audio.mp3</Key>' | sed 's/<[^>]*>//g' | sort)
 echo "MP3s in the bucket: $(echo "$listing" | grep -c . || true), jobs with more than one: $(echo "$listing" | cut -d/ -f3 | uniq -d | wc -l), under attempt folders: $(echo "$listing" | cut -d/ -f4 | sort | uniq -c | tr '\n' ' ')"
 echo "unfinished uploads: $(curl -sf "http://127.0.0.1:$s3port/bench?uploads" | grep -c '<Upload>' || true)"
+# The result cache through the bucket: one production rendered, then posted again 20 times
+# (each answer a new job with server-side copies of the files), timed by curl.
+body='{"scriptText": "<<soundSegment::main>>The cache, through the bucket.", "soundTemplate": "corporate", "forceLength": 5, "endFormat": ["mp3_medium"]}'
+first=$(curl -sf -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "$body" "${bases[0]}/v1/productions" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+for _ in $(seq 600); do
+  state=$(curl -sf -H "Authorization: Bearer $key" "${bases[0]}/v1/productions/$first" | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+  [ "$state" = succeeded ] && break; sleep 0.1
+done
+times=()
+for n in $(seq 20); do
+  base=${bases[$((n % 2))]}
+  out=$(curl -s -o "$root/cached.json" -w '%{http_code} %{time_total}' -H "Authorization: Bearer $key" -H 'Content-Type: application/json' -d "$body" "$base/v1/productions")
+  grep -q '"cached":true' "$root/cached.json" || { echo "not cached: $out $(cat "$root/cached.json")"; exit 1; }
+  times+=("${out#* }")
+done
+echo "cached answer (mp3 and report page copied in the bucket): median $(printf '%s\n' "${times[@]}" | median) s, max $(printf '%s\n' "${times[@]}" | sort -g | tail -1) s over 20"

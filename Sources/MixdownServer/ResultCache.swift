@@ -44,12 +44,9 @@ enum ResultCache {
         let from = (first.file as NSString).deletingLastPathComponent, to = "jobs/\(id)/0"
         guard outputs.allSatisfy({ ($0.file as NSString).deletingLastPathComponent == from }) else { return nil }
         do {
-            try await service.storage.copy(prefix: from + "/", to: to + "/")
+            let copied = Set(try await service.storage.copy(prefix: from + "/", to: to + "/"))
             // Every output must have come across (the earlier job may be being deleted).
-            for output in outputs {
-                let name = to + "/" + (output.file as NSString).lastPathComponent
-                guard try await service.storage.size(name) != nil else { throw StorageError("\(name) did not copy") }
-            }
+            guard outputs.allSatisfy({ copied.contains(($0.file as NSString).lastPathComponent) }) else { throw StorageError("an output did not copy") }
         } catch {
             try? await service.storage.delete(prefix: to + "/")
             return nil

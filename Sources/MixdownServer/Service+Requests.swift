@@ -39,6 +39,35 @@ extension MixdownService {
         return try await request.body.collect(upTo: limit)
     }
 
+    /// The body written to the file `path` as it arrives (an upload of hundreds of MB is never
+    /// held in memory); its length. 413 as soon as it passes `limit` (declared or counted),
+    /// and the file is then removed.
+    static func body(_ request: Request, upTo limit: Int, into path: String) async throws -> Int {
+        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
+            throw APIError(.contentTooLarge, "tooLarge", "the body is \(declared) bytes; this route takes at most \(limit)",
+                           headers: [.connection: "close"])
+        }
+        guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
+            throw APIError(.internalServerError, "storageError", "cannot store the upload")
+        }
+        var total = 0
+        do {
+            defer { try? file.close() }
+            for try await chunk in request.body {
+                total += chunk.readableBytes
+                if total > limit {
+                    throw APIError(.contentTooLarge, "tooLarge", "the body is more than \(limit) bytes, the most this route takes",
+                                   headers: [.connection: "close"])
+                }
+                try file.write(contentsOf: Data(chunk.readableBytesView))
+            }
+        } catch {
+            unlink(path)
+            throw error
+        }
+        return total
+    }
+
     /// A true/false query parameter (`?strict=true`); absent is false, anything else a 400.
     static func flag(_ request: Request, _ name: String) throws -> Bool {
         guard let value = request.uri.queryParameters.get(name) else { return false }
@@ -98,18 +127,19 @@ extension MixdownService {
             throw APIError(.unsupportedMediaType, "unsupportedMediaType", "send the audio file as the body with Content-Type audio/… (audio/wav, audio/mpeg, audio/flac, …)"
                            + (images ? ", or a cover picture as image/jpeg or image/png" : ""))
         }
-        let body = try await Self.body(request, upTo: configuration.maxUploadBytes)
-        guard body.readableBytes > 0 else { throw APIError(.unprocessableContent, "invalidMedia", "the body is empty: send the audio file") }
         let id = UUID().uuidString.lowercased()
         let relative = "media/\(id)"
         let temporary = configuration.dataDirectory + "/tmp/\(id).upload"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(body.readableBytesView)) else {
-            throw APIError(.internalServerError, "storageError", "cannot store the upload")
+        let received = try await Self.body(request, upTo: configuration.maxUploadBytes, into: temporary)
+        guard received > 0 else {
+            unlink(temporary)
+            throw APIError(.unprocessableContent, "invalidMedia", "the body is empty: send the audio file")
         }
         let info: (sampleRate: Int, channels: Int, frames: Int)
         do {
             if image {
-                _ = try CoverImage.load([UInt8](body.readableBytesView), source: "the upload")
+                let bytes = FileManager.default.contents(atPath: temporary).map { [UInt8]($0) } ?? []
+                _ = try CoverImage.load(bytes, source: "the upload")
                 info = (0, 0, 0)
             } else {
                 info = try await Self.onThread { try AudioFileReader.stream(temporary) { _ in } }

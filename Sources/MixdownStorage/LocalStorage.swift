@@ -107,13 +107,16 @@ public struct LocalStorage: ObjectStorage {
         }
     }
 
-    public func copy(prefix source: String, to target: String) async throws {
+    @discardableResult
+    public func copy(prefix source: String, to target: String) async throws -> [String] {
         // Hard links: the copy costs nothing, and deleting either leaves the other whole.
-        for object in try await list(prefix: source) {
+        let objects = try await list(prefix: source)
+        for object in objects {
             let to = path(target + object.key.dropFirst(source.count))
             try FileManager.default.createDirectory(atPath: (to as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             if link(path(object.key), to) != 0 { try FileManager.default.copyItem(atPath: path(object.key), toPath: to) }
         }
+        return objects.map { String($0.key.dropFirst(source.count)) }
     }
 
     public func mirror(prefix: String, into folder: String) async throws {}

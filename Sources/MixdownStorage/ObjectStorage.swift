@@ -44,8 +44,10 @@ public protocol ObjectStorage: Sendable {
     /// there (a worker that died mid-upload leaves none behind).
     func delete(prefix: String) async throws
 
-    /// Copies every object under `source` to the same relative key under `target`.
-    func copy(prefix source: String, to target: String) async throws
+    /// Copies every object under `source` to the same relative key under `target`; returns
+    /// the keys copied, relative to the prefixes.
+    @discardableResult
+    func copy(prefix source: String, to target: String) async throws -> [String]
 
     /// Makes the local `folder` hold exactly the objects under `prefix` (downloading what is
     /// new or changed, removing what has gone). The local storage is its own mirror.

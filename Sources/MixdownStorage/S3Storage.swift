@@ -283,12 +283,24 @@ public final class S3Storage: ObjectStorage {
         }
     }
 
-    public func copy(prefix source: String, to target: String) async throws {
-        for object in try await list(prefix: source) {
-            let copySource = "/" + configuration.bucket + "/" + SigV4.encode(objectKey(object.key), keepSlash: true)
-            let answer = try await send(.PUT, key: target + object.key.dropFirst(source.count), headers: [("x-amz-copy-source", copySource)])
-            if answer.text.contains("<Error>") { throw StorageError("\(location): copy of \(object.key) failed: \(Self.errorCode(answer.text) ?? "")") }
+    @discardableResult
+    public func copy(prefix source: String, to target: String) async throws -> [String] {
+        let relative = try await list(prefix: source).map { String($0.key.dropFirst(source.count)) }
+        // Server-side copies (no bytes pass through here), up to 8 at once: a cache hit's
+        // answer waits for them.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (n, name) in relative.enumerated() {
+                if n >= 8 { try await group.next() }
+                group.addTask {
+                    let copySource = "/" + self.configuration.bucket + "/" + SigV4.encode(self.objectKey(source + name), keepSlash: true)
+                    let answer = try await self.send(.PUT, key: target + name, headers: [("x-amz-copy-source", copySource)])
+                    // S3 may answer 200 with an error in the body when a copy fails late.
+                    if answer.text.contains("<Error>") { throw StorageError("\(self.location): copy of \(source + name) failed: \(Self.errorCode(answer.text) ?? "")") }
+                }
+            }
+            try await group.waitForAll()
         }
+        return relative
     }
 
     public func mirror(prefix: String, into folder: String) async throws {

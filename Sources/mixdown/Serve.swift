@@ -69,6 +69,10 @@ struct StorageOptions: ParsableArguments {
     /// The storage these options name (nil: the data folder), after one request to the bucket
     /// proves the address and credentials work: a server that cannot store does not start.
     func open(data: String) throws -> (any ObjectStorage)? {
+        do { return try openStorage(data: data) } catch let error as StorageError { throw MixdownError.badInput(error.description) }
+    }
+
+    func openStorage(data: String) throws -> (any ObjectStorage)? {
         guard let storage else {
             if s3Endpoint != nil || s3PathStyle { throw MixdownError.usage("--s3-endpoint and --s3-path-style go with --storage s3://BUCKET") }
             return nil
