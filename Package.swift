@@ -68,6 +68,7 @@ let package = Package(
             "MixdownRender", "MixdownMasterFile", "MixdownCatalog", "MixdownReport", "MixdownBatch", "MixdownCore", "MixdownIO",
             "MixdownScript", "MixdownSpeech", "MixdownTemplates", "MixdownStorage",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),

@@ -442,16 +442,8 @@ paths:
       summary: 12 s of a template's bed, mastered as a production is (MP3).
       description: Rendered the first time it is asked for and kept until the template's files change.
       responses:
-        "200":
-          description: The preview.
-          content:
-            audio/mpeg:
-              schema: { type: string, contentMediaType: audio/mpeg }
-        "206":
-          description: The byte range asked for.
-          content:
-            audio/mpeg:
-              schema: { type: string, contentMediaType: audio/mpeg }
+        "200": { $ref: "#/components/responses/Preview" }
+        "206": { $ref: "#/components/responses/PreviewRange" }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "404": { $ref: "#/components/responses/NotFound" }
         "416": { $ref: "#/components/responses/Invalid" }
@@ -463,16 +455,8 @@ paths:
       summary: A voice saying a sentence in its language (MP3).
       description: Rendered the first time it is asked for and kept (per voice and engine version).
       responses:
-        "200":
-          description: The preview.
-          content:
-            audio/mpeg:
-              schema: { type: string, contentMediaType: audio/mpeg }
-        "206":
-          description: The byte range asked for.
-          content:
-            audio/mpeg:
-              schema: { type: string, contentMediaType: audio/mpeg }
+        "200": { $ref: "#/components/responses/Preview" }
+        "206": { $ref: "#/components/responses/PreviewRange" }
         "401": { $ref: "#/components/responses/Unauthorized" }
         "404": { $ref: "#/components/responses/NotFound" }
         "416": { $ref: "#/components/responses/Invalid" }
@@ -805,6 +789,16 @@ components:
       required: true
       schema: { type: string }
   responses:
+    Preview:
+      description: The preview.
+      content:
+        audio/mpeg:
+          schema: { type: string, contentMediaType: audio/mpeg }
+    PreviewRange:
+      description: The byte range asked for.
+      content:
+        audio/mpeg:
+          schema: { type: string, contentMediaType: audio/mpeg }
     Unauthorized:
       description: No key, or a key that is unknown or revoked.
       content:

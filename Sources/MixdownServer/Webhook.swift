@@ -1,8 +1,7 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import MixdownCore
+import NIOCore
 
 /// Completion callbacks (docs/service.md, "Webhooks"): the job's status object POSTed to the
 /// production's `webhook.url`, retried with backoff (1, 2, 4 … 64 s; 8 tries) until a 2xx.
@@ -11,8 +10,9 @@ import MixdownCore
 /// key (which the server keeps only as a hash): `Mixdown-Signature: t=UNIX_SECONDS,v1=HEX`,
 /// HEX the HMAC-SHA256 of `"T.BODY"`, signed anew for each try, so a receiver that rejects
 /// timestamps more than 300 s away rejects a replay. The job keeps only the URL. Before each
-/// try the URL's host is resolved again and checked against `WebhookPolicy`; redirects are
-/// not followed (a 3xx is a failed try).
+/// try the URL's host is resolved again and checked against `WebhookPolicy`, and the try
+/// connects to the address that was checked (TLS still verifies the certificate for the
+/// host's name); redirects are not followed (a 3xx is a failed try).
 public enum Webhook {
     /// What a job keeps: the URL alone. (`secret` is read from jobs queued before secrets
     /// existed, and ignored.)
@@ -39,15 +39,6 @@ public enum Webhook {
         return expected.count == given.count && zip(expected, given).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0
     }
 
-    /// Refuses every redirect: the answer to a try is the 3xx itself.
-    final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-        func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                        newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void) {
-            completionHandler(nil)
-        }
-    }
-    static let session = URLSession(configuration: .ephemeral, delegate: NoRedirects(), delegateQueue: nil)
-
     /// Delivers `body` to the target stored as `stored`, signed with what `secret` gives at
     /// each try; true once a 2xx came back. A URL the policy refuses (now) is given up.
     @discardableResult
@@ -62,20 +53,33 @@ public enum Webhook {
                 delay = min(delay * 2, 64)
             }
             let check = target.url
-            let refusal: String?
-            do { refusal = try await MixdownService.onThread { policy.check(check) } } catch { refusal = "cannot be checked" }
-            if refusal != nil { return false }
+            guard case .allowed(let host, let address)? = try? await MixdownService.onThread({ policy.vet(check) }) else { return false }
             guard let secret = await secret() else { return false }
-            var request = URLRequest(url: url, timeoutInterval: 10)
-            request.httpMethod = "POST"
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.setValue(signature(body: body, secret: secret, timestamp: Int(Date().timeIntervalSince1970)), forHTTPHeaderField: "Mixdown-Signature")
-            request.httpBody = Data(body)
-            if let (_, response) = try? await session.data(for: request),
-               let status = (response as? HTTPURLResponse)?.statusCode, (200..<300).contains(status) {
+            let signed = signature(body: body, secret: secret, timestamp: Int(Date().timeIntervalSince1970))
+            if let status = await post(url, host: host, address: address, body: body, signature: signed), (200..<300).contains(status) {
                 return true
             }
         }
         return false
+    }
+
+    /// One try: the POST, sent to `address` whatever `host` resolves to by now; its status,
+    /// or nil when no answer came (10 s to connect, 10 s for the answer).
+    static func post(_ url: URL, host: String, address: String, body: [UInt8], signature: String) async -> Int? {
+        var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(10), read: .seconds(10)))
+        if host != address { configuration.dnsOverride = [host: address] }
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Mixdown-Signature", value: signature)
+        request.body = .bytes(ByteBuffer(bytes: body))
+        var status: Int?
+        if let response = try? await client.execute(request, timeout: .seconds(20)) {
+            status = Int(response.status.code)
+            _ = try? await response.body.collect(upTo: 1 << 16)
+        }
+        try? await client.shutdown()
+        return status
     }
 }

@@ -89,26 +89,39 @@ public struct WebhookPolicy: Sendable, Equatable {
     /// Why `url` may not be a webhook's, or nil when it may: its scheme, its host, then every
     /// address its host resolves to now.
     public func check(_ url: String) -> String? {
+        if case .refused(let reason) = vet(url) { return reason }
+        return nil
+    }
+
+    /// What a delivery may do: connect to `address` (checked, as text) for `host`, or not at all.
+    public enum Verdict: Equatable, Sendable {
+        case allowed(host: String, address: String)
+        case refused(String)
+    }
+
+    /// `check`, with the address the check passed: a delivery connects to that address and no
+    /// other, so a name that resolves elsewhere a moment later (DNS rebinding) changes nothing.
+    public func vet(_ url: String) -> Verdict {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(), scheme == "http" || scheme == "https" else {
-            return "a webhook URL is http:// or https://"
+            return .refused("a webhook URL is http:// or https://")
         }
-        guard let host = parsed.host, !host.isEmpty else { return "the webhook URL has no host" }
+        guard let host = parsed.host, !host.isEmpty else { return .refused("the webhook URL has no host") }
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         let addresses: [[UInt8]]
         if let literal = Self.parse(bare) {
             addresses = [literal]
         } else {
             addresses = Self.resolve(bare)
-            guard !addresses.isEmpty else { return "the webhook's host '\(MixdownError.excerpt(bare))' does not resolve" }
+            guard !addresses.isEmpty else { return .refused("the webhook's host '\(MixdownError.excerpt(bare))' does not resolve") }
         }
         for address in addresses {
             if let kind = refusal(address) {
                 let shown = Self.format(address)
                 let via = Self.parse(bare) == nil ? "'\(MixdownError.excerpt(bare))' resolves to \(shown), " : "\(shown) is "
-                return "\(via)\(kind): a webhook may not reach the server's own network (an operator can allow a range with --webhook-allow CIDR)"
+                return .refused("\(via)\(kind): a webhook may not reach the server's own network (an operator can allow a range with --webhook-allow CIDR)")
             }
         }
-        return nil
+        return .allowed(host: bare, address: Self.format(addresses[0]))
     }
 
     /// Every address `host` resolves to (IPv4 and IPv6), none when it does not.

@@ -22,15 +22,31 @@ extension ServiceTests {
         }
     }
 
-    @Test func twoServersAndTwoWorkersShareOnlyPostgreSQLAndABucket() throws {
+    /// What every process of one test deployment shares: a PostgreSQL cluster and a bucket
+    /// (kept alive by the caller), the --database option, a key, and the environment.
+    struct Deployment {
+        var cluster: PostgresCluster
+        var s3: S3Server
+        var database: [String]
+        var key: String
+        var environment: [String: String]
+    }
+
+    func deployment() throws -> Deployment {
         let cluster = try PostgresCluster()
         let s3 = try S3Server(repository: repository)
-        defer { withExtendedLifetime((cluster, s3)) {} }
         try s3.createBucket(Self.bucket)
         let database = ["--database", cluster.url]
-        let key = try key("team", database + ["--data", folder.file("keys")])
         var environment = s3.environment
         environment["MIXDOWN_CACHE"] = folder.file("cache")
+        return Deployment(cluster: cluster, s3: s3, database: database, key: try key("team", database + ["--data", folder.file("keys")]),
+                          environment: environment)
+    }
+
+    @Test func twoServersAndTwoWorkersShareOnlyPostgreSQLAndABucket() throws {
+        let deployment = try deployment()
+        defer { withExtendedLifetime(deployment) {} }
+        let (s3, database, key, environment) = (deployment.s3, deployment.database, deployment.key, deployment.environment)
         let front = ["serve", "--port", "0", "--workers", "0"] + database + s3Options(s3)
         let a = try ServiceProcess(front + ["--data", folder.file("a")], environment: environment)
         let b = try ServiceProcess(front + ["--data", folder.file("b")], environment: environment)
@@ -139,14 +155,9 @@ extension ServiceTests {
     }
 
     @Test func aWorkerKilledDuringItsUploadLeavesNothingHalfWritten() throws {
-        let cluster = try PostgresCluster()
-        let s3 = try S3Server(repository: repository)
-        defer { withExtendedLifetime((cluster, s3)) {} }
-        try s3.createBucket(Self.bucket)
-        let database = ["--database", cluster.url]
-        let key = try key("team", database + ["--data", folder.file("keys")])
-        var environment = s3.environment
-        environment["MIXDOWN_CACHE"] = folder.file("cache")
+        let deployment = try deployment()
+        defer { withExtendedLifetime(deployment) {} }
+        let (s3, database, key, environment) = (deployment.s3, deployment.database, deployment.key, deployment.environment)
         let server = try ServiceProcess(["serve", "--port", "0", "--workers", "0", "--data", folder.file("front")] + database + s3Options(s3),
                                         environment: environment)
         defer { withExtendedLifetime(server) {} }

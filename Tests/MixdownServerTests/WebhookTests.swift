@@ -123,5 +123,12 @@ import Testing
         #expect(await Webhook.deliver(Webhook.target(url: "http://127.0.0.1:\(target)/hook"), body: [], secret: { "whsec_test" },
                                       policy: WebhookPolicy(), attempts: 1) == false)
         #expect(!FileManager.default.fileExists(atPath: folder.file("hits-\(target)")))
+        // A try connects to the address the policy checked, not to what the name resolves to
+        // by then (DNS rebinding): here a name that resolves nowhere still reaches 127.0.0.1.
+        let url = try #require(URL(string: "http://rebound.invalid:\(target)/hook"))
+        #expect(await Webhook.post(url, host: "rebound.invalid", address: "127.0.0.1", body: Array("{}".utf8), signature: "t=1,v1=00") == 204)
+        #expect(((try? String(contentsOfFile: folder.file("hits-\(target)"), encoding: .utf8)) ?? "").split(separator: "\n").count == 1)
+        #expect(policy.vet("http://127.0.0.1:\(target)/x") == .allowed(host: "127.0.0.1", address: "127.0.0.1"))
+        #expect(WebhookPolicy().vet("http://[::1]:\(target)/x") != .allowed(host: "::1", address: "::1"))
     }
 }
