@@ -216,6 +216,8 @@ public final class MixdownService: Sendable {
             // Published before the job is said done: a client told `succeeded` finds every file.
             do {
                 try await storage.put(folder: folder, prefix: relative, consume: true)
+                // With a bucket, the job's local folder is now empty: gone too.
+                rmdir(configuration.dataDirectory + "/jobs/\(job.id)")
             } catch let error as StorageError {
                 throw MixdownError.failure("the outputs cannot be stored: \(error.description)", code: .internalError)
             }

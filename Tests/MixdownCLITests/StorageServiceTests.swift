@@ -152,6 +152,12 @@ extension ServiceTests {
         #expect(try HTTP.send("GET", "\(b.base)/v1/productions/\(id)/outputs/wav", key: key).status == 404)
         #expect(try HTTP.send("DELETE", "\(b.base)/v1/media/\(media)", key: key).status == 204)
         #expect(try s3.objects(Self.bucket, prefix: "prod/media/\(media)").isEmpty)
+
+        // Every table of the shared database, after all that: the API key is nowhere in it
+        // (keys are kept as hashes, webhooks signed with a secret of their own).
+        _ = try HTTP.send("GET", "\(a.base)/v1/account/webhook-secret", key: key)
+        let dump = try deployment.cluster.dump()
+        #expect(dump.contains("CREATE TABLE") && dump.contains("whsec_") && !dump.contains(key), "the raw API key is stored")
     }
 
     @Test func aWorkerKilledDuringItsUploadLeavesNothingHalfWritten() throws {

@@ -133,6 +133,15 @@ public final class PostgresCluster: @unchecked Sendable {
     }
     let server = Process()
 
+    /// The whole database as SQL (`pg_dump`): every table's rows, for scans.
+    public func dump() throws -> String {
+        let arguments = ["-h", folder, "-p", String(port), "-U", "mixdown", "mixdown"]
+        let result = getuid() == 0 ? try Tools.run("runuser", ["-u", "postgres", "--", "\(bin)/pg_dump"] + arguments)
+                                   : try Tools.run("\(bin)/pg_dump", arguments)
+        guard result.status == 0 else { throw ServiceError("pg_dump failed: \(result.stderr)") }
+        return result.stdout
+    }
+
     func run(_ tool: String, _ arguments: [String]) throws {
         let result = getuid() == 0 ? try Tools.run("runuser", ["-u", "postgres", "--", "\(bin)/\(tool)"] + arguments)
                                    : try Tools.run("\(bin)/\(tool)", arguments)
