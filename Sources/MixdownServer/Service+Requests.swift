@@ -31,11 +31,16 @@ extension MixdownService {
     /// The body, at most `limit` bytes. A `Content-Length` over the limit is answered 413 before
     /// a byte is read (a client sending 600 MB learns at once, instead of after sending it all);
     /// a body without one is cut off, 413, as soon as it passes the limit.
-    static func body(_ request: Request, upTo limit: Int) async throws -> ByteBuffer {
+    /// 413 at once, before any of the body is read, when its `Content-Length` passes `limit`.
+    static func refuseDeclared(_ request: Request, over limit: Int) throws {
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
             throw APIError(.contentTooLarge, "tooLarge", "the body is \(declared) bytes; this route takes at most \(limit)",
                            headers: [.connection: "close"])
         }
+    }
+
+    static func body(_ request: Request, upTo limit: Int) async throws -> ByteBuffer {
+        try refuseDeclared(request, over: limit)
         return try await request.body.collect(upTo: limit)
     }
 
@@ -43,10 +48,7 @@ extension MixdownService {
     /// held in memory); its length. 413 as soon as it passes `limit` (declared or counted),
     /// and the file is then removed.
     static func body(_ request: Request, upTo limit: Int, into path: String) async throws -> Int {
-        if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
-            throw APIError(.contentTooLarge, "tooLarge", "the body is \(declared) bytes; this route takes at most \(limit)",
-                           headers: [.connection: "close"])
-        }
+        try refuseDeclared(request, over: limit)
         guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
             throw APIError(.internalServerError, "storageError", "cannot store the upload")
         }

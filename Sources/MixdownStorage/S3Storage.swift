@@ -186,7 +186,13 @@ public final class S3Storage: ObjectStorage {
     public func localFile(_ key: String) async throws -> String? {
         let local = cacheFolder + "/" + key
         if FileManager.default.fileExists(atPath: local) { return local }
-        guard let body = try await read(key, range: nil) else { return nil }
+        return try await download(key, to: local, modified: nil) ? local : nil
+    }
+
+    /// Streams object `key` into the file `local` (a temporary name, then a rename: a reader
+    /// never sees half of it), dated `modified` when given; false when there is no such object.
+    func download(_ key: String, to local: String, modified: Double?) async throws -> Bool {
+        guard let body = try await read(key, range: nil) else { return false }
         try FileManager.default.createDirectory(atPath: (local as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let temporary = local + ".part-\(UUID().uuidString.prefix(8))"
         guard FileManager.default.createFile(atPath: temporary, contents: nil), let out = FileHandle(forWritingAtPath: temporary) else {
@@ -195,13 +201,14 @@ public final class S3Storage: ObjectStorage {
         do {
             for try await chunk in body.chunks { try out.write(contentsOf: Data(chunk.readableBytesView)) }
             try out.close()
+            if let modified { try? FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: modified)], ofItemAtPath: temporary) }
             guard rename(temporary, local) == 0 else { throw StorageError("cannot keep \(local)") }
         } catch {
             try? out.close()
             unlink(temporary)
             throw error
         }
-        return local
+        return true
     }
 
     public func bytes(_ key: String) async throws -> [UInt8]? {
@@ -316,22 +323,8 @@ public final class S3Storage: ObjectStorage {
                let date = attributes?[.modificationDate] as? Date, date.timeIntervalSince1970.rounded() == object.modified.rounded() {
                 continue
             }
-            guard let body = try await read(object.key, range: nil) else { continue }
-            try FileManager.default.createDirectory(atPath: (local as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            let temporary = local + ".part-\(UUID().uuidString.prefix(8))"
-            FileManager.default.createFile(atPath: temporary, contents: nil)
-            guard let out = FileHandle(forWritingAtPath: temporary) else { throw StorageError("cannot write \(temporary)") }
-            do {
-                for try await chunk in body.chunks { try out.write(contentsOf: Data(chunk.readableBytesView)) }
-                try out.close()
-            } catch {
-                try? out.close()
-                unlink(temporary)
-                throw error
-            }
             // The object's time on the copy: a later listing sees it is current.
-            try? FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: object.modified)], ofItemAtPath: temporary)
-            guard rename(temporary, local) == 0 else { unlink(temporary); throw StorageError("cannot keep \(local)") }
+            _ = try await download(object.key, to: local, modified: object.modified)
         }
         // Hidden names are work in progress (an install's `.adding-…` folder): left alone.
         for relative in (try? LocalStorage.files(under: folder)) ?? []

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MixdownCore
 
 /// AWS Signature Version 4 for S3 (the `Authorization` header). Pure: the same request,
 /// credentials and time give the same header, which the tests check against AWS's published
@@ -33,14 +34,10 @@ public struct SigV4: Sendable {
     /// and the object's ETag cover it).
     public static let unsignedPayload = "UNSIGNED-PAYLOAD"
 
-    public static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        for byte in bytes { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 15)]) }
-        return String(decoding: out, as: UTF8.self)
-    }
+    /// Lower-case hex, as MixdownCore writes every digest.
+    public static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 { MixdownCore.SHA256.hex(bytes: Array(bytes)) }
 
-    public static func sha256Hex(_ bytes: some DataProtocol) -> String { hex(SHA256.hash(data: bytes)) }
+    public static func sha256Hex(_ bytes: some DataProtocol) -> String { hex(Crypto.SHA256.hash(data: bytes)) }
 
     /// RFC 3986 percent-encoding as SigV4 wants it: unreserved characters stay, `/` stays in
     /// paths.
@@ -88,7 +85,7 @@ public struct SigV4: Sendable {
         let scope = "\(day)/\(region)/\(service)/aws4_request"
         let canonicalHash: String = Self.sha256Hex(Array(canonical.utf8))
         let toSign: String = ["AWS4-HMAC-SHA256", time, scope, canonicalHash].joined(separator: "\n")
-        let signature = Self.hex(HMAC<SHA256>.authenticationCode(for: Array(toSign.utf8), using: signingKey(day: day)))
+        let signature = Self.hex(HMAC<Crypto.SHA256>.authenticationCode(for: Array(toSign.utf8), using: signingKey(day: day)))
         var out = all.filter { $0.0 != "host" }
         out.append(("Authorization", "AWS4-HMAC-SHA256 Credential=\(credentials.accessKey)/\(scope),SignedHeaders=\(signedHeaders),Signature=\(signature)"))
         return out
@@ -97,7 +94,7 @@ public struct SigV4: Sendable {
     /// kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, day), region), service), "aws4_request").
     func signingKey(day: String) -> SymmetricKey {
         func mac(_ key: SymmetricKey, _ text: String) -> SymmetricKey {
-            SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: key)))
+            SymmetricKey(data: Data(HMAC<Crypto.SHA256>.authenticationCode(for: Array(text.utf8), using: key)))
         }
         let secret = SymmetricKey(data: Array(("AWS4" + credentials.secretKey).utf8))
         return mac(mac(mac(mac(secret, day), region), service), "aws4_request")
