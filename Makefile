@@ -49,6 +49,7 @@ fuzz: deps
 
 # Release-build benchmarks: analyze vs ffmpeg ebur128 (10-minute file), and the 30 s spot's render.
 bench: build
+	@bash scripts/install-deps.sh bench
 	@bash Benchmarks/analyze-vs-ffmpeg.sh
 	@bash Benchmarks/render-spot.sh
 	@bash Benchmarks/speech-cache.sh

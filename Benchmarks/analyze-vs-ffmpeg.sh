@@ -7,19 +7,7 @@ source "$(dirname "$0")/common.sh"
 runs=${RUNS:-5}
 input="$work/programme-10min.wav"
 
-if [ ! -f "$input" ]; then
-  # Music-like: a chord progression with a pulsing bass, broadband noise for density, a slow
-  # level arc (so LRA is not zero), stereo detuning. 16-bit, as delivered programmes are.
-  ffmpeg -v error -nostdin -y \
-    -f lavfi -i "aevalsrc=\
-(0.16*sin(2*PI*220*t)+0.1*sin(2*PI*277.18*t+1)+0.08*sin(2*PI*329.63*t)+0.22*sin(2*PI*55*t)*exp(-mod(t\,0.5)*7))*(0.65+0.35*sin(2*PI*t/45))|\
-(0.16*sin(2*PI*220.4*t)+0.1*sin(2*PI*277.18*t)+0.08*sin(2*PI*330.1*t+2)+0.22*sin(2*PI*55*t)*exp(-mod(t\,0.5)*7))*(0.65+0.35*sin(2*PI*t/45))\
-:s=48000:d=600" \
-    -f lavfi -i "anoisesrc=c=pink:r=48000:a=0.05:d=600" \
-    -filter_complex "[1:a]aformat=channel_layouts=stereo[n];[0:a][n]amix=inputs=2:normalize=0" \
-    -c:a pcm_s16le "$input"
-fi
-
+make_programme "$input"
 
 echo "input: $input ($(du -h "$input" | cut -f1), $(nproc) cores)"
 ours=() theirs=()

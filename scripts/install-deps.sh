@@ -26,12 +26,18 @@ packages=(
   chromium             # tests only: the visual report and the studio opened in a real headless browser
   chromium-driver      # tests only: WebDriver, so the studio tests can drive Chromium as a user would
   libxml2-utils        # tests only: xmllint, which checks the VAST documents are well-formed XML
+  time                 # tests and benchmarks: GNU time, which reads a process's peak memory
 )
 
 # `install-deps.sh templates`: what `make templates` needs instead (FluidSynth and the
 # MuseScore General SoundFont it plays the library with, lossless SF2, MIT licence).
 if [ "${1:-}" = templates ]; then
   packages=(fluidsynth musescore-general-soundfont-lossless)
+fi
+# `install-deps.sh bench`: what `make bench` needs besides the test packages: the LAME
+# command-line encoder (the batch's encoder floor).
+if [ "${1:-}" = bench ]; then
+  packages+=(lame)
 fi
 # `install-deps.sh voices-ja`: what `make voices-ja` needs (python3-venv, for .venv), then only
 # the optional Japanese voices into .venv (below).

@@ -78,22 +78,6 @@ extension AudioAnalysis {
     }
 }
 
-extension AudioAnalysis {
-    /// True peak (dBTP) and the L/R correlation (stereo only): what mastering checks its input
-    /// for when no full analysis is wanted.
-    public static func truePeakAndCorrelation(_ buffer: AudioBuffer, pool: WorkerPool = .serial) -> (truePeak: Double?, correlation: Double?) {
-        let meter = TruePeakMeter(sampleRate: buffer.sampleRate)
-        let peaks = (0..<buffer.channelCount).map { _ in Slot<Float>() }
-        let correlation = Slot<Double?>()
-        var jobs: [() -> Void] = (0..<buffer.channelCount).map { c in
-            { peaks[c].value = buffer.channels[c].withUnsafeBufferPointer { meter.peak($0) } }
-        }
-        jobs.append { correlation.value = buffer.channelCount == 2 ? SignalStatistics.correlation(buffer.channels[0], buffer.channels[1]) : nil }
-        pool.forEach(jobs.count) { jobs[$0]() }
-        return (decibels(amplitude: Double(peaks.map { $0.value! }.max() ?? 0)), correlation.value!)
-    }
-}
-
 func decibels(amplitude: Double) -> Double? { amplitude > 0 ? 20 * log10(amplitude) : nil }
 func decibels(power: Double?) -> Double? { power.flatMap { $0 > 0 ? 10 * log10($0) : nil } }
 
@@ -138,7 +122,7 @@ struct SignalStatistics {
             }
         }
         self.mid = mid
-        let (lr, ll, rr) = Self.products(buffer.channels[0], buffer.channels[1])
+        let (lr, ll, rr) = buffer.channels[0].withUnsafeBufferPointer { l in buffer.channels[1].withUnsafeBufferPointer { Self.products(l, $0) } }
         (correlation, sideToMid) = Self.stereo(lr: lr, ll: ll, rr: rr)
     }
 
@@ -150,24 +134,15 @@ struct SignalStatistics {
     }
 
     /// ΣLR, ΣL², ΣR².
-    static func products(_ left: [Float], _ right: [Float]) -> (lr: Double, ll: Double, rr: Double) {
+    static func products(_ l: UnsafeBufferPointer<Float>, _ r: UnsafeBufferPointer<Float>) -> (lr: Double, ll: Double, rr: Double) {
         var lr = 0.0, ll = 0.0, rr = 0.0
-        left.withUnsafeBufferPointer { l in
-            right.withUnsafeBufferPointer { r in
-                VectorOps.runs(count: min(l.count, r.count)) { start, length in
-                    let a = l.baseAddress! + start, b = r.baseAddress! + start
-                    lr += VectorOps.dot(a, b, count: length)
-                    ll += VectorOps.sumOfSquares(a, count: length)
-                    rr += VectorOps.sumOfSquares(b, count: length)
-                }
-            }
+        VectorOps.runs(count: min(l.count, r.count)) { start, length in
+            let a = l.baseAddress! + start, b = r.baseAddress! + start
+            lr += VectorOps.dot(a, b, count: length)
+            ll += VectorOps.sumOfSquares(a, count: length)
+            rr += VectorOps.sumOfSquares(b, count: length)
         }
         return (lr, ll, rr)
-    }
-
-    static func correlation(_ left: [Float], _ right: [Float]) -> Double? {
-        let (lr, ll, rr) = products(left, right)
-        return stereo(lr: lr, ll: ll, rr: rr).correlation
     }
 
     static func mean(_ buffer: AudioBuffer) -> [Float] {

@@ -18,23 +18,9 @@ public enum BandEnergy {
     /// for normalising. The shared measure of tonal balance (band energies, reference matching,
     /// hybrid voice). `keep`, given a frame's mean square, selects frames (speech, or pauses).
     public static func longTermSpectrum(of x: [Float], size: Int, keep: ((Double) -> Bool)? = nil) -> (power: [Double], windowPower: Double, frames: Int) {
-        let fft = RealFFT(size: size)
-        let window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
-        let windowPower = window.reduce(0) { $0 + Double($1) * Double($1) }
-        var accumulated = [Double](repeating: 0, count: size / 2 + 1)
-        var frames = 0
-        x.withUnsafeBufferPointer { p in
-            window.withUnsafeBufferPointer { w in
-                for f in 0..<(x.count / size) {
-                    let base = f * size
-                    if let keep, !keep(VectorOps.sumOfSquares(p.baseAddress! + base, count: size) / Double(size)) { continue }
-                    frames += 1
-                    fft.powerSpectrum(fill: { buf in for i in 0..<size { buf[i] = p[base + i] * w[i] } },
-                                      power: { q in for k in 0..<q.count { accumulated[k] += Double(q[k]) } })
-                }
-            }
-        }
-        return (accumulated, windowPower, frames)
+        var spectrum = LongTermSpectrum(size: size)
+        x.withUnsafeBufferPointer { spectrum.process($0, keep: keep) }
+        return (spectrum.power, spectrum.windowPower, spectrum.frames)
     }
 
     /// Mean square per band, in the order of `bands`; nil where the band holds no bins or
@@ -60,6 +46,54 @@ public enum BandEnergy {
             for k in lo..<hi { sum += (k == 0 || k == nyquist ? 1 : 2) * accumulated[k] }
             let meanSquare = sum / (Double(size) * windowPower * Double(frames))
             return meanSquare > 0 ? meanSquare : nil
+        }
+    }
+}
+
+/// Welch's long-term power spectrum accumulated as a signal streams past: samples gathered
+/// into Hann frames of `size` (no overlap), each frame's |X_k|² added to `power`. A partial
+/// last frame is left out, as the whole-signal measure leaves it out.
+public struct LongTermSpectrum: Sendable {
+    public let size: Int
+    /// |X_k|² summed over the frames, k = 0…size/2.
+    public private(set) var power: [Double]
+    public private(set) var frames = 0
+    public let windowPower: Double
+    private let fft: RealFFT
+    private let window: [Float]
+    private var frame: [Float]
+    private var filled = 0
+
+    public init(size: Int) {
+        self.size = size
+        fft = RealFFT(size: size)
+        window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
+        windowPower = window.reduce(0) { $0 + Double($1) * Double($1) }
+        power = [Double](repeating: 0, count: size / 2 + 1)
+        frame = [Float](repeating: 0, count: size)
+    }
+
+    /// The mean power per frame: spectra of different lengths compare.
+    public var meanPower: [Double] { frames > 0 ? power.map { $0 / Double(frames) } : power }
+
+    /// Adds `x`, continuing the frame the previous call left unfinished. `keep`, given a whole
+    /// frame's mean square, says whether it counts.
+    public mutating func process(_ x: UnsafeBufferPointer<Float>, keep: ((Double) -> Bool)? = nil) {
+        var i = 0
+        while i < x.count {
+            let run = min(x.count - i, size - filled)
+            frame.withUnsafeMutableBufferPointer { ($0.baseAddress! + filled).update(from: x.baseAddress! + i, count: run) }
+            (filled, i) = (filled + run, i + run)
+            guard filled == size else { break }
+            filled = 0
+            if let keep, !frame.withUnsafeBufferPointer({ keep(VectorOps.sumOfSquares($0.baseAddress!, count: size) / Double(size)) }) { continue }
+            frames += 1
+            frame.withUnsafeBufferPointer { f in
+                window.withUnsafeBufferPointer { w in
+                    fft.powerSpectrum(fill: { buf in for j in 0..<f.count { buf[j] = f[j] * w[j] } },
+                                      power: { q in for k in 0..<q.count { power[k] += Double(q[k]) } })
+                }
+            }
         }
     }
 }

@@ -70,14 +70,9 @@ public struct AnalysisAccumulator: Sendable {
     var peak: Float = 0
     var sumSquares = 0.0
     var lr = 0.0, ll = 0.0, rr = 0.0
-    /// Band analysis: the mid signal gathered into Hann frames.
-    let frameSize: Int
-    var frame: [Float]
-    var filled = 0
-    var spectrum: [Double]
-    var spectrumFrames = 0
-    let fft: RealFFT
-    let window: [Float]
+    /// Band analysis: the mid signal's long-term spectrum, and room for a block's mid.
+    var spectrum: LongTermSpectrum
+    var mid: [Float] = []
     /// The waveform's envelope, for the visual report.
     var waveform: WaveformOverview
 
@@ -88,11 +83,7 @@ public struct AnalysisAccumulator: Sendable {
         var size = 1
         while size < sampleRate / 6 { size *= 2 }
         while size > expectedFrames && size > 256 { size /= 2 }
-        frameSize = size
-        frame = [Float](repeating: 0, count: size)
-        spectrum = [Double](repeating: 0, count: size / 2 + 1)
-        fft = RealFFT(size: size)
-        window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size))) }
+        spectrum = LongTermSpectrum(size: size)
     }
 
     public mutating func process(_ block: AudioBlock) {
@@ -107,37 +98,19 @@ public struct AnalysisAccumulator: Sendable {
                 }
             }
         }
-        if channels == 2 {
-            block.withChannel(0) { (l: UnsafeBufferPointer<Float>) in
-                block.withChannel(1) { (r: UnsafeBufferPointer<Float>) in
-                    VectorOps.runs(count: n) { start, length in
-                        let a = l.baseAddress! + start, b = r.baseAddress! + start
-                        lr += VectorOps.dot(a, b, count: length)
-                        ll += VectorOps.sumOfSquares(a, count: length)
-                        rr += VectorOps.sumOfSquares(b, count: length)
-                    }
-                }
+        if channels == 2 { SignalStatistics.addProducts(block, lr: &lr, ll: &ll, rr: &rr) }
+        // The mid signal (mean of the channels) into the band analysis.
+        if mid.count < n { mid = [Float](repeating: 0, count: n) }
+        mid.withUnsafeMutableBufferPointer { m in
+            block.withChannel(0) { (x: UnsafeBufferPointer<Float>) in m.baseAddress!.update(from: x.baseAddress!, count: n) }
+            for c in 1..<max(1, channels) {
+                block.withChannel(c) { (x: UnsafeBufferPointer<Float>) in for i in 0..<n { m[i] += x[i] } }
             }
-        }
-        // The mid signal (mean of the channels) into analysis frames.
-        let scale = 1 / Float(channels)
-        var i = 0
-        while i < n {
-            let run = min(n - i, frameSize - filled)
-            for k in 0..<run {
-                var m: Float = 0
-                for c in 0..<channels { m += block.channels[c][i + k] }
-                frame[filled + k] = channels == 1 ? m : m * scale
+            if channels > 1 {
+                let scale = 1 / Float(channels)
+                for i in 0..<n { m[i] *= scale }
             }
-            filled += run
-            i += run
-            if filled == frameSize {
-                let f = frame, w = window
-                fft.powerSpectrum(fill: { buf in for j in 0..<f.count { buf[j] = f[j] * w[j] } },
-                                   power: { q in for k in 0..<q.count { spectrum[k] += Double(q[k]) } })
-                spectrumFrames += 1
-                filled = 0
-            }
+            spectrum.process(UnsafeBufferPointer(rebasing: m[0..<n]))
         }
     }
 
@@ -147,14 +120,59 @@ public struct AnalysisAccumulator: Sendable {
         let n = m.frames
         let rms = n > 0 ? (sumSquares / Double(n * channels)).squareRoot() : 0
         var bands: [Double?] = BandEnergy.bands.map { _ in nil }
-        if spectrumFrames > 0 {
-            let windowPower = window.reduce(0) { $0 + Double($1) * Double($1) }
-            bands = BandEnergy.bandMeanSquares(spectrum, windowPower: windowPower, frames: spectrumFrames, size: frameSize, sampleRate: sampleRate)
+        if spectrum.frames > 0 {
+            bands = BandEnergy.bandMeanSquares(spectrum.power, windowPower: spectrum.windowPower, frames: spectrum.frames, size: spectrum.size, sampleRate: sampleRate)
         }
         let stereo = channels == 2 ? SignalStatistics.stereo(lr: lr, ll: ll, rr: rr) : (correlation: nil, sideToMid: nil)
         let analysis = AudioAnalysis(profile: m.profile, truePeak: m.truePeak, samplePeak: Double(peak), rms: rms, frames: n,
                                      sampleRate: sampleRate, channels: channels, bandPowers: bands,
                                      correlation: stereo.correlation, sideToMid: stereo.sideToMid)
         return (analysis, m, ProgrammeCurves(sampleRate: sampleRate, frames: n, waveform: waveform, measurement: m))
+    }
+}
+
+/// The true peak of a stream and, for stereo, its L/R correlation: what `mixdown master`
+/// checks its input for when no full analysis is asked for. The channels' peaks and the
+/// correlation's sums run side by side.
+public struct PeakAndCorrelation: Sendable {
+    var peaks: [TruePeakMeter.Stream]
+    var lr = 0.0, ll = 0.0, rr = 0.0
+    let pool: WorkerPool
+
+    public init(sampleRate: Int, channels: Int, pool: WorkerPool = .serial) {
+        peaks = (0..<channels).map { _ in TruePeakMeter.Stream(TruePeakMeter(sampleRate: sampleRate)) }
+        self.pool = pool
+    }
+
+    public mutating func process(_ block: AudioBlock) {
+        let stereo = peaks.count == 2
+        var sums = (lr: 0.0, ll: 0.0, rr: 0.0)
+        withUnsafeMutablePointer(to: &sums) { sums in
+            peaks.withUnsafeMutableBufferPointer { peaks in
+                pool.forEach(peaks.count + 1) { job in
+                    if job < peaks.count {
+                        block.withChannel(job) { (x: UnsafeBufferPointer<Float>) in peaks[job].process(x) }
+                    } else if stereo {
+                        SignalStatistics.addProducts(block, lr: &sums.pointee.lr, ll: &sums.pointee.ll, rr: &sums.pointee.rr)
+                    }
+                }
+            }
+        }
+        (lr, ll, rr) = (lr + sums.lr, ll + sums.ll, rr + sums.rr)
+    }
+
+    /// The true peak (dBTP; nil for silence) and the correlation (stereo only).
+    public mutating func finish() -> (truePeak: Double?, correlation: Double?) {
+        for c in peaks.indices { peaks[c].finish() }
+        let peak = peaks.map(\.peak).max() ?? 0
+        return (decibels(amplitude: Double(peak)), peaks.count == 2 ? SignalStatistics.stereo(lr: lr, ll: ll, rr: rr).correlation : nil)
+    }
+}
+
+extension SignalStatistics {
+    /// Adds a stereo block's ΣLR, ΣL² and ΣR².
+    static func addProducts(_ block: AudioBlock, lr: inout Double, ll: inout Double, rr: inout Double) {
+        let p = block.withChannel(0) { (l: UnsafeBufferPointer<Float>) in block.withChannel(1) { products(l, $0) } }
+        (lr, ll, rr) = (lr + p.lr, ll + p.ll, rr + p.rr)
     }
 }

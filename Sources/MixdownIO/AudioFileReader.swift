@@ -14,28 +14,26 @@ public struct DecodedFile: Sendable {
 /// planar float. Every way a file can be bad becomes one `MixdownError` line naming the file.
 public enum AudioFileReader {
     public static func read(_ path: String) throws -> DecodedFile {
-        let file = try open(path)
-        let ext = (path as NSString).pathExtension
-        if let expected = AudioContainer.expected(forExtension: ext), !expected.contains(file.container) {
-            throw MixdownError.badInput("\(path): the extension says .\(ext) but the content is \(file.container.rawValue); rename the file or re-export it", code: .invalidAudio)
+        let stream = try AudioFileStream(path)
+        // Planar storage sized from the header, grown geometrically when a decoder yields more
+        // than it declared. The header's length is a hint, not a promise (an MP3's Info frame
+        // can claim 4 billion frames in 800 bytes): memory follows the audio that decodes.
+        var planar = (0..<stream.channels).map { _ in [Float](repeating: 0, count: min(stream.declaredFrames ?? 0, 1 << 20)) }
+        var filled = 0
+        let frames = try stream.decode { block in
+            if filled + block.frames > planar[0].count {
+                let grown = max(filled + block.frames, 2 * planar[0].count)
+                for c in planar.indices { planar[c].append(contentsOf: repeatElement(0, count: grown - planar[c].count)) }
+            }
+            for c in planar.indices {
+                block.withChannel(c) { (x: UnsafeBufferPointer<Float>) in
+                    planar[c].withUnsafeMutableBufferPointer { ($0.baseAddress! + filled).update(from: x.baseAddress!, count: block.frames) }
+                }
+            }
+            filled += block.frames
         }
-        if let shortfall = file.declaredLengthShortfall() {
-            throw MixdownError.badInput("\(path): truncated: the header declares \(shortfall.declared) bytes of audio, the file holds \(shortfall.present)", code: .invalidAudio)
-        }
-        let declared = file.declaredFrames
-        let (planar, decoderError) = readFrames(file, expectedFrames: declared.map { min($0, Int(Int32.max)) } ?? 0)
-        let frames = planar[0].count
-        // A shortfall against the declared length is truncation, whatever the decoder said.
-        if let declared, frames < declared {
-            let why = decoderError.map { " (\($0))" } ?? ""
-            throw MixdownError.badInput("\(path): truncated: the header declares \(declared) frames, only \(frames) decode\(why)", code: .invalidAudio)
-        }
-        if let decoderError { throw MixdownError.badInput("\(path): corrupt audio data (\(decoderError))", code: .invalidAudio) }
-        guard frames > 0 else {
-            throw MixdownError.badInput("\(path): contains no audio (0 frames)", code: .invalidAudio)
-        }
-        let audio = AudioBuffer(sampleRate: file.sampleRate, channels: planar)
-        return DecodedFile(audio: audio, container: file.container, roles: file.roles)
+        for c in planar.indices where planar[c].count > frames { planar[c].removeLast(planar[c].count - frames) }
+        return DecodedFile(audio: AudioBuffer(sampleRate: stream.sampleRate, channels: planar), container: stream.container, roles: stream.roles)
     }
 
     /// Decodes `path` block by block into `body` (for files this program just wrote and wants
@@ -95,45 +93,6 @@ public enum AudioFileReader {
             throw e
         }
     }
-
-    /// Every frame the decoder yields, and its complaint if it stopped early. Frames are
-    /// deinterleaved straight into planar storage sized from the header (grown geometrically
-    /// when a decoder yields more than it declared).
-    private static func readFrames(_ file: any AudioInputFile, expectedFrames: Int) -> ([[Float]], String?) {
-        let chunk = 32_768
-        let channels = file.channels
-        var scratch = [Float](repeating: 0, count: chunk * channels)
-        // The header's length is a hint, not a promise (an MP3's Info frame can claim 4 billion
-        // frames in 800 bytes): memory follows the audio that actually decodes.
-        var planar = (0..<channels).map { _ in [Float](repeating: 0, count: min(expectedFrames, 1 << 20)) }
-        var filled = 0
-        var finite = true
-        while true {
-            let n = scratch.withUnsafeMutableBufferPointer { file.read(into: $0.baseAddress!, frames: chunk) }
-            if n <= 0 { break }
-            if filled + n > planar[0].count {
-                let grown = max(filled + n, 2 * planar[0].count)
-                for c in 0..<channels { planar[c].append(contentsOf: repeatElement(0, count: grown - planar[c].count)) }
-            }
-            scratch.withUnsafeBufferPointer { src in
-                for c in 0..<channels {
-                    planar[c].withUnsafeMutableBufferPointer { dst in
-                        let out = dst.baseAddress! + filled
-                        for i in 0..<n { out[i] = src[i * channels + c] }
-                    }
-                }
-                // NaN and ±inf poison every later sum: x·0 is 0 only for finite x.
-                var probe: Float = 0
-                for i in 0..<(n * channels) { probe += src[i] * 0 }
-                finite = finite && probe == 0
-            }
-            filled += n
-        }
-        for c in 0..<channels where planar[c].count > filled { planar[c].removeLast(planar[c].count - filled) }
-        if let error = file.error { return (planar, error) }
-        if !finite { return (planar, "contains NaN or infinite samples") }
-        return (planar, nil)
-    }
 }
 
 /// A C library's message as one line: whitespace runs collapsed, no trailing full stop.
@@ -155,5 +114,78 @@ extension ChannelRole {
         case Int32(SF_CHANNEL_MAP_REAR_RIGHT), Int32(SF_CHANNEL_MAP_SIDE_RIGHT): self = .rightSurround
         default: self = .other
         }
+    }
+}
+
+/// An input file opened for decoding with every check a user's file gets: the extension
+/// against the content and a data chunk longer than the file (on opening), then while
+/// decoding, NaN or infinite samples, the decoder's complaints, fewer frames than the header
+/// declares, and no audio at all. Each is one `MixdownError` line naming the file.
+/// `mixdown master` decodes through it block by block, so a long input is never whole in
+/// memory; `AudioFileReader.read` collects its blocks.
+public final class AudioFileStream {
+    public let path: String
+    public let sampleRate: Int
+    public let channels: Int
+    public let container: AudioContainer
+    /// The length the header promises, if it promises one.
+    public let declaredFrames: Int?
+    /// BS.1770 channel roles, from the file's channel map where it has one.
+    public var roles: [ChannelRole] { file.roles }
+    private let file: any AudioInputFile
+
+    public init(_ path: String) throws {
+        let file = try AudioFileReader.open(path)
+        let ext = (path as NSString).pathExtension
+        if let expected = AudioContainer.expected(forExtension: ext), !expected.contains(file.container) {
+            throw MixdownError.badInput("\(path): the extension says .\(ext) but the content is \(file.container.rawValue); rename the file or re-export it", code: .invalidAudio)
+        }
+        if let shortfall = file.declaredLengthShortfall() {
+            throw MixdownError.badInput("\(path): truncated: the header declares \(shortfall.declared) bytes of audio, the file holds \(shortfall.present)", code: .invalidAudio)
+        }
+        (self.path, self.file, sampleRate, channels, container) = (path, file, file.sampleRate, file.channels, file.container)
+        declaredFrames = file.declaredFrames
+    }
+
+    /// Frames decoded so far.
+    public private(set) var frames = 0
+    private var finite = true
+    private var scratch: [Float] = []
+
+    /// The next frames, up to `block`'s capacity, into `block`; false once the file is done.
+    /// At the end it throws when the file turned out bad (after the blocks already given: a
+    /// consumer writes to something it can discard).
+    public func read(into block: inout AudioBlock) throws -> Bool {
+        let capacity = block.capacity
+        if scratch.count < capacity * channels { scratch = [Float](repeating: 0, count: capacity * channels) }
+        let n = scratch.withUnsafeMutableBufferPointer { file.read(into: $0.baseAddress!, frames: capacity) }
+        guard n <= 0 else {
+            scratch.withUnsafeBufferPointer { src in
+                // NaN and ±inf poison every later sum: x·0 is 0 only for finite x.
+                var probe: Float = 0
+                for i in 0..<(n * channels) { probe += src[i] * 0 }
+                finite = finite && probe == 0
+                block.deinterleave(src, frames: n)
+            }
+            frames += n
+            return true
+        }
+        let decoderError = file.error ?? (finite ? nil : "contains NaN or infinite samples")
+        // A shortfall against the declared length is truncation, whatever the decoder said.
+        if let declared = declaredFrames, frames < declared {
+            let why = decoderError.map { " (\($0))" } ?? ""
+            throw MixdownError.badInput("\(path): truncated: the header declares \(declared) frames, only \(frames) decode\(why)", code: .invalidAudio)
+        }
+        if let decoderError { throw MixdownError.badInput("\(path): corrupt audio data (\(decoderError))", code: .invalidAudio) }
+        guard frames > 0 else { throw MixdownError.badInput("\(path): contains no audio (0 frames)", code: .invalidAudio) }
+        return false
+    }
+
+    /// Decodes the whole file into `body`, `capacity` frames at a time (the block is reused),
+    /// and returns the frames decoded.
+    public func decode(capacity: Int = 32_768, _ body: (AudioBlock) throws -> Void) throws -> Int {
+        var block = AudioBlock(channels: channels, capacity: capacity)
+        while try read(into: &block) { try body(block) }
+        return frames
     }
 }

@@ -13,17 +13,9 @@ public enum ChannelMix {
         let frames = buffer.frameCount
         var left = [Float](repeating: 0, count: frames)
         var right = [Float](repeating: 0, count: frames)
-        let minus3dB: Float = 0.707_106_77
         for (index, role) in roles.enumerated() where index < buffer.channelCount {
-            let (toLeft, toRight): (Float, Float)
-            switch role {
-            case .left: (toLeft, toRight) = (1, 0)
-            case .right: (toLeft, toRight) = (0, 1)
-            case .centre, .mono, .other: (toLeft, toRight) = (minus3dB, minus3dB)
-            case .leftSurround: (toLeft, toRight) = (minus3dB, 0)
-            case .rightSurround: (toLeft, toRight) = (0, minus3dB)
-            case .lfe: continue
-            }
+            let (toLeft, toRight) = stereoGains(role)
+            if toLeft == 0 && toRight == 0 { continue }
             buffer.channels[index].withUnsafeBufferPointer { src in
                 left.withUnsafeMutableBufferPointer { l in
                     right.withUnsafeMutableBufferPointer { r in
@@ -36,6 +28,47 @@ public enum ChannelMix {
             }
         }
         return AudioBuffer(sampleRate: buffer.sampleRate, channels: [left, right])
+    }
+
+    /// A block folded to stereo as `toStereo` folds a buffer, into `out` (sized as needed).
+    public static func toStereo(_ block: AudioBlock, roles: [ChannelRole], into out: inout AudioBlock) {
+        let frames = block.frames
+        if out.capacity < frames || out.channelCount != 2 { out = AudioBlock(channels: 2, capacity: max(frames, out.capacity)) }
+        out.frames = frames
+        if block.channelCount <= 2 {
+            for c in 0..<2 {
+                block.withChannel(min(c, block.channelCount - 1)) { (src: UnsafeBufferPointer<Float>) in
+                    out.channels[c].withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: src.baseAddress!, count: frames) }
+                }
+            }
+            return
+        }
+        for c in 0..<2 {
+            out.channels[c].withUnsafeMutableBufferPointer { dst in
+                dst.baseAddress!.update(repeating: 0, count: frames)
+                for (index, role) in roles.enumerated() where index < block.channelCount {
+                    let gains = stereoGains(role), gain = c == 0 ? gains.left : gains.right
+                    if gain == 0 { continue }
+                    block.withChannel(index) { (src: UnsafeBufferPointer<Float>) in
+                        for i in 0..<frames { dst[i] += gain * src[i] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// How much of a channel of `role` goes to the left and right of a stereo fold-down
+    /// (ITU-R BS.775: centre and surrounds at −3 dB into their side, LFE dropped).
+    static func stereoGains(_ role: ChannelRole) -> (left: Float, right: Float) {
+        let minus3dB: Float = 0.707_106_77
+        switch role {
+        case .left: return (1, 0)
+        case .right: return (0, 1)
+        case .centre, .mono, .other: return (minus3dB, minus3dB)
+        case .leftSurround: return (minus3dB, 0)
+        case .rightSurround: return (0, minus3dB)
+        case .lfe: return (0, 0)
+        }
     }
 
     /// Mono for the mono delivery formats: the average of the channels, so a centred voice

@@ -144,8 +144,11 @@ public enum MasterChain {
 
     /// The second pass: the chain over `source` into `body`, block by block. The blocks cover
     /// exactly the source's frames (what the saturation holds back comes out at the end).
+    /// The chain makes the next block while `body` takes the last; `made` sees each block on
+    /// the chain's side as it is made (work that balances the two sides).
     public static func run(_ source: BlockSource, settings: MasteringSettings, decisions: Decisions, blockFrames: Int = 65_536,
-                           pool: WorkerPool = .serial, _ body: (AudioBlock) throws -> Void) throws {
+                           pool: WorkerPool = .serial, made: (AudioBlock) throws -> Void = { _ in },
+                           _ body: (AudioBlock) throws -> Void) throws {
         var stream = Stream(settings: settings, rate: source.sampleRate, channels: source.channelCount, decisions: decisions, pool: pool)
         var position = 0
         try Pipelined.run(channels: source.channelCount, capacity: max(blockFrames, stream.latency), pool: pool, produce: { block in
@@ -153,11 +156,13 @@ public enum MasterChain {
                 try source.read(from: position, into: &block)
                 position += block.frames
                 stream.process(&block)
+                if block.frames > 0 { try made(block) }
                 return true
             }
             guard position == source.frameCount else { return false }
             position += 1   // once: what the chain holds back
             stream.finish(&block)
+            if block.frames > 0 { try made(block) }
             return true
         }, consume: { block in if block.frames > 0 { try body(block) } })
     }

@@ -79,8 +79,11 @@ public struct MasterRequest: Sendable {
 }
 
 /// decode → (match the reference) → master chain → align loudness under the ceiling →
-/// encode, each a named stage (docs/mastering.md). The chain is measured, then applied while
-/// the result is metered; delivery then encodes every format in one pass per shape.
+/// encode, each a named stage (docs/mastering.md). Every stage streams: the input is decoded
+/// and resampled into a spill file, the chain is measured over it and then applied into a
+/// second spill while the result is metered, and delivery encodes every format from that in
+/// one pass per shape. Memory stays a few blocks (and the meters' per-block figures) however
+/// long the input is; the spills live in `temporaryDirectory`.
 public enum Mastering {
     public struct Result: Sendable {
         public var outputs: [EncodedOutput]
@@ -92,8 +95,9 @@ public enum Mastering {
     public static func master(_ request: MasterRequest) throws -> Result {
         var clock = StageClock(request.control)
         let checked = try clock.run(.checking) { try check(request) }
-        let source = try clock.run(.rendering) { try decode(request, reference: checked.reference) }
-        let chained = try clock.run(.mastering) { try masterChain(source, settings: settings(request.preset), analyse: checked.analyse, request: request) }
+        let settings = settings(request.preset)
+        let source = try clock.run(.rendering) { try decode(request, settings: settings, analyse: checked.analyse, reference: checked.reference) }
+        let chained = try clock.run(.mastering) { try masterChain(source, settings: settings, request: request) }
         let transaction = OutputTransaction()
         if let folder = OutputTransaction.folderToMake(request.output) { try transaction.makeFolder(folder) }
         let delivered = try clock.run(.encoding) {
@@ -116,71 +120,124 @@ public enum Mastering {
         var ceiling: Double
         var paths: [EndFormat: String]
         var analyse: Bool
-        /// The reference track, decoded like the input.
-        var reference: AudioBuffer?
+        /// The reference track's spectra, measured as it streamed past (it is not kept).
+        var reference: ReferenceMatch.Spectra?
     }
 
     static func check(_ request: MasterRequest) throws -> Checked {
         let (givenTarget, ceiling, paths) = try request.check()
-        let reference = try request.reference.map { try AudioDecoder.decodeForMix($0, pool: request.pool) }
-        let referenceLoudness = reference.flatMap { AudioAnalysis.analyze($0, pool: request.pool).integratedLufs }
+        var reference: ReferenceMatch.Spectra?, referenceLoudness: Double?
+        if let path = request.reference {
+            var spectra = ReferenceMatch.Spectra()
+            var meter = ProgrammeMeter(sampleRate: SampleTime.renderRate, channels: 2, truePeak: false, pool: request.pool)
+            try AudioDecoder.stream(path, pool: request.pool) { block in
+                meter.process(block)
+                spectra.process(block)
+            }
+            (reference, referenceLoudness) = (spectra, meter.finish().integrated)
+        }
         try request.control.step(.checking, 1)
         return Checked(target: givenTarget ?? referenceLoudness ?? LoudnessPreset.streaming.integrated, ceiling: ceiling, paths: paths,
                        analyse: request.analyse || request.reportPath != nil || request.reportPagePath != nil, reference: reference)
     }
 
-    /// The input at the render rate in stereo, and matched to the reference when there is one.
+    /// The input at the render rate in stereo (spilled), matched to the reference when there
+    /// is one (a second spill), with what the passes that wrote them measured: the input's
+    /// checks and what the master chain decides from the whole programme.
     struct Source {
-        var mix: AudioBuffer
-        var matched: AudioBuffer
+        var mix: SpillFile
+        var matched: BlockSource
+        var input: InputChecks
+        var decisions: MasterChain.Decisions
         /// With the reference preset: the octave-band distance to the reference, before and after.
         var spectralDistance: (before: Double, after: Double)?
     }
 
-    static func decode(_ request: MasterRequest, reference: AudioBuffer?) throws -> Source {
-        let decoded = try AudioFileReader.read(request.input)
-        let mix = try Resampler.resample(ChannelMix.toStereo(decoded.audio, roles: decoded.roles), to: SampleTime.renderRate, pool: request.pool)
-        guard let reference else { return Source(mix: mix, matched: mix) }
-        let matched = ReferenceMatch.match(mix, to: reference)
-        return Source(mix: mix, matched: matched.audio, spectralDistance: (matched.distanceBefore, matched.distanceAfter))
+    /// One pass decodes the input into a spill while the input's checks, the master chain's
+    /// analysis (or, with a reference, the mix's spectra) measure it: the decoder makes the next
+    /// block while the last is written and measured, side by side. With a reference, a second
+    /// pass writes the matched mix, which the chain's analysis then measures.
+    static func decode(_ request: MasterRequest, settings: MasteringSettings, analyse: Bool,
+                       reference: ReferenceMatch.Spectra?) throws -> Source {
+        let (pool, rate) = (request.pool, SampleTime.renderRate)
+        let stream = try MixStream(request.input, rate: rate, pool: pool)
+        let mix = try SpillFile(directory: request.temporaryDirectory, sampleRate: rate, channels: 2)
+        var checks = InputChecks.Meter(analyse: analyse, expectedFrames: stream.expectedFrames, sampleRate: rate, channels: 2, pool: pool)
+        var analyzer = MasterChain.Analyzer(settings: settings, rate: rate, channels: 2, pool: pool)
+        var spectra = reference.map { _ in ReferenceMatch.Spectra() }
+        let expected = Double(max(1, stream.expectedFrames ?? 0))
+        // The two sides balanced: the decoder also writes the spill and analyses for the chain
+        // (or the reference match); the input's checks (true peak, mostly) take the other side.
+        try Pipelined.run(make: { AudioBlock(channels: 2, capacity: MixStream.blockFrames) }, pool: pool, produce: { block in
+            guard try stream.next(into: &block) else { return false }
+            try mix.consume(block)
+            if spectra != nil { spectra!.process(block) } else { analyzer.process(block) }
+            return true
+        }, consume: { block in
+            checks.process(block)
+            try request.control.step(.rendering, min(1, Double(mix.frameCount) / expected))
+        })
+        let input = checks.finish()
+        guard let reference, let spectra else { return Source(mix: mix, matched: mix, input: input, decisions: analyzer.decisions) }
+
+        // The matched mix: the fitted EQ applied as the spill is read back; its spectrum is
+        // measured on the way (how close it came), and the chain's analysis with it.
+        let matched = try SpillFile(directory: request.temporaryDirectory, sampleRate: rate, channels: 2)
+        var equaliser = ReferenceMatch.Equaliser(mix: spectra, reference: reference, rate: rate)
+        var after = ReferenceMatch.Spectra()
+        var position = 0
+        try Pipelined.run(channels: 2, capacity: LoudnessMaster.blockFrames, pool: pool, produce: { block in
+            guard position < mix.frameCount else { return false }
+            try mix.read(from: position, into: &block)
+            position += block.frames
+            equaliser.process(&block)
+            return true
+        }, consume: { block in
+            try pool.forEach(3) { (job: Int) throws in
+                switch job {
+                case 0: try matched.consume(block)
+                case 1: after.process(block)
+                default: analyzer.process(block)
+                }
+            }
+        })
+        return Source(mix: mix, matched: matched, input: input, decisions: analyzer.decisions,
+                      spectralDistance: (ReferenceMatch.distance(spectra, to: reference, rate: rate),
+                                         ReferenceMatch.distance(after, to: reference, rate: rate)))
     }
 
-    /// What the master chain leaves: the chained programme, metered, and the input's checks.
+    /// What the master chain leaves: the chained programme (spilled) and its measurement.
     struct Chained {
-        var output: MemorySink
+        var output: SpillFile
         var measurement: ProgrammeMeter.Measurement
-        var input: InputChecks
     }
 
-    /// The input's checks (the full analysis only when asked; the warnings need the true peak
-    /// and correlation) run beside the chain's first pass; then the chain is applied and metered.
-    static func masterChain(_ source: Source, settings: MasteringSettings, analyse: Bool, request: MasterRequest) throws -> Chained {
+    /// The chain applied with the decisions the first pass made, and the result metered as it
+    /// is written.
+    static func masterChain(_ source: Source, settings: MasteringSettings, request: MasterRequest) throws -> Chained {
         let (matched, pool) = (source.matched, request.pool)
-        let input = BufferSource(matched)
-        let (checks, decisions) = try pool.both({ InputChecks(source.mix, analyse: analyse, pool: pool) },
-                                                { try MasterChain.analyze(input, settings: settings, pool: pool) })
-        let chained = MemorySink(sampleRate: matched.sampleRate, channels: matched.channelCount, capacity: matched.frameCount)
+        let chained = try SpillFile(directory: request.temporaryDirectory, sampleRate: matched.sampleRate, channels: matched.channelCount)
         var meter = ProgrammeMeter(sampleRate: matched.sampleRate, channels: matched.channelCount, pool: pool)
         var done = 0
-        try MasterChain.run(input, settings: settings, decisions: decisions, pool: pool) {
+        // The spill is written on the chain's side, the meter (true peak, mostly) takes the other.
+        try MasterChain.run(matched, settings: settings, decisions: source.decisions, pool: pool, made: { try chained.consume($0) }) {
             meter.process($0)
-            try chained.consume($0)
             done += $0.frames
             try request.control.step(.mastering, Double(done) / Double(max(1, matched.frameCount)))
         }
-        return Chained(output: chained, measurement: meter.finish(), input: checks)
+        return Chained(output: chained, measurement: meter.finish())
     }
 
     /// The warnings and the report, and the sidecars written into the transaction.
     static func finish(_ request: MasterRequest, checked: Checked, source: Source, chained: Chained, delivered: Delivery.Result,
                        transaction: OutputTransaction) throws -> Result {
-        var warnings = chained.input.warnings
+        var warnings = source.input.warnings
         if let alignment = delivered.alignment {
             warnings += LoudnessWarnings.check(alignment, delivered: delivered.analysis, files: delivered.loudness, target: checked.target, ceiling: checked.ceiling,
                                                measurable: alignment.integratedLufs != nil).map(\.message)
         }
         var report: MasterReport?
-        if checked.analyse, let before = chained.input.analysis, let after = delivered.analysis {
+        if checked.analyse, let before = source.input.analysis, let after = delivered.analysis {
             report = MasterReport(preset: request.preset.rawValue, loudnessTarget: checked.target, truePeakLimit: checked.ceiling, input: before,
                                   output: after, warnings: warnings, outputs: delivered.outputs,
                                   spectralDistanceBeforeDb: source.spectralDistance?.before, spectralDistanceAfterDb: source.spectralDistance?.after)
@@ -204,7 +261,8 @@ public enum Mastering {
     }
 }
 
-/// What the input itself earns a warning for: too hot, clipped, out of phase.
+/// What the input itself earns a warning for: too hot, clipped, out of phase. Measured as the
+/// input is decoded.
 struct InputChecks: Sendable {
     /// The input's full analysis, when asked for.
     var analysis: AudioAnalysis?
@@ -212,10 +270,36 @@ struct InputChecks: Sendable {
     var correlation: Double?
     var clippedRuns = 0
 
-    init(_ mix: AudioBuffer, analyse: Bool, pool: WorkerPool) {
-        analysis = analyse ? AudioAnalysis.analyze(mix, pool: pool) : nil
-        (truePeak, correlation) = analysis.map { ($0.truePeakDbtp, $0.stereoCorrelation) } ?? AudioAnalysis.truePeakAndCorrelation(mix, pool: pool)
-        clippedRuns = Clipping.runs(in: mix)
+    /// The checks, block by block: the full analysis when asked for, else the true peak and
+    /// correlation alone (what the warnings need), and clipped runs either way.
+    struct Meter: Sendable {
+        var full: AnalysisAccumulator?
+        var light: PeakAndCorrelation?
+        var clipping: Clipping
+
+        /// `expectedFrames` (from the file's header) sizes the full analysis' band frames and
+        /// waveform buckets as the whole-file analysis sizes them; unknown, it is taken as
+        /// long (only an input under 0.2 s would have been measured differently).
+        init(analyse: Bool, expectedFrames: Int?, sampleRate: Int, channels: Int, pool: WorkerPool) {
+            full = analyse ? AnalysisAccumulator(sampleRate: sampleRate, channels: channels, expectedFrames: expectedFrames ?? Int(Int32.max), pool: pool) : nil
+            light = analyse ? nil : PeakAndCorrelation(sampleRate: sampleRate, channels: channels, pool: pool)
+            clipping = Clipping(channels: channels)
+        }
+
+        mutating func process(_ block: AudioBlock) {
+            full?.process(block)
+            light?.process(block)
+            clipping.process(block)
+        }
+
+        mutating func finish() -> InputChecks {
+            var checks = InputChecks()
+            checks.analysis = full.map { var a = $0; return a.finish().analysis }
+            (checks.truePeak, checks.correlation) = checks.analysis.map { ($0.truePeakDbtp, $0.stereoCorrelation) }
+                ?? light.map { var l = $0; return l.finish() } ?? (nil, nil)
+            checks.clippedRuns = clipping.finish()
+            return checks
+        }
     }
 
     var warnings: [String] {
@@ -227,17 +311,28 @@ struct InputChecks: Sendable {
     }
 }
 
-enum Clipping {
-    /// Runs of three or more consecutive samples at (or within 0.01 dB of) full scale.
-    static func runs(in buffer: AudioBuffer) -> Int {
-        var count = 0
-        for ch in buffer.channels {
-            var run = 0
-            for v in ch {
-                if abs(v) >= 0.9988 { run += 1 } else { if run >= 3 { count += 1 }; run = 0 }
+/// Counts runs of three or more consecutive samples at (or within 0.01 dB of) full scale, per
+/// channel, as blocks stream past (a run may span blocks).
+struct Clipping: Sendable {
+    private var run: [Int]
+    private var count = 0
+    init(channels: Int) { run = [Int](repeating: 0, count: channels) }
+
+    mutating func process(_ block: AudioBlock) {
+        for c in run.indices {
+            block.withChannel(c) { (x: UnsafeBufferPointer<Float>) in
+                var length = run[c]
+                for v in x {
+                    if abs(v) >= 0.9988 { length += 1 } else { if length >= 3 { count += 1 }; length = 0 }
+                }
+                run[c] = length
             }
-            if run >= 3 { count += 1 }
         }
+    }
+
+    mutating func finish() -> Int {
+        for length in run where length >= 3 { count += 1 }
+        run = run.map { _ in 0 }
         return count
     }
 }
