@@ -47,11 +47,12 @@ test: deps
 fuzz: deps
 	@bash Tests/Fuzz/run.sh
 
-# Release-build benchmarks: analyze vs ffmpeg ebur128 (10-minute file), and the 30 s spot's render.
+# Release-build benchmarks, each against its peer in the same run (docs/benchmarks.md).
 bench: build
 	@bash scripts/install-deps.sh bench
 	@bash Benchmarks/analyze-vs-ffmpeg.sh
 	@bash Benchmarks/render-spot.sh
+	@bash Benchmarks/spot-vs-lame.sh
 	@bash Benchmarks/speech-cache.sh
 	@bash Benchmarks/master-vs-loudnorm.sh
 	@bash Benchmarks/hybrid.sh

@@ -4,6 +4,10 @@
 # at a time (this machine's cores), in the same run. Each side starts with an empty speech
 # cache of its own, so both synthesise what they need once. BATCH_ROWS sets the number of
 # rows (default 1000); SEPARATE_ROWS how many of them the separate calls render (default all).
+# Then the encoder floor: the batch's own programmes, written once as 44.1 kHz WAV masters by
+# the same batch, encoded by the `lame` command at -V 4 (what mp3_medium is), two at a time:
+# batch time / LAME time says how close a campaign comes to the time its encodes alone need.
+# 50 variants picked at random are then checked with ffmpeg: exactly 30 s, on target.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 rows=${BATCH_ROWS:-1000}
@@ -54,3 +58,33 @@ for id in v00001 v00500 "v$(printf %05d "$rows")"; do
   n=$(ffmpeg -v error -i "$f" -f s16le -ac 1 - | wc -c)
   printf '  %s: %d samples at 44.1 kHz\n' "$id" $((n / 2))
 done
+
+echo "== the encoder floor: the same $rows programmes as WAV masters (written once), lame -V 4, $jobs at a time"
+python3 - "$dir/spot-wav.json" <<'PY'
+import json, os, sys
+production = json.load(open("Examples/batch/spot.json"))
+production["scriptFile"] = os.path.abspath("Examples/batch/" + production["scriptFile"])
+production["endFormat"] = [{"format": "wav", "sampleRate": 44100, "bitDepth": 16}]
+json.dump(production, open(sys.argv[1], "w"))
+PY
+MIXDOWN_CACHE="$dir/cache-batch" "$bin" batch "$dir/spot-wav.json" --audience "$dir/rows.csv" -o "$dir/wav" --jobs "$jobs" > /dev/null
+mkdir -p "$dir/lame"
+t0=$(now)
+ls "$dir/wav" | grep '\.wav$' | xargs -P "$jobs" -I{} lame --silent -V 4 "$dir/wav/{}" "$dir/lame/{}.mp3"
+t1=$(now)
+l_wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
+l_n=$(ls "$dir/lame" | wc -l)
+printf 'lame alone: %d encodes in %.1f s (%.2f/s)\n' "$l_n" "$l_wall" "$(awk -v n="$l_n" -v t="$l_wall" 'BEGIN { print n / t }')"
+printf 'batch time / lame time: %.2fx\n' "$(awk -v b="$b_wall" -v l="$l_wall" -v nb="$ok" -v nl="$l_n" 'BEGIN { print (b / nb) / (l / nl) }')"
+
+# 50 variants at random: ffmpeg decodes each to exactly 30 s at 44.1 kHz, within 0.5 LU of
+# -14 LUFS and under -1 dBTP.
+bad=0
+for f in $(ls "$dir/batch"/v*.mp3 | shuf -n 50 --random-source=<(yes)); do
+  n=$(ffmpeg -v error -i "$f" -f s16le -ac 1 - | wc -c)
+  read -r i p < <(ffmpeg -nostats -nostdin -i "$f" -af ebur128=peak=true -f null - 2>&1 | awk '/^ +I:/ { i = $2 } /^ +Peak:/ { p = $2 } END { print i, p }')
+  if [ $((n / 2)) -ne 1323000 ] || ! awk -v i="$i" -v p="$p" 'BEGIN { exit !((i + 14 <= 0.5 && i + 14 >= -0.5) && p <= -1) }'; then
+    echo "  $(basename "$f"): $((n / 2)) samples, $i LUFS, $p dBTP"; bad=$((bad + 1))
+  fi
+done
+echo "checked 50 variants at random: $((50 - bad)) exact and on target"
