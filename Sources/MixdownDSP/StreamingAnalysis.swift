@@ -100,6 +100,7 @@ public struct AnalysisAccumulator: Sendable {
         }
         if channels == 2 { SignalStatistics.addProducts(block, lr: &lr, ll: &ll, rr: &rr) }
         // The mid signal (mean of the channels) into the band analysis.
+        guard n > 0 else { return }
         if mid.count < n { mid = [Float](repeating: 0, count: n) }
         mid.withUnsafeMutableBufferPointer { m in
             block.withChannel(0) { (x: UnsafeBufferPointer<Float>) in m.baseAddress!.update(from: x.baseAddress!, count: n) }

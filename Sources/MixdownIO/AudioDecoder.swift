@@ -36,6 +36,11 @@ public final class MixStream: @unchecked Sendable {
     public let expectedFrames: Int?
     /// Frames given so far.
     public private(set) var frames = 0
+    /// Whether `FileSource` can read the file again as these blocks (WAV, AIFF or FLAC with a
+    /// declared length, at the working rate): then a caller needs no spill of them.
+    public var isRereadable: Bool {
+        [.wav, .aiff, .flac].contains(file.container) && file.sampleRate == rate && file.declaredFrames != nil
+    }
     private let file: AudioFileStream
     private let resampler: (any BlockResampler)?
     private var decoded: AudioBlock

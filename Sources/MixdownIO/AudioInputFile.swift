@@ -52,6 +52,9 @@ final class SndFileInputFile: AudioInputFile {
         max(0, Int(sf_readf_float(file, destination, Int64(frames))))
     }
 
+    /// Moves to `frame` (exact for WAV, AIFF and FLAC); false where the file cannot seek.
+    func seek(to frame: Int) -> Bool { sf_seek(file, Int64(frame), SEEK_SET) == Int64(frame) }
+
     var error: String? {
         let err = sf_error(file)
         return err == 0 ? nil : libraryMessage(sf_error_number(err))

@@ -145,7 +145,7 @@ public enum Mastering {
     /// is one (a second spill), with what the passes that wrote them measured: the input's
     /// checks and what the master chain decides from the whole programme.
     struct Source {
-        var mix: SpillFile
+        var mix: BlockSource
         var matched: BlockSource
         var input: InputChecks
         var decisions: MasterChain.Decisions
@@ -161,7 +161,9 @@ public enum Mastering {
                        reference: ReferenceMatch.Spectra?) throws -> Source {
         let (pool, rate) = (request.pool, SampleTime.renderRate)
         let stream = try MixStream(request.input, rate: rate, pool: pool)
-        let mix = try SpillFile(directory: request.temporaryDirectory, sampleRate: rate, channels: 2)
+        // A WAV, AIFF or FLAC at 48 kHz is read again from the file itself; anything else
+        // (MP3, another rate) is spilled as it is decoded.
+        let spill = stream.isRereadable ? nil : try SpillFile(directory: request.temporaryDirectory, sampleRate: rate, channels: 2)
         var checks = InputChecks.Meter(analyse: analyse, expectedFrames: stream.expectedFrames, sampleRate: rate, channels: 2, pool: pool)
         var analyzer = MasterChain.Analyzer(settings: settings, rate: rate, channels: 2, pool: pool)
         var spectra = reference.map { _ in ReferenceMatch.Spectra() }
@@ -170,14 +172,15 @@ public enum Mastering {
         // (or the reference match); the input's checks (true peak, mostly) take the other side.
         try Pipelined.run(make: { AudioBlock(channels: 2, capacity: MixStream.blockFrames) }, pool: pool, produce: { block in
             guard try stream.next(into: &block) else { return false }
-            try mix.consume(block)
+            try spill?.consume(block)
             if spectra != nil { spectra!.process(block) } else { analyzer.process(block) }
             return true
         }, consume: { block in
             checks.process(block)
-            try request.control.step(.rendering, min(1, Double(mix.frameCount) / expected))
+            try request.control.step(.rendering, min(1, Double(stream.frames) / expected))
         })
         let input = checks.finish()
+        let mix = try spill ?? reread(request, frames: stream.frames)
         guard let reference, let spectra else { return Source(mix: mix, matched: mix, input: input, decisions: analyzer.decisions) }
 
         // The matched mix: the fitted EQ applied as the spill is read back; its spectrum is
@@ -204,6 +207,19 @@ public enum Mastering {
         return Source(mix: mix, matched: matched, input: input, decisions: analyzer.decisions,
                       spectralDistance: (ReferenceMatch.distance(spectra, to: reference, rate: rate),
                                          ReferenceMatch.distance(after, to: reference, rate: rate)))
+    }
+
+    /// The input as the first pass decoded it, read again: from the file itself, or (should
+    /// it not open again as it did) spilled by decoding it once more.
+    static func reread(_ request: MasterRequest, frames: Int) throws -> BlockSource {
+        let rate = SampleTime.renderRate
+        if let source = FileSource.rereading(request.input, rate: rate, frames: frames) { return source }
+        let spill = try SpillFile(directory: request.temporaryDirectory, sampleRate: rate, channels: 2)
+        try AudioDecoder.stream(request.input, rate: rate, pool: request.pool) { try spill.consume($0) }
+        guard spill.frameCount == frames else {
+            throw MixdownError.badInput("\(request.input): the file changed while it was being mastered", code: .invalidAudio)
+        }
+        return spill
     }
 
     /// What the master chain leaves: the chained programme (spilled) and its measurement.
