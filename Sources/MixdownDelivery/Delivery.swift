@@ -344,10 +344,12 @@ public enum Delivery {
             output = try Delivery.encode(source, measured, alignment, as: [format], to: paths, in: transaction, analyse: false, replacing: true,
                                          tagging: tagging, pool: pool).0[0]
         }
-        /// Under the decoded ceiling first, then nearer the target.
+        /// Under the decoded ceiling first; of two under it, the nearer the target; of two over
+        /// it, the lower peak (the ceiling is the promise a delivery keeps first).
         func better(_ a: (loudness: Double, peak: Double), than b: (loudness: Double, peak: Double)) -> Bool {
             let under = (a.peak <= ceiling - margin, b.peak <= ceiling - margin)
-            return under.0 != under.1 ? under.0 : abs(a.loudness - target) < abs(b.loudness - target)
+            if under.0 != under.1 { return under.0 }
+            return under.0 ? abs(a.loudness - target) < abs(b.loudness - target) : a.peak < b.peak
         }
         var current = first
         var best: (alignment: LoudnessMaster.Alignment, loudness: Double, peak: Double, attempt: Int)?
