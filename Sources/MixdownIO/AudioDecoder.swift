@@ -39,7 +39,7 @@ public final class MixStream: @unchecked Sendable {
     /// Whether `FileSource` can read the file again as these blocks (WAV, AIFF or FLAC with a
     /// declared length, at the working rate): then a caller needs no spill of them.
     public var isRereadable: Bool {
-        [.wav, .aiff, .flac].contains(file.container) && file.sampleRate == rate && file.declaredFrames != nil
+        FileSource.canReread(file.container, at: file.sampleRate, as: rate) && file.declaredFrames != nil
     }
     private let file: AudioFileStream
     private let resampler: (any BlockResampler)?

@@ -10,24 +10,12 @@ public enum ChannelMix {
         case 2: return buffer
         default: break
         }
-        let frames = buffer.frameCount
-        var left = [Float](repeating: 0, count: frames)
-        var right = [Float](repeating: 0, count: frames)
-        for (index, role) in roles.enumerated() where index < buffer.channelCount {
-            let (toLeft, toRight) = stereoGains(role)
-            if toLeft == 0 && toRight == 0 { continue }
-            buffer.channels[index].withUnsafeBufferPointer { src in
-                left.withUnsafeMutableBufferPointer { l in
-                    right.withUnsafeMutableBufferPointer { r in
-                        for i in 0..<frames {
-                            l[i] += toLeft * src[i]
-                            r[i] += toRight * src[i]
-                        }
-                    }
-                }
-            }
-        }
-        return AudioBuffer(sampleRate: buffer.sampleRate, channels: [left, right])
+        // The block fold-down over the whole buffer: one code for both.
+        var block = AudioBlock(channels: 0, capacity: 0)
+        (block.channels, block.frames) = (buffer.channels, buffer.frameCount)
+        var out = AudioBlock(channels: 2, capacity: buffer.frameCount)
+        toStereo(block, roles: roles, into: &out)
+        return AudioBuffer(sampleRate: buffer.sampleRate, channels: out.channels)
     }
 
     /// A block folded to stereo as `toStereo` folds a buffer, into `out` (sized as needed).

@@ -21,9 +21,15 @@ public final class FileSource: BlockSource, @unchecked Sendable {
     /// The file at `path` to read again, if it can be: WAV, AIFF or FLAC at `rate`, with the
     /// `frames` its checked decode gave. Nil otherwise (the caller spills instead).
     public static func rereading(_ path: String, rate: Int, frames: Int) -> FileSource? {
-        guard let file = try? SndFileInputFile(path: path), [.wav, .aiff, .flac].contains(file.container),
-              file.sampleRate == rate, file.declaredFrames == frames else { return nil }
+        guard let file = try? SndFileInputFile(path: path), canReread(file.container, at: file.sampleRate, as: rate),
+              file.declaredFrames == frames else { return nil }
         return FileSource(path: path, file: file, frames: frames)
+    }
+
+    /// What can be read again as decoded: a container libsndfile seeks exactly, at the
+    /// working rate (nothing to resample).
+    static func canReread(_ container: AudioContainer, at sampleRate: Int, as rate: Int) -> Bool {
+        [.wav, .aiff, .flac].contains(container) && sampleRate == rate
     }
 
     private init(path: String, file: SndFileInputFile, frames: Int) {

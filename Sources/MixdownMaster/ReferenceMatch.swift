@@ -24,19 +24,9 @@ public enum ReferenceMatch {
         public init() {}
 
         public mutating func process(_ block: AudioBlock) {
-            let n = block.frames
-            if midScratch.count < n { (midScratch, sideScratch) = ([Float](repeating: 0, count: n), [Float](repeating: 0, count: n)) }
-            block.withChannel(0) { (l: UnsafeBufferPointer<Float>) in
-                block.withChannel(min(1, block.channelCount - 1)) { (r: UnsafeBufferPointer<Float>) in
-                    midScratch.withUnsafeMutableBufferPointer { m in
-                        sideScratch.withUnsafeMutableBufferPointer { s in
-                            for i in 0..<n { (m[i], s[i]) = (0.5 * (l[i] + r[i]), 0.5 * (l[i] - r[i])) }
-                            mid.process(UnsafeBufferPointer(rebasing: m[0..<n]))
-                            side.process(UnsafeBufferPointer(rebasing: s[0..<n]))
-                        }
-                    }
-                }
-            }
+            let n = ReferenceMatch.split(block, mid: &midScratch, side: &sideScratch)
+            midScratch.withUnsafeBufferPointer { mid.process(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+            sideScratch.withUnsafeBufferPointer { side.process(UnsafeBufferPointer(rebasing: $0[0..<n])) }
         }
 
         /// Octave-band levels (dB, mean power per frame) of the mid and of the side.
@@ -71,22 +61,32 @@ public enum ReferenceMatch {
 
         /// EQs a stereo block in place: to mid and side, filtered, and back.
         public mutating func process(_ block: inout AudioBlock) {
-            let n = block.frames
-            if midScratch.count < n { (midScratch, sideScratch) = ([Float](repeating: 0, count: n), [Float](repeating: 0, count: n)) }
-            midScratch.withUnsafeMutableBufferPointer { m in
-                sideScratch.withUnsafeMutableBufferPointer { s in
-                    let (m, s) = (UnsafeMutableBufferPointer(rebasing: m[0..<n]), UnsafeMutableBufferPointer(rebasing: s[0..<n]))
-                    block.withChannel(0) { (l: UnsafeBufferPointer<Float>) in
-                        block.withChannel(1) { (r: UnsafeBufferPointer<Float>) in
-                            for i in 0..<n { (m[i], s[i]) = (0.5 * (l[i] + r[i]), 0.5 * (l[i] - r[i])) }
-                        }
-                    }
-                    mid.process(m, state: &midState)
-                    side.process(s, state: &sideState)
+            let n = ReferenceMatch.split(block, mid: &midScratch, side: &sideScratch)
+            midScratch.withUnsafeMutableBufferPointer { mid.process(UnsafeMutableBufferPointer(rebasing: $0[0..<n]), state: &midState) }
+            sideScratch.withUnsafeMutableBufferPointer { side.process(UnsafeMutableBufferPointer(rebasing: $0[0..<n]), state: &sideState) }
+            midScratch.withUnsafeBufferPointer { m in
+                sideScratch.withUnsafeBufferPointer { s in
                     block.withChannel(0) { (l: UnsafeMutableBufferPointer<Float>) in for i in 0..<n { l[i] = m[i] + s[i] } }
                     block.withChannel(1) { (r: UnsafeMutableBufferPointer<Float>) in for i in 0..<n { r[i] = m[i] - s[i] } }
                 }
             }
         }
+    }
+
+    /// A stereo block's mid, (L + R) / 2, and side, (L − R) / 2, into the scratch arrays
+    /// (grown as needed; a mono block is its own mid). Returns the frames written.
+    static func split(_ block: AudioBlock, mid: inout [Float], side: inout [Float]) -> Int {
+        let n = block.frames
+        if mid.count < n { (mid, side) = ([Float](repeating: 0, count: n), [Float](repeating: 0, count: n)) }
+        mid.withUnsafeMutableBufferPointer { m in
+            side.withUnsafeMutableBufferPointer { s in
+                block.withChannel(0) { (l: UnsafeBufferPointer<Float>) in
+                    block.withChannel(min(1, block.channelCount - 1)) { (r: UnsafeBufferPointer<Float>) in
+                        for i in 0..<n { (m[i], s[i]) = (0.5 * (l[i] + r[i]), 0.5 * (l[i] - r[i])) }
+                    }
+                }
+            }
+        }
+        return n
     }
 }
