@@ -323,7 +323,10 @@ public enum Delivery {
                       ceiling: Double, analyse: Bool = false, tagging: Tagging? = nil, pool: WorkerPool) throws
         -> (output: EncodedOutput, analysis: Analysed?, decoded: ProgrammeMeter.Measurement) {
         let margin = decoderMargin(format)
-        var aim = target, peakLimit = ceiling - margin - codecOvershoot(format)
+        var aim = target, overshoot = codecOvershoot(format), peakLimit = ceiling - margin - overshoot
+        // The masters' true peaks (before encoding) known to decode over the ceiling, and under
+        // it but short of the target because the limiter had no more to give.
+        var overAt: Double?, underAt: Double?
         var output = output
         var analysis: Analysed?
         /// The file as a player decodes it (with `analyse`, fully analysed).
@@ -367,9 +370,31 @@ public enum Delivery {
                 return (output, analysis, try decode())
             }
             attempt += 1
-            aim += target - loudness
-            if peak > ceiling - margin { peakLimit -= peak - (ceiling - margin) + 0.05 }
-            current = try LoudnessMaster.align(source, measurement: measured, target: aim, ceiling: peakLimit, pool: pool)
+            // What the codec did to this attempt, against what the master measured before
+            // encoding it: the loudness it took away and how far it lifted the true peak. The
+            // next aim comes from that loss, not from adding up misses: adding them up also
+            // added each alignment's own error (up to 0.2 LU), and under heavy limiting the
+            // check wandered around the target instead of reaching it.
+            let aligned = (loudness: current.integratedLufs ?? aim, peak: current.truePeakDbtp ?? current.limiterCeilingDB)
+            let saturated = aligned.loudness < aim - 0.1   // the limiter could not give the loudness asked
+            aim = target + (aligned.loudness - loudness)
+            overshoot = max(overshoot, peak - aligned.peak)
+            if peak > ceiling - margin {
+                overAt = min(overAt ?? aligned.peak, aligned.peak)
+            } else if loudness < target - loudnessTolerance(format) && saturated && overAt != nil {
+                underAt = max(underAt ?? aligned.peak, aligned.peak)
+            }
+            if let over = overAt, let under = underAt, under < over - 0.1 {
+                // Between a master whose file went over the ceiling and one that stayed under
+                // it but could not be made loud enough: halve the interval (align's limiter sits
+                // 0.1 dB under the ceiling it is given).
+                peakLimit = (over + under) / 2 + 0.1
+            } else if peak > ceiling - margin {
+                // The limiter aims under the ceiling by the largest lift seen so far, so a peak
+                // that moves from encode to encode is not chased one step at a time.
+                peakLimit = min(peakLimit - 0.05, ceiling - margin - overshoot - 0.05)
+            }
+            current = try LoudnessMaster.align(source, measurement: measured, target: aim, ceiling: peakLimit, tolerance: 0.05, pool: pool)
             try encode(current)
         }
     }

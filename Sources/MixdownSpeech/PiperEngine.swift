@@ -64,15 +64,81 @@ extension PiperEngine {
     /// The Python side: model cache, synthesis, words from the phoneme alignments. Each answer
     /// is one JSON line; any failure is an answer with `"ok": false` and the reason.
     static let glue = #"""
-import json, sys, wave
+import hashlib, json, sys, wave
+import numpy, onnx, onnxruntime
+from onnx import helper, numpy_helper, TensorProto
 
 models = {}
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 0
 
+class SeededSession:
+    # Piper's graph draws its noise (the duration predictor's and the prior's) with
+    # RandomNormalLike, whose generator is seeded once per session and then advances: the same
+    # text spoke differently on every call and in every process. Each such node becomes a Slice
+    # of a noise input, and the noise is drawn here from a hash of the request's inputs, one
+    # stream per channel so the values do not depend on how much was drawn: the same request
+    # always speaks the same audio, with the voice's variation kept.
+    def __init__(self, make_session, model_bytes):
+        model = onnx.load_from_string(model_bytes)
+        self.outputs = len(model.graph.output)
+        self.noises, nodes = [], []
+        for node in model.graph.node:
+            if node.op_type != "RandomNormalLike":
+                nodes.append(node)
+                continue
+            name = "mixdown_noise_%d" % len(self.noises)
+            self.noises.append(name)
+            model.graph.input.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, [None, None, None]))
+            model.graph.initializer.append(numpy_helper.from_array(numpy.zeros(3, dtype=numpy.int64), name + "_starts"))
+            nodes.append(helper.make_node("Shape", [node.input[0]], [name + "_shape"]))
+            nodes.append(helper.make_node("Slice", [name, name + "_starts", name + "_shape"], [node.output[0]]))
+            # The shape each node asked for, to check the noise given covered it.
+            model.graph.output.append(helper.make_tensor_value_info(name + "_shape", TensorProto.INT64, [None]))
+        del model.graph.node[:]
+        model.graph.node.extend(nodes)
+        self.session = make_session(model.SerializeToString())
+
+    def run(self, names, feeds):
+        key = hashlib.sha256()
+        for k in sorted(feeds):
+            key.update(k.encode())
+            key.update(numpy.ascontiguousarray(feeds[k]).tobytes())
+        seed = int.from_bytes(key.digest()[:8], "little")
+        length = int(feeds["input"].shape[-1])
+        scale = float(feeds["scales"][1]) if "scales" in feeds else 1.0
+        # A first guess: the duration predictor's [1, 2, ids] and the prior's [1, 192, frames]
+        # (about 1.5 frames an id); too small a guess is seen and drawn again at the real size.
+        size = [[1, 2, length + 8] if n == 0 else [1, 192, int(length * 10 * scale) + 256] for n in range(len(self.noises))]
+        for attempt in range(6):
+            full = dict(feeds)
+            for n, name in enumerate(self.noises):
+                _, channels, frames = size[n]
+                full[name] = numpy.stack([numpy.random.default_rng([seed, n, c]).standard_normal(frames, dtype=numpy.float32)
+                                          for c in range(channels)])[None]
+            try:
+                result = self.session.run(None, full)
+            except Exception:
+                if attempt == 5:
+                    raise
+                size = [[1, s[1] * 2, s[2] * 2] for s in size]
+                continue
+            needed = [[int(v) for v in r] for r in result[self.outputs:]]
+            if all(len(a) == 3 and a[1] <= s[1] and a[2] <= s[2] for a, s in zip(needed, size)):
+                return result[:self.outputs]
+            size = [[1, max(a[1], s[1]), max(a[2], s[2])] for a, s in zip(needed, size)]
+        raise RuntimeError("the voice's noise shapes did not settle")
+
+seeded_from = onnxruntime.InferenceSession
+def seeded_session(model, sess_options=None, providers=None):
+    if not isinstance(model, bytes):
+        with open(model, "rb") as file:
+            model = file.read()
+    return SeededSession(lambda data: seeded_from(data, sess_options=sess_options, providers=providers), model)
+onnxruntime.InferenceSession = seeded_session
+
 if threads > 0:
     # As many onnxruntime threads as the host gave this process, not one per core: Piper
     # makes its session with onnxruntime.SessionOptions(), so that is where they are set.
-    import onnxruntime
     default_options = onnxruntime.SessionOptions
     def limited_options():
         options = default_options()
@@ -146,7 +212,7 @@ public struct PiperEngine: SpeechEngine {
     /// The model file's size and time: a changed model never serves stale speech.
     public var identity: String {
         let attributes = try? FileManager.default.attributesOfItem(atPath: voice.model)
-        return "piper-glue-1 peaks-15 \(voice.id) \((attributes?[.size] as? Int) ?? 0)-\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+        return "piper-glue-2 seeded peaks-15 \(voice.id) \((attributes?[.size] as? Int) ?? 0)-\((attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
     }
 
     /// The length scale for a speed. A Piper clip's length is not proportional to the scale:

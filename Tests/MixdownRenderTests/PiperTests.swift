@@ -102,6 +102,31 @@ import Testing
         #expect(spoken.status == 0, "\(spoken.stderr)")
     }
 
+    /// The same text speaks the same samples from a cold cache: as the second request of one
+    /// process and as the first of another (Piper's own noise was drawn from a generator that
+    /// advanced with every call, so every cold cache rendered a different spot). Each process
+    /// has its own empty cache; the clip both stored under the same key must be byte for byte
+    /// the same.
+    @Test func theSameTextSpeaksTheSameSamplesInAnyProcess() throws {
+        let other = "Fresh beans, the perfect grind, every single time."
+        try "<<sectionName::a>>\(other)\n<<sectionName::b>>\(Self.sentence)\n".write(toFile: folder.file("two.txt"), atomically: true, encoding: .utf8)
+        try "<<sectionName::b>>\(Self.sentence)\n".write(toFile: folder.file("one.txt"), atomically: true, encoding: .utf8)
+        var stored = [[String: Data]]()
+        for name in ["two", "one"] {
+            let cache = folder.file("cache-\(name)")
+            let run = try render(["--script", folder.file("\(name).txt"), "--voice", Self.voice, "-o", folder.file("\(name).wav")],
+                                 environment: ["MIXDOWN_CACHE": cache])
+            try #require(run.status == 0, "\(run.stderr)")
+            let files = (FileManager.default.subpaths(atPath: cache + "/speech") ?? []).filter { $0.contains("/") && !$0.hasPrefix(".") }
+            stored.append(Dictionary(uniqueKeysWithValues: try files.map { (URL(fileURLWithPath: $0).lastPathComponent,
+                                                                            try Data(contentsOf: URL(fileURLWithPath: cache + "/speech/" + $0))) }))
+        }
+        try #require(stored[0].count == 2 && stored[1].count == 1, "clips stored: \(stored[0].count) and \(stored[1].count)")
+        let (key, clip) = try #require(stored[1].first)
+        let again = try #require(stored[0][key], "the sentence's key is not among the first process's clips")
+        #expect(again.count == clip.count && again == clip, "the same sentence spoke different audio (\(again.count) and \(clip.count) bytes)")
+    }
+
     /// Pitch 1.5 raises the voice's fundamental by about a fifth, with the clip's words intact.
     @Test func pitchShiftsTheVoice() throws {
         try "<<sectionName::a>>Good morning, and welcome to a brand new day of fresh coffee.\n".write(toFile: folder.file("p.txt"), atomically: true, encoding: .utf8)
@@ -121,8 +146,8 @@ import Testing
     }
 
     @Test func speedShortensTheClip() throws {
-        // Piper's durations vary a little from one synthesis to the next (its noise is random):
-        // three sentences average that out.
+        // Piper's durations vary a little from one sentence to the next (its noise, drawn per
+        // request): three sentences average that out.
         try """
         <<sectionName::a>>Fresh beans, the perfect grind, every single time you make a cup. Meet Brewline, the smart grinder that \
         has your coffee ready before you are. Better mornings start here, so visit brewline dot com today.
