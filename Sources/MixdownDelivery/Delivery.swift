@@ -323,7 +323,9 @@ public enum Delivery {
                       ceiling: Double, analyse: Bool = false, tagging: Tagging? = nil, pool: WorkerPool) throws
         -> (output: EncodedOutput, analysis: Analysed?, decoded: ProgrammeMeter.Measurement) {
         let margin = decoderMargin(format)
-        var aim = target, overshoot = codecOvershoot(format), peakLimit = ceiling - margin - overshoot
+        let decodedCeiling = ceiling - margin   // what a player's decode must stay under
+        let tolerance = loudnessTolerance(format)
+        var aim = target, overshoot = codecOvershoot(format), peakLimit = decodedCeiling - overshoot
         // The masters' true peaks (before encoding) known to decode over the ceiling, and under
         // it but short of the target because the limiter had no more to give.
         var overAt: Double?, underAt: Double?
@@ -350,7 +352,7 @@ public enum Delivery {
         /// Under the decoded ceiling first; of two under it, the nearer the target; of two over
         /// it, the lower peak (the ceiling is the promise a delivery keeps first).
         func better(_ a: (loudness: Double, peak: Double), than b: (loudness: Double, peak: Double)) -> Bool {
-            let under = (a.peak <= ceiling - margin, b.peak <= ceiling - margin)
+            let under = (a.peak <= decodedCeiling, b.peak <= decodedCeiling)
             if under.0 != under.1 { return under.0 }
             return under.0 ? abs(a.loudness - target) < abs(b.loudness - target) : a.peak < b.peak
         }
@@ -361,7 +363,7 @@ public enum Delivery {
             let decoded = try decode()
             let loudness = decoded.integrated ?? target, peak = decoded.truePeakDbtp ?? -100
             if best.map({ better((loudness, peak), than: ($0.loudness, $0.peak)) }) ?? true { best = (current, loudness, peak, attempt) }
-            if abs(loudness - target) <= loudnessTolerance(format) && peak <= ceiling - margin { return (output, analysis, decoded) }
+            if abs(loudness - target) <= tolerance && peak <= decodedCeiling { return (output, analysis, decoded) }
             if attempt == Self.checkAttempts {
                 // Not converged (a codec at a very low bitrate whose peaks move with every
                 // encode): the best attempt is delivered, not merely the last.
@@ -379,9 +381,9 @@ public enum Delivery {
             let saturated = aligned.loudness < aim - 0.1   // the limiter could not give the loudness asked
             aim = target + (aligned.loudness - loudness)
             overshoot = max(overshoot, peak - aligned.peak)
-            if peak > ceiling - margin {
+            if peak > decodedCeiling {
                 overAt = min(overAt ?? aligned.peak, aligned.peak)
-            } else if loudness < target - loudnessTolerance(format) && saturated && overAt != nil {
+            } else if loudness < target - tolerance && saturated && overAt != nil {
                 underAt = max(underAt ?? aligned.peak, aligned.peak)
             }
             if let over = overAt, let under = underAt, under < over - 0.1 {
@@ -389,10 +391,10 @@ public enum Delivery {
                 // it but could not be made loud enough: halve the interval (align's limiter sits
                 // 0.1 dB under the ceiling it is given).
                 peakLimit = (over + under) / 2 + 0.1
-            } else if peak > ceiling - margin {
+            } else if peak > decodedCeiling {
                 // The limiter aims under the ceiling by the largest lift seen so far, so a peak
                 // that moves from encode to encode is not chased one step at a time.
-                peakLimit = min(peakLimit - 0.05, ceiling - margin - overshoot - 0.05)
+                peakLimit = min(peakLimit - 0.05, decodedCeiling - overshoot - 0.05)
             }
             current = try LoudnessMaster.align(source, measurement: measured, target: aim, ceiling: peakLimit, tolerance: 0.05, pool: pool)
             try encode(current)

@@ -130,22 +130,17 @@ class SeededSession:
 
 seeded_from = onnxruntime.InferenceSession
 def seeded_session(model, sess_options=None, providers=None):
+    # The one place Piper's session is made: seeded noise, and as many onnxruntime threads as
+    # the host gave this process, not one per core.
     if not isinstance(model, bytes):
         with open(model, "rb") as file:
             model = file.read()
+    if threads > 0:
+        sess_options = sess_options or onnxruntime.SessionOptions()
+        sess_options.intra_op_num_threads = threads
+        sess_options.inter_op_num_threads = 1
     return SeededSession(lambda data: seeded_from(data, sess_options=sess_options, providers=providers), model)
 onnxruntime.InferenceSession = seeded_session
-
-if threads > 0:
-    # As many onnxruntime threads as the host gave this process, not one per core: Piper
-    # makes its session with onnxruntime.SessionOptions(), so that is where they are set.
-    default_options = onnxruntime.SessionOptions
-    def limited_options():
-        options = default_options()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        return options
-    onnxruntime.SessionOptions = limited_options
 
 def voice_for(path):
     if path not in models:
