@@ -52,6 +52,12 @@ public struct Compressor: Sendable {
         var from: Float, to: Float
         /// Per frame: the linked level, then the gain.
         var gains: [Float] = []
+        /// An envelope under this (linear) is below the knee, where the gain is the make-up
+        /// gain: no logarithm and no power to compute (most of the time, for a compressor that
+        /// holds back only the loudest moments). The bound sits a millionth under the knee's
+        /// start, so the levels it takes are below it however the dB conversion rounds.
+        let quietBelow: Double
+        let makeup: Float
 
         public init(_ compressor: Compressor, rate: Int) {
             self.compressor = compressor
@@ -60,6 +66,8 @@ public struct Compressor: Sendable {
             release = exp(-1 / (compressor.releaseSeconds * blockRate))
             from = Float(pow(10, compressor.makeupDB / 20))
             to = from
+            makeup = from
+            quietBelow = pow(10, (compressor.thresholdDB - compressor.kneeDB / 2) / 20) * (1 - 1e-6)
         }
 
         /// Compresses the first `count` frames of every channel in place, continuing the stream.
@@ -80,7 +88,8 @@ public struct Compressor: Sendable {
                         let level = Double(peak)
                         envelope = level > envelope ? attack * envelope + (1 - attack) * level : release * envelope + (1 - release) * level
                         from = to
-                        to = Float(pow(10, (compressor.makeupDB - compressor.reduction(20 * log10(max(envelope, 1e-9)))) / 20))
+                        let held = max(envelope, 1e-9)
+                        to = held < quietBelow ? makeup : Float(pow(10, (compressor.makeupDB - compressor.reduction(20 * log10(held))) / 20))
                         peak = 0
                         phase = 0
                     }

@@ -100,15 +100,25 @@ public struct Ducker: Sendable {
         /// Gains for positions [from, from + out.count).
         public func gains(from: Int, into g: UnsafeMutableBufferPointer<Float>) {
             let frames = amount.count
-            for k in 0..<g.count {
+            var k = 0
+            while k < g.count {
                 let position = from + k
                 let f = position / frame
-                guard f < frames else { g[k] = 1; continue }
+                guard f < frames else { g[k] = 1; k += 1; continue }
                 let a0 = Double(amount[f]), a1 = Double(f + 1 < frames ? amount[f + 1] : amount[f])
-                if a0 == 0 && a1 == 0 { g[k] = 1; continue }
+                if a0 == a1 {
+                    // A steady stretch (no duck, or held at one depth: most of a programme):
+                    // every position of the frame has the gain of a0 exactly, computed once.
+                    let end = min(g.count, (f + 1) * frame - from)
+                    let gain = a0 == 0 ? 1 : Float(pow(10, -depthDB * (0.5 - 0.5 * cos(Double.pi * a0)) / 20))
+                    for j in k..<end { g[j] = gain }
+                    k = end
+                    continue
+                }
                 let a = a0 + (a1 - a0) * Double(position - f * frame) / Double(frame)
                 let shaped = 0.5 - 0.5 * cos(Double.pi * a)
                 g[k] = Float(pow(10, -depthDB * shaped / 20))
+                k += 1
             }
         }
     }

@@ -68,7 +68,7 @@ public struct FilterChain: Sendable {
         var z: [Double]
         public init(_ chain: FilterChain) { z = [Double](repeating: 0, count: 2 * chain.stages.count) }
         /// No registers: a placeholder to swap a state out of an array without copying it.
-        init() { z = [] }
+        public init() { z = [] }
         public mutating func reset() { for i in z.indices { z[i] = 0 } }
 
         /// Registers that have decayed below 1e-50 are set to zero at the end of a block.
@@ -105,12 +105,21 @@ public struct FilterChain: Sendable {
         sb.settle()
     }
 
-    /// The stages over `count` frames, in lanes `V` (one channel, or two). Stages run two at a
-    /// time in one loop: each stage's recursion is a chain of dependent multiply-adds, and
-    /// interleaving two independent chains keeps the core busy.
+    /// The stages over `count` frames, in lanes `V` (one channel, or two), every lane with
+    /// the same coefficients.
     @inline(__always)
     private func run<V: BiquadLanes>(count n: Int, register: (Int) -> V, setRegister: (Int, V) -> Void,
                                      load: (Int) -> V, store: (Int, V) -> Void) {
+        Self.cascade(stages.map { LaneBiquad($0, splat: V.splat) }, count: n, register: register, setRegister: setRegister, load: load, store: store)
+    }
+
+    /// Biquads in series over `count` frames, in lanes `V` whose coefficients may differ lane
+    /// by lane (two filters side by side). Registers 2k and 2k + 1 are stage k's. Stages run
+    /// two at a time in one loop: each stage's recursion is a chain of dependent multiply-adds,
+    /// and interleaving two independent chains keeps the core busy.
+    @inline(__always)
+    static func cascade<V: BiquadLanes>(_ stages: [LaneBiquad<V>], count n: Int, register: (Int) -> V, setRegister: (Int, V) -> Void,
+                                        load: (Int) -> V, store: (Int, V) -> Void) {
         var k = 0
         while k + 1 < stages.count {
             let f = stages[k], g = stages[k + 1]
@@ -172,38 +181,51 @@ extension ThreeBandSplit {
     /// The split of every channel of a stream, block by block, pairs of channels in SIMD lanes:
     /// `split(_:)` fills `bands` (low, mid, high) with the block's frames.
     public struct Channels: Sendable {
-        var lp1, hp1, lp2, hp2, ap2: FilterChain.Channels
-        public private(set) var bands: [AudioBlock]
+        /// The low crossover's halves side by side, then the high crossover's on the upper half.
+        var lowCrossover, highCrossover: FilterPair.Channels
+        var ap2: FilterChain.Channels
+        var low, mid, high: AudioBlock
+        /// The upper half of the low crossover, which the high crossover splits.
+        var upper: AudioBlock
 
         /// LR4 low and high at each crossover, and the high crossover's all-pass on the low band,
         /// which keeps it in phase with the other two (their sum is then an all-pass of the input).
         public init(_ split: ThreeBandSplit, channels: Int) {
             let (low, high, rate) = (split.low, split.high, split.rate)
-            func chain(_ stages: [Biquad]) -> FilterChain.Channels { FilterChain.Channels(FilterChain(stages), channels: channels) }
-            lp1 = chain([.lowPass(low, rate: rate), .lowPass(low, rate: rate)])
-            hp1 = chain([.highPass(low, rate: rate), .highPass(low, rate: rate)])
-            lp2 = chain([.lowPass(high, rate: rate), .lowPass(high, rate: rate)])
-            hp2 = chain([.highPass(high, rate: rate), .highPass(high, rate: rate)])
-            ap2 = chain([.allPass(high, q: 0.5, rate: rate)])
-            bands = Array(repeating: AudioBlock(channels: channels, capacity: 4_096), count: 3)
+            func lr4(_ f: Double) -> FilterPair {
+                FilterPair(FilterChain([.lowPass(f, rate: rate), .lowPass(f, rate: rate)]), FilterChain([.highPass(f, rate: rate), .highPass(f, rate: rate)]))
+            }
+            lowCrossover = FilterPair.Channels(lr4(low), channels: channels)
+            highCrossover = FilterPair.Channels(lr4(high), channels: channels)
+            ap2 = FilterChain.Channels(FilterChain([.allPass(high, q: 0.5, rate: rate)]), channels: channels)
+            self.low = AudioBlock(channels: channels, capacity: 4_096)
+            (mid, self.high, upper) = (self.low, self.low, self.low)
         }
 
+        /// The three bands (low, mid, high) of the last block split.
+        public var bands: [AudioBlock] { [low, mid, high] }
+
+        /// Band `b` (0 low, 1 mid, 2 high) of the last block split.
+        public func band(_ b: Int) -> AudioBlock { b == 0 ? low : b == 1 ? mid : high }
+
         public mutating func split(_ block: AudioBlock) {
-            if bands[0].capacity < block.frames {
-                bands = Array(repeating: AudioBlock(channels: block.channelCount, capacity: block.frames), count: 3)
+            if low.capacity < block.frames {
+                low = AudioBlock(channels: block.channelCount, capacity: block.frames)
+                (mid, high, upper) = (low, low, low)
             }
-            bands[0].copy(from: block)
-            bands[1].copy(from: block)
-            lp1.process(&bands[0])
-            ap2.process(&bands[0])
-            hp1.process(&bands[1])
-            bands[2].copy(from: bands[1])
-            lp2.process(&bands[1])
-            hp2.process(&bands[2])
+            lowCrossover.split(block, into: &low, &upper)
+            ap2.process(&low)
+            highCrossover.split(upper, into: &mid, &high)
         }
 
         /// Lets a band be processed in place (a band's compressor).
-        public mutating func withBand<R>(_ b: Int, _ body: (inout AudioBlock) throws -> R) rethrows -> R { try body(&bands[b]) }
+        public mutating func withBand<R>(_ b: Int, _ body: (inout AudioBlock) throws -> R) rethrows -> R {
+            switch b {
+            case 0: return try body(&low)
+            case 1: return try body(&mid)
+            default: return try body(&high)
+            }
+        }
     }
 }
 
@@ -238,13 +260,132 @@ extension FilterChain {
     }
 }
 
-/// What a biquad's recursion needs of its signal type: one channel (Double) or two side by side
-/// (SIMD2<Double>), with the same operations in the same order either way.
+/// What a biquad's recursion needs of its signal type: one channel (Double) or several side
+/// by side (SIMD2, SIMD4 of Double), with the same operations in the same order either way.
+/// A scalar coefficient times a vector is the coefficient in every lane times it, so one
+/// arithmetic serves a filter run on several channels and several filters run side by side.
 protocol BiquadLanes {
     static func + (a: Self, b: Self) -> Self
     static func - (a: Self, b: Self) -> Self
-    static func * (c: Double, v: Self) -> Self
+    static func * (a: Self, b: Self) -> Self
+    static func splat(_ c: Double) -> Self
 }
 
-extension Double: BiquadLanes {}
-extension SIMD2: BiquadLanes where Scalar == Double {}
+extension Double: BiquadLanes { static func splat(_ c: Double) -> Double { c } }
+extension SIMD2: BiquadLanes where Scalar == Double { static func splat(_ c: Double) -> Self { Self(repeating: c) } }
+extension SIMD4: BiquadLanes where Scalar == Double { static func splat(_ c: Double) -> Self { Self(repeating: c) } }
+
+/// One biquad stage's coefficients lane by lane: lanes whose filters differ run in one loop.
+struct LaneBiquad<V: BiquadLanes> {
+    var b0, b1, b2, a1, a2: V
+    /// `first` in the lower lanes, `second` in the upper half (all lanes when `V` is one lane).
+    init(_ first: Biquad, _ second: Biquad, _ lanes: (Double, Double) -> V) {
+        (b0, b1, b2, a1, a2) = (lanes(first.b0, second.b0), lanes(first.b1, second.b1), lanes(first.b2, second.b2),
+                                lanes(first.a1, second.a1), lanes(first.a2, second.a2))
+    }
+    /// The same stage in every lane.
+    init(_ stage: Biquad, splat: (Double) -> V) { self.init(stage, stage) { a, _ in splat(a) } }
+}
+
+/// Two filter chains run side by side in one loop, lane by lane: over the same signal (a
+/// crossover's two halves) or over two signals. A biquad's recursion is a chain of dependent
+/// operations that leaves the core waiting when it runs alone; two chains in the lanes of one
+/// vector cost little more than one. Every lane does exactly the arithmetic of its chain run
+/// alone, so the outputs are bit for bit those of running the two one after the other. The
+/// shorter chain is padded with pass-through stages (y = 1·x + 0, exact).
+public struct FilterPair: Sendable {
+    public let first: FilterChain, second: FilterChain
+
+    public init(_ first: FilterChain, _ second: FilterChain) {
+        let length = max(first.stages.count, second.stages.count)
+        let through = Biquad(b0: 1, b1: 0, b2: 0, a1: 0, a2: 0)
+        func padded(_ chain: FilterChain) -> FilterChain {
+            FilterChain(chain.stages + Array(repeating: through, count: length - chain.stages.count))
+        }
+        (self.first, self.second) = (padded(first), padded(second))
+    }
+
+    /// `first` over `x` and `second` over `y`, each in place (one channel each).
+    public func process(_ x: UnsafeMutableBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>,
+                        state sx: inout FilterChain.State, _ sy: inout FilterChain.State) {
+        let stages = zip(first.stages, second.stages).map { LaneBiquad<SIMD2<Double>>($0, $1) { a, b in SIMD2(a, b) } }
+        sx.z.withUnsafeMutableBufferPointer { zx in
+            sy.z.withUnsafeMutableBufferPointer { zy in
+                FilterChain.cascade(stages, count: min(x.count, y.count), register: { SIMD2(zx[$0], zy[$0]) },
+                                    setRegister: { zx[$0] = $1[0]; zy[$0] = $1[1] },
+                                    load: { SIMD2(Double(x[$0]), Double(y[$0])) }, store: { x[$0] = Float($1[0]); y[$0] = Float($1[1]) })
+            }
+        }
+        sx.settle()
+        sy.settle()
+    }
+
+    /// Both chains over every channel of a stream, each with its own state per channel.
+    public struct Channels: Sendable {
+        public let pair: FilterPair
+        var first: [FilterChain.State], second: [FilterChain.State]
+
+        public init(_ pair: FilterPair, channels: Int) {
+            self.pair = pair
+            first = Array(repeating: FilterChain.State(pair.first), count: channels)
+            second = Array(repeating: FilterChain.State(pair.second), count: channels)
+        }
+
+        /// `first` of the block into `a`, `second` of it into `b` (both hold the block's frames
+        /// after): pairs of channels in the four lanes of a SIMD4, a last lone channel in two.
+        public mutating func split(_ block: AudioBlock, into a: inout AudioBlock, _ b: inout AudioBlock) {
+            let n = block.frames
+            a.frames = n
+            b.frames = n
+            let quad = zip(pair.first.stages, pair.second.stages).map { f, s in
+                LaneBiquad<SIMD4<Double>>(f, s) { x, y in SIMD4(x, x, y, y) }
+            }
+            var c = 0
+            while c + 1 < block.channelCount {
+                // The four states are swapped out (no copy) so their registers can be written together.
+                var (fl, fr, sl, sr) = (FilterChain.State(), FilterChain.State(), FilterChain.State(), FilterChain.State())
+                swap(&fl, &first[c]); swap(&fr, &first[c + 1]); swap(&sl, &second[c]); swap(&sr, &second[c + 1])
+                block.channels[c].withUnsafeBufferPointer { l in
+                    block.channels[c + 1].withUnsafeBufferPointer { r in
+                        a.channels.withPair(c, c + 1) { al, ar in
+                            b.channels.withPair(c, c + 1) { bl, br in
+                                fl.z.withUnsafeMutableBufferPointer { zfl in
+                                    fr.z.withUnsafeMutableBufferPointer { zfr in
+                                        sl.z.withUnsafeMutableBufferPointer { zsl in
+                                            sr.z.withUnsafeMutableBufferPointer { zsr in
+                                                FilterChain.cascade(
+                                                    quad, count: n, register: { SIMD4(zfl[$0], zfr[$0], zsl[$0], zsr[$0]) },
+                                                    setRegister: { zfl[$0] = $1[0]; zfr[$0] = $1[1]; zsl[$0] = $1[2]; zsr[$0] = $1[3] },
+                                                    load: { SIMD4(Double(l[$0]), Double(r[$0]), Double(l[$0]), Double(r[$0])) },
+                                                    store: { al[$0] = Float($1[0]); ar[$0] = Float($1[1]); bl[$0] = Float($1[2]); br[$0] = Float($1[3]) })
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                swap(&fl, &first[c]); swap(&fr, &first[c + 1]); swap(&sl, &second[c]); swap(&sr, &second[c + 1])
+                c += 2
+            }
+            if c < block.channelCount {
+                a.withChannel(c) { (x: UnsafeMutableBufferPointer<Float>) in block.withChannel(c) { (src: UnsafeBufferPointer<Float>) in _ = x.update(fromContentsOf: src) } }
+                b.withChannel(c) { (x: UnsafeMutableBufferPointer<Float>) in block.withChannel(c) { (src: UnsafeBufferPointer<Float>) in _ = x.update(fromContentsOf: src) } }
+                var (sa, sb) = (FilterChain.State(), FilterChain.State())
+                swap(&sa, &first[c]); swap(&sb, &second[c])
+                a.channels.withUnsafeMutableBufferPointer { ac in
+                    b.channels.withUnsafeMutableBufferPointer { bc in
+                        ac[c].withUnsafeMutableBufferPointer { x in
+                            bc[c].withUnsafeMutableBufferPointer { y in
+                                pair.process(UnsafeMutableBufferPointer(rebasing: x[0..<n]), UnsafeMutableBufferPointer(rebasing: y[0..<n]), state: &sa, &sb)
+                            }
+                        }
+                    }
+                }
+                swap(&sa, &first[c]); swap(&sb, &second[c])
+            }
+            for k in first.indices { first[k].settle(); second[k].settle() }
+        }
+    }
+}

@@ -85,7 +85,14 @@ public final class PolyphaseResampler: BlockResampler, @unchecked Sendable {
         let total = SampleTime.rescale(inputFrames, from: from, to: to)
         // Outputs whose newest input frame is in (all of them at the end: silence after it).
         var end = outputFrames
-        if last { end = total } else { while end < total && newest(end) < inputFrames { end += 1 } }
+        if last {
+            end = total
+        } else {
+            // The outputs whose newest input frame is in: j·M + centre ≤ inputFrames·L − 1
+            // (newest(j) is increasing, so they run up to a bound found without a loop).
+            let bound = inputFrames * up - 1 - centre
+            end = max(end, min(total, bound >= 0 ? bound / down + 1 : 0))
+        }
         let count = end - outputFrames
         if out.capacity < count || out.channelCount != channels { out = AudioBlock(channels: channels, capacity: max(count, block.capacity)) }
         out.frames = count
@@ -101,10 +108,18 @@ public final class PolyphaseResampler: BlockResampler, @unchecked Sendable {
                     pool.forEach(channels) { c in
                         input[c].withUnsafeBufferPointer { x in
                             outs[c].withUnsafeMutableBufferPointer { o in
+                                // u = j·M + centre at the upsampled rate, carried as quotient and
+                                // remainder by L (its newest input frame and its phase): no
+                                // division per output.
+                                let u = start * down + centre
+                                var (newest, phase) = (u / up, u % up)
+                                let (stepFrames, stepPhase) = (down / up, down % up)
                                 for k in 0..<count {
-                                    let u = (start + k) * down + centre
-                                    let oldest = u / up - (taps - 1) - first
-                                    o[k] = phases[u % up].withUnsafeBufferPointer { h in Self.dot(h.baseAddress!, x.baseAddress! + oldest, taps) }
+                                    let oldest = newest - (taps - 1) - first
+                                    o[k] = phases[phase].withUnsafeBufferPointer { h in Self.dot(h.baseAddress!, x.baseAddress! + oldest, taps) }
+                                    newest += stepFrames
+                                    phase += stepPhase
+                                    if phase >= up { phase -= up; newest += 1 }
                                 }
                             }
                         }

@@ -57,8 +57,8 @@ public enum SpeechChain {
     /// low + high is a flat all-pass and lowering the high band lowers exactly it.
     struct DeEsser: Sendable {
         static let detector = 64
-        /// The two halves of an LR4 crossover at 5 kHz, each with a state per channel.
-        var hp, lp: FilterChain.Channels
+        /// The two halves (low, high) of an LR4 crossover at 5 kHz, side by side, with a state per channel.
+        var crossover: FilterPair.Channels
         let maximumDB: Double
         var high = 0.0, full = 0.0, phase = 0
         var smoothed = 0.0
@@ -66,8 +66,8 @@ public enum SpeechChain {
         var highs: AudioBlock, lows: AudioBlock
 
         init(rate: Int, channels: Int, maximumDB: Double) {
-            hp = FilterChain.Channels(FilterChain([.highPass(5_000, rate: rate), .highPass(5_000, rate: rate)]), channels: channels)
-            lp = FilterChain.Channels(FilterChain([.lowPass(5_000, rate: rate), .lowPass(5_000, rate: rate)]), channels: channels)
+            crossover = FilterPair.Channels(FilterPair(FilterChain([.lowPass(5_000, rate: rate), .lowPass(5_000, rate: rate)]),
+                                                       FilterChain([.highPass(5_000, rate: rate), .highPass(5_000, rate: rate)])), channels: channels)
             highs = AudioBlock(channels: channels, capacity: 4_096)
             lows = highs
             self.maximumDB = maximumDB
@@ -79,10 +79,7 @@ public enum SpeechChain {
                 highs = AudioBlock(channels: channels, capacity: n)
                 lows = AudioBlock(channels: channels, capacity: n)
             }
-            highs.copy(from: block)
-            lows.copy(from: block)
-            hp.process(&highs)
-            lp.process(&lows)
+            crossover.split(block, into: &lows, &highs)
             var i = 0
             while i < n {
                 let run = min(n - i, Self.detector - phase)
@@ -188,19 +185,21 @@ public enum MasterChain {
     /// = a 2nd-order all-pass, Q 0.5), so mid and side stay in phase and L + R is the mid,
     /// untouched in magnitude. The corrective high-pass is linear, so it runs on mid and side.
     struct LowEnd: Sendable {
-        let corrective, allPass, sideHighPass: FilterChain
+        let corrective: FilterChain
+        /// The mid's all-pass and the side's LR4 high-pass, side by side in one loop.
+        let centring: FilterPair
+        let sideHighPass: FilterChain
         var states: [FilterChain.State]
         var mid: [Float] = [], side: [Float] = [], lowSide: [Float] = []
         let stereo: Bool
-        let pool: WorkerPool
 
-        init(rate: Int, channels: Int, pool: WorkerPool) {
-            self.pool = pool
+        init(rate: Int, channels: Int) {
             corrective = MasterChain.corrective(rate: rate)
-            allPass = FilterChain([.allPass(monoBelow, q: 0.5, rate: rate)])
-            sideHighPass = FilterChain([.highPass(monoBelow, rate: rate), .highPass(monoBelow, rate: rate)])
+            centring = FilterPair(FilterChain([.allPass(monoBelow, q: 0.5, rate: rate)]),
+                                  FilterChain([.highPass(monoBelow, rate: rate), .highPass(monoBelow, rate: rate)]))
+            sideHighPass = centring.second
             stereo = channels == 2
-            states = stereo ? [.init(corrective), .init(corrective), .init(allPass), .init(sideHighPass)]
+            states = stereo ? [.init(corrective), .init(corrective), .init(centring.first), .init(centring.second)]
                             : Array(repeating: .init(corrective), count: channels)
         }
 
@@ -249,26 +248,27 @@ public enum MasterChain {
                         }
                     }
                     let mb = UnsafeMutableBufferPointer(rebasing: m[0..<n]), sb = UnsafeMutableBufferPointer(rebasing: s[0..<n])
-                    // The mid path and the side path are independent: side by side.
-                    lowSide.withUnsafeMutableBufferPointer { h in
+                    // Mid and side through the corrective high-pass side by side, then the mid's
+                    // all-pass beside the side's low cut (lanes of one loop, each exactly as alone).
+                    var (midState, sideState) = (states[0], states[1])
+                    states[0] = .init(); states[1] = .init()
+                    corrective.process(mb, sb, state: &midState, &sideState)
+                    (states[0], states[1]) = (midState, sideState)
+                    if measure { midEnergy = VectorOps.sumOfSquares(mb.baseAddress!, count: n) }
+                    if centre || measure { lowSide.withUnsafeMutableBufferPointer { h in
                         let hb = UnsafeMutableBufferPointer(rebasing: h[0..<n])
-                        states.withUnsafeMutableBufferPointer { states in
-                            pool.forEach(2) { path in
-                                if path == 0 {
-                                    corrective.process(mb, state: &states[0])
-                                    if measure { midEnergy = VectorOps.sumOfSquares(mb.baseAddress!, count: n) }
-                                    if centre { allPass.process(mb, state: &states[2]) }
-                                } else {
-                                    corrective.process(sb, state: &states[1])
-                                    guard centre || measure else { return }
-                                    _ = hb.update(fromContentsOf: UnsafeBufferPointer(sb))
-                                    sideHighPass.process(hb, state: &states[3])
-                                    if measure { lowSideEnergy = VectorOps.distanceSquared(sb.baseAddress!, hb.baseAddress!, count: n) }
-                                    if centre { _ = sb.update(fromContentsOf: UnsafeBufferPointer(hb)) }
-                                }
-                            }
+                        _ = hb.update(fromContentsOf: UnsafeBufferPointer(sb))
+                        var (allPassState, highPassState) = (states[2], states[3])
+                        states[2] = .init(); states[3] = .init()
+                        if centre {
+                            centring.process(mb, hb, state: &allPassState, &highPassState)
+                        } else {
+                            sideHighPass.process(hb, state: &highPassState)
                         }
-                    }
+                        (states[2], states[3]) = (allPassState, highPassState)
+                        if measure { lowSideEnergy = VectorOps.distanceSquared(sb.baseAddress!, hb.baseAddress!, count: n) }
+                        if centre { _ = sb.update(fromContentsOf: UnsafeBufferPointer(hb)) }
+                    } }
                     block.channels.withPair(0, 1) { l, r in
                         for i in 0..<n { l[i] = m[i] + s[i]; r[i] = m[i] - s[i] }
                     }
@@ -294,7 +294,7 @@ public enum MasterChain {
         public init(settings: MasteringSettings, rate: Int, channels: Int, pool: WorkerPool = .serial) {
             self.settings = settings
             frame = max(1, rate / 100)
-            lowEnd = LowEnd(rate: rate, channels: channels, pool: pool)
+            lowEnd = LowEnd(rate: rate, channels: channels)
             if settings.multibandRatio > 1 { bands = MasterChain.bands(rate: rate, channels: channels) }
             running = Array(repeating: [Float](repeating: 0, count: channels), count: 3)
         }
@@ -318,7 +318,7 @@ public enum MasterChain {
                 let run = min(n - i, frame - phase)
                 for b in 0..<3 {
                     for c in 0..<block.channelCount {
-                        bands!.bands[b].channels[c].withUnsafeBufferPointer { x in
+                        bands!.band(b).channels[c].withUnsafeBufferPointer { x in
                             running[b][c] = max(running[b][c], VectorOps.peak(x.baseAddress! + i, count: run))
                         }
                     }
@@ -384,7 +384,7 @@ public enum MasterChain {
 
         public init(settings: MasteringSettings, rate: Int, channels: Int, decisions: Decisions, pool: WorkerPool = .serial) {
             self.decisions = decisions
-            lowEnd = LowEnd(rate: rate, channels: channels, pool: pool)
+            lowEnd = LowEnd(rate: rate, channels: channels)
             if settings.multibandRatio > 1 {
                 bands = MasterChain.bands(rate: rate, channels: channels)
                 compressors = decisions.thresholds.enumerated().map { b, threshold in
