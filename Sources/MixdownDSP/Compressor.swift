@@ -80,10 +80,17 @@ public struct Compressor: Sendable {
                     }
                 }
                 let step = 1 / Float(Compressor.block)
-                for i in 0..<count {
-                    peak = max(peak, g[i])
-                    g[i] = from + (to - from) * Float(phase) * step
-                    phase += 1
+                // A detector block (or what of it this call holds) at a time: its peak, then
+                // the gain ramp over it, each a loop the compiler vectorises (the same values
+                // as sample after sample: a maximum does not depend on order).
+                var i = 0
+                while i < count {
+                    let run = min(count - i, Compressor.block - phase)
+                    peak = max(peak, VectorOps.peak(UnsafePointer(g.baseAddress! + i), count: run))
+                    let (start, slope) = (from, to - from)
+                    for k in 0..<run { g[i + k] = start + slope * Float(phase + k) * step }
+                    phase += run
+                    i += run
                     if phase == Compressor.block {
                         let level = Double(peak)
                         envelope = level > envelope ? attack * envelope + (1 - attack) * level : release * envelope + (1 - release) * level

@@ -190,8 +190,10 @@ public enum Delivery {
                         progress: (@Sendable (Double) throws -> Void)?) throws
         -> [(BlockSource, ProgrammeMeter.Measurement)] {
         let lanes = try shapes.map { shape in
-            MeteredSink(try spillDirectory.map { try SpillFile(directory: $0, sampleRate: shape.rate, channels: shape.channels) }
-                            ?? MemorySink(sampleRate: shape.rate, channels: shape.channels),
+            MeteredSink(try spillDirectory.map {
+                            try ProgrammeStore.make(directory: $0, sampleRate: shape.rate, channels: shape.channels,
+                                                    expectedFrames: SampleTime.rescale(chained.frameCount, from: chained.sampleRate, to: shape.rate))
+                        } ?? MemorySink(sampleRate: shape.rate, channels: shape.channels),
                         meter: ProgrammeMeter(sampleRate: shape.rate, channels: shape.channels, pool: pool))
         }
         try conform(chained, to: shapes, formats: formats, into: lanes, pool: pool, progress: progress)

@@ -35,7 +35,7 @@ extension Pipeline {
     }
 
     struct Mix {
-        var spill: SpillFile
+        var spill: any BlockSink & BlockSource
         var decisions: MasterChain.Decisions
         var analysis: AudioAnalysis
     }
@@ -47,7 +47,7 @@ extension Pipeline {
                         settings: MasteringSettings, request: RenderRequest, transaction: OutputTransaction) throws -> Mix {
         var renderer = renderer
         let rate = plan.sampleRate, frames = request.blockFrames
-        let spill = try SpillFile(directory: request.temporaryDirectory, sampleRate: rate, channels: 2)
+        let spill = try ProgrammeStore.make(directory: request.temporaryDirectory, sampleRate: rate, channels: 2, expectedFrames: plan.totalSamples)
         var chain = SpeechChain.Stream(settings: settings, rate: rate, channels: 2)
         var analyzer = MasterChain.Analyzer(settings: settings, rate: rate, channels: 2, pool: request.pool)
         var input = AnalysisAccumulator(sampleRate: rate, channels: 2, expectedFrames: plan.totalSamples, pool: request.pool)
@@ -104,14 +104,15 @@ extension Pipeline {
     }
 
     struct Chained {
-        var spill: SpillFile
+        var spill: any BlockSink & BlockSource
         var measurement: ProgrammeMeter.Measurement?
     }
 
     /// The master chain over the spilled mix, spilled (and measured, when asked).
-    static func masterChain(_ mix: SpillFile, decisions: MasterChain.Decisions, settings: MasteringSettings, measure: Bool,
+    static func masterChain(_ mix: any BlockSource, decisions: MasterChain.Decisions, settings: MasteringSettings, measure: Bool,
                             request: RenderRequest) throws -> Chained {
-        let out = try SpillFile(directory: request.temporaryDirectory, sampleRate: mix.sampleRate, channels: mix.channelCount)
+        let out = try ProgrammeStore.make(directory: request.temporaryDirectory, sampleRate: mix.sampleRate, channels: mix.channelCount,
+                                          expectedFrames: mix.frameCount)
         var meter = measure ? ProgrammeMeter(sampleRate: mix.sampleRate, channels: mix.channelCount, pool: request.pool) : nil
         var done = 0
         try MasterChain.run(mix, settings: settings, decisions: decisions, blockFrames: request.blockFrames, pool: request.pool) { block in
