@@ -218,6 +218,28 @@ extension ThreeBandSplit {
             highCrossover.split(upper, into: &mid, &high)
         }
 
+        /// Sets the three bands to frames [start, start + frames) of bands split before:
+        /// band b's channel c is `kept[b · channels + c]`.
+        public mutating func load(_ kept: [[Float]], channels: Int, from start: Int, frames: Int) {
+            if low.capacity < frames {
+                low = AudioBlock(channels: channels, capacity: frames)
+                (mid, high, upper) = (low, low, low)
+            }
+            func fill(_ band: inout AudioBlock, _ b: Int) {
+                band.frames = frames
+                for c in 0..<channels {
+                    kept[b * channels + c].withUnsafeBufferPointer { x in
+                        band.withChannel(c) { (out: UnsafeMutableBufferPointer<Float>) in
+                            out.baseAddress!.update(from: x.baseAddress! + start, count: frames)
+                        }
+                    }
+                }
+            }
+            fill(&low, 0)
+            fill(&mid, 1)
+            fill(&high, 2)
+        }
+
         /// Lets a band be processed in place (a band's compressor).
         public mutating func withBand<R>(_ b: Int, _ body: (inout AudioBlock) throws -> R) rethrows -> R {
             switch b {

@@ -143,13 +143,23 @@ public enum MasterChain {
     /// exactly the source's frames (what the saturation holds back comes out at the end).
     /// The chain makes the next block while `body` takes the last; `made` sees each block on
     /// the chain's side as it is made (work that balances the two sides).
-    public static func run(_ source: BlockSource, settings: MasteringSettings, decisions: Decisions, blockFrames: Int = 65_536,
-                           pool: WorkerPool = .serial, made: (AudioBlock) throws -> Void = { _ in },
+    /// `kept`: the analysing pass's bands of `source`, used when they stand for the chain's own.
+    public static func run(_ source: BlockSource, settings: MasteringSettings, decisions: Decisions, kept: KeptBands? = nil,
+                           blockFrames: Int = 65_536, pool: WorkerPool = .serial, made: (AudioBlock) throws -> Void = { _ in },
                            _ body: (AudioBlock) throws -> Void) throws {
         var stream = Stream(settings: settings, rate: source.sampleRate, channels: source.channelCount, decisions: decisions, pool: pool)
+        let bands = stream.canUse(kept) && kept?.frames == source.frameCount ? kept : nil
         var position = 0
         try Pipelined.run(channels: source.channelCount, capacity: max(blockFrames, stream.latency), pool: pool, produce: { block in
             if position < source.frameCount {
+                if let bands {
+                    block.frames = min(blockFrames, source.frameCount - position)
+                    let at = position
+                    position += block.frames   // input frames (the saturation may output fewer)
+                    stream.process(kept: bands, at: at, into: &block)
+                    if block.frames > 0 { try made(block) }
+                    return true
+                }
                 try source.read(from: position, into: &block)
                 position += block.frames
                 stream.process(&block)
@@ -290,12 +300,19 @@ public enum MasterChain {
         var peaks = [PeakHistogram](repeating: PeakHistogram(), count: 3)
         var running: [[Float]]
         var phase = 0
+        /// The bands as split here, kept for the chain (see `KeptBands`), when asked for.
+        public private(set) var kept: KeptBands?
 
-        public init(settings: MasteringSettings, rate: Int, channels: Int, pool: WorkerPool = .serial) {
+        /// `keepBands`: keep the centred bands of a programme of about that many frames, so the
+        /// chain's pass need not centre and split it again (memory: three times the programme).
+        public init(settings: MasteringSettings, rate: Int, channels: Int, keepBands frames: Int? = nil, pool: WorkerPool = .serial) {
             self.settings = settings
             frame = max(1, rate / 100)
             lowEnd = LowEnd(rate: rate, channels: channels)
-            if settings.multibandRatio > 1 { bands = MasterChain.bands(rate: rate, channels: channels) }
+            if settings.multibandRatio > 1 {
+                bands = MasterChain.bands(rate: rate, channels: channels)
+                kept = frames.map { KeptBands(channels: channels, capacity: $0) }
+            }
             running = Array(repeating: [Float](repeating: 0, count: channels), count: 3)
         }
 
@@ -312,6 +329,7 @@ public enum MasterChain {
             midEnergy += e.mid
             lowSideEnergy += e.lowSide
             bands!.split(block)
+            kept?.append(bands!)
             var i = 0
             let n = block.frames
             while i < n {
@@ -342,6 +360,31 @@ public enum MasterChain {
                 return top - 6
             }
             return Decisions(centre: centre, thresholds: thresholds)
+        }
+    }
+
+    /// The centred three bands of a short programme as the analysing pass split them. The
+    /// chain's pass centres and splits the same programme with the same filters, which give the
+    /// same samples whatever the blocks: when the analysis decides to centre (it measures the
+    /// bands centred), the chain takes these instead of computing them again (about a sixth of
+    /// a batch row's processing).
+    public struct KeptBands: Sendable {
+        /// Band b's channel c is channels[b · count + c].
+        var channels: [[Float]]
+        let count: Int
+        public var frames: Int { channels.first?.count ?? 0 }
+
+        init(channels: Int, capacity: Int) {
+            count = channels
+            self.channels = Array(repeating: [], count: 3 * channels)
+            for k in self.channels.indices { self.channels[k].reserveCapacity(capacity) }
+        }
+
+        mutating func append(_ split: ThreeBandSplit.Channels) {
+            for b in 0..<3 {
+                let band = split.band(b)
+                for c in 0..<count { band.withChannel(c) { (x: UnsafeBufferPointer<Float>) in channels[b * count + c] += x } }
+            }
         }
     }
 
@@ -403,6 +446,26 @@ public enum MasterChain {
             _ = lowEnd.process(&block, centre: decisions.centre)
             if bands != nil {
                 bands!.split(block)
+                compressAndSum(into: &block)
+            }
+            saturator?.process(&block)
+        }
+
+        /// Whether `kept` can stand for the low end and the split: the analysis centred the
+        /// bands it kept, which is what this chain does when it decided to centre.
+        public func canUse(_ kept: KeptBands?) -> Bool { bands != nil && decisions.centre && kept != nil }
+
+        /// The chain from the kept bands' frames [position, position + block.frames): the
+        /// compressors, the sum and the saturation, as `process` would from the mix.
+        public mutating func process(kept: KeptBands, at position: Int, into block: inout AudioBlock) {
+            bands!.load(kept.channels, channels: kept.count, from: position, frames: block.frames)
+            compressAndSum(into: &block)
+            saturator?.process(&block)
+        }
+
+        /// Each band through its compressor, then the three summed into `block`.
+        mutating func compressAndSum(into block: inout AudioBlock) {
+            do {
                 let n = block.frames
                 for b in 0..<3 {
                     if compressors[b] != nil { bands!.withBand(b) { compressors[b]!.process(&$0.channels, count: n) } }
@@ -420,7 +483,6 @@ public enum MasterChain {
                     }
                 }
             }
-            saturator?.process(&block)
         }
 
         /// The frames held back, with the signal continuing as silence.

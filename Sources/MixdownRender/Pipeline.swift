@@ -29,15 +29,16 @@ public enum Pipeline {
         let (checked, speech, hybrid, clips, plan) = (laid.checked, laid.speech, laid.hybrid, laid.clips, laid.plan)
         let transaction = OutputTransaction()
         if let folder = OutputTransaction.folderToMake(request.output) { try transaction.makeFolder(folder) }
-        let (mix, duck) = try clock.run(.rendering) {
+        var (mix, duck) = try clock.run(.rendering) {
             try renderBuses(plan, clips: clips, template: checked.template, hybrid: hybrid?.matching, settings: settings, request: request, transaction: transaction)
         }
         let chained = try clock.run(.mastering) {
             // The chained programme is measured only when a format keeps its shape (48 kHz
             // stereo); other shapes are measured as they are conformed.
-            try masterChain(mix.spill, decisions: mix.decisions, settings: settings,
+            try masterChain(mix.spill, decisions: mix.decisions, kept: mix.kept, settings: settings,
                             measure: checked.formats.contains { $0.sampleRate == plan.sampleRate && $0.channels == 2 }, request: request)
         }
+        mix.kept = nil   // the bands have served: their memory is free for delivery
         let delivered = try clock.run(.encoding) {
             try Delivery.deliver(chained.spill, measurement: chained.measurement, as: checked.formats, to: checked.paths, in: transaction,
                                  target: production.targetLoudness, ceiling: production.truePeakCeiling, spillDirectory: request.temporaryDirectory,

@@ -37,6 +37,7 @@ extension Pipeline {
     struct Mix {
         var spill: any BlockSink & BlockSource
         var decisions: MasterChain.Decisions
+        var kept: MasterChain.KeptBands?
         var analysis: AudioAnalysis
     }
 
@@ -47,9 +48,16 @@ extension Pipeline {
                         settings: MasteringSettings, request: RenderRequest, transaction: OutputTransaction) throws -> Mix {
         var renderer = renderer
         let rate = plan.sampleRate, frames = request.blockFrames
-        let spill = try ProgrammeStore.make(directory: request.temporaryDirectory, sampleRate: rate, channels: 2, expectedFrames: plan.totalSamples)
+        // A short programme's centred bands are kept in memory for the chain's pass, which then
+        // need not centre and split the mix again. The mix itself is then only a fallback (read
+        // when the chain decides not to centre), so it goes to a spill file: memory holds the
+        // bands alone.
+        let keep = plan.totalSamples * 2 <= ProgrammeStore.inMemorySamples && settings.multibandRatio > 1
+        let spill: any BlockSink & BlockSource = keep
+            ? try SpillFile(directory: request.temporaryDirectory, sampleRate: rate, channels: 2)
+            : try ProgrammeStore.make(directory: request.temporaryDirectory, sampleRate: rate, channels: 2, expectedFrames: plan.totalSamples)
         var chain = SpeechChain.Stream(settings: settings, rate: rate, channels: 2)
-        var analyzer = MasterChain.Analyzer(settings: settings, rate: rate, channels: 2, pool: request.pool)
+        var analyzer = MasterChain.Analyzer(settings: settings, rate: rate, channels: 2, keepBands: keep ? plan.totalSamples : nil, pool: request.pool)
         var input = AnalysisAccumulator(sampleRate: rate, channels: 2, expectedFrames: plan.totalSamples, pool: request.pool)
         let room = hybrid.map { HybridMatching.RoomLayer($0, plan: plan) }
         var stems = [any BlockSink]()
@@ -100,7 +108,7 @@ extension Pipeline {
             input.process(buses.mixed)
         })
         for s in stems { try s.finish() }
-        return Mix(spill: spill, decisions: analyzer.decisions, analysis: input.finish().analysis)
+        return Mix(spill: spill, decisions: analyzer.decisions, kept: analyzer.kept, analysis: input.finish().analysis)
     }
 
     struct Chained {
@@ -109,13 +117,13 @@ extension Pipeline {
     }
 
     /// The master chain over the spilled mix, spilled (and measured, when asked).
-    static func masterChain(_ mix: any BlockSource, decisions: MasterChain.Decisions, settings: MasteringSettings, measure: Bool,
+    static func masterChain(_ mix: any BlockSource, decisions: MasterChain.Decisions, kept: MasterChain.KeptBands?, settings: MasteringSettings, measure: Bool,
                             request: RenderRequest) throws -> Chained {
         let out = try ProgrammeStore.make(directory: request.temporaryDirectory, sampleRate: mix.sampleRate, channels: mix.channelCount,
                                           expectedFrames: mix.frameCount)
         var meter = measure ? ProgrammeMeter(sampleRate: mix.sampleRate, channels: mix.channelCount, pool: request.pool) : nil
         var done = 0
-        try MasterChain.run(mix, settings: settings, decisions: decisions, blockFrames: request.blockFrames, pool: request.pool) { block in
+        try MasterChain.run(mix, settings: settings, decisions: decisions, kept: kept, blockFrames: request.blockFrames, pool: request.pool) { block in
             done += block.frames
             try request.control.step(.mastering, Double(done) / Double(max(1, mix.frameCount)))
             meter?.process(block)
