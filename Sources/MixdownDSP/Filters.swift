@@ -49,8 +49,15 @@ extension Biquad {
 
 /// A cascade of biquads run over a channel in place (transposed direct form II, Double state).
 public struct FilterChain: Sendable {
-    public var stages: [Biquad]
-    public init(_ stages: [Biquad]) { self.stages = stages }
+    public let stages: [Biquad]
+    /// The stages with their coefficients in every lane (one channel, two), made once: a
+    /// chain is run on every block, and rebuilding them there allocated on the hot path.
+    let single: [LaneBiquad<Double>], double: [LaneBiquad<SIMD2<Double>>]
+    public init(_ stages: [Biquad]) {
+        self.stages = stages
+        single = stages.map { LaneBiquad($0, splat: Double.splat) }
+        double = stages.map { LaneBiquad($0, splat: SIMD2.splat) }
+    }
 
     public func process(_ x: inout [Float]) {
         var state = State(self)
@@ -84,8 +91,8 @@ public struct FilterChain: Sendable {
     /// Filters `p` in place, continuing from `state` and leaving it where the block ends.
     public func process(_ p: UnsafeMutableBufferPointer<Float>, state: inout State) {
         state.z.withUnsafeMutableBufferPointer { z in
-            run(count: p.count, register: { z[$0] }, setRegister: { z[$0] = $1 },
-                load: { Double(p[$0]) }, store: { p[$0] = Float($1) })
+            Self.cascade(single, count: p.count, register: { z[$0] }, setRegister: { z[$0] = $1 },
+                         load: { Double(p[$0]) }, store: { p[$0] = Float($1) })
         }
         state.settle()
     }
@@ -97,20 +104,13 @@ public struct FilterChain: Sendable {
                         state sa: inout State, _ sb: inout State) {
         sa.z.withUnsafeMutableBufferPointer { za in
             sb.z.withUnsafeMutableBufferPointer { zb in
-                run(count: min(a.count, b.count), register: { SIMD2(za[$0], zb[$0]) }, setRegister: { za[$0] = $1[0]; zb[$0] = $1[1] },
-                    load: { SIMD2(Double(a[$0]), Double(b[$0])) }, store: { a[$0] = Float($1[0]); b[$0] = Float($1[1]) })
+                Self.cascade(double, count: min(a.count, b.count), register: { SIMD2(za[$0], zb[$0]) },
+                             setRegister: { za[$0] = $1[0]; zb[$0] = $1[1] },
+                             load: { SIMD2(Double(a[$0]), Double(b[$0])) }, store: { a[$0] = Float($1[0]); b[$0] = Float($1[1]) })
             }
         }
         sa.settle()
         sb.settle()
-    }
-
-    /// The stages over `count` frames, in lanes `V` (one channel, or two), every lane with
-    /// the same coefficients.
-    @inline(__always)
-    private func run<V: BiquadLanes>(count n: Int, register: (Int) -> V, setRegister: (Int, V) -> Void,
-                                     load: (Int) -> V, store: (Int, V) -> Void) {
-        Self.cascade(stages.map { LaneBiquad($0, splat: V.splat) }, count: n, register: register, setRegister: setRegister, load: load, store: store)
     }
 
     /// Biquads in series over `count` frames, in lanes `V` whose coefficients may differ lane
@@ -286,7 +286,7 @@ extension FilterChain {
 /// by side (SIMD2, SIMD4 of Double), with the same operations in the same order either way.
 /// A scalar coefficient times a vector is the coefficient in every lane times it, so one
 /// arithmetic serves a filter run on several channels and several filters run side by side.
-protocol BiquadLanes {
+protocol BiquadLanes: Sendable {
     static func + (a: Self, b: Self) -> Self
     static func - (a: Self, b: Self) -> Self
     static func * (a: Self, b: Self) -> Self
@@ -298,7 +298,7 @@ extension SIMD2: BiquadLanes where Scalar == Double { static func splat(_ c: Dou
 extension SIMD4: BiquadLanes where Scalar == Double { static func splat(_ c: Double) -> Self { Self(repeating: c) } }
 
 /// One biquad stage's coefficients lane by lane: lanes whose filters differ run in one loop.
-struct LaneBiquad<V: BiquadLanes> {
+struct LaneBiquad<V: BiquadLanes>: Sendable {
     var b0, b1, b2, a1, a2: V
     /// `first` in the lower lanes, `second` in the upper half (all lanes when `V` is one lane).
     init(_ first: Biquad, _ second: Biquad, _ lanes: (Double, Double) -> V) {
@@ -317,6 +317,9 @@ struct LaneBiquad<V: BiquadLanes> {
 /// shorter chain is padded with pass-through stages (y = 1·x + 0, exact).
 public struct FilterPair: Sendable {
     public let first: FilterChain, second: FilterChain
+    /// The two chains' stages in lanes, made once: (first, second) over two signals, and
+    /// (first L, first R, second L, second R) over a channel pair.
+    let pair: [LaneBiquad<SIMD2<Double>>], quad: [LaneBiquad<SIMD4<Double>>]
 
     public init(_ first: FilterChain, _ second: FilterChain) {
         let length = max(first.stages.count, second.stages.count)
@@ -325,15 +328,17 @@ public struct FilterPair: Sendable {
             FilterChain(chain.stages + Array(repeating: through, count: length - chain.stages.count))
         }
         (self.first, self.second) = (padded(first), padded(second))
+        let stages = zip(self.first.stages, self.second.stages)
+        pair = stages.map { LaneBiquad($0, $1) { a, b in SIMD2(a, b) } }
+        quad = stages.map { LaneBiquad($0, $1) { a, b in SIMD4(a, a, b, b) } }
     }
 
     /// `first` over `x` and `second` over `y`, each in place (one channel each).
     public func process(_ x: UnsafeMutableBufferPointer<Float>, _ y: UnsafeMutableBufferPointer<Float>,
                         state sx: inout FilterChain.State, _ sy: inout FilterChain.State) {
-        let stages = zip(first.stages, second.stages).map { LaneBiquad<SIMD2<Double>>($0, $1) { a, b in SIMD2(a, b) } }
         sx.z.withUnsafeMutableBufferPointer { zx in
             sy.z.withUnsafeMutableBufferPointer { zy in
-                FilterChain.cascade(stages, count: min(x.count, y.count), register: { SIMD2(zx[$0], zy[$0]) },
+                FilterChain.cascade(pair, count: min(x.count, y.count), register: { SIMD2(zx[$0], zy[$0]) },
                                     setRegister: { zx[$0] = $1[0]; zy[$0] = $1[1] },
                                     load: { SIMD2(Double(x[$0]), Double(y[$0])) }, store: { x[$0] = Float($1[0]); y[$0] = Float($1[1]) })
             }
@@ -359,9 +364,7 @@ public struct FilterPair: Sendable {
             let n = block.frames
             a.frames = n
             b.frames = n
-            let quad = zip(pair.first.stages, pair.second.stages).map { f, s in
-                LaneBiquad<SIMD4<Double>>(f, s) { x, y in SIMD4(x, x, y, y) }
-            }
+            let quad = pair.quad
             var c = 0
             while c + 1 < block.channelCount {
                 // The four states are swapped out (no copy) so their registers can be written together.

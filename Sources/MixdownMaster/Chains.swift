@@ -198,6 +198,8 @@ public enum MasterChain {
         let corrective: FilterChain
         /// The mid's all-pass and the side's LR4 high-pass, side by side in one loop.
         let centring: FilterPair
+        /// `centring.second`, held apart: reading it through `centring` inside the closures
+        /// that hold this struct's scratch buffers would overlap their access.
         let sideHighPass: FilterChain
         var states: [FilterChain.State]
         var mid: [Float] = [], side: [Float] = [], lowSide: [Float] = []
