@@ -218,9 +218,9 @@ extension ThreeBandSplit {
             highCrossover.split(upper, into: &mid, &high)
         }
 
-        /// Sets the three bands to frames [start, start + frames) of bands split before:
-        /// band b's channel c is `kept[b · channels + c]`.
-        public mutating func load(_ kept: [[Float]], channels: Int, from start: Int, frames: Int) {
+        /// Sets the three bands to the first `frames` frames of bands split before, side by
+        /// side in `kept`: band b's channel c is `kept`'s channel b · channels + c.
+        public mutating func load(_ kept: AudioBlock, channels: Int, frames: Int) {
             if low.capacity < frames {
                 low = AudioBlock(channels: channels, capacity: frames)
                 (mid, high, upper) = (low, low, low)
@@ -228,9 +228,9 @@ extension ThreeBandSplit {
             func fill(_ band: inout AudioBlock, _ b: Int) {
                 band.frames = frames
                 for c in 0..<channels {
-                    kept[b * channels + c].withUnsafeBufferPointer { x in
+                    kept.withChannel(b * channels + c) { (x: UnsafeBufferPointer<Float>) in
                         band.withChannel(c) { (out: UnsafeMutableBufferPointer<Float>) in
-                            out.baseAddress!.update(from: x.baseAddress! + start, count: frames)
+                            out.baseAddress!.update(from: x.baseAddress!, count: frames)
                         }
                     }
                 }

@@ -135,7 +135,7 @@ public enum MasterChain {
     public static func analyze(_ source: BlockSource, settings: MasteringSettings, blockFrames: Int = 65_536,
                                pool: WorkerPool = .serial) throws -> Decisions {
         var analyzer = Analyzer(settings: settings, rate: source.sampleRate, channels: source.channelCount, pool: pool)
-        try source.forEachBlock(capacity: blockFrames) { analyzer.process($0) }
+        try source.forEachBlock(capacity: blockFrames) { try analyzer.process($0) }
         return analyzer.decisions
     }
 
@@ -156,7 +156,7 @@ public enum MasterChain {
                     block.frames = min(blockFrames, source.frameCount - position)
                     let at = position
                     position += block.frames   // input frames (the saturation may output fewer)
-                    stream.process(kept: bands, at: at, into: &block)
+                    try stream.process(kept: bands, at: at, into: &block)
                     if block.frames > 0 { try made(block) }
                     return true
                 }
@@ -305,20 +305,21 @@ public enum MasterChain {
         /// The bands as split here, kept for the chain (see `KeptBands`), when asked for.
         public private(set) var kept: KeptBands?
 
-        /// `keepBands`: keep the centred bands of a programme of about that many frames, so the
-        /// chain's pass need not centre and split it again (memory: three times the programme).
-        public init(settings: MasteringSettings, rate: Int, channels: Int, keepBands frames: Int? = nil, pool: WorkerPool = .serial) {
+        /// `keepBands`: keep the centred bands in that store (empty, 3 · `channels` channels), so
+        /// the chain's pass need not centre and split the programme again.
+        public init(settings: MasteringSettings, rate: Int, channels: Int, keepBands store: (any BlockSink & BlockSource)? = nil,
+                    pool: WorkerPool = .serial) {
             self.settings = settings
             frame = max(1, rate / 100)
             lowEnd = LowEnd(rate: rate, channels: channels)
             if settings.multibandRatio > 1 {
                 bands = MasterChain.bands(rate: rate, channels: channels)
-                kept = frames.map { KeptBands(channels: channels, capacity: $0) }
+                kept = store.map { KeptBands(channels: channels, store: $0) }
             }
             running = Array(repeating: [Float](repeating: 0, count: channels), count: 3)
         }
 
-        public mutating func process(_ input: AudioBlock) {
+        public mutating func process(_ input: AudioBlock) throws {
             guard bands != nil else {
                 // Only the centring decision: the side's energy below 120 Hz against the mid's.
                 let e = lowEnd.lowSideEnergy(input)
@@ -331,7 +332,7 @@ public enum MasterChain {
             midEnergy += e.mid
             lowSideEnergy += e.lowSide
             bands!.split(block)
-            kept?.append(bands!)
+            try kept?.append(bands!)
             var i = 0
             let n = block.frames
             while i < n {
@@ -370,23 +371,38 @@ public enum MasterChain {
     /// same samples whatever the blocks: when the analysis decides to centre (it measures the
     /// bands centred), the chain takes these instead of computing them again (about a sixth of
     /// a batch row's processing).
-    public struct KeptBands: Sendable {
-        /// Band b's channel c is channels[b · count + c].
-        var channels: [[Float]]
+    public struct KeptBands: @unchecked Sendable {
+        /// Band b's channel c is the store's channel b · count + c.
+        let store: any BlockSink & BlockSource
         let count: Int
-        public var frames: Int { channels.first?.count ?? 0 }
+        /// The three bands side by side, for the store (reused block to block).
+        var scratch: AudioBlock
+        public var frames: Int { store.frameCount }
+        /// The longest programme a render keeps bands for: 87 s at 48 kHz (beyond that, the
+        /// bands' 24 bytes a frame on disk cost more than splitting the mix again saves).
+        public static let longest = 1 << 22
 
-        init(channels: Int, capacity: Int) {
+        /// `store`: an empty store of 3 · `channels` channels (a spill file in a render: the
+        /// bands are three times the programme, and memory stays what it was without them).
+        public init(channels: Int, store: any BlockSink & BlockSource) {
             count = channels
-            self.channels = Array(repeating: [], count: 3 * channels)
-            for k in self.channels.indices { self.channels[k].reserveCapacity(capacity) }
+            self.store = store
+            scratch = AudioBlock(channels: 3 * channels, capacity: 0)
         }
 
-        mutating func append(_ split: ThreeBandSplit.Channels) {
+        mutating func append(_ split: ThreeBandSplit.Channels) throws {
+            let n = split.band(0).frames
+            if scratch.capacity < n { scratch = AudioBlock(channels: 3 * count, capacity: n) }
+            scratch.frames = n
             for b in 0..<3 {
                 let band = split.band(b)
-                for c in 0..<count { band.withChannel(c) { (x: UnsafeBufferPointer<Float>) in channels[b * count + c] += x } }
+                for c in 0..<count {
+                    band.withChannel(c) { (x: UnsafeBufferPointer<Float>) in
+                        scratch.withChannel(b * count + c) { (o: UnsafeMutableBufferPointer<Float>) in _ = o.update(fromContentsOf: x) }
+                    }
+                }
             }
+            try store.consume(scratch)
         }
     }
 
@@ -426,6 +442,8 @@ public enum MasterChain {
         var bands: ThreeBandSplit.Channels?
         var compressors: [Compressor.Stream?] = []
         var saturator: Saturator?
+        /// Kept bands as read back, before they are loaded (reused block to block).
+        var reading = AudioBlock(channels: 0, capacity: 0)
 
         public init(settings: MasteringSettings, rate: Int, channels: Int, decisions: Decisions, pool: WorkerPool = .serial) {
             self.decisions = decisions
@@ -459,8 +477,10 @@ public enum MasterChain {
 
         /// The chain from the kept bands' frames [position, position + block.frames): the
         /// compressors, the sum and the saturation, as `process` would from the mix.
-        public mutating func process(kept: KeptBands, at position: Int, into block: inout AudioBlock) {
-            bands!.load(kept.channels, channels: kept.count, from: position, frames: block.frames)
+        public mutating func process(kept: KeptBands, at position: Int, into block: inout AudioBlock) throws {
+            if reading.capacity < block.frames { reading = AudioBlock(channels: 3 * kept.count, capacity: block.frames) }
+            try kept.store.read(from: position, into: &reading)
+            bands!.load(reading, channels: kept.count, frames: block.frames)
             compressAndSum(into: &block)
             saturator?.process(&block)
         }

@@ -173,7 +173,7 @@ public enum Mastering {
         try Pipelined.run(make: { AudioBlock(channels: 2, capacity: MixStream.blockFrames) }, pool: pool, produce: { block in
             guard try stream.next(into: &block) else { return false }
             try spill?.consume(block)
-            if spectra != nil { spectra!.process(block) } else { analyzer.process(block) }
+            if spectra != nil { spectra!.process(block) } else { try analyzer.process(block) }
             return true
         }, consume: { block in
             checks.process(block)
@@ -200,7 +200,7 @@ public enum Mastering {
                 switch job {
                 case 0: try matched.consume(block)
                 case 1: after.process(block)
-                default: analyzer.process(block)
+                default: try analyzer.process(block)
                 }
             }
         })

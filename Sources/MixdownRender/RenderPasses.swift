@@ -48,16 +48,17 @@ extension Pipeline {
                         settings: MasteringSettings, request: RenderRequest, transaction: OutputTransaction) throws -> Mix {
         var renderer = renderer
         let rate = plan.sampleRate, frames = request.blockFrames
-        // A short programme's centred bands are kept in memory for the chain's pass, which then
-        // need not centre and split the mix again. The mix itself is then only a fallback (read
-        // when the chain decides not to centre), so it goes to a spill file: memory holds the
-        // bands alone.
-        let keep = plan.totalSamples * 2 <= ProgrammeStore.inMemorySamples && settings.multibandRatio > 1
+        // A short programme's centred bands are kept (in a spill file: three times the mix) for
+        // the chain's pass, which then need not centre and split the mix again. The mix itself
+        // is then only a fallback (read when the chain decides not to centre), so it too goes to
+        // a spill file. A long programme's bands would cost more disk than the split costs time.
+        let keep = plan.totalSamples <= MasterChain.KeptBands.longest && settings.multibandRatio > 1
         let spill: any BlockSink & BlockSource = keep
             ? try SpillFile(directory: request.temporaryDirectory, sampleRate: rate, channels: 2)
             : try ProgrammeStore.make(directory: request.temporaryDirectory, sampleRate: rate, channels: 2, expectedFrames: plan.totalSamples)
         var chain = SpeechChain.Stream(settings: settings, rate: rate, channels: 2)
-        var analyzer = MasterChain.Analyzer(settings: settings, rate: rate, channels: 2, keepBands: keep ? plan.totalSamples : nil, pool: request.pool)
+        let bands = keep ? try SpillFile(directory: request.temporaryDirectory, sampleRate: rate, channels: 6) : nil
+        var analyzer = MasterChain.Analyzer(settings: settings, rate: rate, channels: 2, keepBands: bands, pool: request.pool)
         var input = AnalysisAccumulator(sampleRate: rate, channels: 2, expectedFrames: plan.totalSamples, pool: request.pool)
         let room = hybrid.map { HybridMatching.RoomLayer($0, plan: plan) }
         var stems = [any BlockSink]()
@@ -104,7 +105,7 @@ extension Pipeline {
                 try stems[2].consume(buses.mixed)
             }
             try spill.consume(buses.mixed)
-            analyzer.process(buses.mixed)
+            try analyzer.process(buses.mixed)
             input.process(buses.mixed)
         })
         for s in stems { try s.finish() }
