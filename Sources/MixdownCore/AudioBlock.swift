@@ -56,11 +56,14 @@ public struct AudioBlock: Sendable {
     }
 
     /// Interleaves the valid frames into `out` (at least frames × channels floats).
-    public func interleave(into out: UnsafeMutableBufferPointer<Float>) {
+    public func interleave(into out: UnsafeMutableBufferPointer<Float>) { interleave(0..<frames, into: out) }
+
+    /// Frames `range` interleaved into `out` (which holds `range.count` frames).
+    public func interleave(_ range: Range<Int>, into out: UnsafeMutableBufferPointer<Float>) {
         let n = channelCount
         for c in 0..<n {
             withChannel(c) { (src: UnsafeBufferPointer<Float>) in
-                for i in 0..<src.count { out[i * n + c] = src[i] }
+                for i in 0..<range.count { out[i * n + c] = src[range.lowerBound + i] }
             }
         }
     }
@@ -69,10 +72,15 @@ public struct AudioBlock: Sendable {
     public mutating func deinterleave(_ input: UnsafeBufferPointer<Float>, frames: Int) {
         precondition(frames <= capacity)
         self.frames = frames
+        deinterleave(input, into: 0..<frames)
+    }
+
+    /// Sets frames `range` (within `frames`) from interleaved frames.
+    public mutating func deinterleave(_ input: UnsafeBufferPointer<Float>, into range: Range<Int>) {
         let n = channelCount
         for c in 0..<n {
             withChannel(c) { (dst: UnsafeMutableBufferPointer<Float>) in
-                for i in 0..<frames { dst[i] = input[i * n + c] }
+                for i in 0..<range.count { dst[range.lowerBound + i] = input[i * n + c] }
             }
         }
     }

@@ -218,9 +218,10 @@ extension ThreeBandSplit {
             highCrossover.split(upper, into: &mid, &high)
         }
 
-        /// Sets the three bands to the first `frames` frames of bands split before, side by
-        /// side in `kept`: band b's channel c is `kept`'s channel b · channels + c.
-        public mutating func load(_ kept: AudioBlock, channels: Int, frames: Int) {
+        /// Sets frames `range` of the three bands (of `frames` frames) to the first
+        /// `range.count` frames of bands split before, side by side in `kept`: band b's channel
+        /// c is `kept`'s channel b · channels + c.
+        public mutating func load(_ kept: AudioBlock, channels: Int, into range: Range<Int>, frames: Int) {
             if low.capacity < frames {
                 low = AudioBlock(channels: channels, capacity: frames)
                 (mid, high, upper) = (low, low, low)
@@ -230,7 +231,7 @@ extension ThreeBandSplit {
                 for c in 0..<channels {
                     kept.withChannel(b * channels + c) { (x: UnsafeBufferPointer<Float>) in
                         band.withChannel(c) { (out: UnsafeMutableBufferPointer<Float>) in
-                            out.baseAddress!.update(from: x.baseAddress!, count: frames)
+                            (out.baseAddress! + range.lowerBound).update(from: x.baseAddress!, count: range.count)
                         }
                     }
                 }

@@ -190,10 +190,8 @@ public enum Delivery {
                         progress: (@Sendable (Double) throws -> Void)?) throws
         -> [(BlockSource, ProgrammeMeter.Measurement)] {
         let lanes = try shapes.map { shape in
-            MeteredSink(try spillDirectory.map {
-                            try ProgrammeStore.make(directory: $0, sampleRate: shape.rate, channels: shape.channels,
-                                                    expectedFrames: SampleTime.rescale(chained.frameCount, from: chained.sampleRate, to: shape.rate))
-                        } ?? MemorySink(sampleRate: shape.rate, channels: shape.channels),
+            MeteredSink(try spillDirectory.map { try SpillFile(directory: $0, sampleRate: shape.rate, channels: shape.channels) }
+                            ?? MemorySink(sampleRate: shape.rate, channels: shape.channels),
                         meter: ProgrammeMeter(sampleRate: shape.rate, channels: shape.channels, pool: pool))
         }
         try conform(chained, to: shapes, formats: formats, into: lanes, pool: pool, progress: progress)
@@ -251,7 +249,7 @@ public enum Delivery {
             meter?.process(block)
         }
         for e in encoders { try e.finish() }
-        var analysed = analysis.map { var a = $0; return Analysed(a.finish()) }
+        let analysed = analysis.map { var a = $0; return Analysed(a.finish()) }
         if !broadcast.isEmpty, let delivered = analysed?.measurement ?? alignment.output ?? meter.map({ var m = $0; return m.finish() }) {
             for i in broadcast { try BroadcastWave.setLoudness(broadcastLoudness(delivered), in: temporaries[i]) }
         }

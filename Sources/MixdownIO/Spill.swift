@@ -90,23 +90,6 @@ public final class PositionalFile: @unchecked Sendable {
     }
 }
 
-/// Where one pass keeps a programme for the next. A short one stays in memory, planar, as it
-/// came: spilling it would cost interleaving, the kernel's copies and deinterleaving again
-/// (measured on the 30 s spot's three spills: about 5 % of a batch row's time). A longer one
-/// goes to a spill file, so memory stays flat whatever the length: at most `inMemorySamples`
-/// Float samples (32 MB) per kept programme.
-public enum ProgrammeStore {
-    public static let inMemorySamples = 1 << 23
-
-    /// A store for a programme of about `expectedFrames` frames.
-    public static func make(directory: String, sampleRate: Int, channels: Int, expectedFrames: Int) throws -> any BlockSink & BlockSource {
-        if expectedFrames * channels <= inMemorySamples {
-            return MemorySink(sampleRate: sampleRate, channels: channels, capacity: expectedFrames)
-        }
-        return try SpillFile(directory: directory, sampleRate: sampleRate, channels: channels)
-    }
-}
-
 /// A programme spilled to disk as raw interleaved Float32 in an unlinked temporary file,
 /// written once in order and read back any number of times.
 /// Unchecked Sendable: written by one producer, in order, before any read; reads are
@@ -116,26 +99,35 @@ public final class SpillFile: BlockSink, BlockSource, @unchecked Sendable {
     public let channelCount: Int
     public private(set) var frameCount = 0
     private let file: PositionalFile
-    /// Interleaving space, reused for every block (reads may come from several threads).
-    private var interleaved: [Float] = []
+    /// Interleaving space for `chunkFrames` frames, reused for every block (reads may come
+    /// from several threads).
+    private var interleaved: [Float]
     private let lock = NSLock()
+    /// Blocks go through the file this many frames at a time, so the interleaving space stays
+    /// small (and in cache) whatever the block or the channel count.
+    static let chunkFrames = 4_096
 
     /// A new spill in `directory`.
     public init(directory: String, sampleRate: Int, channels: Int) throws {
         file = try .temporary(in: directory, name: "spill")
         self.sampleRate = sampleRate
         channelCount = channels
+        interleaved = [Float](repeating: 0, count: Self.chunkFrames * channels)
     }
 
     private var frameBytes: Int { channelCount * MemoryLayout<Float>.size }
 
     public func consume(_ block: AudioBlock) throws {
         try lock.withLock {
-            let count = block.frames * channelCount
-            if interleaved.count < count { interleaved = [Float](repeating: 0, count: count) }
             try interleaved.withUnsafeMutableBufferPointer { buffer in
-                block.interleave(into: buffer)
-                try file.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<(count * 4)]), at: frameCount * frameBytes)
+                var done = 0
+                while done < block.frames {
+                    let n = min(Self.chunkFrames, block.frames - done)
+                    block.interleave(done..<(done + n), into: buffer)
+                    try file.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<(n * frameBytes)]),
+                                   at: (frameCount + done) * frameBytes)
+                    done += n
+                }
             }
             frameCount += block.frames
         }
@@ -146,11 +138,16 @@ public final class SpillFile: BlockSink, BlockSource, @unchecked Sendable {
     public func read(from start: Int, into block: inout AudioBlock) throws {
         try lock.withLock {
             let frames = min(block.capacity, frameCount - start)
-            let count = frames * channelCount
-            if interleaved.count < count { interleaved = [Float](repeating: 0, count: count) }
+            block.frames = frames
             try interleaved.withUnsafeMutableBufferPointer { buffer in
-                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<(count * 4)]), at: start * frameBytes)
-                block.deinterleave(UnsafeBufferPointer(buffer), frames: frames)
+                var done = 0
+                while done < frames {
+                    let n = min(Self.chunkFrames, frames - done)
+                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<(n * frameBytes)]),
+                                  at: (start + done) * frameBytes)
+                    block.deinterleave(UnsafeBufferPointer(buffer), into: done..<(done + n))
+                    done += n
+                }
             }
         }
     }

@@ -442,7 +442,7 @@ public enum MasterChain {
         var bands: ThreeBandSplit.Channels?
         var compressors: [Compressor.Stream?] = []
         var saturator: Saturator?
-        /// Kept bands as read back, before they are loaded (reused block to block).
+        /// Kept bands as read back, a chunk at a time, before they are loaded.
         var reading = AudioBlock(channels: 0, capacity: 0)
 
         public init(settings: MasteringSettings, rate: Int, channels: Int, decisions: Decisions, pool: WorkerPool = .serial) {
@@ -478,9 +478,17 @@ public enum MasterChain {
         /// The chain from the kept bands' frames [position, position + block.frames): the
         /// compressors, the sum and the saturation, as `process` would from the mix.
         public mutating func process(kept: KeptBands, at position: Int, into block: inout AudioBlock) throws {
-            if reading.capacity < block.frames { reading = AudioBlock(channels: 3 * kept.count, capacity: block.frames) }
-            try kept.store.read(from: position, into: &reading)
-            bands!.load(reading, channels: kept.count, frames: block.frames)
+            // Read a chunk at a time: a whole block of six channels would be 1.5 MB more memory.
+            if reading.channelCount != 3 * kept.count { reading = AudioBlock(channels: 3 * kept.count, capacity: 4_096) }
+            var done = 0
+            while done < block.frames {
+                reading.frames = 0
+                try kept.store.read(from: position + done, into: &reading)
+                let n = min(reading.frames, block.frames - done)
+                guard n > 0 else { throw MixdownError.failure("the kept bands end before the programme") }
+                bands!.load(reading, channels: kept.count, into: done..<(done + n), frames: block.frames)
+                done += n
+            }
             compressAndSum(into: &block)
             saturator?.process(&block)
         }

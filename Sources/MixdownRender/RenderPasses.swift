@@ -48,14 +48,12 @@ extension Pipeline {
                         settings: MasteringSettings, request: RenderRequest, transaction: OutputTransaction) throws -> Mix {
         var renderer = renderer
         let rate = plan.sampleRate, frames = request.blockFrames
-        // A short programme's centred bands are kept (in a spill file: three times the mix) for
-        // the chain's pass, which then need not centre and split the mix again. The mix itself
-        // is then only a fallback (read when the chain decides not to centre), so it too goes to
-        // a spill file. A long programme's bands would cost more disk than the split costs time.
+        // A short programme's centred bands are kept (in a spill file beside the mix's: three
+        // times the mix) for the chain's pass, which then need not centre and split the mix
+        // again; the mix is then read only when the chain decides not to centre. A long
+        // programme's bands would cost more disk than the split costs time.
         let keep = plan.totalSamples <= MasterChain.KeptBands.longest && settings.multibandRatio > 1
-        let spill: any BlockSink & BlockSource = keep
-            ? try SpillFile(directory: request.temporaryDirectory, sampleRate: rate, channels: 2)
-            : try ProgrammeStore.make(directory: request.temporaryDirectory, sampleRate: rate, channels: 2, expectedFrames: plan.totalSamples)
+        let spill = try SpillFile(directory: request.temporaryDirectory, sampleRate: rate, channels: 2)
         var chain = SpeechChain.Stream(settings: settings, rate: rate, channels: 2)
         let bands = keep ? try SpillFile(directory: request.temporaryDirectory, sampleRate: rate, channels: 6) : nil
         var analyzer = MasterChain.Analyzer(settings: settings, rate: rate, channels: 2, keepBands: bands, pool: request.pool)
@@ -120,8 +118,7 @@ extension Pipeline {
     /// The master chain over the spilled mix, spilled (and measured, when asked).
     static func masterChain(_ mix: any BlockSource, decisions: MasterChain.Decisions, kept: MasterChain.KeptBands?, settings: MasteringSettings, measure: Bool,
                             request: RenderRequest) throws -> Chained {
-        let out = try ProgrammeStore.make(directory: request.temporaryDirectory, sampleRate: mix.sampleRate, channels: mix.channelCount,
-                                          expectedFrames: mix.frameCount)
+        let out = try SpillFile(directory: request.temporaryDirectory, sampleRate: mix.sampleRate, channels: mix.channelCount)
         var meter = measure ? ProgrammeMeter(sampleRate: mix.sampleRate, channels: mix.channelCount, pool: request.pool) : nil
         var done = 0
         try MasterChain.run(mix, settings: settings, decisions: decisions, kept: kept, blockFrames: request.blockFrames, pool: request.pool) { block in
