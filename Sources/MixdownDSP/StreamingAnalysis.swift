@@ -15,11 +15,14 @@ public struct ProgrammeMeter: Sendable {
 
     /// `truePeak: false` measures loudness alone (the true peak reads 0, no block peaks): for a
     /// pass whose peak is checked elsewhere, since oversampling costs more than the loudness.
-    public init(sampleRate: Int, channels: Int, roles: [ChannelRole]? = nil, truePeak: Bool = true, pool: WorkerPool = .serial) {
+    /// `blockPeaks: false` measures the overall true peak alone (no block peaks), skipping what
+    /// cannot beat it: for a file whose figures are checked, not limited.
+    public init(sampleRate: Int, channels: Int, roles: [ChannelRole]? = nil, truePeak: Bool = true, blockPeaks: Bool = true,
+                pool: WorkerPool = .serial) {
         self.pool = pool
         let roles = roles ?? ChannelRole.defaultLayout(channels: channels)
         loudness = LoudnessProfile.Meter(sampleRate: sampleRate, weights: roles.map(\.loudnessWeight))
-        peaks = truePeak ? (0..<channels).map { _ in TruePeakMeter.Stream(TruePeakMeter(sampleRate: sampleRate)) } : []
+        peaks = truePeak ? (0..<channels).map { _ in TruePeakMeter.Stream(TruePeakMeter(sampleRate: sampleRate), blockPeaks: blockPeaks) } : []
     }
 
     /// The K-weighted loudness and each channel's true peak run side by side.
@@ -141,7 +144,7 @@ public struct PeakAndCorrelation: Sendable {
     let pool: WorkerPool
 
     public init(sampleRate: Int, channels: Int, pool: WorkerPool = .serial) {
-        peaks = (0..<channels).map { _ in TruePeakMeter.Stream(TruePeakMeter(sampleRate: sampleRate)) }
+        peaks = (0..<channels).map { _ in TruePeakMeter.Stream(TruePeakMeter(sampleRate: sampleRate), blockPeaks: false) }
         self.pool = pool
     }
 

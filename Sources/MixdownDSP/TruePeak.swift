@@ -169,9 +169,14 @@ extension TruePeakMeter {
     /// True peak of one channel measured block by block. A position's reconstruction needs the
     /// 12 samples after it, so each call finishes the positions it can and keeps the last 23
     /// samples for the next; `finish` completes the end against silence. Besides the overall
-    /// peak it keeps the peak of every 4,096-frame block of the programme (4 bytes per 85 ms).
+    /// peak it keeps the peak of every 4,096-frame block of the programme (4 bytes per 85 ms),
+    /// unless asked for the overall peak alone: then a stretch whose samples cannot beat the
+    /// peak so far (`gainBound` times their own peak) is not oversampled at all, which on
+    /// most programmes is most of them.
     public struct Stream: Sendable {
         let meter: TruePeakMeter
+        /// Whether `blockPeaks` is kept (every position oversampled).
+        let perBlock: Bool
         /// Samples [done − 11, seen): what the next positions need.
         var carry: [Float]
         var scratch: [Float] = []
@@ -179,8 +184,9 @@ extension TruePeakMeter {
         public private(set) var peak: Float = 0
         public private(set) var blockPeaks: [Float] = []
 
-        public init(_ meter: TruePeakMeter) {
+        public init(_ meter: TruePeakMeter, blockPeaks: Bool = true) {
             self.meter = meter
+            perBlock = blockPeaks
             carry = [Float](repeating: 0, count: TruePeakMeter.tapsPerPhase / 2 - 1)
         }
 
@@ -225,6 +231,10 @@ extension TruePeakMeter {
         /// Measures `count` positions from `done`; scratch[history + j] is position done + j.
         private mutating func measure(positions count: Int) {
             let history = TruePeakMeter.tapsPerPhase / 2 - 1
+            guard perBlock else {
+                peak = scratch.withUnsafeBufferPointer { s in meter.scan(s.baseAddress! + history, from: 0, to: count, peak: peak) }
+                return
+            }
             var j = 0
             while j < count {
                 let position = done + j

@@ -341,7 +341,8 @@ public enum Delivery {
                 analysis = Analysed(finished)
                 return finished.measurement
             }
-            var meter = ProgrammeMeter(sampleRate: format.sampleRate, channels: format.channels, pool: pool)
+            // The decoded file's loudness and true peak are checked, not limited: no block peaks.
+            var meter = ProgrammeMeter(sampleRate: format.sampleRate, channels: format.channels, blockPeaks: false, pool: pool)
             _ = try AudioFileReader.stream(path) { meter.process($0) }
             return meter.finish()
         }
