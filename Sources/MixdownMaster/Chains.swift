@@ -371,6 +371,8 @@ public enum MasterChain {
     /// same samples whatever the blocks: when the analysis decides to centre (it measures the
     /// bands centred), the chain takes these instead of computing them again (about a sixth of
     /// a batch row's processing).
+    /// Unchecked Sendable: a `BlockSink` is not Sendable, but the store is written by the
+    /// analysing pass alone and only read once the chain's pass begins (as `SpillFile` says).
     public struct KeptBands: @unchecked Sendable {
         /// Band b's channel c is the store's channel b · count + c.
         let store: any BlockSink & BlockSource
@@ -482,7 +484,6 @@ public enum MasterChain {
             if reading.channelCount != 3 * kept.count { reading = AudioBlock(channels: 3 * kept.count, capacity: 4_096) }
             var done = 0
             while done < block.frames {
-                reading.frames = 0
                 try kept.store.read(from: position + done, into: &reading)
                 let n = min(reading.frames, block.frames - done)
                 guard n > 0 else { throw MixdownError.failure("the kept bands end before the programme") }
