@@ -129,6 +129,14 @@ public final class PostgresCluster: @unchecked Sendable {
             }
             usleep(50_000)
         }
+        // The socket appears before the server accepts connections ("the database system is
+        // starting up"): wait until pg_isready says it accepts them.
+        while (try? run("pg_isready", ["-q", "-h", folder, "-p", String(port)])) == nil {
+            guard Date() < deadline, server.isRunning else {
+                throw ServiceError("PostgreSQL did not become ready: \((try? String(contentsOfFile: folder + "/log", encoding: .utf8)) ?? "")")
+            }
+            usleep(50_000)
+        }
         try run("createdb", ["-h", folder, "-p", String(port), "-U", "mixdown", "mixdown"])
     }
     let server = Process()
