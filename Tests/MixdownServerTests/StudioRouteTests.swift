@@ -129,7 +129,8 @@ import Testing
             #expect(file.status == .ok && file.body.readableBytes == silentWAV().count)
             let wrong = try await client.send(.get, "/v1/productions/\(job.id)/outputs/wav?access=\(token)")
             #expect(wrong.status == .unauthorized)
-            let forged = try await client.send(.get, String(link.dropLast(2)) + "00")
+            // Two characters changed (to what they are not: a link ending in "00" stays forged).
+            let forged = try await client.send(.get, String(link.dropLast(2)) + (link.hasSuffix("00") ? "11" : "00"))
             #expect(forged.status == .unauthorized)
             // Deleting the finished job: `deleted`, no outputs, its files and page gone.
             let deleted = try await client.send(.delete, "/v1/productions/\(job.id)", key: harness.alice)
