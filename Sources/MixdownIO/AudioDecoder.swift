@@ -41,6 +41,8 @@ public final class MixStream: @unchecked Sendable {
     public var isRereadable: Bool {
         FileSource.canReread(file.container, at: file.sampleRate, as: rate) && file.declaredFrames != nil
     }
+    /// The file's own channel count (the blocks are always stereo).
+    public var fileChannels: Int { file.channels }
     private let file: AudioFileStream
     private let resampler: (any BlockResampler)?
     private var decoded: AudioBlock

@@ -1,4 +1,5 @@
 import Foundation
+import MixdownCleanup
 import MixdownCore
 import MixdownDSP
 import MixdownIO
@@ -41,6 +42,8 @@ public struct MasterRequest: Sendable {
     public var reportPagePlayer: (@Sendable (EncodedOutput) -> String)?
     /// Analyse the input and the delivered output fully (implied by `reportPath` and `reportPagePath`).
     public var analyse = false
+    /// Clean the input before mastering it (docs/cleanup.md); nil: as it is.
+    public var cleanup: CleanupSettings?
     public var temporaryDirectory = "/tmp"
     public var pool: WorkerPool
     public var control = RenderControl()
@@ -151,6 +154,8 @@ public enum Mastering {
         var decisions: MasterChain.Decisions
         /// With the reference preset: the octave-band distance to the reference, before and after.
         var spectralDistance: (before: Double, after: Double)?
+        /// With `cleanup`: what cleaning changed.
+        var cleanup: RecordingCleanup.Figures?
     }
 
     /// One pass decodes the input into a spill while the input's checks, the master chain's
@@ -173,15 +178,32 @@ public enum Mastering {
         try Pipelined.run(make: { AudioBlock(channels: 2, capacity: MixStream.blockFrames) }, pool: pool, produce: { block in
             guard try stream.next(into: &block) else { return false }
             try spill?.consume(block)
-            if spectra != nil { spectra!.process(block) } else { try analyzer.process(block) }
+            // A mix to be cleaned is measured for the chain once it is clean.
+            if request.cleanup == nil {
+                if spectra != nil { spectra!.process(block) } else { try analyzer.process(block) }
+            }
             return true
         }, consume: { block in
             checks.process(block)
             try request.control.step(.rendering, min(1, Double(stream.frames) / expected))
         })
         let input = checks.finish()
-        let mix = try spill ?? reread(request, frames: stream.frames)
-        guard let reference, let spectra else { return Source(mix: mix, matched: mix, input: input, decisions: analyzer.decisions) }
+        var mix = try spill ?? reread(request, frames: stream.frames)
+        var cleanup: RecordingCleanup.Figures?
+        if let settings = request.cleanup {
+            // Cleaned into a spill of its own, measured as the chain (or the match) needs.
+            let cleaned = try SpillFile(directory: request.temporaryDirectory, sampleRate: rate, channels: 2)
+            cleanup = try RecordingCleanup.clean(mix, settings: settings, into: cleaned, spillDirectory: request.temporaryDirectory) {
+                try request.control.step(.rendering, $0)
+            }
+            mix = cleaned
+            try mix.forEachBlock(capacity: LoudnessMaster.blockFrames) { block in
+                if spectra != nil { spectra!.process(block) } else { try analyzer.process(block) }
+            }
+        }
+        guard let reference, let spectra else {
+            return Source(mix: mix, matched: mix, input: input, decisions: analyzer.decisions, cleanup: cleanup)
+        }
 
         // The matched mix: the fitted EQ applied as the spill is read back; its spectrum is
         // measured on the way (how close it came), and the chain's analysis with it.
@@ -206,7 +228,7 @@ public enum Mastering {
         })
         return Source(mix: mix, matched: matched, input: input, decisions: analyzer.decisions,
                       spectralDistance: (ReferenceMatch.distance(spectra, to: reference, rate: rate),
-                                         ReferenceMatch.distance(after, to: reference, rate: rate)))
+                                         ReferenceMatch.distance(after, to: reference, rate: rate)), cleanup: cleanup)
     }
 
     /// The input as the first pass decoded it, read again: from the file itself, or (should
@@ -257,6 +279,8 @@ public enum Mastering {
             report = MasterReport(preset: request.preset.rawValue, loudnessTarget: checked.target, truePeakLimit: checked.ceiling, input: before,
                                   output: after, warnings: warnings, outputs: delivered.outputs,
                                   spectralDistanceBeforeDb: source.spectralDistance?.before, spectralDistanceAfterDb: source.spectralDistance?.after)
+            report?.cleanupSettings = request.cleanup
+            report?.cleanup = source.cleanup
         }
         if let report {
             let sidecars = Sidecars(reportPath: request.reportPath, pagePath: request.reportPagePath, player: request.reportPagePlayer)

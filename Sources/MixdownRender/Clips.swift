@@ -1,4 +1,5 @@
 import Foundation
+import MixdownCleanup
 import MixdownCore
 import MixdownDSP
 import MixdownIO
@@ -37,6 +38,8 @@ struct MediaClips: Sendable {
     var audio: [ItemID: ClipAudio] = [:]
     /// Speech recordings whole (levelled like their clip, untrimmed): their room, for hybrid voice.
     var rooms: [ItemID: [Float]] = [:]
+    /// Speech recordings cleaned (`cleanup`), by media name: before and after, for the report.
+    var cleaned: [String: RecordingCleanup.Figures] = [:]
 }
 
 /// What the speech stage makes: every speech item spoken, trimmed and levelled (kept on disk).
@@ -254,6 +257,7 @@ enum ClipPreparation {
     static func prepareMedia(_ script: Script, production: Production, template: SoundTemplate?, pool: WorkerPool) throws -> MediaClips {
         var clips = MediaClips()
         var media = [String: AudioBuffer]()
+        var cleaned = [String: (samples: [Float], figures: RecordingCleanup.Figures)]()
         for section in script.sections {
             for item in section.items {
                 let key = item.id
@@ -273,7 +277,16 @@ enum ClipPreparation {
                         media[file.path] = decoded
                     }
                     if file.role == .speech {
-                        let mono = ChannelMix.toMono(decoded).channels[0]
+                        var mono = ChannelMix.toMono(decoded).channels[0]
+                        if let settings = file.cleanup {
+                            // Cleaned before anything measures it: trimming, leveling and the
+                            // hybrid match all see the cleaned recording.
+                            let once = "\(file.path)\u{0}\(settings)"   // one file, one setting: cleaned once
+                            let result = try cleaned[once] ?? RecordingCleanup.clean(mono, sampleRate: SampleTime.renderRate, settings: settings)
+                            cleaned[once] = result
+                            mono = result.samples
+                            clips.cleaned[name] = result.figures
+                        }
                         let trimmed = SpeechCleanup.trim(SpeechClip(audio: mono, words: []), margin: SpeechCleanup.recordingMargin,
                                                          noiseFloorDb: NoiseFloor.estimate(mono))
                         let gain = SpeechCleanup.levelGain(trimmed.audio)

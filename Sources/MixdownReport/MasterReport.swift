@@ -1,4 +1,5 @@
 import Foundation
+import MixdownCleanup
 import MixdownCore
 import MixdownDSP
 import MixdownIO
@@ -16,6 +17,9 @@ public struct MasterReport: Sendable, EncodesEveryKey {
     /// With the reference preset: octave-band distance of the mid to the reference (dB RMS).
     public var spectralDistanceBeforeDb: Double?
     public var spectralDistanceAfterDb: Double?
+    /// With `cleanup`: the settings and what cleaning the input changed (before mastering).
+    public var cleanupSettings: CleanupSettings?
+    public var cleanup: RecordingCleanup.Figures?
 
     public init(preset: String, loudnessTarget: Double, truePeakLimit: Double, input: AudioAnalysis, output: AudioAnalysis, warnings: [String],
                 outputs: [EncodedOutput], spectralDistanceBeforeDb: Double?, spectralDistanceAfterDb: Double?) {

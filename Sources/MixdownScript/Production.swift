@@ -140,7 +140,9 @@ public struct MediaFile: Sendable, Equatable {
     /// Absolute path (relative ones are resolved against the production's folder).
     public var path: String
     public var role: MediaRole
-    public init(path: String, role: MediaRole) { (self.path, self.role) = (path, role) }
+    /// How a speech recording is cleaned before it is used (docs/cleanup.md); nil: as it is.
+    public var cleanup: CleanupSettings?
+    public init(path: String, role: MediaRole, cleanup: CleanupSettings? = nil) { (self.path, self.role, self.cleanup) = (path, role, cleanup) }
 }
 
 /// Any other TTS, as a command line (docs/script-and-production.md `speechEngine`).

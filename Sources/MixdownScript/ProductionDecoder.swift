@@ -26,7 +26,7 @@ public enum ProductionDecoder {
         "sections.*": ["voice", "speed", "pitch", "speechEngine"],
         "sectionProperties.*": ["endAt", "justify", "paddingStart", "paddingEnd", "fadeIn", "fadeOut"],
         "timelineProperties": ["forceLength", "speechStart", "sectionGap", "soundTail", "fadeOut", "overflow", "maxStretch", "ending"],
-        "mediaFiles.*": ["path", "role"],
+        "mediaFiles.*": ["path", "role", "cleanup"],
         "speechEngine": ["command", "stdin", "timeoutSeconds", "ssml"],
     ]
 
@@ -220,7 +220,11 @@ public enum ProductionDecoder {
                     let m = try value.object(allowed: keys["mediaFiles.*"]!)
                     guard let path = m["path"] else { throw value.error("missing path") }
                     let role = try m["role"].map { try $0.choice(["speech": MediaRole.speech, "insert": .insert]) } ?? .insert
-                    files[name] = MediaFile(path: resolve(try path.nonEmptyString(), against: base), role: role)
+                    let cleanup = try m["cleanup"].flatMap { field -> CleanupSettings? in
+                        guard role == .speech else { throw field.error("cleanup is for speech recordings: give this media \"role\": \"speech\"") }
+                        return try CleanupSettings.decode(field)
+                    }
+                    files[name] = MediaFile(path: resolve(try path.nonEmptyString(), against: base), role: role, cleanup: cleanup)
                 }
             }
         }

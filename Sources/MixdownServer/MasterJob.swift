@@ -18,10 +18,12 @@ struct MasterJob: Codable, Sendable, Equatable {
     var targetLufs: Double?
     var truePeak: Double?
     var endFormat: [String]
+    /// Clean the mix first (docs/cleanup.md): `cleanup=true` or `cleanup={JSON}`.
+    var cleanup: CleanupSettings?
 
     /// The query parameters the route takes (anything else is refused, so a misspelt one is
     /// not silently ignored).
-    static let parameters: Set<String> = ["preset", "reference", "loudnessPreset", "targetLufs", "truePeak", "endFormat", "name"]
+    static let parameters: Set<String> = ["preset", "reference", "loudnessPreset", "targetLufs", "truePeak", "endFormat", "name", "cleanup"]
 
     /// The settings from the query, checked as the engine checks them; `media` is set later.
     static func settings(_ query: Parameters) throws -> MasterJob {
@@ -61,7 +63,12 @@ struct MasterJob: Codable, Sendable, Equatable {
         let job = MasterJob(media: "", preset: try one(of: MasterRequest.Preset.self, "preset", try single("preset") ?? "streaming").rawValue,
                             reference: try single("reference"),
                             loudnessPreset: try single("loudnessPreset").map { try one(of: LoudnessPreset.self, "loudnessPreset", $0).rawValue },
-                            targetLufs: try number("targetLufs"), truePeak: try number("truePeak"), endFormat: unique)
+                            targetLufs: try number("targetLufs"), truePeak: try number("truePeak"), endFormat: unique,
+                            cleanup: try single("cleanup").flatMap { text in
+                                do { return try CleanupSettings.parse(text, name: "cleanup") } catch let error as MixdownError {
+                                    throw APIError(.unprocessableContent, "invalidParameter", error.reason, path: error.keyPath ?? "cleanup")
+                                }
+                            })
         do {
             _ = try job.engineRequest(input: "mix", reference: job.reference, output: "out/").checkSettings()
         } catch let error as MixdownError {
@@ -78,6 +85,7 @@ struct MasterJob: Codable, Sendable, Equatable {
         request.loudnessPreset = loudnessPreset.flatMap(LoudnessPreset.init(rawValue:))
         request.targetLufs = targetLufs
         request.truePeak = truePeak
+        request.cleanup = cleanup
         return request
     }
 

@@ -499,6 +499,11 @@ paths:
           schema: { type: array, items: { $ref: "#/components/schemas/EndFormat" } }
           style: form
           explode: true
+        - name: cleanup
+          in: query
+          required: false
+          description: Clean the mix before mastering it (docs/cleanup.md) — `true` for the standard settings, or a JSON object of denoise, dehum, level, trimPauses, declick.
+          schema: { type: string }
         - name: name
           in: query
           required: false
@@ -932,6 +937,18 @@ components:
             properties:
               media: { type: string, minLength: 1, description: "An id POST /v1/media returned to this key." }
               role: { type: string, enum: [insert, speech] }
+              cleanup:
+                description: With role speech, clean the recording first (docs/cleanup.md).
+                oneOf:
+                  - { type: boolean }
+                  - type: object
+                    additionalProperties: false
+                    properties:
+                      denoise: { oneOf: [{ type: number, minimum: 0, maximum: 1 }, { type: boolean }] }
+                      dehum: { oneOf: [{ type: string, enum: [auto] }, { type: integer, enum: [50, 60] }, { type: boolean }] }
+                      level: { type: boolean }
+                      trimPauses: { oneOf: [{ type: number, minimum: 0.1, maximum: 60 }, { type: boolean, enum: [false] }] }
+                      declick: { type: boolean }
         masteringPreset: { type: string, enum: [balanced, voiceenhanced, musicenhanced, lightducking, heavyducking, radio] }
         loudnessPreset: { type: string, enum: [streaming, podcast, ebu-r128, broadcast, atsc-a85] }
         loudnessTarget: { type: number, minimum: -70, maximum: 0 }

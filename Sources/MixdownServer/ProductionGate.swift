@@ -7,7 +7,8 @@ import MixdownScript
 /// programs:
 ///
 /// - `scriptFile` is refused (send `scriptText`);
-/// - `mediaFiles` entries are uploaded media ids, `{"media": "ID", "role": "speech"}`, never paths;
+/// - `mediaFiles` entries are uploaded media ids, `{"media": "ID", "role": "speech"}` (and
+///   `cleanup`), never paths;
 /// - `soundTemplate` is the name of one of the server's templates or of the key's own
 ///   (`POST /v1/templates`), never a folder; a key's own is rewritten to its folder;
 /// - `speechEngine` (at the top or in `sections`) is the name of an engine the operator
@@ -108,13 +109,14 @@ struct ProductionGate {
             guard case .object(let keys) = value.node.value, !keys.contains(where: { $0.key == "path" }) else {
                 throw value.error("upload the audio (POST /v1/media) and give {\"media\": \"ID\"}; the API takes no file paths", code: .forbidden)
             }
-            let object = try value.object(allowed: ["media", "role"])
+            let object = try value.object(allowed: ["media", "role", "cleanup"])
             guard let id = object["media"] else { throw value.error("missing media (the id POST /v1/media returned)") }
             let idText = try id.nonEmptyString()
             guard let record = try await media(idText) else { throw id.error("no media '\(MixdownError.excerpt(idText))' for this key", code: .unknownName) }
             guard record.sampleRate > 0 else { throw id.error("media '\(MixdownError.excerpt(idText))' is a picture, not audio") }
             var rewritten: [(key: String, value: JSONNode)] = [("path", JSONNode(value: .string(try await localFile(record)), location: id.node.location))]
             if let role = object["role"] { rewritten.append(("role", role.node)) }
+            if let cleanup = object["cleanup"] { rewritten.append(("cleanup", cleanup.node)) }
             entries.append((name, JSONNode(value: .object(rewritten), location: value.node.location)))
         }
         return JSONNode(value: .object(entries), location: field.node.location)

@@ -33,6 +33,9 @@ struct Master: ParsableCommand {
     @Option(name: .customLong("true-peak"), parsing: .unconditional, help: "True-peak ceiling in dBTP (overrides the preset).")
     var truePeak: Double?
 
+    @Option(help: ArgumentHelp("Clean the mix first, as a speech recording: --cleanup alone for the standard settings, or --cleanup=JSON (docs/cleanup.md).", valueName: "JSON"))
+    var cleanup: String?
+
     @OptionGroup var reports: ReportOptions
 
     func run() throws {
@@ -54,6 +57,7 @@ struct Master: ParsableCommand {
         }
         request.targetLufs = targetLufs
         request.truePeak = truePeak
+        if let cleanup { request.cleanup = try CleanupSettings.parse(cleanup, name: "--cleanup") }
         request.reportPath = reports.report
         request.reportPagePath = reports.reportHTML
         request.temporaryDirectory = temporaryDirectory()

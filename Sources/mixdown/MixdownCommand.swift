@@ -23,12 +23,12 @@ struct MixdownCommand: ParsableCommand {
         MIXDOWN_PIPER_PYTHON, MIXDOWN_CACHE (the speech cache, or off), TMPDIR.
         """,
         version: MixdownVersion.string,
-        subcommands: [Render.self, Plan.self, Batch.self, Serve.self, Worker.self, Keys.self, Analyze.self, Encode.self, Master.self, Templates.self, Voices.self, Version.self])
+        subcommands: [Render.self, Plan.self, Batch.self, Serve.self, Worker.self, Keys.self, Analyze.self, Encode.self, Master.self, Clean.self, Templates.self, Voices.self, Version.self])
 
     static func main() {
         stopEnginesOnSignals()
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(valuelessCleanup(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let error as MixdownError {
             waitIfStopping()
@@ -46,6 +46,19 @@ struct MixdownCommand: ParsableCommand {
             Foundation.exit(2)
         }
     }
+}
+
+/// `--cleanup` may stand alone (`mixdown master in.wav --cleanup -o out.mp3`): the standard
+/// settings. The argument parser wants a value, so a bare one is given `true` here.
+func valuelessCleanup(_ arguments: [String]) -> [String] {
+    var out = [String]()
+    for (i, a) in arguments.enumerated() {
+        out.append(a)
+        guard a == "--cleanup" else { continue }
+        let next = i + 1 < arguments.count ? arguments[i + 1].trimmingCharacters(in: .whitespaces) : "-"
+        if next.hasPrefix("-") || !(next.hasPrefix("{") || next == "true" || next == "false") { out[out.count - 1] = "--cleanup=true" }
+    }
+    return out
 }
 
 /// SIGINT, SIGTERM and SIGHUP end the program (status 128 + the signal), but first kill the speech engines

@@ -93,13 +93,15 @@ import Testing
                 ("preset=reference", "reference", "invalidParameter"), ("loudnessPreset=loudest", "loudnessPreset", "invalidParameter"),
                 ("preset=streaming&preset=podcast", "preset", "invalidParameter"),
                 ("preset=reference&reference=nope", "reference", "unknownMedia"),
+                ("cleanup=%7B%22denoize%22%3A1%7D", "cleanup.denoize", "invalidParameter"),
+                ("cleanup=yes", "cleanup", "invalidParameter"),
             ]
             for (query, path, code) in refusals {
                 let r = try await client.send(.post, "/v1/master?\(query)", key: harness.alice, headers: [.contentType: "audio/wav"], bytes: silentWAV())
                 #expect(r.status == .unprocessableContent && r.error["path"] == path && r.error["code"] == code, "\(query): \(r.text)")
             }
             let unknown = try await client.send(.post, "/v1/master?colour=red", key: harness.alice, headers: [.contentType: "audio/wav"], bytes: silentWAV())
-            #expect(unknown.error["message"] == "unknown query parameter (known: endFormat, loudnessPreset, name, preset, reference, targetLufs, truePeak)")
+            #expect(unknown.error["message"] == "unknown query parameter (known: cleanup, endFormat, loudnessPreset, name, preset, reference, targetLufs, truePeak)")
             let notAudio = try await client.send(.post, "/v1/master", key: harness.alice, headers: [.contentType: "audio/wav"], body: "not audio")
             #expect(notAudio.status == .unprocessableContent && notAudio.error["code"] == "invalidMedia")
         }

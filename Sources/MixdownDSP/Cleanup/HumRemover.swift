@@ -1,0 +1,383 @@
+import Foundation
+import MixdownCore
+
+/// Mains hum and its harmonics, found and taken out.
+///
+/// Finding (`Detector`, the first pass): a long-window average spectrum says whether there is
+/// hum at 50 or 60 Hz (peaks standing out of their neighbourhood at the fundamental and its
+/// harmonics) and how loud it is; alongside, each quarter second's phase advance at every
+/// harmonic of both families gives the mains frequency's drift, so the remover follows it.
+///
+/// Taking out (`Stream`, the second pass): an oscillator runs at the tracked frequency; each
+/// harmonic's complex amplitude is the signal brought down to 0 Hz by it and low-passed
+/// (two one-pole stages, 80 ms), and the sinusoid so estimated is subtracted. That is a notch
+/// a few hertz wide that moves with the mains, deep because it follows the hum's phase.
+public enum HumRemover {
+    public static let harmonics = 6
+    public static let families: [Double] = [50, 60]
+
+    /// What the detector found.
+    public struct Hum: Sendable, Equatable {
+        /// The mains frequency (mean over the recording).
+        public var frequency: Double
+        /// Mean-square level of the hum (fundamental and harmonics), dBFS.
+        public var levelDb: Double
+        /// Each harmonic's level (dBFS), fundamental first.
+        public var harmonicsDb: [Double]
+        /// Frequency offsets from the mean (Hz) every `trackStep` samples from the start.
+        public var track: [Float]
+    }
+
+    /// The first pass: feed every block, then `result`.
+    public struct Detector {
+        /// 2¹⁶ samples: 0.73 Hz bins at 48 kHz, fine enough to tell a harmonic from speech.
+        static let longSize = 65_536
+        let sampleRate: Int
+        let long: RealFFT
+        var window: [Float]
+        var pending: [Float]
+        var average: [Double]
+        var spectra = 0
+        var tracker: [PhaseTracker]
+
+        /// `tracking`: also follow the frequency (to remove the hum; measuring its level needs no track).
+        public init(sampleRate: Int, tracking: Bool = true) {
+            self.sampleRate = sampleRate
+            long = RealFFT(size: Self.longSize)
+            window = (0..<Self.longSize).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(Self.longSize))) }
+            pending = []
+            pending.reserveCapacity(Self.longSize)
+            average = [Double](repeating: 0, count: Self.longSize / 2 + 1)
+            tracker = tracking ? HumRemover.families.map { PhaseTracker(nominal: $0, sampleRate: sampleRate) } : []
+        }
+
+        /// The block's channels, mixed to one.
+        public mutating func add(_ block: AudioBlock) {
+            let scale = 1 / Float(block.channelCount)
+            var i = 0
+            while i < block.frames {
+                let n = min(block.frames - i, Self.longSize - pending.count)
+                for j in i..<(i + n) {
+                    var s: Float = 0
+                    for c in 0..<block.channelCount { s += block.channels[c][j] }
+                    pending.append(s * scale)
+                }
+                i += n
+                if pending.count == Self.longSize { accumulateLong() }
+            }
+            for t in tracker.indices { tracker[t].add(block) }
+        }
+
+        mutating func accumulateLong() {
+            let w = window
+            let p = pending
+            long.powerSpectrum(fill: { buffer in for i in 0..<buffer.count { buffer[i] = p[i] * w[i] } }) { power in
+                for k in 0..<power.count { average[k] += Double(power[k]) }
+            }
+            spectra += 1
+            // Half overlap: the second half starts the next window.
+            pending.removeFirst(Self.longSize / 2)
+        }
+
+        /// The hum found, or nil. A family is hum when its fundamental or two of its harmonics
+        /// stand 10 dB out of their ±15 Hz neighbourhood.
+        public mutating func result() -> Hum? {
+            guard let psd = spectrum() else { return nil }
+            var best: Hum?
+            for (f, nominal) in HumRemover.families.enumerated() {
+                let found = harmonics(of: nominal, in: psd, reach: { min(3, Double($0)) })
+                guard found.prominence >= 2 else { continue }
+                let weight = found.peaks.reduce(0) { $0 + $1.energy }
+                let frequency = weight > 0 ? found.peaks.reduce(0) { $0 + $1.frequency * $1.energy } / weight : nominal
+                let hum = Hum(frequency: frequency, levelDb: found.levelDb, harmonicsDb: found.levels,
+                              track: tracker.isEmpty ? [] : tracker[f].track(mean: frequency - nominal, clarity: found.clarity))
+                if best == nil || hum.levelDb > best!.levelDb { best = hum }
+            }
+            return best
+        }
+
+        /// The level (dBFS) of what stands out at `frequency` and its harmonics (within ±0.5 Hz
+        /// each): the hum left after removal.
+        public mutating func level(at frequency: Double) -> Double {
+            guard let psd = spectrum() else { return -140 }
+            return harmonics(of: frequency, in: psd, reach: { _ in 0.5 }).levelDb
+        }
+
+        /// The average spectrum so far as one-sided mean square per bin (a sinusoid's bins sum
+        /// to its mean square).
+        mutating func spectrum() -> [Double]? {
+            if spectra == 0 && pending.count > Self.longSize / 8 {
+                // Shorter than one long window: pad the one there is.
+                pending += [Float](repeating: 0, count: Self.longSize - pending.count)
+                accumulateLong()
+            }
+            guard spectra > 0 else { return nil }
+            let windowPower = window.reduce(0) { $0 + Double($1) * Double($1) }
+            let scale = 2 / (Double(Self.longSize) * windowPower * Double(spectra))
+            return average.map { $0 * scale }
+        }
+
+        /// Each harmonic's peak near k × `fundamental` (± `reach(k)` Hz): its energy above the
+        /// neighbourhood's median, whether it stands 10 dB out (the fundamental counts twice),
+        /// and the fundamental each standing peak implies.
+        func harmonics(of fundamental: Double, in psd: [Double], reach: (Int) -> Double)
+            -> (levels: [Double], levelDb: Double, prominence: Int, peaks: [(frequency: Double, energy: Double)], clarity: [Double]) {
+            let binHz = Double(sampleRate) / Double(Self.longSize)
+            var levels = [Double](), prominence = 0, peaks = [(frequency: Double, energy: Double)](), clarity = [Double]()
+            for k in 1...HumRemover.harmonics {
+                let centre = Double(k) * fundamental
+                let lo = max(3, Int(((centre - reach(k)) / binHz).rounded(.down))), hi = Int(((centre + reach(k)) / binHz).rounded(.up))
+                guard hi + 3 < psd.count, lo <= hi else { levels.append(-140); clarity.append(0); continue }
+                let peak = (lo...hi).max { psd[$0] < psd[$1] } ?? lo
+                var around = [Double]()
+                let wide = Int(15 / binHz)
+                for b in max(1, peak - wide)...min(psd.count - 1, peak + wide) where abs(b - peak) > 4 { around.append(psd[b]) }
+                around.sort()
+                let floor = around.isEmpty ? 0 : around[around.count / 2]
+                let energy = max(0, (peak - 2...peak + 2).reduce(0) { $0 + psd[$1] } - 5 * floor)
+                levels.append(energy > 1e-14 ? 10 * log10(energy) : -140)
+                clarity.append(floor > 0 ? energy / (5 * floor) : (energy > 0 ? 1e6 : 0))
+                if psd[peak] > floor * 10 {
+                    prominence += k == 1 ? 2 : 1
+                    // Parabolic interpolation of the peak for the frequency.
+                    let a = log(max(psd[peak - 1], 1e-30)), b = log(max(psd[peak], 1e-30)), c = log(max(psd[peak + 1], 1e-30))
+                    let d = (a - 2 * b + c) != 0 ? 0.5 * (a - c) / (a - 2 * b + c) : 0
+                    peaks.append(((Double(peak) + d) * binHz / Double(k), energy))
+                }
+            }
+            let total = levels.reduce(0) { $0 + ($1 > -140 ? pow(10, $1 / 10) : 0) }
+            return (levels, total > 1e-14 ? 10 * log10(total) : -140, prominence, peaks, clarity)
+        }
+    }
+
+    /// Samples between the points of a frequency track (a quarter second at 48 kHz).
+    public static let trackStep = 12_000
+
+    /// Each harmonic's complex amplitude over quarter-second windows, demodulated at the
+    /// nominal frequency; the phase advance from one window to the next is the frequency's
+    /// offset. The advances are kept per harmonic (6 × 4 bytes a quarter second) and combined at
+    /// the end, when the long spectrum says how clean each harmonic is: a harmonic buried in
+    /// speech would otherwise pull the track about.
+    struct PhaseTracker {
+        let nominal: Double
+        let sampleRate: Int
+        let step: Int
+        var position = 0
+        var sums: [(re: Double, im: Double)]
+        var last: [(re: Double, im: Double)]?
+        /// advances[k][i]: harmonic k+1's phase advance (radians, wrapped) from window i to i + 1.
+        var advances: [[Float]]
+        var oscillator: (re: Double, im: Double) = (1, 0)
+        let rotation: (re: Double, im: Double)
+
+        init(nominal: Double, sampleRate: Int) {
+            self.nominal = nominal
+            self.sampleRate = sampleRate
+            step = HumRemover.trackStep * sampleRate / 48_000
+            sums = Array(repeating: (0, 0), count: HumRemover.harmonics)
+            advances = Array(repeating: [], count: HumRemover.harmonics)
+            let w = 2 * Double.pi * nominal / Double(sampleRate)
+            rotation = (cos(w), sin(w))
+        }
+
+        mutating func add(_ block: AudioBlock) {
+            let channels = block.channelCount
+            for i in 0..<block.frames {
+                var x = 0.0
+                for c in 0..<channels { x += Double(block.channels[c][i]) }
+                // e^{-jkθ} for k = 1…6 by powers of the fundamental's.
+                var p = (re: oscillator.re, im: -oscillator.im)
+                let base = p
+                for k in 0..<HumRemover.harmonics {
+                    sums[k].re += x * p.re
+                    sums[k].im += x * p.im
+                    p = (p.re * base.re - p.im * base.im, p.re * base.im + p.im * base.re)
+                }
+                oscillator = (oscillator.re * rotation.re - oscillator.im * rotation.im,
+                              oscillator.re * rotation.im + oscillator.im * rotation.re)
+                position += 1
+                if position % step == 0 { closeWindow() }
+            }
+            // Keep the oscillator on the unit circle (it drifts by rounding).
+            let m = (oscillator.re * oscillator.re + oscillator.im * oscillator.im).squareRoot()
+            oscillator = (oscillator.re / m, oscillator.im / m)
+        }
+
+        mutating func closeWindow() {
+            if let last {
+                for k in 0..<HumRemover.harmonics {
+                    let a = sums[k], b = last[k]
+                    advances[k].append(Float(atan2(a.im * b.re - a.re * b.im, a.re * b.re + a.im * b.im)))
+                }
+            }
+            last = sums
+            sums = Array(repeating: (0, 0), count: HumRemover.harmonics)
+        }
+
+        /// The offset from `mean` at every window boundary. `clarity[k]`: harmonic k+1's power
+        /// over its neighbourhood's (from the long spectrum). The clearest of the first two
+        /// harmonics (unambiguous within ±1 Hz) sets the rough offset each quarter second; every
+        /// harmonic's advance is unwrapped around k times it and weighted by k² × clarity (the
+        /// inverse of its variance). No smoothing: it would flatten the drift's turns.
+        func track(mean: Double, clarity: [Double]) -> [Float] {
+            let count = advances[0].count
+            guard count > 0 else { return [] }
+            let seconds = Double(step) / Double(sampleRate)
+            let reference = clarity[1] > clarity[0] ? 1 : 0
+            var offsets = [Double](repeating: 0, count: count)
+            for i in 0..<count {
+                let rough = Double(advances[reference][i]) / (2 * Double.pi * Double(reference + 1) * seconds)
+                var weighted = 0.0, total = 0.0
+                for k in 0..<HumRemover.harmonics where clarity[k] > 1 {
+                    let h = Double(k + 1)
+                    let predicted = 2 * Double.pi * h * rough * seconds
+                    let angle = Double(advances[k][i])
+                    let unwrapped = angle + 2 * Double.pi * ((predicted - angle) / (2 * Double.pi)).rounded()
+                    let weight = h * h * clarity[k]
+                    weighted += unwrapped / (2 * Double.pi * h * seconds) * weight
+                    total += weight
+                }
+                offsets[i] = total > 0 ? weighted / total : rough
+            }
+            return offsets.map { Float($0 - mean) }
+        }
+    }
+
+    /// The remover over one stream (any channel count; each channel its own amplitudes, one
+    /// oscillator at the tracked frequency). Each harmonic's complex amplitude is measured over
+    /// 4 s Hann windows every half second — centred on the sample, looking ahead as far as back —
+    /// and interpolated between window centres; the sinusoids so estimated are subtracted.
+    /// Centred windows make the estimate tolerant of a small error in the track (the amplitude
+    /// is off by the error's square, not the error), and 4 s make each notch about 0.4 Hz wide,
+    /// so the speech around the hum stays. Latency: 2.5 s.
+    public final class Stream {
+        let hum: Hum
+        let sampleRate: Int
+        /// Frames in the whole stream: windows near the end count only what is there.
+        let total: Int
+        let half: Int, hop: Int
+        let channels: Int
+        public var latency: Int { half + hop }
+
+        /// Two oscillators run the same course: one where samples come in (measuring), one
+        /// `latency` behind (subtracting).
+        struct Oscillator { var phase = 0.0, position = 0 }
+        var ahead = Oscillator(), behind = Oscillator()
+        /// Open and finished windows by index modulo `slots`: per channel and harmonic, the
+        /// weighted sum of the signal brought down by the harmonic; and the weights' sum.
+        let slots: Int
+        var sums: [[(re: Double, im: Double)]]      // [slot][channel × harmonics]
+        var weights: [Double]
+        var delay: [[Float]]
+        var delayAt = 0
+        let window: [Float]
+
+        public init(hum: Hum, sampleRate: Int, channels: Int, total: Int) {
+            self.hum = hum
+            self.sampleRate = sampleRate
+            self.total = total
+            self.channels = channels
+            half = 2 * sampleRate
+            hop = sampleRate / 2
+            slots = 2 * half / hop + 3
+            sums = Array(repeating: Array(repeating: (0, 0), count: channels * HumRemover.harmonics), count: slots)
+            weights = Array(repeating: 0, count: slots)
+            delay = Array(repeating: [Float](repeating: 0, count: half + hop), count: channels)
+            let h = half
+            window = (0..<(2 * h)).map { i in Float(0.5 - 0.5 * cos(Double.pi * Double(i) / Double(h))) }
+        }
+
+        /// The frequency at sample `n`: the mean plus the track, interpolated. The track's
+        /// point i is the mean frequency between the centres of windows i and i + 1: at (i + 1) steps.
+        func frequency(at n: Int) -> Double {
+            let track = hum.track
+            guard !track.isEmpty else { return hum.frequency }
+            let step = Double(HumRemover.trackStep * sampleRate / 48_000)
+            let x = Double(n) / step - 1
+            if x <= 0 { return hum.frequency + Double(track[0]) }
+            let i = Int(x)
+            if i >= track.count - 1 { return hum.frequency + Double(track[track.count - 1]) }
+            let t = x - Double(i)
+            return hum.frequency + Double(track[i]) * (1 - t) + Double(track[i + 1]) * t
+        }
+
+        /// e^{jθ} at the oscillator, then one sample on.
+        @inline(__always)
+        func advance(_ o: inout Oscillator) -> (re: Double, im: Double) {
+            let base = (re: cos(o.phase), im: sin(o.phase))
+            o.phase += 2 * Double.pi * frequency(at: o.position) / Double(sampleRate)
+            if o.phase > 2 * Double.pi { o.phase -= 2 * Double.pi }
+            o.position += 1
+            return base
+        }
+
+        /// Hum out of `block`, in place, `latency` samples behind.
+        public func process(_ block: inout AudioBlock) {
+            let h = HumRemover.harmonics
+            let length = half + hop
+            for i in 0..<block.frames {
+                // Measuring: the sample goes into every window it falls in.
+                let n = ahead.position
+                let base = advance(&ahead)
+                if n < total {
+                    let first = n < half ? 0 : (n - half) / hop + 1, last = (n + half - 1) / hop
+                    if first <= last {
+                        var p = (re: base.re, im: -base.im)
+                        for j in first...last {
+                            let w = Double(window[n - j * hop + half])
+                            weights[j % slots] += w
+                        }
+                        for k in 0..<h {
+                            for c in 0..<channels {
+                                let x = Double(block.channels[c][i])
+                                let d = (re: x * p.re, im: x * p.im)
+                                for j in first...last {
+                                    let w = Double(window[n - j * hop + half])
+                                    sums[j % slots][c * h + k].re += w * d.re
+                                    sums[j % slots][c * h + k].im += w * d.im
+                                }
+                            }
+                            p = (p.re * base.re + p.im * base.im, p.im * base.re - p.re * base.im)
+                        }
+                    }
+                }
+                // Subtracting, `latency` behind: the amplitudes interpolated between the centres
+                // of the two windows around the sample (both complete by now).
+                let m = n - latency
+                let at = delayAt
+                let back = m >= 0 ? advance(&behind) : (re: 1.0, im: 0.0)
+                let j = max(0, m) / hop, t = Double(max(0, m) - j * hop) / Double(hop)
+                for c in 0..<channels {
+                    let x = delay[c][at]
+                    delay[c][at] = block.channels[c][i]
+                    guard m >= 0 else { block.channels[c][i] = 0; continue }
+                    var estimate = 0.0
+                    var p = back
+                    for k in 0..<h {
+                        let a = Self.amplitude(sums[j % slots][c * h + k], weights[j % slots])
+                        let b = Self.amplitude(sums[(j + 1) % slots][c * h + k], weights[(j + 1) % slots])
+                        let z = (re: a.re + (b.re - a.re) * t, im: a.im + (b.im - a.im) * t)
+                        estimate += 2 * (z.re * p.re - z.im * p.im)
+                        p = (p.re * back.re - p.im * back.im, p.re * back.im + p.im * back.re)
+                    }
+                    block.channels[c][i] = x - Float(estimate)
+                }
+                delayAt = (delayAt + 1) % length
+                // A window whose centre the subtraction has passed is done with: cleared for reuse.
+                if (m + 1) % hop == 0 && m >= 0 {
+                    let done = (m + 1) / hop - 1
+                    if done >= 0 {
+                        let slot = done % slots
+                        for q in sums[slot].indices { sums[slot][q] = (0, 0) }
+                        weights[slot] = 0
+                    }
+                }
+            }
+        }
+
+        @inline(__always)
+        static func amplitude(_ sum: (re: Double, im: Double), _ weight: Double) -> (re: Double, im: Double) {
+            weight > 0 ? (sum.re / weight, sum.im / weight) : (0, 0)
+        }
+    }
+}
