@@ -317,10 +317,15 @@ def _build(outdir, tmp):
         # Hum, with white noise 30 dB under the speech.
         for f0 in (50, 60):
             r = np.random.default_rng(hash_seed(ref + str(f0)))
-            y = add_at_snr(x, r.standard_normal(n), 30) + hum(r, n, f0)
+            free = add_at_snr(x, r.standard_normal(n), 30)
+            y = free + hum(r, n, f0)
             path = os.path.join(outdir, "hum", "%s_%dHz.wav" % (ref, f0))
             write_wav(path, y)
-            add("hum", ref, path, {"f0": f0, "harmonicsDbfs": [-30 - 6 * k for k in range(6)], "driftHz": 0.3})
+            # The same without the hum: what a perfect dehum gives back (the noise stays).
+            free_path = os.path.join(outdir, "hum", "%s_%dHz.humfree.wav" % (ref, f0))
+            write_wav(free_path, free)
+            add("hum", ref, path, {"f0": f0, "harmonicsDbfs": [-30 - 6 * k for k in range(6)], "driftHz": 0.3,
+                                   "humFree": rel(free_path, outdir)})
 
         # Level steps: +6 / -6 dB phrase by phrase; the gain changes mid-pause.
         spans = phrases[ref]

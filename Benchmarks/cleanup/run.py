@@ -357,15 +357,17 @@ def other_tables(rows, variants):
     ok = lambda r: "error" not in r["scores"]  # noqa: E731
     for v in variants["hum"]:
         out.append("hum, %s: reduction per harmonic k=1..6, dB (band: signal's power at k*f0; residual: "
-                   "after subtracting the clean speech, so speech removed with the hum counts against)" % v)
+                   "after subtracting the clean speech, so speech removed with the hum counts against; hum "
+                   "itself: output minus the hum-free input, the noise under the hum not counted)" % v)
         for r in by("hum", v):
             s = r["scores"]
             if not ok(r):
                 out.append("  %-16s error: %s" % (r["file"], s["error"]))
                 continue
-            out.append("  %-16s band %s   residual %s   SI-SDR %.1f -> %.1f dB" % (
+            out.append("  %-16s band %s   residual %s   hum itself %s   SI-SDR %.1f -> %.1f dB" % (
                 os.path.basename(r["file"]), " ".join("%+5.1f" % x for x in s["reductionDb"]),
-                " ".join("%+5.1f" % x for x in s["residualReductionDb"]), s["sisdrIn"], s["sisdrOut"]))
+                " ".join("%+5.1f" % x for x in s["residualReductionDb"]),
+                " ".join("%+5.1f" % x for x in s.get("humReductionDb", [])), s["sisdrIn"], s["sisdrOut"]))
     for v in variants["level"]:
         out.append("level, %s: phrase loudness spread (max - min, LU): clean / input -> output" % v)
         for r in by("level", v):
@@ -402,7 +404,7 @@ def other_summary(rows, variants):
             d = {"files": len(rs), "errors": len(rs) - len(ok)}
             if ok and kind == "hum":
                 d.update({k: [float(x) for x in np.mean([s[k] for s in ok], axis=0)]
-                          for k in ("reductionDb", "residualReductionDb")})
+                          for k in ("reductionDb", "residualReductionDb", "humReductionDb") if all(k in s for s in ok)})
                 d.update({k: mean([s[k] for s in ok]) for k in ("sisdrIn", "sisdrOut")})
             elif ok and kind == "level":
                 d.update({k: mean([s[k] for s in ok]) for k in ("spreadClean", "spreadIn", "spreadOut")})

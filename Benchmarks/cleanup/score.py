@@ -161,14 +161,19 @@ def hum_bands(x, f0, harmonics=6, sr=SR, drift=0.3):
     return out
 
 
-def score_hum(clean, noisy, processed, f0, sr=SR):
-    """Per harmonic: input, output and clean-floor band levels, and the residual's (hum only)."""
+def score_hum(clean, noisy, processed, f0, sr=SR, hum_free=None):
+    """Per harmonic: input, output and clean-floor band levels, and the residual's (hum only).
+    With hum_free (the input without its hum: speech and noise), the hum itself before and
+    after: input minus hum_free, and the output (aligned) minus hum_free. That is what
+    "hum down by N dB" means: the noise under the hum is not dehum's to take, and in the
+    clean-reference residual it hides the upper harmonics' depth (harmonic 6 sits 30 dB under
+    the fundamental, near the noise in its few-hertz band)."""
     out_aligned, lag = align(clean, processed, sr)
     res_in, _ = residual(clean, noisy, sr)
     res_out, _ = residual(clean, processed, sr)
     b_in, b_out, b_clean = hum_bands(noisy, f0, sr=sr), hum_bands(out_aligned, f0, sr=sr), hum_bands(clean, f0, sr=sr)
     r_in, r_out = hum_bands(res_in, f0, sr=sr), hum_bands(res_out, f0, sr=sr)
-    return {
+    result = {
         "lag": lag,
         "inputDb": b_in, "outputDb": b_out, "cleanDb": b_clean,
         "reductionDb": [a - b for a, b in zip(b_in, b_out)],
@@ -176,6 +181,14 @@ def score_hum(clean, noisy, processed, f0, sr=SR):
         "residualReductionDb": [a - b for a, b in zip(r_in, r_out)],
         "sisdrIn": si_sdr(clean, noisy), "sisdrOut": si_sdr(clean, out_aligned),
     }
+    if hum_free is not None:
+        n = min(len(hum_free), len(noisy))
+        h_in = hum_bands(noisy[:n] - hum_free[:n], f0, sr=sr)
+        m = min(n, len(out_aligned))
+        h_out = hum_bands(out_aligned[:m] - hum_free[:m], f0, sr=sr)
+        result.update({"humInDb": h_in, "humOutDb": h_out,
+                       "humReductionDb": [a - b for a, b in zip(h_in, h_out)]})
+    return result
 
 
 # --- loudness (ITU-R BS.1770-4) ---------------------------------------------------------------
@@ -323,7 +336,8 @@ def score_condition(setdir, cond, processed, sr=SR, with_stoi=True):
     if kind == "noise":
         return score_denoise(clean, processed, sr, with_stoi)
     if kind == "hum":
-        return score_hum(clean, noisy, processed, cond["f0"], sr)
+        free = read_wav(os.path.join(setdir, cond["humFree"]))[0] if cond.get("humFree") else None
+        return score_hum(clean, noisy, processed, cond["f0"], sr, free)
     if kind == "level":
         return score_level(noisy, processed, [(p["start"], p["end"]) for p in side["phrases"]], clean, sr)
     if kind == "trim":

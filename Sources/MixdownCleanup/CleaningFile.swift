@@ -32,6 +32,8 @@ public enum CleaningFile {
     public struct Result: Sendable {
         public var output: EncodedOutput
         public var figures: RecordingCleanup.Figures
+        /// Steps asked for that could not act (`RecordingCleanup.warnings`).
+        public var warnings: [String]
     }
 
     public static func clean(_ request: CleanRequest) throws -> Result {
@@ -64,6 +66,7 @@ public enum CleaningFile {
         let bytes = ((try? FileManager.default.attributesOfItem(atPath: request.output))?[.size] as? Int) ?? 0
         let format = EndFormat(name: codec == .flac24 ? "flac_24" : "wav_24", codec: codec, sampleRate: rate, channels: channels)
         return Result(output: EncodedOutput(endFormat: format, path: request.output, bytes: bytes, sampleRate: rate, channels: channels,
-                                            samples: figures.frames), figures: figures)
+                                            samples: figures.frames), figures: figures,
+                      warnings: RecordingCleanup.warnings(figures, settings: request.settings))
     }
 }

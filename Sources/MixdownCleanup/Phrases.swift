@@ -31,37 +31,34 @@ public struct Phrases: Sendable {
     /// K-weighted mean-square energy of each 10 ms of a stream (channels averaged).
     public struct Meter {
         let frame: Int
-        let shelf: Biquad, highPass: Biquad
-        var registers: [(s1: Double, s2: Double, h1: Double, h2: Double)]
+        /// One K-weighting filter per pair of channels (the loudness meter's).
+        var filters: [KWeighting.Pair]
         var sum = 0.0, filled = 0
         public private(set) var energies = [Float]()
 
         public init(sampleRate: Int, channels: Int) {
             frame = sampleRate / Phrases.framesPerSecond
-            (shelf, highPass) = KWeighting.stages(sampleRate: sampleRate)
-            registers = Array(repeating: (0, 0, 0, 0), count: channels)
+            filters = Array(repeating: KWeighting.Pair(sampleRate: sampleRate), count: (channels + 1) / 2)
         }
 
         public mutating func add(_ block: AudioBlock) {
-            let scale = 1 / Double(block.channelCount)
-            let (f, h) = (shelf, highPass)
-            for i in 0..<block.frames {
-                var e = 0.0
-                for c in 0..<block.channelCount {
-                    // Two transposed direct-form II biquads (BS.1770's K-weighting).
-                    var r = registers[c]
-                    let x = Double(block.channels[c][i])
-                    let y = f.b0 * x + r.s1
-                    r.s1 = f.b1 * x - f.a1 * y + r.s2
-                    r.s2 = f.b2 * x - f.a2 * y
-                    let z = h.b0 * y + r.h1
-                    r.h1 = h.b1 * y - h.a1 * z + r.h2
-                    r.h2 = h.b2 * y - h.a2 * z
-                    registers[c] = r
-                    e += z * z
+            let channels = block.channelCount
+            let scale = 1 / Double(channels)
+            var done = 0
+            while done < block.frames {
+                let run = min(block.frames - done, frame - filled)
+                for pair in filters.indices {
+                    let a = 2 * pair, b = a + 1 < channels ? a + 1 : a
+                    let w = SIMD2(scale, a + 1 < channels ? scale : 0)
+                    let e = block.channels[a].withUnsafeBufferPointer { pa in
+                        block.channels[b].withUnsafeBufferPointer { pb in
+                            filters[pair].energy(pa.baseAddress! + done, pb.baseAddress! + done, count: run, from: .zero, weights: w)
+                        }
+                    }
+                    sum += e.sum()
                 }
-                sum += e * scale
-                filled += 1
+                done += run
+                filled += run
                 if filled == frame {
                     energies.append(Float(sum / Double(frame)))
                     (sum, filled) = (0, 0)

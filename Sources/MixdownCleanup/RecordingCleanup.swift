@@ -38,6 +38,22 @@ public enum RecordingCleanup {
         public var frames: Int
     }
 
+    /// What was asked for and could not act, one line each (a render warns `cleanupSkipped`;
+    /// strict delivery refuses): a mains frequency named and not found, leveling or trimming
+    /// with no phrase standing out of the recording's noise. `auto` finding no hum is no warning:
+    /// it was asked to look.
+    public static func warnings(_ figures: Figures, settings: CleanupSettings) -> [String] {
+        var warnings = [String]()
+        if case .mains(let f) = settings.dehum, figures.humFrequency == nil {
+            warnings.append("dehum \(f): no \(f) Hz hum found, none removed")
+        }
+        if (settings.level || settings.trimPauses != nil) && figures.phrases == 0 {
+            let steps = [settings.level ? "level" : nil, settings.trimPauses != nil ? "trimPauses" : nil].compactMap { $0 }
+            warnings.append("\(steps.joined(separator: " and ")): no phrase stands out of the recording's noise, left as it was")
+        }
+        return warnings
+    }
+
     public static let blockFrames = 16_384
     /// Pauses are joined over 20 ms.
     public static let trimCrossfade = 960

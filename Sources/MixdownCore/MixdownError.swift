@@ -68,6 +68,8 @@ public struct MixdownError: Error, CustomStringConvertible, Equatable, Sendable 
         case loudnessTargetMissed
         /// Reaching the target took more than 6 dB of limiting.
         case heavyLimiting
+        /// A recording's clean-up step could not act.
+        case cleanupSkipped
         /// Any other bad input.
         case invalidInput
         /// Something outside the user's control failed.

@@ -46,3 +46,45 @@ public enum KWeighting {
         return 1 + k / highPassQ + k * k
     }
 }
+
+extension KWeighting {
+    /// The K-weighting filter over two channels at once (SIMD2 lanes, transposed direct form
+    /// II), summing the weighted energy of what comes out: what a loudness meter needs, and
+    /// what `Phrases` needs every 10 ms. The registers carry on from call to call, so where a
+    /// stream is cut into calls changes nothing.
+    public struct Pair: Sendable {
+        let shelf: Biquad, highPass: Biquad
+        var registers = SIMD8<Double>.zero
+
+        public init(sampleRate: Int) { (shelf, highPass) = KWeighting.stages(sampleRate: sampleRate) }
+
+        /// Σ weights · z² over `count` samples of `a` and `b` (one lane each), on from `start`.
+        @inline(__always)
+        public mutating func energy(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int,
+                                    from start: SIMD2<Double>, weights: SIMD2<Double>) -> SIMD2<Double> {
+            let s = (b0: SIMD2(repeating: shelf.b0), b1: SIMD2(repeating: shelf.b1), b2: SIMD2(repeating: shelf.b2),
+                     a1: SIMD2(repeating: shelf.a1), a2: SIMD2(repeating: shelf.a2))
+            let h = (b0: SIMD2(repeating: highPass.b0), b1: SIMD2(repeating: highPass.b1), b2: SIMD2(repeating: highPass.b2),
+                     a1: SIMD2(repeating: highPass.a1), a2: SIMD2(repeating: highPass.a2))
+            let r = registers
+            var s1 = SIMD2(r[0], r[1]), s2 = SIMD2(r[2], r[3]), h1 = SIMD2(r[4], r[5]), h2 = SIMD2(r[6], r[7])
+            var sum = start
+            for i in 0..<count {
+                let x = SIMD2(Double(a[i]), Double(b[i]))
+                let y = s.b0 * x + s1
+                s1 = s.b1 * x - s.a1 * y + s2
+                s2 = s.b2 * x - s.a2 * y
+                let z = h.b0 * y + h1
+                h1 = h.b1 * y - h.a1 * z + h2
+                h2 = h.b2 * y - h.a2 * z
+                sum += z * z * weights
+            }
+            var next = SIMD8(s1[0], s1[1], s2[0], s2[1], h1[0], h1[1], h2[0], h2[1])
+            // Registers decayed below 1e-50 go to zero, as in FilterChain.State.settle: silence
+            // would otherwise leave them cycling in the slow subnormal range.
+            next.replace(with: 0, where: (next .< 1e-50) .& (next .> -1e-50))
+            registers = next
+            return sum
+        }
+    }
+}

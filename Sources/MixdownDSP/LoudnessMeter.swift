@@ -57,9 +57,8 @@ public struct LoudnessProfile: Sendable {
     public struct Meter: Sendable {
         public let sampleRate: Int
         let weights: [Double]
-        let shelf: Biquad, highPass: Biquad
-        /// Channel pairs run in SIMD2 lanes; filter registers per pair.
-        var registers: [SIMD8<Double>]
+        /// Channel pairs run in SIMD2 lanes: a K-weighting filter per pair.
+        var filters: [KWeighting.Pair]
         /// Completed 100 ms blocks and the one in progress.
         var energy: [Double] = []
         var blockEnergy = 0.0
@@ -80,9 +79,8 @@ public struct LoudnessProfile: Sendable {
             if series { self.series = ([], []) }
             self.sampleRate = sampleRate
             self.weights = weights
-            (shelf, highPass) = KWeighting.stages(sampleRate: sampleRate)
             let pairs = (weights.count + 1) / 2
-            registers = [SIMD8<Double>](repeating: .zero, count: pairs)
+            filters = Array(repeating: KWeighting.Pair(sampleRate: sampleRate), count: pairs)
             partial = [SIMD2<Double>](repeating: .zero, count: pairs)
             ring = Array(repeating: (0, 0), count: LoudnessProfile.shortTermSubBlocks)
             subBlockEnd = max(1, SampleTime.rescale(1, from: LoudnessProfile.subBlocksPerSecond, to: sampleRate))
@@ -95,7 +93,7 @@ public struct LoudnessProfile: Sendable {
             var done = 0
             while done < count {
                 let run = min(count - done, subBlockEnd - position)
-                for pair in registers.indices {
+                for pair in filters.indices {
                     let a = 2 * pair, b = a + 1 < channels.count ? a + 1 : a
                     let w = SIMD2(weights[a], a + 1 < weights.count ? weights[a + 1] : 0)
                     if w == .zero { continue }
@@ -103,7 +101,7 @@ public struct LoudnessProfile: Sendable {
                     // sample, so where a block boundary falls changes nothing.
                     partial[pair] = channels[a].withUnsafeBufferPointer { pa in
                         channels[b].withUnsafeBufferPointer { pb in
-                            filter(pa.baseAddress! + done, pb.baseAddress! + done, count: run, registers: &registers[pair], sum: partial[pair], weights: w)
+                            filters[pair].energy(pa.baseAddress! + done, pb.baseAddress! + done, count: run, from: partial[pair], weights: w)
                         }
                     }
                 }
@@ -153,33 +151,6 @@ public struct LoudnessProfile: Sendable {
             }
             blockEnergy += e
             if subBlocks % LoudnessProfile.gatingHopSubBlocks == 0 { energy.append(blockEnergy); blockEnergy = 0 }
-        }
-
-        /// Σ z² of the K-weighted pair (shelf, then high-pass; transposed direct form II).
-        @inline(__always)
-        private func filter(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int, registers r: inout SIMD8<Double>,
-                            sum start: SIMD2<Double>, weights: SIMD2<Double>) -> SIMD2<Double> {
-            let s = (b0: SIMD2(repeating: shelf.b0), b1: SIMD2(repeating: shelf.b1), b2: SIMD2(repeating: shelf.b2),
-                     a1: SIMD2(repeating: shelf.a1), a2: SIMD2(repeating: shelf.a2))
-            let h = (b0: SIMD2(repeating: highPass.b0), b1: SIMD2(repeating: highPass.b1), b2: SIMD2(repeating: highPass.b2),
-                     a1: SIMD2(repeating: highPass.a1), a2: SIMD2(repeating: highPass.a2))
-            var s1 = SIMD2(r[0], r[1]), s2 = SIMD2(r[2], r[3]), h1 = SIMD2(r[4], r[5]), h2 = SIMD2(r[6], r[7])
-            var sum = start
-            for i in 0..<count {
-                let x = SIMD2(Double(a[i]), Double(b[i]))
-                let y = s.b0 * x + s1
-                s1 = s.b1 * x - s.a1 * y + s2
-                s2 = s.b2 * x - s.a2 * y
-                let z = h.b0 * y + h1
-                h1 = h.b1 * y - h.a1 * z + h2
-                h2 = h.b2 * y - h.a2 * z
-                sum += z * z * weights
-            }
-            r = SIMD8(s1[0], s1[1], s2[0], s2[1], h1[0], h1[1], h2[0], h2[1])
-            // Registers decayed below 1e-50 go to zero, as in FilterChain.State.settle: silence
-            // would otherwise leave them cycling in the slow subnormal range.
-            r.replace(with: 0, where: (r .< 1e-50) .& (r .> -1e-50))
-            return sum
         }
 
         /// The profile so far. A trailing partial 100 ms can never complete a gating window: it is left out.

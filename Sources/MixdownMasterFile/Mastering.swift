@@ -270,6 +270,9 @@ public enum Mastering {
     static func finish(_ request: MasterRequest, checked: Checked, source: Source, chained: Chained, delivered: Delivery.Result,
                        transaction: OutputTransaction) throws -> Result {
         var warnings = source.input.warnings
+        if let settings = request.cleanup, let figures = source.cleanup {
+            warnings += RecordingCleanup.warnings(figures, settings: settings).map { "cleanup: \($0)" }
+        }
         if let alignment = delivered.alignment {
             warnings += LoudnessWarnings.check(alignment, delivered: delivered.analysis, files: delivered.loudness, target: checked.target, ceiling: checked.ceiling,
                                                measurable: alignment.integratedLufs != nil).map(\.message)

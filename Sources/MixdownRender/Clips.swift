@@ -38,8 +38,8 @@ struct MediaClips: Sendable {
     var audio: [ItemID: ClipAudio] = [:]
     /// Speech recordings whole (levelled like their clip, untrimmed): their room, for hybrid voice.
     var rooms: [ItemID: [Float]] = [:]
-    /// Speech recordings cleaned (`cleanup`), by media name: before and after, for the report.
-    var cleaned: [String: RecordingCleanup.Figures] = [:]
+    /// Speech recordings cleaned (`cleanup`), once per media name, in script order: for the report.
+    var cleaned: [RenderReport.Recording] = []
 }
 
 /// What the speech stage makes: every speech item spoken, trimmed and levelled (kept on disk).
@@ -285,7 +285,9 @@ enum ClipPreparation {
                             let result = try cleaned[once] ?? RecordingCleanup.clean(mono, sampleRate: SampleTime.renderRate, settings: settings)
                             cleaned[once] = result
                             mono = result.samples
-                            clips.cleaned[name] = result.figures
+                            if !clips.cleaned.contains(where: { $0.media == name }) {
+                                clips.cleaned.append(RenderReport.Recording(media: name, cleanupSettings: settings, cleanup: result.figures))
+                            }
                         }
                         let trimmed = SpeechCleanup.trim(SpeechClip(audio: mono, words: []), margin: SpeechCleanup.recordingMargin,
                                                          noiseFloorDb: NoiseFloor.estimate(mono))

@@ -46,8 +46,8 @@ public enum Pipeline {
         }
         let timings = timings(clock)
         var report = try clock.run(.finishing) {
-            try finish(plan, checked: checked, speech: speech, mix: mix, duck: (duck, settings.duckDepthDB), hybrid: hybrid?.matching, delivered: delivered,
-                       timings: timings, started: started, request: request, transaction: transaction)
+            try finish(plan, checked: checked, speech: speech, mix: mix, duck: (duck, settings.duckDepthDB), hybrid: hybrid?.matching,
+                       recordings: clips.media.cleaned, delivered: delivered, timings: timings, started: started, request: request, transaction: transaction)
         }
         try request.control.step(.finishing, 1)
         try transaction.commit()
@@ -91,7 +91,8 @@ public enum Pipeline {
         }
         let clips = PreparedClips(media: media, speech: speech, matched: hybrid?.matched ?? [:])
         let plan = try clock.run(.planning) { try self.plan(checked, clips: clips, request) }
-        let warnings = RenderReport.warnings(checks: checked.warnings, plan: plan, scriptWarnings: checked.script.warnings, speech: speech.outcome)
+        let warnings = RenderReport.warnings(checks: checked.warnings, plan: plan, scriptWarnings: checked.script.warnings, speech: speech.outcome,
+                                             recordings: media.cleaned)
         try refuseWarnings(warnings, request)
         return LaidOut(checked: checked, speech: speech, hybrid: hybrid, clips: clips, plan: plan, warnings: warnings)
     }
@@ -152,7 +153,7 @@ public enum Pipeline {
 
     /// The report, and the sidecars (captions, report, page) written into the transaction.
     static func finish(_ plan: TimelinePlan, checked: Checked, speech: SpokenClips, mix: Mix, duck: (curve: Ducker.Curve, depthDb: Double),
-                       hybrid: HybridMatching?,
+                       hybrid: HybridMatching?, recordings: [RenderReport.Recording],
                        delivered: Delivery.Result, timings: RenderReport.Timings, started: Date, request: RenderRequest,
                        transaction: OutputTransaction) throws -> RenderReport {
         let production = request.production
@@ -163,7 +164,7 @@ public enum Pipeline {
             plan: plan, checks: checked.warnings, scriptWarnings: checked.script.warnings, speech: speech.outcome,
             mastering: .init(preset: production.masteringPreset.rawValue, target: production.targetLoudness, ceiling: production.truePeakCeiling,
                              input: mix.analysis, alignment: alignment, output: output, files: delivered.loudness),
-            hybrid: hybrid, outputs: delivered.outputs, timings: timings, runtimeSeconds: Date().timeIntervalSince(started), version: version)
+            hybrid: hybrid, recordings: recordings, outputs: delivered.outputs, timings: timings, runtimeSeconds: Date().timeIntervalSince(started), version: version)
         try refuseWarnings(report.warnings, request)   // the loudness warnings: known only now
         if let format = request.captions, let first = delivered.outputs.first {
             try Captions.write(report.allWords, format: format, sampleRate: plan.sampleRate, beside: first.path, in: transaction)

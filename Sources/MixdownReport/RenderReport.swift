@@ -1,3 +1,4 @@
+import MixdownCleanup
 import MixdownCore
 import MixdownDSP
 import MixdownIO
@@ -86,6 +87,9 @@ public struct RenderReport: Sendable, EncodesEveryKey {
             case endingFallback
             /// A tag, the cover or the chapters asked for cannot be held by a delivered format.
             case tagsNotWritten
+            /// A recording's clean-up step could not act (a named mains frequency not found, no
+            /// phrases to level or trim): the recording went on without it.
+            case cleanupSkipped
         }
         public var code: Code
         public var section: String?
@@ -93,6 +97,17 @@ public struct RenderReport: Sendable, EncodesEveryKey {
         public var message: String
         public init(code: Code, section: String?, overflowMs: Double?, message: String) {
             (self.code, self.section, self.overflowMs, self.message) = (code, section, overflowMs, message)
+        }
+    }
+
+    /// A speech recording cleaned on its way in (`mediaFiles.NAME.cleanup`): its settings and
+    /// what cleaning changed, before and after (docs/cleanup.md).
+    public struct Recording: Sendable, EncodesEveryKey {
+        public var media: String
+        public var cleanupSettings: CleanupSettings
+        public var cleanup: RecordingCleanup.Figures
+        public init(media: String, cleanupSettings: CleanupSettings, cleanup: RecordingCleanup.Figures) {
+            (self.media, self.cleanupSettings, self.cleanup) = (media, cleanupSettings, cleanup)
         }
     }
 
@@ -157,6 +172,8 @@ public struct RenderReport: Sendable, EncodesEveryKey {
     public var warnings: [Warning]
     public var mastering: Mastering
     public var hybridVoice: HybridVoice?
+    /// The speech recordings cleaned before anything measured them, by media name.
+    public var recordings: [Recording] = []
     public var outputs: [EncodedOutput]
     public var runtimeSeconds: Double
     /// Where the time went, per stage (seconds): speech, hybrid (matching), plan, render, master, encode.

@@ -1,4 +1,5 @@
 import Foundation
+import MixdownCleanup
 import MixdownCore
 import MixdownDSP
 import MixdownHybrid
@@ -58,12 +59,12 @@ extension RenderReport {
     /// The report of a finished render: the plan's sections and items (words moved to where
     /// they landed), the warnings of every stage, the mastering and the outputs.
     public init(plan: TimelinePlan, checks: [Warning] = [], scriptWarnings: [ScriptWarning], speech: SpeechOutcome, mastering: MasteringOutcome,
-                hybrid: HybridMatching?, outputs: [EncodedOutput], timings: Timings, runtimeSeconds: Double, version: String) {
+                hybrid: HybridMatching?, recordings: [Recording] = [], outputs: [EncodedOutput], timings: Timings, runtimeSeconds: Double, version: String) {
         let sections = plan.sections.map { section in
             Section(name: section.name, soundSegment: section.soundSegment, startSample: section.startSample,
                     endSample: section.endSample, items: section.items.map { Self.item(item: $0, words: speech.words[$0.id] ?? [], spoken: speech.spoken[$0.id]) })
         }
-        var warnings = Self.warnings(checks: checks, plan: plan, scriptWarnings: scriptWarnings, speech: speech)
+        var warnings = Self.warnings(checks: checks, plan: plan, scriptWarnings: scriptWarnings, speech: speech, recordings: recordings)
         warnings += LoudnessWarnings.check(mastering.alignment, delivered: mastering.output, files: mastering.files, target: mastering.target, ceiling: mastering.ceiling,
                                            measurable: mastering.input.integratedLufs != nil)
         self.init(
@@ -75,7 +76,7 @@ extension RenderReport {
             warnings: warnings,
             mastering: .init(preset: mastering.preset, loudnessTarget: mastering.target, truePeakLimit: mastering.ceiling,
                              input: mastering.input, output: mastering.output),
-            hybridVoice: hybrid.map { HybridVoice($0, plan: plan) }, outputs: outputs, runtimeSeconds: runtimeSeconds, timings: timings,
+            hybridVoice: hybrid.map { HybridVoice($0, plan: plan) }, recordings: recordings, outputs: outputs, runtimeSeconds: runtimeSeconds, timings: timings,
             speech: .init(clips: speech.statistics.cacheHits + speech.statistics.synthesised, cacheHits: speech.statistics.cacheHits,
                           synthesised: speech.statistics.synthesised))
     }
@@ -83,8 +84,14 @@ extension RenderReport {
     /// The warnings of every stage before mastering, in the order the stages run: the checks'
     /// (unused personalisation, segments without a template), the script's, the speech's, the
     /// plan's. A plan and a render say the same; strict delivery refuses any of them.
-    public static func warnings(checks: [Warning], plan: TimelinePlan?, scriptWarnings: [ScriptWarning], speech: SpeechOutcome?) -> [Warning] {
+    public static func warnings(checks: [Warning], plan: TimelinePlan?, scriptWarnings: [ScriptWarning], speech: SpeechOutcome?,
+                                recordings: [Recording] = []) -> [Warning] {
         var warnings = checks
+        warnings += recordings.flatMap { recording in
+            RecordingCleanup.warnings(recording.cleanup, settings: recording.cleanupSettings).map {
+                Warning(code: .cleanupSkipped, section: nil, overflowMs: nil, message: "media '\(recording.media)' cleanup: \($0)")
+            }
+        }
         warnings += scriptWarnings.map { Warning(code: .markupRemoved, section: nil, overflowMs: nil, message: $0.description) }
         if let speech {
             warnings += speech.ignored.map { Warning(code: .ssmlIgnored, section: nil, overflowMs: nil, message: $0) }

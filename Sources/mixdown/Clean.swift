@@ -7,10 +7,18 @@ struct Clean: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Clean a speech recording: take out hum and noise, and say what changed.",
         discussion: """
-        The cleaned recording has the input's length to the sample and is written as a 24-bit
-        WAV or FLAC at 48 kHz (mono stays mono). --cleanup takes the settings as JSON, e.g.
-        '{"denoise": 0.6, "dehum": 50}'; keys: denoise (0-1, 0 is off), dehum ("auto", 50, 60
-        or false). Without it: denoise 0.8, dehum "auto". docs/cleanup.md says how each works.
+        Without --cleanup the standard settings: denoise 0.8, dehum "auto", level on,
+        declick on, pauses kept. --cleanup takes JSON: true, or an object of any of these keys
+        (the rest stay standard), e.g. '{"denoise": 0.6, "dehum": 50, "trimPauses": 0.8}':
+          denoise     0-1 (0 is off; 1 takes noise down by up to 30 dB)
+          dehum       "auto", 50, 60 or false
+          level       true/false: even the loudness from phrase to phrase
+          trimPauses  seconds (0.1-60) or false: shorten longer pauses to this
+          declick     true/false: repair mouth clicks
+        The output is a 24-bit WAV or FLAC at 48 kHz (mono stays mono), as long as the input
+        to the sample unless trimPauses shortened it. A step asked for that could not act (a
+        named mains frequency not found, no phrases to level) is a warning on stderr.
+        docs/cleanup.md says how each step works and what the figures mean.
         """)
 
     @Argument(help: "The recording (any readable audio file).")
@@ -47,6 +55,14 @@ struct Clean: ParsableCommand {
         } else if settings.dehum != .off {
             print("no hum found")
         }
+        if let spread = f.loudnessSpreadBeforeLU, let after = f.loudnessSpreadAfterLU {
+            print("phrase loudness spread \(db(spread)) -> \(db(after)) LU (\(f.phrases ?? 0) phrases)")
+        }
+        if settings.trimPauses != nil {
+            print("pauses shortened \(f.pausesShortened), \(String(format: "%.2f", f.secondsRemoved)) s removed")
+        }
+        if settings.declick { print("clicks repaired \(f.clicksRemoved)") }
+        for w in result.warnings { printWarning("cleanup: \(w)") }
         if let report {
             let data = try JSONOutput.encode(f, pretty: true)
             try data.write(to: URL(fileURLWithPath: report), options: .atomic)

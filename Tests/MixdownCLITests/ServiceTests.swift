@@ -297,6 +297,7 @@ import Testing
         let refusals: [(String, String)] = [
             ("targetLUFS=-10", "targetLUFS"), ("targetLufs=3", "targetLufs"), ("truePeak=abc", "truePeak"),
             ("endFormat=mp4", "endFormat"), ("preset=reference", "reference"), ("loudnessPreset=loudest", "loudnessPreset"),
+            ("cleanup=%7B%22trimPauses%22%3A0.01%7D", "cleanup.trimPauses"),
         ]
         for (query, path) in refusals {
             let r = try HTTP.send("POST", "\(base)/v1/master?\(query)", key: alice, body: mix, headers: wav)
@@ -337,6 +338,22 @@ import Testing
             #expect(abs(integrated + 16) <= 0.5, "\(format): \(integrated) LUFS")
             #expect(peak <= -1 + (format == "wav" ? 0.1 : 0.5), "\(format): true peak \(peak)")
         }
+
+        // Cleaned, then mastered: the settings (standard where not given) and what cleaning
+        // changed are in the report; the output still decodes to the mix's length.
+        let cleaned = try HTTP.send("POST", "\(base)/v1/master?endFormat=wav&cleanup=%7B%22denoise%22%3A0.5%2C%22level%22%3Afalse%7D", key: alice, body: mix, headers: wav)
+        #expect(cleaned.status == 202, "\(cleaned.object)")
+        let cleanedId = try #require(cleaned.object["id"] as? String)
+        let cleanedStatus = try waitFor(base, cleanedId, key: alice)
+        try #require(cleanedStatus["status"] as? String == "succeeded", "\(cleanedStatus)")
+        let cleanedReport = try HTTP.send("GET", "\(base)/v1/productions/\(cleanedId)/report", key: alice).object
+        let settings = try #require(cleanedReport["cleanupSettings"] as? [String: Any], "\(cleanedReport)")
+        #expect(settings["denoise"] as? Double == 0.5 && settings["level"] as? Bool == false && settings["dehum"] as? String == "auto", "\(settings)")
+        let figures = try #require(cleanedReport["cleanup"] as? [String: Any])
+        #expect(figures["frames"] as? Int == 576_000, "\(figures)")
+        let file = try HTTP.send("GET", "\(base)/v1/productions/\(cleanedId)/outputs/wav", key: alice)
+        try file.body.write(to: URL(fileURLWithPath: folder.file("cleaned.wav")))
+        #expect(try Tools.ffmpegDecode(folder.file("cleaned.wav")).frames == 576_000)
     }
 
     /// schemathesis (installed by `make deps` into .venv) generates requests from

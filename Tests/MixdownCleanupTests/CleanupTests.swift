@@ -149,4 +149,130 @@ import Testing
             #expect(after - before >= 15, "SI-SDR \(before) → \(after) dB")
         }
     }
+
+    /// The phrases of a clean speech-like signal: runs of sound between at least 0.25 s of
+    /// digital silence (its pauses), as sample ranges.
+    static func phrases(_ x: [Float]) -> [Range<Int>] {
+        var runs = [Range<Int>](), start: Int?, lastSound = -1
+        for (i, v) in x.enumerated() where v != 0 {
+            if let s = start, i - lastSound > 12_000 { runs.append(s..<(lastSound + 1)); start = i } else if start == nil { start = i }
+            lastSound = i
+        }
+        if let s = start { runs.append(s..<(lastSound + 1)) }
+        return runs
+    }
+
+    static func energyDb(_ x: ArraySlice<Float>) -> Double {
+        10 * log10(max(1e-20, x.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(max(1, x.count))))
+    }
+
+    /// Phrases alternately 6 dB up and down (the step in the middle of each pause), under a
+    /// −70 dBFS floor: leveled, each phrase comes out at one loudness (spread ≤ 1.5 dB by its
+    /// energy against the clean phrase), and its gain does not move inside it (no pumping).
+    @Test func levelingEvensPhraseStepsWithoutPumping() throws {
+        let clean = Self.mono(Signals.speechLike(seconds: 20, seed: 3))
+        let runs = Self.phrases(clean)
+        try #require(runs.count >= 8, "\(runs.count) phrases")
+        var stepped = clean
+        for (k, run) in runs.enumerated() {
+            let from = k == 0 ? 0 : (runs[k - 1].upperBound + run.lowerBound) / 2
+            let to = k == runs.count - 1 ? clean.count : (run.upperBound + runs[k + 1].lowerBound) / 2
+            let g = Float(pow(10, (k % 2 == 0 ? 6.0 : -6.0) / 20))
+            for i in from..<to { stepped[i] *= g }
+        }
+        let floor = Self.mono(Signals.noise(seconds: 20, rmsDBFS: -70, channels: 1, seed: 4))
+        let input = zip(stepped, floor).map { $0 + $1 }
+        let (out, figures) = try Self.clean(input, CleanupSettings(denoise: 0, dehum: .off, level: true, declick: false))
+        #expect(out.count == input.count)
+        // Each phrase's level against the clean one (phrases shorter than 0.3 s say little).
+        let long = runs.filter { $0.count >= 14_400 }
+        let gains = long.map { Self.energyDb(out[$0]) - Self.energyDb(clean[$0]) }
+        let inputGains = long.map { Self.energyDb(input[$0]) - Self.energyDb(clean[$0]) }
+        let spread = gains.max()! - gains.min()!, spreadBefore = inputGains.max()! - inputGains.min()!
+        print("leveling: phrase gains \(gains.map { String(format: "%.2f", $0) }) spread \(spreadBefore) -> \(spread) dB; \(figures)")
+        #expect(spreadBefore > 11 && spread <= 1.5, "spread \(spreadBefore) → \(spread) dB")
+        let reportedBefore = try #require(figures.loudnessSpreadBeforeLU), reportedAfter = try #require(figures.loudnessSpreadAfterLU)
+        #expect(reportedBefore > 10 && reportedAfter <= 1.5, "reported \(reportedBefore) → \(reportedAfter) LU")
+        // No pumping: inside a phrase the output is the input times one gain (first half and
+        // second half of every phrase scaled alike, to 0.1 dB).
+        for run in long {
+            let middle = (run.lowerBound + run.upperBound) / 2
+            let first = Self.energyDb(out[run.lowerBound..<middle]) - Self.energyDb(input[run.lowerBound..<middle])
+            let second = Self.energyDb(out[middle..<run.upperBound]) - Self.energyDb(input[middle..<run.upperBound])
+            #expect(abs(first - second) < 0.1, "phrase at \(run.lowerBound): gain \(first) then \(second) dB")
+        }
+    }
+
+    /// Long pauses shortened: every phrase comes through sample for sample (nothing but pause
+    /// is cut), each pause between speech is at most the limit plus the phrases' margins, and
+    /// the length lost is what the figures say.
+    @Test func trimmingCutsOnlyPauses() throws {
+        var clean = [Float]()
+        let piece = Self.mono(Signals.speechLike(seconds: 3, seed: 9))
+        for k in 0..<5 {
+            clean += piece
+            clean += [Float](repeating: 0, count: 48_000 * (1 + k % 2))   // 1 or 2 s more pause
+        }
+        let floor = Self.mono(Signals.noise(seconds: Double(clean.count) / 48_000, rmsDBFS: -65, channels: 1, seed: 5))
+        let input = zip(clean, floor).map { $0 + $1 }
+        let limit = 0.5
+        let (out, figures) = try Self.clean(input, CleanupSettings(denoise: 0, dehum: .off, level: false, trimPauses: limit, declick: false))
+        #expect(figures.frames == out.count && figures.pausesShortened >= 5, "\(figures)")
+        #expect(abs(Double(input.count - out.count) / 48_000 - figures.secondsRemoved) < 1e-9)
+        // Every phrase of the input, found whole in the output in order.
+        var searchFrom = 0, lastEnd: Int?
+        var longestPause = 0
+        for run in Self.phrases(clean) {
+            let phrase = Array(input[run])
+            let lead = Array(phrase.prefix(64))
+            var found: Int?
+            var i = searchFrom
+            while i + phrase.count <= out.count {
+                if out[i] == lead[0] && Array(out[i..<(i + 64)]) == lead { found = i; break }
+                i += 1
+            }
+            let at = try #require(found, "phrase at \(run.lowerBound) s not found in the output")
+            #expect(Array(out[at..<(at + phrase.count)]) == phrase, "phrase at \(run.lowerBound) changed")
+            if let lastEnd { longestPause = max(longestPause, at - lastEnd) }
+            lastEnd = at + phrase.count
+            searchFrom = at + phrase.count
+        }
+        // The limit is kept between the speech itself; the phrases' silent edges (the speech-like
+        // signal's envelope starts and ends near zero) add a little.
+        print("trimming: \(figures.pausesShortened) pauses, \(figures.secondsRemoved) s removed, longest pause left \(longestPause) samples")
+        #expect(longestPause <= Int((limit + 0.3) * 48_000), "a pause of \(longestPause) samples is left")
+    }
+
+    /// Clicks (1 ms bursts) dropped into speech and pauses: most come down by 10 dB or more,
+    /// and what is not a click is barely touched.
+    @Test func clicksAreRepairedAndTheRestStays() throws {
+        let clean = Self.mono(Signals.speechLike(seconds: 12, seed: 13))
+        var noise = Self.mono(Signals.noise(seconds: 12, rmsDBFS: -60, channels: 1, seed: 14))
+        for i in noise.indices { noise[i] += clean[i] }
+        let base = noise
+        var clicked = base
+        var rng = SplitMix(seed: 15)
+        var positions = [Int]()
+        var at = 24_000
+        while at < clicked.count - 24_000 {
+            positions.append(at)
+            let amplitude = Float(0.2 + 0.2 * rng.next())
+            for j in 0..<48 { clicked[at + j] += amplitude * Float(sin(Double(j) / 48 * .pi)) * (j % 2 == 0 ? 1 : -1) }
+            at += 21_000 + Int(rng.next() * 9_000)
+        }
+        let (out, figures) = try Self.clean(clicked, CleanupSettings(denoise: 0, dehum: .off, level: false, declick: true))
+        var reductions = [Double]()
+        for p in positions {
+            let window = (p - 48)..<(p + 96)
+            let before = window.map { abs(clicked[$0] - base[$0]) }.max()!, after = window.map { abs(out[$0] - base[$0]) }.max()!
+            reductions.append(20 * log10(Double(before) / Double(max(after, 1e-9))))
+        }
+        let repaired = reductions.filter { $0 >= 10 }.count
+        print("declick: \(positions.count) clicks, \(repaired) down 10 dB or more, reductions \(reductions.map { String(format: "%.0f", $0) }); \(figures.clicksRemoved) repaired")
+        #expect(Double(repaired) >= 0.7 * Double(positions.count), "\(repaired) of \(positions.count) clicks down 10 dB")
+        // Away from the clicks, the output is the input.
+        var touched = 0
+        for i in out.indices where abs(out[i] - clicked[i]) > 1e-6 && !positions.contains(where: { i >= $0 - 200 && i < $0 + 250 }) { touched += 1 }
+        #expect(Double(touched) < 0.002 * Double(out.count), "\(touched) samples changed away from the clicks")
+    }
 }

@@ -59,15 +59,17 @@ import MixdownHybrid
         return path
     }
 
-    func render(recording: String?, voice: String = "en-us") throws -> (report: [String: Any], speech: [Float]) {
-        let media = recording.map { #""mediaFiles": {"rec": {"path": "\#($0)", "role": "speech"}},"# } ?? ""
+    func render(recording: String?, voice: String = "en-us", cleanup: String? = nil, strict: Bool = false) throws -> (report: [String: Any], speech: [Float]) {
+        let clean = cleanup.map { #", "cleanup": \#($0)"# } ?? ""
+        let media = recording.map { #""mediaFiles": {"rec": {"path": "\#($0)", "role": "speech"\#(clean)}},"# } ?? ""
         let middle = recording == nil ? "" : #"<break time=\"400ms\"/> <<media::rec>> <break time=\"400ms\"/>"#
         try """
         {"scriptText": "<<sectionName::a>> We asked our customers what they thought of the new service. It was a busy week. Here is what one of them said. \(middle) Thank you. Try it yourself today, with the first month free. Visit example dot com to sign up. The offer ends soon.",
          \(media) "voice": "\(voice)", "masteringPreset": "balanced", "endFormat": "wav"}
         """.write(toFile: folder.file("p.json"), atomically: true, encoding: .utf8)
         let run = try Tools.run(Tools.mixdown, ["render", folder.file("p.json"), "-o", folder.file("o.wav"), "--report", folder.file("r.json"),
-                                                "--stems", folder.file("s")], environment: ["MIXDOWN_CACHE": folder.file("cache")])
+                                                "--stems", folder.file("s")] + (strict ? ["--strict"] : []), environment: ["MIXDOWN_CACHE": folder.file("cache")])
+        if strict, run.status != 0 { throw RenderFailure(stderr: run.stderr, status: run.status) }
         try #require(run.status == 0, "\(run.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.file("r.json")))) as? [String: Any])
         return (report, try AudioFileReader.read(folder.file("s/speech.wav")).audio.channels[0])
@@ -147,6 +149,68 @@ import MixdownHybrid
         let lastTone = speech.lastIndex { abs($0) > 1e-6 } ?? 0
         let fading = speech[(lastTone - 14_400)..<(lastTone - 9_600)], ending = speech[(lastTone - 2_400)...lastTone]
         #expect(DuckingTests.levelDB(ending) < DuckingTests.levelDB(fading) - 6, "the room tone's last 50 ms are not quieter than 300 ms before")
+    }
+
+    struct RenderFailure: Error { var stderr: String; var status: Int32 }
+
+    /// The noisy, humming hall recording cleaned on its way in: the report says what cleaning
+    /// did; the synthetic side's noise floor follows the cleaned recording (well under the raw
+    /// one), and the tone match still halves the distance, with every engine.
+    @Test("cleaned, then matched", arguments: ["en-us", "en_US-joe-medium"])
+    func matchedAfterCleanup(voice: String) throws {
+        if voice != "en-us" {
+            try #require(FileManager.default.fileExists(atPath: Self.root.appendingPathComponent(".venv/bin/python").path), "run `make deps`: it installs Piper into .venv")
+        }
+        let path = try reverberantHummingRecording()
+        let raw = try AudioFileReader.read(path).audio.channels[0]
+        let (report, speech) = try render(recording: path, voice: voice, cleanup: "true")
+        let recordings = try #require(report["recordings"] as? [[String: Any]])
+        try #require(recordings.count == 1)
+        #expect(recordings[0]["media"] as? String == "rec")
+        let figures = try #require(recordings[0]["cleanup"] as? [String: Any])
+        let hum = try #require(figures["humFrequency"] as? Double)
+        #expect(abs(hum - 50) < 0.2, "hum found at \(hum) Hz")
+        let humDrop = try #require(figures["humBeforeDb"] as? Double) - #require(figures["humAfterDb"] as? Double)
+        let floorDrop = try #require(figures["noiseFloorBeforeDb"] as? Double) - #require(figures["noiseFloorAfterDb"] as? Double)
+        #expect(humDrop >= 20 && floorDrop >= 8, "hum down \(humDrop) dB, floor down \(floorDrop) dB")
+        #expect(figures["frames"] as? Int == raw.count, "cleaning without trimPauses keeps the length")
+        #expect((report["warnings"] as? [Any])?.isEmpty == true, "\(String(describing: report["warnings"]))")
+
+        let items = ((report["sections"] as! [[String: Any]])[0]["items"] as! [[String: Any]])
+            .map { (kind: $0["kind"] as! String, start: $0["startSample"] as! Int, end: $0["endSample"] as! Int) }
+        let voices = items.filter { $0.kind == "speech" || $0.kind == "media" }
+        try #require(voices.map(\.kind) == ["speech", "media", "speech"])
+        let recorded = Array(speech[voices[1].start..<voices[1].end])
+        let boundaries = try #require((report["hybridVoice"] as? [String: Any])?["boundaries"] as? [[String: Any]])
+        let rawFloor = NoiseFloor.estimate(raw), cleanFloor = NoiseFloor.estimate(recorded)
+        for (b, synthetic) in [voices[0], voices[2]].enumerated() {
+            let side = Array(speech[synthetic.start..<synthetic.end])
+            let distance = BandMatch.distance(HybridVoice.speechLevels(side), HybridVoice.speechLevels(recorded))
+            let before = try #require((boundaries[b]["before"] as? [String: Any])?["spectralDistanceDb"] as? Double)
+            #expect(distance <= 3 && distance <= before / 2, "\(voice) boundary \(b): distance \(distance) dB (unmatched \(before))")
+            let pause = b == 0 ? speech[synthetic.end..<(voices[1].start - 2_400)] : speech[(voices[1].end + 2_400)..<synthetic.start]
+            let floor = NoiseFloor.estimate(Array(pause))
+            #expect(abs(floor - cleanFloor) <= 3 && floor < rawFloor - 6,
+                    "\(voice) boundary \(b): synthetic side's floor \(floor) dB; cleaned recording \(cleanFloor), raw \(rawFloor)")
+            print("hybrid cleaned \(voice) boundary \(b): distance \(distance) dB (unmatched \(before)), floors: synthetic \(floor), cleaned \(cleanFloor), raw \(rawFloor)")
+        }
+    }
+
+    /// A clean-up step that cannot act is said, and strict delivery refuses it: the hall
+    /// recording hums at 50 Hz, and the production asks for 60.
+    @Test func cleanupThatCannotActWarns() throws {
+        let path = try reverberantHummingRecording()
+        let (report, _) = try render(recording: path, cleanup: #"{"dehum": 60}"#)
+        let warnings = try #require(report["warnings"] as? [[String: Any]])
+        #expect(warnings.map { $0["code"] as? String } == ["cleanupSkipped"], "\(warnings)")
+        #expect((warnings.first?["message"] as? String) == "media 'rec' cleanup: dehum 60: no 60 Hz hum found, none removed")
+        let figures = try #require(((report["recordings"] as? [[String: Any]])?.first)?["cleanup"] as? [String: Any])
+        #expect(figures["humFrequency"] is NSNull)
+        try? FileManager.default.removeItem(atPath: folder.file("o.wav"))
+        let failure = #expect(throws: RenderFailure.self) { _ = try render(recording: path, cleanup: #"{"dehum": 60}"#, strict: true) }
+        #expect(failure?.status == 1 && failure?.stderr.contains("strict: media 'rec' cleanup: dehum 60: no 60 Hz hum found") == true,
+                "\(String(describing: failure?.stderr))")
+        #expect(!FileManager.default.fileExists(atPath: folder.file("o.wav")), "strict refusal leaves no output")
     }
 
     @Test func offWithoutARecording() throws {

@@ -24,6 +24,11 @@ public enum ClickRepair {
         public private(set) var repaired = 0
         var mono: [Float]
         var residual: [Float]
+        /// Scratch for the residual's median, and the predictor's analysis window (both made
+        /// once: a frame allocates nothing).
+        var magnitudes: [Float]
+        let taper: [Double]
+        var windowed: [Double]
 
         public var latency: Int { frame + context }
 
@@ -36,6 +41,10 @@ public enum ClickRepair {
             filled = 2 * context
             mono = [Float](repeating: 0, count: frame + 2 * context)
             residual = [Float](repeating: 0, count: frame)
+            magnitudes = residual
+            let n = frame + 2 * context
+            taper = (0..<n).map { 0.5 - 0.5 * cos(2 * Double.pi * (Double($0) + 0.5) / Double(n)) }
+            windowed = [Double](repeating: 0, count: n)
         }
 
         /// Repairs `block` in place, `latency` samples behind.
@@ -72,7 +81,8 @@ public enum ClickRepair {
                 for c in 0..<channels { s += buffer[c][i] }
                 mono[i] = s * scale
             }
-            guard let a = ClickRepair.predictor(mono, order: ClickRepair.order) else { return }
+            for i in 0..<length { windowed[i] = Double(mono[i]) * taper[i] }
+            guard let a = ClickRepair.predictor(windowed: windowed, order: ClickRepair.order) else { return }
             let p = ClickRepair.order
             for i in 0..<frame {
                 let n = context + i
@@ -80,7 +90,7 @@ public enum ClickRepair {
                 for k in 1...p { prediction += a[k] * mono[n - k] }
                 residual[i] = mono[n] - prediction
             }
-            var magnitudes = residual.map(abs)
+            for i in 0..<frame { magnitudes[i] = abs(residual[i]) }
             let middle = magnitudes.count / 2
             magnitudes.sort()
             let spread = 1.4826 * magnitudes[middle]
@@ -137,16 +147,17 @@ public enum ClickRepair {
     }
 
     /// Linear-prediction coefficients a[1…order] (a[0] unused) by Levinson–Durbin over the
-    /// Hann-windowed autocorrelation of `x`, with a little white-noise correction; nil for silence.
-    static func predictor(_ x: [Float], order: Int) -> [Float]? {
-        let n = x.count
-        var w = [Double](repeating: 0, count: n)
-        for i in 0..<n { w[i] = Double(x[i]) * (0.5 - 0.5 * cos(2 * Double.pi * (Double(i) + 0.5) / Double(n))) }
+    /// autocorrelation of `w` (the frame, Hann-windowed), with a little white-noise correction;
+    /// nil for silence.
+    static func predictor(windowed w: [Double], order: Int) -> [Float]? {
+        let n = w.count
         var r = [Double](repeating: 0, count: order + 1)
-        for lag in 0...order {
-            var s = 0.0
-            for i in lag..<n { s += w[i] * w[i - lag] }
-            r[lag] = s
+        w.withUnsafeBufferPointer { w in
+            for lag in 0...order {
+                var s = 0.0
+                for i in lag..<n { s += w[i] * w[i - lag] }
+                r[lag] = s
+            }
         }
         guard r[0] > 1e-12 else { return nil }
         r[0] *= 1.0001

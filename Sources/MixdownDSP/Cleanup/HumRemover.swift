@@ -9,9 +9,9 @@ import MixdownCore
 /// harmonic of both families gives the mains frequency's drift, so the remover follows it.
 ///
 /// Taking out (`Stream`, the second pass): an oscillator runs at the tracked frequency; each
-/// harmonic's complex amplitude is the signal brought down to 0 Hz by it and low-passed
-/// (two one-pole stages, 80 ms), and the sinusoid so estimated is subtracted. That is a notch
-/// a few hertz wide that moves with the mains, deep because it follows the hum's phase.
+/// harmonic's complex amplitude is the signal brought down to 0 Hz by it and averaged over 4 s
+/// windows centred on the sample, and the sinusoid so estimated is subtracted. That is a notch
+/// about 0.4 Hz wide that moves with the mains, deep because it follows the hum's phase.
 public enum HumRemover {
     public static let harmonics = 6
     public static let families: [Double] = [50, 60]
@@ -22,8 +22,6 @@ public enum HumRemover {
         public var frequency: Double
         /// Mean-square level of the hum (fundamental and harmonics), dBFS.
         public var levelDb: Double
-        /// Each harmonic's level (dBFS), fundamental first.
-        public var harmonicsDb: [Double]
         /// Frequency offsets from the mean (Hz) every `trackStep` samples from the start.
         public var track: [Float]
     }
@@ -89,7 +87,7 @@ public enum HumRemover {
                 guard found.prominence >= 2 else { continue }
                 let weight = found.peaks.reduce(0) { $0 + $1.energy }
                 let frequency = weight > 0 ? found.peaks.reduce(0) { $0 + $1.frequency * $1.energy } / weight : nominal
-                let hum = Hum(frequency: frequency, levelDb: found.levelDb, harmonicsDb: found.levels,
+                let hum = Hum(frequency: frequency, levelDb: found.levelDb,
                               track: tracker.isEmpty ? [] : tracker[f].track(mean: frequency - nominal, clarity: found.clarity))
                 if best == nil || hum.levelDb > best!.levelDb { best = hum }
             }
@@ -169,11 +167,17 @@ public enum HumRemover {
         var advances: [[Float]]
         var oscillator: (re: Double, im: Double) = (1, 0)
         let rotation: (re: Double, im: Double)
+        /// A Hann window over each quarter second: with a plain (rectangular) one, the
+        /// neighbouring harmonic 50 Hz away leaks in at −32 dB and bends each window's phase by
+        /// a few hundredths of a radian, which the k² weighting carries into the track.
+        let taper: [Double]
 
         init(nominal: Double, sampleRate: Int) {
             self.nominal = nominal
             self.sampleRate = sampleRate
             step = HumRemover.trackStep * sampleRate / 48_000
+            let length = step
+            taper = (0..<length).map { 0.5 - 0.5 * cos(2 * Double.pi * (Double($0) + 0.5) / Double(length)) }
             sums = Array(repeating: (0, 0), count: HumRemover.harmonics)
             advances = Array(repeating: [], count: HumRemover.harmonics)
             let w = 2 * Double.pi * nominal / Double(sampleRate)
@@ -185,6 +189,7 @@ public enum HumRemover {
             for i in 0..<block.frames {
                 var x = 0.0
                 for c in 0..<channels { x += Double(block.channels[c][i]) }
+                x *= taper[position % step]
                 // e^{-jkθ} for k = 1…6 by powers of the fundamental's.
                 var p = (re: oscillator.re, im: -oscillator.im)
                 let base = p
@@ -247,9 +252,14 @@ public enum HumRemover {
     /// oscillator at the tracked frequency). Each harmonic's complex amplitude is measured over
     /// 4 s Hann windows every half second — centred on the sample, looking ahead as far as back —
     /// and interpolated between window centres; the sinusoids so estimated are subtracted.
-    /// Centred windows make the estimate tolerant of a small error in the track (the amplitude
-    /// is off by the error's square, not the error), and 4 s make each notch about 0.4 Hz wide,
-    /// so the speech around the hum stays. Latency: 2.5 s.
+    /// Centred windows make the estimate tolerant of a small error in the track, and 4 s make
+    /// each notch about 0.4 Hz wide, so the speech around the hum stays. Latency: 2.5 s.
+    ///
+    /// What error the track leaves (a few hundredths of a hertz, k times that at harmonic k)
+    /// still turns the harmonic's phasor inside the window, and the window's average of a
+    /// turning phasor is short by the window's response at that offset (4 % at 0.06 Hz: the
+    /// harmonic only 28 dB down). So each window also sums its first half apart: the phase
+    /// between its halves gives the offset, and the amplitude is divided by the response.
     public final class Stream {
         let hum: Hum
         let sampleRate: Int
@@ -260,17 +270,32 @@ public enum HumRemover {
         public var latency: Int { half + hop }
 
         /// Two oscillators run the same course: one where samples come in (measuring), one
-        /// `latency` behind (subtracting).
-        struct Oscillator { var phase = 0.0, position = 0 }
+        /// `latency` behind (subtracting). A phasor turned by a rotation that is recomputed
+        /// from the track every `segment` samples (and the phasor renormalised), at the same
+        /// positions for both, so they agree bit for bit.
+        struct Oscillator {
+            var re = 1.0, im = 0.0
+            var rotation = (re: 1.0, im: 0.0)
+            var position = 0
+        }
+        static let segment = 64
         var ahead = Oscillator(), behind = Oscillator()
-        /// Open and finished windows by index modulo `slots`: per channel and harmonic, the
-        /// weighted sum of the signal brought down by the harmonic; and the weights' sum.
+        /// Open and finished windows by index modulo `slots`, flat: `[slot][channel][harmonic]`,
+        /// the weighted sums of the signal brought down by each harmonic, over the whole window
+        /// and over its first half; and the weights' sum.
         let slots: Int
-        var sums: [[(re: Double, im: Double)]]      // [slot][channel × harmonics]
+        let stride: Int
+        var sumRe: [Double], sumIm: [Double], firstRe: [Double], firstIm: [Double]
         var weights: [Double]
         var delay: [[Float]]
         var delayAt = 0
-        let window: [Float]
+        let window: [Double]
+        /// Samples between the centroids of a window's halves, and the window's length.
+        let spacing: Double, length: Double
+        /// The amplitudes of the two windows around the sample being subtracted (corrected),
+        /// `[0 or 1][channel][harmonic]`, for window pair `pair`.
+        var pair = -1
+        var ampRe: [Double], ampIm: [Double]
 
         public init(hum: Hum, sampleRate: Int, channels: Int, total: Int) {
             self.hum = hum
@@ -280,11 +305,21 @@ public enum HumRemover {
             half = 2 * sampleRate
             hop = sampleRate / 2
             slots = 2 * half / hop + 3
-            sums = Array(repeating: Array(repeating: (0, 0), count: channels * HumRemover.harmonics), count: slots)
-            weights = Array(repeating: 0, count: slots)
+            stride = channels * HumRemover.harmonics
+            sumRe = [Double](repeating: 0, count: slots * stride)
+            sumIm = sumRe; firstRe = sumRe; firstIm = sumRe
+            weights = [Double](repeating: 0, count: slots)
             delay = Array(repeating: [Float](repeating: 0, count: half + hop), count: channels)
             let h = half
-            window = (0..<(2 * h)).map { i in Float(0.5 - 0.5 * cos(Double.pi * Double(i) / Double(h))) }
+            window = (0..<(2 * h)).map { i in 0.5 - 0.5 * cos(Double.pi * Double(i) / Double(h)) }
+            // Centroids: the first half is i < h (before the centre sample), the second i ≥ h.
+            var w0 = 0.0, m0 = 0.0, w1 = 0.0, m1 = 0.0
+            for i in 0..<h { w0 += window[i]; m0 += window[i] * Double(i) }
+            for i in h..<(2 * h) { w1 += window[i]; m1 += window[i] * Double(i) }
+            spacing = m1 / w1 - m0 / w0
+            length = Double(2 * h)
+            ampRe = [Double](repeating: 0, count: 2 * stride)
+            ampIm = ampRe
         }
 
         /// The frequency at sample `n`: the mean plus the track, interpolated. The track's
@@ -304,9 +339,14 @@ public enum HumRemover {
         /// e^{jθ} at the oscillator, then one sample on.
         @inline(__always)
         func advance(_ o: inout Oscillator) -> (re: Double, im: Double) {
-            let base = (re: cos(o.phase), im: sin(o.phase))
-            o.phase += 2 * Double.pi * frequency(at: o.position) / Double(sampleRate)
-            if o.phase > 2 * Double.pi { o.phase -= 2 * Double.pi }
+            if o.position % Self.segment == 0 {
+                let m = (o.re * o.re + o.im * o.im).squareRoot()
+                o.re /= m; o.im /= m
+                let w = 2 * Double.pi * frequency(at: o.position + Self.segment / 2) / Double(sampleRate)
+                o.rotation = (cos(w), sin(w))
+            }
+            let base = (re: o.re, im: o.im)
+            (o.re, o.im) = (o.re * o.rotation.re - o.im * o.rotation.im, o.re * o.rotation.im + o.im * o.rotation.re)
             o.position += 1
             return base
         }
@@ -315,6 +355,7 @@ public enum HumRemover {
         public func process(_ block: inout AudioBlock) {
             let h = HumRemover.harmonics
             let length = half + hop
+            var down = [Double](repeating: 0, count: 2 * h)   // e^{-jkθ}, k = 1…h, re and im
             for i in 0..<block.frames {
                 // Measuring: the sample goes into every window it falls in.
                 let n = ahead.position
@@ -323,21 +364,24 @@ public enum HumRemover {
                     let first = n < half ? 0 : (n - half) / hop + 1, last = (n + half - 1) / hop
                     if first <= last {
                         var p = (re: base.re, im: -base.im)
-                        for j in first...last {
-                            let w = Double(window[n - j * hop + half])
-                            weights[j % slots] += w
-                        }
                         for k in 0..<h {
+                            down[2 * k] = p.re; down[2 * k + 1] = p.im
+                            p = (p.re * base.re + p.im * base.im, p.im * base.re - p.re * base.im)
+                        }
+                        for j in first...last {
+                            let w = window[n - j * hop + half]
+                            let slot = j % slots
+                            weights[slot] += w
+                            let inFirstHalf = n < j * hop
                             for c in 0..<channels {
-                                let x = Double(block.channels[c][i])
-                                let d = (re: x * p.re, im: x * p.im)
-                                for j in first...last {
-                                    let w = Double(window[n - j * hop + half])
-                                    sums[j % slots][c * h + k].re += w * d.re
-                                    sums[j % slots][c * h + k].im += w * d.im
+                                let x = w * Double(block.channels[c][i])
+                                let q0 = slot * stride + c * h
+                                for k in 0..<h {
+                                    let re = x * down[2 * k], im = x * down[2 * k + 1]
+                                    sumRe[q0 + k] += re; sumIm[q0 + k] += im
+                                    if inFirstHalf { firstRe[q0 + k] += re; firstIm[q0 + k] += im }
                                 }
                             }
-                            p = (p.re * base.re + p.im * base.im, p.im * base.re - p.re * base.im)
                         }
                     }
                 }
@@ -347,17 +391,18 @@ public enum HumRemover {
                 let at = delayAt
                 let back = m >= 0 ? advance(&behind) : (re: 1.0, im: 0.0)
                 let j = max(0, m) / hop, t = Double(max(0, m) - j * hop) / Double(hop)
+                if m >= 0 && j != pair { loadAmplitudes(pair: j) }
                 for c in 0..<channels {
                     let x = delay[c][at]
                     delay[c][at] = block.channels[c][i]
                     guard m >= 0 else { block.channels[c][i] = 0; continue }
                     var estimate = 0.0
                     var p = back
+                    let a0 = c * h, b0 = stride + c * h
                     for k in 0..<h {
-                        let a = Self.amplitude(sums[j % slots][c * h + k], weights[j % slots])
-                        let b = Self.amplitude(sums[(j + 1) % slots][c * h + k], weights[(j + 1) % slots])
-                        let z = (re: a.re + (b.re - a.re) * t, im: a.im + (b.im - a.im) * t)
-                        estimate += 2 * (z.re * p.re - z.im * p.im)
+                        let zr = ampRe[a0 + k] + (ampRe[b0 + k] - ampRe[a0 + k]) * t
+                        let zi = ampIm[a0 + k] + (ampIm[b0 + k] - ampIm[a0 + k]) * t
+                        estimate += 2 * (zr * p.re - zi * p.im)
                         p = (p.re * back.re - p.im * back.im, p.re * back.im + p.im * back.re)
                     }
                     block.channels[c][i] = x - Float(estimate)
@@ -368,16 +413,41 @@ public enum HumRemover {
                     let done = (m + 1) / hop - 1
                     if done >= 0 {
                         let slot = done % slots
-                        for q in sums[slot].indices { sums[slot][q] = (0, 0) }
+                        for q in (slot * stride)..<((slot + 1) * stride) { sumRe[q] = 0; sumIm[q] = 0; firstRe[q] = 0; firstIm[q] = 0 }
                         weights[slot] = 0
                     }
                 }
             }
         }
 
-        @inline(__always)
-        static func amplitude(_ sum: (re: Double, im: Double), _ weight: Double) -> (re: Double, im: Double) {
-            weight > 0 ? (sum.re / weight, sum.im / weight) : (0, 0)
+        /// The amplitudes of windows `j` and `j + 1`, each divided by the window's response at
+        /// the offset its halves' phases show. Only whole windows (none cut by the stream's
+        /// ends) and offsets within half the main lobe are corrected: beyond that the phase is
+        /// more likely speech than hum.
+        func loadAmplitudes(pair j: Int) {
+            pair = j
+            for (side, index) in [j, j + 1].enumerated() {
+                let slot = index % slots
+                let weight = weights[slot]
+                let whole = index * hop - half >= 0 && index * hop + half <= total
+                for q in 0..<stride {
+                    let target = side * stride + q, source = slot * stride + q
+                    guard weight > 0 else { ampRe[target] = 0; ampIm[target] = 0; continue }
+                    var re = sumRe[source] / weight, im = sumIm[source] / weight
+                    if whole {
+                        let fr = firstRe[source], fi = firstIm[source]
+                        let sr = sumRe[source] - fr, si = sumIm[source] - fi
+                        let turn = atan2(si * fr - sr * fi, sr * fr + si * fi)
+                        let offset = turn / (2 * Double.pi * spacing) * length   // cycles per window
+                        if abs(offset) > 1e-6 && abs(offset) < 0.5 {
+                            let x = Double.pi * offset
+                            let response = sin(x) / x / (1 - offset * offset)
+                            re /= response; im /= response
+                        }
+                    }
+                    ampRe[target] = re; ampIm[target] = im
+                }
+            }
         }
     }
 }

@@ -2,9 +2,9 @@ import Foundation
 import MixdownCore
 
 /// A stationary-noise reducer for speech: the noise's spectrum learnt from the whole recording
-/// (`NoiseProfile`, the first pass), then every frame's bins scaled by the log-spectral
-/// amplitude estimator of Ephraim and Malah (1985) with a decision-directed a-priori SNR
-/// (`Stream`, the second pass). The decision-directed smoothing is what keeps the residual
+/// (`NoiseProfile`, the first pass), then every frame's bins scaled by a gain from the frame's
+/// speech-to-noise ratio, estimated twice — decision-directed, then centred on the frame —
+/// (`Stream`, the second pass). The smoothing in both estimates is what keeps the residual
 /// from "musical noise"; the floor sets how far noise is taken down (the strength).
 /// Channels share one gain per bin (from their mean power), so a stereo image stays put.
 public enum SpectralDenoiser {
@@ -78,27 +78,61 @@ public enum SpectralDenoiser {
 
     /// The reducer over one stream: gains per bin from the noise's power, applied to every
     /// channel. `strength` 0…1 sets the gain floor (1: −30 dB).
+    ///
+    /// Two estimates of each frame's speech-to-noise ratio (the "a priori SNR" ξ), one after
+    /// the other:
+    /// 1. decision-directed (Ephraim and Malah): ξ₁ = 0.95 · the previous frame's estimate +
+    ///    0.05 · this frame's excess over the noise, smoothed across the neighbouring bins, gives a
+    ///    first gain G₁ and the speech estimate A = G₁² · γ (γ: the frame's power over the noise's);
+    /// 2. the frame's ξ₂ is A averaged over the frame before, itself and the frame after
+    ///    (¼, ½, ¼), smoothed across bins again, and the gain applied comes from ξ₂.
+    /// The first estimate lags a frame behind onsets and rings on after offsets (its recursion
+    /// looks only back); the second, centred in time, has neither fault and less variance. The
+    /// look-ahead costs one hop of latency.
+    ///
+    /// The gain is Lotter and Vary's (2005) maximum a posteriori amplitude under a
+    /// super-Gaussian speech prior: speech spectra are peakier than Gaussian, so small
+    /// amplitudes are likelier noise and large ones likelier speech than Ephraim and Malah's
+    /// Gaussian model says. Each step measured against the one before on the Piper third of
+    /// Benchmarks/cleanup.sh's noise set (SI-SDR improvement at 0/5/10/20 dB SNR, by a NumPy
+    /// model of this code): the centred second estimate +0.4/+0.4/+0.6/+0.9 dB, the weight
+    /// 0.95 instead of 0.98 −0.2/0/+0.1/+0.3, smoothing across ±2 bins +0.5/+0.4/+0.3/+0.1, the
+    /// super-Gaussian gain instead of the log-spectral one +0.1/+0.1/+0.1/0. Tried and dropped: 2,048-sample frames (−0.1 to −3 dB), a −40 dB floor
+    /// (no change), Cohen's speech-presence weighting (−0.4 to −0.65 dB), noise over-estimated
+    /// 1.6x (−0.6 to −0.8 dB), a Wiener gain (−0.2 to −0.4 dB).
     public final class Stream {
         public let spectrum: ShortTimeSpectrum
         let noise: [Float]
         let floor: Float
-        /// Decision-directed weight (Ephraim–Malah's 0.98). Measured on Benchmarks/cleanup.sh:
-        /// the floor at −40 dB instead of −30 changed nothing (the gain is rarely that low), a
-        /// Wiener gain in place of the log-spectral one lost 0.2–0.4 dB of SI-SDR and some STOI,
-        /// Cohen's speech-presence weighting (OM-LSA, absence prior 0.2) 0.4–0.65 dB, noise
-        /// over-estimated by 1.6x 0.6–0.8 dB.
-        static let directed: Float = 0.98
-        var previous: [Float]   // |G·Y|² / λ of the previous frame, per bin
+        static let directed: Float = 0.95
+        /// Lotter and Vary's fitted prior: ν = 0.126, μ = 1.74.
+        static let nu: Float = 0.126, mu: Float = 1.74
+        let bins: Int
+        /// Decision-directed state: the previous frame's speech estimate A (per bin).
+        var previous: [Float]
         var started = false
+        /// The frame held back a hop for the look-ahead: its spectra, γ, and the speech
+        /// estimates of it and of the frame before it.
+        var heldRe: [[Float]], heldIm: [[Float]]
+        var heldGamma: [Float], heldA: [Float], beforeA: [Float]
+        var holding = false
+        /// Scratch: this frame's γ and A, a prior, its smoothed copy.
+        var gamma: [Float], current: [Float], prior: [Float], smoothed: [Float]
 
-        public var latency: Int { spectrum.latency }
+        /// The STFT's own latency and the one hop of look-ahead.
+        public var latency: Int { spectrum.latency + spectrum.hop }
 
         public init(noise: [Float], strength: Double, channels: Int) {
             spectrum = ShortTimeSpectrum(size: SpectralDenoiser.frameSize, channels: channels)
             precondition(noise.count == spectrum.bins)
+            bins = noise.count
             self.noise = noise.map { max($0, 1e-20) }
             floor = Float(pow(10, -30 * min(1, max(0, strength)) / 20))
-            previous = [Float](repeating: 0, count: noise.count)
+            let zeros = [Float](repeating: 0, count: bins)
+            previous = zeros
+            heldRe = Array(repeating: zeros, count: channels)
+            heldIm = heldRe
+            (heldGamma, heldA, beforeA, gamma, current, prior, smoothed) = (zeros, zeros, zeros, zeros, zeros, zeros, zeros)
         }
 
         /// Cleans `block` in place (`latency` samples behind).
@@ -106,41 +140,69 @@ public enum SpectralDenoiser {
             spectrum.push(&block) { frame in self.apply(&frame) }
         }
 
+        /// Lotter and Vary's MAP amplitude gain for a priori SNR `prior` and a posteriori `posterior`.
+        @inline(__always)
+        static func gain(prior: Float, posterior: Float) -> Float {
+            let g = max(posterior, 1e-6)
+            let u = 0.5 - mu / (4 * (g * max(prior, 1e-12)).squareRoot())
+            return min(1, max(0, u + (u * u + nu / (2 * g)).squareRoot()))
+        }
+
+        /// `prior` smoothed across bins (1, 2, 3, 2, 1 over 9: ±94 Hz) into `smoothed`, at
+        /// least `minimum`; beyond the ends counts as zero.
+        func smoothAcrossBins(minimum: Float) {
+            let w: [Float] = [1 / 9, 2 / 9, 3 / 9, 2 / 9, 1 / 9]
+            for k in 0..<bins {
+                var sum: Float = 0
+                for j in -2...2 where k + j >= 0 && k + j < bins { sum += w[j + 2] * prior[k + j] }
+                smoothed[k] = max(minimum, sum)
+            }
+        }
+
+        /// Frame l + 1 comes in; frame l goes out, cleaned, in its place.
         func apply(_ frame: inout ShortTimeSpectrum.Frame) {
             let channels = frame.re.count
             let a = Self.directed
             let minimumPrior = floor * floor
-            for k in 0..<noise.count {
+            // Stage one on the incoming frame.
+            for k in 0..<bins {
                 var p: Float = 0
                 for c in 0..<channels { p += frame.re[c][k] * frame.re[c][k] + frame.im[c][k] * frame.im[c][k] }
-                let posterior = p / Float(channels) / noise[k]
-                let instantaneous = max(posterior - 1, 0)
-                let prior = max(minimumPrior, started ? a * previous[k] + (1 - a) * instantaneous : instantaneous)
-                let gain = max(floor, SpectralDenoiser.logSpectralGain(prior: prior, posterior: posterior))
-                previous[k] = gain * gain * posterior
-                for c in 0..<channels { frame.re[c][k] *= gain; frame.im[c][k] *= gain }
+                gamma[k] = p / Float(channels) / noise[k]
+                let excess = max(gamma[k] - 1, 0)
+                prior[k] = max(minimumPrior, started ? a * previous[k] + (1 - a) * excess : excess)
+            }
+            smoothAcrossBins(minimum: minimumPrior)
+            for k in 0..<bins {
+                let g = max(floor, Self.gain(prior: smoothed[k], posterior: gamma[k]))
+                current[k] = g * g * gamma[k]
+                previous[k] = current[k]
             }
             started = true
+            // Stage two on the held frame, now that the frame after it is known.
+            if holding {
+                for k in 0..<bins { prior[k] = 0.25 * beforeA[k] + 0.5 * heldA[k] + 0.25 * current[k] }
+                smoothAcrossBins(minimum: minimumPrior)
+            }
+            for c in 0..<channels {
+                for k in 0..<bins {
+                    let (re, im) = (frame.re[c][k], frame.im[c][k])
+                    if holding {
+                        let g = max(floor, Self.gain(prior: smoothed[k], posterior: heldGamma[k]))
+                        frame.re[c][k] = heldRe[c][k] * g
+                        frame.im[c][k] = heldIm[c][k] * g
+                    } else {
+                        frame.re[c][k] = 0
+                        frame.im[c][k] = 0
+                    }
+                    heldRe[c][k] = re
+                    heldIm[c][k] = im
+                }
+            }
+            swap(&beforeA, &heldA)
+            swap(&heldA, &current)
+            swap(&heldGamma, &gamma)
+            holding = true
         }
-    }
-
-    /// Ephraim–Malah's log-spectral amplitude gain: ξ/(1+ξ) · exp(½ E₁(v)), v = ξγ/(1+ξ).
-    @inline(__always)
-    public static func logSpectralGain(prior: Float, posterior: Float) -> Float {
-        let ratio = prior / (1 + prior)
-        let v = max(ratio * posterior, 1e-6)
-        return min(1, ratio * exp(0.5 * exponentialIntegral(v)))
-    }
-
-    /// E₁(x) for x > 0 (Abramowitz & Stegun 5.1.53 below 1, 5.1.56 above; error < 5·10⁻⁵).
-    @inline(__always)
-    public static func exponentialIntegral(_ x: Float) -> Float {
-        if x < 1 {
-            let p: Float = -0.57721566 + x * (0.99999193 + x * (-0.24991055 + x * (0.05519968 + x * (-0.00976004 + x * 0.00107857))))
-            return p - log(x)
-        }
-        let numerator = x * x + 2.334733 * x + 0.250621
-        let denominator = x * x + 3.330657 * x + 1.681534
-        return exp(-x) / x * numerator / denominator
     }
 }
