@@ -56,6 +56,6 @@ import Testing
         let x = Self.burstThenSilence()
         var meter = LoudnessProfile.Meter(sampleRate: 48_000, weights: [1, 1])
         meter.process([x, x], count: x.count)
-        #expect(meter.registers.allSatisfy { r in (0..<8).allSatisfy { r[$0] == 0 } }, "\(meter.registers)")
+        #expect(meter.filters.allSatisfy { f in (0..<8).allSatisfy { f.registers[$0] == 0 } }, "\(meter.filters.map(\.registers))")
     }
 }

@@ -151,12 +151,18 @@ import MixdownHybrid
         #expect(DuckingTests.levelDB(ending) < DuckingTests.levelDB(fading) - 6, "the room tone's last 50 ms are not quieter than 300 ms before")
     }
 
+    /// SVOX Pico (the third English engine) on the two hard recordings.
+    @Test("matched across both boundaries, SVOX Pico", arguments: ["band-limited", "reverberant-hum"])
+    func matchedPico(recording: String) throws {
+        try matched(recording: recording, voice: "pico-en-US")
+    }
+
     struct RenderFailure: Error { var stderr: String; var status: Int32 }
 
     /// The noisy, humming hall recording cleaned on its way in: the report says what cleaning
     /// did; the synthetic side's noise floor follows the cleaned recording (well under the raw
     /// one), and the tone match still halves the distance, with every engine.
-    @Test("cleaned, then matched", arguments: ["en-us", "en_US-joe-medium"])
+    @Test("cleaned, then matched", arguments: ["en-us", "en_US-joe-medium", "pico-en-US"])
     func matchedAfterCleanup(voice: String) throws {
         if voice != "en-us" {
             try #require(FileManager.default.fileExists(atPath: Self.root.appendingPathComponent(".venv/bin/python").path), "run `make deps`: it installs Piper into .venv")
