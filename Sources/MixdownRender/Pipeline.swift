@@ -47,7 +47,7 @@ public enum Pipeline {
         let timings = timings(clock)
         var report = try clock.run(.finishing) {
             try finish(plan, checked: checked, speech: speech, mix: mix, duck: (duck, settings.duckDepthDB), hybrid: hybrid?.matching,
-                       recordings: clips.media.cleaned, delivered: delivered, timings: timings, started: started, request: request, transaction: transaction)
+                       recordings: laid.recordings, delivered: delivered, timings: timings, started: started, request: request, transaction: transaction)
         }
         try request.control.step(.finishing, 1)
         try transaction.commit()
@@ -75,6 +75,8 @@ public enum Pipeline {
         let clips: PreparedClips
         let plan: TimelinePlan
         let warnings: [RenderReport.Warning]
+        /// The speech recordings cleaned on their way in (for the report).
+        let recordings: [RenderReport.Recording]
     }
 
     static func layOut(_ request: RenderRequest, estimate: Bool, outputs: Bool, clock: inout StageClock) throws -> LaidOut {
@@ -94,7 +96,7 @@ public enum Pipeline {
         let warnings = RenderReport.warnings(checks: checked.warnings, plan: plan, scriptWarnings: checked.script.warnings, speech: speech.outcome,
                                              recordings: media.cleaned)
         try refuseWarnings(warnings, request)
-        return LaidOut(checked: checked, speech: speech, hybrid: hybrid, clips: clips, plan: plan, warnings: warnings)
+        return LaidOut(checked: checked, speech: speech, hybrid: hybrid, clips: clips, plan: plan, warnings: warnings, recordings: media.cleaned)
     }
 
     /// All speech, together: shared, cached and synthesised in parallel, kept on disk.
