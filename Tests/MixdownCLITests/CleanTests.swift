@@ -1,4 +1,5 @@
 import Foundation
+import MixdownCore
 import MixdownIO
 import MixdownTestSupport
 import Testing
@@ -24,7 +25,11 @@ import Testing
         let noise = Signals.noise(seconds: 10, rmsDBFS: -50, channels: 1, seed: 11).channels[0]
         let x = speech.indices.map { i -> Float in
             let t = Double(i) / 48_000
-            let hum = (1...5).reduce(0.0) { $0 + pow(10, (-30 - 6 * Double($1 - 1)) / 20) * sin(2 * .pi * 50 * Double($1) * t + Double($1)) }
+            var hum = 0.0
+            for k in 1...5 {
+                let amplitude: Double = pow(10, (-30 - 6 * Double(k - 1)) / 20)
+                hum += amplitude * sin(2 * Double.pi * 50 * Double(k) * t + Double(k))
+            }
             return speech[i] * 0.5 + noise[i] + Float(hum)
         }
         let path = folder.file("take.wav")
