@@ -117,17 +117,16 @@ public struct Phrases: Sendable {
         return hi - lo
     }
 
-    /// The gain (dB) each phrase needs to reach the phrases' duration-weighted median loudness,
-    /// within ±`limit` dB.
+    /// The gain (dB) each phrase needs to reach the phrases' duration-weighted mean loudness
+    /// (in dB), within ±`limit` dB. The mean, not the median: with two groups of phrases (a
+    /// speaker near the microphone and leaning away) the median sits in one group and the other
+    /// needs twice the gain, which the limit may cut short; the mean asks each group for half.
+    /// The level it sets matters little otherwise: mastering sets the programme's loudness.
     public func levelGains(limit: Double = 10) -> [Double] {
-        let judged = self.judged.sorted { $0.loudness < $1.loudness }
-        guard !judged.isEmpty else { return phrases.map { _ in 0 } }
+        let judged = self.judged
         let total = judged.reduce(0) { $0 + $1.seconds }
-        var running = 0.0, target = judged[judged.count - 1].loudness
-        for p in judged {
-            running += p.seconds
-            if running >= total / 2 { target = p.loudness; break }
-        }
+        guard !judged.isEmpty, total > 0 else { return phrases.map { _ in 0 } }
+        let target = judged.reduce(0) { $0 + $1.loudness * $1.seconds } / total
         return phrases.map { min(limit, max(-limit, target - $0.loudness)) }
     }
 

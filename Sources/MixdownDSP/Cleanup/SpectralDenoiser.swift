@@ -84,18 +84,19 @@ public enum SpectralDenoiser {
     /// 1. decision-directed (Ephraim and Malah): ξ₁ = 0.95 · the previous frame's estimate +
     ///    0.05 · this frame's excess over the noise, smoothed across the neighbouring bins, gives a
     ///    first gain G₁ and the speech estimate A = G₁² · γ (γ: the frame's power over the noise's);
-    /// 2. the frame's ξ₂ is A averaged over the frame before, itself and the frame after
-    ///    (¼, ½, ¼), smoothed across bins again, and the gain applied comes from ξ₂.
+    /// 2. the frame's ξ₂ is A averaged over the two frames before, itself and the two after
+    ///    (1, 2, 3, 2, 1 over 9), smoothed across bins again, and the gain applied comes from ξ₂.
     /// The first estimate lags a frame behind onsets and rings on after offsets (its recursion
     /// looks only back); the second, centred in time, has neither fault and less variance. The
-    /// look-ahead costs one hop of latency.
+    /// look-ahead costs two hops of latency.
     ///
     /// The gain is Lotter and Vary's (2005) maximum a posteriori amplitude under a
     /// super-Gaussian speech prior: speech spectra are peakier than Gaussian, so small
     /// amplitudes are likelier noise and large ones likelier speech than Ephraim and Malah's
     /// Gaussian model says. Each step measured against the one before on the Piper third of
     /// Benchmarks/cleanup.sh's noise set (SI-SDR improvement at 0/5/10/20 dB SNR, by a NumPy
-    /// model of this code): the centred second estimate +0.4/+0.4/+0.6/+0.9 dB, the weight
+    /// model of this code): the centred second estimate (over three frames) +0.4/+0.4/+0.6/+0.9 dB,
+    /// over five +0.1/+0.1/+0.1/+0.1, the weight
     /// 0.95 instead of 0.98 −0.2/0/+0.1/+0.3, smoothing across ±2 bins +0.5/+0.4/+0.3/+0.1, the
     /// super-Gaussian gain instead of the log-spectral one +0.1/+0.1/+0.1/0. Tried and dropped: 2,048-sample frames (−0.1 to −3 dB), a −40 dB floor
     /// (no change), Cohen's speech-presence weighting (−0.4 to −0.65 dB), noise over-estimated
@@ -107,20 +108,25 @@ public enum SpectralDenoiser {
         static let directed: Float = 0.95
         /// Lotter and Vary's fitted prior: ν = 0.126, μ = 1.74.
         static let nu: Float = 0.126, mu: Float = 1.74
+        /// The centred estimate's weights over frames l − 2 … l + 2 (and over bins k − 2 … k + 2).
+        static let taps: [Float] = [1 / 9, 2 / 9, 3 / 9, 2 / 9, 1 / 9]
+        static let ahead = 2
         let bins: Int
         /// Decision-directed state: the previous frame's speech estimate A (per bin).
         var previous: [Float]
-        var started = false
-        /// The frame held back a hop for the look-ahead: its spectra, γ, and the speech
-        /// estimates of it and of the frame before it.
-        var heldRe: [[Float]], heldIm: [[Float]]
-        var heldGamma: [Float], heldA: [Float], beforeA: [Float]
-        var holding = false
-        /// Scratch: this frame's γ and A, a prior, its smoothed copy.
-        var gamma: [Float], current: [Float], prior: [Float], smoothed: [Float]
+        /// Frames seen.
+        var count = 0
+        /// The speech estimates A of the last five frames, by frame number modulo 5 (zeros
+        /// before the first).
+        var estimates: [[Float]]
+        /// The frames held back for the look-ahead (this one and the two before), by frame
+        /// number modulo 3: spectra per channel, and γ.
+        var heldRe: [[[Float]]], heldIm: [[[Float]]], heldGamma: [[Float]]
+        /// Scratch: a prior and its smoothed copy.
+        var prior: [Float], smoothed: [Float]
 
-        /// The STFT's own latency and the one hop of look-ahead.
-        public var latency: Int { spectrum.latency + spectrum.hop }
+        /// The STFT's own latency and two hops of look-ahead.
+        public var latency: Int { spectrum.latency + Self.ahead * spectrum.hop }
 
         public init(noise: [Float], strength: Double, channels: Int) {
             spectrum = ShortTimeSpectrum(size: SpectralDenoiser.frameSize, channels: channels)
@@ -130,9 +136,11 @@ public enum SpectralDenoiser {
             floor = Float(pow(10, -30 * min(1, max(0, strength)) / 20))
             let zeros = [Float](repeating: 0, count: bins)
             previous = zeros
-            heldRe = Array(repeating: zeros, count: channels)
+            estimates = Array(repeating: zeros, count: 2 * Self.ahead + 1)
+            heldRe = Array(repeating: Array(repeating: zeros, count: channels), count: Self.ahead + 1)
             heldIm = heldRe
-            (heldGamma, heldA, beforeA, gamma, current, prior, smoothed) = (zeros, zeros, zeros, zeros, zeros, zeros, zeros)
+            heldGamma = Array(repeating: zeros, count: Self.ahead + 1)
+            (prior, smoothed) = (zeros, zeros)
         }
 
         /// Cleans `block` in place (`latency` samples behind).
@@ -148,61 +156,67 @@ public enum SpectralDenoiser {
             return min(1, max(0, u + (u * u + nu / (2 * g)).squareRoot()))
         }
 
-        /// `prior` smoothed across bins (1, 2, 3, 2, 1 over 9: ±94 Hz) into `smoothed`, at
-        /// least `minimum`; beyond the ends counts as zero.
+        /// `prior` smoothed across bins (`taps`: ±94 Hz) into `smoothed`, at least `minimum`;
+        /// beyond the ends counts as zero.
         func smoothAcrossBins(minimum: Float) {
-            let w: [Float] = [1 / 9, 2 / 9, 3 / 9, 2 / 9, 1 / 9]
+            let w = Self.taps, reach = Self.ahead
             for k in 0..<bins {
                 var sum: Float = 0
-                for j in -2...2 where k + j >= 0 && k + j < bins { sum += w[j + 2] * prior[k + j] }
+                for j in -reach...reach where k + j >= 0 && k + j < bins { sum += w[j + reach] * prior[k + j] }
                 smoothed[k] = max(minimum, sum)
             }
         }
 
-        /// Frame l + 1 comes in; frame l goes out, cleaned, in its place.
+        /// Frame n comes in; frame n − 2 goes out, cleaned, in its place.
         func apply(_ frame: inout ShortTimeSpectrum.Frame) {
             let channels = frame.re.count
-            let a = Self.directed
+            let a = Self.directed, span = 2 * Self.ahead + 1
             let minimumPrior = floor * floor
-            // Stage one on the incoming frame.
+            let n = count, slot = n % (Self.ahead + 1)
+            // Stage one on the incoming frame: its γ and speech estimate A(n).
             for k in 0..<bins {
                 var p: Float = 0
                 for c in 0..<channels { p += frame.re[c][k] * frame.re[c][k] + frame.im[c][k] * frame.im[c][k] }
-                gamma[k] = p / Float(channels) / noise[k]
-                let excess = max(gamma[k] - 1, 0)
-                prior[k] = max(minimumPrior, started ? a * previous[k] + (1 - a) * excess : excess)
+                let gamma = p / Float(channels) / noise[k]
+                heldGamma[slot][k] = gamma
+                let excess = max(gamma - 1, 0)
+                prior[k] = max(minimumPrior, n > 0 ? a * previous[k] + (1 - a) * excess : excess)
             }
             smoothAcrossBins(minimum: minimumPrior)
             for k in 0..<bins {
-                let g = max(floor, Self.gain(prior: smoothed[k], posterior: gamma[k]))
-                current[k] = g * g * gamma[k]
-                previous[k] = current[k]
+                let g = max(floor, Self.gain(prior: smoothed[k], posterior: heldGamma[slot][k]))
+                previous[k] = g * g * heldGamma[slot][k]
             }
-            started = true
-            // Stage two on the held frame, now that the frame after it is known.
-            if holding {
-                for k in 0..<bins { prior[k] = 0.25 * beforeA[k] + 0.5 * heldA[k] + 0.25 * current[k] }
+            swap(&estimates[n % span], &previous)
+            for k in 0..<bins { previous[k] = estimates[n % span][k] }
+            count += 1
+            // Stage two on frame m = n − 2, centred on it: A(m − 2) … A(m + 2).
+            let m = n - Self.ahead
+            if m >= 0 {
+                for k in 0..<bins {
+                    var sum: Float = 0
+                    for j in 0..<span { sum += Self.taps[j] * estimates[(m - Self.ahead + j + span) % span][k] }
+                    prior[k] = sum
+                }
                 smoothAcrossBins(minimum: minimumPrior)
             }
+            let out = (m + 3 * (Self.ahead + 1)) % (Self.ahead + 1)
             for c in 0..<channels {
                 for k in 0..<bins {
-                    let (re, im) = (frame.re[c][k], frame.im[c][k])
-                    if holding {
-                        let g = max(floor, Self.gain(prior: smoothed[k], posterior: heldGamma[k]))
-                        frame.re[c][k] = heldRe[c][k] * g
-                        frame.im[c][k] = heldIm[c][k] * g
+                    heldRe[slot][c][k] = frame.re[c][k]
+                    heldIm[slot][c][k] = frame.im[c][k]
+                }
+                for k in 0..<bins {
+                    if m >= 0 {
+                        let g = max(floor, Self.gain(prior: smoothed[k], posterior: heldGamma[out][k]))
+                        frame.re[c][k] = heldRe[out][c][k] * g
+                        frame.im[c][k] = heldIm[out][c][k] * g
                     } else {
                         frame.re[c][k] = 0
                         frame.im[c][k] = 0
                     }
-                    heldRe[c][k] = re
-                    heldIm[c][k] = im
                 }
             }
-            swap(&beforeA, &heldA)
-            swap(&heldA, &current)
-            swap(&heldGamma, &gamma)
-            holding = true
         }
     }
 }
