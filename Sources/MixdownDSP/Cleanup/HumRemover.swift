@@ -289,17 +289,21 @@ public enum HumRemover {
         /// and over its first half; and the weights' sum.
         let slots: Int
         let stride: Int
-        var sumRe: [Double], sumIm: [Double], firstRe: [Double], firstIm: [Double]
-        var weights: [Double]
-        var delay: [[Float]]
+        /// Raw memory, owned here: the per-sample loops touch these millions of times a second,
+        /// and a class's arrays would be checked for exclusive access on every touch.
+        let sumRe: UnsafeMutablePointer<Double>, sumIm: UnsafeMutablePointer<Double>
+        let firstRe: UnsafeMutablePointer<Double>, firstIm: UnsafeMutablePointer<Double>
+        let weights: UnsafeMutablePointer<Double>
+        /// `latency` samples per channel, channel after channel.
+        let delay: UnsafeMutablePointer<Float>
         var delayAt = 0
-        let window: [Double]
+        let window: UnsafeMutablePointer<Double>
         /// Samples between the centroids of a window's halves, and the window's length.
         let spacing: Double, length: Double
         /// The amplitudes of the two windows around the sample being subtracted (corrected),
         /// `[0 or 1][channel][harmonic]`, for window pair `pair`.
         var pair = -1
-        var ampRe: [Double], ampIm: [Double]
+        let ampRe: UnsafeMutablePointer<Double>, ampIm: UnsafeMutablePointer<Double>
 
         public init(hum: Hum, sampleRate: Int, channels: Int, total: Int) {
             self.hum = hum
@@ -310,20 +314,29 @@ public enum HumRemover {
             hop = sampleRate
             slots = 2 * half / hop + 3
             stride = channels * HumRemover.harmonics
-            sumRe = [Double](repeating: 0, count: slots * stride)
-            sumIm = sumRe; firstRe = sumRe; firstIm = sumRe
-            weights = [Double](repeating: 0, count: slots)
-            delay = Array(repeating: [Float](repeating: 0, count: half + hop), count: channels)
+            func zeros<T: Numeric>(_ count: Int) -> UnsafeMutablePointer<T> {
+                let p = UnsafeMutablePointer<T>.allocate(capacity: count)
+                p.initialize(repeating: 0, count: count)
+                return p
+            }
+            (sumRe, sumIm, firstRe, firstIm) = (zeros(slots * stride), zeros(slots * stride), zeros(slots * stride), zeros(slots * stride))
+            weights = zeros(slots)
+            delay = zeros(channels * (half + hop))
             let h = half
-            window = (0..<(2 * h)).map { i in 0.5 - 0.5 * cos(Double.pi * Double(i) / Double(h)) }
+            window = zeros(2 * h)
+            for i in 0..<(2 * h) { window[i] = 0.5 - 0.5 * cos(Double.pi * Double(i) / Double(h)) }
             // Centroids: the first half is i < h (before the centre sample), the second i ≥ h.
             var w0 = 0.0, m0 = 0.0, w1 = 0.0, m1 = 0.0
             for i in 0..<h { w0 += window[i]; m0 += window[i] * Double(i) }
             for i in h..<(2 * h) { w1 += window[i]; m1 += window[i] * Double(i) }
             spacing = m1 / w1 - m0 / w0
             length = Double(2 * h)
-            ampRe = [Double](repeating: 0, count: 2 * stride)
-            ampIm = ampRe
+            (ampRe, ampIm) = (zeros(2 * stride), zeros(2 * stride))
+        }
+
+        deinit {
+            for p in [sumRe, sumIm, firstRe, firstIm, weights, window, ampRe, ampIm] { p.deallocate() }
+            delay.deallocate()
         }
 
         /// The frequency at sample `n`: the mean plus the track, interpolated. The track's
@@ -397,8 +410,8 @@ public enum HumRemover {
                 let j = max(0, m) / hop, t = Double(max(0, m) - j * hop) / Double(hop)
                 if m >= 0 && j != pair { loadAmplitudes(pair: j) }
                 for c in 0..<channels {
-                    let x = delay[c][at]
-                    delay[c][at] = block.channels[c][i]
+                    let x = delay[c * length + at]
+                    delay[c * length + at] = block.channels[c][i]
                     guard m >= 0 else { block.channels[c][i] = 0; continue }
                     var estimate = 0.0
                     var p = back
