@@ -257,7 +257,9 @@ public enum HumRemover {
     /// under speech that is what limits the depth at the upper harmonics (measured on
     /// Benchmarks/cleanup: 4 s windows every half second left harmonics 3–6 2–4 dB higher and
     /// the speech 1 dB worse by SI-SDR; 16 s windows gain 2–3 dB more but cost twice the time
-    /// and a track error weighs twice as much). Latency: 5 s.
+    /// and a track error weighs twice as much). A recording shorter than 32 s gets windows half
+    /// its length (at least 1 s): an 8 s take in 8 s windows kept most of its hum. Latency:
+    /// 5 s (less for a short recording).
     ///
     /// What error the track leaves (a few hundredths of a hertz, k times that at harmonic k)
     /// still turns the harmonic's phasor inside the window, and the window's average of a
@@ -310,8 +312,10 @@ public enum HumRemover {
             self.sampleRate = sampleRate
             self.total = total
             self.channels = channels
-            half = 4 * sampleRate
-            hop = sampleRate
+            // 8 s windows, or a quarter of a short recording (a window longer than the take
+            // never sees a whole window and the estimate suffers), at least 1 s; four per hop.
+            half = max(sampleRate / 2, min(4 * sampleRate, total / 4))
+            hop = max(1, half / 4)
             slots = 2 * half / hop + 3
             stride = channels * HumRemover.harmonics
             func zeros<T: Numeric>(_ count: Int) -> UnsafeMutablePointer<T> {
