@@ -87,12 +87,23 @@ public enum RecordingCleanup {
             let remover = HumRemover.Stream(hum: hum, sampleRate: rate, channels: channels, total: source.frameCount)
             bins.reset()
             profile = SpectralDenoiser.NoiseProfile(bins: bins.bins)
-            // The remover's latency is of no matter here: the profile is a distribution.
+            // The remover's latency is taken out here too: its first `latency` samples are
+            // silence, and in a short take (5 s of it in a 7 s recording) they would be the
+            // quiet end of every bin's distribution — a noise profile of nothing.
+            var trimmed = LatencyTrim(latency: remover.latency, total: source.frameCount, channels: channels, capacity: blockFrames)
+            func learn(_ block: AudioBlock) {
+                var copy = block
+                bins.push(&copy, resynthesise: false) { profile.add($0) }
+            }
             try source.forEachBlock(capacity: blockFrames) { block in
                 var copy = block
                 remover.process(&copy)
-                bins.push(&copy, resynthesise: false) { profile.add($0) }
+                try trimmed.pass(copy, to: learn)
             }
+            var zeros = AudioBlock(channels: channels, capacity: remover.latency)
+            zeros.clear(frames: remover.latency)
+            remover.process(&zeros)
+            try trimmed.pass(zeros, to: learn)
         }
         try control(0.5)
 
