@@ -7,18 +7,21 @@ struct Clean: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Clean a speech recording: take out hum and noise, and say what changed.",
         discussion: """
-        Without --cleanup the standard settings: denoise 0.8, dehum "auto", level on,
-        declick on, pauses kept. --cleanup takes JSON: true, or an object of any of these keys
-        (the rest stay standard), e.g. '{"denoise": 0.6, "dehum": 50, "trimPauses": 0.8}':
+        Without --cleanup the standard settings: denoise 0.8, dehum "auto",
+        level on, declick on, pauses kept. --cleanup takes JSON: true, or an
+        object of any of these keys (the rest stay standard), for example
+        '{"denoise": 0.6, "dehum": 50, "trimPauses": 0.8}':
           denoise     0-1 (0 is off; 1 takes noise down by up to 30 dB)
           dehum       "auto", 50, 60 or false
           level       true/false: even the loudness from phrase to phrase
-          trimPauses  seconds (0.1-60) or false: shorten longer pauses to this
+          trimPauses  seconds (0.1-60) or false: shorten longer pauses to it
           declick     true/false: repair mouth clicks
-        The output is a 24-bit WAV or FLAC at 48 kHz (mono stays mono), as long as the input
-        to the sample unless trimPauses shortened it. A step asked for that could not act (a
-        named mains frequency not found, no phrases to level) is a warning on stderr.
-        docs/cleanup.md says how each step works and what the figures mean.
+
+        The output is a 24-bit WAV or FLAC at 48 kHz (mono stays mono), as
+        long as the input to the sample unless trimPauses shortened it. A step
+        asked for that could not act (a named mains frequency not found, no
+        phrases to level) is a warning on stderr. docs/cleanup.md says how
+        each step works and what the figures mean.
         """)
 
     @Argument(help: "The recording (any readable audio file).")
