@@ -447,7 +447,8 @@ public enum HumRemover {
         /// more likely speech than hum.
         func loadAmplitudes(pair j: Int) {
             pair = j
-            for (side, index) in [j, j + 1].enumerated() {
+            for side in 0...1 {
+                let index = j + side
                 let slot = index % slots
                 let weight = weights[slot]
                 let whole = index * hop - half >= 0 && index * hop + half <= total

@@ -112,8 +112,6 @@ public enum SpectralDenoiser {
         static let taps: [Float] = [1 / 9, 2 / 9, 3 / 9, 2 / 9, 1 / 9]
         static let ahead = 2
         let bins: Int
-        /// Decision-directed state: the previous frame's speech estimate A (per bin).
-        var previous: [Float]
         /// Frames seen.
         var count = 0
         /// The speech estimates A of the last five frames, by frame number modulo 5 (zeros
@@ -135,7 +133,6 @@ public enum SpectralDenoiser {
             self.noise = noise.map { max($0, 1e-20) }
             floor = Float(pow(10, -30 * min(1, max(0, strength)) / 20))
             let zeros = [Float](repeating: 0, count: bins)
-            previous = zeros
             estimates = Array(repeating: zeros, count: 2 * Self.ahead + 1)
             heldRe = Array(repeating: Array(repeating: zeros, count: channels), count: Self.ahead + 1)
             heldIm = heldRe
@@ -173,6 +170,8 @@ public enum SpectralDenoiser {
             let a = Self.directed, span = 2 * Self.ahead + 1
             let minimumPrior = floor * floor
             let n = count, slot = n % (Self.ahead + 1)
+            // The decision-directed recursion runs on from the previous frame's estimate.
+            let previous = (n + span - 1) % span
             // Stage one on the incoming frame: its γ and speech estimate A(n).
             for k in 0..<bins {
                 var p: Float = 0
@@ -180,15 +179,13 @@ public enum SpectralDenoiser {
                 let gamma = p / Float(channels) / noise[k]
                 heldGamma[slot][k] = gamma
                 let excess = max(gamma - 1, 0)
-                prior[k] = max(minimumPrior, n > 0 ? a * previous[k] + (1 - a) * excess : excess)
+                prior[k] = max(minimumPrior, n > 0 ? a * estimates[previous][k] + (1 - a) * excess : excess)
             }
             smoothAcrossBins(minimum: minimumPrior)
             for k in 0..<bins {
                 let g = max(floor, Self.gain(prior: smoothed[k], posterior: heldGamma[slot][k]))
-                previous[k] = g * g * heldGamma[slot][k]
+                estimates[n % span][k] = g * g * heldGamma[slot][k]
             }
-            swap(&estimates[n % span], &previous)
-            for k in 0..<bins { previous[k] = estimates[n % span][k] }
             count += 1
             // Stage two on frame m = n − 2, centred on it: A(m − 2) … A(m + 2).
             let m = n - Self.ahead
