@@ -3,8 +3,10 @@ import MixdownCore
 
 /// A WAV file's chunk structure, checked before libsndfile parses it. libsndfile trusts the
 /// sizes inside a `LIST` chunk: a 236-byte file whose INFO entry claims 4 GB keeps its header
-/// parser busy for minutes (found by fuzzing). Every chunk before the audio must fit in the
-/// file, and every entry of a list in its list; a file that breaks this is refused in one line.
+/// parser busy for minutes, and one whose INFO entry has a name that is not text keeps it
+/// searching for good (both found by fuzzing). Every chunk before the audio must fit in the
+/// file, and every entry of a list in its list, named in text; a file that breaks this is
+/// refused in one line.
 /// (The `data` chunk itself may claim more than the file holds: that is reported elsewhere,
 /// as a truncated file.)
 enum RIFFChunks {
@@ -37,6 +39,13 @@ enum RIFFChunks {
                 var entry = at + 12
                 let end = at + 8 + size
                 while entry + 8 <= end {
+                    // An entry's name is four characters of text; libsndfile meets any other
+                    // by searching for the next name byte by byte, and a 4 KB file kept it
+                    // searching for good (a fuzzing find).
+                    guard head[entry..<entry + 4].allSatisfy({ (32..<127).contains($0) }) else {
+                        let bytes = head[entry..<entry + 4].map { String(format: "%02X", $0) }.joined(separator: " ")
+                        return "not a valid WAV file: the LIST chunk at byte \(at) has an entry at byte \(entry) whose name is not text (\(bytes))"
+                    }
                     let entrySize = word(entry + 4)
                     guard entry + 8 + entrySize <= end else {
                         return "not a valid WAV file: entry '\(name(entry))' of the LIST chunk at byte \(at) claims \(entrySize) bytes; the list has \(end - entry - 8) after it"

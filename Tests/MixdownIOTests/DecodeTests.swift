@@ -95,4 +95,16 @@ import MixdownDelivery
             .appendingPathComponent("Fuzz/Corpus/audio/regression-list-entry-claims-4gb.wav").path
         #expect(throws: MixdownError.self) { _ = try AudioFileReader.read(seed) }
     }
+
+    /// A LIST entry named in bytes that are not text (a 4 KB fuzzing find: ffmpeg's INFO entry
+    /// with its name garbled) kept libsndfile searching for a name for good; refused at once.
+    @Test func listEntriesNamedInBinaryAreRefusedAtOnce() throws {
+        let seed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fuzz/Corpus/audio/regression-list-entry-binary-name.wav").path
+        let started = Date()
+        #expect(throws: MixdownError.badInput("\(seed): not a valid WAV file: the LIST chunk at byte 36 has an entry at byte 48 whose name is not text (49 AD C0 54)")) {
+            _ = try AudioFileReader.read(seed)
+        }
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
 }

@@ -8,10 +8,9 @@ import MixdownCore
 /// harmonics) and how loud it is; alongside, each quarter second's phase advance at every
 /// harmonic of both families gives the mains frequency's drift, so the remover follows it.
 ///
-/// Taking out (`Stream`, the second pass): an oscillator runs at the tracked frequency; each
-/// harmonic's complex amplitude is the signal brought down to 0 Hz by it and averaged over 4 s
-/// windows centred on the sample, and the sinusoid so estimated is subtracted. That is a notch
-/// about 0.4 Hz wide that moves with the mains, deep because it follows the hum's phase.
+/// Taking out (`Stream`, HumStream.swift): the hum is modelled as six sinusoids on the tracked
+/// phase and estimated by weighted least squares over long windows, the weights favouring
+/// moments with little else near each harmonic (pauses), then subtracted.
 public enum HumRemover {
     public static let harmonics = 6
     public static let families: [Double] = [50, 60]

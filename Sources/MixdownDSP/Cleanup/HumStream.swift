@@ -21,16 +21,17 @@ extension HumRemover {
     /// 1. weights from the power 20–32 Hz either side of each harmonic (no hum there, the
     ///    speech's partials nearby), estimating the hum from the channels' mix;
     /// 2. weights from the power within 32 Hz of each harmonic in what stage 1 leaves (the hum
-    ///    mostly gone), estimating it again from the input, over windows twice as long.
-    /// Stage 2's estimate is subtracted. Measured on Benchmarks/cleanup (a model of this in
-    /// NumPy, with the true phase): stage 1 alone leaves harmonics 1–6 60/38/42/42/38/34 dB
-    /// down on average, both stages 71/60/58/56/43/39; plain averaging 65/38/24/15/13/5.
+    ///    mostly gone), estimating it again from the input.
+    /// Stage 2's estimate is subtracted. Measured on Benchmarks/cleanup (the hum itself,
+    /// harmonics 1–6, mean of six takes): 55/48/45/42/37/33 dB down, where averaging over the
+    /// same windows left 56/37/24/15/12/5. (A NumPy model of this with the true phase in place
+    /// of the tracked one reaches 60–70 dB at the first four: what is left is the track's error.)
     ///
     /// The sums are kept per segment (a quarter of the stage-1 half-window) and each window is
     /// a Hann-tapered sum of segments, so a sample is accumulated once however long the
     /// windows; a window's solution is interpolated to the next one's across a segment.
     /// Latency: the two spectra's look-ahead and both stages' half-windows and one segment each
-    /// (about 14 s at 48 kHz for a recording of 32 s or more; less for a shorter one).
+    /// (about 10 s at 48 kHz for a recording of 32 s or more; less for a shorter one).
     public final class Stream {
         let hum: Hum
         let sampleRate: Int
@@ -65,8 +66,10 @@ extension HumRemover {
             self.sampleRate = sampleRate
             self.total = total
             self.channels = channels
-            // Stage 1's windows: 8 s, or half a short recording's length, at least 1 s; stage 2's
-            // twice that. A segment is a quarter of stage 1's half-window.
+            // Windows of 8 s, or half a short recording's length, at least 1 s (in a take shorter
+            // than its windows, the windows never see the whole take and the estimate
+            // suffers); a segment is a quarter of a half-window. Stage 2 in windows twice as
+            // long was no better on the benchmark's 19 s takes.
             let half = max(sampleRate / 2, min(4 * sampleRate, total / 4))
             let segment = max(1, half / 4)
             // Spectra of about 85 and 170 ms at 48 kHz (12 and 6 Hz apart: a harmonic from its
@@ -77,7 +80,7 @@ extension HumRemover {
             sides = BandPower(size: short, fundamental: f0, sampleRate: sampleRate, from: 20, to: 32, floor: hum)
             centres = BandPower(size: 2 * short, fundamental: f0, sampleRate: sampleRate, from: 0, to: 32, floor: hum)
             first = JointEstimator(segment: segment, reach: 4, channels: 1, total: total)
-            second = JointEstimator(segment: segment, reach: 8, channels: channels, total: total)
+            second = JointEstimator(segment: segment, reach: 4, channels: channels, total: total)
             latency = sides.lead + first.lag + centres.lead + second.lag
             delayLength = latency + 1
             delay = .allocate(capacity: channels * delayLength)
