@@ -199,7 +199,7 @@ import MixdownHybrid
         let floorDrop = try #require(figures["noiseFloorBeforeDb"] as? Double) - #require(figures["noiseFloorAfterDb"] as? Double)
         // The report's hum after counts what stands at the harmonics, the speech's partials
         // there too (docs/cleanup.md), and the remover leaves those: in this take the hum
-        // itself goes 17-32 dB down (harmonics 1-5, measured against the hum-free take) while
+        // itself goes 12-32 dB down (harmonics 1-5, measured against the hum-free take) while
         // the figure moves 2 dB. It has to move the right way; CleanTests and CleanupTests
         // measure the hum itself.
         #expect(humDrop >= 1 && floorDrop >= 8, "hum down \(humDrop) dB, floor down \(floorDrop) dB")
