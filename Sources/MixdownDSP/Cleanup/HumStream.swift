@@ -206,14 +206,17 @@ extension HumRemover {
         let floor: Double
         /// Samples between a sample and the last frame its weight needs.
         var lead: Int { size / 2 + hop }
-        /// The last `size` samples, by count modulo `size`.
-        var recent: [Float]
+        /// The last `size` samples, by count modulo `size`. Raw memory, like the estimator's:
+        /// touched twice a sample.
+        let recent: UnsafeMutablePointer<Float>
         var count = 0
-        /// Per frame (by index modulo `slots`): each harmonic's power, and whether it was silent.
-        let slots: Int
-        var power: [Double]
-        var silent: [Bool]
+        /// Per frame (by index modulo `slots`): each harmonic's power, and 1 or 0 for whether
+        /// it had any signal.
+        let slots = 8
+        let power: UnsafeMutablePointer<Double>
+        let present: UnsafeMutablePointer<Double>
         var frames = 0
+        let from: Double, binHz: Double, fundamental: Double
 
         init(size: Int, fundamental: Double, sampleRate: Int, from: Double, to: Double, floor hum: Hum) {
             self.size = size
@@ -225,7 +228,8 @@ extension HumRemover {
             for k in 1...HumRemover.harmonics {
                 let centre = Double(k) * fundamental
                 // Inside `to` of the harmonic, outside `from`; the side bands' nearest bins.
-                let lo = max(1, Int(((centre - to) / binHz).rounded(.up))), hi = min(size / 2, Int(((centre + to) / binHz).rounded(.down)))
+                let lo = min(size / 2, max(1, Int(((centre - to) / binHz).rounded(.up))))
+                let hi = min(size / 2, Int(((centre + to) / binHz).rounded(.down)))
                 bands.append(lo...max(lo, hi))
             }
             self.bands = bands
@@ -233,15 +237,18 @@ extension HumRemover {
             // square p peaks at p · (Σw)² / 2.
             let sum = window.reduce(0) { $0 + Double($1) }
             floor = pow(10, (hum.levelDb - 70) / 10) * sum * sum / 2
-            recent = [Float](repeating: 0, count: size)
-            slots = 8
-            power = [Double](repeating: 0, count: slots * HumRemover.harmonics)
-            silent = [Bool](repeating: true, count: slots)
+            recent = .allocate(capacity: size)
+            recent.initialize(repeating: 0, count: size)
+            power = .allocate(capacity: slots * HumRemover.harmonics)
+            power.initialize(repeating: 0, count: slots * HumRemover.harmonics)
+            present = .allocate(capacity: slots)
+            present.initialize(repeating: 0, count: slots)
             self.from = from
             self.binHz = binHz
             self.fundamental = fundamental
         }
-        let from: Double, binHz: Double, fundamental: Double
+
+        deinit { recent.deallocate(); power.deallocate(); present.deallocate() }
 
         func add(_ x: Double) {
             recent[count % size] = Float(x)
@@ -267,7 +274,7 @@ extension HumRemover {
                 }
                 for b in 0..<p.count { energy += Double(p[b]) }
             }
-            silent[slot] = energy == 0
+            present[slot] = energy > 0 ? 1 : 0
             frames += 1
         }
 
@@ -282,7 +289,7 @@ extension HumRemover {
             if i < 0 { i = 0; t = 0 }
             if i >= frames - 1 { i = frames - 1; t = 0 }
             let a = i % slots, b = (i + 1) % slots
-            let presence = (silent[a] ? 0 : 1 - t) + (t > 0 && !silent[b] ? t : 0)
+            let presence = present[a] * (1 - t) + (t > 0 ? present[b] * t : 0)
             for k in 0..<HumRemover.harmonics {
                 let pa = power[a * HumRemover.harmonics + k]
                 let pb = t > 0 ? power[b * HumRemover.harmonics + k] : pa
