@@ -10,8 +10,9 @@ import MixdownIO
 ///
 /// Passes: (1) find the hum and measure the input (noise floor, and the noise's spectrum when
 /// there is no hum to take out first); (2) with hum found, learn the noise's spectrum from the
-/// recording with the hum removed; (3) remove hum, clicks and noise, measuring the phrases of
-/// the result when it is to be leveled or trimmed (it then waits in a spill); (4) level and trim.
+/// recording with the hum removed (which waits in a spill for pass 3); (3) remove hum, clicks
+/// and noise, measuring the phrases of the result when it is to be leveled or trimmed (it then
+/// waits in a spill); (4) level and trim.
 /// Memory: blocks, per-bin histograms, a quarter-second frequency track and 10 ms levels.
 public enum RecordingCleanup {
     /// Before and after, for the report.
@@ -82,33 +83,30 @@ public enum RecordingCleanup {
         var hum = detector?.result()
         if case .mains(let f) = settings.dehum, let found = hum, abs(found.frequency - Double(f)) > 1 { hum = nil }
 
-        // Pass 2: with hum to remove, the noise is learnt without it (and without clicks).
+        // Pass 2: with hum to remove, the noise is learnt without it (and without clicks). The
+        // de-hummed recording is kept (in a spill) for pass 3, which so runs the remover once.
+        var dehummed: (BlockSink & BlockSource)?
         if denoising, let hum {
             let remover = HumRemover.Stream(hum: hum, sampleRate: rate, channels: channels, total: source.frameCount)
             bins.reset()
             profile = SpectralDenoiser.NoiseProfile(bins: bins.bins)
+            let store = try Self.store(spillDirectory, sampleRate: rate, channels: channels, frames: source.frameCount)
             // The remover's latency is taken out here too: its first `latency` samples are
             // silence, and in a short take (5 s of it in a 7 s recording) they would be the
             // quiet end of every bin's distribution — a noise profile of nothing.
-            var trimmed = LatencyTrim(latency: remover.latency, total: source.frameCount, channels: channels, capacity: blockFrames)
-            func learn(_ block: AudioBlock) {
+            try Self.stream(source, latency: remover.latency, process: remover.process) { block in
+                try store.consume(block)
                 var copy = block
                 bins.push(&copy, resynthesise: false) { profile.add($0) }
             }
-            try source.forEachBlock(capacity: blockFrames) { block in
-                var copy = block
-                remover.process(&copy)
-                try trimmed.pass(copy, to: learn)
-            }
-            var zeros = AudioBlock(channels: channels, capacity: remover.latency)
-            zeros.clear(frames: remover.latency)
-            remover.process(&zeros)
-            try trimmed.pass(zeros, to: learn)
+            try store.finish()
+            dehummed = store
         }
         try control(0.5)
 
-        // Pass 3: hum, clicks and noise out; measured on the way out.
-        let remover = hum.map { HumRemover.Stream(hum: $0, sampleRate: rate, channels: channels, total: source.frameCount) }
+        // Pass 3: hum (unless pass 2 took it), clicks and noise out; measured on the way out.
+        let spectralInput: BlockSource = dehummed ?? source
+        let remover = dehummed == nil ? hum.map { HumRemover.Stream(hum: $0, sampleRate: rate, channels: channels, total: source.frameCount) } : nil
         let declicker = settings.declick ? ClickRepair.Stream(sampleRate: rate, channels: channels) : nil
         let denoiser = denoising ? SpectralDenoiser.Stream(noise: profile.power(), strength: settings.denoise, channels: channels) : nil
         let spectral = remover != nil || declicker != nil || denoiser != nil
@@ -121,38 +119,22 @@ public enum RecordingCleanup {
         if spectral {
             let next: BlockSink
             if shaping {
-                let store: BlockSink & BlockSource
-                if let spillDirectory { store = try SpillFile(directory: spillDirectory, sampleRate: rate, channels: channels) }
-                else { store = MemorySink(sampleRate: rate, channels: channels, capacity: source.frameCount) }
+                let store = try Self.store(spillDirectory, sampleRate: rate, channels: channels, frames: source.frameCount)
                 between = store
                 next = store
             } else {
                 next = measured
             }
             let latency = (remover?.latency ?? 0) + (declicker?.latency ?? 0) + (denoiser?.latency ?? 0)
-            var output = LatencyTrim(latency: latency, total: source.frameCount, channels: channels, capacity: blockFrames)
-            func emit(_ block: AudioBlock) throws {
-                phraseMeter?.add(block)
-                try next.consume(block)
-            }
-            var done = 0
-            try source.forEachBlock(capacity: blockFrames) { block in
-                var b = block
+            try Self.stream(spectralInput, latency: latency, process: { b in
                 remover?.process(&b)
                 declicker?.process(&b)
                 denoiser?.process(&b)
-                try output.pass(b, to: emit)
-                done += block.frames
+            }, progress: { done in
                 try control(0.5 + (shaping ? 0.25 : 0.5) * Double(done) / Double(max(1, source.frameCount)))
-            }
-            if latency > 0 {
-                // What the processors hold back: silence after the recording pushes it out.
-                var zeros = AudioBlock(channels: channels, capacity: latency)
-                zeros.clear(frames: latency)
-                remover?.process(&zeros)
-                declicker?.process(&zeros)
-                denoiser?.process(&zeros)
-                try output.pass(zeros, to: emit)
+            }) { block in
+                phraseMeter?.add(block)
+                try next.consume(block)
             }
             try next.finish()
         } else if shaping {
@@ -185,6 +167,36 @@ public enum RecordingCleanup {
                        loudnessSpreadBeforeLU: spreadBefore, loudnessSpreadAfterLU: spreadAfter, phrases: phraseCount,
                        pausesShortened: shortened, secondsRemoved: Double(removed) / Double(rate),
                        clicksRemoved: declicker?.repaired ?? 0, frames: measured.frames)
+    }
+
+    /// Where a whole pass's output waits for the next: a spill file, or memory for a short
+    /// recording (no spill directory).
+    static func store(_ spillDirectory: String?, sampleRate: Int, channels: Int, frames: Int) throws -> BlockSink & BlockSource {
+        if let spillDirectory { return try SpillFile(directory: spillDirectory, sampleRate: sampleRate, channels: channels) }
+        return MemorySink(sampleRate: sampleRate, channels: channels, capacity: frames)
+    }
+
+    /// `source` through `process`, which holds back `latency` samples: they are taken off the
+    /// front and pushed out at the end with silence, so `emit` sees exactly the source's
+    /// frames, aligned with it. `progress`: frames read so far.
+    static func stream(_ source: BlockSource, latency: Int, process: (inout AudioBlock) -> Void,
+                       progress: (Int) throws -> Void = { _ in }, emit: (AudioBlock) throws -> Void) throws {
+        let channels = source.channelCount
+        var output = LatencyTrim(latency: latency, total: source.frameCount, channels: channels, capacity: blockFrames)
+        var done = 0
+        try source.forEachBlock(capacity: blockFrames) { block in
+            var b = block
+            process(&b)
+            try output.pass(b, to: emit)
+            done += block.frames
+            try progress(done)
+        }
+        if latency > 0 {
+            var zeros = AudioBlock(channels: channels, capacity: latency)
+            zeros.clear(frames: latency)
+            process(&zeros)
+            try output.pass(zeros, to: emit)
+        }
     }
 
     /// A recording in memory (one channel), cleaned.
