@@ -25,7 +25,8 @@ extension HumRemover {
     /// Stage 2's estimate is subtracted. Measured on Benchmarks/cleanup (the hum itself,
     /// harmonics 1–6, mean of six takes): 55/48/45/42/37/33 dB down, where averaging over the
     /// same windows left 56/37/24/15/12/5. (A NumPy model of this with the true phase in place
-    /// of the tracked one reaches 60–70 dB at the first four: what is left is the track's error.)
+    /// of the tracked one reaches 67/57/56/53/40/36: at the first four harmonics what is left is
+    /// the track's error; at the fifth and sixth, the speech.)
     ///
     /// The sums are kept per segment (a quarter of the stage-1 half-window) and each window is
     /// a Hann-tapered sum of segments, so a sample is accumulated once however long the
