@@ -51,7 +51,8 @@ extension HumRemover {
             var rotation = (re: 1.0, im: 0.0)
             var position = 0
         }
-        static let segment = 64
+        /// Samples between recomputing an oscillator's rotation from the track.
+        static let rotationInterval = 64
         var measure1 = Oscillator(), subtract1 = Oscillator(), measure2 = Oscillator(), subtract2 = Oscillator()
         /// cos dθ and sin dθ, d = 0…12, at the current oscillator.
         let cosines: UnsafeMutablePointer<Double>, sines: UnsafeMutablePointer<Double>
@@ -119,10 +120,10 @@ extension HumRemover {
         /// cos dθ and sin dθ (d = 0…`upTo`) at the oscillator into `cosines`/`sines`, then one sample on.
         @inline(__always)
         func advance(_ o: inout Oscillator, upTo: Int) {
-            if o.position % Self.segment == 0 {
+            if o.position % Self.rotationInterval == 0 {
                 let m = (o.re * o.re + o.im * o.im).squareRoot()
                 o.re /= m; o.im /= m
-                let w = 2 * Double.pi * frequency(at: o.position + Self.segment / 2) / Double(sampleRate)
+                let w = 2 * Double.pi * frequency(at: o.position + Self.rotationInterval / 2) / Double(sampleRate)
                 o.rotation = (cos(w), sin(w))
             }
             cosines[0] = 1; sines[0] = 0
@@ -202,8 +203,8 @@ extension HumRemover {
         let size: Int, hop: Int
         let fft: RealFFT
         let window: [Float]
-        /// Per harmonic, the bins counted.
-        let bands: [ClosedRange<Int>]
+        /// Per harmonic, the bins counted (fixed by the band's edges).
+        let bands: [[Int]]
         let floor: Double
         /// Samples between a sample and the last frame its weight needs.
         var lead: Int { size / 2 + hop }
@@ -217,7 +218,6 @@ extension HumRemover {
         let power: UnsafeMutablePointer<Double>
         let present: UnsafeMutablePointer<Double>
         var frames = 0
-        let from: Double, binHz: Double, fundamental: Double
 
         init(size: Int, fundamental: Double, sampleRate: Int, from: Double, to: Double, floor hum: Hum) {
             self.size = size
@@ -225,15 +225,13 @@ extension HumRemover {
             fft = RealFFT(size: size)
             window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * (Double($0) + 0.5) / Double(size))) }
             let binHz = Double(sampleRate) / Double(size)
-            var bands = [ClosedRange<Int>]()
-            for k in 1...HumRemover.harmonics {
+            bands = (1...HumRemover.harmonics).map { k in
                 let centre = Double(k) * fundamental
                 // Inside `to` of the harmonic, outside `from`; the side bands' nearest bins.
                 let lo = min(size / 2, max(1, Int(((centre - to) / binHz).rounded(.up))))
                 let hi = min(size / 2, Int(((centre + to) / binHz).rounded(.down)))
-                bands.append(lo...max(lo, hi))
+                return (lo...max(lo, hi)).filter { abs(Double($0) * binHz - centre) >= from }
             }
-            self.bands = bands
             // Per bin, in the spectrum's units (|X|² of the windowed frame): a sinusoid of mean
             // square p peaks at p · (Σw)² / 2.
             let sum = window.reduce(0) { $0 + Double($1) }
@@ -244,9 +242,6 @@ extension HumRemover {
             power.initialize(repeating: 0, count: slots * HumRemover.harmonics)
             present = .allocate(capacity: slots)
             present.initialize(repeating: 0, count: slots)
-            self.from = from
-            self.binHz = binHz
-            self.fundamental = fundamental
         }
 
         deinit { recent.deallocate(); power.deallocate(); present.deallocate() }
@@ -266,12 +261,8 @@ extension HumRemover {
                 for i in 0..<size { buffer[i] = recent[(start + i) % size] * window[i] }
             }) { p in
                 for k in 0..<HumRemover.harmonics {
-                    var sum = 0.0, n = 0
-                    let centre = Double(k + 1) * fundamental / binHz
-                    for b in bands[k] where abs(Double(b) - centre) * binHz >= from {
-                        sum += Double(p[b]); n += 1
-                    }
-                    power[slot * HumRemover.harmonics + k] = n > 0 ? sum / Double(n) : 0
+                    let sum = bands[k].reduce(0.0) { $0 + Double(p[$1]) }
+                    power[slot * HumRemover.harmonics + k] = bands[k].isEmpty ? 0 : sum / Double(bands[k].count)
                 }
                 for b in 0..<p.count { energy += Double(p[b]) }
             }
