@@ -76,12 +76,15 @@ public struct AnalysisAccumulator: Sendable {
     /// Band analysis: the mid signal's long-term spectrum, and room for a block's mid.
     var spectrum: LongTermSpectrum
     var mid: [Float] = []
-    /// The waveform's envelope, for the visual report.
-    var waveform: WaveformOverview
+    /// The waveform's envelope, for the visual report (nil: no curves asked for).
+    var waveform: WaveformOverview?
 
-    public init(sampleRate: Int, channels: Int, expectedFrames: Int, pool: WorkerPool = .serial) {
-        meter = ProgrammeMeter(sampleRate: sampleRate, channels: channels, pool: pool)
-        waveform = WaveformOverview(sampleRate: sampleRate, expectedFrames: expectedFrames)
+    /// `curves: false` when no visual report will draw this programme: the true peak is then
+    /// measured overall alone (the meter skips what cannot beat the peak so far, the same
+    /// figure for less work) and no waveform is kept.
+    public init(sampleRate: Int, channels: Int, expectedFrames: Int, curves: Bool = true, pool: WorkerPool = .serial) {
+        meter = ProgrammeMeter(sampleRate: sampleRate, channels: channels, blockPeaks: curves, pool: pool)
+        waveform = curves ? WaveformOverview(sampleRate: sampleRate, expectedFrames: expectedFrames) : nil
         (self.sampleRate, self.channels) = (sampleRate, channels)
         var size = 1
         while size < sampleRate / 6 { size *= 2 }
@@ -91,7 +94,7 @@ public struct AnalysisAccumulator: Sendable {
 
     public mutating func process(_ block: AudioBlock) {
         meter.process(block)
-        waveform.process(block)
+        waveform?.process(block)
         let n = block.frames
         for c in 0..<channels {
             block.withChannel(c) { (x: UnsafeBufferPointer<Float>) in
@@ -118,8 +121,9 @@ public struct AnalysisAccumulator: Sendable {
         }
     }
 
-    /// The analysis, the measurement it came from, and the curves a visual report draws.
-    public mutating func finish() -> (analysis: AudioAnalysis, measurement: ProgrammeMeter.Measurement, curves: ProgrammeCurves) {
+    /// The analysis, the measurement it came from, and the curves a visual report draws (nil
+    /// unless asked for).
+    public mutating func finish() -> (analysis: AudioAnalysis, measurement: ProgrammeMeter.Measurement, curves: ProgrammeCurves?) {
         let m = meter.finish()
         let n = m.frames
         let rms = n > 0 ? (sumSquares / Double(n * channels)).squareRoot() : 0
@@ -131,7 +135,7 @@ public struct AnalysisAccumulator: Sendable {
         let analysis = AudioAnalysis(profile: m.profile, truePeak: m.truePeak, samplePeak: Double(peak), rms: rms, frames: n,
                                      sampleRate: sampleRate, channels: channels, bandPowers: bands,
                                      correlation: stereo.correlation, sideToMid: stereo.sideToMid)
-        return (analysis, m, ProgrammeCurves(sampleRate: sampleRate, frames: n, waveform: waveform, measurement: m))
+        return (analysis, m, waveform.map { ProgrammeCurves(sampleRate: sampleRate, frames: n, waveform: $0, measurement: m) })
     }
 }
 

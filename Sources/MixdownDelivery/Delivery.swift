@@ -31,9 +31,9 @@ public enum Delivery {
     /// A delivered programme's analysis and the curves measured with it.
     struct Analysed: Sendable {
         var analysis: AudioAnalysis
-        var curves: ProgrammeCurves
+        var curves: ProgrammeCurves?
         var measurement: ProgrammeMeter.Measurement
-        init(_ finished: (analysis: AudioAnalysis, measurement: ProgrammeMeter.Measurement, curves: ProgrammeCurves)) {
+        init(_ finished: (analysis: AudioAnalysis, measurement: ProgrammeMeter.Measurement, curves: ProgrammeCurves?)) {
             (analysis, curves, measurement) = (finished.analysis, finished.curves, finished.measurement)
         }
     }
@@ -61,7 +61,7 @@ public enum Delivery {
     /// shapes of a long programme (nil: in memory).
     public static func deliver(_ chained: BlockSource, measurement: ProgrammeMeter.Measurement? = nil, as formats: [EndFormat],
                                to paths: [EndFormat: String], in transaction: OutputTransaction, target: Double, ceiling: Double,
-                               spillDirectory: String?, analyse: Bool = false, tagging: Tagging? = nil, pool: WorkerPool = .serial,
+                               spillDirectory: String?, analyse: Bool = false, curves: Bool = true, tagging: Tagging? = nil, pool: WorkerPool = .serial,
                                progress: (@Sendable (Double) throws -> Void)? = nil) throws -> Result {
         let own = Shape(channels: chained.channelCount, rate: chained.sampleRate)
         let shapes = Shape.all(formats)
@@ -113,7 +113,7 @@ public enum Delivery {
             // of the first one as decoded (which is measured anyway).
             let reportsHere = analyse && shape == reported
             var (outputs, analysis) = try encode(source, measured, alignment, as: mine, to: paths, in: transaction,
-                                                 analyse: reportsHere && !lossyOnly(shape), tagging: tagging, pool: pool, progress: progress)
+                                                 analyse: reportsHere && !lossyOnly(shape), curves: curves, tagging: tagging, pool: pool, progress: progress)
             // A lossless file holds the processed signal its alignment measured; a lossy one is
             // what it decodes to. The reported figures are the lossless files', or with lossy
             // files alone the first one's (below).
@@ -124,7 +124,7 @@ public enum Delivery {
             for (i, format) in mine.enumerated() where format.isLossy {
                 let checked = try check(format, output: outputs[i], alignment: alignment, source: source, measured: measured, paths: paths,
                                         transaction: transaction, target: target, ceiling: ceiling,
-                                        analyse: reportsHere && lossyOnly(shape) && i == 0, tagging: tagging, pool: pool)
+                                        analyse: reportsHere && lossyOnly(shape) && i == 0, curves: curves, tagging: tagging, pool: pool)
                 outputs[i] = checked.output
                 analysis = analysis ?? checked.analysis
                 (loudness[i].integratedLufs, loudness[i].truePeakDbtp) = (checked.decoded.integrated, checked.decoded.truePeakDbtp)
@@ -229,12 +229,13 @@ public enum Delivery {
     /// One processing pass: limiter, then every encoder of this shape.
     static func encode(_ source: BlockSource, _ measured: ProgrammeMeter.Measurement, _ alignment: LoudnessMaster.Alignment,
                        as formats: [EndFormat], to paths: [EndFormat: String], in transaction: OutputTransaction,
-                       analyse: Bool, replacing: Bool = false, tagging: Tagging? = nil, pool: WorkerPool,
+                       analyse: Bool, curves: Bool = true, replacing: Bool = false, tagging: Tagging? = nil, pool: WorkerPool,
                        progress: (@Sendable (Double) throws -> Void)? = nil) throws -> ([EncodedOutput], Analysed?) {
         if replacing { for f in formats { transaction.discard(paths[f]!) } }
         let temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
         let encoders = try zip(formats, temporaries).map { try AudioEncoder.stream($0, frames: source.frameCount, tagging: tagging, to: $1) }
-        var analysis = analyse ? AnalysisAccumulator(sampleRate: source.sampleRate, channels: source.channelCount, expectedFrames: source.frameCount, pool: pool) : nil
+        var analysis = analyse ? AnalysisAccumulator(sampleRate: source.sampleRate, channels: source.channelCount, expectedFrames: source.frameCount,
+                                                      curves: curves, pool: pool) : nil
         // WAVs carry their measured loudness (BWF bext): what aligning measured of exactly this
         // processing, or the report's own analysis, or else measured here on what they hold.
         let broadcast = formats.indices.filter { formats[$0].isBroadcastWave }
@@ -320,7 +321,7 @@ public enum Delivery {
     /// With `analyse`, also the full analysis of the file as finally decoded.
     static func check(_ format: EndFormat, output: EncodedOutput, alignment first: LoudnessMaster.Alignment, source: BlockSource,
                       measured: ProgrammeMeter.Measurement, paths: [EndFormat: String], transaction: OutputTransaction, target: Double,
-                      ceiling: Double, analyse: Bool = false, tagging: Tagging? = nil, pool: WorkerPool) throws
+                      ceiling: Double, analyse: Bool = false, curves: Bool = true, tagging: Tagging? = nil, pool: WorkerPool) throws
         -> (output: EncodedOutput, analysis: Analysed?, decoded: ProgrammeMeter.Measurement) {
         let margin = decoderMargin(format)
         let decodedCeiling = ceiling - margin   // what a player's decode must stay under
@@ -335,7 +336,8 @@ public enum Delivery {
         func decode() throws -> ProgrammeMeter.Measurement {
             let path = try transaction.pendingPath(for: paths[format]!)
             if analyse {
-                var accumulator = AnalysisAccumulator(sampleRate: format.sampleRate, channels: format.channels, expectedFrames: output.samples, pool: pool)
+                var accumulator = AnalysisAccumulator(sampleRate: format.sampleRate, channels: format.channels, expectedFrames: output.samples,
+                                                      curves: curves, pool: pool)
                 _ = try AudioFileReader.stream(path) { accumulator.process($0) }
                 let finished = accumulator.finish()
                 analysis = Analysed(finished)

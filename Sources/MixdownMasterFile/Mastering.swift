@@ -106,7 +106,7 @@ public enum Mastering {
         let delivered = try clock.run(.encoding) {
             try Delivery.deliver(chained.output, measurement: chained.measurement, as: request.endFormats, to: checked.paths, in: transaction,
                                  target: checked.target, ceiling: checked.ceiling, spillDirectory: request.temporaryDirectory,
-                                 analyse: checked.analyse, pool: request.pool, progress: request.control.ticker(.encoding))
+                                 analyse: checked.analyse, curves: request.reportPagePath != nil, pool: request.pool, progress: request.control.ticker(.encoding))
         }
         let result = try clock.run(.finishing) {
             try finish(request, checked: checked, source: source, chained: chained, delivered: delivered, transaction: transaction)
@@ -324,7 +324,8 @@ struct InputChecks: Sendable {
         /// waveform buckets as the whole-file analysis sizes them; unknown, it is taken as
         /// long (only an input under 0.2 s would have been measured differently).
         init(analyse: Bool, expectedFrames: Int?, sampleRate: Int, channels: Int, pool: WorkerPool) {
-            full = analyse ? AnalysisAccumulator(sampleRate: sampleRate, channels: channels, expectedFrames: expectedFrames ?? Int(Int32.max), pool: pool) : nil
+            full = analyse ? AnalysisAccumulator(sampleRate: sampleRate, channels: channels, expectedFrames: expectedFrames ?? Int(Int32.max),
+                                                 curves: false, pool: pool) : nil
             light = analyse ? nil : PeakAndCorrelation(sampleRate: sampleRate, channels: channels, pool: pool)
             clipping = Clipping(channels: channels)
         }

@@ -42,7 +42,8 @@ public enum Pipeline {
         let delivered = try clock.run(.encoding) {
             try Delivery.deliver(chained.spill, measurement: chained.measurement, as: checked.formats, to: checked.paths, in: transaction,
                                  target: production.targetLoudness, ceiling: production.truePeakCeiling, spillDirectory: request.temporaryDirectory,
-                                 analyse: true, tagging: tagging(checked.tagging, plan), pool: pool, progress: request.control.ticker(.encoding))
+                                 analyse: true, curves: request.reportPagePath != nil, tagging: tagging(checked.tagging, plan), pool: pool,
+                                 progress: request.control.ticker(.encoding))
         }
         let timings = timings(clock)
         var report = try clock.run(.finishing) {

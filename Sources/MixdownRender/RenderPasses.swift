@@ -57,7 +57,8 @@ extension Pipeline {
         var chain = SpeechChain.Stream(settings: settings, rate: rate, channels: 2)
         let bands = keep ? try SpillFile(directory: request.temporaryDirectory, sampleRate: rate, channels: 6) : nil
         var analyzer = MasterChain.Analyzer(settings: settings, rate: rate, channels: 2, keepBands: bands, pool: request.pool)
-        var input = AnalysisAccumulator(sampleRate: rate, channels: 2, expectedFrames: plan.totalSamples, pool: request.pool)
+        // The report's input figures; nothing draws the mix's curves.
+        var input = AnalysisAccumulator(sampleRate: rate, channels: 2, expectedFrames: plan.totalSamples, curves: false, pool: request.pool)
         let room = hybrid.map { HybridMatching.RoomLayer($0, plan: plan) }
         var stems = [any BlockSink]()
         if let folder = request.stemsDirectory {
