@@ -90,8 +90,11 @@ public final class PositionalFile: @unchecked Sendable {
     }
 }
 
-/// A programme spilled to disk as raw interleaved Float32 in an unlinked temporary file,
-/// written once in order and read back any number of times.
+/// A programme spilled to disk as raw Float32 in an unlinked temporary file, written once in
+/// order and read back any number of times. The file is planar in chunks of `chunkFrames`
+/// frames (chunk k holds its frames of channel 0, then of channel 1, …), so a block moves
+/// between its channels' buffers and the file directly: no interleaving copy either way, and
+/// reads share no buffer (several threads may read at once, without a lock).
 /// Unchecked Sendable: written by one producer, in order, before any read; reads are
 /// positional and touch no shared state.
 public final class SpillFile: BlockSink, BlockSource, @unchecked Sendable {
@@ -99,54 +102,56 @@ public final class SpillFile: BlockSink, BlockSource, @unchecked Sendable {
     public let channelCount: Int
     public private(set) var frameCount = 0
     private let file: PositionalFile
-    /// Interleaving space for `chunkFrames` frames, reused for every block (reads may come
-    /// from several threads).
-    private var interleaved: [Float]
-    private let lock = NSLock()
-    /// Blocks go through the file this many frames at a time, so the interleaving space stays
-    /// small (and in cache) whatever the block or the channel count.
-    static let chunkFrames = 4_096
+    /// Frames per chunk: 64 KB per channel, so a 65,536-frame block is 4 transfers a channel.
+    static let chunkFrames = 16_384
 
     /// A new spill in `directory`.
     public init(directory: String, sampleRate: Int, channels: Int) throws {
         file = try .temporary(in: directory, name: "spill")
         self.sampleRate = sampleRate
         channelCount = channels
-        interleaved = [Float](repeating: 0, count: Self.chunkFrames * channels)
     }
 
-    private var frameBytes: Int { channelCount * MemoryLayout<Float>.size }
+    /// Where channel `c`'s frame `frame` lies in the file (bytes).
+    private func offset(channel c: Int, frame: Int) -> Int {
+        let chunk = frame / Self.chunkFrames, within = frame - chunk * Self.chunkFrames
+        return ((chunk * channelCount + c) * Self.chunkFrames + within) * MemoryLayout<Float>.size
+    }
+
+    /// Calls `body(frame, count)` for each run of frames [from, from + count) that stays
+    /// within one chunk (contiguous in the file for each channel).
+    private static func runs(from: Int, count: Int, _ body: (Int, Int) throws -> Void) rethrows {
+        var frame = from
+        while frame < from + count {
+            let n = min(from + count - frame, Self.chunkFrames - frame % Self.chunkFrames)
+            try body(frame, n)
+            frame += n
+        }
+    }
 
     public func consume(_ block: AudioBlock) throws {
-        try lock.withLock {
-            try interleaved.withUnsafeMutableBufferPointer { buffer in
-                var done = 0
-                while done < block.frames {
-                    let n = min(Self.chunkFrames, block.frames - done)
-                    block.interleave(done..<(done + n), into: buffer)
-                    try file.write(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<(n * frameBytes)]),
-                                   at: (frameCount + done) * frameBytes)
-                    done += n
+        let first = frameCount
+        try Self.runs(from: first, count: block.frames) { frame, n in
+            for c in 0..<channelCount {
+                try block.channels[c].withUnsafeBufferPointer { x in
+                    try file.write(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: x[(frame - first)..<(frame - first + n)])),
+                                   at: offset(channel: c, frame: frame))
                 }
             }
-            frameCount += block.frames
         }
+        frameCount += block.frames
     }
 
     public func finish() throws {}
 
     public func read(from start: Int, into block: inout AudioBlock) throws {
-        try lock.withLock {
-            let frames = min(block.capacity, frameCount - start)
-            block.frames = frames
-            try interleaved.withUnsafeMutableBufferPointer { buffer in
-                var done = 0
-                while done < frames {
-                    let n = min(Self.chunkFrames, frames - done)
-                    try file.read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[0..<(n * frameBytes)]),
-                                  at: (start + done) * frameBytes)
-                    block.deinterleave(UnsafeBufferPointer(buffer), into: done..<(done + n))
-                    done += n
+        let frames = max(0, min(block.capacity, frameCount - start))
+        block.frames = frames
+        try Self.runs(from: start, count: frames) { frame, n in
+            for c in 0..<channelCount {
+                try block.channels[c].withUnsafeMutableBufferPointer { x in
+                    try file.read(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: x[(frame - start)..<(frame - start + n)])),
+                                  at: offset(channel: c, frame: frame))
                 }
             }
         }

@@ -4,17 +4,18 @@ import Testing
 @testable import MixdownIO
 
 /// A spill file is every pass's store between passes: what is read back must be what was
-/// written, bit for bit, whatever the blocks on either side (it moves them through the file in
-/// chunks of `SpillFile.chunkFrames`, so blocks smaller, larger and not multiples of a chunk
-/// are the cases), for any channel count (the kept bands are six).
+/// written, bit for bit, whatever the blocks on either side (the file is planar in chunks of
+/// `SpillFile.chunkFrames`, so blocks smaller, larger and not multiples of a chunk, and reads
+/// that straddle a chunk's end, are the cases), for any channel count (the kept bands are six).
 @Suite struct SpillTests {
     @Test(arguments: [1, 2, 6])
     func whatIsReadBackIsWhatWasWritten(channels: Int) throws {
-        let programme = Signals.noise(seconds: 0.5, rmsDBFS: -12, channels: channels, seed: 9)   // 24,000 frames
+        let chunk = SpillFile.chunkFrames
+        let programme = Signals.noise(seconds: 1, rmsDBFS: -12, channels: channels, seed: 9)   // 48,000 frames: 2.9 chunks
         let folder = TemporaryFolder()
         let spill = try SpillFile(directory: folder.path, sampleRate: 48_000, channels: channels)
         var position = 0
-        for size in [1, 4_095, 4_096, 4_097, 10_000] + [Int](repeating: 12_000, count: 3) where position < programme.frameCount {
+        for size in [1, chunk - 1, chunk, chunk + 1, 10_000] + [Int](repeating: 12_000, count: 3) where position < programme.frameCount {
             let n = min(size, programme.frameCount - position)
             var block = AudioBlock(channels: channels, capacity: n)
             block.frames = n
@@ -28,7 +29,7 @@ import Testing
         }
         #expect(spill.frameCount == programme.frameCount)
         // Read back from odd starts with odd capacities, and past the end (fewer frames).
-        for (start, capacity) in [(0, 24_000), (3, 4_097), (8_191, 9_000), (23_990, 4_096), (24_000, 100)] {
+        for (start, capacity) in [(0, 48_000), (3, chunk + 1), (chunk - 1, 2), (chunk - 5, chunk + 10), (47_990, chunk), (48_000, 100)] {
             var block = AudioBlock(channels: channels, capacity: capacity)
             try spill.read(from: start, into: &block)
             let expected = min(capacity, programme.frameCount - start)
