@@ -98,22 +98,40 @@ public enum Delivery {
         // skip the confirming pass, except at the lowest bitrates (mp3_alexa, 48 kbps), whose
         // codecs move loudness too far for the check to correct from an unconfirmed start.
         func lossyOnly(_ shape: Shape) -> Bool { mine(shape).allSatisfy(\.isLossy) }
-        func align(_ shape: Shape) throws -> LoudnessMaster.Alignment {
-            let verified = !lossyOnly(shape) || mine(shape).contains { decoderMargin($0) > 0.2 }
-            return try LoudnessMaster.align(sources[shape]!, measurement: measurements[shape]!, target: target,
-                                            ceiling: ceiling - headroom(mine(shape)), verified: verified, pool: pool)
+        // The report's analysis: of the processed signal, or for lossy formats alone of the
+        // first one as decoded (which is measured anyway).
+        func analysesProcessed(_ shape: Shape) -> Bool { analyse && shape == reported && !lossyOnly(shape) }
+        // A shape of lossless files alone is encoded on every pass its alignment makes through
+        // the limiter: when the gain a pass confirms is the one kept (as it mostly is), that
+        // pass's files are the delivery and no pass more is made. (A lossy encoder costs too
+        // much to run on a pass that may be thrown away.)
+        func align(_ shape: Shape) throws -> (alignment: LoudnessMaster.Alignment, encoded: ShapeEncoding?) {
+            let mine = mine(shape), source = sources[shape]!, measured = measurements[shape]!
+            let verified = !lossyOnly(shape) || mine.contains { decoderMargin($0) > 0.2 }
+            var last: ShapeEncoding?
+            let alongside: ((LoudnessMaster.Alignment) throws -> BlockSink)? = mine.contains(where: \.isLossy) ? nil : { candidate in
+                last = try ShapeEncoding(source, measured, candidate, as: mine, to: paths, in: transaction, analyse: analysesProcessed(shape),
+                                         curves: curves, replacing: true, tagging: tagging, pool: pool, progress: progress, alongsideAlignment: true)
+                return last!
+            }
+            let alignment = try LoudnessMaster.align(source, measurement: measured, target: target, ceiling: ceiling - headroom(mine),
+                                                     verified: verified, pool: pool, alongside: alongside)
+            // The last pass's files serve when they hold the processing kept (the same gain and
+            // limiter; an earlier candidate kept, or none tried by a pass, means one pass more).
+            let kept = last.flatMap { $0.alignment.gainDB == alignment.gainDB && $0.alignment.limiterCeilingDB == alignment.limiterCeilingDB ? $0 : nil }
+            return (alignment, kept)
         }
         let first = Swift.Result { try align(shapes[order[0]]) }
         let delivered = try pool.map(order.count) { o -> (alignment: LoudnessMaster.Alignment, outputs: [EncodedOutput], analysis: Analysed?,
                                                           loudness: [LoudnessMaster.FormatLoudness]) in
             let shape = shapes[order[o]]
             let source = sources[shape]!, measured = measurements[shape]!, mine = mine(shape)
-            var alignment = try o == 0 ? first.get() : align(shape)
-            // The report's analysis: of the processed signal, or for lossy formats alone
-            // of the first one as decoded (which is measured anyway).
+            let aligned = try o == 0 ? first.get() : align(shape)
+            var alignment = aligned.alignment
             let reportsHere = analyse && shape == reported
-            var (outputs, analysis) = try encode(source, measured, alignment, as: mine, to: paths, in: transaction,
-                                                 analyse: reportsHere && !lossyOnly(shape), curves: curves, tagging: tagging, pool: pool, progress: progress)
+            var (outputs, analysis) = try aligned.encoded.map { try $0.outputs(alignment) }
+                ?? encode(source, measured, alignment, as: mine, to: paths, in: transaction, analyse: analysesProcessed(shape), curves: curves,
+                          replacing: true, tagging: tagging, pool: pool, progress: progress)
             // A lossless file holds the processed signal its alignment measured; a lossy one is
             // what it decodes to. The reported figures are the lossless files', or with lossy
             // files alone the first one's (below).
@@ -231,35 +249,70 @@ public enum Delivery {
                        as formats: [EndFormat], to paths: [EndFormat: String], in transaction: OutputTransaction,
                        analyse: Bool, curves: Bool = true, replacing: Bool = false, tagging: Tagging? = nil, pool: WorkerPool,
                        progress: (@Sendable (Double) throws -> Void)? = nil) throws -> ([EncodedOutput], Analysed?) {
-        if replacing { for f in formats { transaction.discard(paths[f]!) } }
-        let temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
-        let encoders = try zip(formats, temporaries).map { try AudioEncoder.stream($0, frames: source.frameCount, tagging: tagging, to: $1) }
-        var analysis = analyse ? AnalysisAccumulator(sampleRate: source.sampleRate, channels: source.channelCount, expectedFrames: source.frameCount,
-                                                      curves: curves, pool: pool) : nil
-        // WAVs carry their measured loudness (BWF bext): what aligning measured of exactly this
-        // processing, or the report's own analysis, or else measured here on what they hold.
-        let broadcast = formats.indices.filter { formats[$0].isBroadcastWave }
-        var meter = !broadcast.isEmpty && analysis == nil && alignment.output == nil
-            ? ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount, pool: pool) : nil
+        let encoding = try ShapeEncoding(source, measured, alignment, as: formats, to: paths, in: transaction, analyse: analyse, curves: curves,
+                                         replacing: replacing, tagging: tagging, pool: pool, progress: progress)
+        try LoudnessMaster.limited(source, alignment, blockPeaks: measured.blockPeaks, pool: pool) { try encoding.consume($0) }
+        try encoding.finish()
+        return try encoding.outputs(alignment)
+    }
+
+    /// A shape's encoders (and the report's analysis, and a WAV's loudness meter) fed one
+    /// processing pass at `alignment`: by `encode`, or alongside an alignment's own pass
+    /// through the limiter at that candidate.
+    final class ShapeEncoding: BlockSink {
+        let alignment: LoudnessMaster.Alignment
+        let formats: [EndFormat]
+        let paths: [EndFormat: String]
+        let temporaries: [String]
+        let encoders: [any BlockSink]
+        var analysis: AnalysisAccumulator?
+        var meter: ProgrammeMeter?
+        let frames: Int
         var done = 0
-        try LoudnessMaster.limited(source, alignment, blockPeaks: measured.blockPeaks, pool: pool) { block in
+        let progress: (@Sendable (Double) throws -> Void)?
+
+        init(_ source: BlockSource, _ measured: ProgrammeMeter.Measurement, _ alignment: LoudnessMaster.Alignment,
+             as formats: [EndFormat], to paths: [EndFormat: String], in transaction: OutputTransaction,
+             analyse: Bool, curves: Bool, replacing: Bool, tagging: Tagging?, pool: WorkerPool,
+             progress: (@Sendable (Double) throws -> Void)?, alongsideAlignment: Bool = false) throws {
+            if replacing { for f in formats { transaction.discard(paths[f]!) } }
+            (self.alignment, self.formats, self.paths, self.progress, frames) = (alignment, formats, paths, progress, source.frameCount)
+            temporaries = try formats.map { try transaction.temporaryPath(for: paths[$0]!) }
+            encoders = try zip(formats, temporaries).map { try AudioEncoder.stream($0, frames: source.frameCount, tagging: tagging, to: $1) }
+            analysis = analyse ? AnalysisAccumulator(sampleRate: source.sampleRate, channels: source.channelCount, expectedFrames: source.frameCount,
+                                                     curves: curves, pool: pool) : nil
+            // WAVs carry their measured loudness (BWF bext): what aligning measured of exactly
+            // this processing, or the report's own analysis, or else measured here on what they
+            // hold. (Alongside an alignment's pass, that pass's measurement is the output of the
+            // alignment it makes.)
+            meter = formats.contains(where: \.isBroadcastWave) && analysis == nil && alignment.output == nil && !alongsideAlignment
+                ? ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount, pool: pool) : nil
+        }
+
+        func consume(_ block: AudioBlock) throws {
             done += block.frames
-            try progress?(Double(done) / Double(max(1, source.frameCount)))
+            try progress?(Double(done) / Double(max(1, frames)))
             for e in encoders { try e.consume(block) }
             analysis?.process(block)
             meter?.process(block)
         }
-        for e in encoders { try e.finish() }
-        let analysed = analysis.map { var a = $0; return Analysed(a.finish()) }
-        if !broadcast.isEmpty, let delivered = analysed?.measurement ?? alignment.output ?? meter.map({ var m = $0; return m.finish() }) {
-            for i in broadcast { try BroadcastWave.setLoudness(broadcastLoudness(delivered), in: temporaries[i]) }
+
+        func finish() throws { for e in encoders { try e.finish() } }
+
+        /// The files as written (finished), with `kept`: the alignment whose processing they hold.
+        func outputs(_ kept: LoudnessMaster.Alignment) throws -> ([EncodedOutput], Analysed?) {
+            let analysed = analysis.map { var a = $0; return Analysed(a.finish()) }
+            let broadcast = formats.indices.filter { formats[$0].isBroadcastWave }
+            if !broadcast.isEmpty, let delivered = analysed?.measurement ?? kept.output ?? meter.map({ var m = $0; return m.finish() }) {
+                for i in broadcast { try BroadcastWave.setLoudness(Delivery.broadcastLoudness(delivered), in: temporaries[i]) }
+            }
+            let outputs = zip(formats, temporaries).map { f, t in
+                EncodedOutput(endFormat: f, path: paths[f]!, bytes: Delivery.fileSize(t), sampleRate: f.sampleRate, channels: f.channels, samples: frames)
+            }
+            return (outputs, analysed)
         }
-        let outputs = zip(formats, temporaries).map { f, t in
-            EncodedOutput(endFormat: f, path: paths[f]!, bytes: fileSize(t),
-                          sampleRate: f.sampleRate, channels: f.channels, samples: source.frameCount)
-        }
-        return (outputs, analysed)
     }
+
 
     /// A WAV delivery's bext loudness: what its blocks measured.
     static func broadcastLoudness(_ m: ProgrammeMeter.Measurement) -> BroadcastWave.Loudness {

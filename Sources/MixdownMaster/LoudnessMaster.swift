@@ -95,8 +95,13 @@ public enum LoudnessMaster {
     /// misses), `verified: false` saves passes: a pass through the limiter measures loudness
     /// alone and takes the limiter's ceiling as kept, and a gain corrected by at most 1 dB after
     /// a pass is returned without another pass to confirm it (the loudness then reads nil).
+    ///
+    /// `alongside`, when given, is handed each candidate a pass is made for and returns a sink
+    /// that takes the pass's processed blocks too (finished after the pass): a caller can encode
+    /// while the candidate is measured, and keep the files if it is the candidate returned.
     public static func align(_ source: BlockSource, measurement: ProgrammeMeter.Measurement, target: Double, ceiling: Double,
-                             tolerance: Double = 0.2, verified: Bool = true, pool: WorkerPool = .serial) throws -> Alignment {
+                             tolerance: Double = 0.2, verified: Bool = true, pool: WorkerPool = .serial,
+                             alongside: ((Alignment) throws -> BlockSink)? = nil) throws -> Alignment {
         let inputPeak = measurement.truePeakDbtp
         guard let loudness = measurement.integrated else {
             return Alignment(gainDB: 0, limiterCeilingDB: ceiling, integratedLufs: nil, truePeakDbtp: inputPeak, reachedTarget: false, limiting: 0)
@@ -114,7 +119,12 @@ public enum LoudnessMaster {
             // loudness and true peak follow from the measurement, without a pass.
             if acts {
                 var meter = ProgrammeMeter(sampleRate: source.sampleRate, channels: source.channelCount, truePeak: verified, pool: pool)
-                try limited(source, candidate, blockPeaks: measurement.blockPeaks, pool: pool) { meter.process($0) }
+                let sink = try alongside?(candidate)
+                try limited(source, candidate, blockPeaks: measurement.blockPeaks, pool: pool) { block in
+                    meter.process(block)
+                    try sink?.consume(block)
+                }
+                try sink?.finish()
                 let m = meter.finish()
                 (candidate.integratedLufs, candidate.truePeakDbtp) = (m.integrated, verified ? m.truePeakDbtp : candidate.limiterCeilingDB)
                 if verified { candidate.output = m }
