@@ -110,7 +110,7 @@ public enum Delivery {
             let verified = !lossyOnly(shape) || mine.contains { decoderMargin($0) > 0.2 }
             var last: ShapeEncoding?
             let alongside: ((LoudnessMaster.Alignment) throws -> BlockSink)? = mine.contains(where: \.isLossy) ? nil : { candidate in
-                last = try ShapeEncoding(source, measured, candidate, as: mine, to: paths, in: transaction, analyse: analysesProcessed(shape),
+                last = try ShapeEncoding(source, candidate, as: mine, to: paths, in: transaction, analyse: analysesProcessed(shape),
                                          curves: curves, replacing: true, tagging: tagging, pool: pool, progress: progress, alongsideAlignment: true)
                 return last!
             }
@@ -249,7 +249,7 @@ public enum Delivery {
                        as formats: [EndFormat], to paths: [EndFormat: String], in transaction: OutputTransaction,
                        analyse: Bool, curves: Bool = true, replacing: Bool = false, tagging: Tagging? = nil, pool: WorkerPool,
                        progress: (@Sendable (Double) throws -> Void)? = nil) throws -> ([EncodedOutput], Analysed?) {
-        let encoding = try ShapeEncoding(source, measured, alignment, as: formats, to: paths, in: transaction, analyse: analyse, curves: curves,
+        let encoding = try ShapeEncoding(source, alignment, as: formats, to: paths, in: transaction, analyse: analyse, curves: curves,
                                          replacing: replacing, tagging: tagging, pool: pool, progress: progress)
         try LoudnessMaster.limited(source, alignment, blockPeaks: measured.blockPeaks, pool: pool) { try encoding.consume($0) }
         try encoding.finish()
@@ -271,7 +271,7 @@ public enum Delivery {
         var done = 0
         let progress: (@Sendable (Double) throws -> Void)?
 
-        init(_ source: BlockSource, _ measured: ProgrammeMeter.Measurement, _ alignment: LoudnessMaster.Alignment,
+        init(_ source: BlockSource, _ alignment: LoudnessMaster.Alignment,
              as formats: [EndFormat], to paths: [EndFormat: String], in transaction: OutputTransaction,
              analyse: Bool, curves: Bool, replacing: Bool, tagging: Tagging?, pool: WorkerPool,
              progress: (@Sendable (Double) throws -> Void)?, alongsideAlignment: Bool = false) throws {
